@@ -1,0 +1,21 @@
+#include "domain/arr.h"
+
+namespace orchard {
+
+Money ArrOn(std::span<const ContractLine> lines, Date day) {
+  Money total;
+  for (const auto& line : lines) {
+    if (IsActiveOn(line, day)) total += line.arr;
+  }
+  return total;
+}
+
+Status ValidateContractLine(const ContractLine& line) {
+  if (line.arr.cents() < 0) return FailField("arr_cents", "must not be negative");
+  if (line.end_date && *line.end_date < line.start_date) {
+    return FailField("end_date", "is before start_date " + line.start_date.ToString());
+  }
+  return Ok();
+}
+
+}  // namespace orchard

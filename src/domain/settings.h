@@ -1,0 +1,68 @@
+// Settings: every configurable default of PRODUCT.md (tier rules, coverage ratios, cadences,
+// health weights). Stored as readable key/value rows in the `settings` table; a key that is not
+// stored keeps its default, so a new setting needs no migration.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/money.h"
+#include "core/result.h"
+#include "domain/entities.h"
+
+namespace orchard {
+
+struct TierRules {
+  Money tier1_min_arr = Money::FromDollars(100'000);  // ≥ → tier 1 (or flagged strategic)
+  Money tier2_min_arr = Money::FromDollars(25'000);   // ≥ → tier 2, else tier 3
+};
+
+// Per tier: how many accounts one AM should carry, and how often things happen. 0 days = never.
+struct TierCoverage {
+  int accounts_per_am_target = 0;  // 0 = pooled team (tier 3)
+  int accounts_per_am_min = 0;
+  int accounts_per_am_max = 0;
+  int internal_review_days = 0;
+  int customer_review_days = 0;
+  int plan_refresh_days = 0;
+  int checkin_days = 0;
+  int response_sla_hours = 0;
+  int multithreading_target = 0;  // distinct engaged contacts
+};
+
+// Health component weights in percent; they renormalise when an input is missing.
+struct HealthWeights {
+  int usage = 30;
+  int support = 15;
+  int nps = 15;
+  int engagement = 15;
+  int relationships = 15;
+  int sentiment = 10;
+};
+
+struct Settings {
+  TierRules tiers;
+  std::array<TierCoverage, 3> coverage{{
+      {10, 8, 12, 30, 91, 90, 14, 4, 5},        // tier 1: monthly review, QBR, 90-day plan
+      {40, 25, 60, 91, 182, 180, 30, 24, 3},    // tier 2: quarterly, semiannual, 180-day plan
+      {0, 0, 0, 0, 0, 0, 0, 0, 0},              // tier 3: pooled, tech-touch, no plan
+  }};
+  HealthWeights health_weights;
+  int health_green_min = 70;   // ≥ 70 green
+  int health_yellow_min = 40;  // 40–69 yellow, < 40 red
+  int renewal_window_days = 90;
+  int inspection_renewal_days = 120;
+  int potential_high_bp = 10000;   // whitespace ÷ ARR ≥ 1.0 → high
+  int potential_medium_bp = 3000;  // ≥ 0.3 → medium
+
+  const TierCoverage& For(Tier t) const { return coverage[static_cast<size_t>(t)]; }
+
+  // The stored form: one row per value, e.g. ("tiers.tier1_min_arr_cents", "10000000").
+  std::vector<Setting> ToRows() const;
+  // Applies stored rows over the defaults; an unknown key or a bad value is an error naming it.
+  Status Apply(const std::vector<Setting>& rows);
+};
+
+}  // namespace orchard

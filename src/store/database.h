@@ -1,0 +1,105 @@
+// Database: the one storage interface, a connection to SQLite or PostgreSQL. Adapters
+// (sqlite/, postgres/) implement it; everything above speaks one shared SQL dialect through it:
+// `?` placeholders (rewritten to $n for PostgreSQL), standard types, RETURNING, ON CONFLICT.
+// A Database is one connection: use it from one thread at a time (ConnectionPool hands them out).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace orchard::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A parameter or a value to write: NULL, an integer, or text (dates, timestamps, enums are text).
+using SqlValue = std::variant<std::monostate, int64_t, std::string>;
+
+// The current row of a result, valid only inside the row callback.
+class Row {
+ public:
+  virtual ~Row() = default;
+  virtual int size() const = 0;
+  virtual std::string_view name(int column) const = 0;
+  virtual bool IsNull(int column) const = 0;
+  virtual Result<int64_t> GetInt(int column) const = 0;  // fails on non-numeric text
+  virtual std::string_view GetText(int column) const = 0;
+  virtual Result<bool> GetBool(int column) const = 0;    // 1/0 (SQLite) or t/f (PostgreSQL)
+};
+
+// Return an error from the callback to stop reading; Query returns that error.
+using RowCallback = std::function<Status(const Row&)>;
+
+// Appends many rows to one table as fast as the backend allows (SQLite: one reused prepared
+// INSERT; PostgreSQL: COPY FROM STDIN). Call inside a transaction; Finish() flushes.
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  virtual Status Add(std::span<const SqlValue> row) = 0;
+  virtual Status Finish() = 0;
+  virtual int64_t rows() const = 0;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  virtual Dialect dialect() const = 0;
+  // "sqlite:orchard.db" or "postgresql://user@host:port/db" without the password.
+  virtual std::string description() const = 0;
+
+  // Runs several statements, no parameters (migrations, PRAGMAs).
+  virtual Status ExecScript(std::string_view sql) = 0;
+
+  // Runs one statement with `?` placeholders, calling on_row per result row (may be empty).
+  // Constraint violations map to kAlreadyExists (unique) or kInvalidArgument (foreign key,
+  // check, not null) with the database's message; a lost connection maps to kUnavailable.
+  virtual Status Query(std::string_view sql, std::span<const SqlValue> params,
+                       const RowCallback& on_row) = 0;
+
+  // Runs one statement; returns the number of rows it changed.
+  virtual Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) = 0;
+
+  // Transactions. Begin() on SQLite takes the write lock at once (BEGIN IMMEDIATE).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  virtual Result<std::unique_ptr<BulkWriter>> OpenBulkWriter(
+      std::string_view table, std::span<const std::string_view> columns) = 0;
+
+  // After rows were inserted with explicit ids, moves the table's id generator past them
+  // (PostgreSQL identity sequences; a no-op on SQLite, whose rowid needs none).
+  virtual Status ResetIdSequence(std::string_view table) = 0;
+
+  // Convenience: a statement expected to return at most one integer (COUNT, MAX, an id).
+  Result<std::optional<int64_t>> QueryInt(std::string_view sql, std::span<const SqlValue> params = {});
+};
+
+// A transaction that rolls back unless committed: one per use case.
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Database& db);
+  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Status Commit();
+
+ private:
+  explicit Transaction(Database& db) : db_(&db) {}
+  Database* db_;
+};
+
+// Opens a connection from a URL: "sqlite:PATH", "sqlite::memory:", "postgresql://…" or
+// "postgres://…". A malformed URL, an unwritable path or an unreachable server is one clear error.
+Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url);
+
+}  // namespace orchard::store

@@ -1,0 +1,243 @@
+// Store: typed reads and writes of every entity over any Database, written once in the shared
+// dialect. Tables and columns come from domain/schema.h, so adding a field touches the entity,
+// the schema line and a migration — never a per-backend query.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/schema.h"
+#include "store/codec.h"
+#include "store/database.h"
+
+namespace orchard::store {
+
+// "accounts.id, accounts.name, …" — the select list of T in schema order.
+template <class T>
+std::string SelectList() {
+  std::string out;
+  ForEachColumn<T>([&](const auto& col) {
+    if (!out.empty()) out += ", ";
+    out += col.name;
+  });
+  return out;
+}
+
+template <class T>
+std::vector<std::string_view> ColumnNames() {
+  std::vector<std::string_view> names;
+  ForEachColumn<T>([&](const auto& col) { names.push_back(col.name); });
+  return names;
+}
+
+// Every field of row as SQL values, in schema order.
+template <class T>
+std::vector<SqlValue> ToSqlValues(const T& row) {
+  std::vector<SqlValue> values;
+  values.reserve(ColumnCount<T>());
+  ForEachColumn<T>([&](const auto& col) {
+    using M = std::remove_cvref_t<decltype(row.*(col.member))>;
+    values.push_back(Codec<M>::ToSql(row.*(col.member)));
+  });
+  return values;
+}
+
+// Reads a row selected with SelectList<T>() (columns from `first` on).
+template <class T>
+Result<T> FromRow(const Row& row, int first = 0) {
+  T out{};
+  int i = first;
+  Status status = Ok();
+  ForEachColumn<T>([&](const auto& col) {
+    if (!status) return;
+    using M = std::remove_cvref_t<decltype(out.*(col.member))>;
+    auto v = Codec<M>::FromSql(row, i);
+    if (!v) {
+      status = Fail(ErrorCode::kInternal, std::string(EntitySchema<T>::kTable) + "." +
+                                              std::string(col.name) + ": " + v.error().message);
+    } else {
+      out.*(col.member) = std::move(*v);
+    }
+    ++i;
+  });
+  if (!status) return std::unexpected(status.error());
+  return out;
+}
+
+// One equality filter on a column of T (the caller has checked the column name).
+struct Filter {
+  std::string column;
+  SqlValue value;
+};
+
+struct ListQuery {
+  std::vector<Filter> filters;
+  std::optional<std::string> name_contains;  // case-insensitive match on `name` (if T has one)
+  int64_t after_id = 0;                      // cursor: rows with id > after_id, in id order
+  int limit = 50;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<int64_t> next_cursor;  // pass as after_id for the next page; none at the end
+};
+
+class Store {
+ public:
+  explicit Store(Database& db) : db_(db) {}
+  Database& db() { return db_; }
+
+  template <class T>
+    requires HasId<T>
+  Result<T> Get(decltype(T::id) id) {
+    std::string sql = "SELECT " + SelectList<T>() + " FROM " +
+                      std::string(EntitySchema<T>::kTable) + " WHERE id = ?";
+    SqlValue params[] = {id.value};
+    std::optional<T> found;
+    ORCHARD_CHECK(db_.Query(sql, params, [&](const Row& row) -> Status {
+      ORCHARD_TRY(found, FromRow<T>(row));
+      return Ok();
+    }));
+    if (!found) {
+      return Fail(ErrorCode::kNotFound, std::string(EntitySchema<T>::kTable) + " " +
+                                            std::to_string(id.value) + " does not exist");
+    }
+    return *found;
+  }
+
+  // Inserts row; an id of 0 is assigned by the database. Returns the row as stored.
+  template <class T>
+    requires HasId<T>
+  Result<T> Insert(T row) {
+    auto values = ToSqlValues(row);
+    auto names = ColumnNames<T>();
+    size_t first = row.id.valid() ? 0 : 1;  // column 0 is id
+    std::string cols, marks;
+    for (size_t i = first; i < names.size(); ++i) {
+      if (i > first) {
+        cols += ", ";
+        marks += ", ";
+      }
+      cols += names[i];
+      marks += "?";
+    }
+    std::string sql = "INSERT INTO " + std::string(EntitySchema<T>::kTable) + " (" + cols +
+                      ") VALUES (" + marks + ") RETURNING id";
+    std::span<const SqlValue> params(values.data() + first, values.size() - first);
+    ORCHARD_TRY(auto id, db_.QueryInt(sql, params));
+    if (!id) return Fail(ErrorCode::kInternal, "insert returned no id");
+    row.id = decltype(row.id)(*id);
+    return row;
+  }
+
+  // Writes every field of row. For versioned entities, only if the stored version is
+  // expected_version (else kConflict naming the current version, and nothing changes);
+  // the stored version becomes expected_version + 1.
+  template <class T>
+    requires HasId<T>
+  Result<T> Update(T row, int64_t expected_version = 0) {
+    auto values = ToSqlValues(row);
+    auto names = ColumnNames<T>();
+    std::string sets;
+    std::vector<SqlValue> params;
+    for (size_t i = 1; i < names.size(); ++i) {
+      if (names[i] == "version") continue;
+      if (!sets.empty()) sets += ", ";
+      sets += std::string(names[i]) + " = ?";
+      params.push_back(values[i]);
+    }
+    std::string table(EntitySchema<T>::kTable);
+    std::string sql = "UPDATE " + table + " SET " + sets;
+    if constexpr (Versioned<T>) sql += ", version = version + 1";
+    sql += " WHERE id = ?";
+    params.push_back(row.id.value);
+    if constexpr (Versioned<T>) {
+      sql += " AND version = ?";
+      params.push_back(expected_version);
+    }
+    ORCHARD_TRY(int64_t changed, db_.Exec(sql, params));
+    if (changed == 0) {
+      SqlValue id_param[] = {row.id.value};
+      if constexpr (Versioned<T>) {
+        ORCHARD_TRY(auto current,
+                    db_.QueryInt("SELECT version FROM " + table + " WHERE id = ?", id_param));
+        if (current) {
+          return Fail(ErrorCode::kConflict,
+                      table + " " + std::to_string(row.id.value) +
+                          " was changed by someone else: you edited version " +
+                          std::to_string(expected_version) + ", it is now at version " +
+                          std::to_string(*current) + "; reload and apply your change again",
+                      {FieldError{"version", std::to_string(*current)}});
+        }
+      }
+      return Fail(ErrorCode::kNotFound,
+                  table + " " + std::to_string(row.id.value) + " does not exist");
+    }
+    if constexpr (Versioned<T>) row.version = expected_version + 1;
+    return row;
+  }
+
+  template <class T>
+    requires HasId<T>
+  Status Delete(decltype(T::id) id) {
+    std::string table(EntitySchema<T>::kTable);
+    SqlValue params[] = {id.value};
+    ORCHARD_TRY(int64_t changed, db_.Exec("DELETE FROM " + table + " WHERE id = ?", params));
+    if (changed == 0) {
+      return Fail(ErrorCode::kNotFound, table + " " + std::to_string(id.value) + " does not exist");
+    }
+    return Ok();
+  }
+
+  template <class T>
+    requires HasId<T>
+  Result<Page<T>> List(const ListQuery& q) {
+    std::string sql = "SELECT " + SelectList<T>() + " FROM " +
+                      std::string(EntitySchema<T>::kTable) + " WHERE id > ?";
+    std::vector<SqlValue> params{q.after_id};
+    for (const auto& f : q.filters) {
+      if (std::holds_alternative<std::monostate>(f.value)) {
+        sql += " AND " + f.column + " IS NULL";
+      } else {
+        sql += " AND " + f.column + " = ?";
+        params.push_back(f.value);
+      }
+    }
+    if (q.name_contains) {
+      sql += " AND LOWER(name) LIKE ?";
+      std::string pattern = "%";
+      for (char c : *q.name_contains) {
+        pattern.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+      }
+      pattern += "%";
+      params.push_back(std::move(pattern));
+    }
+    int limit = q.limit < 1 ? 1 : q.limit;
+    sql += " ORDER BY id LIMIT ?";
+    params.push_back(static_cast<int64_t>(limit) + 1);  // one extra tells whether more follow
+    Page<T> page;
+    ORCHARD_CHECK(db_.Query(sql, params, [&](const Row& row) -> Status {
+      ORCHARD_TRY(T item, FromRow<T>(row));
+      page.items.push_back(std::move(item));
+      return Ok();
+    }));
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().id.value;
+    }
+    return page;
+  }
+
+  // Settings rows (key/value) and their upsert.
+  Result<std::vector<Setting>> LoadSettings();
+  Status SaveSetting(const Setting& setting);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace orchard::store
