@@ -26,9 +26,13 @@ Status ValidateTierOverride(const Account& account) {
 
 Potential DerivePotential(Money whitespace, Money arr, const Settings& settings) {
   if (arr.cents() <= 0) return whitespace.cents() > 0 ? Potential::kHigh : Potential::kLow;
-  int64_t bp = RatioBasisPoints(whitespace, arr);
-  if (bp >= settings.potential_high_bp) return Potential::kHigh;
-  if (bp >= settings.potential_medium_bp) return Potential::kMedium;
+  // Compare exactly (whitespace × 10000 ≥ threshold × ARR): a rounded ratio would call
+  // $99,999 of whitespace on $100,000 of ARR "≥ 1.0".
+  auto at_least = [&](int threshold_bp) {
+    return whitespace.MulDiv(10000, 1) >= arr.MulDiv(threshold_bp, 1);
+  };
+  if (at_least(settings.potential_high_bp)) return Potential::kHigh;
+  if (at_least(settings.potential_medium_bp)) return Potential::kMedium;
   return Potential::kLow;
 }
 
