@@ -1,2 +1,165 @@
-// Placeholder until the CLI lands in this session.
-int main() { return 0; }
+// The composition root: the only place that picks concrete classes (which database adapter,
+// which clock, the server) and hands them to the commands the CLI parsed.
+#include <fmt/core.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "core/clock.h"
+#include "domain/schema.h"
+#include "http/server.h"
+#include "ingest/seed.h"
+#include "service/account_service.h"
+#include "service/passwords.h"
+#include "store/migrate.h"
+#include "store/pool.h"
+#include "store/store.h"
+
+namespace orchard {
+namespace {
+
+Result<std::unique_ptr<store::Database>> OpenMigrated(const std::string& url, bool quiet) {
+  ORCHARD_TRY(auto db, store::OpenDatabase(url));
+  ORCHARD_TRY(int applied, store::Migrate(*db));
+  if (!quiet && applied > 0) {
+    fmt::print(stderr, "Applied {} migration(s) to {}; schema at version {}.\n", applied,
+               db->description(), store::LatestSchemaVersion());
+  }
+  return db;
+}
+
+Status RunMigrate(const cli::MigrateArgs& args) {
+  ORCHARD_TRY(auto db, store::OpenDatabase(args.db));
+  ORCHARD_TRY(int before, store::SchemaVersion(*db));
+  ORCHARD_TRY(int applied, store::Migrate(*db));
+  fmt::print("{}: schema at version {} (was {}, applied {} migration{}).\n", db->description(),
+             store::LatestSchemaVersion(), before, applied, applied == 1 ? "" : "s");
+  return Ok();
+}
+
+Result<ingest::SeedSummary> SeedWithProgress(store::Database& db, const ingest::SeedOptions& opts) {
+  cli::ProgressLine progress(stderr, "accounts");
+  auto summary = ingest::SeedBook(db, opts, [&](const ingest::SeedProgress& p) {
+    progress.Update(p.accounts_done, p.accounts_total, p.rows_written, p.seconds);
+  });
+  progress.Finish();
+  return summary;
+}
+
+Status RunSeed(const cli::SeedArgs& args, const Clock& clock) {
+  ORCHARD_TRY(auto db, OpenMigrated(args.db, false));
+  ingest::SeedOptions opts;
+  opts.accounts = args.accounts;
+  opts.seed = args.seed;
+  opts.today = args.today.value_or(clock.Today());
+  ORCHARD_TRY(auto summary, SeedWithProgress(*db, opts));
+  fmt::print("Seeded {} with {} accounts (seed {}, today {}): {} rows in {:.1f} s, {} rows/s.\n",
+             db->description(), cli::Grouped(summary.accounts), opts.seed, opts.today.ToString(),
+             cli::Grouped(summary.rows), summary.seconds,
+             cli::Grouped(summary.seconds > 0 ? static_cast<int64_t>(summary.rows / summary.seconds)
+                                              : summary.rows));
+  return Ok();
+}
+
+int Threads(int requested) {
+  if (requested > 0) return requested;
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 2 : static_cast<int>(n);
+}
+
+Status Serve(const std::string& db_url, const cli::Listen& listen, int threads_requested,
+             const Clock& clock, const std::string& banner) {
+  int threads = Threads(threads_requested);
+  {
+    ORCHARD_TRY(auto db, OpenMigrated(db_url, false));  // migrate at start
+  }
+  ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
+  service::AccountService accounts(*pool, clock);
+  http::Router router = http::MakeRouter(*pool, accounts);
+  http::ServerOptions options;
+  options.host = listen.host;
+  options.port = listen.port;
+  options.threads = threads;
+  http::Server server(router, options);
+  ORCHARD_CHECK(server.Start());
+  server.StopOnSignals();
+  std::string host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
+  fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n",
+             pool->size() > 0 ? db_url : db_url, host, server.port(), threads);
+  if (!banner.empty()) fmt::print("{}", banner);
+  std::fflush(stdout);
+  server.Wait();
+  fmt::print(stderr, "Orchard stopped.\n");
+  return Ok();
+}
+
+// The demo login is kept beside an SQLite demo file (mode 0600) so every start can print it.
+std::optional<std::filesystem::path> LoginFileFor(const std::string& db_url) {
+  if (!db_url.starts_with("sqlite:") || db_url == "sqlite::memory:") return std::nullopt;
+  return std::filesystem::path(db_url.substr(7) + ".login");
+}
+
+Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
+  constexpr const char* kAdminEmail = "admin@orchard.example";
+  std::string password;
+  {
+    ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+    ORCHARD_TRY(auto accounts, db->QueryInt("SELECT COUNT(*) FROM accounts"));
+    auto login_file = LoginFileFor(args.db);
+    if (accounts.value_or(0) == 0) {
+      fmt::print("Creating the demo book in {} ({} accounts)…\n", db->description(),
+                 cli::Grouped(args.accounts));
+      ingest::SeedOptions opts;
+      opts.accounts = args.accounts;
+      opts.seed = 42;
+      opts.today = clock.Today();
+      ORCHARD_CHECK(SeedWithProgress(*db, opts));
+      password = service::GeneratePassword();
+      ORCHARD_TRY(std::string hash, service::HashPassword(password));
+      store::Store store(*db);
+      User admin;
+      admin.email = kAdminEmail;
+      admin.name = "Demo Admin";
+      admin.role = Role::kAdmin;
+      admin.password_hash = hash;
+      admin.created_at = clock.Now();
+      ORCHARD_CHECK(store.Insert(admin));
+      if (login_file) {
+        std::ofstream out(*login_file, std::ios::trunc);
+        out << password << "\n";
+        out.close();
+        std::filesystem::permissions(*login_file, std::filesystem::perms::owner_read |
+                                                      std::filesystem::perms::owner_write);
+      }
+    } else if (login_file && std::filesystem::exists(*login_file)) {
+      std::ifstream in(*login_file);
+      std::getline(in, password);
+    }
+  }
+  std::string banner = fmt::format("Sign in as {} with password {}\n", kAdminEmail,
+                                   password.empty() ? "(shown when the demo book was created)" : password);
+  return Serve(args.db, args.listen, 0, clock, banner);
+}
+
+}  // namespace
+}  // namespace orchard
+
+int main(int argc, char** argv) {
+  orchard::SystemClock clock;
+  orchard::cli::Handlers handlers{
+      .migrate = [](const orchard::cli::MigrateArgs& a) { return orchard::RunMigrate(a); },
+      .seed = [&](const orchard::cli::SeedArgs& a) { return orchard::RunSeed(a, clock); },
+      .serve =
+          [&](const orchard::cli::ServeArgs& a) {
+            return orchard::Serve(a.db, a.listen, a.threads, clock, "");
+          },
+      .demo = [&](const orchard::cli::DemoArgs& a) { return orchard::RunDemo(a, clock); },
+  };
+  return orchard::cli::Run(argc, argv, handlers);
+}

@@ -1,0 +1,161 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <charconv>
+
+namespace orchard::cli {
+
+Result<Listen> ParseListen(std::string_view text) {
+  auto bad = [&](std::string why) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--listen \"" + std::string(text) + "\": " + why + " (expected HOST:PORT)");
+  };
+  std::string_view host, port;
+  if (text.starts_with("[")) {  // [::1]:8080
+    size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return bad("unclosed IPv6 address");
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) return bad("no port");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty()) return bad("no host");
+  unsigned value = 0;
+  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || p != port.data() + port.size() || value > 65535) {
+    return bad("port must be a number from 0 to 65535");
+  }
+  return Listen{std::string(host), static_cast<uint16_t>(value)};
+}
+
+namespace {
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+// CLI11 validators that reuse the domain's parsers, so messages match everywhere.
+CLI::Validator DateValidator() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        auto d = Date::Parse(s);
+        return d ? "" : d.error().message;
+      },
+      "YYYY-MM-DD");
+}
+
+CLI::Validator ListenValidator() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        auto l = ParseListen(s);
+        return l ? "" : l.error().message;
+      },
+      "HOST:PORT");
+}
+
+int Finish(const Status& status) {
+  if (status) return kExitOk;
+  fmt::print(stderr, "orchard: {}\n", status.error().message);
+  return status.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv, const Handlers& handlers) {
+  CLI::App app{
+      "Orchard: account management as a measured system — tiers, living account plans, health "
+      "that explains itself, NRR/GRR and the dashboards that say which accounts need attention."};
+  app.name("orchard");
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Every command's options");
+
+  std::string default_db = EnvOr("ORCHARD_DB", kDefaultDb);
+  std::string default_listen = EnvOr("ORCHARD_LISTEN", kDefaultListen);
+  const char* db_help =
+      "Database URL: sqlite:PATH, sqlite::memory: or postgresql://user@host:port/db "
+      "(env ORCHARD_DB)";
+
+  MigrateArgs migrate;
+  migrate.db = default_db;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply the schema migrations to a database");
+  migrate_cmd->add_option("--db", migrate.db, db_help)->capture_default_str();
+
+  SeedArgs seed;
+  seed.db = default_db;
+  std::string seed_today;
+  auto* seed_cmd =
+      app.add_subcommand("seed", "Write a deterministic synthetic book of accounts into a database");
+  seed_cmd->add_option("--db", seed.db, db_help)->capture_default_str();
+  seed_cmd->add_option("--accounts", seed.accounts, "Number of accounts")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  seed_cmd->add_option("--seed", seed.seed, "Random seed: the same seed and day give the same book")
+      ->capture_default_str();
+  seed_cmd->add_option("--today", seed_today, "Reference day the book is laid out around (default: today)")
+      ->check(DateValidator());
+
+  ServeArgs serve;
+  std::string serve_db = default_db, serve_listen = default_listen;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the HTTP API over a database");
+  serve_cmd->add_option("--db", serve_db, db_help)->capture_default_str();
+  serve_cmd->add_option("--listen", serve_listen, "Address to listen on (env ORCHARD_LISTEN)")
+      ->capture_default_str()
+      ->check(ListenValidator());
+  serve_cmd->add_option("--threads", serve.threads, "Worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+
+  DemoArgs demo;
+  std::string demo_db = "sqlite:orchard-demo.db", demo_listen = default_listen;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Serve a ready demo book: creates orchard-demo.db (2,000 accounts and an admin "
+              "login) on first run, prints the URL and the login, then serves");
+  demo_cmd->add_option("--db", demo_db, "Demo database URL")->capture_default_str();
+  demo_cmd->add_option("--listen", demo_listen, "Address to listen on (env ORCHARD_LISTEN)")
+      ->capture_default_str()
+      ->check(ListenValidator());
+  demo_cmd->add_option("--accounts", demo.accounts, "Accounts in a new demo book")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "orchard: {}\n", e.what());
+    fmt::print(stderr, "Run 'orchard{} --help' for usage.\n",
+               app.get_subcommands().empty() ? std::string()
+                                             : " " + app.get_subcommands().front()->get_name());
+    return kExitUsage;
+  }
+
+  if (migrate_cmd->parsed()) return Finish(handlers.migrate(migrate));
+  if (seed_cmd->parsed()) {
+    if (!seed_today.empty()) seed.today = *Date::Parse(seed_today);
+    return Finish(handlers.seed(seed));
+  }
+  if (serve_cmd->parsed()) {
+    serve.db = serve_db;
+    serve.listen = *ParseListen(serve_listen);
+    return Finish(handlers.serve(serve));
+  }
+  if (demo_cmd->parsed()) {
+    demo.db = demo_db;
+    demo.listen = *ParseListen(demo_listen);
+    return Finish(handlers.demo(demo));
+  }
+  return kExitUsage;
+}
+
+}  // namespace orchard::cli

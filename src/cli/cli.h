@@ -1,0 +1,63 @@
+// The command line: parses `orchard COMMAND …` with CLI11 into plain argument structs, calls the
+// handler the composition root (app/) supplies, and turns the outcome into an exit code —
+// 0 done, 1 the command failed (one line on stderr), 2 a usage error naming the flag or value.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/date.h"
+#include "core/result.h"
+
+namespace orchard::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+inline constexpr const char* kDefaultDb = "sqlite:orchard.db";
+inline constexpr const char* kDefaultListen = "127.0.0.1:8080";
+
+struct Listen {
+  std::string host;
+  uint16_t port = 0;
+};
+// "127.0.0.1:8080", "[::1]:8080", "localhost:0". Fails naming what is wrong.
+Result<Listen> ParseListen(std::string_view text);
+
+struct MigrateArgs {
+  std::string db;
+};
+
+struct SeedArgs {
+  std::string db;
+  int64_t accounts = 1000;
+  uint64_t seed = 1;
+  std::optional<Date> today;  // default: the clock's today
+};
+
+struct ServeArgs {
+  std::string db;
+  Listen listen;
+  int threads = 0;  // 0: one per core
+};
+
+struct DemoArgs {
+  std::string db;  // sqlite:orchard-demo.db
+  Listen listen;
+  int64_t accounts = 2000;
+};
+
+struct Handlers {
+  std::function<Status(const MigrateArgs&)> migrate;
+  std::function<Status(const SeedArgs&)> seed;
+  std::function<Status(const ServeArgs&)> serve;
+  std::function<Status(const DemoArgs&)> demo;
+};
+
+// Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.
+int Run(int argc, char** argv, const Handlers& handlers);
+
+}  // namespace orchard::cli

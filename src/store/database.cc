@@ -1,0 +1,54 @@
+#include "store/database.h"
+
+#include "store/postgres/postgres_database.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace orchard::store {
+
+Result<std::optional<int64_t>> Database::QueryInt(std::string_view sql,
+                                                  std::span<const SqlValue> params) {
+  std::optional<int64_t> value;
+  ORCHARD_CHECK(Query(sql, params, [&](const Row& row) -> Status {
+    if (row.size() > 0 && !row.IsNull(0)) {
+      ORCHARD_TRY(value, row.GetInt(0));
+    }
+    return Ok();
+  }));
+  return value;
+}
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  ORCHARD_CHECK(db.Begin());
+  return Transaction(db);
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) (void)db_->Rollback();  // not committed: undo everything
+}
+
+Status Transaction::Commit() {
+  Database* db = db_;
+  db_ = nullptr;
+  if (db == nullptr) return Fail(ErrorCode::kInternal, "transaction already finished");
+  return db->Commit();
+}
+
+Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url) {
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return OpenPostgres(url);
+  }
+  if (url.starts_with("sqlite:")) {
+    std::string_view path = url.substr(7);
+    if (path.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "database URL \"sqlite:\" names no file; use sqlite:PATH or sqlite::memory:");
+    }
+    return OpenSqlite(path);
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "database URL \"" + std::string(url) +
+                  "\" is not understood; use sqlite:PATH, sqlite::memory: or "
+                  "postgresql://user@host:port/dbname");
+}
+
+}  // namespace orchard::store

@@ -1,0 +1,262 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <charconv>
+#include <string>
+#include <unordered_map>
+
+namespace orchard::store {
+
+namespace {
+
+Error SqliteError(sqlite3* db, int rc, std::string_view context) {
+  std::string message(context);
+  message += ": ";
+  message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  int primary = rc & 0xff;
+  int extended = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  ErrorCode code = ErrorCode::kInternal;
+  if (primary == SQLITE_CONSTRAINT) {
+    code = (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY)
+               ? ErrorCode::kAlreadyExists
+               : ErrorCode::kInvalidArgument;
+  } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    code = ErrorCode::kUnavailable;
+  } else if (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_FULL ||
+             primary == SQLITE_IOERR || primary == SQLITE_PERM) {
+    code = ErrorCode::kUnavailable;
+  } else if (primary == SQLITE_MISMATCH || primary == SQLITE_TOOBIG) {
+    code = ErrorCode::kInvalidArgument;
+  }
+  return Error{code, std::move(message), {}};
+}
+
+class SqliteRow final : public Row {
+ public:
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  int size() const override { return sqlite3_column_count(stmt_); }
+  std::string_view name(int column) const override { return sqlite3_column_name(stmt_, column); }
+  bool IsNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  Result<int64_t> GetInt(int column) const override {
+    int type = sqlite3_column_type(stmt_, column);
+    if (type == SQLITE_INTEGER) return sqlite3_column_int64(stmt_, column);
+    std::string_view text = GetText(column);
+    int64_t value = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || p != text.data() + text.size()) {
+      return Fail(ErrorCode::kInternal, "column " + std::string(name(column)) +
+                                            " holds \"" + std::string(text) + "\", not a number");
+    }
+    return value;
+  }
+  std::string_view GetText(int column) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (text == nullptr) return {};
+    return {text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+  Result<bool> GetBool(int column) const override {
+    ORCHARD_TRY(int64_t v, GetInt(column));
+    return v != 0;
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+class SqliteDatabase;
+
+class SqliteBulkWriter final : public BulkWriter {
+ public:
+  SqliteBulkWriter(SqliteDatabase& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Status Add(std::span<const SqlValue> row) override;
+  Status Finish() override { return Ok(); }
+  int64_t rows() const override { return rows_; }
+
+ private:
+  SqliteDatabase& db_;
+  sqlite3_stmt* stmt_;  // owned by the database's statement cache
+  int64_t rows_ = 0;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteDatabase() override {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  std::string description() const override { return "sqlite:" + path_; }
+
+  Status ExecScript(std::string_view sql) override {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string message = err != nullptr ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      Error e = SqliteError(db_, rc, "sqlite");
+      e.message = "sqlite: " + message;
+      return std::unexpected(std::move(e));
+    }
+    return Ok();
+  }
+
+  Status Query(std::string_view sql, std::span<const SqlValue> params,
+               const RowCallback& on_row) override {
+    ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(sql));
+    ORCHARD_CHECK(Bind(stmt, params));
+    SqliteRow row(stmt);
+    while (true) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        if (on_row) {
+          Status s = on_row(row);
+          if (!s) {
+            sqlite3_reset(stmt);
+            return s;
+          }
+        }
+        continue;
+      }
+      if (rc == SQLITE_DONE) break;
+      Error e = SqliteError(db_, rc, "sqlite");
+      sqlite3_reset(stmt);
+      return std::unexpected(std::move(e));
+    }
+    sqlite3_reset(stmt);
+    return Ok();
+  }
+
+  Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) override {
+    ORCHARD_CHECK(Query(sql, params, nullptr));
+    return static_cast<int64_t>(sqlite3_changes64(db_));
+  }
+
+  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
+  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return Ok();  // nothing open (e.g. already rolled back)
+    return ExecScript("ROLLBACK");
+  }
+
+  Result<std::unique_ptr<BulkWriter>> OpenBulkWriter(
+      std::string_view table, std::span<const std::string_view> columns) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    std::string marks;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (i) {
+        sql += ", ";
+        marks += ", ";
+      }
+      sql += columns[i];
+      marks += "?";
+    }
+    sql += ") VALUES (" + marks + ")";
+    ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(sql));
+    return std::unique_ptr<BulkWriter>(new SqliteBulkWriter(*this, stmt));
+  }
+
+  Status ResetIdSequence(std::string_view) override { return Ok(); }
+
+  Status Bind(sqlite3_stmt* stmt, std::span<const SqlValue> params) {
+    sqlite3_reset(stmt);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return Fail(ErrorCode::kInternal,
+                  "statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                      " parameters, got " + std::to_string(params.size()));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      int rc = SQLITE_OK;
+      if (const auto* n = std::get_if<int64_t>(&params[i])) {
+        rc = sqlite3_bind_int64(stmt, idx, *n);
+      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+        rc = sqlite3_bind_text(stmt, idx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+      } else {
+        rc = sqlite3_bind_null(stmt, idx);
+      }
+      if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, "sqlite bind"));
+    }
+    return Ok();
+  }
+
+  Status Step(sqlite3_stmt* stmt) {
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+      Error e = SqliteError(db_, rc, "sqlite");
+      sqlite3_reset(stmt);
+      return std::unexpected(std::move(e));
+    }
+    sqlite3_reset(stmt);
+    return Ok();
+  }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return std::unexpected(SqliteError(db_, rc, "sqlite prepare"));
+    cache_.emplace(std::move(key), StmtPtr(stmt));
+    return stmt;
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<std::string, StmtPtr> cache_;
+};
+
+Status SqliteBulkWriter::Add(std::span<const SqlValue> row) {
+  ORCHARD_CHECK(db_.Bind(stmt_, row));
+  ORCHARD_CHECK(db_.Step(stmt_));
+  ++rows_;
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path) {
+  std::string p(path);
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(p.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Fail(ErrorCode::kUnavailable,
+                "cannot open SQLite database \"" + p + "\": " + reason);
+  }
+  auto database = std::make_unique<SqliteDatabase>(db, p);
+  sqlite3_busy_timeout(db, 5000);
+  // WAL lets readers run beside the one writer; NORMAL sync is durable at every checkpoint and
+  // safe against application crashes, the usual choice with WAL. A read-only location shows here.
+  const char* pragmas =
+      "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
+  if (p != ":memory:") {
+    Status wal = database->ExecScript("PRAGMA journal_mode = WAL;");
+    if (!wal) {
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot open SQLite database \"" + p + "\": " + wal.error().message);
+    }
+  }
+  Status s = database->ExecScript(pragmas);
+  if (!s) {
+    return Fail(ErrorCode::kUnavailable,
+                "cannot open SQLite database \"" + p + "\": " + s.error().message);
+  }
+  return std::unique_ptr<Database>(std::move(database));
+}
+
+}  // namespace orchard::store

@@ -1,0 +1,199 @@
+// The `orchard` binary as a user meets it: help, usage errors (exit 2 naming the flag), one clear
+// line for an unreachable database, migrate, seed, and the demo serving over HTTP.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "store/database.h"
+#include "store/migrate.h"
+#include "support/process.h"
+
+namespace orchard {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::BackgroundProcess;
+using testing::Run;
+using testing::TempDir;
+
+int Lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+TEST(CliTest, HelpListsEveryCommand) {
+  auto r = Run({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"migrate", "seed", "serve", "demo"}) EXPECT_THAT(r.out, HasSubstr(cmd));
+}
+
+TEST(CliTest, EveryCommandHasHelp) {
+  std::map<std::string, std::vector<std::string>> flags = {
+      {"migrate", {"--db"}},
+      {"seed", {"--db", "--accounts", "--seed", "--today"}},
+      {"serve", {"--db", "--listen", "--threads"}},
+      {"demo", {"--db", "--listen", "--accounts"}},
+  };
+  for (const auto& [cmd, expected] : flags) {
+    auto r = Run({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    for (const auto& f : expected) EXPECT_THAT(r.out, HasSubstr(f)) << cmd;
+  }
+}
+
+TEST(CliTest, NoCommandIsAUsageError) {
+  auto r = Run({});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("subcommand"));
+}
+
+TEST(CliTest, UnknownFlagIsNamed) {
+  auto r = Run({"seed", "--acounts", "5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--acounts"));
+  EXPECT_THAT(r.err, HasSubstr("orchard seed --help"));
+}
+
+TEST(CliTest, UnknownCommandIsAUsageError) {
+  auto r = Run({"sed"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("sed"));
+}
+
+TEST(CliTest, BadValuesAreNamed) {
+  auto r = Run({"seed", "--accounts", "lots"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--accounts"));
+
+  r = Run({"seed", "--today", "2023-02-29"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("not a real date: 2023-02-29"));
+
+  r = Run({"serve", "--listen", "127.0.0.1:99999"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("0 to 65535"));
+}
+
+TEST(CliTest, MalformedDatabaseUrlIsOneLine) {
+  auto r = Run({"migrate", "--db", "mysql://localhost/x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("mysql://localhost/x"));
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+}
+
+TEST(CliTest, UnwritableSqlitePathIsOneLine) {
+  auto r = Run({"migrate", "--db", "sqlite:/nonexistent-dir/sub/orchard.db"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cannot open SQLite database \"/nonexistent-dir/sub/orchard.db\""));
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+}
+
+TEST(CliTest, UnreachablePostgresIsOneLine) {
+  auto r = Run({"migrate", "--db", "postgresql://postgres:secret@127.0.0.1:1/orchard"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("127.0.0.1"));
+  EXPECT_THAT(r.err, Not(HasSubstr("secret"))) << "a password never reaches the terminal";
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+}
+
+TEST(CliTest, MigrateIsIdempotentAndUsesOrchardDb) {
+  TempDir dir;
+  std::string url = "sqlite:" + dir.path() + "/m.db";
+  auto r = Run({"migrate"}, {"ORCHARD_DB=" + url});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("applied " + std::to_string(store::Migrations().size())));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/m.db"));
+  r = Run({"migrate", "--db", url});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("applied 0 migrations"));
+}
+
+TEST(CliTest, DatabaseFromANewerOrchardIsRefused) {
+  TempDir dir;
+  std::string url = "sqlite:" + dir.path() + "/new.db";
+  ASSERT_EQ(Run({"migrate", "--db", url}).exit_code, 0);
+  {
+    auto db = store::OpenDatabase(url);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->ExecScript(
+        "INSERT INTO schema_migrations (version, name, applied_at) "
+        "VALUES (9999, 'from_the_future', '2030-01-01 00:00:00')"));
+  }
+  auto r = Run({"migrate", "--db", url});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("schema version 9999"));
+  EXPECT_THAT(r.err, HasSubstr("upgrade orchard"));
+}
+
+TEST(CliTest, SeedWritesTheBookAndRefusesToSeedTwice) {
+  TempDir dir;
+  std::string url = "sqlite:" + dir.path() + "/s.db";
+  auto r = Run({"seed", "--db", url, "--accounts", "40", "--seed", "7", "--today", "2026-01-15"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("40 accounts"));
+  EXPECT_THAT(r.out, HasSubstr("rows/s"));
+  auto db = store::OpenDatabase(url);
+  ASSERT_TRUE(db);
+  EXPECT_EQ((*db)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(0), 40);
+  auto contacts_before = (*db)->QueryInt("SELECT COUNT(*) FROM contacts")->value_or(0);
+  EXPECT_GE(contacts_before, 40 * 3);
+
+  r = Run({"seed", "--db", url, "--accounts", "10"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("40"));
+  EXPECT_EQ((*db)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(0), 40);
+  EXPECT_EQ((*db)->QueryInt("SELECT COUNT(*) FROM contacts")->value_or(0), contacts_before);
+}
+
+int PortFrom(const std::string& line) {
+  std::smatch m;
+  std::regex re(R"(http://127\.0\.0\.1:(\d+)/)");
+  return std::regex_search(line, m, re) ? std::stoi(m[1]) : 0;
+}
+
+TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/demo.db";
+  std::string password;
+  {
+    BackgroundProcess demo({"demo", "--db", db, "--listen", "127.0.0.1:0", "--accounts", "60"});
+    std::string serving = demo.WaitForLine("serving", 60'000);
+    ASSERT_FALSE(serving.empty()) << demo.output() << demo.ReadStderr();
+    int port = PortFrom(serving);
+    ASSERT_GT(port, 0) << serving;
+    std::string login = demo.WaitForLine("Sign in as", 5'000);
+    EXPECT_THAT(login, HasSubstr("admin@orchard.example"));
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(login, m, std::regex(R"(password (\S+))")));
+    password = m[1];
+    EXPECT_EQ(password.size(), 16u);
+
+    httplib::Client client("127.0.0.1", port);
+    client.set_tcp_nodelay(true);
+    auto health = client.Get("/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    auto list = client.Get("/api/v1/accounts?limit=5");
+    ASSERT_TRUE(list);
+    EXPECT_EQ(list->status, 200);
+    EXPECT_THAT(list->body, HasSubstr("\"items\""));
+    EXPECT_EQ(demo.Stop(SIGTERM, 10'000), 0) << "graceful stop on SIGTERM";
+  }
+  {
+    // A second start reuses the book and prints the same login.
+    BackgroundProcess demo({"demo", "--db", db, "--listen", "127.0.0.1:0", "--accounts", "60"});
+    std::string login = demo.WaitForLine("Sign in as", 30'000);
+    EXPECT_THAT(login, HasSubstr(password));
+    EXPECT_EQ(demo.Stop(SIGTERM, 10'000), 0);
+  }
+  auto conn = store::OpenDatabase(db);
+  ASSERT_TRUE(conn);
+  EXPECT_EQ((*conn)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(0), 60);
+  EXPECT_EQ((*conn)->QueryInt("SELECT COUNT(*) FROM users WHERE role = 'admin'")->value_or(0), 1);
+}
+
+}  // namespace
+}  // namespace orchard
