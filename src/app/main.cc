@@ -1,6 +1,8 @@
 // The composition root: the only place that picks concrete classes (which database adapter,
 // which clock, the server) and hands them to the commands the CLI parsed.
 #include <fmt/core.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -13,6 +15,7 @@
 #include "cli/progress.h"
 #include "core/clock.h"
 #include "domain/schema.h"
+#include "http/api.h"
 #include "http/server.h"
 #include "ingest/seed.h"
 #include "service/account_service.h"
@@ -76,22 +79,31 @@ int Threads(int requested) {
 Status Serve(const std::string& db_url, const cli::Listen& listen, int threads_requested,
              const Clock& clock, const std::string& banner) {
   int threads = Threads(threads_requested);
+  Settings settings;
+  std::string shown;  // the URL without any password
   {
     ORCHARD_TRY(auto db, OpenMigrated(db_url, false));  // migrate at start
+    shown = db->description();
+    store::Store store(*db);
+    ORCHARD_TRY(auto rows, store.LoadSettings());
+    ORCHARD_CHECK(settings.Apply(rows));
   }
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
-  service::AccountService accounts(*pool, clock);
+  service::AccountService accounts(*pool, clock, settings);
   http::Router router = http::MakeRouter(*pool, accounts);
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;
   options.threads = threads;
+  options.access_log = std::make_shared<spdlog::logger>(
+      "access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  options.access_log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc);
   http::Server server(router, options);
   ORCHARD_CHECK(server.Start());
   server.StopOnSignals();
   std::string host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
   fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n",
-             pool->size() > 0 ? db_url : db_url, host, server.port(), threads);
+             shown, host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);
   std::fflush(stdout);
   server.Wait();

@@ -1,0 +1,40 @@
+#include "http/errors.h"
+
+#include <boost/json.hpp>
+
+namespace orchard::http {
+
+int HttpStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kResourceExhausted: return 413;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string ErrorBody(const Error& error) {
+  boost::json::array fields;
+  for (const auto& f : error.fields) {
+    fields.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+  }
+  boost::json::object inner{{"code", std::string(ErrorCodeName(error.code))},
+                            {"message", error.message},
+                            {"fields", std::move(fields)}};
+  return boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
+}
+
+HttpResponse ErrorResponse(const Error& error) {
+  HttpResponse r;
+  r.status = HttpStatus(error.code);
+  r.body = ErrorBody(error);
+  return r;
+}
+
+}  // namespace orchard::http

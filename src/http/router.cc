@@ -1,0 +1,135 @@
+#include "http/router.h"
+
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+
+#include "http/errors.h"
+
+namespace orchard::http {
+
+namespace {
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t next = path.find('/', i);
+    if (next == std::string_view::npos) next = path.size();
+    out.emplace_back(path.substr(i, next - i));
+    i = next;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  Route r{std::move(method), pattern, Split(pattern), std::move(handler)};
+  routes_.push_back(std::move(r));
+}
+
+bool Router::Match(const Route& route, const std::vector<std::string>& segments,
+                   std::map<std::string, std::string>* params) {
+  if (route.segments.size() != segments.size()) return false;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& want = route.segments[i];
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+      if (params != nullptr) (*params)[want.substr(1, want.size() - 2)] = segments[i];
+    } else if (want != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+HttpResponse Router::Handle(HttpRequest& request) const {
+  auto parsed = boost::urls::parse_origin_form(request.target);
+  if (!parsed) {
+    return ErrorResponse(Error{ErrorCode::kInvalidArgument,
+                               "the request target \"" + request.target + "\" is not a valid URL path",
+                               {}});
+  }
+  request.path = parsed->path();
+  request.query.clear();
+  for (auto param : parsed->params()) {
+    request.query.emplace_back(std::string(param.key), std::string(param.value));
+  }
+  auto segments = Split(request.path);
+  std::string allow;
+  for (const auto& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (!Match(route, segments, &params)) continue;
+    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
+      request.params = std::move(params);
+      return route.handler(request);
+    }
+    if (!allow.empty()) allow += ", ";
+    allow += route.method;
+  }
+  if (!allow.empty()) {
+    HttpResponse r = ErrorResponse(Error{
+        ErrorCode::kInvalidArgument,
+        request.method + " is not allowed on " + request.path + "; allowed: " + allow, {}});
+    r.status = 405;
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  return ErrorResponse(
+      Error{ErrorCode::kNotFound, "no such endpoint: " + request.method + " " + request.path, {}});
+}
+
+std::string Router::RouteOf(const HttpRequest& request) const {
+  auto segments = Split(request.path);
+  for (const auto& route : routes_) {
+    if (Match(route, segments, nullptr) && route.method == request.method) {
+      return route.method + " " + route.pattern;
+    }
+  }
+  return "";
+}
+
+std::optional<std::string> QueryParams::Get(std::string_view name) const {
+  for (const auto& [k, v] : request_.query) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+Result<std::optional<int64_t>> QueryParams::GetInt(std::string_view name, int64_t min,
+                                                   int64_t max) const {
+  auto text = Get(name);
+  if (!text) return std::optional<int64_t>();
+  int64_t value = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || ec != std::errc() || p != text->data() + text->size()) {
+    return FailField(std::string(name), "must be a whole number; got \"" + *text + "\"");
+  }
+  if (value < min || value > max) {
+    return FailField(std::string(name), "must be from " + std::to_string(min) + " to " +
+                                            std::to_string(max) + "; got " + *text);
+  }
+  return std::optional<int64_t>(value);
+}
+
+Status QueryParams::OnlyKnown(std::initializer_list<std::string_view> known) const {
+  for (const auto& [k, v] : request_.query) {
+    bool ok = false;
+    for (auto name : known) ok = ok || name == k;
+    if (!ok) {
+      std::string list;
+      for (auto name : known) {
+        if (!list.empty()) list += ", ";
+        list += name;
+      }
+      return FailField(k, "unknown query parameter; known: " + list);
+    }
+  }
+  return Ok();
+}
+
+}  // namespace orchard::http

@@ -1,0 +1,76 @@
+// Router: matches a request's method and path to a handler. Beast-free, so handlers and their
+// tests see plain structs; only server.cc speaks the wire protocol.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace orchard::http {
+
+struct HttpRequest {
+  std::string method;  // "GET"
+  std::string target;  // "/api/v1/accounts?limit=5", as sent
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+
+  // Filled by the router from `target`:
+  std::string path;                                        // decoded path
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> params;               // {id} and friends from the pattern
+  std::string request_id;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+class Router {
+ public:
+  // pattern: "/api/v1/accounts/{id}" — a {name} segment matches one non-empty path segment.
+  void Add(std::string method, std::string pattern, Handler handler);
+
+  // Parses the target, finds the route: 400 for a malformed target, 404 for no route, 405 with
+  // Allow for a known path with another method.
+  HttpResponse Handle(HttpRequest& request) const;
+
+  // "GET /api/v1/accounts/{id}" — the matched pattern, for metrics and logs ("" when none).
+  std::string RouteOf(const HttpRequest& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  static bool Match(const Route& route, const std::vector<std::string>& segments,
+                    std::map<std::string, std::string>* params);
+  std::vector<Route> routes_;
+};
+
+// Query-parameter helpers for handlers: each failure names the parameter.
+class QueryParams {
+ public:
+  explicit QueryParams(const HttpRequest& request) : request_(request) {}
+  std::optional<std::string> Get(std::string_view name) const;
+  Result<std::optional<int64_t>> GetInt(std::string_view name, int64_t min, int64_t max) const;
+  // Fails naming the first parameter not in `known`.
+  Status OnlyKnown(std::initializer_list<std::string_view> known) const;
+
+ private:
+  const HttpRequest& request_;
+};
+
+}  // namespace orchard::http

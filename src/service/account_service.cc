@@ -1,0 +1,73 @@
+#include "service/account_service.h"
+
+#include <unordered_map>
+
+namespace orchard::service {
+
+namespace {
+
+// ARR today of each account in `accounts`, with one query for the whole page.
+Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db,
+                                                    const std::vector<Account>& accounts,
+                                                    Date today) {
+  std::unordered_map<int64_t, Money> arr;
+  if (accounts.empty()) return arr;
+  std::string sql =
+      "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE start_date <= ? AND "
+      "(end_date IS NULL OR end_date >= ?) AND account_id IN (";
+  std::vector<store::SqlValue> params{today.ToString(), today.ToString()};
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    params.push_back(accounts[i].id.value);
+  }
+  sql += ") GROUP BY account_id";
+  ORCHARD_CHECK(db.Query(sql, params, [&](const store::Row& row) -> Status {
+    ORCHARD_TRY(int64_t id, row.GetInt(0));
+    ORCHARD_TRY(int64_t cents, row.GetInt(1));
+    arr[id] = Money::FromCents(cents);
+    return Ok();
+  }));
+  return arr;
+}
+
+}  // namespace
+
+Result<AccountView> AccountService::Get(AccountId id) {
+  if (!id.valid()) return FailField("id", "must be a positive integer");
+  ORCHARD_TRY(auto db, pool_.Acquire());
+  store::Store store(*db);
+  ORCHARD_TRY(Account account, store.Get<Account>(id));
+  std::vector<Account> one{account};
+  ORCHARD_TRY(auto arr, ArrToday(*db, one, clock_.Today()));
+  Money today = arr.contains(id.value) ? arr[id.value] : Money();
+  TierDecision tier = DecideTier(account, today, settings_.tiers);
+  return AccountView{std::move(account), today, tier};
+}
+
+Result<store::Page<AccountView>> AccountService::List(const AccountListQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxPageSize) {
+    return FailField("limit", "must be from 1 to " + std::to_string(kMaxPageSize));
+  }
+  store::ListQuery q;
+  q.after_id = query.after_id;
+  q.limit = query.limit;
+  if (query.owner_id) q.filters.push_back({"owner_id", query.owner_id->value});
+  if (query.industry) q.filters.push_back({"industry", *query.industry});
+  if (query.region) q.filters.push_back({"region", *query.region});
+  q.name_contains = query.name_contains;
+  ORCHARD_TRY(auto db, pool_.Acquire());
+  store::Store store(*db);
+  ORCHARD_TRY(auto page, store.List<Account>(q));
+  ORCHARD_TRY(auto arr, ArrToday(*db, page.items, clock_.Today()));
+  store::Page<AccountView> out;
+  out.next_cursor = page.next_cursor;
+  out.items.reserve(page.items.size());
+  for (auto& account : page.items) {
+    Money today = arr.contains(account.id.value) ? arr[account.id.value] : Money();
+    TierDecision tier = DecideTier(account, today, settings_.tiers);
+    out.items.push_back(AccountView{std::move(account), today, tier});
+  }
+  return out;
+}
+
+}  // namespace orchard::service
