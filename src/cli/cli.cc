@@ -126,6 +126,18 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
 
+  // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
+  std::string names;
+  bool known = false;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+    known = known || (argc > 1 && sub->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    fmt::print(stderr, "orchard: unknown command \"{}\"; the commands are {}\n", argv[1], names);
+    fmt::print(stderr, "Run 'orchard --help' for usage.\n");
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

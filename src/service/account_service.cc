@@ -15,7 +15,11 @@ Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db,
   std::string sql =
       "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE start_date <= ? AND "
       "(end_date IS NULL OR end_date >= ?) AND account_id IN (";
-  std::vector<store::SqlValue> params{today.ToString(), today.ToString()};
+  // Built with push_back: g++ 12 warns (falsely) on an initializer list of variants.
+  std::vector<store::SqlValue> params;
+  params.reserve(accounts.size() + 2);
+  params.emplace_back(today.ToString());
+  params.emplace_back(today.ToString());
   for (size_t i = 0; i < accounts.size(); ++i) {
     sql += i ? ", ?" : "?";
     params.push_back(accounts[i].id.value);

@@ -17,7 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::BackgroundProcess;
-using testing::Run;
+using testing::RunOrchard;
 using testing::TempDir;
 
 int Lines(const std::string& s) {
@@ -25,7 +25,7 @@ int Lines(const std::string& s) {
 }
 
 TEST(CliTest, HelpListsEveryCommand) {
-  auto r = Run({"--help"});
+  auto r = RunOrchard({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* cmd : {"migrate", "seed", "serve", "demo"}) EXPECT_THAT(r.out, HasSubstr(cmd));
 }
@@ -38,61 +38,61 @@ TEST(CliTest, EveryCommandHasHelp) {
       {"demo", {"--db", "--listen", "--accounts"}},
   };
   for (const auto& [cmd, expected] : flags) {
-    auto r = Run({cmd, "--help"});
+    auto r = RunOrchard({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     for (const auto& f : expected) EXPECT_THAT(r.out, HasSubstr(f)) << cmd;
   }
 }
 
 TEST(CliTest, NoCommandIsAUsageError) {
-  auto r = Run({});
+  auto r = RunOrchard({});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("subcommand"));
 }
 
 TEST(CliTest, UnknownFlagIsNamed) {
-  auto r = Run({"seed", "--acounts", "5"});
+  auto r = RunOrchard({"seed", "--acounts", "5"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--acounts"));
   EXPECT_THAT(r.err, HasSubstr("orchard seed --help"));
 }
 
 TEST(CliTest, UnknownCommandIsAUsageError) {
-  auto r = Run({"sed"});
+  auto r = RunOrchard({"sed"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("sed"));
 }
 
 TEST(CliTest, BadValuesAreNamed) {
-  auto r = Run({"seed", "--accounts", "lots"});
+  auto r = RunOrchard({"seed", "--accounts", "lots"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--accounts"));
 
-  r = Run({"seed", "--today", "2023-02-29"});
+  r = RunOrchard({"seed", "--today", "2023-02-29"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("not a real date: 2023-02-29"));
 
-  r = Run({"serve", "--listen", "127.0.0.1:99999"});
+  r = RunOrchard({"serve", "--listen", "127.0.0.1:99999"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("0 to 65535"));
 }
 
 TEST(CliTest, MalformedDatabaseUrlIsOneLine) {
-  auto r = Run({"migrate", "--db", "mysql://localhost/x"});
+  auto r = RunOrchard({"migrate", "--db", "mysql://localhost/x"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("mysql://localhost/x"));
   EXPECT_EQ(Lines(r.err), 1) << r.err;
 }
 
 TEST(CliTest, UnwritableSqlitePathIsOneLine) {
-  auto r = Run({"migrate", "--db", "sqlite:/nonexistent-dir/sub/orchard.db"});
+  auto r = RunOrchard({"migrate", "--db", "sqlite:/nonexistent-dir/sub/orchard.db"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("cannot open SQLite database \"/nonexistent-dir/sub/orchard.db\""));
   EXPECT_EQ(Lines(r.err), 1) << r.err;
 }
 
 TEST(CliTest, UnreachablePostgresIsOneLine) {
-  auto r = Run({"migrate", "--db", "postgresql://postgres:secret@127.0.0.1:1/orchard"});
+  auto r = RunOrchard({"migrate", "--db", "postgresql://postgres:secret@127.0.0.1:1/orchard"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("127.0.0.1"));
   EXPECT_THAT(r.err, Not(HasSubstr("secret"))) << "a password never reaches the terminal";
@@ -102,11 +102,11 @@ TEST(CliTest, UnreachablePostgresIsOneLine) {
 TEST(CliTest, MigrateIsIdempotentAndUsesOrchardDb) {
   TempDir dir;
   std::string url = "sqlite:" + dir.path() + "/m.db";
-  auto r = Run({"migrate"}, {"ORCHARD_DB=" + url});
+  auto r = RunOrchard({"migrate"}, {"ORCHARD_DB=" + url});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("applied " + std::to_string(store::Migrations().size())));
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/m.db"));
-  r = Run({"migrate", "--db", url});
+  r = RunOrchard({"migrate", "--db", url});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("applied 0 migrations"));
 }
@@ -114,7 +114,7 @@ TEST(CliTest, MigrateIsIdempotentAndUsesOrchardDb) {
 TEST(CliTest, DatabaseFromANewerOrchardIsRefused) {
   TempDir dir;
   std::string url = "sqlite:" + dir.path() + "/new.db";
-  ASSERT_EQ(Run({"migrate", "--db", url}).exit_code, 0);
+  ASSERT_EQ(RunOrchard({"migrate", "--db", url}).exit_code, 0);
   {
     auto db = store::OpenDatabase(url);
     ASSERT_TRUE(db);
@@ -122,7 +122,7 @@ TEST(CliTest, DatabaseFromANewerOrchardIsRefused) {
         "INSERT INTO schema_migrations (version, name, applied_at) "
         "VALUES (9999, 'from_the_future', '2030-01-01 00:00:00')"));
   }
-  auto r = Run({"migrate", "--db", url});
+  auto r = RunOrchard({"migrate", "--db", url});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("schema version 9999"));
   EXPECT_THAT(r.err, HasSubstr("upgrade orchard"));
@@ -131,7 +131,7 @@ TEST(CliTest, DatabaseFromANewerOrchardIsRefused) {
 TEST(CliTest, SeedWritesTheBookAndRefusesToSeedTwice) {
   TempDir dir;
   std::string url = "sqlite:" + dir.path() + "/s.db";
-  auto r = Run({"seed", "--db", url, "--accounts", "40", "--seed", "7", "--today", "2026-01-15"});
+  auto r = RunOrchard({"seed", "--db", url, "--accounts", "40", "--seed", "7", "--today", "2026-01-15"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("40 accounts"));
   EXPECT_THAT(r.out, HasSubstr("rows/s"));
@@ -141,7 +141,7 @@ TEST(CliTest, SeedWritesTheBookAndRefusesToSeedTwice) {
   auto contacts_before = (*db)->QueryInt("SELECT COUNT(*) FROM contacts")->value_or(0);
   EXPECT_GE(contacts_before, 40 * 3);
 
-  r = Run({"seed", "--db", url, "--accounts", "10"});
+  r = RunOrchard({"seed", "--db", url, "--accounts", "10"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("40"));
   EXPECT_EQ((*db)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(0), 40);

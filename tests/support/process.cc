@@ -65,7 +65,7 @@ std::string OrchardBinary() {
   return b != nullptr ? b : "orchard";
 }
 
-ProcessResult Run(const std::vector<std::string>& args, const std::vector<std::string>& env,
+ProcessResult RunOrchard(const std::vector<std::string>& args, const std::vector<std::string>& env,
                   const std::string& stdin_text) {
   Spawned p = Spawn(args, env);
   if (!stdin_text.empty()) (void)!write(p.in_fd, stdin_text.data(), stdin_text.size());
