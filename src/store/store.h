@@ -208,9 +208,11 @@ class Store {
       }
     }
     if (q.name_contains) {
-      sql += " AND LOWER(name) LIKE ?";
+      // What the user typed is literal: escape LIKE's wildcards.
+      sql += " AND LOWER(name) LIKE ? ESCAPE '!'";
       std::string pattern = "%";
       for (char c : *q.name_contains) {
+        if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
         pattern.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
       }
       pattern += "%";

@@ -1,0 +1,2 @@
+orchard_test(store_contract_test SOURCES integration/store_contract_test.cc
+  LIBS orchard_store orchard_test_support)
