@@ -95,15 +95,16 @@ Status Serve(const std::string& db_url, const cli::Listen& listen, int threads_r
   options.host = listen.host;
   options.port = listen.port;
   options.threads = threads;
-  options.access_log = std::make_shared<spdlog::logger>(
-      "access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  options.access_log =
+      std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   options.access_log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc);
   http::Server server(router, options);
   ORCHARD_CHECK(server.Start());
   server.StopOnSignals();
-  std::string host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
-  fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n",
-             shown, host, server.port(), threads);
+  std::string host =
+      listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
+  fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n", shown,
+             host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);
   std::fflush(stdout);
   server.Wait();
@@ -146,16 +147,17 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
         std::ofstream out(*login_file, std::ios::trunc);
         out << password << "\n";
         out.close();
-        std::filesystem::permissions(*login_file, std::filesystem::perms::owner_read |
-                                                      std::filesystem::perms::owner_write);
+        std::filesystem::permissions(
+            *login_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
       }
     } else if (login_file && std::filesystem::exists(*login_file)) {
       std::ifstream in(*login_file);
       std::getline(in, password);
     }
   }
-  std::string banner = fmt::format("Sign in as {} with password {}\n", kAdminEmail,
-                                   password.empty() ? "(shown when the demo book was created)" : password);
+  std::string banner =
+      fmt::format("Sign in as {} with password {}\n", kAdminEmail,
+                  password.empty() ? "(shown when the demo book was created)" : password);
   return Serve(args.db, args.listen, 0, clock, banner);
 }
 

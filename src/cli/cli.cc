@@ -1,7 +1,7 @@
 #include "cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 
@@ -91,15 +91,17 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   SeedArgs seed;
   seed.db = default_db;
   std::string seed_today;
-  auto* seed_cmd =
-      app.add_subcommand("seed", "Write a deterministic synthetic book of accounts into a database");
+  auto* seed_cmd = app.add_subcommand(
+      "seed", "Write a deterministic synthetic book of accounts into a database");
   seed_cmd->add_option("--db", seed.db, db_help)->capture_default_str();
   seed_cmd->add_option("--accounts", seed.accounts, "Number of accounts")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   seed_cmd->add_option("--seed", seed.seed, "Random seed: the same seed and day give the same book")
       ->capture_default_str();
-  seed_cmd->add_option("--today", seed_today, "Reference day the book is laid out around (default: today)")
+  seed_cmd
+      ->add_option("--today", seed_today,
+                   "Reference day the book is laid out around (default: today)")
       ->check(DateValidator());
 
   ServeArgs serve;
@@ -116,8 +118,9 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   DemoArgs demo;
   std::string demo_db = "sqlite:orchard-demo.db", demo_listen = default_listen;
   auto* demo_cmd = app.add_subcommand(
-      "demo", "Serve a ready demo book: creates orchard-demo.db (2,000 accounts and an admin "
-              "login) on first run, prints the URL and the login, then serves");
+      "demo",
+      "Serve a ready demo book: creates orchard-demo.db (2,000 accounts and an admin "
+      "login) on first run, prints the URL and the login, then serves");
   demo_cmd->add_option("--db", demo_db, "Demo database URL")->capture_default_str();
   demo_cmd->add_option("--listen", demo_listen, "Address to listen on (env ORCHARD_LISTEN)")
       ->capture_default_str()

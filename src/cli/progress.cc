@@ -24,10 +24,10 @@ void ProgressLine::Update(int64_t done, int64_t total, int64_t rows, double seco
   last_printed_ = seconds;
   double rate = seconds > 0 ? static_cast<double>(rows) / seconds : 0;
   double eta = done > 0 && done < total ? seconds * static_cast<double>(total - done) / done : 0;
-  std::string line = fmt::format("{} / {} {} ({:.0f}%) · {} rows · {} rows/s · ETA {:.0f} s",
-                                 Grouped(done), Grouped(total), unit_,
-                                 total > 0 ? 100.0 * done / total : 100.0, Grouped(rows),
-                                 Grouped(static_cast<int64_t>(rate)), eta);
+  std::string line =
+      fmt::format("{} / {} {} ({:.0f}%) · {} rows · {} rows/s · ETA {:.0f} s", Grouped(done),
+                  Grouped(total), unit_, total > 0 ? 100.0 * done / total : 100.0, Grouped(rows),
+                  Grouped(static_cast<int64_t>(rate)), eta);
   if (terminal_) {
     fmt::print(out_, "\r\033[K{}", line);
   } else {

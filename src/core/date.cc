@@ -9,7 +9,9 @@ namespace chr = std::chrono;
 
 namespace {
 
-chr::year_month_day Ymd(int32_t days) { return chr::year_month_day{chr::sys_days{chr::days{days}}}; }
+chr::year_month_day Ymd(int32_t days) {
+  return chr::year_month_day{chr::sys_days{chr::days{days}}};
+}
 
 bool ParseInt(std::string_view s, int& out) {
   if (s.empty()) return false;
@@ -60,8 +62,8 @@ Date Date::AddMonths(int n) const {
   auto ymd = Ymd(days_);
   chr::year_month_day shifted = ymd + chr::months{n};
   if (!shifted.ok()) {
-    shifted = chr::year_month_day{chr::year_month_day_last{shifted.year(),
-                                                           chr::month_day_last{shifted.month()}}};
+    shifted = chr::year_month_day{
+        chr::year_month_day_last{shifted.year(), chr::month_day_last{shifted.month()}}};
   }
   return Date(static_cast<int32_t>(chr::sys_days{shifted}.time_since_epoch().count()));
 }
@@ -74,8 +76,8 @@ Timestamp Timestamp::At(Date day, int hour, int minute, int second) {
 
 Result<Timestamp> Timestamp::Parse(std::string_view text) {
   auto bad = [&] {
-    return Fail(ErrorCode::kInvalidArgument,
-                "not a timestamp: \"" + std::string(text) + "\" (expected YYYY-MM-DD HH:MM:SS, UTC)");
+    return Fail(ErrorCode::kInvalidArgument, "not a timestamp: \"" + std::string(text) +
+                                                 "\" (expected YYYY-MM-DD HH:MM:SS, UTC)");
   };
   if (text.size() == 10) {
     auto d = Date::Parse(text);

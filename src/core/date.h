@@ -51,8 +51,8 @@ class Timestamp {
 
   constexpr int64_t unix_seconds() const { return seconds_; }
   Date date() const;
-  std::string ToString() const;     // "YYYY-MM-DD HH:MM:SS" (UTC), the database form
-  std::string ToIso8601() const;    // "YYYY-MM-DDTHH:MM:SSZ", the API form
+  std::string ToString() const;   // "YYYY-MM-DD HH:MM:SS" (UTC), the database form
+  std::string ToIso8601() const;  // "YYYY-MM-DDTHH:MM:SSZ", the API form
 
   constexpr Timestamp AddSeconds(int64_t s) const { return Timestamp(seconds_ + s); }
   constexpr auto operator<=>(const Timestamp&) const = default;

@@ -17,7 +17,8 @@ Result<Money> Money::Parse(std::string_view text) {
     s.remove_prefix(1);
   }
   if (!s.empty() && s.front() == '$') s.remove_prefix(1);
-  if (s.empty()) return Fail(ErrorCode::kInvalidArgument, "not an amount: \"" + std::string(text) + "\"");
+  if (s.empty())
+    return Fail(ErrorCode::kInvalidArgument, "not an amount: \"" + std::string(text) + "\"");
   Int128 cents = 0;
   int decimals = -1;  // -1: before the point
   bool any_digit = false;
@@ -41,7 +42,8 @@ Result<Money> Money::Parse(std::string_view text) {
       return Fail(ErrorCode::kInvalidArgument, "not an amount: \"" + std::string(text) + "\"");
     }
   }
-  if (!any_digit) return Fail(ErrorCode::kInvalidArgument, "not an amount: \"" + std::string(text) + "\"");
+  if (!any_digit)
+    return Fail(ErrorCode::kInvalidArgument, "not an amount: \"" + std::string(text) + "\"");
   int scale = decimals < 0 ? 0 : decimals;
   for (int i = scale; i < 2; ++i) cents *= 10;
   if (cents > static_cast<Int128>(INT64_MAX)) {

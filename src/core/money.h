@@ -33,8 +33,14 @@ class Money {
   constexpr Money operator-(Money o) const { return Money(cents_ - o.cents_); }
   constexpr Money operator-() const { return Money(-cents_); }
   constexpr Money operator*(int64_t k) const { return Money(cents_ * k); }
-  constexpr Money& operator+=(Money o) { cents_ += o.cents_; return *this; }
-  constexpr Money& operator-=(Money o) { cents_ -= o.cents_; return *this; }
+  constexpr Money& operator+=(Money o) {
+    cents_ += o.cents_;
+    return *this;
+  }
+  constexpr Money& operator-=(Money o) {
+    cents_ -= o.cents_;
+    return *this;
+  }
   constexpr auto operator<=>(const Money&) const = default;
 
  private:

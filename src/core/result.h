@@ -64,14 +64,14 @@ inline Status Ok() { return {}; }
 
 // ORCHARD_TRY(auto x, Fallible()); — binds the value or returns the error to the caller.
 #define ORCHARD_TRY(lhs, expr) ORCHARD_TRY_IMPL_(ORCHARD_CONCAT_(orchard_try_, __LINE__), lhs, expr)
-#define ORCHARD_TRY_IMPL_(tmp, lhs, expr)               \
-  auto tmp = (expr);                                    \
+#define ORCHARD_TRY_IMPL_(tmp, lhs, expr)                   \
+  auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp.error())); \
   lhs = std::move(*tmp)
 
 // ORCHARD_CHECK(FallibleStatus()); — returns the error to the caller, if any.
-#define ORCHARD_CHECK(expr)                                              \
-  do {                                                                   \
-    auto orchard_check_ = (expr);                                        \
+#define ORCHARD_CHECK(expr)                                                         \
+  do {                                                                              \
+    auto orchard_check_ = (expr);                                                   \
     if (!orchard_check_) return std::unexpected(std::move(orchard_check_.error())); \
   } while (0)

@@ -20,7 +20,7 @@ struct User {
   std::string name;
   Role role = Role::kViewer;
   std::optional<UserId> manager_id;  // the user's team lead (for managers' books)
-  std::string password_hash;          // Argon2id, never the password
+  std::string password_hash;         // Argon2id, never the password
   bool active = true;
   Timestamp created_at;
 };
@@ -29,7 +29,7 @@ struct Account {
   AccountId id;
   std::string name;
   std::optional<AccountId> parent_id;
-  std::optional<UserId> owner_id;    // the AM
+  std::optional<UserId> owner_id;  // the AM
   std::optional<UserId> csm_id;
   std::optional<UserId> sponsor_id;  // executive sponsor (tier 1)
   std::optional<std::string> salesforce_id;

@@ -14,10 +14,10 @@ namespace orchard {
 template <class E>
 struct EnumTraits;  // specialised below: kLabel (what it is called in errors) and kNames
 
-#define ORCHARD_ENUM_TRAITS(E, label, ...)                               \
-  template <>                                                            \
-  struct EnumTraits<E> {                                                 \
-    static constexpr std::string_view kLabel = label;                    \
+#define ORCHARD_ENUM_TRAITS(E, label, ...)                                         \
+  template <>                                                                      \
+  struct EnumTraits<E> {                                                           \
+    static constexpr std::string_view kLabel = label;                              \
     static constexpr auto kNames = std::to_array<std::string_view>({__VA_ARGS__}); \
   }
 
@@ -42,7 +42,13 @@ ORCHARD_ENUM_TRAITS(DivisionKind, "division kind", "business_unit", "buying_cent
                     "region");
 
 enum class BuyingRole {
-  kEconomicBuyer, kChampion, kDecisionMaker, kTechnicalEvaluator, kInfluencer, kUser, kCoach,
+  kEconomicBuyer,
+  kChampion,
+  kDecisionMaker,
+  kTechnicalEvaluator,
+  kInfluencer,
+  kUser,
+  kCoach,
   kBlocker
 };
 ORCHARD_ENUM_TRAITS(BuyingRole, "buying role", "economic_buyer", "champion", "decision_maker",
@@ -59,7 +65,13 @@ ORCHARD_ENUM_TRAITS(OpportunityType, "opportunity type", "new_business", "renewa
                     "cross_sell");
 
 enum class OpportunityStage {
-  kProspecting, kQualification, kDiscovery, kProposal, kNegotiation, kClosedWon, kClosedLost
+  kProspecting,
+  kQualification,
+  kDiscovery,
+  kProposal,
+  kNegotiation,
+  kClosedWon,
+  kClosedLost
 };
 ORCHARD_ENUM_TRAITS(OpportunityStage, "opportunity stage", "prospecting", "qualification",
                     "discovery", "proposal", "negotiation", "closed_won", "closed_lost");
@@ -74,7 +86,11 @@ enum class TicketStatus { kOpen, kPending, kClosed };
 ORCHARD_ENUM_TRAITS(TicketStatus, "ticket status", "open", "pending", "closed");
 
 enum class EngagementKind {
-  kPricingPageVisit, kCaseStudyDownload, kWebinarAttended, kProductPageVisit, kJobChange
+  kPricingPageVisit,
+  kCaseStudyDownload,
+  kWebinarAttended,
+  kProductPageVisit,
+  kJobChange
 };
 ORCHARD_ENUM_TRAITS(EngagementKind, "engagement signal kind", "pricing_page_visit",
                     "case_study_download", "webinar_attended", "product_page_visit", "job_change");

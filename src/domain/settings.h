@@ -45,9 +45,9 @@ struct HealthWeights {
 struct Settings {
   TierRules tiers;
   std::array<TierCoverage, 3> coverage{{
-      {10, 8, 12, 30, 91, 90, 14, 4, 5},        // tier 1: monthly review, QBR, 90-day plan
-      {40, 25, 60, 91, 182, 180, 30, 24, 3},    // tier 2: quarterly, semiannual, 180-day plan
-      {0, 0, 0, 0, 0, 0, 0, 0, 0},              // tier 3: pooled, tech-touch, no plan
+      {10, 8, 12, 30, 91, 90, 14, 4, 5},      // tier 1: monthly review, QBR, 90-day plan
+      {40, 25, 60, 91, 182, 180, 30, 24, 3},  // tier 2: quarterly, semiannual, 180-day plan
+      {0, 0, 0, 0, 0, 0, 0, 0, 0},            // tier 3: pooled, tech-touch, no plan
   }};
   HealthWeights health_weights;
   int health_green_min = 70;   // ≥ 70 green

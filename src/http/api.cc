@@ -83,8 +83,7 @@ HttpResponse Health(store::ConnectionPool& pool) {
   auto db = pool.Acquire();
   Status ping = db ? (*db)->Query("SELECT 1", {}, nullptr) : Status(std::unexpected(db.error()));
   if (!ping) {
-    return Json(boost::json::object{{"status", "unavailable"},
-                                    {"database", ping.error().message}},
+    return Json(boost::json::object{{"status", "unavailable"}, {"database", ping.error().message}},
                 503);
   }
   return Json(boost::json::object{{"status", "ok"}, {"database", "ok"}});

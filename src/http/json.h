@@ -28,8 +28,7 @@ boost::json::value ToJsonValue(Id<Tag> v) {
   return v.value;
 }
 template <class E>
-  requires std::is_enum_v<E>
-boost::json::value ToJsonValue(E v) {
+requires std::is_enum_v<E> boost::json::value ToJsonValue(E v) {
   return boost::json::string(ToString(v));
 }
 template <class X>

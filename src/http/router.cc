@@ -50,9 +50,10 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
 HttpResponse Router::Handle(HttpRequest& request) const {
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) {
-    return ErrorResponse(Error{ErrorCode::kInvalidArgument,
-                               "the request target \"" + request.target + "\" is not a valid URL path",
-                               {}});
+    return ErrorResponse(
+        Error{ErrorCode::kInvalidArgument,
+              "the request target \"" + request.target + "\" is not a valid URL path",
+              {}});
   }
   request.path = parsed->path();
   request.query.clear();
@@ -72,9 +73,10 @@ HttpResponse Router::Handle(HttpRequest& request) const {
     allow += route.method;
   }
   if (!allow.empty()) {
-    HttpResponse r = ErrorResponse(Error{
-        ErrorCode::kInvalidArgument,
-        request.method + " is not allowed on " + request.path + "; allowed: " + allow, {}});
+    HttpResponse r = ErrorResponse(
+        Error{ErrorCode::kInvalidArgument,
+              request.method + " is not allowed on " + request.path + "; allowed: " + allow,
+              {}});
     r.status = 405;
     r.headers.emplace_back("Allow", allow);
     return r;

@@ -75,8 +75,8 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
       beast::error_code ignored;
       acceptor_.close(ignored);
       signals_.cancel(ignored);
-      drain_deadline_ = std::chrono::steady_clock::now() +
-                        std::chrono::seconds(options_.drain_timeout_s);
+      drain_deadline_ =
+          std::chrono::steady_clock::now() + std::chrono::seconds(options_.drain_timeout_s);
       CheckDrained();
     });
   }
@@ -104,8 +104,10 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
       return router_.Handle(request);
     } catch (const std::exception& e) {
       // A handler that throws is a bug; the client still gets the one error shape.
-      if (options_.access_log) options_.access_log->error("{} handler threw: {}", request.request_id, e.what());
-      return ErrorResponse(Error{ErrorCode::kInternal, "internal error (request " + request.request_id + ")", {}});
+      if (options_.access_log)
+        options_.access_log->error("{} handler threw: {}", request.request_id, e.what());
+      return ErrorResponse(
+          Error{ErrorCode::kInternal, "internal error (request " + request.request_id + ")", {}});
     }
   }
 
@@ -140,8 +142,7 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
 
   void Run() { Read(); }
 

@@ -20,10 +20,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see Server::port())
   int threads = 2;
-  size_t body_limit = 1 << 20;   // larger bodies get 413
-  int request_timeout_s = 30;    // to read one request, headers and body
-  int idle_timeout_s = 60;       // keep-alive connections idle longer are closed
-  int drain_timeout_s = 5;       // on Stop(), how long in-flight requests may finish
+  size_t body_limit = 1 << 20;                 // larger bodies get 413
+  int request_timeout_s = 30;                  // to read one request, headers and body
+  int idle_timeout_s = 60;                     // keep-alive connections idle longer are closed
+  int drain_timeout_s = 5;                     // on Stop(), how long in-flight requests may finish
   std::shared_ptr<spdlog::logger> access_log;  // one line per request; none if null
 };
 

@@ -54,40 +54,42 @@ class Rng {
 enum Stream : uint64_t { kProfile = 1, kDetail = 2, kCatalogue = 3, kTeam = 4 };
 
 constexpr std::array<std::string_view, 40> kCompanyFirst = {
-    "Northwind", "Contoso", "Fabrikam", "Tailspin", "Wingtip", "Adventure", "Blue Yonder",
-    "Coho", "Alpine", "Litware", "Proseware", "Lucerne", "Margie", "Trey", "Humongous",
-    "Woodgrove", "Fourth Coffee", "Graphic", "Wide World", "Southridge", "Datum", "Relecloud",
-    "Bellows", "Cascade", "Summit", "Granite", "Harbor", "Ironwood", "Juniper", "Keystone",
-    "Lakeshore", "Meridian", "Nimbus", "Orion", "Pinnacle", "Quarry", "Redwood", "Sterling",
-    "Tidewater", "Vanguard"};
+    "Northwind",   "Contoso",    "Fabrikam",  "Tailspin",  "Wingtip",       "Adventure",
+    "Blue Yonder", "Coho",       "Alpine",    "Litware",   "Proseware",     "Lucerne",
+    "Margie",      "Trey",       "Humongous", "Woodgrove", "Fourth Coffee", "Graphic",
+    "Wide World",  "Southridge", "Datum",     "Relecloud", "Bellows",       "Cascade",
+    "Summit",      "Granite",    "Harbor",    "Ironwood",  "Juniper",       "Keystone",
+    "Lakeshore",   "Meridian",   "Nimbus",    "Orion",     "Pinnacle",      "Quarry",
+    "Redwood",     "Sterling",   "Tidewater", "Vanguard"};
 constexpr std::array<std::string_view, 20> kCompanySecond = {
-    "Analytics", "Logistics", "Health", "Systems", "Foods", "Energy", "Capital", "Motors",
-    "Pharma", "Networks", "Retail", "Insurance", "Labs", "Media", "Manufacturing", "Partners",
-    "Telecom", "Learning", "Aerospace", "Holdings"};
+    "Analytics",     "Logistics", "Health",   "Systems",  "Foods",     "Energy",  "Capital",
+    "Motors",        "Pharma",    "Networks", "Retail",   "Insurance", "Labs",    "Media",
+    "Manufacturing", "Partners",  "Telecom",  "Learning", "Aerospace", "Holdings"};
 constexpr std::array<std::string_view, 12> kIndustries = {
     "Software", "Financial Services", "Healthcare", "Manufacturing", "Retail", "Logistics",
-    "Energy", "Telecommunications", "Education", "Public Sector", "Media", "Insurance"};
+    "Energy",   "Telecommunications", "Education",  "Public Sector", "Media",  "Insurance"};
 constexpr std::array<std::string_view, 4> kRegions = {"North America", "EMEA", "APAC", "LATAM"};
 constexpr std::array<std::string_view, 32> kFirstNames = {
-    "Ada", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kara",
-    "Liam", "Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor",
-    "Wen", "Ximena", "Yusuf", "Zoe", "Amir", "Bianca", "Carlos", "Dana", "Emil", "Farah"};
+    "Ada",   "Ben",   "Chloe", "Dev",    "Elena",  "Femi",   "Grace", "Hiro",
+    "Ines",  "Jonas", "Kara",  "Liam",   "Maya",   "Noah",   "Olga",  "Priya",
+    "Quinn", "Rosa",  "Sam",   "Tariq",  "Uma",    "Victor", "Wen",   "Ximena",
+    "Yusuf", "Zoe",   "Amir",  "Bianca", "Carlos", "Dana",   "Emil",  "Farah"};
 constexpr std::array<std::string_view, 32> kLastNames = {
-    "Okafor", "Lindqvist", "Nakamura", "Garcia", "Schmidt", "Patel", "Moreau", "Kowalski",
-    "Rossi", "Haddad", "Novak", "Silva", "Jensen", "Murphy", "Chen", "Dubois", "Ivanova",
-    "Kim", "Larsen", "Mendes", "Nguyen", "O'Brien", "Petrov", "Quispe", "Reyes", "Sato",
-    "Tanaka", "Underwood", "Varga", "Walsh", "Yilmaz", "Zimmermann"};
+    "Okafor",  "Lindqvist", "Nakamura", "Garcia",    "Schmidt", "Patel",   "Moreau", "Kowalski",
+    "Rossi",   "Haddad",    "Novak",    "Silva",     "Jensen",  "Murphy",  "Chen",   "Dubois",
+    "Ivanova", "Kim",       "Larsen",   "Mendes",    "Nguyen",  "O'Brien", "Petrov", "Quispe",
+    "Reyes",   "Sato",      "Tanaka",   "Underwood", "Varga",   "Walsh",   "Yilmaz", "Zimmermann"};
 constexpr std::array<std::string_view, 12> kTitles = {
-    "Chief Operating Officer", "VP Operations", "Director of IT", "Head of Procurement",
-    "Finance Director", "Engineering Manager", "Operations Manager", "Business Analyst",
-    "Solutions Architect", "Program Manager", "Team Lead", "Administrator"};
+    "Chief Operating Officer", "VP Operations",       "Director of IT",     "Head of Procurement",
+    "Finance Director",        "Engineering Manager", "Operations Manager", "Business Analyst",
+    "Solutions Architect",     "Program Manager",     "Team Lead",          "Administrator"};
 constexpr std::array<std::string_view, 10> kDivisionNames = {
-    "Corporate", "Operations", "Finance", "Sales", "Marketing", "Engineering", "Supply Chain",
-    "Customer Service", "Research", "Human Resources"};
+    "Corporate",   "Operations",   "Finance",          "Sales",    "Marketing",
+    "Engineering", "Supply Chain", "Customer Service", "Research", "Human Resources"};
 constexpr std::array<std::string_view, 12> kProductNames = {
-    "Orchard Core", "Insights", "Automation", "Data Connectors", "Security Suite",
-    "Mobile Field", "Forecasting", "Collaboration", "Premium Support", "Compliance Vault",
-    "Workflow Studio", "Partner Portal"};
+    "Orchard Core",    "Insights",         "Automation",      "Data Connectors",
+    "Security Suite",  "Mobile Field",     "Forecasting",     "Collaboration",
+    "Premium Support", "Compliance Vault", "Workflow Studio", "Partner Portal"};
 constexpr std::array<std::string_view, 8> kPriorities = {
     "Cut onboarding time for new plants from 6 weeks to 2",
     "One view of every customer across regions by Q3",
@@ -98,31 +100,35 @@ constexpr std::array<std::string_view, 8> kPriorities = {
     "Give field teams live data on mobile",
     "Grow recurring revenue from existing customers by 20%"};
 constexpr std::array<std::string_view, 6> kRisks = {
-    "Champion is interviewing elsewhere", "Budget freeze announced for next fiscal year",
-    "Competitor pilot running in the finance division", "Usage flat since the last release",
-    "Open escalation on data sync failures", "New CIO reviewing all vendor contracts"};
+    "Champion is interviewing elsewhere",
+    "Budget freeze announced for next fiscal year",
+    "Competitor pilot running in the finance division",
+    "Usage flat since the last release",
+    "Open escalation on data sync failures",
+    "New CIO reviewing all vendor contracts"};
 constexpr std::array<std::string_view, 6> kActions = {
     "Book an executive sponsor meeting with the CFO", "Run an adoption workshop for new users",
-    "Send the ROI summary ahead of renewal", "Map the new procurement stakeholders",
-    "Agree a success plan for the expansion pilot", "Close the open escalation with support"};
+    "Send the ROI summary ahead of renewal",          "Map the new procurement stakeholders",
+    "Agree a success plan for the expansion pilot",   "Close the open escalation with support"};
 constexpr std::array<std::string_view, 4> kCompetitors = {"Gainsight", "Totango", "ChurnZero",
                                                           "Salesforce"};
 constexpr std::array<std::string_view, 8> kSubjects = {
-    "Renewal planning", "Quarterly business review", "Roadmap preview", "Support follow-up",
-    "Pricing question", "Onboarding check-in", "Executive alignment", "Usage review"};
+    "Renewal planning", "Quarterly business review", "Roadmap preview",     "Support follow-up",
+    "Pricing question", "Onboarding check-in",       "Executive alignment", "Usage review"};
 constexpr std::array<std::string_view, 6> kTicketSubjects = {
-    "Sync job failing nightly", "SSO login loop", "Report export times out",
-    "Request: bulk user import", "Dashboard shows stale data", "API rate limit errors"};
+    "Sync job failing nightly",   "SSO login loop",
+    "Report export times out",    "Request: bulk user import",
+    "Dashboard shows stale data", "API rate limit errors"};
 constexpr std::array<std::string_view, 6> kNpsComments = {
-    "Great support team, quick answers", "Powerful but the UI takes time to learn",
+    "Great support team, quick answers",   "Powerful but the UI takes time to learn",
     "Reporting is exactly what we needed", "Too many outages this quarter",
-    "Pricing is hard to justify", "Would recommend to peers"};
+    "Pricing is hard to justify",          "Would recommend to peers"};
 
 // What pass 1 decides per account (cheap, no I/O): enough to size the team before any row is
 // written, and the anchor from which the detailed history is laid out.
 struct Profile {
-  Money arr;          // ARR today (0 for a churned account)
-  Money size;         // ARR at its peak (for churned accounts, the ARR they left with)
+  Money arr;   // ARR today (0 for a churned account)
+  Money size;  // ARR at its peak (for churned accounts, the ARR they left with)
   bool strategic = false;
   bool churned = false;
   Tier tier = Tier::kVolume;
@@ -130,13 +136,18 @@ struct Profile {
 
 Profile MakeProfile(uint64_t seed, int64_t index, const Settings& settings) {
   Rng rng(seed, kProfile, static_cast<uint64_t>(index));
-  // Pareto(alpha 1.2, xmin $8k) capped at $3M: about 11% of draws reach tier 1 (≥ $100k).
+  // Pareto(alpha 1.2, xmin $14k) capped at $2M: P(ARR >= $100k) = (14/100)^1.2, about 9.5%,
+  // so with the strategic flag ~10% of accounts are tier 1, ~43% tier 2 and ~47% tier 3.
   double u = 1.0 - rng.Unit();
-  double dollars = std::min(8000.0 / std::pow(u, 1.0 / 1.2), 3'000'000.0);
+  double dollars = std::min(14'000.0 / std::pow(u, 1.0 / 1.2), 2'000'000.0);
   Profile p;
   p.size = Money::FromDollars(static_cast<int64_t>(dollars / 100.0) * 100);
   p.strategic = p.size >= Money::FromDollars(60'000) && rng.Chance(0.05);
-  p.churned = rng.Chance(0.045);
+  // Small customers churn more often than large ones, as in most B2B books.
+  double churn = p.size < Money::FromDollars(25'000)    ? 0.07
+                 : p.size < Money::FromDollars(100'000) ? 0.035
+                                                        : 0.01;
+  p.churned = rng.Chance(churn);
   p.arr = p.churned ? Money() : p.size;
   p.tier = RuleTier(p.arr, p.strategic, settings.tiers);
   return p;
@@ -270,11 +281,13 @@ class BookGenerator {
       std::string first(rng.Pick(kFirstNames)), last(rng.Pick(kLastNames));
       u.name = first + " " + last;
       // Emails are unique by construction: the sequence number keeps namesakes apart.
-      u.email = Lower(first) + "." + Lower(last) + "." + std::to_string(u.id.value) + "@orchard.example";
+      u.email =
+          Lower(first) + "." + Lower(last) + "." + std::to_string(u.id.value) + "@orchard.example";
       u.role = role;
       u.manager_id = manager;
       u.active = true;
-      u.created_at = Timestamp::At(today_.AddDays(-1200 + static_cast<int32_t>(rng.Range(0, 300))), 9);
+      u.created_at =
+          Timestamp::At(today_.AddDays(-1200 + static_cast<int32_t>(rng.Range(0, 300))), 9);
       (void)team;
       w_.Add(u);
       return u.id;
@@ -297,12 +310,14 @@ class BookGenerator {
     int64_t k = 0;
     for (int t = 0; t < 3; ++t) {
       for (int64_t i = 0; i < ams[t]; ++i) {
-        team_.tier_ams[t].push_back(add_user(Role::kAm, manager_ids[static_cast<size_t>(k++ % managers)], "am"));
+        team_.tier_ams[t].push_back(
+            add_user(Role::kAm, manager_ids[static_cast<size_t>(k++ % managers)], "am"));
       }
     }
     int64_t csms = std::max<int64_t>(1, (tier_counts[0] + tier_counts[1] + 29) / 30);
     for (int64_t i = 0; i < csms; ++i) {
-      team_.csms.push_back(add_user(Role::kCsm, manager_ids[static_cast<size_t>(i % managers)], "cs"));
+      team_.csms.push_back(
+          add_user(Role::kCsm, manager_ids[static_cast<size_t>(i % managers)], "cs"));
     }
     int64_t sponsors = std::max<int64_t>(1, (tier_counts[0] + 9) / 10);
     for (int64_t i = 0; i < sponsors; ++i) {
@@ -354,8 +369,10 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
   double size_k = static_cast<double>(p.size.cents()) / 100'000.0;  // thousands of dollars
   a.employees = static_cast<int64_t>(50 + size_k * rng.Range(8, 30));
   auto& pool = team_.tier_ams[tier_index];
-  a.owner_id = pool[static_cast<size_t>(team_.next_owner[tier_index]++ % static_cast<int64_t>(pool.size()))];
-  if (p.tier != Tier::kVolume) a.csm_id = team_.csms[static_cast<size_t>(rng.Next() % team_.csms.size())];
+  a.owner_id =
+      pool[static_cast<size_t>(team_.next_owner[tier_index]++ % static_cast<int64_t>(pool.size()))];
+  if (p.tier != Tier::kVolume)
+    a.csm_id = team_.csms[static_cast<size_t>(rng.Next() % team_.csms.size())];
   if (p.tier == Tier::kStrategic) {
     a.sponsor_id = team_.sponsors[static_cast<size_t>(rng.Next() % team_.sponsors.size())];
   }
@@ -381,23 +398,24 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
   Date since = Day(since_offset);
   a.created_at = Timestamp::At(since.AddDays(-30), 10);
   a.updated_at = Timestamp::At(Day(-static_cast<int32_t>(rng.Range(0, 60))), 15);
-  a.lifecycle_stage = p.churned                 ? LifecycleStage::kChurned
-                      : since_offset > -120     ? LifecycleStage::kOnboarding
-                      : since_offset > -365     ? LifecycleStage::kAdopting
-                                                : LifecycleStage::kExpanding;
+  a.lifecycle_stage = p.churned             ? LifecycleStage::kChurned
+                      : since_offset > -120 ? LifecycleStage::kOnboarding
+                      : since_offset > -365 ? LifecycleStage::kAdopting
+                                            : LifecycleStage::kExpanding;
   a.version = 1;
   w_.Add(a);
 
   // --- divisions (buying centres): 1–15, by size
-  int n_div = static_cast<int>(std::clamp<int64_t>(1 + static_cast<int64_t>(std::sqrt(size_k) / 1.5) +
-                                                       rng.Range(0, 2), 1, 15));
+  int n_div = static_cast<int>(std::clamp<int64_t>(
+      1 + static_cast<int64_t>(std::sqrt(size_k) / 1.5) + rng.Range(0, 2), 1, 15));
   std::vector<DivisionId> divisions;
   for (int i = 0; i < n_div; ++i) {
     Division d;
     d.id = NextId<DivisionId>(division_seq_);
     d.account_id = a.id;
     d.name = std::string(kDivisionNames[static_cast<size_t>(i) % kDivisionNames.size()]);
-    if (i >= static_cast<int>(kDivisionNames.size())) d.name += " " + std::string(rng.Pick(kRegions));
+    if (i >= static_cast<int>(kDivisionNames.size()))
+      d.name += " " + std::string(rng.Pick(kRegions));
     d.kind = i == 0 ? DivisionKind::kBusinessUnit : static_cast<DivisionKind>(rng.Range(0, 3));
     d.headcount = std::max<int64_t>(10, a.employees / n_div + rng.Range(-5, 50));
     w_.Add(d);
@@ -420,14 +438,22 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
   term_arr.back() = p.size;
   for (int k = terms - 1; k > 0; --k) {
     // The renewal from term k-1 to k: growth factor g; previous = current ÷ g.
+    // Large accounts move in smaller steps, so one renewal never swings the whole book.
     double r = rng.Unit();
-    double g = r < 0.58 ? 1.0 + rng.Unit() * 0.06              // flat, with a price uplift
-               : r < 0.84 ? 1.15 + rng.Unit() * 0.6          // expansion
-                          : 0.72 + rng.Unit() * 0.23;         // contraction
-    int64_t prev = static_cast<int64_t>(static_cast<double>(term_arr[static_cast<size_t>(k)].cents()) / g);
-    term_arr[static_cast<size_t>(k - 1)] = Money::FromCents(std::max<int64_t>(prev / 100 * 100, 100'000));
+    bool large = p.size >= Money::FromDollars(100'000);
+    double g = large ? (r < 0.45   ? 1.0 + rng.Unit() * 0.05    // flat, with a price uplift
+                        : r < 0.86 ? 1.1 + rng.Unit() * 0.35    // expansion
+                                   : 0.85 + rng.Unit() * 0.12)  // contraction
+                     : (r < 0.5    ? 1.0 + rng.Unit() * 0.06
+                        : r < 0.86 ? 1.15 + rng.Unit() * 0.6
+                                   : 0.72 + rng.Unit() * 0.23);
+    int64_t prev =
+        static_cast<int64_t>(static_cast<double>(term_arr[static_cast<size_t>(k)].cents()) / g);
+    term_arr[static_cast<size_t>(k - 1)] =
+        Money::FromCents(std::max<int64_t>(prev / 100 * 100, 100'000));
   }
-  int n_products = static_cast<int>(std::clamp<int64_t>(1 + static_cast<int64_t>(size_k / 60), 1, 3));
+  int n_products =
+      static_cast<int>(std::clamp<int64_t>(1 + static_cast<int64_t>(size_k / 60), 1, 3));
   size_t first_product = static_cast<size_t>(rng.Next() % products.size());
   for (int k = 0; k < terms; ++k) {
     Date start = since.AddYears(k);
@@ -439,7 +465,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
       line.id = NextId<ContractLineId>(line_seq_);
       line.account_id = a.id;
       line.product_id = products[(first_product + static_cast<size_t>(j)) % products.size()].id;
-      if (divisions.size() > 1 && j > 0) line.division_id = divisions[static_cast<size_t>(j) % divisions.size()];
+      if (divisions.size() > 1 && j > 0)
+        line.division_id = divisions[static_cast<size_t>(j) % divisions.size()];
       line.arr = j + 1 == lines_this_term ? remaining : remaining.MulDiv(6, 10);
       remaining -= line.arr;
       line.start_date = start;
@@ -481,16 +508,20 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     } else {
       if (rng.Chance(0.75)) c.buying_role = static_cast<BuyingRole>(rng.Range(2, 7));
       double s = rng.Unit();
-      c.stance = s < 0.3 ? Stance::kSupporter : s < 0.8 ? Stance::kNeutral
-                 : s < 0.95 ? Stance::kDetractor : Stance::kBlocker;
+      c.stance = s < 0.3    ? Stance::kSupporter
+                 : s < 0.8  ? Stance::kNeutral
+                 : s < 0.95 ? Stance::kDetractor
+                            : Stance::kBlocker;
       if (c.buying_role == BuyingRole::kBlocker) c.stance = Stance::kBlocker;
       c.influence = static_cast<int>(rng.Range(1, i < 3 ? 5 : 3));
     }
     if (i > 0) c.reports_to_id = contacts[static_cast<size_t>(rng.Range(0, i - 1))];  // no cycles
     c.relationship_owner_id = i == 0 && a.sponsor_id ? a.sponsor_id : a.owner_id;
-    bool departed = (i == champion_at && champion_departed) || (i != champion_at && rng.Chance(0.06));
+    bool departed =
+        (i == champion_at && champion_departed) || (i != champion_at && rng.Chance(0.06));
     c.status = departed ? ContactStatus::kDeparted : ContactStatus::kActive;
-    c.last_engaged_on = Day(-static_cast<int32_t>(departed ? rng.Range(90, 400) : rng.Range(0, 120)));
+    c.last_engaged_on =
+        Day(-static_cast<int32_t>(departed ? rng.Range(90, 400) : rng.Range(0, 120)));
     c.salesforce_id = "003SEED" + std::to_string(1'000'000'000 + c.id.value);
     c.version = 1;
     w_.Add(c);
@@ -516,7 +547,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     o.created_on = created;
     o.close_date = close;
     o.product_id = products[static_cast<size_t>(rng.Next() % products.size())].id;
-    if (!divisions.empty()) o.division_id = divisions[static_cast<size_t>(rng.Next() % divisions.size())];
+    if (!divisions.empty())
+      o.division_id = divisions[static_cast<size_t>(rng.Next() % divisions.size())];
     o.owner_id = owner;
     o.name = a.name + " — " + std::string(ToString(type)) + " " + std::to_string(close.year());
     if (stage == OpportunityStage::kClosedLost) o.lost_reason = "Chose a competitor on price";
@@ -526,13 +558,13 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     return o.id;
   };
   UserId seller = team_.sellers[static_cast<size_t>(rng.Next() % team_.sellers.size())];
-  OpportunityId won = add_opp(OpportunityType::kNewBusiness, OpportunityStage::kClosedWon,
-                              term_arr.front(), since.AddDays(-static_cast<int32_t>(rng.Range(45, 120))),
-                              since.AddDays(-1), seller);
+  OpportunityId won =
+      add_opp(OpportunityType::kNewBusiness, OpportunityStage::kClosedWon, term_arr.front(),
+              since.AddDays(-static_cast<int32_t>(rng.Range(45, 120))), since.AddDays(-1), seller);
   bool renewing_soon = !p.churned && renewal - today_ <= 180;
   if (renewing_soon) {
     int32_t days_left = renewal - today_;
-    auto stage = days_left < 45 ? OpportunityStage::kNegotiation
+    auto stage = days_left < 45   ? OpportunityStage::kNegotiation
                  : days_left < 90 ? OpportunityStage::kProposal
                                   : OpportunityStage::kQualification;
     add_opp(OpportunityType::kRenewal, stage, p.arr, renewal.AddDays(-150), renewal, a.owner_id);
@@ -541,7 +573,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
   if (!p.churned && rng.Chance(0.55)) {
     auto type = rng.Chance(0.5) ? OpportunityType::kUpsell : OpportunityType::kCrossSell;
     auto stage = static_cast<OpportunityStage>(rng.Range(0, 4));  // every open stage
-    Money amount = Money::FromDollars(std::max<int64_t>(2'000, p.arr.cents() / 100 / 4 / 100 * 100));
+    Money amount =
+        Money::FromDollars(std::max<int64_t>(2'000, p.arr.cents() / 100 / 4 / 100 * 100));
     open_expansion = add_opp(type, stage, amount, Day(-static_cast<int32_t>(rng.Range(5, 200))),
                              Day(static_cast<int32_t>(rng.Range(10, 200))), a.owner_id);
   }
@@ -554,7 +587,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
   }
 
   // --- activities over the last 180 days, about 20 per account (more for bigger ones)
-  int n_activities = static_cast<int>(rng.Range(10, 22) + std::min<int64_t>(20, static_cast<int64_t>(size_k / 25)));
+  int n_activities = static_cast<int>(rng.Range(10, 22) +
+                                      std::min<int64_t>(20, static_cast<int64_t>(size_k / 25)));
   if (p.churned) n_activities /= 3;
   Date last_meaningful;
   bool quiet = rng.Chance(0.1);  // nobody has really talked to this customer for months
@@ -563,16 +597,21 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     act.id = NextId<ActivityId>(activity_seq_);
     act.account_id = a.id;
     double k = rng.Unit();
-    act.kind = k < 0.5 ? ActivityKind::kEmail : k < 0.7 ? ActivityKind::kCall
-               : k < 0.85 ? ActivityKind::kMeeting : k < 0.9 ? ActivityKind::kQbr : ActivityKind::kNote;
+    act.kind = k < 0.5    ? ActivityKind::kEmail
+               : k < 0.7  ? ActivityKind::kCall
+               : k < 0.85 ? ActivityKind::kMeeting
+               : k < 0.9  ? ActivityKind::kQbr
+                          : ActivityKind::kNote;
     act.meaningful = act.kind == ActivityKind::kCall || act.kind == ActivityKind::kMeeting ||
                      act.kind == ActivityKind::kQbr;
     int32_t ago = static_cast<int32_t>(rng.Range(0, 180));
     if (quiet && act.meaningful) ago = std::max<int32_t>(ago, 100);
-    act.occurred_at = Timestamp::At(Day(-ago), static_cast<int>(rng.Range(8, 17)), static_cast<int>(rng.Range(0, 59)));
+    act.occurred_at = Timestamp::At(Day(-ago), static_cast<int>(rng.Range(8, 17)),
+                                    static_cast<int>(rng.Range(0, 59)));
     act.user_id = a.owner_id;
     act.subject = std::string(rng.Pick(kSubjects));
-    act.body = act.meaningful ? "Discussed priorities, adoption and next steps." : "Shared materials.";
+    act.body =
+        act.meaningful ? "Discussed priorities, adoption and next steps." : "Shared materials.";
     w_.Add(act);
     int involved = act.meaningful ? static_cast<int>(rng.Range(1, 3)) : 1;
     std::array<ContactId, 3> taken{};
@@ -587,19 +626,24 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
   (void)last_meaningful;
 
   // --- support tickets, NPS, usage, engagement signals
-  int n_tickets = static_cast<int>(rng.Range(0, 4) + std::min<int64_t>(6, static_cast<int64_t>(size_k / 50)));
+  int n_tickets =
+      static_cast<int>(rng.Range(0, 4) + std::min<int64_t>(6, static_cast<int64_t>(size_k / 50)));
   for (int i = 0; i < n_tickets; ++i) {
     Ticket t;
     t.id = NextId<TicketId>(ticket_seq_);
     t.account_id = a.id;
     t.contact_id = contacts[static_cast<size_t>(rng.Next() % contacts.size())];
     double s = rng.Unit();
-    t.severity = s < 0.45 ? TicketSeverity::kLow : s < 0.8 ? TicketSeverity::kMedium
-                 : s < 0.95 ? TicketSeverity::kHigh : TicketSeverity::kUrgent;
-    Timestamp opened = Timestamp::At(Day(-static_cast<int32_t>(rng.Range(0, 180))), static_cast<int>(rng.Range(0, 23)));
+    t.severity = s < 0.45   ? TicketSeverity::kLow
+                 : s < 0.8  ? TicketSeverity::kMedium
+                 : s < 0.95 ? TicketSeverity::kHigh
+                            : TicketSeverity::kUrgent;
+    Timestamp opened = Timestamp::At(Day(-static_cast<int32_t>(rng.Range(0, 180))),
+                                     static_cast<int>(rng.Range(0, 23)));
     t.opened_at = opened;
     bool open = opened.date() > Day(-30) ? rng.Chance(0.5) : rng.Chance(0.05);
-    t.status = open ? (rng.Chance(0.7) ? TicketStatus::kOpen : TicketStatus::kPending) : TicketStatus::kClosed;
+    t.status = open ? (rng.Chance(0.7) ? TicketStatus::kOpen : TicketStatus::kPending)
+                    : TicketStatus::kClosed;
     if (!open) t.closed_at = opened.AddSeconds(3600 * rng.Range(1, 240));
     t.escalated = t.severity >= TicketSeverity::kHigh && rng.Chance(0.3);
     t.subject = std::string(rng.Pick(kTicketSubjects));
@@ -613,9 +657,12 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     r.account_id = a.id;
     r.contact_id = contacts[static_cast<size_t>(rng.Next() % contacts.size())];
     double s = rng.Unit();
-    r.score = s < 0.5 ? static_cast<int>(rng.Range(9, 10)) : s < 0.8 ? static_cast<int>(rng.Range(7, 8))
-                                                                     : static_cast<int>(rng.Range(0, 6));
-    r.comment = std::string(kNpsComments[static_cast<size_t>(r.score >= 9 ? rng.Range(0, 2) : r.score >= 7 ? rng.Range(1, 5) : rng.Range(3, 4))]);
+    r.score = s < 0.5   ? static_cast<int>(rng.Range(9, 10))
+              : s < 0.8 ? static_cast<int>(rng.Range(7, 8))
+                        : static_cast<int>(rng.Range(0, 6));
+    r.comment = std::string(kNpsComments[static_cast<size_t>(r.score >= 9   ? rng.Range(0, 2)
+                                                             : r.score >= 7 ? rng.Range(1, 5)
+                                                                            : rng.Range(3, 4))]);
     r.responded_on = Day(-static_cast<int32_t>(rng.Range(0, 365)));
     w_.Add(r);
   }
@@ -630,7 +677,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
       u.account_id = a.id;
       u.day = Day(-7 * wk);
       u.licensed_seats = seats;
-      double level = std::clamp(utilisation + drift * (12 - wk) + (rng.Unit() - 0.5) * 0.05, 0.02, 1.0);
+      double level =
+          std::clamp(utilisation + drift * (12 - wk) + (rng.Unit() - 0.5) * 0.05, 0.02, 1.0);
       u.active_users = static_cast<int64_t>(static_cast<double>(seats) * level);
       w_.Add(u);
     }
@@ -642,7 +690,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     sig.account_id = a.id;
     sig.contact_id = contacts[static_cast<size_t>(rng.Next() % contacts.size())];
     sig.kind = static_cast<EngagementKind>(rng.Range(0, 3));
-    sig.occurred_at = Timestamp::At(Day(-static_cast<int32_t>(rng.Range(0, 90))), static_cast<int>(rng.Range(0, 23)));
+    sig.occurred_at = Timestamp::At(Day(-static_cast<int32_t>(rng.Range(0, 90))),
+                                    static_cast<int>(rng.Range(0, 23)));
     sig.detail = sig.kind == EngagementKind::kPricingPageVisit ? "/pricing" : "/customers";
     w_.Add(sig);
   }
@@ -668,7 +717,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
       PlanPriority pr;
       pr.id = NextId<PriorityId>(priority_seq_);
       pr.plan_id = plan.id;
-      pr.text = std::string(kPriorities[static_cast<size_t>((index + i) % static_cast<int64_t>(kPriorities.size()))]);
+      pr.text = std::string(
+          kPriorities[static_cast<size_t>((index + i) % static_cast<int64_t>(kPriorities.size()))]);
       pr.source_contact_id = contacts.front();
       pr.said_on = reviewed.AddDays(-static_cast<int32_t>(rng.Range(0, 60)));
       pr.position = i;
@@ -681,7 +731,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
       PlanRisk r;
       r.id = NextId<RiskId>(risk_seq_);
       r.plan_id = plan.id;
-      r.description = std::string(kRisks[static_cast<size_t>(i == 0 && champion_departed ? 0 : rng.Range(1, 5))]);
+      r.description = std::string(
+          kRisks[static_cast<size_t>(i == 0 && champion_departed ? 0 : rng.Range(1, 5))]);
       r.severity = static_cast<Level>(rng.Range(0, 2));
       r.likelihood = static_cast<Level>(rng.Range(0, 2));
       if (rng.Chance(0.7)) {
@@ -694,7 +745,8 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     }
     // Whitespace: a few divisions × products; owned where a contract line covers it.
     std::vector<WhitespaceCellId> cells;
-    int n_cells = static_cast<int>(std::min<int64_t>(rng.Range(0, 6), static_cast<int64_t>(divisions.size() * products.size())));
+    int n_cells = static_cast<int>(std::min<int64_t>(
+        rng.Range(0, 6), static_cast<int64_t>(divisions.size() * products.size())));
     std::vector<std::pair<size_t, size_t>> used;
     for (int i = 0; i < n_cells; ++i) {
       size_t di = static_cast<size_t>(rng.Next() % divisions.size());
@@ -707,17 +759,22 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
       cell.division_id = divisions[di];
       cell.product_id = products[pi].id;
       double s = rng.Unit();
-      cell.status = s < 0.5 ? WhitespaceStatus::kOpen : s < 0.65 ? WhitespaceStatus::kCompetitor
-                    : s < 0.8 ? WhitespaceStatus::kInPipeline : s < 0.9 ? WhitespaceStatus::kOwned
-                              : WhitespaceStatus::kNotAFit;
-      if (cell.status == WhitespaceStatus::kCompetitor) cell.competitor = std::string(rng.Pick(kCompetitors));
-      if (cell.status == WhitespaceStatus::kInPipeline && open_expansion) cell.opportunity_id = open_expansion;
+      cell.status = s < 0.5    ? WhitespaceStatus::kOpen
+                    : s < 0.65 ? WhitespaceStatus::kCompetitor
+                    : s < 0.8  ? WhitespaceStatus::kInPipeline
+                    : s < 0.9  ? WhitespaceStatus::kOwned
+                               : WhitespaceStatus::kNotAFit;
+      if (cell.status == WhitespaceStatus::kCompetitor)
+        cell.competitor = std::string(rng.Pick(kCompetitors));
+      if (cell.status == WhitespaceStatus::kInPipeline && open_expansion)
+        cell.opportunity_id = open_expansion;
       if (cell.status != WhitespaceStatus::kNotAFit) {
         if (rng.Chance(0.5)) {
           cell.potential_source = PotentialSource::kSized;
           cell.adoption_bp = 2500;  // a quarter of the division adopts
           // Headcount is not at hand per cell here; size from the account's average division.
-          int64_t headcount = std::max<int64_t>(10, a.employees / static_cast<int64_t>(divisions.size()));
+          int64_t headcount =
+              std::max<int64_t>(10, a.employees / static_cast<int64_t>(divisions.size()));
           cell.potential = products[pi].list_price.MulDiv(headcount * cell.adoption_bp, 10000);
         } else {
           cell.potential_source = PotentialSource::kEntered;
@@ -736,15 +793,19 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
       act.owner_id = a.owner_id;
       act.due_on = Day(static_cast<int32_t>(rng.Range(-45, 60)));  // some overdue
       act.status = rng.Chance(0.75) ? ActionStatus::kOpen : ActionStatus::kDone;
-      if (!priorities.empty() && rng.Chance(0.5)) act.priority_id = priorities[static_cast<size_t>(rng.Next() % priorities.size())];
-      else if (!risks.empty() && rng.Chance(0.5)) act.risk_id = risks[static_cast<size_t>(rng.Next() % risks.size())];
-      else if (!cells.empty()) act.whitespace_cell_id = cells[static_cast<size_t>(rng.Next() % cells.size())];
+      if (!priorities.empty() && rng.Chance(0.5))
+        act.priority_id = priorities[static_cast<size_t>(rng.Next() % priorities.size())];
+      else if (!risks.empty() && rng.Chance(0.5))
+        act.risk_id = risks[static_cast<size_t>(rng.Next() % risks.size())];
+      else if (!cells.empty())
+        act.whitespace_cell_id = cells[static_cast<size_t>(rng.Next() % cells.size())];
       w_.Add(act);
     }
     // Reviews: the last one held, and the next one due (some already overdue).
     const TierCoverage& cov = settings_.For(p.tier);
     for (ReviewKind kind : {ReviewKind::kInternal, ReviewKind::kCustomer}) {
-      int every = kind == ReviewKind::kInternal ? cov.internal_review_days : cov.customer_review_days;
+      int every =
+          kind == ReviewKind::kInternal ? cov.internal_review_days : cov.customer_review_days;
       Date held = Day(-static_cast<int32_t>(rng.Range(5, every + 30)));
       Review past;
       past.id = NextId<ReviewId>(review_seq_);
@@ -793,10 +854,9 @@ void BookGenerator::MakeAccount(int64_t index, const Profile& p) {
     h.am_id = a.owner_id;
     bool accepted = since_offset < -30;
     h.status = accepted ? HandoffStatus::kAccepted : HandoffStatus::kOpen;
-    h.checklist_json =
-        R"({"pain_points":true,"success_metrics":true,"stakeholder_map":true,)"
-        R"("contract_details":true,"why_us":true,"handoff_meeting":)" +
-        std::string(accepted ? "true" : "false") + "}";
+    h.checklist_json = R"({"pain_points":true,"success_metrics":true,"stakeholder_map":true,)"
+                       R"("contract_details":true,"why_us":true,"handoff_meeting":)" +
+                       std::string(accepted ? "true" : "false") + "}";
     h.created_at = Timestamp::At(since.AddDays(-1), 16);
     if (accepted) h.accepted_at = Timestamp::At(since.AddDays(7), 10);
     w_.Add(h);

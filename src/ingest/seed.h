@@ -15,7 +15,7 @@ namespace orchard::ingest {
 struct SeedOptions {
   int64_t accounts = 1000;
   uint64_t seed = 1;
-  Date today;                   // the book is laid out around this day
+  Date today;                     // the book is laid out around this day
   int64_t batch_accounts = 1000;  // accounts buffered before each write (bounds memory)
 };
 

@@ -77,7 +77,7 @@ struct Codec<Id<Tag>> {
 };
 
 template <class E>
-  requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 struct Codec<E> {
   static SqlValue ToSql(E v) { return std::string(ToString(v)); }
   static Result<E> FromSql(const Row& row, int i) { return ParseEnum<E>(row.GetText(i)); }

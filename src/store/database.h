@@ -32,7 +32,7 @@ class Row {
   virtual bool IsNull(int column) const = 0;
   virtual Result<int64_t> GetInt(int column) const = 0;  // fails on non-numeric text
   virtual std::string_view GetText(int column) const = 0;
-  virtual Result<bool> GetBool(int column) const = 0;    // 1/0 (SQLite) or t/f (PostgreSQL)
+  virtual Result<bool> GetBool(int column) const = 0;  // 1/0 (SQLite) or t/f (PostgreSQL)
 };
 
 // Return an error from the callback to stop reading; Query returns that error.
@@ -81,7 +81,8 @@ class Database {
   virtual Status ResetIdSequence(std::string_view table) = 0;
 
   // Convenience: a statement expected to return at most one integer (COUNT, MAX, an id).
-  Result<std::optional<int64_t>> QueryInt(std::string_view sql, std::span<const SqlValue> params = {});
+  Result<std::optional<int64_t>> QueryInt(std::string_view sql,
+                                          std::span<const SqlValue> params = {});
 };
 
 // A transaction that rolls back unless committed: one per use case.

@@ -65,8 +65,8 @@ Result<int> Migrate(Database& db) {
     // The timestamp records when, for people reading the table; nothing depends on it.
     SqlValue params[] = {static_cast<int64_t>(m.version), std::string(m.name),
                          Timestamp::FromUnixSeconds(std::time(nullptr)).ToString()};
-    ORCHARD_CHECK(db.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                          params));
+    ORCHARD_CHECK(db.Exec(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", params));
     ORCHARD_CHECK(tx.Commit());
     ++applied;
   }

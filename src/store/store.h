@@ -92,8 +92,7 @@ class Store {
   Database& db() { return db_; }
 
   template <class T>
-    requires HasId<T>
-  Result<T> Get(decltype(T::id) id) {
+  requires HasId<T> Result<T> Get(decltype(T::id) id) {
     std::string sql = "SELECT " + SelectList<T>() + " FROM " +
                       std::string(EntitySchema<T>::kTable) + " WHERE id = ?";
     SqlValue params[] = {id.value};
@@ -111,8 +110,7 @@ class Store {
 
   // Inserts row; an id of 0 is assigned by the database. Returns the row as stored.
   template <class T>
-    requires HasId<T>
-  Result<T> Insert(T row) {
+  requires HasId<T> Result<T> Insert(T row) {
     auto values = ToSqlValues(row);
     auto names = ColumnNames<T>();
     size_t first = row.id.valid() ? 0 : 1;  // column 0 is id
@@ -138,8 +136,7 @@ class Store {
   // expected_version (else kConflict naming the current version, and nothing changes);
   // the stored version becomes expected_version + 1.
   template <class T>
-    requires HasId<T>
-  Result<T> Update(T row, int64_t expected_version = 0) {
+  requires HasId<T> Result<T> Update(T row, int64_t expected_version = 0) {
     auto values = ToSqlValues(row);
     auto names = ColumnNames<T>();
     std::string sets;
@@ -182,8 +179,7 @@ class Store {
   }
 
   template <class T>
-    requires HasId<T>
-  Status Delete(decltype(T::id) id) {
+  requires HasId<T> Status Delete(decltype(T::id) id) {
     std::string table(EntitySchema<T>::kTable);
     SqlValue params[] = {id.value};
     ORCHARD_TRY(int64_t changed, db_.Exec("DELETE FROM " + table + " WHERE id = ?", params));
@@ -194,11 +190,11 @@ class Store {
   }
 
   template <class T>
-    requires HasId<T>
-  Result<Page<T>> List(const ListQuery& q) {
+  requires HasId<T> Result<Page<T>> List(const ListQuery& q) {
     std::string sql = "SELECT " + SelectList<T>() + " FROM " +
                       std::string(EntitySchema<T>::kTable) + " WHERE id > ?";
-    std::vector<SqlValue> params{q.after_id};
+    std::vector<SqlValue> params;  // not an initializer list: g++ 12 warns falsely on those
+    params.emplace_back(q.after_id);
     for (const auto& f : q.filters) {
       if (std::holds_alternative<std::monostate>(f.value)) {
         sql += " AND " + f.column + " IS NULL";

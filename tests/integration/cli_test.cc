@@ -14,15 +14,13 @@
 namespace orchard {
 namespace {
 
+using testing::BackgroundProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::BackgroundProcess;
 using testing::RunOrchard;
 using testing::TempDir;
 
-int Lines(const std::string& s) {
-  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
-}
+int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
 TEST(CliTest, HelpListsEveryCommand) {
   auto r = RunOrchard({"--help"});
@@ -118,9 +116,9 @@ TEST(CliTest, DatabaseFromANewerOrchardIsRefused) {
   {
     auto db = store::OpenDatabase(url);
     ASSERT_TRUE(db);
-    ASSERT_TRUE((*db)->ExecScript(
-        "INSERT INTO schema_migrations (version, name, applied_at) "
-        "VALUES (9999, 'from_the_future', '2030-01-01 00:00:00')"));
+    ASSERT_TRUE(
+        (*db)->ExecScript("INSERT INTO schema_migrations (version, name, applied_at) "
+                          "VALUES (9999, 'from_the_future', '2030-01-01 00:00:00')"));
   }
   auto r = RunOrchard({"migrate", "--db", url});
   EXPECT_EQ(r.exit_code, 1);
@@ -131,7 +129,8 @@ TEST(CliTest, DatabaseFromANewerOrchardIsRefused) {
 TEST(CliTest, SeedWritesTheBookAndRefusesToSeedTwice) {
   TempDir dir;
   std::string url = "sqlite:" + dir.path() + "/s.db";
-  auto r = RunOrchard({"seed", "--db", url, "--accounts", "40", "--seed", "7", "--today", "2026-01-15"});
+  auto r =
+      RunOrchard({"seed", "--db", url, "--accounts", "40", "--seed", "7", "--today", "2026-01-15"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("40 accounts"));
   EXPECT_THAT(r.out, HasSubstr("rows/s"));

@@ -173,9 +173,11 @@ TEST_F(HttpTest, FiltersNarrowTheList) {
 TEST_F(HttpTest, MissingAccountAndUnknownRouteAre404s) {
   auto missing = GetJson("/api/v1/accounts/9999", 404);
   EXPECT_EQ(missing.at("error").as_object().at("code").as_string(), "not_found");
-  EXPECT_THAT(std::string(missing.at("error").as_object().at("message").as_string()), HasSubstr("9999"));
+  EXPECT_THAT(std::string(missing.at("error").as_object().at("message").as_string()),
+              HasSubstr("9999"));
   auto route = GetJson("/api/v2/nothing", 404);
-  EXPECT_THAT(std::string(route.at("error").as_object().at("message").as_string()), HasSubstr("/api/v2/nothing"));
+  EXPECT_THAT(std::string(route.at("error").as_object().at("message").as_string()),
+              HasSubstr("/api/v2/nothing"));
 }
 
 TEST_F(HttpTest, WrongMethodIs405WithAllow) {
@@ -291,7 +293,8 @@ TEST_F(HttpTest, PortInUseIsOneClearLine) {
   Server second(router_, options);
   auto s = second.Start();
   ASSERT_FALSE(s);
-  EXPECT_THAT(s.error().message, HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(server_->port())));
+  EXPECT_THAT(s.error().message,
+              HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(server_->port())));
 }
 
 }  // namespace

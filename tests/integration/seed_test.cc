@@ -45,11 +45,28 @@ int64_t Count(store::Database& db, const std::string& sql) {
 // Every row of every table, in id order, as text: equal dumps mean equal books.
 std::string Dump(store::Database& db) {
   std::string out;
-  for (const char* table :
-       {"users", "products", "accounts", "divisions", "contract_lines", "contacts",
-        "opportunities", "activities", "activity_contacts", "tickets", "nps_responses",
-        "usage_metrics", "engagement_signals", "account_plans", "plan_priorities", "plan_risks",
-        "whitespace_cells", "plan_actions", "reviews", "tasks", "handoffs", "health_overrides"}) {
+  for (const char* table : {"users",
+                            "products",
+                            "accounts",
+                            "divisions",
+                            "contract_lines",
+                            "contacts",
+                            "opportunities",
+                            "activities",
+                            "activity_contacts",
+                            "tickets",
+                            "nps_responses",
+                            "usage_metrics",
+                            "engagement_signals",
+                            "account_plans",
+                            "plan_priorities",
+                            "plan_risks",
+                            "whitespace_cells",
+                            "plan_actions",
+                            "reviews",
+                            "tasks",
+                            "handoffs",
+                            "health_overrides"}) {
     out += table;
     out += '\n';
     auto s = db.Query(std::string("SELECT * FROM ") + table + " ORDER BY 1, 2", {},
@@ -103,9 +120,11 @@ TEST_F(SeedBookTest, ParetoArrPutsAboutTenPercentInTierOne) {
   // ARR today per account from its contract lines, then the tier rule.
   std::string today = kToday.ToString();
   int64_t tier1 = Count(*db_,
-      "SELECT COUNT(*) FROM (SELECT a.id FROM accounts a JOIN contract_lines l ON l.account_id = a.id "
-      "WHERE l.start_date <= '" + today + "' AND (l.end_date IS NULL OR l.end_date >= '" + today +
-      "') GROUP BY a.id HAVING SUM(l.arr_cents) >= 10000000) t");
+                        "SELECT COUNT(*) FROM (SELECT a.id FROM accounts a JOIN contract_lines l "
+                        "ON l.account_id = a.id "
+                        "WHERE l.start_date <= '" +
+                            today + "' AND (l.end_date IS NULL OR l.end_date >= '" + today +
+                            "') GROUP BY a.id HAVING SUM(l.arr_cents) >= 10000000) t");
   int64_t strategic_small = Count(*db_, "SELECT COUNT(*) FROM accounts WHERE strategic");
   double share = static_cast<double>(tier1 + strategic_small) / 1000.0;
   EXPECT_GE(share, 0.06);
@@ -155,26 +174,35 @@ TEST_F(SeedBookTest, NetRevenueRetentionLandsBetween100And115Percent) {
 }
 
 TEST_F(SeedBookTest, ContactsDivisionsAndCatalogueWithinRanges) {
-  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM (SELECT account_id, COUNT(*) n FROM contacts "
-                        "GROUP BY account_id HAVING COUNT(*) < 3 OR COUNT(*) > 40) t"), 0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM (SELECT account_id, COUNT(*) n FROM contacts "
+                  "GROUP BY account_id HAVING COUNT(*) < 3 OR COUNT(*) > 40) t"),
+            0);
   EXPECT_EQ(Count(*db_, "SELECT COUNT(DISTINCT account_id) FROM contacts"), 1000);
-  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM (SELECT account_id FROM divisions "
-                        "GROUP BY account_id HAVING COUNT(*) < 1 OR COUNT(*) > 15) t"), 0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM (SELECT account_id FROM divisions "
+                  "GROUP BY account_id HAVING COUNT(*) < 1 OR COUNT(*) > 15) t"),
+            0);
   EXPECT_EQ(Count(*db_, "SELECT COUNT(DISTINCT account_id) FROM divisions"), 1000);
   int64_t products = Count(*db_, "SELECT COUNT(*) FROM products");
   EXPECT_GE(products, 8);
   EXPECT_LE(products, 12);
-  EXPECT_GT(Count(*db_, "SELECT MAX(n) FROM (SELECT COUNT(*) n FROM contacts GROUP BY account_id) t"), 10)
+  EXPECT_GT(
+      Count(*db_, "SELECT MAX(n) FROM (SELECT COUNT(*) n FROM contacts GROUP BY account_id) t"), 10)
       << "big accounts have many contacts";
 }
 
 TEST_F(SeedBookTest, EveryOpportunityStageAndTypeAppears) {
   for (auto name : EnumTraits<OpportunityStage>::kNames) {
-    EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM opportunities WHERE stage = '" + std::string(name) + "'"), 0)
+    EXPECT_GT(
+        Count(*db_, "SELECT COUNT(*) FROM opportunities WHERE stage = '" + std::string(name) + "'"),
+        0)
         << name;
   }
   for (auto name : EnumTraits<OpportunityType>::kNames) {
-    EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM opportunities WHERE type = '" + std::string(name) + "'"), 0)
+    EXPECT_GT(
+        Count(*db_, "SELECT COUNT(*) FROM opportunities WHERE type = '" + std::string(name) + "'"),
+        0)
         << name;
   }
 }
@@ -184,34 +212,52 @@ TEST_F(SeedBookTest, EveryDashboardHasSomethingToShow) {
   std::string in90 = kToday.AddDays(90).ToString();
   std::string ago90 = kToday.AddDays(-90).ToString();
   // Renewals in the next 90 days: current contract lines ending in the window.
-  EXPECT_GT(Count(*db_, "SELECT COUNT(DISTINCT account_id) FROM contract_lines WHERE end_date >= '" +
-                            today + "' AND end_date <= '" + in90 + "'"), 50);
+  EXPECT_GT(
+      Count(*db_, "SELECT COUNT(DISTINCT account_id) FROM contract_lines WHERE end_date >= '" +
+                      today + "' AND end_date <= '" + in90 + "'"),
+      50);
   // Departed champions.
-  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM contacts WHERE buying_role = 'champion' AND status = 'departed'"), 0);
+  EXPECT_GT(
+      Count(*db_,
+            "SELECT COUNT(*) FROM contacts WHERE buying_role = 'champion' AND status = 'departed'"),
+      0);
   // Single-threaded: at most one distinct contact in meaningful activities of the last 90 days.
-  EXPECT_GT(Count(*db_,
-      "SELECT COUNT(*) FROM (SELECT a.account_id FROM activities a JOIN activity_contacts ac ON "
-      "ac.activity_id = a.id JOIN contacts c ON c.id = ac.contact_id WHERE a.meaningful AND "
-      "c.status = 'active' AND a.occurred_at >= '" + ago90 + "' GROUP BY a.account_id "
-      "HAVING COUNT(DISTINCT ac.contact_id) <= 1) t"), 10);
+  EXPECT_GT(
+      Count(*db_,
+            "SELECT COUNT(*) FROM (SELECT a.account_id FROM activities a JOIN activity_contacts ac "
+            "ON "
+            "ac.activity_id = a.id JOIN contacts c ON c.id = ac.contact_id WHERE a.meaningful AND "
+            "c.status = 'active' AND a.occurred_at >= '" +
+                ago90 +
+                "' GROUP BY a.account_id "
+                "HAVING COUNT(DISTINCT ac.contact_id) <= 1) t"),
+      10);
   // Stale plans: tier-2 plans older than 180 days or tier-1 older than 90 (either way, > 90).
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM account_plans WHERE last_reviewed_at < '" +
-                            kToday.AddDays(-180).ToString() + "'"), 5);
+                            kToday.AddDays(-180).ToString() + "'"),
+            5);
   // Open, escalated tickets; overdue actions; open handoffs; expansion pipeline.
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM tickets WHERE status <> 'closed' AND escalated"), 0);
-  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM plan_actions WHERE status = 'open' AND due_on < '" + today + "'"), 0);
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM plan_actions WHERE status = 'open' AND due_on < '" +
+                            today + "'"),
+            0);
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM handoffs WHERE status = 'open'"), 0);
-  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM whitespace_cells WHERE status = 'open' AND potential_cents > 0"), 0);
+  EXPECT_GT(
+      Count(*db_,
+            "SELECT COUNT(*) FROM whitespace_cells WHERE status = 'open' AND potential_cents > 0"),
+      0);
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM accounts WHERE lifecycle_stage = 'churned'"), 0);
 }
 
 TEST_F(SeedBookTest, AmBooksFollowTheCoverageRatios) {
   // Tier-1 owners carry about 10 accounts each (8–12), never a tier-2-sized book.
   std::string today = kToday.ToString();
-  int64_t worst = Count(*db_,
-      "SELECT MAX(n) FROM (SELECT owner_id, COUNT(*) n FROM accounts WHERE id IN ("
-      "SELECT account_id FROM contract_lines WHERE start_date <= '" + today + "' AND end_date >= '" +
-      today + "' GROUP BY account_id HAVING SUM(arr_cents) >= 10000000) GROUP BY owner_id) t");
+  int64_t worst =
+      Count(*db_,
+            "SELECT MAX(n) FROM (SELECT owner_id, COUNT(*) n FROM accounts WHERE id IN ("
+            "SELECT account_id FROM contract_lines WHERE start_date <= '" +
+                today + "' AND end_date >= '" + today +
+                "' GROUP BY account_id HAVING SUM(arr_cents) >= 10000000) GROUP BY owner_id) t");
   EXPECT_LE(worst, 12);
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM users WHERE role = 'am'"), 5);
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM users WHERE role = 'manager'"), 0);
@@ -219,8 +265,10 @@ TEST_F(SeedBookTest, AmBooksFollowTheCoverageRatios) {
 
 TEST_F(SeedBookTest, ReportingLinesNeverCycle) {
   // Every contact reports to an earlier contact of the same account: no cycles, no strangers.
-  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM contacts c JOIN contacts b ON b.id = c.reports_to_id "
-                        "WHERE b.id >= c.id OR b.account_id <> c.account_id"), 0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM contacts c JOIN contacts b ON b.id = c.reports_to_id "
+                  "WHERE b.id >= c.id OR b.account_id <> c.account_id"),
+            0);
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM contacts WHERE reports_to_id IS NOT NULL"), 1000);
 }
 

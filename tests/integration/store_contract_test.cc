@@ -23,9 +23,12 @@ enum class Backend { kSqliteMemory, kSqliteFile, kPostgres };
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   switch (info.param) {
-    case Backend::kSqliteMemory: return "SqliteMemory";
-    case Backend::kSqliteFile: return "SqliteFile";
-    case Backend::kPostgres: return "Postgres";
+    case Backend::kSqliteMemory:
+      return "SqliteMemory";
+    case Backend::kSqliteFile:
+      return "SqliteFile";
+    case Backend::kPostgres:
+      return "Postgres";
   }
   return "?";
 }
@@ -53,11 +56,15 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
       case Backend::kPostgres: {
         const char* admin = std::getenv("ORCHARD_TEST_PG_URL");
         if (admin == nullptr || *admin == '\0') {
-          if (InCi()) FAIL() << "CI=true but ORCHARD_TEST_PG_URL is not set: scripts/test must start PostgreSQL";
-          GTEST_SKIP() << "ORCHARD_TEST_PG_URL not set; run scripts/test for the PostgreSQL contract";
+          if (InCi())
+            FAIL()
+                << "CI=true but ORCHARD_TEST_PG_URL is not set: scripts/test must start PostgreSQL";
+          GTEST_SKIP()
+              << "ORCHARD_TEST_PG_URL not set; run scripts/test for the PostgreSQL contract";
         }
         auto conn = OpenDatabase(admin);
-        ASSERT_TRUE(conn) << "PostgreSQL at ORCHARD_TEST_PG_URL is unreachable: " << conn.error().message;
+        ASSERT_TRUE(conn) << "PostgreSQL at ORCHARD_TEST_PG_URL is unreachable: "
+                          << conn.error().message;
         admin_ = std::move(*conn);
         // Each test gets its own schema: isolated, and dropped afterwards.
         static std::atomic<int> counter{0};
@@ -133,13 +140,15 @@ TEST_P(StoreContractTest, MigrationsAreRecordedAndIdempotent) {
 TEST_P(StoreContractTest, DatabaseFromANewerVersionIsRefused) {
   SqlValue params[] = {int64_t{LatestSchemaVersion() + 1}, std::string("future"),
                        std::string("2030-01-01 00:00:00")};
-  ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                        params));
+  ASSERT_TRUE(db_->Exec(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", params));
   auto r = Migrate(*db_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
-  EXPECT_THAT(r.error().message, HasSubstr("schema version " + std::to_string(LatestSchemaVersion() + 1)));
-  EXPECT_THAT(r.error().message, HasSubstr("knows (" + std::to_string(LatestSchemaVersion()) + ")"));
+  EXPECT_THAT(r.error().message,
+              HasSubstr("schema version " + std::to_string(LatestSchemaVersion() + 1)));
+  EXPECT_THAT(r.error().message,
+              HasSubstr("knows (" + std::to_string(LatestSchemaVersion()) + ")"));
 }
 
 // Every entity of schema.h has its table and every column: SELECT them all.
@@ -203,7 +212,8 @@ TEST_P(StoreContractTest, InsertAndGetRoundTripEveryFieldType) {
   p.list_price = Money::FromCents(123456);
   auto product = store_->Insert(p);
   ASSERT_TRUE(product);
-  for (std::optional<Date> end : {std::optional<Date>(), std::optional<Date>(*Date::Parse("2026-12-31"))}) {
+  for (std::optional<Date> end :
+       {std::optional<Date>(), std::optional<Date>(*Date::Parse("2026-12-31"))}) {
     ContractLine line;
     line.account_id = saved->id;
     line.product_id = product->id;
@@ -239,14 +249,16 @@ TEST_P(StoreContractTest, InsertAndGetRoundTripEveryFieldType) {
 }
 
 TEST_P(StoreContractTest, ExplicitIdsThenGeneratedIdsDoNotCollide) {
-  std::string_view cols[] = {"id", "email", "name", "role", "active", "created_at", "password_hash"};
+  std::string_view cols[] = {"id",     "email",      "name",         "role",
+                             "active", "created_at", "password_hash"};
   auto tx = Transaction::Begin(*db_);
   ASSERT_TRUE(tx);
   auto writer = db_->OpenBulkWriter("users", cols);
   ASSERT_TRUE(writer) << writer.error().message;
   for (int64_t i = 1; i <= 5; ++i) {
-    SqlValue row[] = {i, "u" + std::to_string(i) + "@x.example", std::string("U"), std::string("am"),
-                      int64_t{1}, std::string("2026-01-01 00:00:00"), std::string("")};
+    SqlValue row[] = {
+        i,          "u" + std::to_string(i) + "@x.example", std::string("U"), std::string("am"),
+        int64_t{1}, std::string("2026-01-01 00:00:00"),     std::string("")};
     ASSERT_TRUE((*writer)->Add(row));
   }
   ASSERT_TRUE((*writer)->Finish());
@@ -331,7 +343,8 @@ TEST_P(StoreContractTest, ListFiltersSearchesAndPagesEveryRowOnce) {
   User ann = MakeUser("ann@orchard.example");
   User bob = MakeUser("bob@orchard.example");
   for (int i = 0; i < 25; ++i) {
-    MakeAccount((i % 5 == 0 ? "Northwind " : "Contoso ") + std::to_string(i), i % 2 ? ann.id : bob.id);
+    MakeAccount((i % 5 == 0 ? "Northwind " : "Contoso ") + std::to_string(i),
+                i % 2 ? ann.id : bob.id);
   }
   ListQuery q;
   q.limit = 10;
@@ -391,19 +404,25 @@ TEST_P(StoreContractTest, RollbackLeavesNothing) {
 
 TEST_P(StoreContractTest, BulkWriterRoundTripsAwkwardText) {
   Account a = MakeAccount("Bulk");
-  std::string_view cols[] = {"id", "account_id", "kind", "meaningful", "occurred_at", "user_id",
-                             "subject", "body"};
-  std::vector<std::string> samples = {"tab\there", "new\nline", "back\\slash", "cr\rlf\r\n",
-                                      "quote ' and \"", "ünïcødé ✓ 日本", "\\N", ""};
+  std::string_view cols[] = {"id",          "account_id", "kind",    "meaningful",
+                             "occurred_at", "user_id",    "subject", "body"};
+  std::vector<std::string> samples = {
+      "tab\there",      "new\nline",      "back\\slash", "cr\rlf\r\n",
+      "quote ' and \"", "ünïcødé ✓ 日本", "\\N",         ""};
   auto tx = Transaction::Begin(*db_);
   ASSERT_TRUE(tx);
   auto writer = db_->OpenBulkWriter("activities", cols);
   ASSERT_TRUE(writer) << writer.error().message;
   const int64_t n = 10'000;
   for (int64_t i = 1; i <= n; ++i) {
-    SqlValue row[] = {i, a.id.value, std::string("email"), int64_t{i % 2},
-                      std::string("2026-01-01 00:00:00"), std::monostate{},
-                      samples[static_cast<size_t>(i) % samples.size()], std::string("body ") + std::to_string(i)};
+    SqlValue row[] = {i,
+                      a.id.value,
+                      std::string("email"),
+                      int64_t{i % 2},
+                      std::string("2026-01-01 00:00:00"),
+                      std::monostate{},
+                      samples[static_cast<size_t>(i) % samples.size()],
+                      std::string("body ") + std::to_string(i)};
     ASSERT_TRUE((*writer)->Add(row));
   }
   ASSERT_TRUE((*writer)->Finish());
@@ -411,7 +430,8 @@ TEST_P(StoreContractTest, BulkWriterRoundTripsAwkwardText) {
   writer->reset();
   ASSERT_TRUE(tx->Commit());
   EXPECT_EQ(Count("activities"), n);
-  for (int64_t i : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{6}, int64_t{7}, int64_t{8}, n}) {
+  for (int64_t i : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{6},
+                    int64_t{7}, int64_t{8}, n}) {
     auto got = store_->Get<Activity>(ActivityId(i));
     ASSERT_TRUE(got) << got.error().message;
     EXPECT_EQ(got->subject, samples[static_cast<size_t>(i) % samples.size()]) << i;

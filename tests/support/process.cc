@@ -66,7 +66,7 @@ std::string OrchardBinary() {
 }
 
 ProcessResult RunOrchard(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                  const std::string& stdin_text) {
+                         const std::string& stdin_text) {
   Spawned p = Spawn(args, env);
   if (!stdin_text.empty()) (void)!write(p.in_fd, stdin_text.data(), stdin_text.size());
   close(p.in_fd);

@@ -19,8 +19,9 @@ struct ProcessResult {
 std::string OrchardBinary();
 
 // Runs argv[0] = binary with args; env_overrides like "ORCHARD_DB=…" are added to the environment.
-ProcessResult RunOrchard(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-                  const std::string& stdin_text = "");
+ProcessResult RunOrchard(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {},
+                         const std::string& stdin_text = "");
 
 class BackgroundProcess {
  public:

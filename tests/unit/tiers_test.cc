@@ -59,7 +59,8 @@ TEST(PotentialTest, DerivedFromWhitespaceOverArr) {
   Money arr = Money::FromDollars(100'000);
   EXPECT_EQ(DerivePotential(Money::FromDollars(100'000), arr, kDefaults), Potential::kHigh);  // 1.0
   EXPECT_EQ(DerivePotential(Money::FromDollars(99'999), arr, kDefaults), Potential::kMedium);
-  EXPECT_EQ(DerivePotential(Money::FromDollars(30'000), arr, kDefaults), Potential::kMedium);  // 0.3
+  EXPECT_EQ(DerivePotential(Money::FromDollars(30'000), arr, kDefaults),
+            Potential::kMedium);  // 0.3
   EXPECT_EQ(DerivePotential(Money::FromDollars(29'999), arr, kDefaults), Potential::kLow);
   EXPECT_EQ(DerivePotential(Money::FromDollars(1), Money(), kDefaults), Potential::kHigh);
   EXPECT_EQ(DerivePotential(Money(), Money(), kDefaults), Potential::kLow);
@@ -68,8 +69,9 @@ TEST(PotentialTest, DerivedFromWhitespaceOverArr) {
 TEST(PotentialTest, SetByHandBeatsDerived) {
   Account a;
   a.growth_potential = Potential::kLow;
-  EXPECT_EQ(EffectivePotential(a, Money::FromDollars(500'000), Money::FromDollars(10'000), kDefaults),
-            Potential::kLow);
+  EXPECT_EQ(
+      EffectivePotential(a, Money::FromDollars(500'000), Money::FromDollars(10'000), kDefaults),
+      Potential::kLow);
 }
 
 TEST(QuadrantTest, TwoByTwo) {

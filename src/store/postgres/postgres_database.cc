@@ -109,15 +109,14 @@ class PostgresRow final : public Row {
     return value;
   }
   std::string_view GetText(int column) const override {
-    return {PQgetvalue(res_, row_, column),
-            static_cast<size_t>(PQgetlength(res_, row_, column))};
+    return {PQgetvalue(res_, row_, column), static_cast<size_t>(PQgetlength(res_, row_, column))};
   }
   Result<bool> GetBool(int column) const override {
     std::string_view t = GetText(column);
     if (t == "t" || t == "true" || t == "1") return true;
     if (t == "f" || t == "false" || t == "0") return false;
-    return Fail(ErrorCode::kInternal,
-                "column " + std::string(name(column)) + " holds \"" + std::string(t) + "\", not a boolean");
+    return Fail(ErrorCode::kInternal, "column " + std::string(name(column)) + " holds \"" +
+                                          std::string(t) + "\", not a boolean");
   }
 
  private:
@@ -146,11 +145,20 @@ class PostgresBulkWriter final : public BulkWriter {
       } else if (const auto* s = std::get_if<std::string>(&row[i])) {
         for (char c : *s) {
           switch (c) {
-            case '\\': buffer_ += "\\\\"; break;
-            case '\t': buffer_ += "\\t"; break;
-            case '\n': buffer_ += "\\n"; break;
-            case '\r': buffer_ += "\\r"; break;
-            default: buffer_ += c;
+            case '\\':
+              buffer_ += "\\\\";
+              break;
+            case '\t':
+              buffer_ += "\\t";
+              break;
+            case '\n':
+              buffer_ += "\\n";
+              break;
+            case '\r':
+              buffer_ += "\\r";
+              break;
+            default:
+              buffer_ += c;
           }
         }
       } else {
@@ -283,8 +291,8 @@ class PostgresDatabase final : public Database {
         values[i] = s->c_str();
       }
     }
-    ResultPtr res(PQexecParams(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                               nullptr, values.data(), nullptr, nullptr, 0));
+    ResultPtr res(PQexecParams(conn_, it->second.c_str(), static_cast<int>(params.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0));
     auto st = PQresultStatus(res.get());
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       return std::unexpected(ResultError(conn_, res.get()));

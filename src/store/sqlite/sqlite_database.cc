@@ -47,8 +47,8 @@ class SqliteRow final : public Row {
     int64_t value = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || p != text.data() + text.size()) {
-      return Fail(ErrorCode::kInternal, "column " + std::string(name(column)) +
-                                            " holds \"" + std::string(text) + "\", not a number");
+      return Fail(ErrorCode::kInternal, "column " + std::string(name(column)) + " holds \"" +
+                                            std::string(text) + "\", not a number");
     }
     return value;
   }
@@ -171,9 +171,9 @@ class SqliteDatabase final : public Database {
   Status Bind(sqlite3_stmt* stmt, std::span<const SqlValue> params) {
     sqlite3_reset(stmt);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
-      return Fail(ErrorCode::kInternal,
-                  "statement expects " + std::to_string(sqlite3_bind_parameter_count(stmt)) +
-                      " parameters, got " + std::to_string(params.size()));
+      return Fail(ErrorCode::kInternal, "statement expects " +
+                                            std::to_string(sqlite3_bind_parameter_count(stmt)) +
+                                            " parameters, got " + std::to_string(params.size()));
     }
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i + 1);
@@ -235,8 +235,7 @@ Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path) {
   if (rc != SQLITE_OK) {
     std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
-    return Fail(ErrorCode::kUnavailable,
-                "cannot open SQLite database \"" + p + "\": " + reason);
+    return Fail(ErrorCode::kUnavailable, "cannot open SQLite database \"" + p + "\": " + reason);
   }
   auto database = std::make_unique<SqliteDatabase>(db, p);
   sqlite3_busy_timeout(db, 5000);
