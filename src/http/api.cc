@@ -89,10 +89,33 @@ HttpResponse Health(store::ConnectionPool& pool) {
   return Json(boost::json::object{{"status", "ok"}, {"database", "ok"}});
 }
 
+// Until the web UI lands, `/` tells a person what is running and where to look.
+constexpr std::string_view kIndexHtml = R"html(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Orchard</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1d2b1f}
+code{background:#eef3ec;padding:.1rem .3rem;border-radius:4px}a{color:#2f6b3a}</style></head>
+<body><h1>Orchard is running</h1>
+<p>The account book is served over a JSON API:</p>
+<ul>
+<li><a href="/api/v1/accounts?limit=20"><code>GET /api/v1/accounts</code></a> &mdash; accounts with ARR today and tier
+(filters: <code>owner_id</code>, <code>industry</code>, <code>region</code>, <code>q</code>; paging: <code>limit</code>, <code>cursor</code>)</li>
+<li><a href="/api/v1/accounts/1"><code>GET /api/v1/accounts/{id}</code></a> &mdash; one account</li>
+<li><a href="/healthz"><code>GET /healthz</code></a> &mdash; liveness and database</li>
+</ul></body></html>
+)html";
+
+HttpResponse Index() {
+  HttpResponse r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::string(kIndexHtml);
+  return r;
+}
+
 }  // namespace
 
 Router MakeRouter(store::ConnectionPool& pool, service::AccountService& accounts) {
   Router r;
+  r.Add("GET", "/", [](const HttpRequest&) { return Index(); });
   r.Add("GET", "/healthz", [&pool](const HttpRequest&) { return Health(pool); });
   r.Add("GET", "/api/v1/accounts",
         [&accounts](const HttpRequest& req) { return ListAccounts(accounts, req); });

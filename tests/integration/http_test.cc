@@ -129,6 +129,14 @@ TEST_F(HttpTest, HealthzReportsTheDatabase) {
   EXPECT_EQ(body.at("database").as_string(), "ok");
 }
 
+TEST_F(HttpTest, RootTellsAPersonWhereToLook) {
+  auto res = client_->Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(res->body, HasSubstr("/api/v1/accounts"));
+}
+
 TEST_F(HttpTest, AccountCarriesArrTodayAndTier) {
   auto a = GetJson("/api/v1/accounts/12");
   EXPECT_EQ(a.at("id").as_int64(), 12);
