@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "cli/cli.h"
@@ -19,6 +21,7 @@
 #include "http/server.h"
 #include "ingest/seed.h"
 #include "service/account_service.h"
+#include "service/auth_service.h"
 #include "service/passwords.h"
 #include "store/migrate.h"
 #include "store/pool.h"
@@ -90,7 +93,8 @@ Status Serve(const std::string& db_url, const cli::Listen& listen, int threads_r
   }
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
   service::AccountService accounts(*pool, clock, settings);
-  http::Router router = http::MakeRouter(*pool, accounts);
+  service::AuthService auth(*pool, clock);
+  http::Router router = http::MakeRouter(http::ApiDeps{*pool, clock, accounts, auth});
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;
@@ -161,6 +165,44 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
   return Serve(args.db, args.listen, 0, clock, banner);
 }
 
+Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
+  ORCHARD_TRY(Role role, ParseEnum<Role>(args.role));
+  std::string password;
+  bool generated = false;
+  if (isatty(fileno(stdin)) == 0) {
+    std::getline(std::cin, password);
+    while (!password.empty() && (password.back() == '\r' || password.back() == '\n'))
+      password.pop_back();
+  }
+  if (password.empty()) {
+    password = service::GeneratePassword();
+    generated = true;
+  }
+  ORCHARD_TRY(std::string hash, service::HashPassword(password));
+  ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+  store::Store store(*db);
+  User user;
+  user.email = args.email;
+  user.name = args.name.empty() ? args.email.substr(0, args.email.find('@')) : args.name;
+  user.role = role;
+  user.password_hash = hash;
+  user.created_at = clock.Now();
+  if (user.email.find('@') == std::string::npos) {
+    return FailField("--email", "\"" + args.email + "\" is not an e-mail address");
+  }
+  auto saved = store.Insert(user);
+  if (!saved && saved.error().code == ErrorCode::kAlreadyExists) {
+    return Fail(ErrorCode::kAlreadyExists, "a user with e-mail " + args.email + " already exists");
+  }
+  ORCHARD_CHECK(saved);
+  if (generated) {
+    fmt::print("Added {} ({}) with password {}\n", args.email, args.role, password);
+  } else {
+    fmt::print("Added {} ({}).\n", args.email, args.role);
+  }
+  return Ok();
+}
+
 }  // namespace
 }  // namespace orchard
 
@@ -174,6 +216,7 @@ int main(int argc, char** argv) {
             return orchard::Serve(a.db, a.listen, a.threads, clock, "");
           },
       .demo = [&](const orchard::cli::DemoArgs& a) { return orchard::RunDemo(a, clock); },
+      .user_add = [&](const orchard::cli::UserAddArgs& a) { return orchard::RunUserAdd(a, clock); },
   };
   return orchard::cli::Run(argc, argv, handlers);
 }

@@ -129,6 +129,20 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
 
+  UserAddArgs user_add;
+  user_add.db = default_db;
+  auto* user_cmd = app.add_subcommand("user", "Manage the people who sign in");
+  user_cmd->require_subcommand(1);
+  auto* user_add_cmd = user_cmd->add_subcommand(
+      "add", "Add a user; the password is read from standard input, or generated and printed");
+  user_add_cmd->add_option("--db", user_add.db, db_help)->capture_default_str();
+  user_add_cmd->add_option("--email", user_add.email, "E-mail address (the sign-in name)")
+      ->required();
+  user_add_cmd->add_option("--role", user_add.role, "admin, leader, manager, am, csm or viewer")
+      ->required()
+      ->check(CLI::IsMember({"admin", "leader", "manager", "am", "csm", "viewer"}));
+  user_add_cmd->add_option("--name", user_add.name, "Full name");
+
   // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
   std::string names;
   bool known = false;
@@ -165,6 +179,7 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     serve.listen = *ParseListen(serve_listen);
     return Finish(handlers.serve(serve));
   }
+  if (user_add_cmd->parsed()) return Finish(handlers.user_add(user_add));
   if (demo_cmd->parsed()) {
     demo.db = demo_db;
     demo.listen = *ParseListen(demo_listen);

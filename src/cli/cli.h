@@ -50,11 +50,19 @@ struct DemoArgs {
   int64_t accounts = 2000;
 };
 
+struct UserAddArgs {
+  std::string db;
+  std::string email;
+  std::string role;
+  std::string name;
+};
+
 struct Handlers {
   std::function<Status(const MigrateArgs&)> migrate;
   std::function<Status(const SeedArgs&)> seed;
   std::function<Status(const ServeArgs&)> serve;
   std::function<Status(const DemoArgs&)> demo;
+  std::function<Status(const UserAddArgs&)> user_add;
 };
 
 // Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.

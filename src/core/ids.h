@@ -41,6 +41,8 @@ using TaskId = Id<struct TaskTag>;
 using HandoffId = Id<struct HandoffTag>;
 using HealthOverrideId = Id<struct HealthOverrideTag>;
 using AuditEntryId = Id<struct AuditEntryTag>;
+using SessionId = Id<struct SessionTag>;
+using ApiTokenId = Id<struct ApiTokenTag>;
 
 }  // namespace orchard
 

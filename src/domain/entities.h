@@ -297,6 +297,27 @@ struct AuditEntry {
   std::optional<std::string> after_json;
 };
 
+// A signed-in browser session; the cookie holds the token, the table only its hash.
+struct Session {
+  SessionId id;
+  UserId user_id;
+  std::string token_hash;
+  Timestamp created_at;
+  Timestamp expires_at;
+  std::string address;
+};
+
+// A long-lived token for integrations (Authorization: Bearer); stored as a hash.
+struct ApiToken {
+  ApiTokenId id;
+  UserId user_id;
+  std::string name;
+  std::string token_hash;
+  Timestamp created_at;
+  std::optional<Timestamp> last_used_at;
+  std::optional<Timestamp> revoked_at;
+};
+
 // One configurable value (tier rules, coverage, cadences, health weights).
 struct Setting {
   std::string key;

@@ -308,6 +308,24 @@ struct EntitySchema<AuditEntry> {
 };
 
 template <>
+struct EntitySchema<Session> {
+  static constexpr std::string_view kTable = "sessions";
+  static constexpr auto kColumns = std::make_tuple(
+      Col("id", &Session::id), Col("user_id", &Session::user_id),
+      Col("token_hash", &Session::token_hash), Col("created_at", &Session::created_at),
+      Col("expires_at", &Session::expires_at), Col("address", &Session::address));
+};
+
+template <>
+struct EntitySchema<ApiToken> {
+  static constexpr std::string_view kTable = "api_tokens";
+  static constexpr auto kColumns = std::make_tuple(
+      Col("id", &ApiToken::id), Col("user_id", &ApiToken::user_id), Col("name", &ApiToken::name),
+      Col("token_hash", &ApiToken::token_hash), Col("created_at", &ApiToken::created_at),
+      Col("last_used_at", &ApiToken::last_used_at), Col("revoked_at", &ApiToken::revoked_at));
+};
+
+template <>
 struct EntitySchema<Setting> {
   static constexpr std::string_view kTable = "settings";
   static constexpr auto kColumns =

@@ -3,19 +3,18 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "http/crud.h"
 #include "http/errors.h"
-#include "http/json.h"
+#include "service/entity_json.h"
 
 namespace orchard::http {
 
 namespace {
 
-HttpResponse Json(const boost::json::value& v, int status = 200) {
-  HttpResponse r;
-  r.status = status;
-  r.body = boost::json::serialize(v);
-  return r;
-}
+using service::ToJson;
+using service::ToJsonValue;
+
+HttpResponse Json(const boost::json::value& v, int status = 200) { return JsonResponse(v, status); }
 
 boost::json::object AccountJson(const service::AccountView& v) {
   boost::json::object o = ToJson(v.account);
@@ -111,16 +110,276 @@ HttpResponse Index() {
   return r;
 }
 
+std::string CookieValue(const HttpRequest& request, std::string_view name) {
+  auto it = request.headers.find("cookie");
+  if (it == request.headers.end()) return "";
+  std::string_view cookies = it->second;
+  while (!cookies.empty()) {
+    size_t end = cookies.find(';');
+    std::string_view pair = cookies.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (end == std::string_view::npos) break;
+    cookies.remove_prefix(end + 1);
+  }
+  return "";
+}
+
+constexpr std::string_view kSessionCookie = "orchard_session";
+
+bool StateChanging(const HttpRequest& request) {
+  return request.method != "GET" && request.method != "HEAD" && request.method != "OPTIONS";
+}
+
+HttpResponse Login(service::AuthService& auth, const HttpRequest& req) {
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  std::vector<FieldError> missing;
+  for (const char* f : {"email", "password"}) {
+    auto it = body->find(f);
+    if (it == body->end() || !it->value().is_string())
+      missing.push_back({f, "is required (a string)"});
+  }
+  for (const auto& [k, v] : *body) {
+    if (k != "email" && k != "password") missing.push_back({std::string(k), "unknown field"});
+  }
+  if (!missing.empty()) {
+    return ErrorResponse(
+        Error{ErrorCode::kInvalidArgument, missing[0].field + ": " + missing[0].message, missing});
+  }
+  const std::string& address = req.peer;
+  auto result =
+      auth.Login(body->at("email").as_string(), body->at("password").as_string(), address);
+  if (!result) {
+    HttpResponse r = ErrorResponse(result.error());
+    if (result.error().code == ErrorCode::kResourceExhausted) {
+      r.status = 429;
+      r.headers.emplace_back("Retry-After", "900");
+    }
+    return r;
+  }
+  HttpResponse r = Json(boost::json::object{{"csrf_token", result->csrf_token},
+                                            {"user", service::ToJson(result->user)},
+                                            {"expires_at", result->expires_at.ToIso8601()}});
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + result->session_token +
+                                           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
+  return r;
+}
+
+HttpResponse Logout(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  std::string token = CookieValue(req, kSessionCookie);
+  if (!token.empty()) (void)auth.Logout(token);
+  HttpResponse r;
+  r.status = 204;
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
+                                           "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return r;
+}
+
+HttpResponse Me(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto user = auth.Me(*actor);
+  if (!user) return ErrorResponse(user.error());
+  return Json(service::ToJson(*user));
+}
+
+HttpResponse CreateToken(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  auto name = body->find("name");
+  if (name == body->end() || !name->value().is_string()) {
+    return ErrorResponse(FailField("name", "is required (a string)").error());
+  }
+  auto created = auth.CreateApiToken(*actor, std::string(name->value().as_string()));
+  if (!created) return ErrorResponse(created.error());
+  boost::json::object out = service::ToJson(created->token);
+  out["token"] = created->secret;  // shown once, never again
+  return Json(out, 201);
+}
+
+HttpResponse ListTokens(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto tokens = auth.ListApiTokens(*actor);
+  if (!tokens) return ErrorResponse(tokens.error());
+  boost::json::array items;
+  for (const auto& t : *tokens) items.push_back(service::ToJson(t));
+  return Json(boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+HttpResponse RevokeToken(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  auto s = auth.RevokeApiToken(*actor, ApiTokenId(*id));
+  if (!s) return ErrorResponse(s.error());
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+template <class T>
+std::shared_ptr<CrudRoutes<T>> Crud(const ApiDeps& d) {
+  return std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.auth);
+}
+
 }  // namespace
 
-Router MakeRouter(store::ConnectionPool& pool, service::AccountService& accounts) {
+HttpResponse JsonResponse(const boost::json::value& v, int status) {
+  HttpResponse r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Result<service::Actor> Authenticate(service::AuthService& auth, const HttpRequest& request) {
+  auto bearer = request.headers.find("authorization");
+  if (bearer != request.headers.end()) {
+    std::string_view value = bearer->second;
+    if (!value.starts_with("Bearer ")) {
+      return Fail(ErrorCode::kUnauthenticated, "Authorization must be \"Bearer <API token>\"");
+    }
+    return auth.FromApiToken(value.substr(7));
+  }
+  std::string token = CookieValue(request, kSessionCookie);
+  if (token.empty()) {
+    return Fail(
+        ErrorCode::kUnauthenticated,
+        "sign in first (POST /api/v1/auth/login) or send an API token as Authorization: Bearer");
+  }
+  ORCHARD_TRY(service::Actor actor, auth.FromSession(token));
+  if (StateChanging(request)) {
+    auto csrf = request.headers.find("x-csrf-token");
+    if (csrf == request.headers.end() || csrf->second != service::AuthService::CsrfFor(token)) {
+      return Fail(
+          ErrorCode::kPermissionDenied,
+          "missing or wrong X-CSRF-Token header: send the csrf_token that sign-in returned");
+    }
+  }
+  return actor;
+}
+
+Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* unsupported) {
+  auto type = request.headers.find("content-type");
+  if (type == request.headers.end() || !type->second.starts_with("application/json")) {
+    *unsupported = ErrorResponse(Error{
+        ErrorCode::kInvalidArgument, "the body must be JSON (Content-Type: application/json)", {}});
+    unsupported->status = 415;
+    return Fail(ErrorCode::kInvalidArgument, "unsupported media type");
+  }
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(request.body, ec, {}, options);
+  if (ec) {
+    std::string why = ec == boost::json::error::too_deep
+                          ? "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                          : "malformed JSON: " + ec.message();
+    return Fail(ErrorCode::kInvalidArgument, why);
+  }
+  if (!v.is_object()) return Fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+  return std::move(v.as_object());
+}
+
+Result<int64_t> ParseId(const HttpRequest& request, const std::string& name) {
+  const std::string& text = request.params.at(name);
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size() || id < 1) {
+    return FailField(name == "pid" ? "id" : name,
+                     "must be a positive integer; got \"" + text + "\"");
+  }
+  return id;
+}
+
+Result<int64_t> ParseCursorParam(const HttpRequest& request) {
+  return ParseCursor(QueryParams(request));
+}
+
+HttpResponse ConflictResponse(const Error& error) {
+  HttpResponse r = ErrorResponse(error);
+  // The current version travels in the error's fields; also give it at the top for clients.
+  boost::json::object body = boost::json::parse(r.body).as_object();
+  for (const auto& f : error.fields) {
+    if (f.field == "version") body["current_version"] = std::stoll(f.message);
+  }
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+Router MakeRouter(const ApiDeps& d) {
   Router r;
+  service::AuthService& auth = d.auth;
   r.Add("GET", "/", [](const HttpRequest&) { return Index(); });
-  r.Add("GET", "/healthz", [&pool](const HttpRequest&) { return Health(pool); });
-  r.Add("GET", "/api/v1/accounts",
-        [&accounts](const HttpRequest& req) { return ListAccounts(accounts, req); });
-  r.Add("GET", "/api/v1/accounts/{id}",
-        [&accounts](const HttpRequest& req) { return GetAccount(accounts, req); });
+  r.Add("GET", "/healthz", [&pool = d.pool](const HttpRequest&) { return Health(pool); });
+  r.Add("POST", "/api/v1/auth/login", [&auth](const HttpRequest& q) { return Login(auth, q); });
+  r.Add("POST", "/api/v1/auth/logout", [&auth](const HttpRequest& q) { return Logout(auth, q); });
+  r.Add("GET", "/api/v1/me", [&auth](const HttpRequest& q) { return Me(auth, q); });
+  r.Add("GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); });
+  r.Add("POST", "/api/v1/tokens", [&auth](const HttpRequest& q) { return CreateToken(auth, q); });
+  r.Add("DELETE", "/api/v1/tokens/{id}",
+        [&auth](const HttpRequest& q) { return RevokeToken(auth, q); });
+
+  // Accounts: reads carry ARR today and the tier; writes are the generic ones.
+  service::AccountService& accounts = d.accounts;
+  r.Add("GET", "/api/v1/accounts", [&auth, &accounts](const HttpRequest& q) {
+    auto actor = Authenticate(auth, q);
+    if (!actor) return ErrorResponse(actor.error());
+    return ListAccounts(accounts, q);
+  });
+  r.Add("GET", "/api/v1/accounts/{id}", [&auth, &accounts](const HttpRequest& q) {
+    auto actor = Authenticate(auth, q);
+    if (!actor) return ErrorResponse(actor.error());
+    return GetAccount(accounts, q);
+  });
+  using V = CrudRoutes<Account>::Verbs;
+  Crud<Account>(d)->Register(r, "/api/v1/accounts", V::kWritesOnly);
+
+  // Everything under an account, reachable on its own and from its account.
+  auto under_account = [&](auto crud, const std::string& name) {
+    crud->Register(r, "/api/v1/" + name);
+    crud->RegisterChild(r, "/api/v1/accounts", name, "account_id");
+  };
+  under_account(Crud<Division>(d), "divisions");
+  under_account(Crud<ContractLine>(d), "contract-lines");
+  under_account(Crud<Contact>(d), "contacts");
+  under_account(Crud<Opportunity>(d), "opportunities");
+  under_account(Crud<Activity>(d), "activities");
+  under_account(Crud<Ticket>(d), "tickets");
+  under_account(Crud<NpsResponse>(d), "nps-responses");
+  under_account(Crud<UsageMetric>(d), "usage");
+  under_account(Crud<EngagementSignal>(d), "engagement-signals");
+  under_account(Crud<AccountPlan>(d), "plans");
+  under_account(Crud<Review>(d), "reviews");
+  under_account(Crud<Task>(d), "tasks");
+  under_account(Crud<Handoff>(d), "handoffs");
+  under_account(Crud<HealthOverride>(d), "health-overrides");
+
+  // The parts of a plan, on their own and from their plan.
+  auto under_plan = [&](auto crud, const std::string& name) {
+    crud->Register(r, "/api/v1/plan-" + name);
+    crud->RegisterChild(r, "/api/v1/plans", name, "plan_id");
+  };
+  under_plan(Crud<PlanPriority>(d), "priorities");
+  under_plan(Crud<PlanRisk>(d), "risks");
+  under_plan(Crud<WhitespaceCell>(d), "whitespace-cells");
+  under_plan(Crud<PlanAction>(d), "actions");
+
+  Crud<Product>(d)->Register(r, "/api/v1/products");
+  Crud<User>(d)->Register(r, "/api/v1/users", CrudRoutes<User>::Verbs::kReadOnly);
+  Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
+                                 CrudRoutes<PlanVersion>::Verbs::kReadOnly);
+  Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
   return r;
 }
 

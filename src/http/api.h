@@ -1,13 +1,22 @@
-// The routes of the HTTP API and their handlers: parse and check parameters, call a service,
-// map the result to JSON. Handlers know HTTP; services do not.
+// The routes of the HTTP API and their handlers: authenticate, parse and check parameters, call
+// a service, map the result to JSON. Handlers know HTTP; services do not.
 #pragma once
 
+#include "core/clock.h"
 #include "http/router.h"
 #include "service/account_service.h"
+#include "service/auth_service.h"
 #include "store/pool.h"
 
 namespace orchard::http {
 
-Router MakeRouter(store::ConnectionPool& pool, service::AccountService& accounts);
+struct ApiDeps {
+  store::ConnectionPool& pool;
+  const Clock& clock;
+  service::AccountService& accounts;
+  service::AuthService& auth;
+};
+
+Router MakeRouter(const ApiDeps& deps);
 
 }  // namespace orchard::http

@@ -25,6 +25,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> params;               // {id} and friends from the pattern
   std::string request_id;
+  std::string peer;  // the client's address, for throttling sign-in failures
 };
 
 struct HttpResponse {

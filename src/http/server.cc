@@ -193,6 +193,9 @@ class Session : public std::enable_shared_from_this<Session> {
         request.headers[name] = std::string(field.value());
       }
       request.body = std::move(msg.body());
+      beast::error_code peer_ec;
+      auto peer = stream_.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) request.peer = peer.address().to_string();
       response = server_.Dispatch(request);
     }
     if (server_.stopping()) keep_alive = false;

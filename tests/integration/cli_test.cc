@@ -25,7 +25,8 @@ int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), 
 TEST(CliTest, HelpListsEveryCommand) {
   auto r = RunOrchard({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* cmd : {"migrate", "seed", "serve", "demo"}) EXPECT_THAT(r.out, HasSubstr(cmd));
+  for (const char* cmd : {"migrate", "seed", "serve", "demo", "user"})
+    EXPECT_THAT(r.out, HasSubstr(cmd));
 }
 
 TEST(CliTest, EveryCommandHasHelp) {
@@ -153,6 +154,28 @@ int PortFrom(const std::string& line) {
   return std::regex_search(line, m, re) ? std::stoi(m[1]) : 0;
 }
 
+TEST(CliTest, UserAddReadsThePasswordFromStdinOrGeneratesOne) {
+  TempDir dir;
+  std::string url = "sqlite:" + dir.path() + "/u.db";
+  auto r = RunOrchard({"user", "add", "--db", url, "--email", "amy@x.example", "--role", "am"}, {},
+                      "a long enough secret\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("a long enough secret")));
+  r = RunOrchard({"user", "add", "--db", url, "--email", "amy@x.example", "--role", "am"}, {},
+                 "x y z w v u\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("already exists"));
+  r = RunOrchard({"user", "add", "--db", url, "--email", "root@x.example", "--role", "boss"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("boss"));
+  auto db = store::OpenDatabase(url);
+  ASSERT_TRUE(db);
+  EXPECT_EQ((*db)
+                ->QueryInt("SELECT COUNT(*) FROM users WHERE password_hash LIKE '$argon2id$%'")
+                ->value_or(0),
+            1);
+}
+
 TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {
   TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/demo.db";
@@ -175,7 +198,16 @@ TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {
     auto health = client.Get("/healthz");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
-    auto list = client.Get("/api/v1/accounts?limit=5");
+    EXPECT_EQ(client.Get("/api/v1/accounts?limit=5")->status, 401) << "the book needs a sign-in";
+    auto signed_in =
+        client.Post("/api/v1/auth/login",
+                    R"({"email":"admin@orchard.example","password":")" + password + R"("})",
+                    "application/json");
+    ASSERT_TRUE(signed_in);
+    ASSERT_EQ(signed_in->status, 200) << signed_in->body;
+    std::string cookie = signed_in->get_header_value("Set-Cookie");
+    auto list =
+        client.Get("/api/v1/accounts?limit=5", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
     ASSERT_TRUE(list);
     EXPECT_EQ(list->status, 200);
     EXPECT_THAT(list->body, HasSubstr("\"items\""));

@@ -14,6 +14,7 @@
 
 #include "http/api.h"
 #include "http/server.h"
+#include "service/passwords.h"
 #include "store/migrate.h"
 #include "support/process.h"
 
@@ -39,6 +40,30 @@ class HttpTest : public ::testing::Test {
       User bob = ann;
       bob.email = "bob@orchard.example";
       bob_ = s.Insert(bob)->id;
+      User admin = ann;
+      admin.email = "admin@orchard.example";
+      admin.role = Role::kAdmin;
+      admin.password_hash = *service::HashPassword(kPassword, service::HashCost::kMinimum);
+      admin_ = s.Insert(admin)->id;
+      // Tokens for the tests' callers, stored as the server stores them: hashed.
+      for (auto [user, secret] : {std::pair{admin_, &admin_token_}, std::pair{ann_, &ann_token_},
+                                  std::pair{bob_, &bob_token_}}) {
+        *secret = service::NewSecret();
+        ApiToken t;
+        t.user_id = user;
+        t.name = "test";
+        t.token_hash = service::HashSecret(*secret);
+        ASSERT_TRUE(s.Insert(t));
+      }
+      User viewer = ann;
+      viewer.email = "vic@orchard.example";
+      viewer.role = Role::kViewer;
+      UserId vic = s.Insert(viewer)->id;
+      viewer_token_ = service::NewSecret();
+      ApiToken vt;
+      vt.user_id = vic;
+      vt.token_hash = service::HashSecret(viewer_token_);
+      ASSERT_TRUE(s.Insert(vt));
       Product p;
       p.sku = "ORC-1";
       p.list_price = Money::FromDollars(100);
@@ -67,7 +92,10 @@ class HttpTest : public ::testing::Test {
     ASSERT_TRUE(pool);
     pool_ = std::move(*pool);
     accounts_ = std::make_unique<service::AccountService>(*pool_, clock_, Settings{});
-    router_ = MakeRouter(*pool_, *accounts_);
+    service::AuthOptions auth_options;
+    auth_options.hash_cost = service::HashCost::kMinimum;
+    auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options);
+    router_ = MakeRouter(ApiDeps{*pool_, clock_, *accounts_, *auth_});
     StartServer(router_);
   }
 
@@ -83,6 +111,19 @@ class HttpTest : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_tcp_nodelay(true);
     client_->set_keep_alive(true);
+    client_->set_default_headers({{"Authorization", "Bearer " + admin_token_}});
+  }
+
+  httplib::Client As(const std::string& token) {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_tcp_nodelay(true);
+    if (!token.empty()) c.set_default_headers({{"Authorization", "Bearer " + token}});
+    return c;
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto db = store::OpenDatabase(url_);
+    return (*db)->QueryInt(sql)->value_or(-1);
   }
 
   void TearDown() override {
@@ -115,7 +156,10 @@ class HttpTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string url_;
   FixedClock clock_{Timestamp::At(*Date::Parse("2026-06-15"), 12)};
-  UserId ann_, bob_;
+  static constexpr const char* kPassword = "correct horse battery";
+  UserId ann_, bob_, admin_;
+  std::string admin_token_, ann_token_, bob_token_, viewer_token_;
+  std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<service::AccountService> accounts_;
   Router router_;
@@ -189,10 +233,10 @@ TEST_F(HttpTest, MissingAccountAndUnknownRouteAre404s) {
 }
 
 TEST_F(HttpTest, WrongMethodIs405WithAllow) {
-  auto res = client_->Post("/api/v1/accounts", "{}", "application/json");
+  auto res = client_->Put("/api/v1/accounts", "{}", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 405);
-  EXPECT_EQ(res->get_header_value("Allow"), "GET");
+  EXPECT_EQ(res->get_header_value("Allow"), "GET, POST");
 }
 
 TEST_F(HttpTest, BadParametersAre400sNamingThem) {
@@ -223,6 +267,225 @@ TEST_F(HttpTest, EveryResponseHasItsOwnRequestId) {
   EXPECT_EQ(a->get_header_value("Server"), "orchard");
 }
 
+TEST_F(HttpTest, TheApiNeedsAnIdentity) {
+  auto anonymous = As("");
+  auto res = anonymous.Get("/api/v1/accounts");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_THAT(res->body, HasSubstr("sign in"));
+  auto bad = As("not-a-token");
+  res = bad.Get("/api/v1/accounts");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(anonymous.Get("/healthz")->status, 200) << "liveness needs no sign-in";
+}
+
+TEST_F(HttpTest, SignInSetsAnHttpOnlyCookieAndWritesNeedTheCsrfToken) {
+  auto browser = As("");
+  auto wrong =
+      browser.Post("/api/v1/auth/login", R"({"email":"admin@orchard.example","password":"nope"})",
+                   "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  auto res = browser.Post(
+      "/api/v1/auth/login",
+      std::string(R"({"email":"admin@orchard.example","password":")") + kPassword + R"("})",
+      "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  std::string cookie = res->get_header_value("Set-Cookie");
+  EXPECT_THAT(cookie, HasSubstr("HttpOnly"));
+  EXPECT_THAT(cookie, HasSubstr("SameSite=Strict"));
+  std::string session = cookie.substr(0, cookie.find(';'));
+  std::string csrf(json::parse(res->body).as_object().at("csrf_token").as_string());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions WHERE token_hash = '" +
+                  session.substr(session.find('=') + 1) + "'"),
+            0)
+      << "only the hash of the session token is stored";
+
+  httplib::Headers with_cookie = {{"Cookie", session}};
+  auto me = browser.Get("/api/v1/me", with_cookie);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  EXPECT_THAT(me->body, HasSubstr("admin@orchard.example"));
+  EXPECT_THAT(me->body, ::testing::Not(HasSubstr("argon2")));
+
+  std::string product = R"({"sku":"ORC-9","name":"Insights","list_price_cents":50000})";
+  auto no_csrf = browser.Post("/api/v1/products", with_cookie, product, "application/json");
+  ASSERT_TRUE(no_csrf);
+  EXPECT_EQ(no_csrf->status, 403);
+  EXPECT_THAT(no_csrf->body, HasSubstr("X-CSRF-Token"));
+  httplib::Headers with_csrf = {{"Cookie", session}, {"X-CSRF-Token", csrf}};
+  auto ok = browser.Post("/api/v1/products", with_csrf, product, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201) << ok->body;
+
+  auto out = browser.Post("/api/v1/auth/logout", with_csrf, "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  EXPECT_EQ(browser.Get("/api/v1/me", with_cookie)->status, 401) << "the session ended";
+}
+
+TEST_F(HttpTest, RepeatedFailedSignInsAreSlowedDown) {
+  auto browser = As("");
+  int last = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto res =
+        browser.Post("/api/v1/auth/login",
+                     R"({"email":"admin@orchard.example","password":"guess"})", "application/json");
+    ASSERT_TRUE(res);
+    last = res->status;
+  }
+  EXPECT_EQ(last, 429);
+  auto right = browser.Post(
+      "/api/v1/auth/login",
+      std::string(R"({"email":"admin@orchard.example","password":")") + kPassword + R"("})",
+      "application/json");
+  EXPECT_EQ(right->status, 429) << "even the right password waits out the lockout";
+}
+
+TEST_F(HttpTest, ApiTokensAreShownOnceAndCanBeRevoked) {
+  auto res = client_->Post("/api/v1/tokens", R"({"name":"warehouse sync"})", "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto created = json::parse(res->body).as_object();
+  std::string secret(created.at("token").as_string());
+  EXPECT_FALSE(created.contains("token_hash"));
+  auto integration = As(secret);
+  EXPECT_EQ(integration.Get("/api/v1/me")->status, 200);
+  auto list = client_->Get("/api/v1/tokens");
+  EXPECT_THAT(list->body, ::testing::Not(HasSubstr(secret)));
+  auto revoke = client_->Delete("/api/v1/tokens/" + std::to_string(created.at("id").as_int64()));
+  EXPECT_EQ(revoke->status, 204);
+  EXPECT_EQ(integration.Get("/api/v1/me")->status, 401);
+}
+
+TEST_F(HttpTest, ChildResourcesLiveUnderTheirAccount) {
+  auto res = client_->Post(
+      "/api/v1/accounts/3/contacts",
+      R"({"first_name":"Grace","last_name":"Moreau","influence":4,"stance":"champion"})",
+      "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto contact = json::parse(res->body).as_object();
+  EXPECT_EQ(contact.at("account_id").as_int64(), 3);
+  EXPECT_EQ(contact.at("version").as_int64(), 1);
+  auto list = GetJson("/api/v1/accounts/3/contacts");
+  ASSERT_EQ(list.at("items").as_array().size(), 1u);
+  EXPECT_EQ(GetJson("/api/v1/accounts/4/contacts").at("items").as_array().size(), 0u);
+  auto mismatch =
+      client_->Post("/api/v1/accounts/3/contacts", R"({"account_id":4})", "application/json");
+  EXPECT_EQ(mismatch->status, 400);
+}
+
+TEST_F(HttpTest, AStalePatchIsAConflictAndOverwritesNothing) {
+  auto created =
+      client_->Post("/api/v1/accounts/1/contacts", R"({"first_name":"Ada"})", "application/json");
+  ASSERT_EQ(created->status, 201);
+  int64_t id = json::parse(created->body).as_object().at("id").as_int64();
+  std::string path = "/api/v1/contacts/" + std::to_string(id);
+  auto first = client_->Patch(path, R"({"version":1,"title":"CFO"})", "application/json");
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(json::parse(first->body).as_object().at("version").as_int64(), 2);
+  auto stale = client_->Patch(path, R"({"version":1,"title":"CEO"})", "application/json");
+  ASSERT_EQ(stale->status, 409) << stale->body;
+  EXPECT_EQ(json::parse(stale->body).as_object().at("current_version").as_int64(), 2);
+  EXPECT_EQ(GetJson(path).at("title").as_string(), "CFO");
+  auto no_version = client_->Patch(path, R"({"title":"CEO"})", "application/json");
+  EXPECT_EQ(no_version->status, 400);
+  EXPECT_THAT(no_version->body, HasSubstr("version"));
+}
+
+TEST_F(HttpTest, BadBodiesNameWhatIsWrongAndChangeNothing) {
+  int64_t before = Count("SELECT COUNT(*) FROM contacts");
+  auto unknown = client_->Post("/api/v1/accounts/1/contacts", R"({"first_name":"A","shoe_size":9})",
+                               "application/json");
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_EQ(ErrorField(json::parse(unknown->body).as_object()), "shoe_size");
+  auto type =
+      client_->Post("/api/v1/accounts/1/contacts", R"({"influence":"high"})", "application/json");
+  EXPECT_EQ(type->status, 400);
+  EXPECT_EQ(ErrorField(json::parse(type->body).as_object()), "influence");
+  auto range =
+      client_->Post("/api/v1/accounts/1/contacts", R"({"influence":9})", "application/json");
+  EXPECT_EQ(range->status, 400);
+  EXPECT_EQ(ErrorField(json::parse(range->body).as_object()), "influence");
+  auto stance =
+      client_->Post("/api/v1/accounts/1/contacts", R"({"stance":"fan"})", "application/json");
+  EXPECT_EQ(stance->status, 400);
+  EXPECT_THAT(stance->body, HasSubstr("champion, supporter"));
+  auto server_owned =
+      client_->Post("/api/v1/accounts/1/contacts", R"({"id":5})", "application/json");
+  EXPECT_EQ(server_owned->status, 400);
+  auto malformed =
+      client_->Post("/api/v1/accounts/1/contacts", R"({"first_name":)", "application/json");
+  EXPECT_EQ(malformed->status, 400);
+  EXPECT_THAT(malformed->body, HasSubstr("malformed JSON"));
+  std::string deep(100, '[');
+  auto too_deep = client_->Post("/api/v1/accounts/1/contacts", deep + std::string(100, ']'),
+                                "application/json");
+  EXPECT_EQ(too_deep->status, 400);
+  EXPECT_THAT(too_deep->body, HasSubstr("deeper"));
+  auto media = client_->Post("/api/v1/accounts/1/contacts", "first_name=A",
+                             "application/x-www-form-urlencoded");
+  EXPECT_EQ(media->status, 415);
+  auto line = client_->Post(
+      "/api/v1/accounts/1/contract-lines",
+      R"({"product_id":1,"arr_cents":100,"start_date":"2026-05-01","end_date":"2026-04-01"})",
+      "application/json");
+  EXPECT_EQ(line->status, 400);
+  EXPECT_EQ(ErrorField(json::parse(line->body).as_object()), "end_date");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), before);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 0) << "failed requests leave no trace";
+}
+
+TEST_F(HttpTest, BooksDecideWhoEdits) {
+  // Account 1 is Ann's (odd ids), account 2 is Bob's.
+  auto ann = As(ann_token_);
+  auto own =
+      ann.Post("/api/v1/accounts/1/contacts", R"({"first_name":"Mine"})", "application/json");
+  EXPECT_EQ(own->status, 201) << own->body;
+  auto other =
+      ann.Post("/api/v1/accounts/2/contacts", R"({"first_name":"Theirs"})", "application/json");
+  EXPECT_EQ(other->status, 403);
+  EXPECT_THAT(other->body, HasSubstr("not in your book"));
+  EXPECT_EQ(ann.Get("/api/v1/accounts/2")->status, 200) << "everyone reads";
+  auto move = ann.Patch(
+      "/api/v1/contacts/" + std::to_string(json::parse(own->body).as_object().at("id").as_int64()),
+      R"({"version":1,"account_id":2})", "application/json");
+  EXPECT_EQ(move->status, 403) << "moving a contact into someone else's book";
+  auto viewer = As(viewer_token_);
+  EXPECT_EQ(viewer.Post("/api/v1/accounts/1/contacts", R"({"first_name":"V"})", "application/json")
+                ->status,
+            403);
+  EXPECT_EQ(viewer.Get("/api/v1/accounts/1/contacts")->status, 200);
+  EXPECT_EQ(ann.Post("/api/v1/products", R"({"sku":"X"})", "application/json")->status, 403);
+  EXPECT_EQ(ann.Get("/api/v1/audit")->status, 403);
+}
+
+TEST_F(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {
+  auto created = client_->Post("/api/v1/accounts", R"({"name":"Audited Ltd","industry":"Media"})",
+                               "application/json");
+  ASSERT_EQ(created->status, 201) << created->body;
+  int64_t id = json::parse(created->body).as_object().at("id").as_int64();
+  std::string path = "/api/v1/accounts/" + std::to_string(id);
+  ASSERT_EQ(client_->Patch(path, R"({"version":1,"region":"APAC"})", "application/json")->status,
+            200);
+  ASSERT_EQ(client_->Delete(path)->status, 204);
+  EXPECT_EQ(client_->Get(path)->status, 404);
+  auto audit = GetJson("/api/v1/audit?entity=accounts&entity_id=" + std::to_string(id));
+  const auto& items = audit.at("items").as_array();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].as_object().at("action").as_string(), "create");
+  EXPECT_TRUE(items[0].as_object().at("before_json").is_null());
+  EXPECT_EQ(items[1].as_object().at("action").as_string(), "update");
+  EXPECT_THAT(std::string(items[1].as_object().at("before_json").as_string()),
+              HasSubstr("\"region\":\"\""));
+  EXPECT_THAT(std::string(items[1].as_object().at("after_json").as_string()), HasSubstr("APAC"));
+  EXPECT_EQ(items[2].as_object().at("action").as_string(), "delete");
+  EXPECT_EQ(items[2].as_object().at("actor_id").as_int64(), admin_.value);
+}
+
 // Raw socket: two requests on one connection get two answers (HTTP/1.1 keep-alive).
 TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -232,7 +495,9 @@ TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   std::string two =
-      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/accounts/1 HTTP/1.1\r\nHost: x\r\n\r\n";
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/accounts/1 HTTP/1.1\r\nHost: x\r\n"
+      "Authorization: Bearer " +
+      admin_token_ + "\r\n\r\n";
   ASSERT_EQ(write(fd, two.data(), two.size()), static_cast<ssize_t>(two.size()));
   std::string got;
   char buf[4096];

@@ -1,0 +1,53 @@
+#include "service/entity_service.h"
+
+namespace orchard::service {
+
+Result<AccountAccess> LoadAccountAccess(store::Database& db, AccountId id, const Actor& actor) {
+  std::optional<AccountAccess> access;
+  store::SqlValue params[] = {actor.user.value, id.value};
+  ORCHARD_CHECK(db.Query(
+      "SELECT a.owner_id, a.csm_id, a.sponsor_id, "
+      "(SELECT COUNT(*) FROM divisions d WHERE d.account_id = a.id AND d.covered_by_id = ?) "
+      "FROM accounts a WHERE a.id = ?",
+      params, [&](const store::Row& row) -> Status {
+        AccountAccess a;
+        a.id = id;
+        ORCHARD_TRY(a.owner_id, store::Codec<std::optional<UserId>>::FromSql(row, 0));
+        ORCHARD_TRY(a.csm_id, store::Codec<std::optional<UserId>>::FromSql(row, 1));
+        ORCHARD_TRY(a.sponsor_id, store::Codec<std::optional<UserId>>::FromSql(row, 2));
+        ORCHARD_TRY(int64_t covered, row.GetInt(3));
+        a.covers_a_division = covered > 0;
+        access = a;
+        return Ok();
+      }));
+  if (!access) {
+    return FailField("account_id", "account " + std::to_string(id.value) + " does not exist");
+  }
+  return *access;
+}
+
+Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan) {
+  store::SqlValue params[] = {plan.value};
+  ORCHARD_TRY(auto account,
+              db.QueryInt("SELECT account_id FROM account_plans WHERE id = ?", params));
+  if (!account)
+    return FailField("plan_id", "plan " + std::to_string(plan.value) + " does not exist");
+  return AccountId(*account);
+}
+
+Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::string_view entity,
+                  int64_t entity_id, AuditAction action, std::optional<std::string> before,
+                  std::optional<std::string> after) {
+  AuditEntry e;
+  if (actor.user.valid()) e.actor_id = actor.user;
+  e.at = at;
+  e.entity = std::string(entity);
+  e.entity_id = entity_id;
+  e.action = action;
+  e.before_json = std::move(before);
+  e.after_json = std::move(after);
+  ORCHARD_CHECK(store.Insert(e));
+  return Ok();
+}
+
+}  // namespace orchard::service

@@ -1,0 +1,211 @@
+// EntityService<T>: create, read, patch and delete any entity of domain/schema.h, written once.
+// Every write is validate → authorize → write → audit, in one transaction: the audit entry
+// (actor, time, entity, before/after) commits with the change or not at all.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "core/clock.h"
+#include "domain/arr.h"
+#include "domain/tiers.h"
+#include "service/actor.h"
+#include "service/entity_json.h"
+#include "store/pool.h"
+#include "store/store.h"
+
+namespace orchard::service {
+
+// Which account an entity hangs from decides who may edit it.
+template <class T>
+concept UnderAccount = requires(T t) {
+  t.account_id;
+};
+template <class T>
+concept UnderPlan = requires(T t) {
+  t.plan_id;
+};
+
+// Domain checks beyond types, per entity; each failure names the field.
+inline Status Validate(const Account& a) {
+  if (a.name.empty()) return FailField("name", "must not be empty");
+  if (a.employees < 0) return FailField("employees", "must not be negative");
+  return ValidateTierOverride(a);
+}
+inline Status Validate(const ContractLine& l) { return ValidateContractLine(l); }
+inline Status Validate(const Contact& c) {
+  if (c.influence < 1 || c.influence > 5) return FailField("influence", "must be from 1 to 5");
+  if (c.reports_to_id && c.id.valid() && *c.reports_to_id == c.id) {
+    return FailField("reports_to_id", "a contact cannot report to themselves");
+  }
+  return Ok();
+}
+inline Status Validate(const NpsResponse& r) {
+  if (r.score < 0 || r.score > 10) return FailField("score", "must be from 0 to 10");
+  return Ok();
+}
+inline Status Validate(const Opportunity& o) {
+  if (o.amount.cents() < 0) return FailField("amount_cents", "must not be negative");
+  if (o.name.empty()) return FailField("name", "must not be empty");
+  return Ok();
+}
+inline Status Validate(const User& u) {
+  if (u.email.find('@') == std::string::npos) return FailField("email", "is not an e-mail address");
+  return Ok();
+}
+inline Status Validate(const UsageMetric& u) {
+  if (u.active_users < 0 || u.licensed_seats < 0) {
+    return FailField("active_users", "usage figures must not be negative");
+  }
+  return Ok();
+}
+template <class T>
+Status Validate(const T&) {
+  return Ok();
+}
+
+// Reads who owns and covers an account, for the policy.
+Result<AccountAccess> LoadAccountAccess(store::Database& db, AccountId id, const Actor& actor);
+Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan);
+Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::string_view entity,
+                  int64_t entity_id, AuditAction action, std::optional<std::string> before,
+                  std::optional<std::string> after);
+
+template <class T>
+class EntityService {
+ public:
+  using IdT = decltype(T::id);
+  static constexpr std::string_view kTable = EntitySchema<T>::kTable;
+
+  EntityService(store::ConnectionPool& pool, const Clock& clock) : pool_(pool), clock_(clock) {}
+
+  Result<T> Get(const Actor& actor, IdT id) {
+    ORCHARD_CHECK(AuthorizeRead(actor));
+    ORCHARD_TRY(auto db, pool_.Acquire());
+    store::Store store(*db);
+    return store.Get<T>(id);
+  }
+
+  Result<store::Page<T>> List(const Actor& actor, const store::ListQuery& query) {
+    ORCHARD_CHECK(AuthorizeRead(actor));
+    ORCHARD_TRY(auto db, pool_.Acquire());
+    store::Store store(*db);
+    return store.List<T>(query);
+  }
+
+  Result<T> Create(const Actor& actor, T row) {
+    ORCHARD_TRY(auto db, pool_.Acquire());
+    store::Store store(*db);
+    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
+    row.id = IdT();
+    Timestamp now = clock_.Now();
+    if constexpr (requires { row.created_at = now; }) row.created_at = now;
+    if constexpr (requires { row.updated_at = now; }) row.updated_at = now;
+    if constexpr (Versioned<T>) row.version = 1;
+    ORCHARD_CHECK(Validate(row));
+    ORCHARD_CHECK(AuthorizeWrite(*db, actor, row));
+    ORCHARD_TRY(T saved, store.Insert(row));
+    ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
+                             std::nullopt, ToJsonText(saved)));
+    ORCHARD_CHECK(tx.Commit());
+    return saved;
+  }
+
+  // Applies `change` to the stored row and saves it if the stored version is still
+  // expected_version (versioned entities); both the old and the new owner are checked.
+  Result<T> Update(const Actor& actor, IdT id, int64_t expected_version,
+                   const std::function<Status(T&)>& change) {
+    ORCHARD_TRY(auto db, pool_.Acquire());
+    store::Store store(*db);
+    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
+    ORCHARD_TRY(T current, store.Get<T>(id));
+    ORCHARD_CHECK(AuthorizeWrite(*db, actor, current));
+    T next = current;
+    ORCHARD_CHECK(change(next));
+    Timestamp now = clock_.Now();
+    if constexpr (requires { next.updated_at = now; }) next.updated_at = now;
+    ORCHARD_CHECK(Validate(next));
+    ORCHARD_CHECK(AuthorizeWrite(*db, actor, next));
+    ORCHARD_TRY(T saved, store.Update(next, expected_version));
+    ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
+                             ToJsonText(current), ToJsonText(saved)));
+    ORCHARD_CHECK(tx.Commit());
+    return saved;
+  }
+
+  Status Delete(const Actor& actor, IdT id) {
+    ORCHARD_TRY(auto db, pool_.Acquire());
+    store::Store store(*db);
+    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
+    ORCHARD_TRY(T current, store.Get<T>(id));
+    ORCHARD_CHECK(AuthorizeWrite(*db, actor, current));
+    ORCHARD_CHECK(store.Delete<T>(id));
+    ORCHARD_CHECK(WriteAudit(store, actor, clock_.Now(), kTable, id.value, AuditAction::kDelete,
+                             ToJsonText(current), std::nullopt));
+    return tx.Commit();
+  }
+
+ private:
+  static Status Denied(const std::string& why) { return Fail(ErrorCode::kPermissionDenied, why); }
+
+  Status AuthorizeRead(const Actor& actor) {
+    if constexpr (std::is_same_v<T, AuditEntry>) {
+      if (!Policy::CanReadAudit(actor)) return Denied("only admins and leaders read the audit log");
+    }
+    return Ok();
+  }
+
+  Status AuthorizeAccount(store::Database& db, const Actor& actor, AccountId account) {
+    if (actor.role == Role::kViewer) return Denied("viewers can only read");
+    ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, account, actor));
+    if (!Policy::CanEditAccount(actor, access)) {
+      return Denied("account " + std::to_string(account.value) +
+                    " is not in your book: you can edit the accounts you own or cover");
+    }
+    return Ok();
+  }
+
+  Status AuthorizeWrite(store::Database& db, const Actor& actor, const T& row) {
+    if constexpr (std::is_same_v<T, Account>) {
+      if (!row.id.valid()) {
+        // A new account: AMs and CSMs may only create accounts in their own book.
+        if (actor.role == Role::kViewer) return Denied("viewers can only read");
+        AccountAccess access{AccountId(), row.owner_id, row.csm_id, row.sponsor_id, false};
+        if (!Policy::CanEditAccount(actor, access)) {
+          return Denied("you can only create accounts that you own or cover");
+        }
+        return Ok();
+      }
+      return AuthorizeAccount(db, actor, row.id);
+    } else if constexpr (UnderAccount<T>) {
+      if constexpr (std::is_same_v<decltype(row.account_id), std::optional<AccountId>>) {
+        if (!row.account_id) {
+          if (actor.role == Role::kViewer) return Denied("viewers can only read");
+          return Ok();  // a task of one's own, on no account
+        }
+        return AuthorizeAccount(db, actor, *row.account_id);
+      } else {
+        return AuthorizeAccount(db, actor, row.account_id);
+      }
+    } else if constexpr (UnderPlan<T>) {
+      if (actor.role == Role::kViewer) return Denied("viewers can only read");
+      ORCHARD_TRY(AccountId account, AccountOfPlan(db, row.plan_id));
+      return AuthorizeAccount(db, actor, account);
+    } else if constexpr (std::is_same_v<T, Product>) {
+      if (!Policy::CanEditCatalogue(actor)) {
+        return Denied("only admins, leaders and managers change the product catalogue");
+      }
+      return Ok();
+    } else {
+      if (!Policy::CanAdminister(actor)) return Denied("only admins change " + std::string(kTable));
+      return Ok();
+    }
+  }
+
+  store::ConnectionPool& pool_;
+  const Clock& clock_;
+};
+
+}  // namespace orchard::service
