@@ -17,6 +17,7 @@
 #include "service/passwords.h"
 #include "store/migrate.h"
 #include "support/process.h"
+#include "support/test_database.h"
 
 namespace orchard::http {
 namespace {
@@ -24,10 +25,11 @@ namespace {
 using ::testing::HasSubstr;
 namespace json = boost::json;
 
-class HttpTest : public ::testing::Test {
+class HttpTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    url_ = "sqlite:" + dir_.path() + "/http.db";
+    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), /*shareable=*/true);
+    url_ = test_db_.url();
     {
       auto db = store::OpenDatabase(url_);
       ASSERT_TRUE(db);
@@ -153,7 +155,7 @@ class HttpTest : public ::testing::Test {
     return fields.empty() ? "" : std::string(fields[0].as_object().at("field").as_string());
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase test_db_;
   std::string url_;
   FixedClock clock_{Timestamp::At(*Date::Parse("2026-06-15"), 12)};
   static constexpr const char* kPassword = "correct horse battery";
@@ -167,13 +169,13 @@ class HttpTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> client_;
 };
 
-TEST_F(HttpTest, HealthzReportsTheDatabase) {
+TEST_P(HttpTest, HealthzReportsTheDatabase) {
   auto body = GetJson("/healthz");
   EXPECT_EQ(body.at("status").as_string(), "ok");
   EXPECT_EQ(body.at("database").as_string(), "ok");
 }
 
-TEST_F(HttpTest, RootTellsAPersonWhereToLook) {
+TEST_P(HttpTest, RootTellsAPersonWhereToLook) {
   auto res = client_->Get("/");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -181,7 +183,7 @@ TEST_F(HttpTest, RootTellsAPersonWhereToLook) {
   EXPECT_THAT(res->body, HasSubstr("/api/v1/accounts"));
 }
 
-TEST_F(HttpTest, AccountCarriesArrTodayAndTier) {
+TEST_P(HttpTest, AccountCarriesArrTodayAndTier) {
   auto a = GetJson("/api/v1/accounts/12");
   EXPECT_EQ(a.at("id").as_int64(), 12);
   EXPECT_EQ(a.at("name").as_string(), "Northwind 12");
@@ -194,7 +196,7 @@ TEST_F(HttpTest, AccountCarriesArrTodayAndTier) {
   EXPECT_EQ(GetJson("/api/v1/accounts/2").at("tier").as_int64(), 3);  // $20k
 }
 
-TEST_F(HttpTest, PagingWalksEveryAccountOnce) {
+TEST_P(HttpTest, PagingWalksEveryAccountOnce) {
   std::set<int64_t> seen;
   std::string path = "/api/v1/accounts?limit=5";
   int pages = 0;
@@ -211,7 +213,7 @@ TEST_F(HttpTest, PagingWalksEveryAccountOnce) {
   EXPECT_EQ(pages, 5);
 }
 
-TEST_F(HttpTest, FiltersNarrowTheList) {
+TEST_P(HttpTest, FiltersNarrowTheList) {
   auto by_owner = GetJson("/api/v1/accounts?limit=100&owner_id=" + std::to_string(ann_.value));
   EXPECT_EQ(by_owner.at("items").as_array().size(), 12u);
   auto energy = GetJson("/api/v1/accounts?limit=100&industry=Energy");
@@ -222,7 +224,7 @@ TEST_F(HttpTest, FiltersNarrowTheList) {
   EXPECT_EQ(both.at("items").as_array().size(), 1u);  // Northwind 12 is the only one in Energy
 }
 
-TEST_F(HttpTest, MissingAccountAndUnknownRouteAre404s) {
+TEST_P(HttpTest, MissingAccountAndUnknownRouteAre404s) {
   auto missing = GetJson("/api/v1/accounts/9999", 404);
   EXPECT_EQ(missing.at("error").as_object().at("code").as_string(), "not_found");
   EXPECT_THAT(std::string(missing.at("error").as_object().at("message").as_string()),
@@ -232,14 +234,14 @@ TEST_F(HttpTest, MissingAccountAndUnknownRouteAre404s) {
               HasSubstr("/api/v2/nothing"));
 }
 
-TEST_F(HttpTest, WrongMethodIs405WithAllow) {
+TEST_P(HttpTest, WrongMethodIs405WithAllow) {
   auto res = client_->Put("/api/v1/accounts", "{}", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 405);
   EXPECT_EQ(res->get_header_value("Allow"), "GET, POST");
 }
 
-TEST_F(HttpTest, BadParametersAre400sNamingThem) {
+TEST_P(HttpTest, BadParametersAre400sNamingThem) {
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?limit=abc", 400)), "limit");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?limit=0", 400)), "limit");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?limit=100000", 400)), "limit");
@@ -250,7 +252,7 @@ TEST_F(HttpTest, BadParametersAre400sNamingThem) {
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/-4", 400)), "id");
 }
 
-TEST_F(HttpTest, OversizedBodyIs413) {
+TEST_P(HttpTest, OversizedBodyIs413) {
   std::string big(200 * 1024, 'x');
   auto res = client_->Post("/api/v1/accounts", big, "application/json");
   ASSERT_TRUE(res);
@@ -258,7 +260,7 @@ TEST_F(HttpTest, OversizedBodyIs413) {
   EXPECT_THAT(res->body, HasSubstr("resource_exhausted"));
 }
 
-TEST_F(HttpTest, EveryResponseHasItsOwnRequestId) {
+TEST_P(HttpTest, EveryResponseHasItsOwnRequestId) {
   auto a = client_->Get("/healthz");
   auto b = client_->Get("/healthz");
   ASSERT_TRUE(a && b);
@@ -267,7 +269,7 @@ TEST_F(HttpTest, EveryResponseHasItsOwnRequestId) {
   EXPECT_EQ(a->get_header_value("Server"), "orchard");
 }
 
-TEST_F(HttpTest, TheApiNeedsAnIdentity) {
+TEST_P(HttpTest, TheApiNeedsAnIdentity) {
   auto anonymous = As("");
   auto res = anonymous.Get("/api/v1/accounts");
   ASSERT_TRUE(res);
@@ -280,7 +282,7 @@ TEST_F(HttpTest, TheApiNeedsAnIdentity) {
   EXPECT_EQ(anonymous.Get("/healthz")->status, 200) << "liveness needs no sign-in";
 }
 
-TEST_F(HttpTest, SignInSetsAnHttpOnlyCookieAndWritesNeedTheCsrfToken) {
+TEST_P(HttpTest, SignInSetsAnHttpOnlyCookieAndWritesNeedTheCsrfToken) {
   auto browser = As("");
   auto wrong =
       browser.Post("/api/v1/auth/login", R"({"email":"admin@orchard.example","password":"nope"})",
@@ -326,7 +328,7 @@ TEST_F(HttpTest, SignInSetsAnHttpOnlyCookieAndWritesNeedTheCsrfToken) {
   EXPECT_EQ(browser.Get("/api/v1/me", with_cookie)->status, 401) << "the session ended";
 }
 
-TEST_F(HttpTest, RepeatedFailedSignInsAreSlowedDown) {
+TEST_P(HttpTest, RepeatedFailedSignInsAreSlowedDown) {
   auto browser = As("");
   int last = 0;
   for (int i = 0; i < 6; ++i) {
@@ -344,7 +346,7 @@ TEST_F(HttpTest, RepeatedFailedSignInsAreSlowedDown) {
   EXPECT_EQ(right->status, 429) << "even the right password waits out the lockout";
 }
 
-TEST_F(HttpTest, ApiTokensAreShownOnceAndCanBeRevoked) {
+TEST_P(HttpTest, ApiTokensAreShownOnceAndCanBeRevoked) {
   auto res = client_->Post("/api/v1/tokens", R"({"name":"warehouse sync"})", "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 201) << res->body;
@@ -360,7 +362,7 @@ TEST_F(HttpTest, ApiTokensAreShownOnceAndCanBeRevoked) {
   EXPECT_EQ(integration.Get("/api/v1/me")->status, 401);
 }
 
-TEST_F(HttpTest, ChildResourcesLiveUnderTheirAccount) {
+TEST_P(HttpTest, ChildResourcesLiveUnderTheirAccount) {
   auto res = client_->Post(
       "/api/v1/accounts/3/contacts",
       R"({"first_name":"Grace","last_name":"Moreau","influence":4,"stance":"champion"})",
@@ -378,7 +380,7 @@ TEST_F(HttpTest, ChildResourcesLiveUnderTheirAccount) {
   EXPECT_EQ(mismatch->status, 400);
 }
 
-TEST_F(HttpTest, AStalePatchIsAConflictAndOverwritesNothing) {
+TEST_P(HttpTest, AStalePatchIsAConflictAndOverwritesNothing) {
   auto created =
       client_->Post("/api/v1/accounts/1/contacts", R"({"first_name":"Ada"})", "application/json");
   ASSERT_EQ(created->status, 201);
@@ -396,7 +398,7 @@ TEST_F(HttpTest, AStalePatchIsAConflictAndOverwritesNothing) {
   EXPECT_THAT(no_version->body, HasSubstr("version"));
 }
 
-TEST_F(HttpTest, BadBodiesNameWhatIsWrongAndChangeNothing) {
+TEST_P(HttpTest, BadBodiesNameWhatIsWrongAndChangeNothing) {
   int64_t before = Count("SELECT COUNT(*) FROM contacts");
   auto unknown = client_->Post("/api/v1/accounts/1/contacts", R"({"first_name":"A","shoe_size":9})",
                                "application/json");
@@ -439,7 +441,7 @@ TEST_F(HttpTest, BadBodiesNameWhatIsWrongAndChangeNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 0) << "failed requests leave no trace";
 }
 
-TEST_F(HttpTest, BooksDecideWhoEdits) {
+TEST_P(HttpTest, BooksDecideWhoEdits) {
   // Account 1 is Ann's (odd ids), account 2 is Bob's.
   auto ann = As(ann_token_);
   auto own =
@@ -463,7 +465,7 @@ TEST_F(HttpTest, BooksDecideWhoEdits) {
   EXPECT_EQ(ann.Get("/api/v1/audit")->status, 403);
 }
 
-TEST_F(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {
+TEST_P(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {
   auto created = client_->Post("/api/v1/accounts", R"({"name":"Audited Ltd","industry":"Media"})",
                                "application/json");
   ASSERT_EQ(created->status, 201) << created->body;
@@ -487,7 +489,7 @@ TEST_F(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {
 }
 
 // Raw socket: two requests on one connection get two answers (HTTP/1.1 keep-alive).
-TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+TEST_P(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -513,7 +515,7 @@ TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_THAT(got, HasSubstr("Contoso 1"));
 }
 
-TEST_F(HttpTest, MalformedRequestIs400) {
+TEST_P(HttpTest, MalformedRequestIs400) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -531,7 +533,7 @@ TEST_F(HttpTest, MalformedRequestIs400) {
   EXPECT_THAT(std::string(buf, static_cast<size_t>(n)), HasSubstr("400 Bad Request"));
 }
 
-TEST_F(HttpTest, StopLetsAnInFlightRequestFinish) {
+TEST_P(HttpTest, StopLetsAnInFlightRequestFinish) {
   // A server whose one route takes a while, stopped while a request is in flight.
   server_->Stop();
   server_->Wait();
@@ -559,7 +561,7 @@ TEST_F(HttpTest, StopLetsAnInFlightRequestFinish) {
   server_.reset();
 }
 
-TEST_F(HttpTest, PortInUseIsOneClearLine) {
+TEST_P(HttpTest, PortInUseIsOneClearLine) {
   ServerOptions options;
   options.host = "127.0.0.1";
   options.port = server_->port();
@@ -569,6 +571,11 @@ TEST_F(HttpTest, PortInUseIsOneClearLine) {
   EXPECT_THAT(s.error().message,
               HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(server_->port())));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, HttpTest,
+                         ::testing::Values(testing::Backend::kSqliteFile,
+                                           testing::Backend::kPostgres),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace orchard::http

@@ -4,7 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdlib>
 
 #include "domain/schema.h"
@@ -13,67 +12,21 @@
 #include "store/postgres/postgres_database.h"
 #include "store/store.h"
 #include "support/process.h"
+#include "support/test_database.h"
 
 namespace orchard::store {
 namespace {
 
 using ::testing::HasSubstr;
 
-enum class Backend { kSqliteMemory, kSqliteFile, kPostgres };
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  switch (info.param) {
-    case Backend::kSqliteMemory:
-      return "SqliteMemory";
-    case Backend::kSqliteFile:
-      return "SqliteFile";
-    case Backend::kPostgres:
-      return "Postgres";
-  }
-  return "?";
-}
-
-bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
-std::string WithOption(const std::string& url, const std::string& option) {
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + option;
-}
+using testing::Backend;
+using testing::BackendName;
 
 class StoreContractTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    switch (GetParam()) {
-      case Backend::kSqliteMemory:
-        url_ = "sqlite::memory:";
-        break;
-      case Backend::kSqliteFile:
-        dir_ = std::make_unique<testing::TempDir>();
-        url_ = "sqlite:" + dir_->path() + "/contract.db";
-        break;
-      case Backend::kPostgres: {
-        const char* admin = std::getenv("ORCHARD_TEST_PG_URL");
-        if (admin == nullptr || *admin == '\0') {
-          if (InCi())
-            FAIL()
-                << "CI=true but ORCHARD_TEST_PG_URL is not set: scripts/test must start PostgreSQL";
-          GTEST_SKIP()
-              << "ORCHARD_TEST_PG_URL not set; run scripts/test for the PostgreSQL contract";
-        }
-        auto conn = OpenDatabase(admin);
-        ASSERT_TRUE(conn) << "PostgreSQL at ORCHARD_TEST_PG_URL is unreachable: "
-                          << conn.error().message;
-        admin_ = std::move(*conn);
-        // Each test gets its own schema: isolated, and dropped afterwards.
-        static std::atomic<int> counter{0};
-        schema_ = "contract_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-        ASSERT_TRUE(admin_->ExecScript("CREATE SCHEMA " + schema_));
-        url_ = WithOption(admin, "options=-csearch_path%3D" + schema_);
-        break;
-      }
-    }
+    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), /*shareable=*/false);
+    url_ = test_db_.url();
     auto db = OpenDatabase(url_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
@@ -85,7 +38,6 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     store_.reset();
     db_.reset();
-    if (admin_ && !schema_.empty()) (void)admin_->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
   }
 
   int64_t Count(const std::string& table) {
@@ -119,10 +71,8 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
     return saved.value_or(a);
   }
 
+  testing::TestDatabase test_db_;
   std::string url_;
-  std::unique_ptr<testing::TempDir> dir_;
-  std::unique_ptr<Database> admin_;
-  std::string schema_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<Store> store_;
 };

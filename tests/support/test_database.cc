@@ -1,0 +1,66 @@
+#include "support/test_database.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+namespace orchard::testing {
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  switch (info.param) {
+    case Backend::kSqliteMemory:
+      return "SqliteMemory";
+    case Backend::kSqliteFile:
+      return "SqliteFile";
+    case Backend::kPostgres:
+      return "Postgres";
+  }
+  return "Unknown";
+}
+
+bool TestDatabase::Open(Backend backend, bool shareable) {
+  if (backend == Backend::kSqliteMemory && !shareable) {
+    url_ = "sqlite::memory:";
+    return true;
+  }
+  if (backend != Backend::kPostgres) {
+    dir_ = std::make_unique<TempDir>();
+    url_ = "sqlite:" + dir_->path() + "/test.db";
+    return true;
+  }
+  const char* admin = std::getenv("ORCHARD_TEST_PG_URL");
+  const char* ci = std::getenv("CI");
+  if (admin == nullptr || *admin == '\0') {
+    if (ci != nullptr && std::string(ci) == "true") {
+      ADD_FAILURE()
+          << "CI=true but ORCHARD_TEST_PG_URL is not set: scripts/test must start PostgreSQL";
+    } else {
+      skip_reason_ = "ORCHARD_TEST_PG_URL not set; run scripts/test for the PostgreSQL runs";
+    }
+    return false;
+  }
+  auto conn = store::OpenDatabase(admin);
+  if (!conn) {
+    ADD_FAILURE() << "PostgreSQL at ORCHARD_TEST_PG_URL is unreachable: " << conn.error().message;
+    return false;
+  }
+  admin_ = std::move(*conn);
+  // Each test gets its own schema: isolated, and dropped afterwards.
+  static std::atomic<int> counter{0};
+  schema_ = "t_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+  if (!admin_->ExecScript("CREATE SCHEMA " + schema_)) {
+    ADD_FAILURE() << "cannot create schema " << schema_;
+    return false;
+  }
+  std::string base(admin);
+  url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema_;
+  return true;
+}
+
+TestDatabase::~TestDatabase() {
+  if (admin_ && !schema_.empty()) (void)admin_->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
+}
+
+}  // namespace orchard::testing

@@ -1,0 +1,46 @@
+// A fresh, empty database for one test on a chosen backend: SQLite in memory, SQLite in a temp
+// file, or its own schema on the PostgreSQL that scripts/test starts (ORCHARD_TEST_PG_URL).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "store/database.h"
+#include "support/process.h"
+
+namespace orchard::testing {
+
+enum class Backend { kSqliteMemory, kSqliteFile, kPostgres };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
+class TestDatabase {
+ public:
+  // Call from SetUp; on PostgreSQL without a server it returns false and either sets
+  // skip_reason() (locally: the caller skips) or records a failure (CI=true). An in-memory SQLite
+  // URL is not shareable between connections, so `shareable` asks for a file instead.
+  bool Open(Backend backend, bool shareable = false);
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  const std::string& skip_reason() const { return skip_reason_; }
+
+ private:
+  std::string url_;
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<store::Database> admin_;
+  std::string schema_;
+  std::string skip_reason_;
+};
+
+// In SetUp: opens `db` on the test's backend, or skips / fails the test and returns.
+#define ORCHARD_OPEN_TEST_DATABASE(db, backend, shareable)                 \
+  do {                                                                     \
+    if (!(db).Open((backend), (shareable))) {                              \
+      if (!(db).skip_reason().empty()) GTEST_SKIP() << (db).skip_reason(); \
+      return;                                                              \
+    }                                                                      \
+  } while (0)
+
+}  // namespace orchard::testing
