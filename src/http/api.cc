@@ -5,6 +5,7 @@
 
 #include "http/crud.h"
 #include "http/errors.h"
+#include "http/openapi.h"
 #include "service/entity_json.h"
 
 namespace orchard::http {
@@ -320,28 +321,89 @@ HttpResponse ConflictResponse(const Error& error) {
 Router MakeRouter(const ApiDeps& d) {
   Router r;
   service::AuthService& auth = d.auth;
-  r.Add("GET", "/", [](const HttpRequest&) { return Index(); });
-  r.Add("GET", "/healthz", [&pool = d.pool](const HttpRequest&) { return Health(pool); });
-  r.Add("POST", "/api/v1/auth/login", [&auth](const HttpRequest& q) { return Login(auth, q); });
-  r.Add("POST", "/api/v1/auth/logout", [&auth](const HttpRequest& q) { return Logout(auth, q); });
-  r.Add("GET", "/api/v1/me", [&auth](const HttpRequest& q) { return Me(auth, q); });
-  r.Add("GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); });
-  r.Add("POST", "/api/v1/tokens", [&auth](const HttpRequest& q) { return CreateToken(auth, q); });
-  r.Add("DELETE", "/api/v1/tokens/{id}",
-        [&auth](const HttpRequest& q) { return RevokeToken(auth, q); });
+  using K = RouteDoc::Kind;
+
+  r.AddSchema("Health", R"({"type":"object","required":["status","database"],
+    "properties":{"status":{"type":"string"},"database":{"type":"string"}}})");
+  r.AddSchema("Login", R"({"type":"object","required":["email","password"],
+    "additionalProperties":false,
+    "properties":{"email":{"type":"string"},"password":{"type":"string"}}})");
+  r.AddSchema("TokenRequest", R"({"type":"object","required":["name"],
+    "additionalProperties":false,"properties":{"name":{"type":"string"}}})");
+  r.AddSchema("users", boost::json::serialize(EntityJsonSchema<User>()));
+  r.AddSchema("api_tokens", boost::json::serialize(EntityJsonSchema<ApiToken>()));
+  {
+    auto created = EntityJsonSchema<ApiToken>();
+    created["properties"].as_object()["token"] = {{"type", "string"}};
+    created["required"].as_array().emplace_back("token");
+    r.AddSchema("CreatedToken", boost::json::serialize(created));
+    boost::json::object session{{"type", "object"},
+                                {"required", {"csrf_token", "user", "expires_at"}},
+                                {"properties",
+                                 {{"csrf_token", {{"type", "string"}}},
+                                  {"user", {{"$ref", "#/components/schemas/users"}}},
+                                  {"expires_at", {{"type", "string"}, {"format", "date-time"}}}}}};
+    r.AddSchema("SessionStarted", boost::json::serialize(session));
+    auto view = EntityJsonSchema<Account>();
+    auto& props = view["properties"].as_object();
+    props["arr_cents"] = {{"type", "integer"}};
+    props["tier"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
+    props["tier_rule"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
+    for (const char* f : {"arr_cents", "tier", "tier_rule"})
+      view["required"].as_array().emplace_back(f);
+    r.AddSchema("account_views", boost::json::serialize(view));
+  }
+
+  r.Add(
+      "GET", "/", [](const HttpRequest&) { return Index(); },
+      RouteDoc("A page that says where the API is", K::kOther).Public());
+  r.Add(
+      "GET", "/healthz", [&pool = d.pool](const HttpRequest&) { return Health(pool); },
+      RouteDoc("Liveness and the database", K::kOther).Response("Health").Public());
+  r.Add(
+      "POST", "/api/v1/auth/login", [&auth](const HttpRequest& q) { return Login(auth, q); },
+      RouteDoc("Sign in: sets the session cookie, returns the CSRF token", K::kOther)
+          .Request("Login")
+          .Response("SessionStarted")
+          .Public());
+  r.Add(
+      "POST", "/api/v1/auth/logout", [&auth](const HttpRequest& q) { return Logout(auth, q); },
+      RouteDoc("Sign out", K::kOther));
+  r.Add(
+      "GET", "/api/v1/me", [&auth](const HttpRequest& q) { return Me(auth, q); },
+      RouteDoc("The signed-in user", K::kOther).Response("users"));
+  r.Add(
+      "GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); },
+      RouteDoc("API tokens (yours; all for admins)", K::kList, "api_tokens"));
+  r.Add(
+      "POST", "/api/v1/tokens", [&auth](const HttpRequest& q) { return CreateToken(auth, q); },
+      RouteDoc("Create an API token; the secret is shown once", K::kOther)
+          .Request("TokenRequest")
+          .Response("CreatedToken"));
+  r.Add(
+      "DELETE", "/api/v1/tokens/{id}",
+      [&auth](const HttpRequest& q) { return RevokeToken(auth, q); },
+      RouteDoc("Revoke an API token", K::kDelete, "api_tokens"));
 
   // Accounts: reads carry ARR today and the tier; writes are the generic ones.
   service::AccountService& accounts = d.accounts;
-  r.Add("GET", "/api/v1/accounts", [&auth, &accounts](const HttpRequest& q) {
-    auto actor = Authenticate(auth, q);
-    if (!actor) return ErrorResponse(actor.error());
-    return ListAccounts(accounts, q);
-  });
-  r.Add("GET", "/api/v1/accounts/{id}", [&auth, &accounts](const HttpRequest& q) {
-    auto actor = Authenticate(auth, q);
-    if (!actor) return ErrorResponse(actor.error());
-    return GetAccount(accounts, q);
-  });
+  r.Add(
+      "GET", "/api/v1/accounts",
+      [&auth, &accounts](const HttpRequest& q) {
+        auto actor = Authenticate(auth, q);
+        if (!actor) return ErrorResponse(actor.error());
+        return ListAccounts(accounts, q);
+      },
+      RouteDoc("List accounts with ARR today and tier", K::kList, "account_views")
+          .Query({"owner_id", "industry", "region", "q"}));
+  r.Add(
+      "GET", "/api/v1/accounts/{id}",
+      [&auth, &accounts](const HttpRequest& q) {
+        auto actor = Authenticate(auth, q);
+        if (!actor) return ErrorResponse(actor.error());
+        return GetAccount(accounts, q);
+      },
+      RouteDoc("One account with ARR today and tier", K::kGet, "account_views"));
   using V = CrudRoutes<Account>::Verbs;
   Crud<Account>(d)->Register(r, "/api/v1/accounts", V::kWritesOnly);
 
@@ -380,6 +442,18 @@ Router MakeRouter(const ApiDeps& d) {
   Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
+
+  // The document describes every route above, and itself.
+  auto document = std::make_shared<std::string>();
+  r.Add(
+      "GET", "/api/v1/openapi.json",
+      [document](const HttpRequest&) {
+        HttpResponse res;
+        res.body = *document;
+        return res;
+      },
+      RouteDoc("This OpenAPI 3.1 document", K::kOther).Public());
+  *document = boost::json::serialize(BuildOpenApi(r));
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/errors.h"
+#include "http/openapi.h"
 #include "http/router.h"
 #include "service/auth_service.h"
 #include "service/entity_service.h"
@@ -78,32 +79,52 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
   // GET/POST base, GET/PATCH/DELETE base/{id}, or only the reads, or only the writes.
   void Register(Router& r, const std::string& base, Verbs verbs = Verbs::kAll) {
     auto self = this->shared_from_this();
+    std::string schema(EntitySchema<T>::kTable);
+    r.AddSchema(schema, boost::json::serialize(EntityJsonSchema<T>()));
+    using K = RouteDoc::Kind;
     if (verbs != Verbs::kWritesOnly) {
-      r.Add("GET", base, [self](const HttpRequest& q) { return self->List(q, std::nullopt); });
-      r.Add("GET", base + "/{id}", [self](const HttpRequest& q) { return self->Get(q); });
+      r.Add(
+          "GET", base, [self](const HttpRequest& q) { return self->List(q, std::nullopt); },
+          RouteDoc("List " + schema, K::kList, schema).ColumnFilters());
+      r.Add(
+          "GET", base + "/{id}", [self](const HttpRequest& q) { return self->Get(q); },
+          RouteDoc("Get one of " + schema, K::kGet, schema));
     }
     if (verbs == Verbs::kReadOnly) return;
-    r.Add("POST", base, [self](const HttpRequest& q) { return self->Create(q, std::nullopt); });
-    r.Add("PATCH", base + "/{id}", [self](const HttpRequest& q) { return self->Patch(q); });
-    r.Add("DELETE", base + "/{id}", [self](const HttpRequest& q) { return self->Delete(q); });
+    r.Add(
+        "POST", base, [self](const HttpRequest& q) { return self->Create(q, std::nullopt); },
+        RouteDoc("Create one of " + schema, K::kCreate, schema));
+    r.Add(
+        "PATCH", base + "/{id}", [self](const HttpRequest& q) { return self->Patch(q); },
+        RouteDoc("Change one of " + schema + " (send the version you read)", K::kPatch, schema));
+    r.Add(
+        "DELETE", base + "/{id}", [self](const HttpRequest& q) { return self->Delete(q); },
+        RouteDoc("Delete one of " + schema, K::kDelete, schema));
   }
 
   // GET/POST parent/{pid}/name: the list and creation scoped to a parent (account or plan).
   void RegisterChild(Router& r, const std::string& parent, const std::string& name,
                      std::string parent_column) {
     parent_column_ = std::move(parent_column);
-    r.Add("GET", parent + "/{pid}/" + name,
-          [self = this->shared_from_this()](const HttpRequest& q) {
-            auto pid = ParseId(q, "pid");
-            if (!pid) return ErrorResponse(pid.error());
-            return self->List(q, *pid);
-          });
-    r.Add("POST", parent + "/{pid}/" + name,
-          [self = this->shared_from_this()](const HttpRequest& q) {
-            auto pid = ParseId(q, "pid");
-            if (!pid) return ErrorResponse(pid.error());
-            return self->Create(q, *pid);
-          });
+    std::string schema(EntitySchema<T>::kTable);
+    using K = RouteDoc::Kind;
+    auto self = this->shared_from_this();
+    r.Add(
+        "GET", parent + "/{pid}/" + name,
+        [self](const HttpRequest& q) {
+          auto pid = ParseId(q, "pid");
+          if (!pid) return ErrorResponse(pid.error());
+          return self->List(q, *pid);
+        },
+        RouteDoc("List " + schema + " of one parent", K::kList, schema).ColumnFilters());
+    r.Add(
+        "POST", parent + "/{pid}/" + name,
+        [self](const HttpRequest& q) {
+          auto pid = ParseId(q, "pid");
+          if (!pid) return ErrorResponse(pid.error());
+          return self->Create(q, *pid);
+        },
+        RouteDoc("Create one of " + schema + " under a parent", K::kCreate, schema));
   }
 
  private:

@@ -28,9 +28,19 @@ std::vector<std::string> Split(std::string_view path) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
-  Route r{std::move(method), pattern, Split(pattern), std::move(handler)};
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteDoc doc) {
+  Route r{std::move(method), pattern, Split(pattern), std::move(handler), std::move(doc)};
   routes_.push_back(std::move(r));
+}
+
+void Router::AddSchema(std::string name, std::string json_schema) {
+  schemas_[std::move(name)] = std::move(json_schema);
+}
+
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.doc});
+  return out;
 }
 
 bool Router::Match(const Route& route, const std::vector<std::string>& segments,

@@ -37,10 +37,58 @@ struct HttpResponse {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+// What the OpenAPI document says about a route. `schema` names a component (an entity's table,
+// or another name added with Router::AddSchema); `kind` decides the shapes around it.
+struct RouteDoc {
+  enum class Kind { kOther, kList, kGet, kCreate, kPatch, kDelete };
+  std::string summary;
+  Kind kind = Kind::kOther;
+  std::string schema;              // response item / request body component
+  std::string request_schema;      // kOther: request body component, if any
+  std::string response_schema;     // kOther: 200 response component, if any
+  std::vector<std::string> query;  // query parameters beyond limit/cursor and column filters
+  bool column_filters = false;     // any column of `schema` filters the list
+  bool public_route = false;       // needs no sign-in
+
+  RouteDoc() = default;
+  RouteDoc(std::string summary_text, Kind route_kind, std::string schema_name = "")
+      : summary(std::move(summary_text)), kind(route_kind), schema(std::move(schema_name)) {}
+  RouteDoc Request(std::string name) && {
+    request_schema = std::move(name);
+    return std::move(*this);
+  }
+  RouteDoc Response(std::string name) && {
+    response_schema = std::move(name);
+    return std::move(*this);
+  }
+  RouteDoc Query(std::vector<std::string> names) && {
+    query = std::move(names);
+    return std::move(*this);
+  }
+  RouteDoc ColumnFilters() && {
+    column_filters = true;
+    return std::move(*this);
+  }
+  RouteDoc Public() && {
+    public_route = true;
+    return std::move(*this);
+  }
+};
+
 class Router {
  public:
   // pattern: "/api/v1/accounts/{id}" — a {name} segment matches one non-empty path segment.
-  void Add(std::string method, std::string pattern, Handler handler);
+  void Add(std::string method, std::string pattern, Handler handler, RouteDoc doc = {});
+  // A JSON Schema (serialized) for the OpenAPI document's components.
+  void AddSchema(std::string name, std::string json_schema);
+
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    RouteDoc doc;
+  };
+  std::vector<RouteInfo> Routes() const;
+  const std::map<std::string, std::string>& schemas() const { return schemas_; }
 
   // Parses the target, finds the route: 400 for a malformed target, 404 for no route, 405 with
   // Allow for a known path with another method.
@@ -55,10 +103,12 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    RouteDoc doc;
   };
   static bool Match(const Route& route, const std::vector<std::string>& segments,
                     std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
+  std::map<std::string, std::string> schemas_;
 };
 
 // Query-parameter helpers for handlers: each failure names the parameter.

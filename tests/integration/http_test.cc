@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstring>
 #include <future>
 #include <set>
 #include <thread>
@@ -570,6 +572,149 @@ TEST_P(HttpTest, PortInUseIsOneClearLine) {
   ASSERT_FALSE(s);
   EXPECT_THAT(s.error().message,
               HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(server_->port())));
+}
+
+// A validator for the subset of JSON Schema the document uses: type (or a list of types),
+// properties, required, additionalProperties: false, items, enum, $ref.
+void ValidateSchema(const json::value& v, const json::object& schema,
+                    const json::object& components, const std::string& where,
+                    std::vector<std::string>& errors) {
+  if (schema.contains("$ref")) {
+    std::string ref(schema.at("$ref").as_string());
+    std::string name = ref.substr(ref.rfind('/') + 1);
+    if (!components.contains(name)) {
+      errors.push_back(where + ": unknown $ref " + ref);
+      return;
+    }
+    return ValidateSchema(v, components.at(name).as_object(), components, where, errors);
+  }
+  if (schema.contains("type")) {
+    std::vector<std::string> types;
+    if (schema.at("type").is_string()) {
+      types.emplace_back(schema.at("type").as_string());
+    } else {
+      for (const auto& t : schema.at("type").as_array()) types.emplace_back(t.as_string());
+    }
+    auto is = [&](const std::string& t) {
+      return (t == "object" && v.is_object()) || (t == "array" && v.is_array()) ||
+             (t == "string" && v.is_string()) ||
+             (t == "integer" && (v.is_int64() || v.is_uint64())) ||
+             (t == "boolean" && v.is_bool()) || (t == "null" && v.is_null());
+    };
+    if (std::none_of(types.begin(), types.end(), is)) {
+      errors.push_back(where + ": " + json::serialize(v) + " is not " +
+                       json::serialize(schema.at("type")));
+      return;
+    }
+  }
+  if (schema.contains("enum")) {
+    const auto& allowed = schema.at("enum").as_array();
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      errors.push_back(where + ": " + json::serialize(v) + " is not in the enum");
+    }
+  }
+  if (v.is_object()) {
+    const auto& obj = v.as_object();
+    json::object none;
+    const auto& props = schema.contains("properties") ? schema.at("properties").as_object() : none;
+    if (schema.contains("required")) {
+      for (const auto& r : schema.at("required").as_array()) {
+        if (!obj.contains(r.as_string()))
+          errors.push_back(where + ": missing " + std::string(r.as_string()));
+      }
+    }
+    for (const auto& [k, val] : obj) {
+      if (props.contains(k)) {
+        ValidateSchema(val, props.at(k).as_object(), components, where + "." + std::string(k),
+                       errors);
+      } else if (schema.contains("additionalProperties") &&
+                 !schema.at("additionalProperties").as_bool()) {
+        errors.push_back(where + ": undocumented field " + std::string(k));
+      }
+    }
+  }
+  if (v.is_array() && schema.contains("items")) {
+    int i = 0;
+    for (const auto& item : v.as_array()) {
+      ValidateSchema(item, schema.at("items").as_object(), components,
+                     where + "[" + std::to_string(i++) + "]", errors);
+    }
+  }
+}
+
+TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
+  auto doc = GetJson("/api/v1/openapi.json");
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");
+  const auto& paths = doc.at("paths").as_object();
+  int routes = 0;
+  for (const auto& route : router_.Routes()) {
+    std::string method = route.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(c));
+    ++routes;
+    ASSERT_TRUE(paths.contains(route.pattern)) << route.pattern << " is missing from the document";
+    EXPECT_TRUE(paths.at(route.pattern).as_object().contains(method))
+        << route.method << " " << route.pattern << " is missing from the document";
+  }
+  EXPECT_GT(routes, 100);
+}
+
+TEST_P(HttpTest, EveryReadAnswersAsTheDocumentSays) {
+  // Something under every account-level resource, so the lists are not empty.
+  ASSERT_EQ(client_
+                ->Post("/api/v1/accounts/1/contacts", R"({"first_name":"Ada","stance":"champion"})",
+                       "application/json")
+                ->status,
+            201);
+  ASSERT_EQ(client_->Post("/api/v1/accounts/1/plans", R"({"summary":"Grow"})", "application/json")
+                ->status,
+            201);
+  ASSERT_EQ(
+      client_
+          ->Post("/api/v1/plans/1/risks", R"({"description":"Budget freeze"})", "application/json")
+          ->status,
+      201);
+  auto doc = GetJson("/api/v1/openapi.json");
+  const auto& components = doc.at("components").as_object().at("schemas").as_object();
+  int checked = 0;
+  for (const auto& [pattern, ops] : doc.at("paths").as_object()) {
+    if (!ops.as_object().contains("get")) continue;
+    std::string path(pattern);
+    for (const char* param : {"{id}", "{pid}"}) {
+      for (size_t at; (at = path.find(param)) != std::string::npos;)
+        path.replace(at, std::strlen(param), "1");
+    }
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    const auto& responses = ops.as_object().at("get").as_object().at("responses").as_object();
+    std::string status = std::to_string(res->status);
+    ASSERT_TRUE(responses.contains(status))
+        << path << " answered " << status << ", undocumented: " << res->body;
+    const auto& documented = responses.at(status).as_object();
+    if (!documented.contains("content")) continue;
+    if (res->get_header_value("Content-Type") != "application/json") continue;
+    const auto& schema = documented.at("content")
+                             .as_object()
+                             .at("application/json")
+                             .as_object()
+                             .at("schema")
+                             .as_object();
+    std::vector<std::string> errors;
+    ValidateSchema(json::parse(res->body), schema, components, path, errors);
+    EXPECT_TRUE(errors.empty()) << errors.front() << (errors.size() > 1 ? " (and more)" : "");
+    ++checked;
+  }
+  EXPECT_GT(checked, 40);
+  // The validator itself catches a wrong type, a missing field and an undocumented one.
+  std::vector<std::string> caught;
+  ValidateSchema(json::parse(R"({"id":"seven","shoe_size":9})"), components.at("users").as_object(),
+                 components, "probe", caught);
+  EXPECT_GE(caught.size(), 3u);
+  // Errors have their documented shape too.
+  auto missing = client_->Get("/api/v1/contacts/999999");
+  std::vector<std::string> errors;
+  ValidateSchema(json::parse(missing->body), components.at("Error").as_object(), components, "404",
+                 errors);
+  EXPECT_TRUE(errors.empty()) << errors.front();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HttpTest,

@@ -1,0 +1,147 @@
+#include "http/openapi.h"
+
+namespace orchard::http {
+
+namespace {
+
+boost::json::object Ref(const std::string& name) {
+  return {{"$ref", "#/components/schemas/" + name}};
+}
+
+boost::json::object JsonContent(boost::json::object schema) {
+  return {{"application/json", boost::json::object{{"schema", std::move(schema)}}}};
+}
+
+boost::json::object Response(const std::string& description, boost::json::object schema) {
+  return {{"description", description}, {"content", JsonContent(std::move(schema))}};
+}
+
+std::vector<std::string> PathParams(const std::string& pattern) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while ((i = pattern.find('{', i)) != std::string::npos) {
+    size_t j = pattern.find('}', i);
+    out.push_back(pattern.substr(i + 1, j - i - 1));
+    i = j;
+  }
+  return out;
+}
+
+boost::json::object Parameter(const std::string& name, const std::string& in, bool required,
+                              boost::json::object schema) {
+  return {{"name", name}, {"in", in}, {"required", required}, {"schema", std::move(schema)}};
+}
+
+}  // namespace
+
+boost::json::object BuildOpenApi(const Router& router) {
+  boost::json::object schemas;
+  for (const auto& [name, text] : router.schemas()) schemas[name] = boost::json::parse(text);
+  schemas["Error"] = boost::json::parse(R"({
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "fields"],
+      "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+        "current_version": {"type": "integer"},
+        "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
+          "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}}})");
+
+  boost::json::object paths;
+  for (const auto& route : router.Routes()) {
+    const RouteDoc& doc = route.doc;
+    boost::json::object op;
+    op["summary"] = doc.summary.empty() ? route.method + " " + route.pattern : doc.summary;
+    op["operationId"] = route.method + route.pattern;
+    boost::json::array params;
+    for (const auto& p : PathParams(route.pattern)) {
+      params.push_back(Parameter(p, "path", true, {{"type", "integer"}, {"minimum", 1}}));
+    }
+    boost::json::object responses;
+    auto error = Response("Error", Ref("Error"));
+    switch (doc.kind) {
+      case RouteDoc::Kind::kList: {
+        params.push_back(Parameter("limit", "query", false,
+                                   {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}));
+        params.push_back(Parameter("cursor", "query", false, {{"type", "string"}}));
+        if (doc.column_filters && schemas.contains(doc.schema)) {
+          for (const auto& [name, s] : schemas[doc.schema].at("properties").as_object()) {
+            params.push_back(Parameter(name, "query", false, s.as_object()));
+          }
+        }
+        boost::json::object page{{"type", "object"},
+                                 {"required", {"items", "next_cursor"}},
+                                 {"properties",
+                                  {{"items", {{"type", "array"}, {"items", Ref(doc.schema)}}},
+                                   {"next_cursor", {{"type", {"string", "null"}}}}}}};
+        responses["200"] = Response("A page of " + doc.schema, std::move(page));
+        break;
+      }
+      case RouteDoc::Kind::kGet:
+        responses["200"] = Response("One of " + doc.schema, Ref(doc.schema));
+        break;
+      case RouteDoc::Kind::kCreate:
+        op["requestBody"] = {{"required", true}, {"content", JsonContent(Ref(doc.schema))}};
+        responses["201"] = Response("Created", Ref(doc.schema));
+        break;
+      case RouteDoc::Kind::kPatch:
+        op["requestBody"] = {{"required", true}, {"content", JsonContent(Ref(doc.schema))}};
+        responses["200"] = Response("Updated", Ref(doc.schema));
+        responses["409"] = Response("Stale version: someone else changed it first", Ref("Error"));
+        break;
+      case RouteDoc::Kind::kDelete:
+        responses["204"] = {{"description", "Deleted"}};
+        break;
+      case RouteDoc::Kind::kOther:
+        if (!doc.request_schema.empty()) {
+          op["requestBody"] = {{"required", true},
+                               {"content", JsonContent(Ref(doc.request_schema))}};
+        }
+        if (doc.response_schema.empty()) {
+          responses[route.method == "DELETE" || route.pattern.ends_with("logout") ? "204" : "200"] =
+              {{"description", "Done"}};
+        } else {
+          responses[route.method == "POST" && route.pattern.ends_with("tokens") ? "201" : "200"] =
+              Response("OK", Ref(doc.response_schema));
+        }
+        break;
+    }
+    for (const auto& q : doc.query)
+      params.push_back(Parameter(q, "query", false, {{"type", "string"}}));
+    responses["400"] = error;
+    if (!doc.public_route) {
+      responses["401"] = error;
+      responses["403"] = error;
+    }
+    if (!PathParams(route.pattern).empty()) responses["404"] = error;
+    op["parameters"] = std::move(params);
+    op["responses"] = std::move(responses);
+    if (!doc.public_route) {
+      boost::json::array security;
+      security.push_back(boost::json::object{{"session", boost::json::array{}}});
+      security.push_back(boost::json::object{{"token", boost::json::array{}}});
+      op["security"] = std::move(security);
+    }
+    std::string method = route.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto& entry = paths[route.pattern];
+    if (!entry.is_object()) entry = boost::json::object{};
+    entry.as_object()[method] = std::move(op);
+  }
+
+  return {
+      {"openapi", "3.1.0"},
+      {"info",
+       {{"title", "Orchard API"},
+        {"version", "1"},
+        {"description",
+         "Account management: accounts, plans, health, retention. Sign in with "
+         "POST /api/v1/auth/login (session cookie + X-CSRF-Token on writes) or send an API token "
+         "as Authorization: Bearer."}}},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"schemas", std::move(schemas)},
+        {"securitySchemes",
+         {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "orchard_session"}}},
+          {"token", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+}
+
+}  // namespace orchard::http

@@ -1,0 +1,71 @@
+// The OpenAPI 3.1 document, built from the router's own route table and JSON Schemas derived from
+// domain/schema.h — so a route cannot exist without being documented, and a field cannot be
+// added without appearing in its schema.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <type_traits>
+
+#include "domain/schema.h"
+#include "http/router.h"
+#include "service/entity_json.h"
+
+namespace orchard::http {
+
+template <class M>
+struct JsonSchemaOf {
+  static boost::json::object Get() {
+    if constexpr (std::is_same_v<M, bool>) {
+      return {{"type", "boolean"}};
+    } else if constexpr (std::is_same_v<M, std::string>) {
+      return {{"type", "string"}};
+    } else if constexpr (std::is_same_v<M, Date>) {
+      return {{"type", "string"}, {"format", "date"}};
+    } else if constexpr (std::is_same_v<M, Timestamp>) {
+      return {{"type", "string"}, {"format", "date-time"}};
+    } else if constexpr (std::is_same_v<M, Tier>) {
+      return {{"type", "integer"}, {"enum", {1, 2, 3}}};
+    } else if constexpr (std::is_enum_v<M>) {
+      boost::json::array names;
+      for (auto n : EnumTraits<M>::kNames) names.emplace_back(n);
+      return {{"type", "string"}, {"enum", std::move(names)}};
+    } else {
+      return {{"type", "integer"}};  // ints, ids and money in cents
+    }
+  }
+};
+
+template <class X>
+struct JsonSchemaOf<std::optional<X>> {
+  static boost::json::object Get() {
+    boost::json::object inner = JsonSchemaOf<X>::Get();
+    boost::json::array types{inner.at("type"), "null"};
+    inner["type"] = std::move(types);
+    if (inner.contains("enum")) inner["enum"].as_array().push_back(nullptr);
+    return inner;
+  }
+};
+
+// The JSON Schema of an entity as the API shows it (secrets left out).
+template <class T>
+boost::json::object EntityJsonSchema() {
+  boost::json::object props;
+  boost::json::array required;
+  ForEachColumn<T>([&](const auto& col) {
+    if (service::IsSecretColumn(col.name)) return;
+    using M = std::remove_cvref_t<decltype(std::declval<T>().*(col.member))>;
+    props[col.name] = JsonSchemaOf<M>::Get();
+    required.emplace_back(col.name);
+  });
+  return {{"type", "object"},
+          {"properties", std::move(props)},
+          {"required", std::move(required)},
+          {"additionalProperties", false}};
+}
+
+// The whole document for the routes registered so far.
+boost::json::object BuildOpenApi(const Router& router);
+
+}  // namespace orchard::http
