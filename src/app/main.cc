@@ -94,13 +94,19 @@ Status Serve(const std::string& db_url, const cli::Listen& listen, int threads_r
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
   service::AccountService accounts(*pool, clock, settings);
   service::AuthService auth(*pool, clock);
-  http::Router router = http::MakeRouter(http::ApiDeps{*pool, clock, accounts, auth});
+  http::Metrics metrics;
+  metrics.AddGauge("orchard_db_pool_connections", "Database connections the pool may open",
+                   [&pool] { return static_cast<double>(pool->size()); });
+  metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
+                   [&pool] { return static_cast<double>(pool->in_use()); });
+  http::Router router = http::MakeRouter(http::ApiDeps{*pool, clock, accounts, auth, &metrics});
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;
   options.threads = threads;
   options.access_log =
       std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  options.metrics = &metrics;
   options.access_log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc);
   http::Server server(router, options);
   ORCHARD_CHECK(server.Start());

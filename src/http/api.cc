@@ -443,6 +443,18 @@ Router MakeRouter(const ApiDeps& d) {
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
 
+  if (d.metrics != nullptr) {
+    r.Add(
+        "GET", "/metrics",
+        [metrics = d.metrics](const HttpRequest&) {
+          HttpResponse res;
+          res.content_type = "text/plain; version=0.0.4";
+          res.body = metrics->Render();
+          return res;
+        },
+        RouteDoc("Prometheus metrics: requests, latency, database pool", K::kOther).Public());
+  }
+
   // The document describes every route above, and itself.
   auto document = std::make_shared<std::string>();
   r.Add(

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/clock.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "service/account_service.h"
 #include "service/auth_service.h"
@@ -15,6 +16,7 @@ struct ApiDeps {
   const Clock& clock;
   service::AccountService& accounts;
   service::AuthService& auth;
+  Metrics* metrics = nullptr;  // serves /metrics when set
 };
 
 Router MakeRouter(const ApiDeps& deps);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/errors.h"
+#include "http/metrics.h"
 
 namespace orchard::http {
 
@@ -97,6 +98,7 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   const ServerOptions& options() const { return options_; }
   void RequestStarted() { ++in_flight_; }
   void RequestFinished() { --in_flight_; }
+  std::string RouteOf(const HttpRequest& request) const { return router_.RouteOf(request); }
   std::string NextRequestId() { return id_prefix_ + "-" + std::to_string(++request_seq_); }
 
   HttpResponse Dispatch(HttpRequest& request) {
@@ -217,10 +219,14 @@ class Session : public std::enable_shared_from_this<Session> {
       res->body() = std::move(response.body);
       res->prepare_payload();
     }
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - started_)
+                  .count();
+    if (Metrics* metrics = server_.options().metrics) {
+      std::string route = server_.RouteOf(request);
+      metrics->Observe(route.empty() ? "unmatched" : route, response.status, us);
+    }
     if (auto& log = server_.options().access_log) {
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started_)
-                    .count();
       log->info("{} {} {} {} {}B {}us", request.request_id, request.method, request.target,
                 response.status, bytes, us);
     }

@@ -16,6 +16,8 @@ class logger;
 
 namespace orchard::http {
 
+class Metrics;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see Server::port())
@@ -25,6 +27,7 @@ struct ServerOptions {
   int idle_timeout_s = 60;                     // keep-alive connections idle longer are closed
   int drain_timeout_s = 5;                     // on Stop(), how long in-flight requests may finish
   std::shared_ptr<spdlog::logger> access_log;  // one line per request; none if null
+  Metrics* metrics = nullptr;                  // requests and latency by route; none if null
 };
 
 class Server {

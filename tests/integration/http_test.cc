@@ -99,7 +99,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     service::AuthOptions auth_options;
     auth_options.hash_cost = service::HashCost::kMinimum;
     auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options);
-    router_ = MakeRouter(ApiDeps{*pool_, clock_, *accounts_, *auth_});
+    router_ = MakeRouter(ApiDeps{*pool_, clock_, *accounts_, *auth_, &metrics_});
     StartServer(router_);
   }
 
@@ -109,6 +109,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     options.port = 0;
     options.threads = 2;
     options.body_limit = 64 * 1024;
+    options.metrics = &metrics_;
     server_ = std::make_unique<Server>(router, options);
     auto started = server_->Start();
     ASSERT_TRUE(started) << started.error().message;
@@ -166,6 +167,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<service::AccountService> accounts_;
+  Metrics metrics_;
   Router router_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<httplib::Client> client_;
@@ -640,6 +642,30 @@ void ValidateSchema(const json::value& v, const json::object& schema,
                      where + "[" + std::to_string(i++) + "]", errors);
     }
   }
+}
+
+TEST_P(HttpTest, MetricsCountRequestsByRouteAndStatus) {
+  ASSERT_EQ(client_->Get("/api/v1/accounts/1")->status, 200);
+  ASSERT_EQ(client_->Get("/api/v1/accounts/2")->status, 200);
+  ASSERT_EQ(client_->Get("/api/v1/accounts/999")->status, 404);
+  auto res = client_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("text/plain"));
+  // Labelled by the route's pattern, never the raw path.
+  EXPECT_THAT(
+      res->body,
+      HasSubstr(
+          R"(orchard_http_requests_total{route="GET /api/v1/accounts/{id}",status="200"} 2)"));
+  EXPECT_THAT(
+      res->body,
+      HasSubstr(
+          R"(orchard_http_requests_total{route="GET /api/v1/accounts/{id}",status="404"} 1)"));
+  EXPECT_THAT(
+      res->body,
+      HasSubstr(
+          R"(orchard_http_request_duration_seconds_count{route="GET /api/v1/accounts/{id}"} 3)"));
+  EXPECT_THAT(res->body, ::testing::Not(HasSubstr("/api/v1/accounts/999")));
 }
 
 TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
