@@ -79,9 +79,10 @@ int Threads(int requested) {
   return n == 0 ? 2 : static_cast<int>(n);
 }
 
-Status Serve(const std::string& db_url, const cli::Listen& listen, int threads_requested,
-             const Clock& clock, const std::string& banner) {
-  int threads = Threads(threads_requested);
+Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& banner) {
+  const std::string& db_url = args.db;
+  const cli::Listen& listen = args.listen;
+  int threads = Threads(args.threads);
   Settings settings;
   std::string shown;  // the URL without any password
   {
@@ -168,7 +169,10 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
   std::string banner =
       fmt::format("Sign in as {} with password {}\n", kAdminEmail,
                   password.empty() ? "(shown when the demo book was created)" : password);
-  return Serve(args.db, args.listen, 0, clock, banner);
+  cli::ServeArgs serve;
+  serve.db = args.db;
+  serve.listen = args.listen;
+  return Serve(serve, clock, banner);
 }
 
 Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
@@ -217,10 +221,7 @@ int main(int argc, char** argv) {
   orchard::cli::Handlers handlers{
       .migrate = [](const orchard::cli::MigrateArgs& a) { return orchard::RunMigrate(a); },
       .seed = [&](const orchard::cli::SeedArgs& a) { return orchard::RunSeed(a, clock); },
-      .serve =
-          [&](const orchard::cli::ServeArgs& a) {
-            return orchard::Serve(a.db, a.listen, a.threads, clock, "");
-          },
+      .serve = [&](const orchard::cli::ServeArgs& a) { return orchard::Serve(a, clock, ""); },
       .demo = [&](const orchard::cli::DemoArgs& a) { return orchard::RunDemo(a, clock); },
       .user_add = [&](const orchard::cli::UserAddArgs& a) { return orchard::RunUserAdd(a, clock); },
   };

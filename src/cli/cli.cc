@@ -114,6 +114,13 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   serve_cmd->add_option("--threads", serve.threads, "Worker threads (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 256));
+  serve_cmd
+      ->add_flag("--access-log,!--no-access-log", serve.access_log,
+                 "Log one line per request to stderr")
+      ->capture_default_str();
+  serve_cmd->add_option("--body-limit", serve.body_limit, "Largest request body in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
 
   DemoArgs demo;
   std::string demo_db = "sqlite:orchard-demo.db", demo_listen = default_listen;

@@ -42,6 +42,8 @@ struct ServeArgs {
   std::string db;
   Listen listen;
   int threads = 0;  // 0: one per core
+  bool access_log = true;
+  size_t body_limit = 1 << 20;
 };
 
 struct DemoArgs {
