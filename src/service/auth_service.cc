@@ -110,7 +110,9 @@ Result<LoginResult> AuthService::Login(std::string_view email, std::string_view 
 
 Status AuthService::Logout(std::string_view session_token) {
   ORCHARD_TRY(auto db, pool_.Acquire());
-  store::SqlValue params[] = {HashSecret(session_token)};
+  std::string hash = HashSecret(session_token);
+  Forget("s:" + hash);
+  store::SqlValue params[] = {hash};
   ORCHARD_CHECK(db->Exec("DELETE FROM sessions WHERE token_hash = ?", params));
   return Ok();
 }
@@ -133,25 +135,57 @@ Result<Actor> AuthService::ActorFor(store::Database& db, UserId id) {
   return actor;
 }
 
+std::optional<Actor> AuthService::Cached(const std::string& key) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  if (std::chrono::steady_clock::now() >= it->second.second) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.first;
+}
+
+void AuthService::Remember(const std::string& key, const Actor& actor) {
+  if (options_.identity_cache_ms <= 0) return;
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() > 100'000) cache_.clear();  // bound memory against floods of tokens
+  cache_[key] = {actor, std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(options_.identity_cache_ms)};
+}
+
+void AuthService::Forget(const std::string& key) {
+  std::lock_guard lock(cache_mu_);
+  cache_.erase(key);
+}
+
 Result<Actor> AuthService::FromSession(std::string_view session_token) {
+  std::string key = "s:" + HashSecret(session_token);
+  if (auto hit = Cached(key)) return *hit;
   ORCHARD_TRY(auto db, pool_.Acquire());
-  store::SqlValue params[] = {HashSecret(session_token), clock_.Now().ToString()};
+  store::SqlValue params[] = {key.substr(2), clock_.Now().ToString()};
   ORCHARD_TRY(
       auto user,
       db->QueryInt("SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?", params));
   if (!user) return Fail(ErrorCode::kUnauthenticated, "the session has expired; sign in again");
-  return ActorFor(*db, UserId(*user));
+  ORCHARD_TRY(Actor actor, ActorFor(*db, UserId(*user)));
+  Remember(key, actor);
+  return actor;
 }
 
 Result<Actor> AuthService::FromApiToken(std::string_view token) {
+  std::string key = "t:" + HashSecret(token);
+  if (auto hit = Cached(key)) return *hit;
   ORCHARD_TRY(auto db, pool_.Acquire());
-  store::SqlValue params[] = {HashSecret(token)};
+  store::SqlValue params[] = {key.substr(2)};
   ORCHARD_TRY(
       auto user,
       db->QueryInt("SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                    params));
   if (!user) return Fail(ErrorCode::kUnauthenticated, "the API token is unknown or revoked");
-  return ActorFor(*db, UserId(*user));
+  ORCHARD_TRY(Actor actor, ActorFor(*db, UserId(*user)));
+  Remember(key, actor);
+  return actor;
 }
 
 Result<CreatedToken> AuthService::CreateApiToken(const Actor& actor, std::string name) {
@@ -187,6 +221,7 @@ Status AuthService::RevokeApiToken(const Actor& actor, ApiTokenId id) {
   }
   t.revoked_at = clock_.Now();
   ORCHARD_CHECK(store.Update(t));
+  Forget("t:" + t.token_hash);
   return Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct AuthOptions {
   int max_failures = 5;                  // failed sign-ins per e-mail or address …
   int64_t failure_window_seconds = 900;  // … within this window, then 429 until it passes
   int max_concurrent_hashes = 2;         // Argon2id takes ~64 MiB each: bound them
+  // How long a token or session, once checked, is trusted without asking the database again.
+  // Revoking or signing out clears it on this server at once; other servers sharing the
+  // database notice within this time.
+  int64_t identity_cache_ms = 2000;
 };
 
 struct LoginResult {
@@ -64,9 +69,15 @@ class AuthService {
   bool Throttled(const std::string& key, Timestamp now);
   void RecordFailure(const std::string& key, Timestamp now);
 
+  std::optional<Actor> Cached(const std::string& key);
+  void Remember(const std::string& key, const Actor& actor);
+  void Forget(const std::string& key);
+
   store::ConnectionPool& pool_;
   const Clock& clock_;
   const AuthOptions options_;
+  std::mutex cache_mu_;
+  std::map<std::string, std::pair<Actor, std::chrono::steady_clock::time_point>> cache_;
   std::mutex mu_;
   std::map<std::string, std::vector<int64_t>> failures_;  // key → failure times (unix seconds)
   std::mutex hash_mu_;
