@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <cstring>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -467,6 +468,78 @@ TEST_P(HttpTest, BooksDecideWhoEdits) {
   EXPECT_EQ(viewer.Get("/api/v1/accounts/1/contacts")->status, 200);
   EXPECT_EQ(ann.Post("/api/v1/products", R"({"sku":"X"})", "application/json")->status, 403);
   EXPECT_EQ(ann.Get("/api/v1/audit")->status, 403);
+}
+
+// Role × resource × verb: who may do what to Ann's account 1 and to the catalogue.
+TEST_P(HttpTest, RoleResourceVerbMatrix) {
+  std::map<std::string, std::string> token;  // who → API token
+  {
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    store::Store s(**db);
+    auto add = [&](const std::string& who, Role role, std::optional<UserId> manager) {
+      User u;
+      u.email = who + "@orchard.example";
+      u.role = role;
+      u.manager_id = manager;
+      UserId id = s.Insert(u)->id;
+      token[who] = service::NewSecret();
+      ApiToken t;
+      t.user_id = id;
+      t.token_hash = service::HashSecret(token[who]);
+      EXPECT_TRUE(s.Insert(t));
+      return id;
+    };
+    add("lea", Role::kLeader, std::nullopt);
+    UserId mia = add("mia", Role::kManager, std::nullopt);  // Ann's manager
+    add("max", Role::kManager, std::nullopt);               // manages nobody here
+    UserId carl = add("carl", Role::kCsm, std::nullopt);    // the CSM on account 1
+    auto ann = s.Get<User>(ann_);
+    ann->manager_id = mia;
+    ASSERT_TRUE(s.Update(*ann));
+    auto account = s.Get<Account>(AccountId(1));
+    account->csm_id = carl;
+    ASSERT_TRUE(s.Update(*account, account->version));
+  }
+  token["admin"] = admin_token_;
+  token["ann"] = ann_token_;
+  token["bob"] = bob_token_;
+  token["vic"] = viewer_token_;
+
+  const std::set<std::string> account_editors = {"admin", "lea", "mia", "ann", "carl"};
+  const std::set<std::string> catalogue_editors = {"admin", "lea", "mia", "max"};
+  const std::set<std::string> auditors = {"admin", "lea"};
+  for (const auto& [who, secret] : token) {
+    auto c = As(secret);
+    SCOPED_TRACE(who);
+    bool edits = account_editors.contains(who);
+    // Everyone reads.
+    EXPECT_EQ(c.Get("/api/v1/accounts/1/contacts")->status, 200);
+    EXPECT_EQ(c.Get("/api/v1/accounts/1")->status, 200);
+    // Create under the account.
+    auto created =
+        c.Post("/api/v1/accounts/1/contacts", R"({"first_name":"X"})", "application/json");
+    EXPECT_EQ(created->status, edits ? 201 : 403) << created->body;
+    // Patch the account itself, with the version just read.
+    auto current = GetJson("/api/v1/accounts/1");
+    ASSERT_TRUE(current.contains("version")) << json::serialize(current);
+    int64_t version = current.at("version").as_int64();
+    auto patched = c.Patch("/api/v1/accounts/1",
+                           R"({"version":)" + std::to_string(version) + R"(,"region":"APAC"})",
+                           "application/json");
+    EXPECT_EQ(patched->status, edits ? 200 : 403) << patched->body;
+    // Delete something under it (made by the admin).
+    auto victim =
+        client_->Post("/api/v1/accounts/1/contacts", R"({"first_name":"V"})", "application/json");
+    ASSERT_EQ(victim->status, 201) << victim->body;
+    int64_t vid = json::parse(victim->body).as_object().at("id").as_int64();
+    EXPECT_EQ(c.Delete("/api/v1/contacts/" + std::to_string(vid))->status, edits ? 204 : 403);
+    // The catalogue and the audit log.
+    auto product = c.Post("/api/v1/products", R"({"sku":"SKU-)" + who + R"(","name":"P"})",
+                          "application/json");
+    EXPECT_EQ(product->status, catalogue_editors.contains(who) ? 201 : 403) << product->body;
+    EXPECT_EQ(c.Get("/api/v1/audit")->status, auditors.contains(who) ? 200 : 403);
+  }
 }
 
 TEST_P(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {

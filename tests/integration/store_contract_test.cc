@@ -252,6 +252,19 @@ TEST_P(StoreContractTest, MissingRowsAreNotFound) {
   EXPECT_EQ(store_->Delete<Account>(AccountId(424242)).error().code, ErrorCode::kNotFound);
 }
 
+// Contacts often arrive without an e-mail; many may share the empty one.
+TEST_P(StoreContractTest, ContactsWithoutEmailDoNotCollide) {
+  Account a = MakeAccount("Quiet Co");
+  for (const char* name : {"Ann", "Bo"}) {
+    Contact c;
+    c.account_id = a.id;
+    c.first_name = name;
+    auto saved = store_->Insert(c);
+    EXPECT_TRUE(saved) << saved.error().message;
+  }
+  EXPECT_EQ(Count("contacts"), 2);
+}
+
 TEST_P(StoreContractTest, DeleteRemovesTheRowAndItsChildren) {
   Account a = MakeAccount("Gone Inc");
   Contact c;

@@ -71,7 +71,7 @@ CREATE TABLE contacts (
   division_id BIGINT REFERENCES divisions (id),
   first_name TEXT NOT NULL DEFAULT '',
   last_name TEXT NOT NULL DEFAULT '',
-  email TEXT NOT NULL UNIQUE,
+  email TEXT NOT NULL DEFAULT '',
   title TEXT NOT NULL DEFAULT '',
   buying_role TEXT,
   stance TEXT NOT NULL,
@@ -295,6 +295,7 @@ CREATE INDEX divisions_account ON divisions (account_id);
 CREATE INDEX contract_lines_account ON contract_lines (account_id);
 CREATE UNIQUE INDEX contract_lines_salesforce_id ON contract_lines (salesforce_id);
 CREATE INDEX contacts_account ON contacts (account_id);
+CREATE INDEX contacts_email ON contacts (email);
 CREATE UNIQUE INDEX contacts_salesforce_id ON contacts (salesforce_id);
 CREATE UNIQUE INDEX contacts_hubspot_id ON contacts (hubspot_id);
 CREATE INDEX opportunities_account ON opportunities (account_id);
