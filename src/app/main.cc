@@ -93,14 +93,16 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
     ORCHARD_CHECK(settings.Apply(rows));
   }
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
-  service::AccountService accounts(*pool, clock, settings);
+  service::SettingsService settings_service(*pool, clock, settings);
+  service::AccountService accounts(*pool, clock, settings_service);
   service::AuthService auth(*pool, clock);
   http::Metrics metrics;
   metrics.AddGauge("orchard_db_pool_connections", "Database connections the pool may open",
                    [&pool] { return static_cast<double>(pool->size()); });
   metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
                    [&pool] { return static_cast<double>(pool->in_use()); });
-  http::Router router = http::MakeRouter(http::ApiDeps{*pool, clock, accounts, auth, &metrics});
+  http::Router router =
+      http::MakeRouter(http::ApiDeps{*pool, clock, accounts, auth, settings_service, &metrics});
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;

@@ -229,6 +229,65 @@ HttpResponse RevokeToken(service::AuthService& auth, const HttpRequest& req) {
   return r;
 }
 
+HttpResponse GetSettings(service::AuthService& auth, service::SettingsService& settings,
+                         const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  boost::json::object values;
+  for (const auto& [k, v] : settings.All()) values[k] = v;
+  return Json(boost::json::object{{"settings", std::move(values)}});
+}
+
+HttpResponse PatchSettings(service::AuthService& auth, service::SettingsService& settings,
+                           const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  std::map<std::string, std::string> changes;
+  for (const auto& [k, v] : *body) {
+    if (v.is_int64()) {
+      changes[std::string(k)] = std::to_string(v.as_int64());
+    } else if (v.is_string()) {
+      changes[std::string(k)] = std::string(v.as_string());
+    } else {
+      return ErrorResponse(FailField(std::string(k), "must be a whole number").error());
+    }
+  }
+  auto all = settings.Change(*actor, changes);
+  if (!all) return ErrorResponse(all.error());
+  boost::json::object values;
+  for (const auto& [k, v] : *all) values[k] = v;
+  return Json(boost::json::object{{"settings", std::move(values)}});
+}
+
+// Users are created with a password, which the generic resource never accepts.
+HttpResponse CreateUser(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  auto password = body->find("password");
+  if (password == body->end() || !password->value().is_string()) {
+    return ErrorResponse(
+        FailField("password", "is required (a string of at least 8 characters)").error());
+  }
+  User user;
+  user.active = true;
+  if (auto s = service::ApplyJson(*body, user, {"password"}); !s) return ErrorResponse(s.error());
+  if (!service::Policy::CanAdminister(*actor)) {
+    return ErrorResponse(Error{ErrorCode::kPermissionDenied, "only admins add users", {}});
+  }
+  auto hash = service::HashPassword(password->value().as_string(), d.auth.hash_cost());
+  if (!hash) return ErrorResponse(hash.error());
+  user.password_hash = *hash;
+  auto saved = service::EntityService<User>(d.pool, d.clock).Create(*actor, user);
+  if (!saved) return ErrorResponse(saved.error());
+  return Json(service::ToJson(*saved), 201);
+}
+
 template <class T>
 std::shared_ptr<CrudRoutes<T>> Crud(const ApiDeps& d) {
   return std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.auth);
@@ -438,7 +497,29 @@ Router MakeRouter(const ApiDeps& d) {
   under_plan(Crud<PlanAction>(d), "actions");
 
   Crud<Product>(d)->Register(r, "/api/v1/products");
-  Crud<User>(d)->Register(r, "/api/v1/users", CrudRoutes<User>::Verbs::kReadOnly);
+  r.AddSchema("NewUser", R"({"type":"object","required":["email","role","password"],
+    "properties":{"email":{"type":"string"},"name":{"type":"string"},"password":{"type":"string"},
+      "role":{"type":"string","enum":["admin","leader","manager","am","csm","viewer"]},
+      "manager_id":{"type":["integer","null"]},"active":{"type":"boolean"}}})");
+  r.Add(
+      "POST", "/api/v1/users", [d](const HttpRequest& q) { return CreateUser(d, q); },
+      RouteDoc("Add a user with a password (admins)", K::kOther)
+          .Request("NewUser")
+          .Response("users"));
+  Crud<User>(d)->Register(r, "/api/v1/users");  // its POST is shadowed by the one above
+
+  service::SettingsService& settings = d.settings;
+  r.AddSchema("Settings", R"({"type":"object","required":["settings"],
+    "properties":{"settings":{"type":"object","additionalProperties":{"type":"string"}}}})");
+  r.Add(
+      "GET", "/api/v1/settings",
+      [&auth, &settings](const HttpRequest& q) { return GetSettings(auth, settings, q); },
+      RouteDoc("Every setting in force (tiers, coverage, cadences, health weights)", K::kOther)
+          .Response("Settings"));
+  r.Add(
+      "PATCH", "/api/v1/settings",
+      [&auth, &settings](const HttpRequest& q) { return PatchSettings(auth, settings, q); },
+      RouteDoc("Change settings, all or nothing (admins)", K::kOther).Response("Settings"));
   Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);

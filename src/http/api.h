@@ -7,6 +7,7 @@
 #include "http/router.h"
 #include "service/account_service.h"
 #include "service/auth_service.h"
+#include "service/settings_service.h"
 #include "store/pool.h"
 
 namespace orchard::http {
@@ -16,6 +17,7 @@ struct ApiDeps {
   const Clock& clock;
   service::AccountService& accounts;
   service::AuthService& auth;
+  service::SettingsService& settings;
   Metrics* metrics = nullptr;  // serves /metrics when set
 };
 

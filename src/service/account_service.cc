@@ -44,7 +44,7 @@ Result<AccountView> AccountService::Get(AccountId id) {
   std::vector<Account> one{account};
   ORCHARD_TRY(auto arr, ArrToday(*db, one, clock_.Today()));
   Money today = arr.contains(id.value) ? arr[id.value] : Money();
-  TierDecision tier = DecideTier(account, today, settings_.tiers);
+  TierDecision tier = DecideTier(account, today, settings_.Current().tiers);
   return AccountView{std::move(account), today, tier};
 }
 
@@ -68,7 +68,7 @@ Result<store::Page<AccountView>> AccountService::List(const AccountListQuery& qu
   out.items.reserve(page.items.size());
   for (auto& account : page.items) {
     Money today = arr.contains(account.id.value) ? arr[account.id.value] : Money();
-    TierDecision tier = DecideTier(account, today, settings_.tiers);
+    TierDecision tier = DecideTier(account, today, settings_.Current().tiers);
     out.items.push_back(AccountView{std::move(account), today, tier});
   }
   return out;

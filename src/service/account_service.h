@@ -10,6 +10,7 @@
 #include "domain/entities.h"
 #include "domain/settings.h"
 #include "domain/tiers.h"
+#include "service/settings_service.h"
 #include "store/pool.h"
 #include "store/store.h"
 
@@ -34,8 +35,8 @@ inline constexpr int kMaxPageSize = 500;
 
 class AccountService {
  public:
-  AccountService(store::ConnectionPool& pool, const Clock& clock, Settings settings)
-      : pool_(pool), clock_(clock), settings_(std::move(settings)) {}
+  AccountService(store::ConnectionPool& pool, const Clock& clock, const SettingsService& settings)
+      : pool_(pool), clock_(clock), settings_(settings) {}
 
   Result<AccountView> Get(AccountId id);
   Result<store::Page<AccountView>> List(const AccountListQuery& query);
@@ -43,7 +44,7 @@ class AccountService {
  private:
   store::ConnectionPool& pool_;
   const Clock& clock_;
-  const Settings settings_;
+  const SettingsService& settings_;  // tier rules in force, changed by admins at run time
 };
 
 }  // namespace orchard::service

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +63,7 @@ class AuthService {
   Status RevokeApiToken(const Actor& actor, ApiTokenId id);
 
   Result<User> Me(const Actor& actor);
+  HashCost hash_cost() const { return options_.hash_cost; }
 
  private:
   Result<Actor> ActorFor(store::Database& db, UserId user);

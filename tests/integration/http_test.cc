@@ -96,11 +96,12 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     auto pool = store::ConnectionPool::Open(url_, 2);
     ASSERT_TRUE(pool);
     pool_ = std::move(*pool);
-    accounts_ = std::make_unique<service::AccountService>(*pool_, clock_, Settings{});
+    settings_ = std::make_unique<service::SettingsService>(*pool_, clock_, Settings{});
+    accounts_ = std::make_unique<service::AccountService>(*pool_, clock_, *settings_);
     service::AuthOptions auth_options;
     auth_options.hash_cost = service::HashCost::kMinimum;
     auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options);
-    router_ = MakeRouter(ApiDeps{*pool_, clock_, *accounts_, *auth_, &metrics_});
+    router_ = MakeRouter(ApiDeps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_});
     StartServer(router_);
   }
 
@@ -167,6 +168,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   std::string admin_token_, ann_token_, bob_token_, viewer_token_;
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<store::ConnectionPool> pool_;
+  std::unique_ptr<service::SettingsService> settings_;
   std::unique_ptr<service::AccountService> accounts_;
   Metrics metrics_;
   Router router_;
@@ -542,6 +544,51 @@ TEST_P(HttpTest, RoleResourceVerbMatrix) {
   }
 }
 
+TEST_P(HttpTest, AdminsChangeSettingsAndTiersFollowAtOnce) {
+  EXPECT_EQ(GetJson("/api/v1/accounts/9").at("tier").as_int64(), 2);  // $90k
+  auto settings = As(ann_token_).Get("/api/v1/settings");
+  ASSERT_EQ(settings->status, 200);
+  EXPECT_THAT(settings->body, HasSubstr(R"("tiers.tier1_min_arr_cents":"10000000")"));
+  auto denied = As(ann_token_)
+                    .Patch("/api/v1/settings", R"({"tiers.tier1_min_arr_cents":8000000})",
+                           "application/json");
+  EXPECT_EQ(denied->status, 403);
+  auto bad = client_->Patch("/api/v1/settings",
+                            R"({"tiers.tier1_min_arr_cents":8000000,"tiers.nonsense":1})",
+                            "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(ErrorField(json::parse(bad->body).as_object()), "tiers.nonsense");
+  EXPECT_EQ(GetJson("/api/v1/accounts/9").at("tier").as_int64(), 2)
+      << "a refused change applies nothing";
+  auto ok = client_->Patch("/api/v1/settings", R"({"tiers.tier1_min_arr_cents":8000000})",
+                           "application/json");
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(GetJson("/api/v1/accounts/9").at("tier").as_int64(), 1)
+      << "$90k is tier 1 at an $80k line";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM settings WHERE key = 'tiers.tier1_min_arr_cents'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE entity = 'settings'"), 1);
+}
+
+TEST_P(HttpTest, AdminsAddUsersWhoCanThenSignIn) {
+  std::string body =
+      R"({"email":"new@orchard.example","name":"New Person","role":"csm","password":"a good long password"})";
+  EXPECT_EQ(As(ann_token_).Post("/api/v1/users", body, "application/json")->status, 403);
+  auto weak = client_->Post("/api/v1/users",
+                            R"({"email":"w@orchard.example","role":"am","password":"short"})",
+                            "application/json");
+  EXPECT_EQ(weak->status, 400);
+  EXPECT_EQ(ErrorField(json::parse(weak->body).as_object()), "password");
+  auto created = client_->Post("/api/v1/users", body, "application/json");
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_THAT(created->body, ::testing::Not(HasSubstr("password")));
+  auto signed_in = As("").Post(
+      "/api/v1/auth/login", R"({"email":"new@orchard.example","password":"a good long password"})",
+      "application/json");
+  EXPECT_EQ(signed_in->status, 200) << signed_in->body;
+  auto dup = client_->Post("/api/v1/users", body, "application/json");
+  EXPECT_EQ(dup->status, 409);
+}
+
 TEST_P(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {
   auto created = client_->Post("/api/v1/accounts", R"({"name":"Audited Ltd","industry":"Media"})",
                                "application/json");
@@ -702,9 +749,13 @@ void ValidateSchema(const json::value& v, const json::object& schema,
       if (props.contains(k)) {
         ValidateSchema(val, props.at(k).as_object(), components, where + "." + std::string(k),
                        errors);
-      } else if (schema.contains("additionalProperties") &&
-                 !schema.at("additionalProperties").as_bool()) {
-        errors.push_back(where + ": undocumented field " + std::string(k));
+      } else if (schema.contains("additionalProperties")) {
+        const auto& extra = schema.at("additionalProperties");
+        if (extra.is_bool() && !extra.as_bool()) {
+          errors.push_back(where + ": undocumented field " + std::string(k));
+        } else if (extra.is_object()) {
+          ValidateSchema(val, extra.as_object(), components, where + "." + std::string(k), errors);
+        }
       }
     }
   }

@@ -4,33 +4,51 @@
 
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace orchard::store {
 
 std::string RedactUrl(std::string_view url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  size_t start = scheme + 3;
-  size_t at = url.find('@', start);
-  size_t slash = url.find('/', start);
-  if (at == std::string_view::npos || (slash != std::string_view::npos && at > slash)) {
-    return std::string(url);
+  std::string out(url);
+  size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    size_t start = scheme + 3;
+    size_t end = out.find_first_of("/?", start);
+    size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at >= start) {
+      size_t colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
   }
-  size_t colon = url.find(':', start);
-  if (colon == std::string_view::npos || colon > at) return std::string(url);
-  return std::string(url.substr(0, colon)) + ":***" + std::string(url.substr(at));
+  // A password can also be a query parameter: "…?password=secret&sslmode=require".
+  size_t query = out.find('?');
+  for (size_t pos = query; pos != std::string::npos && pos < out.size();
+       pos = out.find('&', pos + 1)) {
+    constexpr std::string_view kKey = "password=";
+    if (out.compare(pos + 1, kKey.size(), kKey) != 0) continue;
+    size_t value = pos + 1 + kKey.size();
+    size_t end = out.find('&', value);
+    out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+  }
+  return out;
 }
 
 std::string RewritePlaceholders(std::string_view sql) {
   std::string out;
   out.reserve(sql.size() + 16);
   int n = 0;
-  bool in_literal = false;
+  char quote = 0;  // the quote character we are inside, if any
   for (char c : sql) {
-    if (c == '\'') in_literal = !in_literal;  // '' inside a literal toggles twice: still inside
-    if (c == '?' && !in_literal) {
+    // A doubled quote ('it''s') closes and reopens the literal: still inside, as it should be.
+    if (quote == 0 && (c == '\'' || c == '"')) {
+      quote = c;
+    } else if (c == quote) {
+      quote = 0;
+    }
+    if (c == '?' && quote == 0) {
       out += '$';
       out += std::to_string(++n);
     } else {
@@ -42,14 +60,27 @@ std::string RewritePlaceholders(std::string_view sql) {
 
 namespace {
 
-// libpq messages span lines ("connection to server at … failed: …\n\tIs the server running…");
-// one line is what a person needs.
-std::string OneLine(const char* message) {
-  std::string s = message != nullptr ? message : "";
+// Dynamic SQL (filters chosen by a request) makes new statement texts; past this many distinct
+// texts the rewrite cache starts over rather than grow for the life of the connection.
+constexpr size_t kMaxCachedRewrites = 2048;
+
+// COPY data is sent in chunks of about this size: large enough to amortise the calls, small
+// enough that a million-row load never holds more than this in memory.
+constexpr size_t kCopyChunkBytes = 256 * 1024;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// libpq messages span lines ("…failed: Connection refused\n\tIs the server running…"); a log
+// line or an API error needs one.
+std::string OneLine(std::string_view text) {
   std::string out;
+  out.reserve(text.size());
   bool space = false;
-  for (char c : s) {
-    if (c == '\n' || c == '\t' || c == '\r') {
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
       space = true;
       continue;
     }
@@ -57,40 +88,145 @@ std::string OneLine(const char* message) {
     space = false;
     out += c;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 
+std::string FirstLine(std::string_view text) {
+  size_t nl = text.find('\n');
+  return OneLine(text.substr(0, nl));
+}
+
+// Messages never carry the password, even if libpq were to echo part of the URL.
+std::string Scrub(std::string message, const char* password) {
+  if (password == nullptr || *password == '\0') return message;
+  std::string_view secret(password);
+  for (size_t pos = message.find(secret); pos != std::string::npos;
+       pos = message.find(secret, pos + 3)) {
+    message.replace(pos, secret.size(), "***");
+  }
+  return message;
+}
+
+// "127.0.0.1:5432", "[::1]:5432" or "socket /run/postgresql/.s.PGSQL.5432".
+std::string Endpoint(PGconn* conn) {
+  std::string host = PQhost(conn) != nullptr ? PQhost(conn) : "";
+  std::string port = PQport(conn) != nullptr && *PQport(conn) != '\0' ? PQport(conn) : "5432";
+  if (host.empty()) host = "localhost";
+  if (host.starts_with('/')) return "socket " + host + "/.s.PGSQL." + port;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return host + ":" + port;
+}
+
+// The reason from libpq's connection message: 'connection to server at "h", port 5499 failed:
+// Connection refused\n\tIs the server running…' → "connection refused".
+std::string ConnectReason(std::string_view raw) {
+  std::string line = FirstLine(raw);
+  if (size_t failed = line.find(" failed: "); failed != std::string::npos) {
+    line.erase(0, failed + 9);
+  }
+  for (std::string_view prefix : {"FATAL: ", "ERROR: "}) {
+    if (line.starts_with(prefix)) line.erase(0, prefix.size());
+  }
+  if (line.empty()) return "unknown error";
+  // "Connection refused" reads as part of our sentence; "SSL error" keeps its capitals.
+  if (line.size() > 1 && line[0] >= 'A' && line[0] <= 'Z' && line[1] >= 'a' && line[1] <= 'z') {
+    line[0] = static_cast<char>(line[0] - 'A' + 'a');
+  }
+  return line;
+}
+
+std::string ConnectFailure(PGconn* conn) {
+  std::string message =
+      "cannot connect to PostgreSQL " +
+      std::string(PQhost(conn) != nullptr && PQhost(conn)[0] == '/' ? "on " : "at ") +
+      Endpoint(conn) + ": " + ConnectReason(PQerrorMessage(conn));
+  return Scrub(std::move(message), PQpass(conn));
+}
+
+ErrorCode CodeForSqlState(std::string_view state, bool connection_ok) {
+  if (state == "23505") return ErrorCode::kAlreadyExists;
+  // Integrity (foreign key, check, not null) and data errors (bad date, value too long): the
+  // caller sent something the schema refuses.
+  if (state.starts_with("23") || state.starts_with("22")) return ErrorCode::kInvalidArgument;
+  if (state == "40001" || state == "40P01") return ErrorCode::kConflict;
+  // Connection exceptions, a server shutting down or out of connections: try again later.
+  if (state.starts_with("08") || state.starts_with("57P") || state.starts_with("53") ||
+      !connection_ok) {
+    return ErrorCode::kUnavailable;
+  }
+  return ErrorCode::kInternal;
+}
+
+// "postgresql: <primary message> (<detail>)" with the code its SQLSTATE implies.
 Error ResultError(PGconn* conn, const PGresult* res) {
+  bool connection_ok = PQstatus(conn) == CONNECTION_OK;
   const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-  std::string sqlstate = state != nullptr ? state : "";
+  const char* primary = res != nullptr ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   std::string message = "postgresql: ";
-  if (res != nullptr && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != nullptr) {
-    message += PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  if (primary != nullptr) {
+    message += OneLine(primary);
     if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) {
       message += " (" + OneLine(detail) + ")";
     }
   } else {
-    message += OneLine(PQerrorMessage(conn));
+    // No server error: libpq lost the connection or could not send. Its first line says which.
+    const char* raw = res != nullptr ? PQresultErrorMessage(res) : "";
+    if (raw == nullptr || *raw == '\0') raw = PQerrorMessage(conn);
+    if (!connection_ok) message += "lost the connection to " + Endpoint(conn) + ": ";
+    message += FirstLine(raw != nullptr ? raw : "");
   }
-  ErrorCode code = ErrorCode::kInternal;
-  if (sqlstate == "23505") {
-    code = ErrorCode::kAlreadyExists;
-  } else if (sqlstate.starts_with("23") || sqlstate.starts_with("22")) {
-    code = ErrorCode::kInvalidArgument;
-  } else if (sqlstate == "40001" || sqlstate == "40P01") {
-    code = ErrorCode::kConflict;
-  } else if (sqlstate.starts_with("08") || sqlstate.starts_with("57P") ||
-             PQstatus(conn) != CONNECTION_OK) {
-    code = ErrorCode::kUnavailable;
-  }
-  return Error{code, std::move(message), {}};
+  ErrorCode code = CodeForSqlState(state != nullptr ? state : "", connection_ok);
+  return Error{code, Scrub(std::move(message), PQpass(conn)), {}};
 }
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+Error ConnectionError(PGconn* conn) { return ResultError(conn, nullptr); }
+
+// Reads every pending result so the connection is ready for the next command; returns the first
+// error among them. A COPY still open (the server refused the data mid-stream) is ended first.
+Status DrainResults(PGconn* conn) {
+  Status status = Ok();
+  int copy_ends = 0;
+  while (PGresult* raw = PQgetResult(conn)) {
+    ResultPtr res(raw);
+    ExecStatusType st = PQresultStatus(raw);
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
+      // PQgetResult answers COPY_IN until the copy ends; if even ending it fails, stop asking.
+      if (++copy_ends > 1 || PQputCopyEnd(conn, "aborted by the client") != 1) {
+        if (status) status = std::unexpected(ConnectionError(conn));
+        break;
+      }
+      continue;
+    }
+    if (st == PGRES_COPY_OUT) {
+      char* buffer = nullptr;
+      while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
+      continue;
+    }
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY && status) {
+      status = std::unexpected(ResultError(conn, raw));
+    }
+  }
+  return status;
+}
+
+int64_t CmdTuples(PGresult* res) {
+  std::string_view text = PQcmdTuples(res);
+  int64_t n = 0;
+  std::from_chars(text.data(), text.data() + text.size(), n);
+  return n;
+}
+
+// Table and column names are spliced into COPY and setval statements. They come from
+// domain/schema.h constants, never from user input; this check keeps it that way.
+bool IsPlainIdentifier(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 class PostgresRow final : public Row {
  public:
@@ -102,9 +238,9 @@ class PostgresRow final : public Row {
     std::string_view text = GetText(column);
     int64_t value = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || p != text.data() + text.size()) {
+    if (text.empty() || ec != std::errc() || p != text.data() + text.size()) {
       return Fail(ErrorCode::kInternal, "column " + std::string(name(column)) + " holds \"" +
-                                            std::string(text) + "\", not a number");
+                                            std::string(text) + "\", not a whole number");
     }
     return value;
   }
@@ -124,87 +260,127 @@ class PostgresRow final : public Row {
   int row_;
 };
 
-class PostgresDatabase;
+// Parameters as libpq wants them: text (integers printed in decimal), NULL as a null pointer.
+class TextParams {
+ public:
+  explicit TextParams(std::span<const SqlValue> params) {
+    numbers_.resize(params.size());
+    values_.resize(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (const auto* n = std::get_if<int64_t>(&params[i])) {
+        numbers_[i] = std::to_string(*n);
+        values_[i] = numbers_[i].c_str();
+      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+        values_[i] = s->c_str();
+      }
+    }
+  }
+  int count() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const { return values_.data(); }
 
-// COPY … FROM STDIN in text format: tab-separated, \N for NULL, backslash escapes.
+ private:
+  std::vector<std::string> numbers_;
+  std::vector<const char*> values_;
+};
+
+// COPY … FROM STDIN in text format: tab-separated, \N for NULL, backslash escapes for the
+// characters that would otherwise end a field or a row.
 class PostgresBulkWriter final : public BulkWriter {
  public:
-  explicit PostgresBulkWriter(PGconn* conn) : conn_(conn) { buffer_.reserve(kFlushBytes + 4096); }
+  PostgresBulkWriter(PGconn* conn, size_t columns) : conn_(conn), columns_(columns) {
+    buffer_.reserve(kCopyChunkBytes + 4096);
+  }
   ~PostgresBulkWriter() override {
-    if (!finished_) PQputCopyEnd(conn_, "abandoned");
-    if (!finished_) {
-      while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-    }
+    if (finished_) return;
+    // Abandoned before Finish(): the server discards every row and fails the COPY (and so the
+    // surrounding transaction, which the caller is rolling back anyway).
+    PQputCopyEnd(conn_, "the bulk writer was abandoned before Finish()");
+    (void)DrainResults(conn_);
   }
 
   Status Add(std::span<const SqlValue> row) override {
+    if (finished_) return Fail(ErrorCode::kInternal, "postgresql: bulk writer already finished");
+    if (row.size() != columns_) {
+      return Fail(ErrorCode::kInternal, "postgresql: bulk row has " + std::to_string(row.size()) +
+                                            " values for " + std::to_string(columns_) + " columns");
+    }
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) buffer_ += '\t';
       if (const auto* n = std::get_if<int64_t>(&row[i])) {
-        buffer_ += std::to_string(*n);
+        char digits[24];
+        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *n);
+        buffer_.append(digits, end);
       } else if (const auto* s = std::get_if<std::string>(&row[i])) {
-        for (char c : *s) {
-          switch (c) {
-            case '\\':
-              buffer_ += "\\\\";
-              break;
-            case '\t':
-              buffer_ += "\\t";
-              break;
-            case '\n':
-              buffer_ += "\\n";
-              break;
-            case '\r':
-              buffer_ += "\\r";
-              break;
-            default:
-              buffer_ += c;
-          }
-        }
+        AppendEscaped(*s);
       } else {
         buffer_ += "\\N";
       }
     }
     buffer_ += '\n';
     ++rows_;
-    if (buffer_.size() >= kFlushBytes) return Flush();
+    if (buffer_.size() >= kCopyChunkBytes) return Flush();
     return Ok();
   }
 
   Status Finish() override {
-    ORCHARD_CHECK(Flush());
+    if (finished_) return Fail(ErrorCode::kInternal, "postgresql: bulk writer already finished");
     finished_ = true;
+    Status flushed = Flush();
+    if (!flushed) return flushed;  // Flush() already ended the copy and read its error
     if (PQputCopyEnd(conn_, nullptr) != 1) {
-      return Fail(ErrorCode::kUnavailable, "postgresql: " + OneLine(PQerrorMessage(conn_)));
+      Status drained = DrainResults(conn_);
+      return drained ? Status(std::unexpected(ConnectionError(conn_))) : drained;
     }
-    Status status = Ok();
-    while (PGresult* r = PQgetResult(conn_)) {
-      ResultPtr res(r);
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && status) {
-        status = std::unexpected(ResultError(conn_, r));
-      }
-    }
-    return status;
+    return DrainResults(conn_);
   }
 
   int64_t rows() const override { return rows_; }
 
  private:
-  static constexpr size_t kFlushBytes = 256 * 1024;
+  void AppendEscaped(const std::string& s) {
+    for (char c : s) {
+      switch (c) {
+        case '\\':
+          buffer_ += "\\\\";
+          break;
+        case '\t':
+          buffer_ += "\\t";
+          break;
+        case '\n':
+          buffer_ += "\\n";
+          break;
+        case '\r':
+          buffer_ += "\\r";
+          break;
+        default:
+          buffer_ += c;
+      }
+    }
+  }
 
   Status Flush() {
     if (buffer_.empty()) return Ok();
-    if (PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
-      return Fail(ErrorCode::kUnavailable, "postgresql: " + OneLine(PQerrorMessage(conn_)));
-    }
+    int sent = PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size()));
     buffer_.clear();
-    return Ok();
+    if (sent == 1) return Ok();
+    // The server may have refused the data already (a bad row): its error is the useful one.
+    finished_ = true;
+    PQputCopyEnd(conn_, "the client could not send the data");
+    Status drained = DrainResults(conn_);
+    return drained ? Status(std::unexpected(ConnectionError(conn_))) : drained;
   }
 
   PGconn* conn_;
+  size_t columns_;
   std::string buffer_;
   int64_t rows_ = 0;
   bool finished_ = false;
+};
+
+// Hash and equality that accept a string_view, so looking up a statement allocates nothing.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 class PostgresDatabase final : public Database {
@@ -217,92 +393,191 @@ class PostgresDatabase final : public Database {
   std::string description() const override { return description_; }
 
   Status ExecScript(std::string_view sql) override {
+    ORCHARD_CHECK(Ready());
     std::string text(sql);
     ResultPtr res(PQexec(conn_, text.c_str()));
-    auto st = PQresultStatus(res.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-      return std::unexpected(ResultError(conn_, res.get()));
+    ExecStatusType st = PQresultStatus(res.get());
+    Status status = Ok();
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+      status = std::unexpected(ResultError(conn_, res.get()));
     }
-    return Ok();
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) (void)DrainResults(conn_);
+    Track();
+    return status;
   }
 
   Status Query(std::string_view sql, std::span<const SqlValue> params,
                const RowCallback& on_row) override {
-    ORCHARD_TRY(ResultPtr res, Execute(sql, params));
-    if (on_row) {
-      int rows = PQntuples(res.get());
-      for (int r = 0; r < rows; ++r) {
-        PostgresRow row(res.get(), r);
-        ORCHARD_CHECK(on_row(row));
-      }
+    return Run(sql, params, &on_row, nullptr);
+  }
+
+  Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) override {
+    int64_t changed = 0;
+    ORCHARD_CHECK(Run(sql, params, nullptr, &changed));
+    return changed;
+  }
+
+  Status Begin() override {
+    ORCHARD_CHECK(Ready());
+    if (in_transaction_ || PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      return Fail(ErrorCode::kInternal, "postgresql: a transaction is already open");
+    }
+    return ExecScript("BEGIN");
+  }
+
+  Status Commit() override {
+    in_transaction_ = false;  // whatever happens below, the transaction is over
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return Fail(ErrorCode::kUnavailable, "postgresql: lost the connection to " + Endpoint(conn_) +
+                                               "; the transaction was not committed");
+    }
+    PGTransactionStatusType before = PQtransactionStatus(conn_);
+    if (before == PQTRANS_IDLE) {
+      return Fail(ErrorCode::kInternal, "postgresql: COMMIT without an open transaction");
+    }
+    ResultPtr res(PQexec(conn_, "COMMIT"));
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+      return std::unexpected(ResultError(conn_, res.get()));
+    }
+    // After a failed statement PostgreSQL answers COMMIT with "ROLLBACK" and no error at all:
+    // reporting success here would lose every write of the transaction silently.
+    if (before == PQTRANS_INERROR || std::string_view(PQcmdStatus(res.get())) == "ROLLBACK") {
+      return Fail(ErrorCode::kInternal,
+                  "postgresql: the transaction was rolled back, not committed: a statement in it "
+                  "failed, and PostgreSQL aborts a transaction at its first error");
     }
     return Ok();
   }
 
-  Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) override {
-    ORCHARD_TRY(ResultPtr res, Execute(sql, params));
-    const char* tuples = PQcmdTuples(res.get());
-    return tuples != nullptr && *tuples != '\0' ? std::stoll(tuples) : 0;
-  }
-
-  Status Begin() override { return ExecScript("BEGIN"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
   Status Rollback() override {
+    in_transaction_ = false;
+    // A dropped connection has no transaction left to undo: the server discarded it.
+    if (PQstatus(conn_) != CONNECTION_OK) return Ok();
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return Ok();
-    return ExecScript("ROLLBACK");
+    ResultPtr res(PQexec(conn_, "ROLLBACK"));
+    Status status = Ok();
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+      status = std::unexpected(ResultError(conn_, res.get()));
+    }
+    Track();
+    return status;
   }
 
   Result<std::unique_ptr<BulkWriter>> OpenBulkWriter(
       std::string_view table, std::span<const std::string_view> columns) override {
+    if (!IsPlainIdentifier(table)) {
+      return Fail(ErrorCode::kInternal,
+                  "postgresql: \"" + std::string(table) + "\" is not a table");
+    }
     std::string sql = "COPY " + std::string(table) + " (";
     for (size_t i = 0; i < columns.size(); ++i) {
+      if (!IsPlainIdentifier(columns[i])) {
+        return Fail(ErrorCode::kInternal,
+                    "postgresql: \"" + std::string(columns[i]) + "\" is not a column");
+      }
       if (i) sql += ", ";
       sql += columns[i];
     }
     sql += ") FROM STDIN";
+    ORCHARD_CHECK(Ready());
     ResultPtr res(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(res.get()) != PGRES_COPY_IN) {
-      return std::unexpected(ResultError(conn_, res.get()));
+      Error error = ResultError(conn_, res.get());
+      Track();
+      return std::unexpected(std::move(error));
     }
-    return std::unique_ptr<BulkWriter>(new PostgresBulkWriter(conn_));
+    return std::unique_ptr<BulkWriter>(new PostgresBulkWriter(conn_, columns.size()));
   }
 
-  // Table names come only from domain/schema.h constants, never from user input.
+  // The table name comes from a domain/schema.h constant, never from user input (and is checked
+  // to be a plain identifier), so splicing it into the statement is safe.
   Status ResetIdSequence(std::string_view table) override {
+    if (!IsPlainIdentifier(table)) {
+      return Fail(ErrorCode::kInternal,
+                  "postgresql: \"" + std::string(table) + "\" is not a table");
+    }
     std::string t(table);
     return ExecScript("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), " +
                       "COALESCE(MAX(id), 0) + 1, false) FROM " + t);
   }
 
  private:
-  Result<ResultPtr> Execute(std::string_view sql, std::span<const SqlValue> params) {
-    std::string key(sql);
-    auto it = rewritten_.find(key);
-    if (it == rewritten_.end()) {
-      it = rewritten_.emplace(key, RewritePlaceholders(sql)).first;
+  // Sends one statement and reads all of its results. Rows reach on_row one at a time
+  // (single-row mode), so memory stays flat however many rows a query returns; an error from
+  // on_row stops the calls, and the remaining rows are read and dropped so the connection can
+  // take the next command.
+  Status Run(std::string_view sql, std::span<const SqlValue> params, const RowCallback* on_row,
+             int64_t* changed) {
+    ORCHARD_CHECK(Ready());
+    const std::string& text = Rewritten(sql);
+    TextParams values(params);
+    if (PQsendQueryParams(conn_, text.c_str(), values.count(), nullptr, values.values(), nullptr,
+                          nullptr, 0) != 1) {
+      Error error = ConnectionError(conn_);
+      Track();
+      return std::unexpected(std::move(error));
     }
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (const auto* n = std::get_if<int64_t>(&params[i])) {
-        texts[i] = std::to_string(*n);
-        values[i] = texts[i].c_str();
-      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
-        values[i] = s->c_str();
+    bool want_rows = on_row != nullptr && *on_row;
+    if (want_rows) PQsetSingleRowMode(conn_);  // if refused, rows come in one result: still right
+    Status status = Ok();
+    while (PGresult* raw = PQgetResult(conn_)) {
+      ResultPtr res(raw);
+      ExecStatusType st = PQresultStatus(raw);
+      if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+        // COPY through Query would leave the connection stuck in copy mode.
+        if (status) {
+          status = Fail(ErrorCode::kInternal, "postgresql: COPY goes through OpenBulkWriter");
+        }
+        (void)DrainResults(conn_);
+        break;
+      }
+      if (!status) continue;
+      if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) {
+        int rows = want_rows ? PQntuples(raw) : 0;
+        for (int r = 0; r < rows && status; ++r) status = (*on_row)(PostgresRow(raw, r));
+        if (st == PGRES_TUPLES_OK && changed != nullptr) *changed = CmdTuples(raw);
+      } else if (st == PGRES_COMMAND_OK) {
+        if (changed != nullptr) *changed = CmdTuples(raw);
+      } else if (st != PGRES_EMPTY_QUERY) {
+        status = std::unexpected(ResultError(conn_, raw));
       }
     }
-    ResultPtr res(PQexecParams(conn_, it->second.c_str(), static_cast<int>(params.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0));
-    auto st = PQresultStatus(res.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-      return std::unexpected(ResultError(conn_, res.get()));
+    Track();
+    return status;
+  }
+
+  const std::string& Rewritten(std::string_view sql) {
+    if (auto it = rewritten_.find(sql); it != rewritten_.end()) return it->second;
+    if (rewritten_.size() >= kMaxCachedRewrites) rewritten_.clear();
+    return rewritten_.emplace(std::string(sql), RewritePlaceholders(sql)).first->second;
+  }
+
+  // Before each command: a connection the server dropped (restart, failover, idle timeout) is
+  // reopened — but not inside a transaction, whose work is gone with the old connection: the
+  // caller must see that and roll back rather than carry on outside any transaction.
+  Status Ready() {
+    if (PQstatus(conn_) == CONNECTION_OK) return Ok();
+    if (in_transaction_) {
+      return Fail(ErrorCode::kUnavailable, "postgresql: lost the connection to " + Endpoint(conn_) +
+                                               " inside a transaction; roll back and retry");
     }
-    return res;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK)
+      return Fail(ErrorCode::kUnavailable, ConnectFailure(conn_));
+    return Ok();
+  }
+
+  // Remembers whether a transaction is open, for Ready(). A broken connection reports nothing
+  // useful, so the last known state stands until Commit or Rollback.
+  void Track() {
+    if (PQstatus(conn_) != CONNECTION_OK) return;
+    in_transaction_ = PQtransactionStatus(conn_) != PQTRANS_IDLE;
   }
 
   PGconn* conn_;
   std::string description_;
-  std::unordered_map<std::string, std::string> rewritten_;
+  bool in_transaction_ = false;
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> rewritten_;
 };
 
 void IgnoreNotice(void*, const char*) {}
@@ -313,22 +588,30 @@ Result<std::unique_ptr<Database>> OpenPostgres(std::string_view url) {
   std::string u(url);
   std::string shown = RedactUrl(url);
   char* parse_error = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(u.c_str(), &parse_error);
-  if (opts == nullptr) {
-    std::string why = parse_error != nullptr ? OneLine(parse_error) : "malformed";
+  PQconninfoOption* options = PQconninfoParse(u.c_str(), &parse_error);
+  if (options == nullptr) {
+    std::string why = parse_error != nullptr ? OneLine(parse_error) : "not a PostgreSQL URL";
     PQfreemem(parse_error);
     return Fail(ErrorCode::kInvalidArgument, "database URL \"" + shown + "\": " + why);
   }
-  PQconninfoFree(opts);
-  PGconn* conn = PQconnectdb(u.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string why = OneLine(PQerrorMessage(conn));
-    PQfinish(conn);
-    // libpq repeats the password-free host:port in its message; the URL we show is redacted.
-    return Fail(ErrorCode::kUnavailable, "cannot connect to PostgreSQL at " + shown + ": " + why);
+  PQconninfoFree(options);
+  // Our defaults first, then the URL: libpq keeps the last value of a repeated keyword, so
+  // anything the URL sets wins. Without a timeout a black-holed host would hang for minutes.
+  const char* keys[] = {"connect_timeout", "client_encoding", "fallback_application_name", "dbname",
+                        nullptr};
+  const char* values[] = {"10", "UTF8", "orchard", u.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (conn == nullptr) {
+    return Fail(ErrorCode::kResourceExhausted, "cannot connect to PostgreSQL: out of memory");
   }
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = ConnectFailure(conn);
+    PQfinish(conn);
+    return Fail(ErrorCode::kUnavailable, std::move(message));
+  }
+  // NOTICEs ("table does not exist, skipping") are for psql users; ours would land on stderr.
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
-  return std::unique_ptr<Database>(new PostgresDatabase(conn, shown));
+  return std::unique_ptr<Database>(new PostgresDatabase(conn, std::move(shown)));
 }
 
 }  // namespace orchard::store
