@@ -95,12 +95,14 @@ constexpr std::string_view kIndexHtml = R"html(<!doctype html>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1d2b1f}
 code{background:#eef3ec;padding:.1rem .3rem;border-radius:4px}a{color:#2f6b3a}</style></head>
 <body><h1>Orchard is running</h1>
-<p>The account book is served over a JSON API:</p>
+<p>The web UI is not here yet; the account book is served over a JSON API. Sign in with
+<code>POST /api/v1/auth/login</code> (<code>{"email", "password"}</code>) or send an API token as
+<code>Authorization: Bearer</code>.</p>
 <ul>
-<li><a href="/api/v1/accounts?limit=20"><code>GET /api/v1/accounts</code></a> &mdash; accounts with ARR today and tier
+<li><a href="/api/v1/openapi.json"><code>GET /api/v1/openapi.json</code></a> &mdash; every route, with its request and response schemas</li>
+<li><code>GET /api/v1/accounts</code> &mdash; accounts with ARR today and tier
 (filters: <code>owner_id</code>, <code>industry</code>, <code>region</code>, <code>q</code>; paging: <code>limit</code>, <code>cursor</code>)</li>
-<li><a href="/api/v1/accounts/1"><code>GET /api/v1/accounts/{id}</code></a> &mdash; one account</li>
-<li><a href="/healthz"><code>GET /healthz</code></a> &mdash; liveness and database</li>
+<li><a href="/healthz"><code>GET /healthz</code></a> &mdash; liveness and database; <a href="/metrics"><code>/metrics</code></a> for Prometheus</li>
 </ul></body></html>
 )html";
 
