@@ -41,7 +41,8 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
   QueryParams q(req);
   service::AccountListQuery query;
   auto parse = [&]() -> Status {
-    ORCHARD_CHECK(q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q"}));
+    ORCHARD_CHECK(
+        q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q", "tier_override"}));
     ORCHARD_TRY(auto limit, q.GetInt("limit", 1, service::kMaxPageSize));
     if (limit) query.limit = static_cast<int>(*limit);
     ORCHARD_TRY(query.after_id, ParseCursor(q));
@@ -50,6 +51,16 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
     query.industry = q.Get("industry");
     query.region = q.Get("region");
     query.name_contains = q.Get("q");
+    // "null" (as in the column filters elsewhere): accounts whose tier the rule decides.
+    if (auto tier = q.Get("tier_override")) {
+      if (*tier == "null") {
+        query.tier_override.emplace(std::nullopt);
+      } else {
+        auto parsed = ParseEnum<Tier>(*tier);
+        if (!parsed) return FailField("tier_override", parsed.error().message + " or null");
+        query.tier_override.emplace(*parsed);
+      }
+    }
     return Ok();
   };
   if (auto s = parse(); !s) return ErrorResponse(s.error());
@@ -456,7 +467,7 @@ Router MakeRouter(const ApiDeps& d) {
         return ListAccounts(accounts, q);
       },
       RouteDoc("List accounts with ARR today and tier", K::kList, "account_views")
-          .Query({"owner_id", "industry", "region", "q"}));
+          .Query({"owner_id", "industry", "region", "q", "tier_override"}));
   r.Add(
       "GET", "/api/v1/accounts/{id}",
       [&auth, &accounts](const HttpRequest& q) {

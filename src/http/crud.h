@@ -81,6 +81,8 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     auto self = this->shared_from_this();
     std::string schema(EntitySchema<T>::kTable);
     r.AddSchema(schema, boost::json::serialize(EntityJsonSchema<T>()));
+    r.AddSchema(CreateInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(false)));
+    r.AddSchema(PatchInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(true)));
     using K = RouteDoc::Kind;
     if (verbs != Verbs::kWritesOnly) {
       r.Add(

@@ -79,11 +79,13 @@ boost::json::object BuildOpenApi(const Router& router) {
         responses["200"] = Response("One of " + doc.schema, Ref(doc.schema));
         break;
       case RouteDoc::Kind::kCreate:
-        op["requestBody"] = {{"required", true}, {"content", JsonContent(Ref(doc.schema))}};
+        op["requestBody"] = {{"required", true},
+                             {"content", JsonContent(Ref(CreateInputName(doc.schema)))}};
         responses["201"] = Response("Created", Ref(doc.schema));
         break;
       case RouteDoc::Kind::kPatch:
-        op["requestBody"] = {{"required", true}, {"content", JsonContent(Ref(doc.schema))}};
+        op["requestBody"] = {{"required", true},
+                             {"content", JsonContent(Ref(PatchInputName(doc.schema)))}};
         responses["200"] = Response("Updated", Ref(doc.schema));
         responses["409"] = Response("Stale version: someone else changed it first", Ref("Error"));
         break;

@@ -65,6 +65,29 @@ boost::json::object EntityJsonSchema() {
           {"additionalProperties", false}};
 }
 
+// What a client may send to create or change T: the fields it may write, none of them required
+// (defaults fill the rest); a patch also carries `version`. Unknown fields are refused.
+template <class T>
+boost::json::object EntityInputJsonSchema(bool patch) {
+  boost::json::object props;
+  ForEachColumn<T>([&](const auto& col) {
+    if (service::IsServerOwnedColumn(col.name)) return;
+    using M = std::remove_cvref_t<decltype(std::declval<T>().*(col.member))>;
+    props[col.name] = JsonSchemaOf<M>::Get();
+  });
+  boost::json::object out{{"type", "object"}, {"additionalProperties", false}};
+  if (patch && Versioned<T>) {
+    props["version"] = {{"type", "integer"}, {"description", "the version you read"}};
+    out["required"] = {"version"};
+  }
+  out["properties"] = std::move(props);
+  return out;
+}
+
+// Names of the input components of an entity's schema name.
+inline std::string CreateInputName(const std::string& schema) { return schema + "_create"; }
+inline std::string PatchInputName(const std::string& schema) { return schema + "_patch"; }
+
 // The whole document for the routes registered so far.
 boost::json::object BuildOpenApi(const Router& router);
 

@@ -24,7 +24,10 @@ using tcp = asio::ip::tcp;
 class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
  public:
   Impl(const Router& router, ServerOptions options)
-      : router_(router), options_(std::move(options)), acceptor_(ioc_), signals_(ioc_) {
+      : router_(router),
+        options_(std::move(options)),
+        acceptor_(asio::make_strand(ioc_)),
+        signals_(ioc_) {
     std::random_device rd;
     id_prefix_ = std::to_string(rd() % 100000);
   }
@@ -71,7 +74,9 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   }
 
   void Stop() {
-    asio::post(ioc_, [this] {
+    // On the acceptor's strand: with several threads, closing the acceptor must not race with
+    // the accept handler arming the next accept.
+    asio::post(acceptor_.get_executor(), [this] {
       if (stopping_.exchange(true)) return;
       beast::error_code ignored;
       acceptor_.close(ignored);

@@ -58,6 +58,11 @@ Result<store::Page<AccountView>> AccountService::List(const AccountListQuery& qu
   if (query.owner_id) q.filters.push_back({"owner_id", query.owner_id->value});
   if (query.industry) q.filters.push_back({"industry", *query.industry});
   if (query.region) q.filters.push_back({"region", *query.region});
+  if (query.tier_override) {
+    store::SqlValue tier;  // monostate: IS NULL
+    if (*query.tier_override) tier = std::string(ToString(**query.tier_override));
+    q.filters.push_back({"tier_override", std::move(tier)});
+  }
   q.name_contains = query.name_contains;
   ORCHARD_TRY(auto db, pool_.Acquire());
   store::Store store(*db);

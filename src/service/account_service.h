@@ -27,6 +27,9 @@ struct AccountListQuery {
   std::optional<std::string> industry;
   std::optional<std::string> region;
   std::optional<std::string> name_contains;
+  // Set: only accounts whose manual override is this tier; set to nullopt: only accounts with no
+  // override (the rule decides). Unset: no filter.
+  std::optional<std::optional<Tier>> tier_override;
   int64_t after_id = 0;
   int limit = 50;
 };

@@ -229,6 +229,28 @@ TEST_P(HttpTest, FiltersNarrowTheList) {
   EXPECT_EQ(search.at("items").as_array().size(), 5u);
   auto both = GetJson("/api/v1/accounts?limit=100&q=north&industry=Energy");
   EXPECT_EQ(both.at("items").as_array().size(), 1u);  // Northwind 12 is the only one in Energy
+
+  // A manual override on account 3, whose $30k puts it in tier 2 by the rule.
+  {
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    store::Store s(**db);
+    auto account = s.Get<Account>(AccountId(3));
+    ASSERT_TRUE(account);
+    account->tier_override = Tier::kStrategic;
+    account->tier_override_reason = "board-level relationship";
+    ASSERT_TRUE(s.Update(*account, account->version));
+  }
+  auto overridden = GetJson("/api/v1/accounts?limit=100&tier_override=1");
+  ASSERT_EQ(overridden.at("items").as_array().size(), 1u);
+  const auto& three = overridden.at("items").as_array()[0].as_object();
+  EXPECT_EQ(three.at("id").as_int64(), 3);
+  EXPECT_EQ(three.at("tier").as_int64(), 1);  // the override wins over the rule
+  EXPECT_EQ(three.at("tier_rule").as_int64(), 2);
+  EXPECT_EQ(GetJson("/api/v1/accounts?limit=100&tier_override=2").at("items").as_array().size(),
+            0u);
+  EXPECT_EQ(GetJson("/api/v1/accounts?limit=100&tier_override=null").at("items").as_array().size(),
+            22u);  // the rule decides for everyone else
 }
 
 TEST_P(HttpTest, MissingAccountAndUnknownRouteAre404s) {
@@ -255,6 +277,7 @@ TEST_P(HttpTest, BadParametersAre400sNamingThem) {
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?owner_id=x", 400)), "owner_id");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?cursor=zzz", 400)), "cursor");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?colour=red", 400)), "colour");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier_override=gold", 400)), "tier_override");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/abc", 400)), "id");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/-4", 400)), "id");
 }
@@ -806,6 +829,25 @@ TEST_P(HttpTest, OpenApiDocumentsEveryRoute) {
         << route.method << " " << route.pattern << " is missing from the document";
   }
   EXPECT_GT(routes, 100);
+  // Every request body it documents refers to a schema it defines.
+  const auto& schemas = doc.at("components").as_object().at("schemas").as_object();
+  for (const auto& [pattern, ops] : paths) {
+    for (const auto& [method, op] : ops.as_object()) {
+      if (!op.as_object().contains("requestBody")) continue;
+      std::string ref(op.at("requestBody")
+                          .at("content")
+                          .at("application/json")
+                          .at("schema")
+                          .at("$ref")
+                          .as_string());
+      EXPECT_TRUE(schemas.contains(ref.substr(ref.rfind('/') + 1)))
+          << method << " " << pattern << ": " << ref;
+    }
+  }
+  // A patch names the version it read; a create needs no field the server fills in.
+  EXPECT_EQ(json::serialize(schemas.at("contacts_patch").at("required")), R"(["version"])");
+  EXPECT_FALSE(schemas.at("contacts_create").as_object().contains("required"));
+  EXPECT_FALSE(schemas.at("contacts_create").at("properties").as_object().contains("id"));
 }
 
 TEST_P(HttpTest, EveryReadAnswersAsTheDocumentSays) {
