@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
 #include <set>
 
 #include "domain/arr.h"
@@ -12,6 +13,7 @@
 #include "store/migrate.h"
 #include "store/store.h"
 #include "support/process.h"
+#include "support/test_database.h"
 
 namespace orchard::ingest {
 namespace {
@@ -42,6 +44,14 @@ int64_t Count(store::Database& db, const std::string& sql) {
   return v ? v->value_or(0) : -1;
 }
 
+// Ids of the accounts whose contract lines active today sum to at least $100k.
+std::string TierOneByArr() {
+  std::string today = kToday.ToString();
+  return "SELECT account_id FROM contract_lines WHERE start_date <= '" + today +
+         "' AND (end_date IS NULL OR end_date >= '" + today +
+         "') GROUP BY account_id HAVING SUM(arr_cents) >= 10000000";
+}
+
 // Every row of every table, in id order, as text: equal dumps mean equal books.
 std::string Dump(store::Database& db) {
   std::string out;
@@ -63,6 +73,7 @@ std::string Dump(store::Database& db) {
                             "plan_risks",
                             "whitespace_cells",
                             "plan_actions",
+                            "plan_versions",
                             "reviews",
                             "tasks",
                             "handoffs",
@@ -80,6 +91,65 @@ std::string Dump(store::Database& db) {
                       });
     EXPECT_TRUE(s);
   }
+  return out;
+}
+
+// The same dump read through the typed store, so backends' text forms (booleans as 1/0 or t/f)
+// do not differ: every entity re-encoded as SQL values, in id order.
+template <class T>
+void AppendTyped(store::Store& store, std::string& out) {
+  out += EntitySchema<T>::kTable;
+  out += '\n';
+  store::ListQuery q;
+  q.limit = 1000;
+  while (true) {
+    auto page = store.List<T>(q);
+    ASSERT_TRUE(page) << page.error().message;
+    for (const T& row : page->items) {
+      for (const auto& v : store::ToSqlValues(row)) {
+        if (const auto* i = std::get_if<int64_t>(&v)) out += std::to_string(*i);
+        if (const auto* text = std::get_if<std::string>(&v)) out += *text;
+        out += '|';
+      }
+      out += '\n';
+    }
+    if (!page->next_cursor) break;
+    q.after_id = *page->next_cursor;
+  }
+}
+
+std::string TypedDump(store::Database& db) {
+  store::Store store(db);
+  std::string out;
+  AppendTyped<User>(store, out);
+  AppendTyped<Product>(store, out);
+  AppendTyped<Account>(store, out);
+  AppendTyped<Division>(store, out);
+  AppendTyped<ContractLine>(store, out);
+  AppendTyped<Contact>(store, out);
+  AppendTyped<Opportunity>(store, out);
+  AppendTyped<Activity>(store, out);
+  AppendTyped<Ticket>(store, out);
+  AppendTyped<NpsResponse>(store, out);
+  AppendTyped<UsageMetric>(store, out);
+  AppendTyped<EngagementSignal>(store, out);
+  AppendTyped<AccountPlan>(store, out);
+  AppendTyped<PlanPriority>(store, out);
+  AppendTyped<PlanRisk>(store, out);
+  AppendTyped<WhitespaceCell>(store, out);
+  AppendTyped<PlanAction>(store, out);
+  AppendTyped<PlanVersion>(store, out);
+  AppendTyped<Review>(store, out);
+  AppendTyped<Task>(store, out);
+  AppendTyped<Handoff>(store, out);
+  AppendTyped<HealthOverride>(store, out);
+  // The link table has only integer columns: the same text on every backend.
+  auto s = db.Query("SELECT activity_id, contact_id FROM activity_contacts ORDER BY 1, 2", {},
+                    [&](const store::Row& row) -> Status {
+                      out += std::string(row.GetText(0)) + "|" + std::string(row.GetText(1)) + "\n";
+                      return Ok();
+                    });
+  EXPECT_TRUE(s);
   return out;
 }
 
@@ -109,26 +179,66 @@ TEST_F(SeedBookTest, VolumesMatchTheBenchmarkShape) {
   double opps = Count(*db_, "SELECT COUNT(*) FROM opportunities") / 1000.0;
   double signals = summary_.signals / 1000.0;
   EXPECT_GE(contacts, 4.0);
-  EXPECT_LE(contacts, 8.0);
+  EXPECT_LE(contacts, 6.5);
   EXPECT_GE(opps, 1.5);
   EXPECT_LE(opps, 3.0);
-  EXPECT_GE(signals, 35.0);
-  EXPECT_LE(signals, 60.0);
+  EXPECT_GE(signals, 38.0);
+  EXPECT_LE(signals, 52.0);
+  // Activities flagged meaningful (real conversations): 20–40%, not every email.
+  double meaningful =
+      static_cast<double>(Count(*db_, "SELECT COUNT(*) FROM activities WHERE meaningful")) /
+      static_cast<double>(Count(*db_, "SELECT COUNT(*) FROM activities"));
+  EXPECT_GE(meaningful, 0.2);
+  EXPECT_LE(meaningful, 0.4);
+}
+
+TEST_F(SeedBookTest, SummaryCountsEveryTable) {
+  const std::vector<std::pair<const char*, int64_t>> tables = {
+      {"users", summary_.users},
+      {"products", summary_.products},
+      {"accounts", summary_.accounts},
+      {"divisions", summary_.divisions},
+      {"contract_lines", summary_.contract_lines},
+      {"contacts", summary_.contacts},
+      {"opportunities", summary_.opportunities},
+      {"activities", summary_.activities},
+      {"activity_contacts", summary_.activity_contacts},
+      {"tickets", summary_.tickets},
+      {"nps_responses", summary_.nps_responses},
+      {"usage_metrics", summary_.usage_metrics},
+      {"engagement_signals", summary_.engagement_signals},
+      {"account_plans", summary_.account_plans},
+      {"plan_priorities", summary_.plan_priorities},
+      {"plan_risks", summary_.plan_risks},
+      {"whitespace_cells", summary_.whitespace_cells},
+      {"plan_actions", summary_.plan_actions},
+      {"plan_versions", summary_.plan_versions},
+      {"reviews", summary_.reviews},
+      {"tasks", summary_.tasks},
+      {"handoffs", summary_.handoffs},
+      {"health_overrides", summary_.health_overrides}};
+  int64_t rows = 0;
+  for (const auto& [table, count] : tables) {
+    EXPECT_EQ(Count(*db_, std::string("SELECT COUNT(*) FROM ") + table), count) << table;
+    EXPECT_GT(count, 0) << table << " is empty";
+    rows += count;
+  }
+  EXPECT_EQ(summary_.rows, rows);
+  EXPECT_EQ(summary_.signals, summary_.activities + summary_.tickets + summary_.nps_responses +
+                                  summary_.usage_metrics + summary_.engagement_signals);
 }
 
 TEST_F(SeedBookTest, ParetoArrPutsAboutTenPercentInTierOne) {
   // ARR today per account from its contract lines, then the tier rule.
-  std::string today = kToday.ToString();
-  int64_t tier1 = Count(*db_,
-                        "SELECT COUNT(*) FROM (SELECT a.id FROM accounts a JOIN contract_lines l "
-                        "ON l.account_id = a.id "
-                        "WHERE l.start_date <= '" +
-                            today + "' AND (l.end_date IS NULL OR l.end_date >= '" + today +
-                            "') GROUP BY a.id HAVING SUM(l.arr_cents) >= 10000000) t");
-  int64_t strategic_small = Count(*db_, "SELECT COUNT(*) FROM accounts WHERE strategic");
-  double share = static_cast<double>(tier1 + strategic_small) / 1000.0;
+  // Tier 1 by the rule: ARR today ≥ $100k, or flagged strategic.
+  int64_t tier1 = Count(
+      *db_, "SELECT COUNT(*) FROM accounts WHERE strategic OR id IN (" + TierOneByArr() + ")");
+  double share = static_cast<double>(tier1) / 1000.0;
   EXPECT_GE(share, 0.06);
   EXPECT_LE(share, 0.14);
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM accounts WHERE strategic"), 0);
+  // A long tail: the largest account is far above the median.
+  EXPECT_GT(Count(*db_, "SELECT MAX(arr_cents) FROM contract_lines"), 50 * 2'500'000);
 }
 
 // Trailing-12-month NRR by the PRODUCT.md formula, from the contract lines.
@@ -147,7 +257,7 @@ TEST_F(SeedBookTest, NetRevenueRetentionLandsBetween100And115Percent) {
     cursor = *page->next_cursor;
   }
   Date t0 = kToday.AddMonths(-12), t1 = kToday;
-  Money start, end, churn, expansion;
+  Money start, end, kept, churn, expansion;
   int cohort = 0, churned = 0, new_logos = 0;
   for (auto& [id, lines] : by_account) {
     Money s = ArrOn(lines, t0), e = ArrOn(lines, t1);
@@ -158,6 +268,7 @@ TEST_F(SeedBookTest, NetRevenueRetentionLandsBetween100And115Percent) {
     ++cohort;
     start += s;
     end += e;
+    kept += std::min(s, e);
     if (e.cents() == 0) {
       churn += s;
       ++churned;
@@ -168,6 +279,10 @@ TEST_F(SeedBookTest, NetRevenueRetentionLandsBetween100And115Percent) {
   int64_t nrr_bp = RatioBasisPoints(end, start);
   EXPECT_GE(nrr_bp, 10000) << "NRR " << nrr_bp / 100.0 << "%";
   EXPECT_LE(nrr_bp, 11500) << "NRR " << nrr_bp / 100.0 << "%";
+  // Gross retention: below 100% (some churn and contraction), but a healthy book.
+  int64_t grr_bp = RatioBasisPoints(kept, start);
+  EXPECT_GE(grr_bp, 8500) << "GRR " << grr_bp / 100.0 << "%";
+  EXPECT_LT(grr_bp, 10000) << "GRR " << grr_bp / 100.0 << "%";
   EXPECT_GT(churned, 0);
   EXPECT_GT(new_logos, 0);
   EXPECT_GT(expansion.cents(), 0);
@@ -263,6 +378,122 @@ TEST_F(SeedBookTest, AmBooksFollowTheCoverageRatios) {
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM users WHERE role = 'manager'"), 0);
 }
 
+TEST_F(SeedBookTest, RowsObeyTheDomainRules) {
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM contract_lines WHERE end_date < start_date"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM contract_lines WHERE arr_cents <= 0"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM contacts WHERE influence NOT BETWEEN 1 AND 5"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM nps_responses WHERE score NOT BETWEEN 0 AND 10"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM usage_metrics WHERE active_users > licensed_seats"),
+            0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM tickets WHERE closed_at < opened_at"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM opportunities WHERE close_date < created_on"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+  // Children of an account point at that account's own divisions, contacts and plans.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM contacts c JOIN divisions d ON d.id = c.division_id "
+                  "WHERE d.account_id <> c.account_id"),
+            0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM activity_contacts ac JOIN activities a ON "
+                  "a.id = ac.activity_id JOIN contacts c ON c.id = ac.contact_id "
+                  "WHERE a.account_id <> c.account_id"),
+            0);
+  EXPECT_EQ(
+      Count(*db_,
+            "SELECT COUNT(*) FROM whitespace_cells w JOIN account_plans p ON p.id = w.plan_id "
+            "JOIN divisions d ON d.id = w.division_id WHERE d.account_id <> p.account_id"),
+      0);
+  // One whitespace cell per plan × division × product.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM (SELECT plan_id, division_id, product_id FROM "
+                  "whitespace_cells GROUP BY 1, 2, 3 HAVING COUNT(*) > 1) t"),
+            0);
+  // Ids are contiguous from 1 (explicit ids, generated in order).
+  for (const char* table : {"accounts", "contacts", "contract_lines", "activities"}) {
+    EXPECT_EQ(Count(*db_, std::string("SELECT MAX(id) - COUNT(*) FROM ") + table), 0) << table;
+  }
+}
+
+TEST_F(SeedBookTest, TheSalesTeamHasAnOrgChartAndNoLogins) {
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM users WHERE password_hash <> ''"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM users WHERE role = 'admin'"), 0);
+  // first.last@orchard.example; a namesake gets first.last2@….
+  const std::regex email(R"(^[a-z]+\.[a-z]+([2-9]|[1-9][0-9]+)?@orchard\.example$)");
+  int users = 0, numbered = 0;
+  ASSERT_TRUE(db_->Query("SELECT email FROM users", {}, [&](const store::Row& row) -> Status {
+    std::string text(row.GetText(0));
+    EXPECT_TRUE(std::regex_match(text, email)) << text;
+    ++users;
+    if (text.find_first_of("0123456789") != std::string::npos) ++numbered;
+    return Ok();
+  }));
+  EXPECT_LT(numbered * 4, users);
+  // CSMs report to managers, managers to the leader.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM users u LEFT JOIN users m ON m.id = u.manager_id "
+                  "WHERE u.role IN ('csm', 'manager') AND (m.id IS NULL OR "
+                  "m.role NOT IN ('manager', 'leader'))"),
+            0);
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM users WHERE role = 'csm'"), 0);
+  // Every account has an owner; tier-1 accounts a CSM and an executive sponsor.
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM accounts WHERE owner_id IS NULL"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM accounts WHERE (strategic OR id IN (" +
+                            TierOneByArr() + ")) AND (sponsor_id IS NULL OR csm_id IS NULL)"),
+            0);
+}
+
+TEST_F(SeedBookTest, PlansForTiersOneAndTwoSomeStaleWithHistory) {
+  // Stale past the tier's refresh interval: 90 days for tier 1, 180 for tier 2.
+  std::string tier1 = "(a.strategic OR a.id IN (" + TierOneByArr() + "))";
+  EXPECT_GT(Count(*db_,
+                  "SELECT COUNT(*) FROM account_plans p JOIN accounts a ON a.id = p.account_id "
+                  "WHERE " +
+                      tier1 + " AND p.last_reviewed_at < '" + kToday.AddDays(-90).ToString() + "'"),
+            0);
+  EXPECT_GT(
+      Count(*db_,
+            "SELECT COUNT(*) FROM account_plans p JOIN accounts a ON a.id = p.account_id "
+            "WHERE NOT " +
+                tier1 + " AND p.last_reviewed_at < '" + kToday.AddDays(-180).ToString() + "'"),
+      0);
+  // Fresh ones too: most plans were reviewed within their interval.
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM account_plans WHERE last_reviewed_at >= '" +
+                            kToday.AddDays(-180).ToString() + "'"),
+            Count(*db_, "SELECT COUNT(*) FROM account_plans") / 2);
+  // Tier 3 has no plan: only accounts with a CSM (tiers 1 and 2) have one.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM account_plans p JOIN accounts a ON a.id = p.account_id "
+                  "WHERE a.csm_id IS NULL"),
+            0);
+  // Versions 1..plan.version, the last one at the last review.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM account_plans p WHERE p.version <> (SELECT COUNT(*) FROM "
+                  "plan_versions v WHERE v.plan_id = p.id) OR p.version <> (SELECT MAX(version) "
+                  "FROM plan_versions v WHERE v.plan_id = p.id)"),
+            0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM account_plans p JOIN plan_versions v ON v.plan_id = p.id "
+                  "AND v.version = p.version WHERE v.changed_at <> p.last_reviewed_at"),
+            0);
+}
+
+TEST_F(SeedBookTest, PeopleWhoLeftShowJobChanges) {
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM contacts WHERE status = 'departed'"), 50);
+  // Job-change signals are about people who left, after they were last engaged.
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM engagement_signals WHERE kind = 'job_change'"), 0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM engagement_signals s JOIN contacts c ON c.id = "
+                  "s.contact_id WHERE s.kind = 'job_change' AND (c.status <> 'departed' OR "
+                  "date(s.occurred_at) < c.last_engaged_on)"),
+            0);
+  // Meaningful conversations involve only people still there.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM activities a JOIN activity_contacts ac ON "
+                  "ac.activity_id = a.id JOIN contacts c ON c.id = ac.contact_id WHERE "
+                  "a.meaningful AND c.status = 'departed'"),
+            0);
+}
+
 TEST_F(SeedBookTest, ReportingLinesNeverCycle) {
   // Every contact reports to an earlier contact of the same account: no cycles, no strangers.
   EXPECT_EQ(Count(*db_,
@@ -299,6 +530,14 @@ TEST(SeedDeterminismTest, DatesFollowTheReferenceDay) {
   // Nothing happens after the reference day except scheduled things (renewals, due dates).
   EXPECT_EQ(Count(*a, "SELECT COUNT(*) FROM activities WHERE occurred_at > '2026-06-16'"), 0);
   EXPECT_EQ(Count(*a, "SELECT COUNT(*) FROM contract_lines WHERE start_date > '2026-06-15'"), 0);
+  for (const char* signal :
+       {"SELECT COUNT(*) FROM tickets WHERE opened_at > '2026-06-16'",
+        "SELECT COUNT(*) FROM nps_responses WHERE responded_on > '2026-06-15'",
+        "SELECT COUNT(*) FROM usage_metrics WHERE day > '2026-06-15'",
+        "SELECT COUNT(*) FROM engagement_signals WHERE occurred_at > '2026-06-16'",
+        "SELECT COUNT(*) FROM plan_versions WHERE changed_at > '2026-06-16'"}) {
+    EXPECT_EQ(Count(*a, signal), 0) << signal;
+  }
   EXPECT_GT(Count(*a, "SELECT COUNT(*) FROM activities WHERE occurred_at > '2026-01-01'"), 0);
 }
 
@@ -316,35 +555,81 @@ TEST(SeedSafetyTest, RefusesANonEmptyBookAndLeavesItAlone) {
   EXPECT_EQ(Dump(*db), before);
 }
 
-TEST(SeedSafetyTest, AFailureMidwayLeavesNothingBehind) {
-  testing::TempDir dir;
-  auto db = Fresh("sqlite:" + dir.path() + "/broken.db");
-  // A table the seed writes late is gone: the seed fails after writing accounts and contacts.
-  ASSERT_TRUE(db->ExecScript("DROP TABLE health_overrides; DROP TABLE handoffs;"));
-  SeedOptions opt;
-  opt.accounts = 300;
-  opt.today = kToday;
-  opt.batch_accounts = 50;
-  auto r = SeedBook(*db, opt, nullptr);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM accounts"), 0);
-  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM users"), 0);
-  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM contacts"), 0);
-}
-
 TEST(SeedSafetyTest, ReportsProgress) {
   auto db = Fresh();
   SeedOptions opt;
   opt.accounts = 120;
   opt.today = kToday;
-  opt.batch_accounts = 40;
+  opt.batch_accounts = 1;  // a flush per account: the callback must still be throttled
   std::vector<SeedProgress> seen;
-  ASSERT_TRUE(SeedBook(*db, opt, [&](const SeedProgress& p) { seen.push_back(p); }));
+  auto s = SeedBook(*db, opt, [&](const SeedProgress& p) { seen.push_back(p); });
+  ASSERT_TRUE(s);
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.back().accounts_done, 120);
   EXPECT_EQ(seen.back().accounts_total, 120);
-  EXPECT_GT(seen.back().rows_written, 120);
+  EXPECT_EQ(seen.back().rows_written, s->rows);
+  // At most about four calls a second (plus the first and the last).
+  EXPECT_LE(static_cast<double>(seen.size()), s->seconds * 4 + 2);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GT(seen[i].accounts_done, seen[i - 1].accounts_done);
+  }
 }
+
+}  // namespace
+}  // namespace orchard::ingest
+
+namespace orchard::ingest {
+namespace {
+
+// The file-backed SQLite (WAL) and PostgreSQL (COPY, identity sequences) paths.
+class SeedBackendTest : public ::testing::TestWithParam<testing::Backend> {
+ protected:
+  void SetUp() override { ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false); }
+  testing::TestDatabase test_db_;
+};
+
+TEST_P(SeedBackendTest, WritesTheSameBookAsSqliteAndNewIdsFollowIt) {
+  auto db = Fresh(test_db_.url());
+  auto reference = Fresh();
+  SeedSummary summary = Seed(*db, 120, 9);
+  Seed(*reference, 120, 9);
+  EXPECT_EQ(TypedDump(*db), TypedDump(*reference));
+  // Rows added later get fresh ids after the seeded ones (PostgreSQL identities were moved on).
+  store::Store store(*db);
+  Account added;
+  added.name = "Added after the seed";
+  added.created_at = Timestamp::At(kToday, 12);
+  added.updated_at = added.created_at;
+  auto saved = store.Insert(added);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(saved->id.value, summary.accounts + 1);
+  User user;
+  user.email = "late.joiner@orchard.example";
+  user.role = Role::kAm;
+  user.created_at = added.created_at;
+  auto saved_user = store.Insert(user);
+  ASSERT_TRUE(saved_user) << saved_user.error().message;
+  EXPECT_EQ(saved_user->id.value, summary.users + 1);
+}
+
+// A table the seed writes late is gone, so it fails after writing users, accounts and contacts.
+TEST_P(SeedBackendTest, AFailureMidwayLeavesNothingBehind) {
+  auto db = Fresh(test_db_.url());
+  ASSERT_TRUE(db->ExecScript("DROP TABLE health_overrides; DROP TABLE handoffs;"));
+  SeedOptions opt;
+  opt.accounts = 300;
+  opt.today = kToday;
+  opt.batch_accounts = 50;
+  ASSERT_FALSE(SeedBook(*db, opt, nullptr));
+  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM accounts"), 0);
+  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM users"), 0);
+  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM contacts"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SeedBackendTest,
+                         ::testing::Values(testing::Backend::kSqliteFile,
+                                           testing::Backend::kPostgres),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace orchard::ingest
