@@ -46,7 +46,7 @@ Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url) {
     return OpenSqlite(path);
   }
   return Fail(ErrorCode::kInvalidArgument,
-              "database URL \"" + std::string(url) +
+              "database URL \"" + RedactUrl(url) +
                   "\" is not understood; use sqlite:PATH, sqlite::memory: or "
                   "postgresql://user@host:port/dbname");
 }

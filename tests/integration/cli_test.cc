@@ -83,6 +83,13 @@ TEST(CliTest, MalformedDatabaseUrlIsOneLine) {
   EXPECT_EQ(Lines(r.err), 1) << r.err;
 }
 
+TEST(CliTest, AMistypedUrlNeverPrintsItsPassword) {
+  auto r = RunOrchard({"migrate", "--db", "postgresq://admin:hunter2@db.example/orchard"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(r.err, HasSubstr("not understood"));
+}
+
 TEST(CliTest, UnwritableSqlitePathIsOneLine) {
   auto r = RunOrchard({"migrate", "--db", "sqlite:/nonexistent-dir/sub/orchard.db"});
   EXPECT_EQ(r.exit_code, 1);

@@ -39,7 +39,7 @@ class TestDatabase {
   do {                                                                     \
     if (!(db).Open((backend), (shareable))) {                              \
       if (!(db).skip_reason().empty()) GTEST_SKIP() << (db).skip_reason(); \
-      return;                                                              \
+      FAIL() << "no test database: the body must not run without it";      \
     }                                                                      \
   } while (0)
 
