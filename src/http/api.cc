@@ -78,14 +78,9 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
 }
 
 HttpResponse GetAccount(service::AccountService& accounts, const HttpRequest& req) {
-  const std::string& text = req.params.at("id");
-  int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || p != text.data() + text.size() || id < 1) {
-    return ErrorResponse(
-        FailField("id", "must be a positive integer; got \"" + text + "\"").error());
-  }
-  auto view = accounts.Get(AccountId(id));
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  auto view = accounts.Get(AccountId(*id));
   if (!view) return ErrorResponse(view.error());
   return Json(AccountJson(*view));
 }
