@@ -15,26 +15,12 @@ namespace {
 using service::ToJson;
 using service::ToJsonValue;
 
-HttpResponse Json(const boost::json::value& v, int status = 200) { return JsonResponse(v, status); }
-
 boost::json::object AccountJson(const service::AccountView& v) {
   boost::json::object o = ToJson(v.account);
   o["arr_cents"] = v.arr.cents();
   o["tier"] = ToJsonValue(v.tier.effective);
   o["tier_rule"] = ToJsonValue(v.tier.rule);
   return o;
-}
-
-// Cursors are opaque to clients: today the last id seen, in decimal.
-Result<int64_t> ParseCursor(const QueryParams& q) {
-  auto text = q.Get("cursor");
-  if (!text) return 0;
-  int64_t id = 0;
-  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
-  if (text->empty() || ec != std::errc() || p != text->data() + text->size() || id < 0) {
-    return FailField("cursor", "is not a cursor this server gave out; start again without one");
-  }
-  return id;
 }
 
 HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& req) {
@@ -45,7 +31,7 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
         q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q", "tier_override"}));
     ORCHARD_TRY(auto limit, q.GetInt("limit", 1, service::kMaxPageSize));
     if (limit) query.limit = static_cast<int>(*limit);
-    ORCHARD_TRY(query.after_id, ParseCursor(q));
+    ORCHARD_TRY(query.after_id, ParseCursorParam(req));
     ORCHARD_TRY(auto owner, q.GetInt("owner_id", 1, INT64_MAX));
     if (owner) query.owner_id = UserId(*owner);
     query.industry = q.Get("industry");
@@ -74,7 +60,7 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
   } else {
     out["next_cursor"] = nullptr;
   }
-  return Json(out);
+  return JsonResponse(out);
 }
 
 HttpResponse GetAccount(service::AccountService& accounts, const HttpRequest& req) {
@@ -82,17 +68,17 @@ HttpResponse GetAccount(service::AccountService& accounts, const HttpRequest& re
   if (!id) return ErrorResponse(id.error());
   auto view = accounts.Get(AccountId(*id));
   if (!view) return ErrorResponse(view.error());
-  return Json(AccountJson(*view));
+  return JsonResponse(AccountJson(*view));
 }
 
 HttpResponse Health(store::ConnectionPool& pool) {
   auto db = pool.Acquire();
   Status ping = db ? (*db)->Query("SELECT 1", {}, nullptr) : Status(std::unexpected(db.error()));
   if (!ping) {
-    return Json(boost::json::object{{"status", "unavailable"}, {"database", ping.error().message}},
-                503);
+    return JsonResponse(
+        boost::json::object{{"status", "unavailable"}, {"database", ping.error().message}}, 503);
   }
-  return Json(boost::json::object{{"status", "ok"}, {"database", "ok"}});
+  return JsonResponse(boost::json::object{{"status", "ok"}, {"database", "ok"}});
 }
 
 // Until the web UI lands, `/` tells a person what is running and where to look.
@@ -170,9 +156,10 @@ HttpResponse Login(service::AuthService& auth, const HttpRequest& req) {
     }
     return r;
   }
-  HttpResponse r = Json(boost::json::object{{"csrf_token", result->csrf_token},
-                                            {"user", service::ToJson(result->user)},
-                                            {"expires_at", result->expires_at.ToIso8601()}});
+  HttpResponse r =
+      JsonResponse(boost::json::object{{"csrf_token", result->csrf_token},
+                                       {"user", service::ToJson(result->user)},
+                                       {"expires_at", result->expires_at.ToIso8601()}});
   r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + result->session_token +
                                            "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
   return r;
@@ -195,7 +182,7 @@ HttpResponse Me(service::AuthService& auth, const HttpRequest& req) {
   if (!actor) return ErrorResponse(actor.error());
   auto user = auth.Me(*actor);
   if (!user) return ErrorResponse(user.error());
-  return Json(service::ToJson(*user));
+  return JsonResponse(service::ToJson(*user));
 }
 
 HttpResponse CreateToken(service::AuthService& auth, const HttpRequest& req) {
@@ -212,7 +199,7 @@ HttpResponse CreateToken(service::AuthService& auth, const HttpRequest& req) {
   if (!created) return ErrorResponse(created.error());
   boost::json::object out = service::ToJson(created->token);
   out["token"] = created->secret;  // shown once, never again
-  return Json(out, 201);
+  return JsonResponse(out, 201);
 }
 
 HttpResponse ListTokens(service::AuthService& auth, const HttpRequest& req) {
@@ -222,7 +209,7 @@ HttpResponse ListTokens(service::AuthService& auth, const HttpRequest& req) {
   if (!tokens) return ErrorResponse(tokens.error());
   boost::json::array items;
   for (const auto& t : *tokens) items.push_back(service::ToJson(t));
-  return Json(boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+  return JsonResponse(boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
 }
 
 HttpResponse RevokeToken(service::AuthService& auth, const HttpRequest& req) {
@@ -243,7 +230,7 @@ HttpResponse GetSettings(service::AuthService& auth, service::SettingsService& s
   if (!actor) return ErrorResponse(actor.error());
   boost::json::object values;
   for (const auto& [k, v] : settings.All()) values[k] = v;
-  return Json(boost::json::object{{"settings", std::move(values)}});
+  return JsonResponse(boost::json::object{{"settings", std::move(values)}});
 }
 
 HttpResponse PatchSettings(service::AuthService& auth, service::SettingsService& settings,
@@ -267,7 +254,7 @@ HttpResponse PatchSettings(service::AuthService& auth, service::SettingsService&
   if (!all) return ErrorResponse(all.error());
   boost::json::object values;
   for (const auto& [k, v] : *all) values[k] = v;
-  return Json(boost::json::object{{"settings", std::move(values)}});
+  return JsonResponse(boost::json::object{{"settings", std::move(values)}});
 }
 
 // Users are created with a password, which the generic resource never accepts.
@@ -293,7 +280,7 @@ HttpResponse CreateUser(const ApiDeps& d, const HttpRequest& req) {
   user.password_hash = *hash;
   auto saved = service::EntityService<User>(d.pool, d.clock).Create(*actor, user);
   if (!saved) return ErrorResponse(saved.error());
-  return Json(service::ToJson(*saved), 201);
+  return JsonResponse(service::ToJson(*saved), 201);
 }
 
 template <class T>
@@ -370,8 +357,17 @@ Result<int64_t> ParseId(const HttpRequest& request, const std::string& name) {
   return id;
 }
 
+// Cursors are opaque to clients: today the last id seen, in decimal.
 Result<int64_t> ParseCursorParam(const HttpRequest& request) {
-  return ParseCursor(QueryParams(request));
+  QueryParams q(request);
+  auto text = q.Get("cursor");
+  if (!text) return 0;
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
+  if (text->empty() || ec != std::errc() || p != text->data() + text->size() || id < 0) {
+    return FailField("cursor", "is not a cursor this server gave out; start again without one");
+  }
+  return id;
 }
 
 HttpResponse ConflictResponse(const Error& error) {

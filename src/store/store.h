@@ -93,8 +93,9 @@ class Store {
 
   template <class T>
   requires HasId<T> Result<T> Get(decltype(T::id) id) {
-    std::string sql = "SELECT " + SelectList<T>() + " FROM " +
-                      std::string(EntitySchema<T>::kTable) + " WHERE id = ?";
+    // Built once per entity type: this is on the path of every GET.
+    static const std::string sql = "SELECT " + SelectList<T>() + " FROM " +
+                                   std::string(EntitySchema<T>::kTable) + " WHERE id = ?";
     SqlValue params[] = {id.value};
     std::optional<T> found;
     ORCHARD_CHECK(db_.Query(sql, params, [&](const Row& row) -> Status {
@@ -191,8 +192,9 @@ class Store {
 
   template <class T>
   requires HasId<T> Result<Page<T>> List(const ListQuery& q) {
-    std::string sql = "SELECT " + SelectList<T>() + " FROM " +
-                      std::string(EntitySchema<T>::kTable) + " WHERE id > ?";
+    static const std::string select = "SELECT " + SelectList<T>() + " FROM " +
+                                      std::string(EntitySchema<T>::kTable) + " WHERE id > ?";
+    std::string sql = select;
     std::vector<SqlValue> params;  // not an initializer list: g++ 12 warns falsely on those
     params.emplace_back(q.after_id);
     for (const auto& f : q.filters) {

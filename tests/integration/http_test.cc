@@ -121,6 +121,22 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     client_->set_default_headers({{"Authorization", "Bearer " + admin_token_}});
   }
 
+  // A plain TCP connection to the server, for bytes no HTTP client would send (-1 on failure).
+  int ConnectRaw() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      close(fd);
+      return -1;
+    }
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+  }
+
   httplib::Client As(const std::string& token) {
     httplib::Client c("127.0.0.1", server_->port());
     c.set_tcp_nodelay(true);
@@ -637,12 +653,8 @@ TEST_P(HttpTest, EveryChangeIsAuditedWithBeforeAndAfter) {
 
 // Raw socket: two requests on one connection get two answers (HTTP/1.1 keep-alive).
 TEST_P(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(server_->port());
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = ConnectRaw();
+  ASSERT_GE(fd, 0);
   std::string two =
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/accounts/1 HTTP/1.1\r\nHost: x\r\n"
       "Authorization: Bearer " +
@@ -650,8 +662,6 @@ TEST_P(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   ASSERT_EQ(write(fd, two.data(), two.size()), static_cast<ssize_t>(two.size()));
   std::string got;
   char buf[4096];
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   while (got.find("Contoso 1") == std::string::npos) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) break;
@@ -663,17 +673,11 @@ TEST_P(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 }
 
 TEST_P(HttpTest, MalformedRequestIs400) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(server_->port());
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = ConnectRaw();
+  ASSERT_GE(fd, 0);
   std::string junk = "NOT HTTP AT ALL\r\n\r\n";
   ASSERT_GT(write(fd, junk.data(), junk.size()), 0);
   char buf[4096];
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ssize_t n = read(fd, buf, sizeof buf);
   close(fd);
   ASSERT_GT(n, 0);
