@@ -22,6 +22,7 @@
 #include "ingest/seed.h"
 #include "service/account_service.h"
 #include "service/auth_service.h"
+#include "service/entity_service.h"
 #include "service/passwords.h"
 #include "store/migrate.h"
 #include "store/pool.h"
@@ -190,19 +191,21 @@ Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
     password = service::GeneratePassword();
     generated = true;
   }
+  if (args.email.find('@') == std::string::npos) {
+    return FailField("--email", "\"" + args.email + "\" is not an e-mail address");
+  }
   ORCHARD_TRY(std::string hash, service::HashPassword(password));
-  ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
-  store::Store store(*db);
+  ORCHARD_CHECK(OpenMigrated(args.db, true));
+  ORCHARD_TRY(auto pool, store::ConnectionPool::Open(args.db, 1));
   User user;
   user.email = args.email;
   user.name = args.name.empty() ? args.email.substr(0, args.email.find('@')) : args.name;
   user.role = role;
   user.password_hash = hash;
-  user.created_at = clock.Now();
-  if (user.email.find('@') == std::string::npos) {
-    return FailField("--email", "\"" + args.email + "\" is not an e-mail address");
-  }
-  auto saved = store.Insert(user);
+  // Through the service, as the API does: validated, and audited with no user as the actor
+  // (an operator at the command line).
+  const service::Actor operator_at_cli{UserId(), Role::kAdmin, {}};
+  auto saved = service::EntityService<User>(*pool, clock).Create(operator_at_cli, user);
   if (!saved && saved.error().code == ErrorCode::kAlreadyExists) {
     return Fail(ErrorCode::kAlreadyExists, "a user with e-mail " + args.email + " already exists");
   }

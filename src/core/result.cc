@@ -6,6 +6,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
       return "invalid_argument";
+    case ErrorCode::kInvalidValue:
+      return "invalid_value";
     case ErrorCode::kNotFound:
       return "not_found";
     case ErrorCode::kAlreadyExists:

@@ -12,7 +12,8 @@
 namespace orchard {
 
 enum class ErrorCode {
-  kInvalidArgument,    // bad input: names the field or line
+  kInvalidArgument,    // input that cannot be read: syntax, type, unknown field or parameter
+  kInvalidValue,       // readable input that breaks a rule: out of range, inconsistent, dangling
   kNotFound,           // the thing asked for does not exist (or is not visible to the actor)
   kAlreadyExists,      // a unique key is taken
   kConflict,           // a stale version: someone else changed it first
@@ -52,6 +53,13 @@ inline std::unexpected<Error> Fail(ErrorCode code, std::string message,
 inline std::unexpected<Error> FailField(std::string field, std::string message) {
   std::string whole = field + ": " + message;
   return Fail(ErrorCode::kInvalidArgument, std::move(whole),
+              {FieldError{std::move(field), std::move(message)}});
+}
+
+// An invalid-value error about one field: well-formed, but it breaks a rule.
+inline std::unexpected<Error> FailValue(std::string field, std::string message) {
+  std::string whole = field + ": " + message;
+  return Fail(ErrorCode::kInvalidValue, std::move(whole),
               {FieldError{std::move(field), std::move(message)}});
 }
 

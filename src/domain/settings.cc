@@ -74,13 +74,13 @@ Status Settings::Apply(const std::vector<Setting>& rows) {
       }
     });
     if (!found) return FailField(row.key, "unknown setting");
-    if (!error.empty()) return FailField(row.key, error);
+    if (!error.empty()) return FailValue(row.key, error);
   }
   if (next.tiers.tier2_min_arr > next.tiers.tier1_min_arr) {
-    return FailField("tiers.tier2_min_arr_cents", "must not exceed tiers.tier1_min_arr_cents");
+    return FailValue("tiers.tier2_min_arr_cents", "must not exceed tiers.tier1_min_arr_cents");
   }
   if (next.health_yellow_min > next.health_green_min || next.health_green_min > 100) {
-    return FailField("health.green_min", "must be ≤ 100 and ≥ health.yellow_min");
+    return FailValue("health.green_min", "must be ≤ 100 and ≥ health.yellow_min");
   }
   *this = next;
   return Ok();

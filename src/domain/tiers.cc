@@ -16,10 +16,10 @@ TierDecision DecideTier(const Account& account, Money arr, const TierRules& rule
 Status ValidateTierOverride(const Account& account) {
   bool has_reason = account.tier_override_reason && !account.tier_override_reason->empty();
   if (account.tier_override && !has_reason) {
-    return FailField("tier_override_reason", "a tier override needs a reason");
+    return FailValue("tier_override_reason", "a tier override needs a reason");
   }
   if (!account.tier_override && has_reason) {
-    return FailField("tier_override", "a reason was given but no tier override");
+    return FailValue("tier_override", "a reason was given but no tier override");
   }
   return Ok();
 }

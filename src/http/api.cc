@@ -26,12 +26,16 @@ boost::json::object AccountJson(const service::AccountView& v) {
 HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& req) {
   QueryParams q(req);
   service::AccountListQuery query;
+  std::string sort_text = q.Get("sort").value_or("");
   auto parse = [&]() -> Status {
-    ORCHARD_CHECK(
-        q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q", "tier_override"}));
+    ORCHARD_CHECK(q.OnlyKnown(
+        {"limit", "cursor", "sort", "owner_id", "industry", "region", "q", "tier_override"}));
     ORCHARD_TRY(auto limit, q.GetInt("limit", 1, service::kMaxPageSize));
     if (limit) query.limit = static_cast<int>(*limit);
-    ORCHARD_TRY(query.after_id, ParseCursorParam(req));
+    ORCHARD_TRY(query.sort, ParseSortParam<Account>(req));
+    ORCHARD_TRY(auto cursor, ParseCursorParam(req, sort_text));
+    query.after_id = cursor.after_id;
+    query.after_value = cursor.after_value;
     ORCHARD_TRY(auto owner, q.GetInt("owner_id", 1, INT64_MAX));
     if (owner) query.owner_id = UserId(*owner);
     query.industry = q.Get("industry");
@@ -55,11 +59,7 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
   boost::json::array items;
   for (const auto& v : page->items) items.push_back(AccountJson(v));
   boost::json::object out{{"items", std::move(items)}};
-  if (page->next_cursor) {
-    out["next_cursor"] = std::to_string(*page->next_cursor);
-  } else {
-    out["next_cursor"] = nullptr;
-  }
+  out["next_cursor"] = CursorJson(page->next_cursor, sort_text, page->next_sort_value);
   return JsonResponse(out);
 }
 
@@ -357,17 +357,91 @@ Result<int64_t> ParseId(const HttpRequest& request, const std::string& name) {
   return id;
 }
 
-// Cursors are opaque to clients: today the last id seen, in decimal.
-Result<int64_t> ParseCursorParam(const HttpRequest& request) {
-  QueryParams q(request);
-  auto text = q.Get("cursor");
-  if (!text) return 0;
-  int64_t id = 0;
-  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
-  if (text->empty() || ec != std::errc() || p != text->data() + text->size() || id < 0) {
-    return FailField("cursor", "is not a cursor this server gave out; start again without one");
+namespace {
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
   }
-  return id;
+  return out;
+}
+
+std::optional<std::string> Unhex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return std::nullopt;
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+Error NotOurCursor() {
+  return FailField("cursor", "is not a cursor this server gave out; start again without one")
+      .error();
+}
+
+}  // namespace
+
+// Cursors are opaque to clients. In id order: the last id seen, in decimal. With a sort:
+// "<last id>~<sort>~<hex of the JSON of that row's sort value>", so a cursor from a list in
+// another order is refused rather than silently skipping rows.
+Result<ListCursor> ParseCursorParam(const HttpRequest& request, const std::string& sort) {
+  ListCursor out;
+  auto text = QueryParams(request).Get("cursor");
+  if (!text) return out;
+  std::string_view rest = *text;
+  size_t tilde = rest.find('~');
+  std::string_view id_text = rest.substr(0, tilde);
+  auto [p, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), out.after_id);
+  if (id_text.empty() || ec != std::errc() || p != id_text.data() + id_text.size() ||
+      out.after_id < 0) {
+    return std::unexpected(NotOurCursor());
+  }
+  if (tilde == std::string_view::npos) {
+    if (!sort.empty()) {
+      return FailField("cursor", "belongs to a list in id order, not sorted by \"" + sort +
+                                     "\"; start again without a cursor");
+    }
+    return out;
+  }
+  rest.remove_prefix(tilde + 1);
+  size_t second = rest.find('~');
+  if (second == std::string_view::npos) return std::unexpected(NotOurCursor());
+  if (rest.substr(0, second) != sort) {
+    return FailField("cursor", "belongs to a list sorted by \"" +
+                                   std::string(rest.substr(0, second)) + "\", not by \"" + sort +
+                                   "\"; start again without a cursor");
+  }
+  auto json = Unhex(rest.substr(second + 1));
+  if (!json) return std::unexpected(NotOurCursor());
+  boost::system::error_code jec;
+  boost::json::value v = boost::json::parse(*json, jec);
+  if (jec) return std::unexpected(NotOurCursor());
+  if (v.is_int64()) {
+    out.after_value = v.as_int64();
+  } else if (v.is_string()) {
+    out.after_value = std::string(v.as_string());
+  } else if (!v.is_null()) {
+    return std::unexpected(NotOurCursor());
+  }
+  return out;
+}
+
+boost::json::value CursorJson(const std::optional<int64_t>& next_id, const std::string& sort,
+                              const store::SqlValue& value) {
+  if (!next_id) return nullptr;
+  std::string text = std::to_string(*next_id);
+  if (sort.empty()) return boost::json::value(std::move(text));
+  boost::json::value v;
+  if (const auto* i = std::get_if<int64_t>(&value)) v = *i;
+  if (const auto* str = std::get_if<std::string>(&value)) v = boost::json::string(*str);
+  return boost::json::value(text + "~" + sort + "~" + Hex(boost::json::serialize(v)));
 }
 
 HttpResponse ConflictResponse(const Error& error) {

@@ -28,7 +28,42 @@ Result<service::Actor> Authenticate(service::AuthService& auth, const HttpReques
 Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* unsupported);
 
 Result<int64_t> ParseId(const HttpRequest& request, const std::string& name = "id");
-Result<int64_t> ParseCursorParam(const HttpRequest& request);
+
+// Where a page starts: after the row with after_id (and, in a sorted list, after_value).
+struct ListCursor {
+  int64_t after_id = 0;
+  store::SqlValue after_value;
+};
+// `sort` is the list's sort parameter as given ("" for id order); a cursor from a list in
+// another order is refused.
+Result<ListCursor> ParseCursorParam(const HttpRequest& request, const std::string& sort = "");
+// The next_cursor member of a page: null at the end.
+boost::json::value CursorJson(const std::optional<int64_t>& next_id, const std::string& sort,
+                              const store::SqlValue& value);
+
+// ?sort=column or ?sort=-column (descending) on any readable column of T.
+template <class T>
+Result<std::optional<store::SortKey>> ParseSortParam(const HttpRequest& request) {
+  auto text = QueryParams(request).Get("sort");
+  if (!text) return std::nullopt;
+  store::SortKey key;
+  std::string name = *text;
+  if (!name.empty() && name.front() == '-') {
+    key.descending = true;
+    name.erase(0, 1);
+  }
+  bool found = false;
+  ForEachColumn<T>([&](const auto& col) {
+    if (col.name == name && !service::IsSecretColumn(col.name)) found = true;
+  });
+  if (!found) {
+    return FailField("sort", "\"" + *text + "\" is not a column of " +
+                                 std::string(EntitySchema<T>::kTable) +
+                                 "; give a column name, with - in front for descending order");
+  }
+  key.column = std::move(name);
+  return key;
+}
 HttpResponse ConflictResponse(const Error& error);
 
 // A query-string value as the SQL value of column `name` of T; unknown or secret columns fail.
@@ -63,6 +98,26 @@ Result<store::SqlValue> FilterValue(const std::string& name, const std::string& 
   });
   if (!out) return FailField(name, "unknown query parameter");
   return *out;
+}
+
+// "<column>_from=V" / "<column>_to=V": an inclusive bound on a column of T (a time range on
+// the audit log, say). Nullopt when `name` is not of that shape, so it is read as a column filter.
+template <class T>
+std::optional<Result<store::Filter>> RangeFilter(const std::string& name, const std::string& text) {
+  using Op = store::Filter::Op;
+  for (auto [suffix, op] : {std::pair{std::string_view("_from"), Op::kAtLeast},
+                            std::pair{std::string_view("_to"), Op::kAtMost}}) {
+    if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+    std::string column = name.substr(0, name.size() - suffix.size());
+    bool is_column = false;
+    ForEachColumn<T>([&](const auto& col) { is_column = is_column || col.name == column; });
+    if (!is_column) continue;
+    if (text == "null") return FailField(name, "a bound cannot be null");
+    auto value = FilterValue<T>(column, text);
+    if (!value) return FailField(name, value.error().fields.at(0).message);
+    return store::Filter{column, std::move(*value), op};
+  }
+  return std::nullopt;
 }
 
 template <class T>
@@ -134,15 +189,25 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     auto actor = Authenticate(auth_, q);
     if (!actor) return ErrorResponse(actor.error());
     store::ListQuery query;
+    auto sort = ParseSortParam<T>(q);
+    if (!sort) return ErrorResponse(sort.error());
+    query.sort = *sort;
+    std::string sort_text = QueryParams(q).Get("sort").value_or("");
     for (const auto& [k, v] : q.query) {
       if (k == "limit") {
         auto limit = QueryParams(q).GetInt("limit", 1, 500);
         if (!limit) return ErrorResponse(limit.error());
         query.limit = static_cast<int>(**limit);
       } else if (k == "cursor") {
-        auto cursor = ParseCursorParam(q);
+        auto cursor = ParseCursorParam(q, sort_text);
         if (!cursor) return ErrorResponse(cursor.error());
-        query.after_id = *cursor;
+        query.after_id = cursor->after_id;
+        query.after_value = cursor->after_value;
+      } else if (k == "sort") {
+        continue;
+      } else if (auto range = RangeFilter<T>(k, v); range) {
+        if (!*range) return ErrorResponse(range->error());
+        query.filters.push_back(std::move(**range));
       } else {
         auto value = FilterValue<T>(k, v);
         if (!value) return ErrorResponse(value.error());
@@ -155,8 +220,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     boost::json::array items;
     for (const auto& item : page->items) items.push_back(service::ToJson(item));
     boost::json::object out{{"items", std::move(items)}};
-    out["next_cursor"] = page->next_cursor ? boost::json::value(std::to_string(*page->next_cursor))
-                                           : boost::json::value(nullptr);
+    out["next_cursor"] = CursorJson(page->next_cursor, sort_text, page->next_sort_value);
     return JsonResponse(out);
   }
 

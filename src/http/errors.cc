@@ -8,6 +8,8 @@ int HttpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:
       return 400;
+    case ErrorCode::kInvalidValue:
+      return 422;
     case ErrorCode::kUnauthenticated:
       return 401;
     case ErrorCode::kPermissionDenied:
@@ -28,14 +30,15 @@ int HttpStatus(ErrorCode code) {
   return 500;
 }
 
-std::string ErrorBody(const Error& error) {
+std::string ErrorBody(const Error& error, std::string_view code_name) {
   boost::json::array fields;
   for (const auto& f : error.fields) {
     fields.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
   }
-  boost::json::object inner{{"code", std::string(ErrorCodeName(error.code))},
-                            {"message", error.message},
-                            {"fields", std::move(fields)}};
+  boost::json::object inner{
+      {"code", std::string(code_name.empty() ? ErrorCodeName(error.code) : code_name)},
+      {"message", error.message},
+      {"fields", std::move(fields)}};
   return boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
 }
 

@@ -7,8 +7,10 @@
 
 namespace orchard::http {
 
+// 400: the request cannot be read (syntax, type, unknown field); 422: it can, but a value breaks
+// a rule; 405 (method not allowed) is decided by the router, which names its own code.
 int HttpStatus(ErrorCode code);
-std::string ErrorBody(const Error& error);
+std::string ErrorBody(const Error& error, std::string_view code_name = {});
 HttpResponse ErrorResponse(const Error& error);
 
 }  // namespace orchard::http

@@ -62,9 +62,22 @@ boost::json::object BuildOpenApi(const Router& router) {
         params.push_back(Parameter("limit", "query", false,
                                    {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}));
         params.push_back(Parameter("cursor", "query", false, {{"type", "string"}}));
+        params.push_back(Parameter("sort", "query", false,
+                                   {{"type", "string"},
+                                    {"description",
+                                     "a column to order by, with - in front for descending; "
+                                     "NULLs come last"}}));
         if (doc.column_filters && schemas.contains(doc.schema)) {
           for (const auto& [name, s] : schemas[doc.schema].at("properties").as_object()) {
             params.push_back(Parameter(name, "query", false, s.as_object()));
+            // Inclusive bounds on ordered columns: numbers, days and instants.
+            const auto& o = s.as_object();
+            bool ordered =
+                o.contains("format") || (o.contains("type") && o.at("type").is_string() &&
+                                         o.at("type").as_string() == "integer");
+            if (!ordered) continue;
+            params.push_back(Parameter(std::string(name) + "_from", "query", false, s.as_object()));
+            params.push_back(Parameter(std::string(name) + "_to", "query", false, s.as_object()));
           }
         }
         boost::json::object page{{"type", "object"},

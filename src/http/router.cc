@@ -83,11 +83,13 @@ HttpResponse Router::Handle(HttpRequest& request) const {
     allow += route.method;
   }
   if (!allow.empty()) {
-    HttpResponse r = ErrorResponse(
+    HttpResponse r;
+    r.status = 405;
+    r.body = ErrorBody(
         Error{ErrorCode::kInvalidArgument,
               request.method + " is not allowed on " + request.path + "; allowed: " + allow,
-              {}});
-    r.status = 405;
+              {}},
+        "method_not_allowed");
     r.headers.emplace_back("Allow", allow);
     return r;
   }

@@ -54,6 +54,8 @@ Result<store::Page<AccountView>> AccountService::List(const AccountListQuery& qu
   }
   store::ListQuery q;
   q.after_id = query.after_id;
+  q.after_value = query.after_value;
+  q.sort = query.sort;
   q.limit = query.limit;
   if (query.owner_id) q.filters.push_back({"owner_id", query.owner_id->value});
   if (query.industry) q.filters.push_back({"industry", *query.industry});
@@ -70,6 +72,7 @@ Result<store::Page<AccountView>> AccountService::List(const AccountListQuery& qu
   ORCHARD_TRY(auto arr, ArrToday(*db, page.items, clock_.Today()));
   store::Page<AccountView> out;
   out.next_cursor = page.next_cursor;
+  out.next_sort_value = page.next_sort_value;
   out.items.reserve(page.items.size());
   for (auto& account : page.items) {
     Money today = arr.contains(account.id.value) ? arr[account.id.value] : Money();

@@ -30,7 +30,9 @@ struct AccountListQuery {
   // Set: only accounts whose manual override is this tier; set to nullopt: only accounts with no
   // override (the rule decides). Unset: no filter.
   std::optional<std::optional<Tier>> tier_override;
+  std::optional<store::SortKey> sort;  // a column of accounts; none: id order
   int64_t after_id = 0;
+  store::SqlValue after_value;  // with a sort: the sort value of the row at after_id
   int limit = 50;
 };
 

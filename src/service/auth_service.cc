@@ -184,12 +184,20 @@ Result<Actor> AuthService::FromApiToken(std::string_view token) {
                    params));
   if (!user) return Fail(ErrorCode::kUnauthenticated, "the API token is unknown or revoked");
   ORCHARD_TRY(Actor actor, ActorFor(*db, UserId(*user)));
+  // When it was last used, to the minute: enough to spot a dead integration, and at most one
+  // write per token per minute (only on a cache miss) under load.
+  Timestamp now = clock_.Now();
+  store::SqlValue used[] = {now.ToString(), key.substr(2), now.AddSeconds(-60).ToString()};
+  ORCHARD_CHECK(
+      db->Exec("UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND "
+               "(last_used_at IS NULL OR last_used_at <= ?)",
+               used));
   Remember(key, actor);
   return actor;
 }
 
 Result<CreatedToken> AuthService::CreateApiToken(const Actor& actor, std::string name) {
-  if (name.empty()) return FailField("name", "must not be empty");
+  if (name.empty()) return FailValue("name", "must not be empty");
   ORCHARD_TRY(auto db, pool_.Acquire());
   store::Store store(*db);
   ApiToken t;

@@ -21,7 +21,7 @@ Result<AccountAccess> LoadAccountAccess(store::Database& db, AccountId id, const
         return Ok();
       }));
   if (!access) {
-    return FailField("account_id", "account " + std::to_string(id.value) + " does not exist");
+    return FailValue("account_id", "account " + std::to_string(id.value) + " does not exist");
   }
   return *access;
 }
@@ -31,7 +31,7 @@ Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan) {
   ORCHARD_TRY(auto account,
               db.QueryInt("SELECT account_id FROM account_plans WHERE id = ?", params));
   if (!account)
-    return FailField("plan_id", "plan " + std::to_string(plan.value) + " does not exist");
+    return FailValue("plan_id", "plan " + std::to_string(plan.value) + " does not exist");
   return AccountId(*account);
 }
 

@@ -30,34 +30,34 @@ concept UnderPlan = requires(T t) {
 
 // Domain checks beyond types, per entity; each failure names the field.
 inline Status Validate(const Account& a) {
-  if (a.name.empty()) return FailField("name", "must not be empty");
-  if (a.employees < 0) return FailField("employees", "must not be negative");
+  if (a.name.empty()) return FailValue("name", "must not be empty");
+  if (a.employees < 0) return FailValue("employees", "must not be negative");
   return ValidateTierOverride(a);
 }
 inline Status Validate(const ContractLine& l) { return ValidateContractLine(l); }
 inline Status Validate(const Contact& c) {
-  if (c.influence < 1 || c.influence > 5) return FailField("influence", "must be from 1 to 5");
+  if (c.influence < 1 || c.influence > 5) return FailValue("influence", "must be from 1 to 5");
   if (c.reports_to_id && c.id.valid() && *c.reports_to_id == c.id) {
-    return FailField("reports_to_id", "a contact cannot report to themselves");
+    return FailValue("reports_to_id", "a contact cannot report to themselves");
   }
   return Ok();
 }
 inline Status Validate(const NpsResponse& r) {
-  if (r.score < 0 || r.score > 10) return FailField("score", "must be from 0 to 10");
+  if (r.score < 0 || r.score > 10) return FailValue("score", "must be from 0 to 10");
   return Ok();
 }
 inline Status Validate(const Opportunity& o) {
-  if (o.amount.cents() < 0) return FailField("amount_cents", "must not be negative");
-  if (o.name.empty()) return FailField("name", "must not be empty");
+  if (o.amount.cents() < 0) return FailValue("amount_cents", "must not be negative");
+  if (o.name.empty()) return FailValue("name", "must not be empty");
   return Ok();
 }
 inline Status Validate(const User& u) {
-  if (u.email.find('@') == std::string::npos) return FailField("email", "is not an e-mail address");
+  if (u.email.find('@') == std::string::npos) return FailValue("email", "is not an e-mail address");
   return Ok();
 }
 inline Status Validate(const UsageMetric& u) {
   if (u.active_users < 0 || u.licensed_seats < 0) {
-    return FailField("active_users", "usage figures must not be negative");
+    return FailValue("active_users", "usage figures must not be negative");
   }
   return Ok();
 }

@@ -10,7 +10,7 @@ bool InitSodium() { return sodium_init() >= 0; }  // idempotent and thread-safe
 
 Result<std::string> HashPassword(std::string_view password, HashCost cost) {
   if (!InitSodium()) return Fail(ErrorCode::kInternal, "libsodium failed to initialise");
-  if (password.size() < 8) return FailField("password", "must be at least 8 characters");
+  if (password.size() < 8) return FailValue("password", "must be at least 8 characters");
   char out[crypto_pwhash_STRBYTES];
   unsigned long long ops = cost == HashCost::kInteractive ? crypto_pwhash_OPSLIMIT_INTERACTIVE
                                                           : crypto_pwhash_OPSLIMIT_MIN;

@@ -60,7 +60,7 @@ class Database {
   virtual Status ExecScript(std::string_view sql) = 0;
 
   // Runs one statement with `?` placeholders, calling on_row per result row (may be empty).
-  // Constraint violations map to kAlreadyExists (unique) or kInvalidArgument (foreign key,
+  // Constraint violations map to kAlreadyExists (unique) or kInvalidValue (foreign key,
   // check, not null) with the database's message; a lost connection maps to kUnavailable.
   virtual Status Query(std::string_view sql, std::span<const SqlValue> params,
                        const RowCallback& on_row) = 0;

@@ -45,6 +45,14 @@ Result<int> SchemaVersion(Database& db) {
 }
 
 Result<int> Migrate(Database& db) {
+  // All pending migrations in one transaction, after taking the migration lock: when several
+  // servers start at once on one PostgreSQL, the first applies them and the others wait, then
+  // find nothing left to do. (On SQLite, BEGIN IMMEDIATE already admits one writer at a time.)
+  ORCHARD_TRY(auto tx, Transaction::Begin(db));
+  if (db.dialect() == Dialect::kPostgres) {
+    ORCHARD_CHECK(db.Query("SELECT pg_advisory_xact_lock(7041916011)", {},
+                           [](const Row&) -> Status { return Ok(); }));
+  }
   ORCHARD_TRY(int current, SchemaVersion(db));
   int latest = LatestSchemaVersion();
   if (current > latest) {
@@ -56,7 +64,6 @@ Result<int> Migrate(Database& db) {
   int applied = 0;
   for (const auto& m : Migrations()) {
     if (m.version <= current) continue;
-    ORCHARD_TRY(auto tx, Transaction::Begin(db));
     Status s = db.ExecScript(RenderMigration(m.sql, db.dialect()));
     if (!s) {
       return Fail(s.error().code, "migration " + std::to_string(m.version) + " (" +
@@ -67,9 +74,9 @@ Result<int> Migrate(Database& db) {
                          Timestamp::FromUnixSeconds(std::time(nullptr)).ToString()};
     ORCHARD_CHECK(db.Exec(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", params));
-    ORCHARD_CHECK(tx.Commit());
     ++applied;
   }
+  ORCHARD_CHECK(tx.Commit());
   return applied;
 }
 

@@ -37,8 +37,16 @@ int ConnectionPool::in_use() const {
 }
 
 void ConnectionPool::Release(std::unique_ptr<Database> db) {
+  // A lease given back mid-transaction (an early return that skipped the Transaction guard)
+  // must not hand its open transaction, and its locks, to the next borrower. Rollback is a
+  // no-op when none is open; a connection that cannot even roll back is closed, not reused.
+  bool usable = static_cast<bool>(db->Rollback());
   std::lock_guard lock(mu_);
-  idle_.push_back(std::move(db));
+  if (usable) {
+    idle_.push_back(std::move(db));
+  } else {
+    --opened_;
+  }
   cv_.notify_one();
 }
 

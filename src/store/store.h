@@ -67,16 +67,31 @@ Result<T> FromRow(const Row& row, int first = 0) {
   return out;
 }
 
-// One equality filter on a column of T (the caller has checked the column name).
+// One filter on a column of T (the caller has checked the column name): equality, or an
+// inclusive bound. A monostate value with kEqual means IS NULL.
 struct Filter {
+  enum class Op { kEqual, kAtLeast, kAtMost };
   std::string column;
   SqlValue value;
+  Op op = Op::kEqual;
+};
+
+// Order of a list: by one column (the caller has checked its name), then by id. NULLs come last
+// in either direction, on both backends.
+struct SortKey {
+  std::string column;
+  bool descending = false;
 };
 
 struct ListQuery {
   std::vector<Filter> filters;
   std::optional<std::string> name_contains;  // case-insensitive match on `name` (if T has one)
-  int64_t after_id = 0;                      // cursor: rows with id > after_id, in id order
+  std::optional<SortKey> sort;               // none: id order
+  // Cursor: the rows after (after_value, after_id) in the list's order. Without a sort only
+  // after_id counts (rows with id > after_id); with one, after_value is the sort column's value
+  // of the last row seen (monostate for NULL), and is only read when after_id > 0.
+  int64_t after_id = 0;
+  SqlValue after_value;
   int limit = 50;
 };
 
@@ -84,7 +99,20 @@ template <class T>
 struct Page {
   std::vector<T> items;
   std::optional<int64_t> next_cursor;  // pass as after_id for the next page; none at the end
+  SqlValue next_sort_value;            // with a sort: pass as after_value alongside next_cursor
 };
+
+// The SQL value of column `name` of row (monostate if T has no such column).
+template <class T>
+SqlValue ColumnValue(const T& row, std::string_view name) {
+  SqlValue out;
+  ForEachColumn<T>([&](const auto& col) {
+    if (col.name != name) return;
+    using M = std::remove_cvref_t<decltype(row.*(col.member))>;
+    out = Codec<M>::ToSql(row.*(col.member));
+  });
+  return out;
+}
 
 class Store {
  public:
@@ -193,15 +221,36 @@ class Store {
   template <class T>
   requires HasId<T> Result<Page<T>> List(const ListQuery& q) {
     static const std::string select = "SELECT " + SelectList<T>() + " FROM " +
-                                      std::string(EntitySchema<T>::kTable) + " WHERE id > ?";
+                                      std::string(EntitySchema<T>::kTable) + " WHERE 1 = 1";
     std::string sql = select;
     std::vector<SqlValue> params;  // not an initializer list: g++ 12 warns falsely on those
-    params.emplace_back(q.after_id);
+    if (!q.sort) {
+      sql += " AND id > ?";
+      params.emplace_back(q.after_id);
+    } else if (q.after_id > 0) {
+      // Keyset paging over (column, id) with NULLs last: after a non-NULL value come the larger
+      // (or smaller) values, then the NULLs; after a NULL only NULLs with a later id.
+      const std::string& c = q.sort->column;
+      const char* beyond = q.sort->descending ? " < ?" : " > ?";
+      if (std::holds_alternative<std::monostate>(q.after_value)) {
+        sql += " AND " + c + " IS NULL AND id" + beyond;
+        params.emplace_back(q.after_id);
+      } else {
+        sql += " AND ((" + c + " IS NOT NULL AND (" + c + beyond + " OR (" + c + " = ? AND id" +
+               beyond + "))) OR " + c + " IS NULL)";
+        params.push_back(q.after_value);
+        params.push_back(q.after_value);
+        params.emplace_back(q.after_id);
+      }
+    }
     for (const auto& f : q.filters) {
       if (std::holds_alternative<std::monostate>(f.value)) {
         sql += " AND " + f.column + " IS NULL";
       } else {
-        sql += " AND " + f.column + " = ?";
+        sql += " AND " + f.column +
+               (f.op == Filter::Op::kEqual     ? " = ?"
+                : f.op == Filter::Op::kAtLeast ? " >= ?"
+                                               : " <= ?");
         params.push_back(f.value);
       }
     }
@@ -217,7 +266,15 @@ class Store {
       params.push_back(std::move(pattern));
     }
     int limit = q.limit < 1 ? 1 : q.limit;
-    sql += " ORDER BY id LIMIT ?";
+    if (!q.sort) {
+      sql += " ORDER BY id";
+    } else {
+      const std::string& c = q.sort->column;
+      const char* dir = q.sort->descending ? " DESC" : "";
+      // (c IS NULL) is false (0) before true (1) on both backends: NULLs last.
+      sql += " ORDER BY (" + c + " IS NULL), " + c + dir + ", id" + dir;
+    }
+    sql += " LIMIT ?";
     params.push_back(static_cast<int64_t>(limit) + 1);  // one extra tells whether more follow
     Page<T> page;
     ORCHARD_CHECK(db_.Query(sql, params, [&](const Row& row) -> Status {
@@ -228,6 +285,7 @@ class Store {
     if (static_cast<int>(page.items.size()) > limit) {
       page.items.pop_back();
       page.next_cursor = page.items.back().id.value;
+      if (q.sort) page.next_sort_value = ColumnValue(page.items.back(), q.sort->column);
     }
     return page;
   }

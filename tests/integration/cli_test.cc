@@ -181,6 +181,16 @@ TEST(CliTest, UserAddReadsThePasswordFromStdinOrGeneratesOne) {
                 ->QueryInt("SELECT COUNT(*) FROM users WHERE password_hash LIKE '$argon2id$%'")
                 ->value_or(0),
             1);
+  // Audited like any other change, with no user as the actor, and never with the hash.
+  EXPECT_EQ((*db)
+                ->QueryInt("SELECT COUNT(*) FROM audit_log WHERE entity = 'users' AND "
+                           "action = 'create' AND actor_id IS NULL")
+                ->value_or(0),
+            1);
+  EXPECT_EQ((*db)
+                ->QueryInt("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%argon2%'")
+                ->value_or(-1),
+            0);
 }
 
 TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {

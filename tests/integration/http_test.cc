@@ -236,6 +236,103 @@ TEST_P(HttpTest, PagingWalksEveryAccountOnce) {
   EXPECT_EQ(pages, 5);
 }
 
+// Walks a list page by page; returns each row's `column` ("" for null) and id, in order.
+std::vector<std::pair<std::string, int64_t>> WalkSorted(httplib::Client& client,
+                                                        const std::string& base,
+                                                        const std::string& column) {
+  std::vector<std::pair<std::string, int64_t>> rows;
+  std::string path = base;
+  for (int guard = 0; guard < 100; ++guard) {
+    auto res = client.Get(path);
+    EXPECT_TRUE(res && res->status == 200) << path << ": " << (res ? res->body : "");
+    if (!res || res->status != 200) break;
+    auto page = json::parse(res->body).as_object();
+    for (const auto& item : page.at("items").as_array()) {
+      const auto& v = item.as_object().at(column);
+      rows.emplace_back(v.is_null() ? "" : std::string(v.as_string()),
+                        item.as_object().at("id").as_int64());
+    }
+    if (page.at("next_cursor").is_null()) break;
+    path = base + "&cursor=" + std::string(page.at("next_cursor").as_string());
+  }
+  return rows;
+}
+
+TEST_P(HttpTest, SortedPagesWalkEveryRowOnceInOrderWithNullsLast) {
+  {
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    // Three values with ties, and every third account without one.
+    for (auto [day, which] :
+         {std::pair{"low", "0"}, std::pair{"high", "1"}, std::pair{"medium", "2, 3"}}) {
+      auto updated = (*db)->Exec("UPDATE accounts SET growth_potential = '" + std::string(day) +
+                                     "' WHERE id % 3 <> 0 AND id % 4 IN (" + which + ")",
+                                 {});
+      ASSERT_TRUE(updated) << updated.error().message;
+    }
+  }
+  auto ascending =
+      WalkSorted(*client_, "/api/v1/accounts?limit=4&sort=growth_potential", "growth_potential");
+  auto descending =
+      WalkSorted(*client_, "/api/v1/accounts?limit=4&sort=-growth_potential", "growth_potential");
+  ASSERT_EQ(ascending.size(), 23u);
+  ASSERT_EQ(descending.size(), 23u);
+  auto expected = ascending;
+  // Values in order, ties by id, NULLs (written "") last — in both directions.
+  auto before = [](bool desc) {
+    return [desc](const auto& a, const auto& b) {
+      if (a.first.empty() != b.first.empty()) return b.first.empty();
+      if (a.first != b.first) return desc ? a.first > b.first : a.first < b.first;
+      return desc ? a.second > b.second : a.second < b.second;
+    };
+  };
+  std::sort(expected.begin(), expected.end(), before(false));
+  EXPECT_EQ(ascending, expected);
+  EXPECT_EQ(ascending.front().first, "high");
+  EXPECT_EQ(ascending.back().first, "") << "accounts without a potential come last";
+  expected = descending;
+  std::sort(expected.begin(), expected.end(), before(true));
+  EXPECT_EQ(descending, expected);
+  EXPECT_EQ(descending.front().first, "medium");
+  // The generic lists sort too: contract lines by ARR, largest first, across pages.
+  auto lines = GetJson("/api/v1/contract-lines?limit=3&sort=-arr_cents");
+  ASSERT_EQ(lines.at("items").as_array().size(), 3u);
+  EXPECT_EQ(lines.at("items").as_array()[0].as_object().at("arr_cents").as_int64(), 230'000 * 100);
+  auto next = GetJson("/api/v1/contract-lines?limit=3&sort=-arr_cents&cursor=" +
+                      std::string(lines.at("next_cursor").as_string()));
+  EXPECT_EQ(next.at("items").as_array()[0].as_object().at("arr_cents").as_int64(), 220'000 * 100);
+  // Mistakes are named: an unknown column, a secret one, a cursor from another order.
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?sort=shoe_size", 400)), "sort");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/users?sort=password_hash", 400)), "sort");
+  std::string cursor(lines.at("next_cursor").as_string());
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/contract-lines?cursor=" + cursor, 400)), "cursor");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/contract-lines?sort=arr_cents&cursor=" + cursor, 400)),
+            "cursor");
+  EXPECT_EQ(
+      ErrorField(GetJson("/api/v1/contract-lines?sort=-arr_cents&cursor=9~-arr_cents~zz", 400)),
+      "cursor");
+}
+
+TEST_P(HttpTest, RangeFiltersBoundTheAuditLogInTime) {
+  auto patch =
+      client_->Patch("/api/v1/accounts/4", R"({"version":1,"name":"Renamed"})", "application/json");
+  ASSERT_EQ(patch->status, 200) << patch->body;
+  // The server's clock stands at 2026-06-15 12:00 UTC.
+  EXPECT_EQ(GetJson("/api/v1/audit?at_from=2026-06-15T11:00:00Z&at_to=2026-06-15T13:00:00Z")
+                .at("items")
+                .as_array()
+                .size(),
+            1u);
+  EXPECT_TRUE(GetJson("/api/v1/audit?at_from=2026-06-15T12:00:01Z").at("items").as_array().empty());
+  EXPECT_TRUE(GetJson("/api/v1/audit?at_to=2026-06-15T11:59:59Z").at("items").as_array().empty());
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/audit?at_from=yesterday", 400)), "at_from");
+  // Ranges work on numbers too, and combine with equality filters.
+  auto mid = GetJson(
+      "/api/v1/contract-lines?limit=100&arr_cents_from=10000000&arr_cents_to=12000000&"
+      "start_date=2026-01-01");
+  EXPECT_EQ(mid.at("items").as_array().size(), 3u) << "$100k, $110k and $120k";
+}
+
 TEST_P(HttpTest, FiltersNarrowTheList) {
   auto by_owner = GetJson("/api/v1/accounts?limit=100&owner_id=" + std::to_string(ann_.value));
   EXPECT_EQ(by_owner.at("items").as_array().size(), 12u);
@@ -283,6 +380,7 @@ TEST_P(HttpTest, WrongMethodIs405WithAllow) {
   auto res = client_->Put("/api/v1/accounts", "{}", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(json::parse(res->body).at("error").at("code").as_string(), "method_not_allowed");
   EXPECT_EQ(res->get_header_value("Allow"), "GET, POST");
 }
 
@@ -403,6 +501,16 @@ TEST_P(HttpTest, ApiTokensAreShownOnceAndCanBeRevoked) {
   EXPECT_EQ(integration.Get("/api/v1/me")->status, 200);
   auto list = client_->Get("/api/v1/tokens");
   EXPECT_THAT(list->body, ::testing::Not(HasSubstr(secret)));
+  // Its use is recorded (when, to the minute); a token never used says so.
+  std::map<std::string, json::value> used;
+  auto tokens = json::parse(list->body);
+  for (const auto& t : tokens.at("items").as_array()) {
+    const auto& o = t.as_object();
+    used[std::string(o.at("name").as_string()) + "/" + std::to_string(o.at("user_id").as_int64())] =
+        o.at("last_used_at");
+  }
+  EXPECT_EQ(used.at("warehouse sync/" + std::to_string(admin_.value)), "2026-06-15T12:00:00Z");
+  EXPECT_TRUE(used.at("test/" + std::to_string(bob_.value)).is_null());
   auto revoke = client_->Delete("/api/v1/tokens/" + std::to_string(created.at("id").as_int64()));
   EXPECT_EQ(revoke->status, 204);
   EXPECT_EQ(integration.Get("/api/v1/me")->status, 401);
@@ -456,7 +564,7 @@ TEST_P(HttpTest, BadBodiesNameWhatIsWrongAndChangeNothing) {
   EXPECT_EQ(ErrorField(json::parse(type->body).as_object()), "influence");
   auto range =
       client_->Post("/api/v1/accounts/1/contacts", R"({"influence":9})", "application/json");
-  EXPECT_EQ(range->status, 400);
+  EXPECT_EQ(range->status, 422);
   EXPECT_EQ(ErrorField(json::parse(range->body).as_object()), "influence");
   auto stance =
       client_->Post("/api/v1/accounts/1/contacts", R"({"stance":"fan"})", "application/json");
@@ -481,7 +589,7 @@ TEST_P(HttpTest, BadBodiesNameWhatIsWrongAndChangeNothing) {
       "/api/v1/accounts/1/contract-lines",
       R"({"product_id":1,"arr_cents":100,"start_date":"2026-05-01","end_date":"2026-04-01"})",
       "application/json");
-  EXPECT_EQ(line->status, 400);
+  EXPECT_EQ(line->status, 422);
   EXPECT_EQ(ErrorField(json::parse(line->body).as_object()), "end_date");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM contacts"), before);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), 0) << "failed requests leave no trace";
@@ -615,7 +723,7 @@ TEST_P(HttpTest, AdminsAddUsersWhoCanThenSignIn) {
   auto weak = client_->Post("/api/v1/users",
                             R"({"email":"w@orchard.example","role":"am","password":"short"})",
                             "application/json");
-  EXPECT_EQ(weak->status, 400);
+  EXPECT_EQ(weak->status, 422);
   EXPECT_EQ(ErrorField(json::parse(weak->body).as_object()), "password");
   auto created = client_->Post("/api/v1/users", body, "application/json");
   ASSERT_EQ(created->status, 201) << created->body;

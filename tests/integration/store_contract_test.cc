@@ -13,10 +13,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <set>
+#include <thread>
 
 #include "domain/schema.h"
 #include "domain/settings.h"
 #include "store/migrate.h"
+#include "store/pool.h"
 #include "store/postgres/postgres_database.h"
 #include "store/store.h"
 #include "support/process.h"
@@ -218,6 +220,31 @@ TEST_P(StoreContractTest, MigrationsAreRecordedAndIdempotent) {
   EXPECT_EQ(*again, 0);
   EXPECT_EQ(Count("schema_migrations"), static_cast<int64_t>(Migrations().size()));
   EXPECT_EQ(*SchemaVersion(*db_), LatestSchemaVersion());
+}
+
+TEST_P(StoreContractTest, ServersStartingTogetherMigrateOnce) {
+  testing::TestDatabase fresh;
+  ORCHARD_OPEN_TEST_DATABASE(fresh, GetParam(), /*shareable=*/true);
+  constexpr int kServers = 4;
+  std::vector<Result<int>> results(kServers, 0);
+  {
+    std::vector<std::jthread> servers;
+    for (int i = 0; i < kServers; ++i) {
+      servers.emplace_back([&, i] {
+        auto db = OpenDatabase(fresh.url());
+        results[i] = db ? Migrate(**db) : std::unexpected(db.error());
+      });
+    }
+  }
+  int applied = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().message;
+    applied += *r;
+  }
+  EXPECT_EQ(applied, static_cast<int>(Migrations().size())) << "each migration ran exactly once";
+  auto db = OpenDatabase(fresh.url());
+  ASSERT_TRUE(db);
+  EXPECT_EQ(*SchemaVersion(**db), LatestSchemaVersion());
 }
 
 TEST_P(StoreContractTest, DatabaseFromANewerVersionIsRefused) {
@@ -479,7 +506,7 @@ TEST_P(StoreContractTest, ConstraintViolationsMapToClearCodes) {
   orphan.account_id = AccountId(999);
   auto fk = store_->Insert(orphan);
   ASSERT_FALSE(fk);
-  EXPECT_EQ(fk.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(fk.error().code, ErrorCode::kInvalidValue);
 
   Account a = MakeAccount("Checks");
   Contact loud;
@@ -487,7 +514,7 @@ TEST_P(StoreContractTest, ConstraintViolationsMapToClearCodes) {
   loud.influence = 9;
   auto check = store_->Insert(loud);
   ASSERT_FALSE(check);
-  EXPECT_EQ(check.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(check.error().code, ErrorCode::kInvalidValue);
   EXPECT_EQ(Count("contacts"), 0);
 }
 
@@ -585,6 +612,28 @@ TEST_P(StoreContractTest, RollbackLeavesNothing) {
   EXPECT_EQ(store_->List<Account>(q)->items.at(0).name, "Kept");
   // The connection is still good for the next use case.
   EXPECT_TRUE(store_->Insert(Named("After")));
+}
+
+TEST_P(StoreContractTest, APoolNeverLendsOutAnOpenTransaction) {
+  testing::TestDatabase shared;
+  ORCHARD_OPEN_TEST_DATABASE(shared, GetParam(), /*shareable=*/true);
+  auto pool = ConnectionPool::Open(shared.url(), 1);
+  ASSERT_TRUE(pool) << pool.error().message;
+  {
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE(Migrate(**lease));
+    ASSERT_TRUE((*lease)->Begin());
+    Store s(**lease);
+    Account a;
+    a.name = "Never committed";
+    ASSERT_TRUE(s.Insert(a));
+  }  // given back mid-transaction
+  auto again = (*pool)->Acquire();
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(-1), 0);
+  EXPECT_TRUE((*again)->Begin()) << "the next borrower starts from a clean connection";
+  EXPECT_TRUE((*again)->Rollback());
 }
 
 TEST_P(StoreContractTest, CommittedWorkIsKept) {
@@ -720,7 +769,7 @@ TEST_P(StoreContractTest, ABadRowFailsTheBulkLoadAndKeepsNothing) {
     if (failed) failed = (*writer)->Finish();
   }  // rolled back
   ASSERT_FALSE(failed) << "a foreign-key violation must fail Add or Finish";
-  EXPECT_EQ(failed.error().code, ErrorCode::kInvalidArgument) << failed.error().message;
+  EXPECT_EQ(failed.error().code, ErrorCode::kInvalidValue) << failed.error().message;
   EXPECT_EQ(Count("contacts"), 0);
   EXPECT_TRUE(store_->Insert(ContactOf(a.id)));
 }

@@ -145,9 +145,10 @@ std::string ConnectFailure(PGconn* conn) {
 
 ErrorCode CodeForSqlState(std::string_view state, bool connection_ok) {
   if (state == "23505") return ErrorCode::kAlreadyExists;
-  // Integrity (foreign key, check, not null) and data errors (bad date, value too long): the
-  // caller sent something the schema refuses.
-  if (state.starts_with("23") || state.starts_with("22")) return ErrorCode::kInvalidArgument;
+  // Integrity (foreign key, check, not null): a readable value the schema's rules refuse. Data
+  // errors (bad date, value too long): a value that cannot be read as its column's type.
+  if (state.starts_with("23")) return ErrorCode::kInvalidValue;
+  if (state.starts_with("22")) return ErrorCode::kInvalidArgument;
   if (state == "40001" || state == "40P01") return ErrorCode::kConflict;
   // Connection exceptions, a server shutting down or out of connections: try again later.
   if (state.starts_with("08") || state.starts_with("57P") || state.starts_with("53") ||

@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 namespace orchard::store {
@@ -20,7 +22,7 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   if (primary == SQLITE_CONSTRAINT) {
     code = (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY)
                ? ErrorCode::kAlreadyExists
-               : ErrorCode::kInvalidArgument;
+               : ErrorCode::kInvalidValue;
   } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     code = ErrorCode::kUnavailable;
   } else if (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_FULL ||
@@ -244,7 +246,14 @@ Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path) {
   const char* pragmas =
       "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;";
   if (p != ":memory:") {
+    // Switching a new file to WAL while another connection does the same can answer BUSY
+    // without consulting the busy handler (servers starting together): retry for up to 5 s.
     Status wal = database->ExecScript("PRAGMA journal_mode = WAL;");
+    for (int tries = 0; !wal && wal.error().code == ErrorCode::kUnavailable && tries < 500;
+         ++tries) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      wal = database->ExecScript("PRAGMA journal_mode = WAL;");
+    }
     if (!wal) {
       return Fail(ErrorCode::kUnavailable,
                   "cannot open SQLite database \"" + p + "\": " + wal.error().message);
