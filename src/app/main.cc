@@ -108,10 +108,13 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   options.host = listen.host;
   options.port = listen.port;
   options.threads = threads;
+  options.body_limit = args.body_limit;
   options.access_log =
       std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   options.metrics = &metrics;
   options.access_log->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %v", spdlog::pattern_time_type::utc);
+  // --no-access-log keeps the errors (a handler that threw) and drops the line per request.
+  options.access_log->set_level(args.access_log ? spdlog::level::info : spdlog::level::warn);
   http::Server server(router, options);
   ORCHARD_CHECK(server.Start());
   server.StopOnSignals();

@@ -193,6 +193,45 @@ TEST(CliTest, UserAddReadsThePasswordFromStdinOrGeneratesOne) {
             0);
 }
 
+TEST(CliTest, ServeHonoursBodyLimitAndAccessLogFlags) {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/s.db";
+  std::string big(3000, 'x');
+  {
+    BackgroundProcess serve({"serve", "--db", db, "--listen", "127.0.0.1:0", "--body-limit", "2048",
+                             "--no-access-log"});
+    std::string serving = serve.WaitForLine("serving", 30'000);
+    ASSERT_FALSE(serving.empty()) << serve.ReadStderr();
+    httplib::Client client("127.0.0.1", PortFrom(serving));
+    auto res =
+        client.Post("/api/v1/auth/login", R"({"email":")" + big + R"("})", "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 413) << "a 3000-byte body is over --body-limit 2048";
+    EXPECT_EQ(client.Get("/healthz")->status, 200);
+    EXPECT_EQ(serve.Stop(SIGTERM, 10'000), 0);
+    EXPECT_THAT(serve.ReadStderr(), Not(HasSubstr("/healthz"))) << "--no-access-log";
+  }
+  {
+    BackgroundProcess serve({"serve", "--db", db, "--listen", "127.0.0.1:0"});
+    std::string serving = serve.WaitForLine("serving", 30'000);
+    ASSERT_FALSE(serving.empty()) << serve.ReadStderr();
+    httplib::Client client("127.0.0.1", PortFrom(serving));
+    auto res =
+        client.Post("/api/v1/auth/login", R"({"email":")" + big + R"("})", "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << "the default limit (1 MiB) admits it; then the missing "
+                                   "password is named";
+    EXPECT_THAT(res->body, HasSubstr("password"));
+    auto health = client.Get("/healthz");
+    ASSERT_TRUE(health);
+    std::string id = health->get_header_value("X-Request-Id");
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(serve.Stop(SIGTERM, 10'000), 0);
+    EXPECT_THAT(serve.ReadStderr(), HasSubstr(id + " GET /healthz 200"))
+        << "the access log carries the request id";
+  }
+}
+
 TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {
   TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/demo.db";
