@@ -255,12 +255,13 @@ class Store {
       }
     }
     if (q.name_contains) {
-      // What the user typed is literal: escape LIKE's wildcards.
-      sql += " AND LOWER(name) LIKE ? ESCAPE '!'";
+      // What the user typed is literal: escape LIKE's wildcards. LOWER folds every letter on
+      // both backends (the SQLite adapter replaces its ASCII-only built-in).
+      sql += " AND LOWER(name) LIKE LOWER(?) ESCAPE '!'";
       std::string pattern = "%";
       for (char c : *q.name_contains) {
         if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
-        pattern.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+        pattern.push_back(c);
       }
       pattern += "%";
       params.push_back(std::move(pattern));

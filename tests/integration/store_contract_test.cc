@@ -584,6 +584,18 @@ TEST_P(StoreContractTest, ListFiltersSearchesAndPagesEveryRowOnce) {
   search.name_contains = "northwind";
   search.filters.push_back({"owner_id", bob.id.value});  // filters and search combine
   EXPECT_EQ(store_->List<Account>(search)->items.size(), 3u);
+
+  // Beyond ASCII, both backends fold case alike: "émile" finds "ÉMILE", "Ångström" "ÅNGSTRÖM".
+  MakeAccount("ÉMILE Zola SA");
+  MakeAccount("Ångström Optik AB");
+  ListQuery accented;
+  accented.limit = 100;
+  for (const char* typed : {"émile", "ÉMILE", "Émile zola", "ångström", "ÅNGSTRÖM OPTIK"}) {
+    accented.name_contains = typed;
+    auto found = store_->List<Account>(accented);
+    ASSERT_TRUE(found) << found.error().message;
+    EXPECT_EQ(found->items.size(), 1u) << typed;
+  }
 }
 
 // --- transactions ------------------------------------------------------------------------------
