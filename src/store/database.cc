@@ -33,6 +33,13 @@ Status Transaction::Commit() {
   return db->Commit();
 }
 
+Error NestedQueryError() {
+  return Error{ErrorCode::kInternal,
+               "a statement was run from inside another statement's row callback on the same "
+               "connection; collect the rows first, then run the next statement",
+               {}};
+}
+
 Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return OpenPostgres(url);

@@ -103,4 +103,25 @@ class Transaction {
 // "postgres://…". A malformed URL, an unwritable path or an unreachable server is one clear error.
 Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url);
 
+// A statement run from inside a row callback on the same connection: refused by both adapters
+// with this error (a PostgreSQL connection streams one result at a time, and SQLite would reset
+// the outer statement when the same SQL comes again). Collect the rows, then query.
+Error NestedQueryError();
+
+// Marks a connection busy for the length of one statement; Enter() fails if it already is.
+class QueryGuard {
+ public:
+  explicit QueryGuard(bool& busy) : busy_(busy), entered_(!busy) { busy_ = true; }
+  ~QueryGuard() {
+    if (entered_) busy_ = false;
+  }
+  QueryGuard(const QueryGuard&) = delete;
+  QueryGuard& operator=(const QueryGuard&) = delete;
+  bool entered() const { return entered_; }
+
+ private:
+  bool& busy_;
+  bool entered_;
+};
+
 }  // namespace orchard::store

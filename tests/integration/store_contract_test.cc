@@ -598,6 +598,25 @@ TEST_P(StoreContractTest, ListFiltersSearchesAndPagesEveryRowOnce) {
   }
 }
 
+TEST_P(StoreContractTest, AStatementInsideARowCallbackIsRefusedClearly) {
+  MakeAccount("One");
+  MakeAccount("Two");
+  const std::string sql = "SELECT id FROM accounts ORDER BY id";
+  int outer_rows = 0;
+  Status inner = Ok();
+  auto outer = db_->Query(sql, {}, [&](const Row&) -> Status {
+    ++outer_rows;
+    inner = db_->Query(sql, {}, [](const Row&) -> Status { return Ok(); });
+    return Ok();
+  });
+  ASSERT_TRUE(outer) << "the outer statement is not disturbed: " << outer.error().message;
+  EXPECT_EQ(outer_rows, 2);
+  ASSERT_FALSE(inner);
+  EXPECT_EQ(inner.error().code, ErrorCode::kInternal);
+  EXPECT_THAT(inner.error().message, HasSubstr("row callback"));
+  EXPECT_EQ(Count("accounts"), 2) << "and the connection goes on working";
+}
+
 // --- transactions ------------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, RollbackLeavesNothing) {

@@ -409,10 +409,14 @@ class PostgresDatabase final : public Database {
 
   Status Query(std::string_view sql, std::span<const SqlValue> params,
                const RowCallback& on_row) override {
+    QueryGuard guard(in_query_);
+    if (!guard.entered()) return std::unexpected(NestedQueryError());
     return Run(sql, params, &on_row, nullptr);
   }
 
   Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) override {
+    QueryGuard guard(in_query_);
+    if (!guard.entered()) return std::unexpected(NestedQueryError());
     int64_t changed = 0;
     ORCHARD_CHECK(Run(sql, params, nullptr, &changed));
     return changed;
@@ -578,6 +582,7 @@ class PostgresDatabase final : public Database {
   PGconn* conn_;
   std::string description_;
   bool in_transaction_ = false;
+  bool in_query_ = false;  // a statement's rows are being delivered
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> rewritten_;
 };
 

@@ -117,6 +117,8 @@ class SqliteDatabase final : public Database {
 
   Status Query(std::string_view sql, std::span<const SqlValue> params,
                const RowCallback& on_row) override {
+    QueryGuard guard(in_query_);
+    if (!guard.entered()) return std::unexpected(NestedQueryError());
     ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(sql));
     ORCHARD_CHECK(Bind(stmt, params));
     SqliteRow row(stmt);
@@ -220,6 +222,7 @@ class SqliteDatabase final : public Database {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, StmtPtr> cache_;
+  bool in_query_ = false;
 };
 
 Status SqliteBulkWriter::Add(std::span<const SqlValue> row) {
