@@ -86,12 +86,21 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   int threads = Threads(args.threads);
   Settings settings;
   std::string shown;  // the URL without any password
+  std::unique_ptr<engine::ReadModel> model;
   {
     ORCHARD_TRY(auto db, OpenMigrated(db_url, false));  // migrate at start
     shown = db->description();
     store::Store store(*db);
     ORCHARD_TRY(auto rows, store.LoadSettings());
     ORCHARD_CHECK(settings.Apply(rows));
+    auto started = std::chrono::steady_clock::now();
+    ORCHARD_TRY(model, engine::ReadModel::Load(*db));
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
+    fmt::print(stderr, "Loaded the book into memory: {} accounts, {} contract lines in {} ms.\n",
+               cli::Grouped(static_cast<int64_t>(model->account_count())),
+               cli::Grouped(static_cast<int64_t>(model->line_count())), ms);
   }
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
   service::SettingsService settings_service(*pool, clock, settings);
@@ -102,8 +111,8 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
                    [&pool] { return static_cast<double>(pool->size()); });
   metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
                    [&pool] { return static_cast<double>(pool->in_use()); });
-  http::Router router =
-      http::MakeRouter(http::ApiDeps{*pool, clock, accounts, auth, settings_service, &metrics});
+  http::Router router = http::MakeRouter(
+      http::ApiDeps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()});
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;

@@ -1,4 +1,5 @@
 #include "http/api.h"
+#include "http/engine_routes.h"
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -285,7 +286,7 @@ HttpResponse CreateUser(const ApiDeps& d, const HttpRequest& req) {
 
 template <class T>
 std::shared_ptr<CrudRoutes<T>> Crud(const ApiDeps& d) {
-  return std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.auth);
+  return std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.auth, d.model);
 }
 
 }  // namespace
@@ -601,6 +602,8 @@ Router MakeRouter(const ApiDeps& d) {
   Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
+
+  AddEngineRoutes(r, d);
 
   if (d.metrics != nullptr) {
     r.Add(

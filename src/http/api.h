@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/clock.h"
+#include "engine/read_model.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "service/account_service.h"
@@ -19,6 +20,9 @@ struct ApiDeps {
   service::AuthService& auth;
   service::SettingsService& settings;
   Metrics* metrics = nullptr;  // serves /metrics when set
+  // The in-memory book: kept current by every write, and the source of the metrics routes
+  // (which answer 503 without it).
+  engine::ReadModel* model = nullptr;
 };
 
 Router MakeRouter(const ApiDeps& deps);

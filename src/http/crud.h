@@ -126,8 +126,9 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
   using Service = service::EntityService<T>;
   using IdT = decltype(T::id);
 
-  CrudRoutes(store::ConnectionPool& pool, const Clock& clock, service::AuthService& auth)
-      : pool_(pool), clock_(clock), auth_(auth) {}
+  CrudRoutes(store::ConnectionPool& pool, const Clock& clock, service::AuthService& auth,
+             engine::ReadModel* model)
+      : pool_(pool), clock_(clock), auth_(auth), model_(model) {}
 
   enum class Verbs { kAll, kReadOnly, kWritesOnly };
 
@@ -215,7 +216,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
       }
     }
     if (parent) query.filters.push_back({parent_column_, *parent});
-    auto page = Service(pool_, clock_).List(*actor, query);
+    auto page = Service(pool_, clock_, model_).List(*actor, query);
     if (!page) return ErrorResponse(page.error());
     boost::json::array items;
     for (const auto& item : page->items) items.push_back(service::ToJson(item));
@@ -229,7 +230,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     if (!actor) return ErrorResponse(actor.error());
     auto id = ParseId(q);
     if (!id) return ErrorResponse(id.error());
-    auto row = Service(pool_, clock_).Get(*actor, IdT(*id));
+    auto row = Service(pool_, clock_, model_).Get(*actor, IdT(*id));
     if (!row) return ErrorResponse(row.error());
     return JsonResponse(service::ToJson(*row));
   }
@@ -252,7 +253,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     }
     T row{};
     if (auto s = service::ApplyJson(*body, row); !s) return ErrorResponse(s.error());
-    auto saved = Service(pool_, clock_).Create(*actor, std::move(row));
+    auto saved = Service(pool_, clock_, model_).Create(*actor, std::move(row));
     if (!saved) return ErrorResponse(saved.error());
     return JsonResponse(service::ToJson(*saved), 201);
   }
@@ -277,7 +278,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
       }
       version = v->value().as_int64();
     }
-    auto saved = Service(pool_, clock_).Update(*actor, IdT(*id), version, [&](T& row) {
+    auto saved = Service(pool_, clock_, model_).Update(*actor, IdT(*id), version, [&](T& row) {
       return service::ApplyJson(*body, row, {"version"});
     });
     if (!saved) {
@@ -292,7 +293,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     if (!actor) return ErrorResponse(actor.error());
     auto id = ParseId(q);
     if (!id) return ErrorResponse(id.error());
-    auto s = Service(pool_, clock_).Delete(*actor, IdT(*id));
+    auto s = Service(pool_, clock_, model_).Delete(*actor, IdT(*id));
     if (!s) return ErrorResponse(s.error());
     HttpResponse r;
     r.status = 204;
@@ -302,6 +303,7 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
   store::ConnectionPool& pool_;
   const Clock& clock_;
   service::AuthService& auth_;
+  engine::ReadModel* model_;  // kept current with every write, when the server has one
   std::string parent_column_ = "account_id";
 };
 

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "domain/arr.h"
 #include "domain/tiers.h"
+#include "engine/read_model.h"
 #include "service/actor.h"
 #include "service/entity_json.h"
 #include "store/pool.h"
@@ -79,7 +80,9 @@ class EntityService {
   using IdT = decltype(T::id);
   static constexpr std::string_view kTable = EntitySchema<T>::kTable;
 
-  EntityService(store::ConnectionPool& pool, const Clock& clock) : pool_(pool), clock_(clock) {}
+  // `model`, when given, receives every committed write of the entities it holds.
+  EntityService(store::ConnectionPool& pool, const Clock& clock, engine::ReadModel* model = nullptr)
+      : pool_(pool), clock_(clock), model_(model) {}
 
   Result<T> Get(const Actor& actor, IdT id) {
     ORCHARD_CHECK(AuthorizeRead(actor));
@@ -109,7 +112,7 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Insert(row));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
                              std::nullopt, ToJsonText(saved)));
-    ORCHARD_CHECK(tx.Commit());
+    ORCHARD_CHECK(CommitAndApply(tx, [&](auto& m) { m.Upsert(saved); }));
     return saved;
   }
 
@@ -131,7 +134,7 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
-    ORCHARD_CHECK(tx.Commit());
+    ORCHARD_CHECK(CommitAndApply(tx, [&](auto& m) { m.Upsert(saved); }));
     return saved;
   }
 
@@ -144,10 +147,31 @@ class EntityService {
     ORCHARD_CHECK(store.Delete<T>(id));
     ORCHARD_CHECK(WriteAudit(store, actor, clock_.Now(), kTable, id.value, AuditAction::kDelete,
                              ToJsonText(current), std::nullopt));
-    return tx.Commit();
+    return CommitAndApply(tx, [&](auto& m) {
+      if constexpr (std::is_same_v<T, Account>) m.EraseAccount(id);
+      if constexpr (std::is_same_v<T, ContractLine>) m.EraseContractLine(id);
+    });
   }
 
  private:
+  // Entities the read model holds.
+  static constexpr bool kInModel = std::is_same_v<T, Account> || std::is_same_v<T, ContractLine>;
+
+  // Commits; then, for an entity the read model holds, applies the change to it — in commit
+  // order, and never for a transaction that did not commit.
+  template <class Apply>
+  Status CommitAndApply(store::Transaction& tx, Apply&& apply) {
+    if constexpr (kInModel) {
+      if (model_ != nullptr) {
+        auto in_order = model_->SerializeApply();
+        ORCHARD_CHECK(tx.Commit());
+        apply(*model_);
+        return Ok();
+      }
+    }
+    return tx.Commit();
+  }
+
   static Status Denied(const std::string& why) { return Fail(ErrorCode::kPermissionDenied, why); }
 
   Status AuthorizeRead(const Actor& actor) {
@@ -206,6 +230,7 @@ class EntityService {
 
   store::ConnectionPool& pool_;
   const Clock& clock_;
+  engine::ReadModel* model_;
 };
 
 }  // namespace orchard::service

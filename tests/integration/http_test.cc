@@ -101,7 +101,15 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     service::AuthOptions auth_options;
     auth_options.hash_cost = service::HashCost::kMinimum;
     auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options);
-    router_ = MakeRouter(ApiDeps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_});
+    {
+      auto db = pool_->Acquire();
+      ASSERT_TRUE(db);
+      auto model = engine::ReadModel::Load(**db);
+      ASSERT_TRUE(model) << model.error().message;
+      model_ = std::move(*model);
+    }
+    router_ = MakeRouter(
+        ApiDeps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()});
     StartServer(router_);
   }
 
@@ -187,6 +195,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   std::unique_ptr<service::SettingsService> settings_;
   std::unique_ptr<service::AccountService> accounts_;
   Metrics metrics_;
+  std::unique_ptr<engine::ReadModel> model_;
   Router router_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<httplib::Client> client_;
@@ -331,6 +340,43 @@ TEST_P(HttpTest, RangeFiltersBoundTheAuditLogInTime) {
       "/api/v1/contract-lines?limit=100&arr_cents_from=10000000&arr_cents_to=12000000&"
       "start_date=2026-01-01");
   EXPECT_EQ(mid.at("items").as_array().size(), 3u) << "$100k, $110k and $120k";
+}
+
+TEST_P(HttpTest, RetentionAnswersFromTheLiveBookAndMovesWithEachWrite) {
+  // Every account has had one line since 2026-01-01 ($10k × its number): flat since February.
+  auto flat = GetJson("/api/v1/metrics/retention?from=2026-02-01&to=2026-06-15");
+  EXPECT_EQ(flat.at("total").at("accounts").as_int64(), 23);
+  EXPECT_EQ(flat.at("total").at("start_arr_cents").as_int64(), 276 * 10'000 * 100);
+  EXPECT_EQ(flat.at("total").at("nrr").as_double(), 1.0);
+  // The default period is the trailing 12 months to today (2026-06-15): nobody had ARR then.
+  auto trailing = GetJson("/api/v1/metrics/retention");
+  EXPECT_EQ(trailing.at("from").as_string(), "2025-06-15");
+  EXPECT_EQ(trailing.at("total").at("accounts").as_int64(), 0);
+  EXPECT_TRUE(trailing.at("total").at("nrr").is_null());
+  // An upsell on account 1 from March shows at once: NRR (2,760k + 50k) / 2,760k = 101.81%.
+  auto line = client_->Post("/api/v1/accounts/1/contract-lines",
+                            R"({"product_id":1,"arr_cents":5000000,"start_date":"2026-03-01"})",
+                            "application/json");
+  ASSERT_EQ(line->status, 201) << line->body;
+  auto grown = GetJson("/api/v1/metrics/retention?from=2026-02-01&to=2026-06-15&group_by=am");
+  EXPECT_EQ(grown.at("total").at("expansion_cents").as_int64(), 5'000'000);
+  EXPECT_EQ(grown.at("total").at("nrr").as_double(), 1.0181);
+  const auto& groups = grown.at("groups").as_array();
+  ASSERT_EQ(groups.size(), 2u) << "ann's and bob's books";
+  EXPECT_EQ(groups[0].at("key").as_string(), std::to_string(ann_.value));
+  EXPECT_EQ(groups[0].at("expansion_cents").as_int64(), 5'000'000) << "account 1 is ann's";
+  EXPECT_EQ(groups[1].at("expansion_cents").as_int64(), 0);
+  // Deleting the account takes it out of the cohort.
+  ASSERT_EQ(client_->Delete("/api/v1/accounts/1")->status, 204);
+  EXPECT_EQ(GetJson("/api/v1/metrics/retention?from=2026-02-01&to=2026-06-15")
+                .at("total")
+                .at("accounts")
+                .as_int64(),
+            22);
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/metrics/retention?from=2026-07-01&to=2026-06-15", 422)),
+            "from");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/metrics/retention?group_by=planet", 400)), "group_by");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/metrics/retention?to=June", 400)), "to");
 }
 
 TEST_P(HttpTest, FiltersNarrowTheList) {

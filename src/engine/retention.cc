@@ -1,0 +1,90 @@
+#include "engine/retention.h"
+
+#include <map>
+
+#include "domain/tiers.h"
+
+namespace orchard::engine {
+
+Result<RetentionGroup> ParseRetentionGroup(std::string_view text) {
+  if (text.empty()) return RetentionGroup::kNone;
+  if (text == "am") return RetentionGroup::kAm;
+  if (text == "tier") return RetentionGroup::kTier;
+  if (text == "industry") return RetentionGroup::kIndustry;
+  if (text == "region") return RetentionGroup::kRegion;
+  return FailField("group_by", "\"" + std::string(text) +
+                                   "\" is not a grouping; use am, tier, industry or region");
+}
+
+void RetentionFigures::Add(int64_t s, int64_t e) {
+  if (s <= 0) return;  // a new logo (or nothing): not in the cohort
+  ++accounts;
+  start_cents += s;
+  end_cents += e;
+  retained_cents += std::min(s, e);
+  if (e == 0) {
+    ++churned_accounts;
+    churn_cents += s;
+  } else if (e > s) {
+    expansion_cents += e - s;
+  } else {
+    contraction_cents += s - e;
+  }
+}
+
+std::optional<int64_t> RetentionFigures::nrr_bp() const {
+  if (start_cents == 0) return std::nullopt;
+  return RatioBasisPoints(Money::FromCents(end_cents), Money::FromCents(start_cents));
+}
+
+std::optional<int64_t> RetentionFigures::grr_bp() const {
+  if (start_cents == 0) return std::nullopt;
+  return RatioBasisPoints(Money::FromCents(retained_cents), Money::FromCents(start_cents));
+}
+
+Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
+                                  const TierRules& tiers) {
+  if (to < from) {
+    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
+                                 to.ToString() + ")");
+  }
+  RetentionReport report;
+  report.from = from;
+  report.to = to;
+  report.group_by = group;
+  std::map<std::string, RetentionFigures> groups;
+  auto lock = model.ReadLock();
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    if (!model.live(slot)) continue;
+    int64_t s = model.ArrCentsOn(slot, from.days());
+    if (s <= 0) continue;
+    int64_t e = model.ArrCentsOn(slot, to.days());
+    report.total.Add(s, e);
+    if (group == RetentionGroup::kNone) continue;
+    std::string key;
+    switch (group) {
+      case RetentionGroup::kAm:
+        key = model.owner_id(slot) ? std::to_string(model.owner_id(slot)) : "";
+        break;
+      case RetentionGroup::kTier: {
+        Tier tier = model.tier_override(slot).value_or(
+            RuleTier(Money::FromCents(s), model.strategic(slot), tiers));
+        key = std::string(ToString(tier));
+        break;
+      }
+      case RetentionGroup::kIndustry:
+        key = model.industry(slot);
+        break;
+      case RetentionGroup::kRegion:
+        key = model.region(slot);
+        break;
+      case RetentionGroup::kNone:
+        break;
+    }
+    groups[key].Add(s, e);
+  }
+  for (auto& [key, figures] : groups) report.rows.push_back({key, figures});
+  return report;
+}
+
+}  // namespace orchard::engine

@@ -1,0 +1,56 @@
+// Retention over a period, exactly as PRODUCT.md (Metrics) defines it. For [t0, t1]: the cohort is
+// the accounts with ARR(t0) > 0; per account s = ARR(t0), e = ARR(t1);
+//   expansion   = Σ max(0, e − s) over accounts with e > 0
+//   contraction = Σ max(0, s − e) over accounts with e > 0
+//   churn       = Σ s over accounts with e = 0
+//   NRR = Σ e ÷ Σ s,  GRR = Σ min(e, s) ÷ Σ s.
+// New logos (ARR(t0) = 0) are not in the cohort. Groups: the account's AM (its owner now), its
+// tier at t0 (the rule on ARR(t0), or the override), its industry or its region.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "domain/settings.h"
+#include "engine/read_model.h"
+
+namespace orchard::engine {
+
+enum class RetentionGroup { kNone, kAm, kTier, kIndustry, kRegion };
+Result<RetentionGroup> ParseRetentionGroup(
+    std::string_view text);  // "", am, tier, industry, region
+
+struct RetentionFigures {
+  int64_t accounts = 0;  // in the cohort
+  int64_t churned_accounts = 0;
+  int64_t start_cents = 0;  // Σ s
+  int64_t end_cents = 0;    // Σ e
+  int64_t expansion_cents = 0;
+  int64_t contraction_cents = 0;
+  int64_t churn_cents = 0;
+  int64_t retained_cents = 0;  // Σ min(e, s)
+  // Ratios in basis points (10000 = 100%), rounded half away from zero; none for an empty cohort.
+  std::optional<int64_t> nrr_bp() const;
+  std::optional<int64_t> grr_bp() const;
+  void Add(int64_t s, int64_t e);
+};
+
+struct RetentionRow {
+  std::string key;  // the AM's user id, the tier number, the industry or region ("" for none)
+  RetentionFigures figures;
+};
+
+struct RetentionReport {
+  Date from, to;
+  RetentionGroup group_by = RetentionGroup::kNone;
+  RetentionFigures total;
+  std::vector<RetentionRow> rows;  // by key; empty without a group
+};
+
+// from ≤ to, else an invalid-value error naming `from`.
+Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
+                                  const TierRules& tiers);
+
+}  // namespace orchard::engine
