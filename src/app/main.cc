@@ -17,6 +17,7 @@
 #include "cli/progress.h"
 #include "core/clock.h"
 #include "domain/schema.h"
+#include "engine/follower.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "ingest/seed.h"
@@ -103,6 +104,12 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
                cli::Grouped(static_cast<int64_t>(model->line_count())), ms);
   }
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
+  // Other servers on the same database write too: follow their changes.
+  engine::FollowOptions follow;
+  follow.on_error = [](const Error& e) {
+    spdlog::warn("following the change log: {} (retrying)", e.ToString());
+  };
+  ORCHARD_TRY(auto follower, engine::ChangeFollower::Start(db_url, *model, follow));
   service::SettingsService settings_service(*pool, clock, settings);
   service::AccountService accounts(*pool, clock, settings_service);
   service::AuthService auth(*pool, clock);

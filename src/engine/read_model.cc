@@ -42,7 +42,14 @@ Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
   // One read transaction, so accounts and lines are from the same moment.
   ORCHARD_CHECK(db.ExecScript(db.dialect() == store::Dialect::kSqlite ? "BEGIN DEFERRED"
                                                                       : "BEGIN READ ONLY"));
-  Status scanned = ScanAll<Account>(db, [&](Account&& a) { model->Upsert(a); });
+  Status scanned = Ok();
+  auto seq = db.QueryInt("SELECT MAX(seq) FROM change_log");
+  if (seq) {
+    model->loaded_seq_ = seq->value_or(0);
+  } else {
+    scanned = std::unexpected(seq.error());
+  }
+  if (scanned) scanned = ScanAll<Account>(db, [&](Account&& a) { model->Upsert(a); });
   if (scanned) {
     scanned = ScanAll<ContractLine>(db, [&](ContractLine&& l) { model->Upsert(l); });
   }

@@ -64,6 +64,9 @@ class ReadModel {
   void Upsert(const ContractLine& line);
   void EraseContractLine(ContractLineId id);
 
+  // The change log's last sequence number when the model was loaded: a follower starts there.
+  int64_t loaded_seq() const { return loaded_seq_; }
+
   size_t account_count() const;
   size_t line_count() const;
   Money ArrOn(AccountId id, Date day) const;
@@ -89,6 +92,7 @@ class ReadModel {
 
   mutable std::shared_mutex mu_;
   std::mutex apply_mu_;
+  int64_t loaded_seq_ = 0;
   Dictionary words_;
   std::unordered_map<int64_t, uint32_t> slot_of_;  // account id → slot
   // One entry per slot. A deleted account's slot stays, not live, and is reused by no one: ids

@@ -73,6 +73,9 @@ Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan);
 Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::string_view entity,
                   int64_t entity_id, AuditAction action, std::optional<std::string> before,
                   std::optional<std::string> after);
+// Adds the write to the change log (and, on PostgreSQL, wakes the servers following it), in the
+// caller's transaction: engine/follower.h.
+Status RecordChange(store::Database& db, std::string_view entity, int64_t entity_id, Timestamp at);
 
 template <class T>
 class EntityService {
@@ -112,7 +115,7 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Insert(row));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
                              std::nullopt, ToJsonText(saved)));
-    ORCHARD_CHECK(CommitAndApply(tx, [&](auto& m) { m.Upsert(saved); }));
+    ORCHARD_CHECK(CommitAndApply(*db, tx, saved.id.value, now, [&](auto& m) { m.Upsert(saved); }));
     return saved;
   }
 
@@ -134,7 +137,7 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
-    ORCHARD_CHECK(CommitAndApply(tx, [&](auto& m) { m.Upsert(saved); }));
+    ORCHARD_CHECK(CommitAndApply(*db, tx, saved.id.value, now, [&](auto& m) { m.Upsert(saved); }));
     return saved;
   }
 
@@ -147,7 +150,7 @@ class EntityService {
     ORCHARD_CHECK(store.Delete<T>(id));
     ORCHARD_CHECK(WriteAudit(store, actor, clock_.Now(), kTable, id.value, AuditAction::kDelete,
                              ToJsonText(current), std::nullopt));
-    return CommitAndApply(tx, [&](auto& m) {
+    return CommitAndApply(*db, tx, id.value, clock_.Now(), [&](auto& m) {
       if constexpr (std::is_same_v<T, Account>) m.EraseAccount(id);
       if constexpr (std::is_same_v<T, ContractLine>) m.EraseContractLine(id);
     });
@@ -157,11 +160,14 @@ class EntityService {
   // Entities the read model holds.
   static constexpr bool kInModel = std::is_same_v<T, Account> || std::is_same_v<T, ContractLine>;
 
-  // Commits; then, for an entity the read model holds, applies the change to it — in commit
-  // order, and never for a transaction that did not commit.
+  // For an entity the read model holds: records the change for the other servers, commits, then
+  // applies it to this server's model — in commit order, and never for a transaction that did
+  // not commit. Otherwise: commits.
   template <class Apply>
-  Status CommitAndApply(store::Transaction& tx, Apply&& apply) {
+  Status CommitAndApply(store::Database& db, store::Transaction& tx, int64_t id, Timestamp at,
+                        Apply&& apply) {
     if constexpr (kInModel) {
+      ORCHARD_CHECK(RecordChange(db, kTable, id, at));
       if (model_ != nullptr) {
         auto in_order = model_->SerializeApply();
         ORCHARD_CHECK(tx.Commit());

@@ -68,6 +68,11 @@ class Database {
   // Runs one statement; returns the number of rows it changed.
   virtual Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) = 0;
 
+  // Waits up to timeout_ms for a notification on `channel` (a plain identifier), listening from
+  // the first call on; true when one (or more) came. PostgreSQL's LISTEN/NOTIFY: SQLite has none,
+  // so it waits out the timeout and answers false, and the caller polls.
+  virtual Result<bool> WaitForNotification(std::string_view channel, int timeout_ms) = 0;
+
   // Transactions. Begin() on SQLite takes the write lock at once (BEGIN IMMEDIATE).
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;

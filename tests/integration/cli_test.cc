@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "store/database.h"
 #include "store/migrate.h"
@@ -230,6 +231,57 @@ TEST(CliTest, ServeHonoursBodyLimitAndAccessLogFlags) {
     EXPECT_THAT(serve.ReadStderr(), HasSubstr(id + " GET /healthz 200"))
         << "the access log carries the request id";
   }
+}
+
+TEST(CliTest, TwoServersOnOneBookSeeEachOthersWrites) {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/shared.db";
+  auto added =
+      RunOrchard({"user", "add", "--db", db, "--email", "lead@x.example", "--role", "leader"}, {},
+                 "a long enough secret\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  BackgroundProcess a({"serve", "--db", db, "--listen", "127.0.0.1:0", "--no-access-log"});
+  BackgroundProcess b({"serve", "--db", db, "--listen", "127.0.0.1:0", "--no-access-log"});
+  std::string a_line = a.WaitForLine("serving", 30'000);
+  std::string b_line = b.WaitForLine("serving", 30'000);
+  ASSERT_FALSE(a_line.empty() || b_line.empty()) << a.ReadStderr() << b.ReadStderr();
+  httplib::Client on_a("127.0.0.1", PortFrom(a_line));
+  httplib::Client on_b("127.0.0.1", PortFrom(b_line));
+  auto login = on_a.Post("/api/v1/auth/login",
+                         R"({"email":"lead@x.example","password":"a long enough secret"})",
+                         "application/json");
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  std::string cookie = login->get_header_value("Set-Cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(login->body, m, std::regex(R"re("csrf_token":"([^"]+)")re")));
+  httplib::Headers write{{"Cookie", cookie}, {"X-CSRF-Token", m[1].str()}};
+  httplib::Headers read{{"Cookie", cookie}};
+  const std::string retention = "/api/v1/metrics/retention?from=2021-01-01&to=2021-06-01";
+  ASSERT_THAT(on_b.Get(retention, read)->body, HasSubstr(R"("accounts":0)"));
+  // A product, an account and its contract line, all written through server A.
+  auto product = on_a.Post("/api/v1/products", write, R"({"sku":"ORC-1","name":"Orchard"})",
+                           "application/json");
+  ASSERT_EQ(product->status, 201) << product->body;
+  auto account =
+      on_a.Post("/api/v1/accounts", write, R"({"name":"Shared Co"})", "application/json");
+  ASSERT_EQ(account->status, 201) << account->body;
+  ASSERT_TRUE(std::regex_search(account->body, m, std::regex(R"("id":(\d+))")));
+  auto line = on_a.Post("/api/v1/accounts/" + m[1].str() + "/contract-lines", write,
+                        R"({"product_id":1,"arr_cents":4200000,"start_date":"2020-01-01"})",
+                        "application/json");
+  ASSERT_EQ(line->status, 201) << line->body;
+  // Server B answers from its own memory, which follows A's writes through the change log.
+  std::string seen;
+  for (int i = 0; i < 200 && seen.find(R"("accounts":1)") == std::string::npos; ++i) {
+    seen = on_b.Get(retention, read)->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_THAT(seen, HasSubstr(R"("accounts":1)"));
+  EXPECT_THAT(seen, HasSubstr(R"("start_arr_cents":4200000)"));
+  EXPECT_EQ(a.Stop(SIGTERM, 10'000), 0);
+  EXPECT_EQ(b.Stop(SIGTERM, 10'000), 0);
 }
 
 TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {

@@ -1,6 +1,7 @@
 #include "store/postgres/postgres_database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <charconv>
 #include <cstring>
@@ -422,6 +423,36 @@ class PostgresDatabase final : public Database {
     return changed;
   }
 
+  Result<bool> WaitForNotification(std::string_view channel, int timeout_ms) override {
+    ORCHARD_CHECK(Ready());
+    if (listening_ != channel) {
+      if (!IsPlainIdentifier(channel)) {
+        return Fail(ErrorCode::kInternal, "not a channel name: " + std::string(channel));
+      }
+      ORCHARD_CHECK(ExecScript("LISTEN " + std::string(channel)));
+      listening_ = channel;
+    }
+    auto drain = [this] {
+      bool any = false;
+      while (PGnotify* n = PQnotifies(conn_)) {
+        any = true;
+        PQfreemem(n);
+      }
+      return any;
+    };
+    auto lost = [this] {
+      return Fail(ErrorCode::kUnavailable,
+                  "postgresql: lost the connection to " + Endpoint(conn_) + " while listening");
+    };
+    if (PQconsumeInput(conn_) == 0) return lost();
+    if (drain()) return true;
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    int ready = poll(&fd, 1, timeout_ms);
+    if (ready <= 0) return false;  // timed out (or a signal): the caller polls anyway
+    if (PQconsumeInput(conn_) == 0) return lost();
+    return drain();
+  }
+
   Status Begin() override {
     ORCHARD_CHECK(Ready());
     if (in_transaction_ || PQtransactionStatus(conn_) != PQTRANS_IDLE) {
@@ -567,6 +598,7 @@ class PostgresDatabase final : public Database {
                                                " inside a transaction; roll back and retry");
     }
     PQreset(conn_);
+    listening_.clear();  // a new session listens to nothing
     if (PQstatus(conn_) != CONNECTION_OK)
       return Fail(ErrorCode::kUnavailable, ConnectFailure(conn_));
     return Ok();
@@ -583,6 +615,7 @@ class PostgresDatabase final : public Database {
   std::string description_;
   bool in_transaction_ = false;
   bool in_query_ = false;  // a statement's rows are being delivered
+  std::string listening_;  // the channel LISTENed to on this session
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> rewritten_;
 };
 

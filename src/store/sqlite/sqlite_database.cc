@@ -148,6 +148,11 @@ class SqliteDatabase final : public Database {
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
 
+  Result<bool> WaitForNotification(std::string_view, int timeout_ms) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+    return false;
+  }
+
   Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
   Status Commit() override { return ExecScript("COMMIT"); }
   Status Rollback() override {
