@@ -111,13 +111,13 @@ Status ChangeFollower::Round() {
   }
   after_ = seen;
   applied_seq_ = std::max(applied_seq_.load(), seen);
-  if (now >= next_prune_) {
+  // Prune by position, not by time: entries this server has seen, far enough behind that any
+  // server still running has seen them too (a server that starts loads the book afresh).
+  if (now >= next_prune_ && after_ > options_.keep_entries) {
     next_prune_ = now + std::chrono::minutes(10);
-    std::vector<store::SqlValue> cutoff;
-    cutoff.emplace_back(Timestamp::FromUnixSeconds(std::time(nullptr))
-                            .AddSeconds(-3600LL * options_.keep_log_hours)
-                            .ToString());
-    ORCHARD_CHECK(db_->Exec("DELETE FROM change_log WHERE at < ?", cutoff));
+    std::vector<store::SqlValue> below;
+    below.emplace_back(after_ - options_.keep_entries);
+    ORCHARD_CHECK(db_->Exec("DELETE FROM change_log WHERE seq <= ?", below));
   }
   return Ok();
 }

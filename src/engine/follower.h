@@ -23,10 +23,10 @@
 namespace orchard::engine {
 
 struct FollowOptions {
-  int poll_ms = 500;        // longest wait without a notification
-  int lookback = 1000;      // log entries re-read at start (written while loading)
-  int gap_seconds = 60;     // how long a skipped sequence number is looked for
-  int keep_log_hours = 24;  // older log entries are pruned
+  int poll_ms = 500;               // longest wait without a notification
+  int lookback = 1000;             // log entries re-read at start (written while loading)
+  int gap_seconds = 60;            // how long a skipped sequence number is looked for
+  int64_t keep_entries = 100'000;  // kept behind the newest seen; older entries are pruned
   std::function<void(const Error&)> on_error;  // a failed round (it is retried); may be empty
 };
 

@@ -216,6 +216,21 @@ TEST_P(ReadModelTest, AnotherServerFollowsTheWritesOfThisOne) {
             << " ms\n";
   EXPECT_EQ((*b_model)->ArrOn(ids[5], *Date::Parse("2026-06-01")), Money::FromDollars(60'000));
   EXPECT_TRUE(errors.empty()) << errors.front();
+  // A third server starting now re-reads the recent log (written while it loaded) and prunes
+  // what lies further back than it is told to keep; its book is the same.
+  follower->reset();
+  auto c_model = ReadModel::Load(**b_db);
+  ASSERT_TRUE(c_model);
+  options.keep_entries = 2;
+  auto c = ChangeFollower::Start(test_db_.url(), **c_model, options);
+  ASSERT_TRUE(c);
+  int64_t logged = 14;
+  for (int i = 0; i < 200 && logged > 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    logged = (*b_db)->QueryInt("SELECT COUNT(*) FROM change_log")->value_or(-1);
+  }
+  EXPECT_EQ(logged, 2) << "14 entries, all seen, 2 kept";
+  EXPECT_EQ((*c_model)->Dump(), want);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReadModelTest,
