@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <boost/json.hpp>
 
 #include <unistd.h>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "cli/cli.h"
@@ -18,7 +20,9 @@
 #include "core/clock.h"
 #include "domain/schema.h"
 #include "engine/follower.h"
+#include "engine/retention.h"
 #include "http/api.h"
+#include "http/engine_routes.h"
 #include "http/server.h"
 #include "ingest/seed.h"
 #include "service/account_service.h"
@@ -237,6 +241,156 @@ Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
   return Ok();
 }
 
+// Loads settings and the in-memory book from the database at `url`.
+struct LoadedBook {
+  Settings settings;
+  std::unique_ptr<engine::ReadModel> model;
+  int64_t load_ms = 0;
+};
+Result<LoadedBook> LoadBook(const std::string& url) {
+  ORCHARD_TRY(auto db, OpenMigrated(url, true));
+  LoadedBook book;
+  store::Store store(*db);
+  ORCHARD_TRY(auto rows, store.LoadSettings());
+  ORCHARD_CHECK(book.settings.Apply(rows));
+  auto started = std::chrono::steady_clock::now();
+  ORCHARD_TRY(book.model, engine::ReadModel::Load(*db));
+  book.load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+  return book;
+}
+
+// A cell for people: money in dollars, ratios in percent, null as "—".
+std::string HumanCell(const std::string& column, const boost::json::value& v) {
+  if (v.is_null()) return "—";
+  if (column.ends_with("_cents") && v.is_int64()) {
+    return Money::FromCents(v.as_int64()).ToString();
+  }
+  if ((column == "nrr" || column == "grr") && v.is_double()) {
+    return fmt::format("{:.1f}%", v.as_double() * 100);
+  }
+  if (v.is_string()) return std::string(v.as_string());
+  if (v.is_double()) return fmt::format("{}", v.as_double());
+  return boost::json::serialize(v);
+}
+
+std::string CsvCell(const boost::json::value& v) {
+  std::string text = v.is_null()     ? ""
+                     : v.is_string() ? std::string(v.as_string())
+                     : v.is_double() ? fmt::format("{}", v.as_double())
+                                     : boost::json::serialize(v);
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
+  ORCHARD_TRY(auto book, LoadBook(args.db));
+  std::map<std::string, std::string> params;
+  if (args.am) params["am"] = std::to_string(*args.am);
+  if (args.tier) params["tier"] = *args.tier;
+  if (args.window) params["window"] = std::to_string(*args.window);
+  if (args.from) params["from"] = args.from->ToString();
+  if (args.to) params["to"] = args.to->ToString();
+  Date today = args.today.value_or(clock.Today());
+  ORCHARD_TRY(auto body, http::Dashboard(args.name, *book.model, book.settings, today, params));
+  if (args.format == "json") {
+    fmt::print("{}\n", boost::json::serialize(body));
+    return Ok();
+  }
+  std::vector<boost::json::object> rows;
+  if (body.contains("items")) {
+    for (const auto& item : body.at("items").as_array()) rows.push_back(item.as_object());
+  } else {
+    rows.push_back(body.at("kpis").as_object());
+  }
+  std::vector<std::string> columns;
+  if (!rows.empty()) {
+    for (const auto& [k, v] : rows.front()) columns.emplace_back(k);
+  }
+  if (args.format == "csv") {
+    std::string line;
+    for (const auto& c : columns) line += (line.empty() ? "" : ",") + c;
+    fmt::print("{}\n", line);
+    for (const auto& row : rows) {
+      line.clear();
+      for (size_t i = 0; i < columns.size(); ++i) {
+        line += (i ? "," : "") + CsvCell(row.at(columns[i]));
+      }
+      fmt::print("{}\n", line);
+    }
+    return Ok();
+  }
+  fmt::print("{} as of {}", args.name, today.ToString());
+  if (body.contains("from")) {
+    fmt::print(" (period {} to {})", body.at("from").as_string().c_str(),
+               body.at("to").as_string().c_str());
+  }
+  fmt::print("\n");
+  if (rows.empty()) {
+    fmt::print("(nothing to show)\n");
+    return Ok();
+  }
+  std::vector<std::string> headers;
+  std::vector<size_t> widths;
+  for (const auto& c : columns) {
+    headers.push_back(c.ends_with("_cents") ? c.substr(0, c.size() - 6) : c);
+    widths.push_back(headers.back().size());
+  }
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : rows) {
+    auto& line = cells.emplace_back();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      line.push_back(HumanCell(columns[i], row.at(columns[i])));
+      widths[i] = std::max(widths[i], line.back().size());
+    }
+  }
+  auto print_line = [&](const std::vector<std::string>& line) {
+    std::string out;
+    for (size_t i = 0; i < line.size(); ++i) {
+      out += (i ? "  " : "") + fmt::format("{:<{}}", line[i], widths[i]);
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    fmt::print("{}\n", out);
+  };
+  print_line(headers);
+  for (const auto& line : cells) print_line(line);
+  return Ok();
+}
+
+Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
+  auto started = std::chrono::steady_clock::now();
+  ORCHARD_TRY(auto book, LoadBook(args.db));
+  Date today = args.today.value_or(clock.Today());
+  fmt::print("Loaded {} accounts and {} contract lines in {} ms.\n",
+             cli::Grouped(static_cast<int64_t>(book.model->account_count())),
+             cli::Grouped(static_cast<int64_t>(book.model->line_count())), book.load_ms);
+  auto compute_started = std::chrono::steady_clock::now();
+  for (std::string_view name : http::kDashboards) {
+    auto one = std::chrono::steady_clock::now();
+    ORCHARD_CHECK(http::Dashboard(name, *book.model, book.settings, today, {}));
+    fmt::print(
+        "  {:<16} {:>8.1f} ms\n", name,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - one).count());
+  }
+  auto one = std::chrono::steady_clock::now();
+  ORCHARD_CHECK(engine::Retention(*book.model, today.AddYears(-1), today,
+                                  engine::RetentionGroup::kAm, book.settings.tiers));
+  fmt::print(
+      "  {:<16} {:>8.1f} ms\n", "retention by AM",
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - one).count());
+  auto end = std::chrono::steady_clock::now();
+  fmt::print("Recomputed every metric in {:.1f} ms ({:.1f} ms with the load).\n",
+             std::chrono::duration<double, std::milli>(end - compute_started).count(),
+             std::chrono::duration<double, std::milli>(end - started).count());
+  return Ok();
+}
+
 }  // namespace
 }  // namespace orchard
 
@@ -248,6 +402,8 @@ int main(int argc, char** argv) {
       .serve = [&](const orchard::cli::ServeArgs& a) { return orchard::Serve(a, clock, ""); },
       .demo = [&](const orchard::cli::DemoArgs& a) { return orchard::RunDemo(a, clock); },
       .user_add = [&](const orchard::cli::UserAddArgs& a) { return orchard::RunUserAdd(a, clock); },
+      .report = [&](const orchard::cli::ReportArgs& a) { return orchard::RunReport(a, clock); },
+      .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
   };
   return orchard::cli::Run(argc, argv, handlers);
 }

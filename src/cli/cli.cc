@@ -150,6 +150,40 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->check(CLI::IsMember({"admin", "leader", "manager", "am", "csm", "viewer"}));
   user_add_cmd->add_option("--name", user_add.name, "Full name");
 
+  ReportArgs report;
+  report.db = default_db;
+  std::string report_today, report_from, report_to;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "Print a dashboard from the in-memory book: renewals, nrr-leaderboard, coverage, kpis");
+  report_cmd->add_option("name", report.name, "The dashboard")
+      ->required()
+      ->check(CLI::IsMember({"renewals", "nrr-leaderboard", "coverage", "kpis"}));
+  report_cmd->add_option("--db", report.db, db_help)->capture_default_str();
+  report_cmd->add_option("--format", report.format, "table, csv or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  report_cmd->add_option("--am", report.am, "Only this AM's accounts (user id)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  report_cmd->add_option("--tier", report.tier, "Only this tier (1, 2 or 3)")
+      ->check(CLI::IsMember({"1", "2", "3"}));
+  report_cmd->add_option("--window", report.window, "Renewals: days ahead (default: settings)")
+      ->check(CLI::Range(int64_t{1}, int64_t{730}));
+  report_cmd->add_option("--from", report_from, "NRR leaderboard: first day")
+      ->check(DateValidator());
+  report_cmd->add_option("--to", report_to, "NRR leaderboard: last day")->check(DateValidator());
+  report_cmd->add_option("--today", report_today, "The day the report is as of (default: today)")
+      ->check(DateValidator());
+
+  ScoreArgs score;
+  score.db = default_db;
+  std::string score_today;
+  auto* score_cmd = app.add_subcommand(
+      "score", "Load the book into memory, recompute every metric, and print how long it took");
+  score_cmd->add_option("--db", score.db, db_help)->capture_default_str();
+  score_cmd->add_option("--today", score_today, "The day to compute as of (default: today)")
+      ->check(DateValidator());
+
   // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
   std::string names;
   bool known = false;
@@ -187,6 +221,16 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     return Finish(handlers.serve(serve));
   }
   if (user_add_cmd->parsed()) return Finish(handlers.user_add(user_add));
+  if (report_cmd->parsed()) {
+    if (!report_today.empty()) report.today = *Date::Parse(report_today);
+    if (!report_from.empty()) report.from = *Date::Parse(report_from);
+    if (!report_to.empty()) report.to = *Date::Parse(report_to);
+    return Finish(handlers.report(report));
+  }
+  if (score_cmd->parsed()) {
+    if (!score_today.empty()) score.today = *Date::Parse(score_today);
+    return Finish(handlers.score(score));
+  }
   if (demo_cmd->parsed()) {
     demo.db = demo_db;
     demo.listen = *ParseListen(demo_listen);

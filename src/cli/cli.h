@@ -59,12 +59,29 @@ struct UserAddArgs {
   std::string name;
 };
 
+struct ReportArgs {
+  std::string db;
+  std::string name;              // a dashboard: renewals, nrr-leaderboard, coverage, kpis
+  std::string format = "table";  // table, csv or json
+  std::optional<int64_t> am;
+  std::optional<std::string> tier;
+  std::optional<int64_t> window;
+  std::optional<Date> from, to, today;  // today: default the clock's
+};
+
+struct ScoreArgs {
+  std::string db;
+  std::optional<Date> today;
+};
+
 struct Handlers {
   std::function<Status(const MigrateArgs&)> migrate;
   std::function<Status(const SeedArgs&)> seed;
   std::function<Status(const ServeArgs&)> serve;
   std::function<Status(const DemoArgs&)> demo;
   std::function<Status(const UserAddArgs&)> user_add;
+  std::function<Status(const ReportArgs&)> report;
+  std::function<Status(const ScoreArgs&)> score;
 };
 
 // Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.

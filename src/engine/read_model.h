@@ -86,6 +86,7 @@ class ReadModel {
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }
   int64_t ArrCentsOn(size_t slot, int32_t day) const;
+  const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
 
  private:
   size_t SlotFor(int64_t account_id);  // creates an empty, not yet live slot if needed

@@ -2,6 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "engine/dashboards.h"
 #include "engine/retention.h"
 #include "http/crud.h"
 
@@ -76,7 +81,121 @@ HttpResponse Retention(const ApiDeps& d, const HttpRequest& req) {
   return JsonResponse(out);
 }
 
+Result<std::optional<int64_t>> IntParam(const std::map<std::string, std::string>& params,
+                                        const std::string& name, int64_t min, int64_t max) {
+  auto it = params.find(name);
+  if (it == params.end()) return std::nullopt;
+  int64_t v = 0;
+  const std::string& t = it->second;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || v < min || v > max) {
+    return FailField(name, "must be a whole number from " + std::to_string(min) + " to " +
+                               std::to_string(max) + "; got \"" + t + "\"");
+  }
+  return v;
+}
+
+Result<Date> DayParam(const std::map<std::string, std::string>& params, const std::string& name,
+                      Date fallback) {
+  auto it = params.find(name);
+  if (it == params.end()) return fallback;
+  auto day = Date::Parse(it->second);
+  if (!day) return FailField(name, day.error().message);
+  return *day;
+}
+
+Result<engine::DashboardFilter> FilterParams(const std::map<std::string, std::string>& params) {
+  engine::DashboardFilter f;
+  ORCHARD_TRY(f.am, IntParam(params, "am", 1, INT64_MAX));
+  if (auto it = params.find("tier"); it != params.end()) {
+    auto tier = ParseEnum<Tier>(it->second);
+    if (!tier) return FailField("tier", tier.error().message);
+    f.tier = *tier;
+  }
+  return f;
+}
+
+boost::json::value Id(int64_t id) { return id == 0 ? boost::json::value(nullptr) : id; }
+
 }  // namespace
+
+Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadModel& model,
+                                      const Settings& settings, Date today,
+                                      const std::map<std::string, std::string>& params) {
+  auto only = [&](std::initializer_list<std::string_view> known) -> Status {
+    for (const auto& [k, v] : params) {
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        std::string list;
+        for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+        return FailField(k, "unknown parameter; " + std::string(name) + " takes " + list);
+      }
+    }
+    return Ok();
+  };
+  boost::json::object out;
+  out["dashboard"] = std::string(name);
+  out["as_of"] = today.ToString();
+  if (name == "renewals") {
+    ORCHARD_CHECK(only({"am", "tier", "window"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(auto window, IntParam(params, "window", 1, 730));
+    int days = static_cast<int>(window.value_or(settings.renewal_window_days));
+    boost::json::array items;
+    for (const auto& r : engine::Renewals(model, settings, today, days, filter)) {
+      items.push_back({{"account_id", r.account_id},
+                       {"owner_id", Id(r.owner_id)},
+                       {"tier", ToString(r.tier)},
+                       {"arr_cents", r.arr_cents},
+                       {"renewal_date", r.renewal_date.ToString()},
+                       {"days_left", r.days_left}});
+    }
+    out["window_days"] = days;
+    out["items"] = std::move(items);
+  } else if (name == "nrr-leaderboard") {
+    ORCHARD_CHECK(only({"am", "tier", "from", "to"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(Date to, DayParam(params, "to", today));
+    ORCHARD_TRY(Date from, DayParam(params, "from", to.AddYears(-1)));
+    if (to < from) return FailValue("from", "the period starts after it ends");
+    boost::json::array items;
+    for (const auto& row : engine::NrrLeaderboard(model, settings, from, to, filter)) {
+      boost::json::object o = FiguresJson(row.figures);
+      o["owner_id"] = std::stoll(row.key);
+      items.push_back(std::move(o));
+    }
+    out["from"] = from.ToString();
+    out["to"] = to.ToString();
+    out["items"] = std::move(items);
+  } else if (name == "coverage") {
+    ORCHARD_CHECK(only({"am", "tier"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    boost::json::array items;
+    for (const auto& row : engine::Coverage(model, settings, today, filter)) {
+      items.push_back({{"owner_id", Id(row.owner_id)},
+                       {"tier1_accounts", row.accounts_by_tier[0]},
+                       {"tier2_accounts", row.accounts_by_tier[1]},
+                       {"tier3_accounts", row.accounts_by_tier[2]},
+                       {"arr_cents", row.arr_cents},
+                       {"load", std::round(row.load * 1000) / 1000},
+                       {"status", row.status}});
+    }
+    out["items"] = std::move(items);
+  } else if (name == "kpis") {
+    ORCHARD_CHECK(only({"am", "tier"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    auto k = engine::KpiStrip(model, settings, today, filter);
+    boost::json::object o = FiguresJson(k.retention);
+    o["book_accounts"] = k.accounts;  // "accounts" is the retention cohort
+    o["book_arr_cents"] = k.arr_cents;
+    out["kpis"] = std::move(o);
+  } else {
+    std::string list;
+    for (auto n : kDashboards) list += (list.empty() ? "" : ", ") + std::string(n);
+    return Fail(ErrorCode::kNotFound,
+                "no dashboard \"" + std::string(name) + "\"; there are " + list);
+  }
+  return out;
+}
 
 void AddEngineRoutes(Router& r, const ApiDeps& d) {
   r.AddSchema("RetentionFigures", std::string(kFiguresSchema));
@@ -93,6 +212,30 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
                RouteDoc::Kind::kOther)
           .Query({"from", "to", "group_by"})
           .Response("Retention"));
+  r.AddSchema("Dashboard", R"({"type":"object","required":["dashboard","as_of"],
+    "properties":{"dashboard":{"type":"string"},"as_of":{"type":"string","format":"date"},
+      "items":{"type":"array","items":{"type":"object"}},"kpis":{"type":"object"}}})");
+  for (std::string_view name : kDashboards) {
+    r.Add(
+        "GET", "/api/v1/dashboards/" + std::string(name),
+        [d, name](const HttpRequest& req) {
+          auto actor = Authenticate(d.auth, req);
+          if (!actor) return ErrorResponse(actor.error());
+          if (d.model == nullptr) {
+            return ErrorResponse(
+                Error{ErrorCode::kUnavailable, "this server runs without the in-memory book", {}});
+          }
+          std::map<std::string, std::string> params;
+          for (const auto& [k, v] : req.query) params[k] = v;
+          auto body = Dashboard(name, *d.model, d.settings.Current(), d.clock.Today(), params);
+          if (!body) return ErrorResponse(body.error());
+          return JsonResponse(*body);
+        },
+        RouteDoc("Dashboard: " + std::string(name) + " (filters: am, tier; see the parameters)",
+                 RouteDoc::Kind::kOther)
+            .Query({"am", "tier", "window", "from", "to"})
+            .Response("Dashboard"));
+  }
 }
 
 }  // namespace orchard::http

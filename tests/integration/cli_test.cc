@@ -284,6 +284,40 @@ TEST(CliTest, TwoServersOnOneBookSeeEachOthersWrites) {
   EXPECT_EQ(b.Stop(SIGTERM, 10'000), 0);
 }
 
+TEST(CliTest, ReportPrintsEveryDashboardAsTableCsvOrJson) {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/r.db";
+  auto seeded =
+      RunOrchard({"seed", "--db", db, "--accounts", "300", "--seed", "5", "--today", "2026-06-15"});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+  for (const char* name : {"renewals", "nrr-leaderboard", "coverage", "kpis"}) {
+    auto table = RunOrchard({"report", name, "--db", db, "--today", "2026-06-15"});
+    ASSERT_EQ(table.exit_code, 0) << name << ": " << table.err;
+    EXPECT_THAT(table.out, HasSubstr(std::string(name) + " as of 2026-06-15")) << name;
+    EXPECT_THAT(table.out, ::testing::ContainsRegex("\\$[0-9,]+\\.[0-9]{2}"))
+        << name << ": money in dollars for people";
+    auto csv = RunOrchard({"report", name, "--db", db, "--today", "2026-06-15", "--format", "csv"});
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    EXPECT_THAT(csv.out.substr(0, csv.out.find('\n')), HasSubstr("_cents")) << "raw cents in CSV";
+    auto json =
+        RunOrchard({"report", name, "--db", db, "--today", "2026-06-15", "--format", "json"});
+    ASSERT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_THAT(json.out, HasSubstr(std::string(R"("dashboard":")") + name + "\""));
+  }
+  auto kpis =
+      RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--format", "csv"});
+  EXPECT_THAT(kpis.out, HasSubstr(",300,")) << "the whole book: 300 accounts";
+  auto bad = RunOrchard({"report", "weather", "--db", db});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("weather"));
+  auto tier = RunOrchard({"report", "coverage", "--db", db, "--tier", "7"});
+  EXPECT_EQ(tier.exit_code, 2);
+  auto score = RunOrchard({"score", "--db", db, "--today", "2026-06-15"});
+  ASSERT_EQ(score.exit_code, 0) << score.err;
+  EXPECT_THAT(score.out, HasSubstr("Loaded 300 accounts"));
+  EXPECT_THAT(score.out, ::testing::ContainsRegex("Recomputed every metric in [0-9.]+ ms"));
+}
+
 TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {
   TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/demo.db";

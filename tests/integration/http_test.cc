@@ -379,6 +379,35 @@ TEST_P(HttpTest, RetentionAnswersFromTheLiveBookAndMovesWithEachWrite) {
   EXPECT_EQ(ErrorField(GetJson("/api/v1/metrics/retention?to=June", 400)), "to");
 }
 
+TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
+  // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
+  auto renewals = GetJson("/api/v1/dashboards/renewals");
+  EXPECT_EQ(renewals.at("window_days").as_int64(), 90);
+  EXPECT_TRUE(renewals.at("items").as_array().empty());
+  auto year = GetJson("/api/v1/dashboards/renewals?window=200");
+  const auto& items = year.at("items").as_array();
+  ASSERT_EQ(items.size(), 23u);
+  EXPECT_EQ(items[0].at("account_id").as_int64(), 23) << "largest ARR first";
+  EXPECT_EQ(items[0].at("renewal_date").as_string(), "2026-12-31");
+  auto anns = GetJson("/api/v1/dashboards/renewals?window=200&am=" + std::to_string(ann_.value));
+  EXPECT_EQ(anns.at("items").as_array().size(), 12u);
+  auto tier1 = GetJson("/api/v1/dashboards/renewals?window=200&tier=1");
+  EXPECT_EQ(tier1.at("items").as_array().size(), 14u) << "$100k to $230k";
+  auto coverage = GetJson("/api/v1/dashboards/coverage");
+  ASSERT_EQ(coverage.at("items").as_array().size(), 2u);
+  EXPECT_EQ(coverage.at("items").as_array()[0].at("status").as_string(), "within")
+      << "ann: 7 tier-1 and 4 tier-2 accounts, and 1 in tier 3";
+  auto kpis = GetJson("/api/v1/dashboards/kpis");
+  EXPECT_EQ(kpis.at("kpis").at("book_accounts").as_int64(), 23);
+  EXPECT_EQ(kpis.at("kpis").at("book_arr_cents").as_int64(), 276 * 10'000 * 100);
+  auto board = GetJson("/api/v1/dashboards/nrr-leaderboard?from=2026-02-01");
+  EXPECT_EQ(board.at("items").as_array().size(), 2u);
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/renewals?window=0", 400)), "window");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/coverage?tier=9", 400)), "tier");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/kpis?window=5", 400)), "window");
+  EXPECT_EQ(As("").Get("/api/v1/dashboards/kpis")->status, 401);
+}
+
 TEST_P(HttpTest, FiltersNarrowTheList) {
   auto by_owner = GetJson("/api/v1/accounts?limit=100&owner_id=" + std::to_string(ann_.value));
   EXPECT_EQ(by_owner.at("items").as_array().size(), 12u);
