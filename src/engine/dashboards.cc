@@ -22,26 +22,33 @@ Tier TierOf(const ReadModel& model, size_t slot, int32_t day, const TierRules& r
   return RuleTier(Money::FromCents(model.ArrCentsOn(slot, day)), model.strategic(slot), rules);
 }
 
+namespace {
+
+// The tier in force for a slot whose ARR (on the day of interest) is known.
+Tier TierWith(const ReadModel& model, size_t slot, int64_t arr_cents, const TierRules& rules) {
+  if (auto t = model.tier_override(slot)) return *t;
+  return RuleTier(Money::FromCents(arr_cents), model.strategic(slot), rules);
+}
+
+}  // namespace
+
 std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
                               int window_days, const DashboardFilter& filter) {
   std::vector<Renewal> out;
   const int32_t d = today.days();
   const int32_t last = d + window_days;
   auto lock = model.ReadLock();
+  const DayColumns& on = model.On(d);
   for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (!model.live(slot)) continue;
-    int32_t renewal = INT32_MAX;
-    for (const Line& l : model.lines(slot)) {
-      if (l.ActiveOn(d) && l.end != INT32_MAX) renewal = std::min(renewal, l.end);
-    }
-    if (renewal > last) continue;
-    Tier tier = TierOf(model, slot, d, settings.tiers);
+    int32_t renewal = on.renewal[slot];
+    if (renewal > last || !model.live(slot)) continue;
+    Tier tier = TierWith(model, slot, on.arr_cents[slot], settings.tiers);
     if (!Passes(model, slot, tier, filter)) continue;
     Renewal r;
     r.account_id = model.account_id(slot);
     r.owner_id = model.owner_id(slot);
     r.tier = tier;
-    r.arr_cents = model.ArrCentsOn(slot, d);
+    r.arr_cents = on.arr_cents[slot];
     r.renewal_date = Date::FromDays(renewal);
     r.days_left = renewal - d;
     out.push_back(r);
@@ -82,14 +89,15 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
   std::map<int64_t, CoverageRow> by_am;
   {
     auto lock = model.ReadLock();
+    const DayColumns& on = model.On(today.days());
     for (size_t slot = 0; slot < model.slots(); ++slot) {
       if (!model.live(slot)) continue;
-      Tier tier = TierOf(model, slot, today.days(), settings.tiers);
+      Tier tier = TierWith(model, slot, on.arr_cents[slot], settings.tiers);
       if (!Passes(model, slot, tier, filter)) continue;
       CoverageRow& row = by_am[model.owner_id(slot)];
       row.owner_id = model.owner_id(slot);
       ++row.accounts_by_tier[static_cast<size_t>(tier)];
-      row.arr_cents += model.ArrCentsOn(slot, today.days());
+      row.arr_cents += on.arr_cents[slot];
     }
   }
   std::vector<CoverageRow> out;
@@ -122,11 +130,12 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   Kpis k;
   const int32_t t0 = today.AddYears(-1).days(), t1 = today.days();
   auto lock = model.ReadLock();
+  const DayColumns& on = model.On(t1);
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     if (!model.live(slot)) continue;
-    Tier tier = TierOf(model, slot, t1, settings.tiers);
+    int64_t now = on.arr_cents[slot];
+    Tier tier = TierWith(model, slot, now, settings.tiers);
     if (!Passes(model, slot, tier, filter)) continue;
-    int64_t now = model.ArrCentsOn(slot, t1);
     ++k.accounts;
     k.arr_cents += now;
     k.retention.Add(model.ArrCentsOn(slot, t0), now);

@@ -84,6 +84,7 @@ void ReadModel::Upsert(const Account& a) {
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
   industry_[s] = words_.Intern(a.industry);
   region_[s] = words_.Intern(a.region);
+  Refresh(s);
 }
 
 void ReadModel::EraseAccount(AccountId id) {
@@ -94,29 +95,35 @@ void ReadModel::EraseAccount(AccountId id) {
   live_[s] = 0;
   for (const Line& l : lines_[s]) line_account_.erase(l.id);
   lines_[s].clear();
+  Refresh(s);
 }
 
 void ReadModel::Upsert(const ContractLine& line) {
   std::unique_lock lock(mu_);
   // A line can move to another account: take it off the old one first.
   if (auto it = line_account_.find(line.id.value); it != line_account_.end()) {
-    auto& old = lines_[slot_of_.at(it->second)];
-    std::erase_if(old, [&](const Line& l) { return l.id == line.id.value; });
+    size_t old_slot = slot_of_.at(it->second);
+    std::erase_if(lines_[old_slot], [&](const Line& l) { return l.id == line.id.value; });
+    Refresh(old_slot);
   }
-  auto& lines = lines_[SlotFor(line.account_id.value)];
+  size_t slot = SlotFor(line.account_id.value);
+  auto& lines = lines_[slot];
   Line l = ToLine(line);
   auto at = std::lower_bound(lines.begin(), lines.end(), l.id,
                              [](const Line& x, int64_t id) { return x.id < id; });
   lines.insert(at, l);
   line_account_[l.id] = line.account_id.value;
+  Refresh(slot);
 }
 
 void ReadModel::EraseContractLine(ContractLineId id) {
   std::unique_lock lock(mu_);
   auto it = line_account_.find(id.value);
   if (it == line_account_.end()) return;
-  std::erase_if(lines_[slot_of_.at(it->second)], [&](const Line& l) { return l.id == id.value; });
+  size_t slot = slot_of_.at(it->second);
+  std::erase_if(lines_[slot], [&](const Line& l) { return l.id == id.value; });
   line_account_.erase(it);
+  Refresh(slot);
 }
 
 size_t ReadModel::account_count() const {
@@ -132,6 +139,38 @@ size_t ReadModel::line_count() const {
 std::optional<Tier> ReadModel::tier_override(size_t slot) const {
   if (tier_override_[slot] == 0) return std::nullopt;
   return static_cast<Tier>(tier_override_[slot] - 1);
+}
+
+int32_t ReadModel::RenewalOn(size_t slot, int32_t day) const {
+  int32_t renewal = INT32_MAX;
+  for (const Line& l : lines_[slot]) {
+    if (l.ActiveOn(day) && l.end != INT32_MAX) renewal = std::min(renewal, l.end);
+  }
+  return renewal;
+}
+
+const DayColumns& ReadModel::On(int32_t day) const {
+  std::lock_guard lock(day_mu_);
+  if (day_.day != day || day_.arr_cents.size() != account_id_.size()) {
+    day_.day = day;
+    day_.arr_cents.resize(account_id_.size());
+    day_.renewal.resize(account_id_.size());
+    for (size_t s = 0; s < account_id_.size(); ++s) {
+      day_.arr_cents[s] = ArrCentsOn(s, day);
+      day_.renewal[s] = RenewalOn(s, day);
+    }
+  }
+  return day_;
+}
+
+void ReadModel::Refresh(size_t slot) {
+  if (day_.day == DayColumns::kNoDay) return;
+  if (day_.arr_cents.size() < account_id_.size()) {
+    day_.arr_cents.resize(account_id_.size());
+    day_.renewal.resize(account_id_.size());
+  }
+  day_.arr_cents[slot] = ArrCentsOn(slot, day_.day);
+  day_.renewal[slot] = RenewalOn(slot, day_.day);
 }
 
 int64_t ReadModel::ArrCentsOn(size_t slot, int32_t day) const {

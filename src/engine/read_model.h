@@ -46,6 +46,15 @@ class Dictionary {
   std::unordered_map<std::string, uint32_t> codes_;
 };
 
+// What every account looks like on one day: its ARR and its next renewal (the earliest last day of
+// service among the lines active that day; INT32_MAX for none). Indexed by slot.
+struct DayColumns {
+  static constexpr int32_t kNoDay = INT32_MIN;
+  int32_t day = kNoDay;
+  std::vector<int64_t> arr_cents;
+  std::vector<int32_t> renewal;
+};
+
 class ReadModel {
  public:
   ReadModel() = default;
@@ -86,13 +95,23 @@ class ReadModel {
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }
   int64_t ArrCentsOn(size_t slot, int32_t day) const;
+  // The columns for `day`: built on the first question about a new day (one pass over the lines),
+  // then kept current by every write, so a dashboard for today walks no contract lines. Valid
+  // while the caller holds ReadLock().
+  const DayColumns& On(int32_t day) const;
   const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
 
  private:
   size_t SlotFor(int64_t account_id);  // creates an empty, not yet live slot if needed
+  void Refresh(size_t slot);           // the day columns of one slot, after a write
+  int32_t RenewalOn(size_t slot, int32_t day) const;
 
   mutable std::shared_mutex mu_;
   std::mutex apply_mu_;
+  // Built by a reader (under the shared lock, so under day_mu_ too), changed by writers (under the
+  // exclusive lock, when no reader can be looking).
+  mutable std::mutex day_mu_;
+  mutable DayColumns day_;
   int64_t loaded_seq_ = 0;
   Dictionary words_;
   std::unordered_map<int64_t, uint32_t> slot_of_;  // account id → slot

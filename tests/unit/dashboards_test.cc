@@ -117,5 +117,31 @@ TEST_F(DashboardsTest, KpiStripIsTheTrailingYearOfTheBook) {
   EXPECT_EQ(k.retention.grr_bp(), 6667);  // 100 / 150
 }
 
+TEST_F(DashboardsTest, TodaysColumnsFollowEveryWrite) {
+  AddAccount(1, 7, 50'000, "2025-07-01", "2026-06-30");
+  ASSERT_EQ(Renewals(model_, settings_, today_, 90, {}).size(), 1u);  // builds today's columns
+  ContractLine extended;
+  extended.id = ContractLineId(1);
+  extended.account_id = AccountId(1);
+  extended.arr = Money::FromDollars(50'000);
+  extended.start_date = D("2025-07-01");
+  extended.end_date = D("2027-06-30");
+  model_.Upsert(extended);
+  EXPECT_TRUE(Renewals(model_, settings_, today_, 90, {}).empty()) << "renewed for a year";
+  AddLine(1, 10'000, "2026-01-01", "2026-07-01");
+  auto r = Renewals(model_, settings_, today_, 90, {});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].arr_cents, 60'000'00);
+  EXPECT_EQ(r[0].renewal_date, D("2026-07-01"));
+  model_.EraseContractLine(ContractLineId(2));
+  EXPECT_TRUE(Renewals(model_, settings_, today_, 90, {}).empty());
+  AddAccount(2, 8, 20'000, "2026-01-01", "2026-08-01");  // a slot added after the columns
+  ASSERT_EQ(Renewals(model_, settings_, today_, 90, {}).size(), 1u);
+  EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).arr_cents, 70'000'00);
+  model_.EraseAccount(AccountId(2));
+  EXPECT_TRUE(Renewals(model_, settings_, today_, 90, {}).empty());
+  EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).arr_cents, 50'000'00);
+}
+
 }  // namespace
 }  // namespace orchard::engine
