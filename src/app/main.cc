@@ -88,6 +88,13 @@ int Threads(int requested) {
 Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& banner) {
   const std::string& db_url = args.db;
   const cli::Listen& listen = args.listen;
+  if (db_url == "sqlite::memory:") {
+    // Each connection of the pool (and the change-log follower) would open its own empty
+    // database: refuse, rather than serve a book that loses what it is told.
+    return FailField("--db",
+                     "an in-memory SQLite database lives inside one connection, and the "
+                     "server uses several; give a file (sqlite:PATH)");
+  }
   int threads = Threads(args.threads);
   Settings settings;
   std::string shown;  // the URL without any password

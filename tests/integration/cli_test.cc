@@ -233,6 +233,12 @@ TEST(CliTest, ServeHonoursBodyLimitAndAccessLogFlags) {
   }
 }
 
+TEST(CliTest, ServeRefusesAnInMemoryDatabase) {
+  auto r = RunOrchard({"serve", "--db", "sqlite::memory:", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("sqlite:PATH"));
+}
+
 TEST(CliTest, TwoServersOnOneBookSeeEachOthersWrites) {
   TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/shared.db";
