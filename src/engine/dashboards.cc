@@ -7,31 +7,6 @@
 
 namespace orchard::engine {
 
-namespace {
-
-bool Passes(const ReadModel& m, size_t slot, Tier tier, const DashboardFilter& f) {
-  if (f.am && m.owner_id(slot) != *f.am) return false;
-  if (f.tier && tier != *f.tier) return false;
-  return true;
-}
-
-}  // namespace
-
-Tier TierOf(const ReadModel& model, size_t slot, int32_t day, const TierRules& rules) {
-  if (auto t = model.tier_override(slot)) return *t;
-  return RuleTier(Money::FromCents(model.ArrCentsOn(slot, day)), model.strategic(slot), rules);
-}
-
-namespace {
-
-// The tier in force for a slot whose ARR (on the day of interest) is known.
-Tier TierWith(const ReadModel& model, size_t slot, int64_t arr_cents, const TierRules& rules) {
-  if (auto t = model.tier_override(slot)) return *t;
-  return RuleTier(Money::FromCents(arr_cents), model.strategic(slot), rules);
-}
-
-}  // namespace
-
 std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
                               int window_days, const DashboardFilter& filter) {
   std::vector<Renewal> out;
@@ -42,8 +17,8 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     int32_t renewal = on.renewal[slot];
     if (renewal > last || !model.live(slot)) continue;
-    Tier tier = TierWith(model, slot, on.arr_cents[slot], settings.tiers);
-    if (!Passes(model, slot, tier, filter)) continue;
+    Tier tier = TierFor(model, slot, on.arr_cents[slot], settings.tiers);
+    if (!filter.Admits(model, slot, tier)) continue;
     Renewal r;
     r.account_id = model.account_id(slot);
     r.owner_id = model.owner_id(slot);
@@ -61,25 +36,18 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
   return out;
 }
 
-std::vector<RetentionRow> NrrLeaderboard(const ReadModel& model, const Settings& settings,
-                                         Date from, Date to, const DashboardFilter& filter) {
-  std::map<int64_t, RetentionFigures> by_am;
-  {
-    auto lock = model.ReadLock();
-    for (size_t slot = 0; slot < model.slots(); ++slot) {
-      if (!model.live(slot) || model.owner_id(slot) == 0) continue;
-      int64_t s = model.ArrCentsOn(slot, from.days());
-      if (s <= 0) continue;
-      Tier tier = model.tier_override(slot).value_or(
-          RuleTier(Money::FromCents(s), model.strategic(slot), settings.tiers));
-      if (!Passes(model, slot, tier, filter)) continue;
-      by_am[model.owner_id(slot)].Add(s, model.ArrCentsOn(slot, to.days()));
-    }
-  }
+Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
+                                                 Date from, Date to,
+                                                 const DashboardFilter& filter) {
+  ORCHARD_TRY(auto report, Retention(model, from, to, RetentionGroup::kAm, settings.tiers, filter));
   std::vector<RetentionRow> rows;
-  for (const auto& [am, figures] : by_am) rows.push_back({std::to_string(am), figures});
-  std::stable_sort(rows.begin(), rows.end(), [](const RetentionRow& a, const RetentionRow& b) {
-    return a.figures.nrr_bp().value_or(0) > b.figures.nrr_bp().value_or(0);
+  for (auto& row : report.rows) {
+    if (!row.key.empty()) rows.push_back(std::move(row));  // "": accounts with no AM
+  }
+  // Best NRR first; ties by user id.
+  std::sort(rows.begin(), rows.end(), [](const RetentionRow& a, const RetentionRow& b) {
+    int64_t na = a.figures.nrr_bp().value_or(0), nb = b.figures.nrr_bp().value_or(0);
+    return na != nb ? na > nb : std::stoll(a.key) < std::stoll(b.key);
   });
   return rows;
 }
@@ -92,8 +60,8 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
     const DayColumns& on = model.On(today.days());
     for (size_t slot = 0; slot < model.slots(); ++slot) {
       if (!model.live(slot)) continue;
-      Tier tier = TierWith(model, slot, on.arr_cents[slot], settings.tiers);
-      if (!Passes(model, slot, tier, filter)) continue;
+      Tier tier = TierFor(model, slot, on.arr_cents[slot], settings.tiers);
+      if (!filter.Admits(model, slot, tier)) continue;
       CoverageRow& row = by_am[model.owner_id(slot)];
       row.owner_id = model.owner_id(slot);
       ++row.accounts_by_tier[static_cast<size_t>(tier)];
@@ -134,8 +102,8 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     if (!model.live(slot)) continue;
     int64_t now = on.arr_cents[slot];
-    Tier tier = TierWith(model, slot, now, settings.tiers);
-    if (!Passes(model, slot, tier, filter)) continue;
+    Tier tier = TierFor(model, slot, now, settings.tiers);
+    if (!filter.Admits(model, slot, tier)) continue;
     ++k.accounts;
     k.arr_cents += now;
     k.retention.Add(model.ArrCentsOn(slot, t0), now);

@@ -16,14 +16,6 @@
 
 namespace orchard::engine {
 
-struct DashboardFilter {
-  std::optional<int64_t> am;  // owner's user id
-  std::optional<Tier> tier;
-};
-
-// Tier in force on `day` for a slot (caller holds the model's read lock).
-Tier TierOf(const ReadModel& model, size_t slot, int32_t day, const TierRules& rules);
-
 // --- upcoming renewals: accounts whose next renewal falls in [today, today + window_days] -------
 struct Renewal {
   int64_t account_id = 0;
@@ -38,8 +30,9 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
                               int window_days, const DashboardFilter& filter);
 
 // --- NRR leaderboard: retention per AM over the period, best NRR first --------------------------
-std::vector<RetentionRow> NrrLeaderboard(const ReadModel& model, const Settings& settings,
-                                         Date from, Date to, const DashboardFilter& filter);
+// Retention grouped by AM, without the accounts that have none; fails as Retention does.
+Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
+                                                 Date from, Date to, const DashboardFilter& filter);
 
 // --- coverage: each AM's book against the tier ratios ------------------------------------------
 struct CoverageRow {

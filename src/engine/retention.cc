@@ -6,6 +6,11 @@
 
 namespace orchard::engine {
 
+Tier TierFor(const ReadModel& model, size_t slot, int64_t arr_cents, const TierRules& rules) {
+  if (auto t = model.tier_override(slot)) return *t;
+  return RuleTier(Money::FromCents(arr_cents), model.strategic(slot), rules);
+}
+
 Result<RetentionGroup> ParseRetentionGroup(std::string_view text) {
   if (text.empty()) return RetentionGroup::kNone;
   if (text == "am") return RetentionGroup::kAm;
@@ -43,7 +48,7 @@ std::optional<int64_t> RetentionFigures::grr_bp() const {
 }
 
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
-                                  const TierRules& tiers) {
+                                  const TierRules& tiers, const DashboardFilter& filter) {
   if (to < from) {
     return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
                                  to.ToString() + ")");
@@ -58,6 +63,8 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
     if (!model.live(slot)) continue;
     int64_t s = model.ArrCentsOn(slot, from.days());
     if (s <= 0) continue;
+    Tier tier = TierFor(model, slot, s, tiers);
+    if (!filter.Admits(model, slot, tier)) continue;
     int64_t e = model.ArrCentsOn(slot, to.days());
     report.total.Add(s, e);
     if (group == RetentionGroup::kNone) continue;
@@ -66,12 +73,9 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
       case RetentionGroup::kAm:
         key = model.owner_id(slot) ? std::to_string(model.owner_id(slot)) : "";
         break;
-      case RetentionGroup::kTier: {
-        Tier tier = model.tier_override(slot).value_or(
-            RuleTier(Money::FromCents(s), model.strategic(slot), tiers));
+      case RetentionGroup::kTier:
         key = std::string(ToString(tier));
         break;
-      }
       case RetentionGroup::kIndustry:
         key = model.industry(slot);
         break;

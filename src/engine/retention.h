@@ -8,6 +8,7 @@
 // tier at t0 (the rule on ARR(t0), or the override), its industry or its region.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,20 @@
 #include "engine/read_model.h"
 
 namespace orchard::engine {
+
+// The tier in force for an account whose ARR (on the day in question) is known: its override, or
+// the rule. Callers hold the model's read lock.
+Tier TierFor(const ReadModel& model, size_t slot, int64_t arr_cents, const TierRules& rules);
+
+// Narrows a question to one AM's book and/or one tier (the tier on the question's day).
+struct DashboardFilter {
+  std::optional<int64_t> am;  // owner's user id
+  std::optional<Tier> tier;
+
+  bool Admits(const ReadModel& model, size_t slot, Tier slot_tier) const {
+    return (!am || model.owner_id(slot) == *am) && (!tier || slot_tier == *tier);
+  }
+};
 
 enum class RetentionGroup { kNone, kAm, kTier, kIndustry, kRegion };
 Result<RetentionGroup> ParseRetentionGroup(
@@ -49,8 +64,8 @@ struct RetentionReport {
   std::vector<RetentionRow> rows;  // by key; empty without a group
 };
 
-// from ≤ to, else an invalid-value error naming `from`.
+// from ≤ to, else an invalid-value error naming `from`. The filter's tier is the tier at t0.
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
-                                  const TierRules& tiers);
+                                  const TierRules& tiers, const DashboardFilter& filter = {});
 
 }  // namespace orchard::engine

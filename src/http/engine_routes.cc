@@ -42,47 +42,10 @@ constexpr std::string_view kFiguresSchema = R"({"type":"object",
     "churn_cents":{"type":"integer"},"nrr":{"type":["number","null"]},
     "grr":{"type":["number","null"]}}})";
 
-Result<Date> DateParam(const QueryParams& q, std::string_view name, Date fallback) {
-  auto text = q.Get(name);
-  if (!text) return fallback;
-  auto day = Date::Parse(*text);
-  if (!day) return FailField(std::string(name), day.error().message);
-  return *day;
-}
+using Params = std::map<std::string, std::string>;
 
-HttpResponse Retention(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  if (d.model == nullptr) {
-    return ErrorResponse(
-        Error{ErrorCode::kUnavailable, "this server runs without the in-memory book", {}});
-  }
-  QueryParams q(req);
-  auto report = [&]() -> Result<engine::RetentionReport> {
-    ORCHARD_CHECK(q.OnlyKnown({"from", "to", "group_by"}));
-    ORCHARD_TRY(Date to, DateParam(q, "to", d.clock.Today()));
-    ORCHARD_TRY(Date from, DateParam(q, "from", to.AddYears(-1)));
-    ORCHARD_TRY(auto group, engine::ParseRetentionGroup(q.Get("group_by").value_or("")));
-    return engine::Retention(*d.model, from, to, group, d.settings.Current().tiers);
-  }();
-  if (!report) return ErrorResponse(report.error());
-  boost::json::object out;
-  out["from"] = report->from.ToString();
-  out["to"] = report->to.ToString();
-  out["group_by"] = q.Get("group_by") ? boost::json::value(*q.Get("group_by")) : nullptr;
-  out["total"] = FiguresJson(report->total);
-  boost::json::array groups;
-  for (const auto& row : report->rows) {
-    boost::json::object g = FiguresJson(row.figures);
-    g["key"] = row.key;
-    groups.push_back(std::move(g));
-  }
-  out["groups"] = std::move(groups);
-  return JsonResponse(out);
-}
-
-Result<std::optional<int64_t>> IntParam(const std::map<std::string, std::string>& params,
-                                        const std::string& name, int64_t min, int64_t max) {
+Result<std::optional<int64_t>> IntParam(const Params& params, const std::string& name, int64_t min,
+                                        int64_t max) {
   auto it = params.find(name);
   if (it == params.end()) return std::nullopt;
   int64_t v = 0;
@@ -95,8 +58,7 @@ Result<std::optional<int64_t>> IntParam(const std::map<std::string, std::string>
   return v;
 }
 
-Result<Date> DayParam(const std::map<std::string, std::string>& params, const std::string& name,
-                      Date fallback) {
+Result<Date> DayParam(const Params& params, const std::string& name, Date fallback) {
   auto it = params.find(name);
   if (it == params.end()) return fallback;
   auto day = Date::Parse(it->second);
@@ -104,7 +66,7 @@ Result<Date> DayParam(const std::map<std::string, std::string>& params, const st
   return *day;
 }
 
-Result<engine::DashboardFilter> FilterParams(const std::map<std::string, std::string>& params) {
+Result<engine::DashboardFilter> FilterParams(const Params& params) {
   engine::DashboardFilter f;
   ORCHARD_TRY(f.am, IntParam(params, "am", 1, INT64_MAX));
   if (auto it = params.find("tier"); it != params.end()) {
@@ -117,26 +79,75 @@ Result<engine::DashboardFilter> FilterParams(const std::map<std::string, std::st
 
 boost::json::value Id(int64_t id) { return id == 0 ? boost::json::value(nullptr) : id; }
 
+// Names the first parameter `what` does not take, and the ones it does.
+Status OnlyParams(const Params& params, std::string_view what,
+                  std::initializer_list<std::string_view> known) {
+  for (const auto& [k, v] : params) {
+    if (std::find(known.begin(), known.end(), k) == known.end()) {
+      std::string list;
+      for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+      return FailField(k, "unknown parameter; " + std::string(what) + " takes " + list);
+    }
+  }
+  return Ok();
+}
+
+Result<boost::json::object> RetentionAnswer(const engine::ReadModel& model,
+                                            const Settings& settings, Date today,
+                                            const Params& params) {
+  ORCHARD_CHECK(OnlyParams(params, "retention", {"from", "to", "group_by"}));
+  ORCHARD_TRY(Date to, DayParam(params, "to", today));
+  ORCHARD_TRY(Date from, DayParam(params, "from", to.AddYears(-1)));
+  auto group_by = params.find("group_by");
+  std::string group_text = group_by == params.end() ? "" : group_by->second;
+  ORCHARD_TRY(auto group, engine::ParseRetentionGroup(group_text));
+  ORCHARD_TRY(auto report, engine::Retention(model, from, to, group, settings.tiers));
+  boost::json::object out;
+  out["from"] = report.from.ToString();
+  out["to"] = report.to.ToString();
+  out["group_by"] =
+      group_by == params.end() ? boost::json::value(nullptr) : boost::json::value(group_text);
+  out["total"] = FiguresJson(report.total);
+  boost::json::array groups;
+  for (const auto& row : report.rows) {
+    boost::json::object g = FiguresJson(row.figures);
+    g["key"] = row.key;
+    groups.push_back(std::move(g));
+  }
+  out["groups"] = std::move(groups);
+  return out;
+}
+
+// A route answered from the in-memory book: signed in, a model present (else 503), the query
+// parameters handed to `answer`.
+Handler FromBook(const ApiDeps& d,
+                 std::function<Result<boost::json::object>(const engine::ReadModel&,
+                                                           const Settings&, Date, const Params&)>
+                     answer) {
+  return [d, answer = std::move(answer)](const HttpRequest& req) {
+    auto actor = Authenticate(d.auth, req);
+    if (!actor) return ErrorResponse(actor.error());
+    if (d.model == nullptr) {
+      return ErrorResponse(
+          Error{ErrorCode::kUnavailable, "this server runs without the in-memory book", {}});
+    }
+    Params params;
+    for (const auto& [k, v] : req.query) params[k] = v;
+    auto body = answer(*d.model, d.settings.Current(), d.clock.Today(), params);
+    if (!body) return ErrorResponse(body.error());
+    return JsonResponse(*body);
+  };
+}
+
 }  // namespace
 
 Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadModel& model,
-                                      const Settings& settings, Date today,
-                                      const std::map<std::string, std::string>& params) {
-  auto only = [&](std::initializer_list<std::string_view> known) -> Status {
-    for (const auto& [k, v] : params) {
-      if (std::find(known.begin(), known.end(), k) == known.end()) {
-        std::string list;
-        for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-        return FailField(k, "unknown parameter; " + std::string(name) + " takes " + list);
-      }
-    }
-    return Ok();
-  };
+                                      const Settings& settings, Date today, const Params& params) {
   boost::json::object out;
   out["dashboard"] = std::string(name);
   out["as_of"] = today.ToString();
   if (name == "renewals") {
-    ORCHARD_CHECK(only({"am", "tier", "window"}));
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "window"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
     ORCHARD_TRY(auto window, IntParam(params, "window", 1, 730));
     int days = static_cast<int>(window.value_or(settings.renewal_window_days));
@@ -152,13 +163,13 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     out["window_days"] = days;
     out["items"] = std::move(items);
   } else if (name == "nrr-leaderboard") {
-    ORCHARD_CHECK(only({"am", "tier", "from", "to"}));
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "from", "to"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
     ORCHARD_TRY(Date to, DayParam(params, "to", today));
     ORCHARD_TRY(Date from, DayParam(params, "from", to.AddYears(-1)));
-    if (to < from) return FailValue("from", "the period starts after it ends");
+    ORCHARD_TRY(auto board, engine::NrrLeaderboard(model, settings, from, to, filter));
     boost::json::array items;
-    for (const auto& row : engine::NrrLeaderboard(model, settings, from, to, filter)) {
+    for (const auto& row : board) {
       boost::json::object o = FiguresJson(row.figures);
       o["owner_id"] = std::stoll(row.key);
       items.push_back(std::move(o));
@@ -167,7 +178,7 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     out["to"] = to.ToString();
     out["items"] = std::move(items);
   } else if (name == "coverage") {
-    ORCHARD_CHECK(only({"am", "tier"}));
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
     boost::json::array items;
     for (const auto& row : engine::Coverage(model, settings, today, filter)) {
@@ -181,7 +192,7 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     }
     out["items"] = std::move(items);
   } else if (name == "kpis") {
-    ORCHARD_CHECK(only({"am", "tier"}));
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
     auto k = engine::KpiStrip(model, settings, today, filter);
     boost::json::object o = FiguresJson(k.retention);
@@ -206,7 +217,7 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
       "groups":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/RetentionFigures"},
         {"type":"object","required":["key"],"properties":{"key":{"type":"string"}}}]}}}})");
   r.Add(
-      "GET", "/api/v1/metrics/retention", [d](const HttpRequest& q) { return Retention(d, q); },
+      "GET", "/api/v1/metrics/retention", FromBook(d, RetentionAnswer),
       RouteDoc("NRR, GRR, expansion, contraction and churn over [from, to] (default: the trailing "
                "12 months), in total and by am, tier, industry or region",
                RouteDoc::Kind::kOther)
@@ -216,25 +227,16 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
     "properties":{"dashboard":{"type":"string"},"as_of":{"type":"string","format":"date"},
       "items":{"type":"array","items":{"type":"object"}},"kpis":{"type":"object"}}})");
   for (std::string_view name : kDashboards) {
-    r.Add(
-        "GET", "/api/v1/dashboards/" + std::string(name),
-        [d, name](const HttpRequest& req) {
-          auto actor = Authenticate(d.auth, req);
-          if (!actor) return ErrorResponse(actor.error());
-          if (d.model == nullptr) {
-            return ErrorResponse(
-                Error{ErrorCode::kUnavailable, "this server runs without the in-memory book", {}});
-          }
-          std::map<std::string, std::string> params;
-          for (const auto& [k, v] : req.query) params[k] = v;
-          auto body = Dashboard(name, *d.model, d.settings.Current(), d.clock.Today(), params);
-          if (!body) return ErrorResponse(body.error());
-          return JsonResponse(*body);
-        },
-        RouteDoc("Dashboard: " + std::string(name) + " (filters: am, tier; see the parameters)",
-                 RouteDoc::Kind::kOther)
-            .Query({"am", "tier", "window", "from", "to"})
-            .Response("Dashboard"));
+    r.Add("GET", "/api/v1/dashboards/" + std::string(name),
+          FromBook(d,
+                   [name](const engine::ReadModel& model, const Settings& settings, Date today,
+                          const Params& params) {
+                     return Dashboard(name, model, settings, today, params);
+                   }),
+          RouteDoc("Dashboard: " + std::string(name) + " (filters: am, tier; see the parameters)",
+                   RouteDoc::Kind::kOther)
+              .Query({"am", "tier", "window", "from", "to"})
+              .Response("Dashboard"));
   }
 }
 

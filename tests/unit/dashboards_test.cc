@@ -64,7 +64,7 @@ TEST_F(DashboardsTest, LeaderboardRanksAmsByNrr) {
   AddAccount(2, 8, 100'000, "2024-01-01", "2025-12-31");  // AM 8: $100k → $150k
   AddLine(2, 150'000, "2026-01-01");
   AddAccount(3, 9, 100'000, "2024-01-01", "2026-01-31");  // AM 9: churned
-  auto rows = NrrLeaderboard(model_, settings_, D("2025-06-15"), today_, {});
+  auto rows = *NrrLeaderboard(model_, settings_, D("2025-06-15"), today_, {});
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].key, "8");
   EXPECT_EQ(rows[0].figures.nrr_bp(), 15000);
