@@ -122,29 +122,31 @@ Status ChangeFollower::Round() {
   return Ok();
 }
 
+namespace {
+
+// The row as the database holds it now: upserted into the model, or erased if it is gone.
+template <class T, class Erase>
+Status Reread(store::Store& store, ReadModel& model, int64_t id, Erase erase) {
+  auto row = store.Get<T>(decltype(T::id)(id));
+  if (row) {
+    model.Upsert(*row);
+  } else if (row.error().code == ErrorCode::kNotFound) {
+    (model.*erase)(decltype(T::id)(id));
+  } else {
+    return std::unexpected(row.error());
+  }
+  return Ok();
+}
+
+}  // namespace
+
 Status ChangeFollower::Apply(const std::string& entity, int64_t id) {
   store::Store store(*db_);
-  if (entity == "accounts") {
-    auto row = store.Get<Account>(AccountId(id));
-    if (row) {
-      model_.Upsert(*row);
-    } else if (row.error().code == ErrorCode::kNotFound) {
-      model_.EraseAccount(AccountId(id));
-    } else {
-      return std::unexpected(row.error());
-    }
-  } else if (entity == "contract_lines") {
-    auto row = store.Get<ContractLine>(ContractLineId(id));
-    if (row) {
-      model_.Upsert(*row);
-    } else if (row.error().code == ErrorCode::kNotFound) {
-      model_.EraseContractLine(ContractLineId(id));
-    } else {
-      return std::unexpected(row.error());
-    }
+  if (entity == "accounts") return Reread<Account>(store, model_, id, &ReadModel::EraseAccount);
+  if (entity == "contract_lines") {
+    return Reread<ContractLine>(store, model_, id, &ReadModel::EraseContractLine);
   }
-  // Entities the model does not hold (logged by a newer server) are skipped.
-  return Ok();
+  return Ok();  // an entity the model does not hold (logged by a newer server): skipped
 }
 
 }  // namespace orchard::engine
