@@ -2,11 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "engine/dashboards.h"
+#include "unit/book_builder.h"
 
 namespace orchard::engine {
 namespace {
 
-Date D(const char* text) { return *Date::Parse(text); }
+using testing::D;
 
 class DashboardsTest : public ::testing::Test {
  protected:
@@ -20,18 +21,12 @@ class DashboardsTest : public ::testing::Test {
   }
   void AddLine(int64_t account, int64_t dollars, const char* start,
                std::optional<const char*> end = std::nullopt) {
-    ContractLine l;
-    l.id = ContractLineId(++next_line_);
-    l.account_id = AccountId(account);
-    l.arr = Money::FromDollars(dollars);
-    l.start_date = D(start);
-    if (end) l.end_date = D(*end);
-    model_.Upsert(l);
+    book_.AddLine(account, dollars, start, end);
   }
 
   ReadModel model_;
+  testing::BookBuilder book_{model_};
   Settings settings_;
-  int64_t next_line_ = 0;
   const Date today_ = D("2026-06-15");
 };
 

@@ -1,13 +1,13 @@
 // Retention (PRODUCT.md, Metrics) on hand-computed books: every edge case the definition names.
 #include <gtest/gtest.h>
 
-#include "engine/read_model.h"
 #include "engine/retention.h"
+#include "unit/book_builder.h"
 
 namespace orchard::engine {
 namespace {
 
-Date D(const char* text) { return *Date::Parse(text); }
+using testing::D;
 
 class RetentionTest : public ::testing::Test {
  protected:
@@ -21,13 +21,7 @@ class RetentionTest : public ::testing::Test {
   }
   void AddLine(int64_t account, int64_t dollars, const char* start,
                std::optional<const char*> end = std::nullopt) {
-    ContractLine l;
-    l.id = ContractLineId(++next_line_);
-    l.account_id = AccountId(account);
-    l.arr = Money::FromDollars(dollars);
-    l.start_date = D(start);
-    if (end) l.end_date = D(*end);
-    model_.Upsert(l);
+    book_.AddLine(account, dollars, start, end);
   }
   RetentionReport Run(RetentionGroup group = RetentionGroup::kNone) {
     auto r = Retention(model_, D("2025-07-01"), D("2026-06-30"), group, TierRules{});
@@ -60,7 +54,7 @@ class RetentionTest : public ::testing::Test {
   }
 
   ReadModel model_;
-  int64_t next_line_ = 0;
+  testing::BookBuilder book_{model_};
 };
 
 TEST_F(RetentionTest, TotalsFollowTheDefinitionExactly) {
