@@ -6,15 +6,17 @@ namespace orchard::service {
 
 namespace {
 
+// A contract line active on the day bound twice (PRODUCT.md: start ≤ d ≤ end, no end = open).
+constexpr std::string_view kActiveOnDay = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)";
+
 // ARR today of each account in `accounts`, with one query for the whole page.
 Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db,
                                                     const std::vector<Account>& accounts,
                                                     Date today) {
   std::unordered_map<int64_t, Money> arr;
   if (accounts.empty()) return arr;
-  std::string sql =
-      "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE start_date <= ? AND "
-      "(end_date IS NULL OR end_date >= ?) AND account_id IN (";
+  std::string sql = "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE " +
+                    std::string(kActiveOnDay) + " AND account_id IN (";
   // Built with push_back: g++ 12 warns (falsely) on an initializer list of variants.
   std::vector<store::SqlValue> params;
   params.reserve(accounts.size() + 2);
@@ -42,8 +44,8 @@ Result<AccountView> AccountService::Get(AccountId id) {
   // hottest path, and on SQLite each statement outside a transaction pays for its own.
   static const std::string sql =
       "SELECT " + store::SelectList<Account>() +
-      ", (SELECT SUM(arr_cents) FROM contract_lines WHERE account_id = accounts.id AND "
-      "start_date <= ? AND (end_date IS NULL OR end_date >= ?)) FROM accounts WHERE id = ?";
+      ", (SELECT SUM(arr_cents) FROM contract_lines WHERE account_id = accounts.id AND " +
+      std::string(kActiveOnDay) + ") FROM accounts WHERE id = ?";
   const int arr_column = static_cast<int>(ColumnCount<Account>());
   std::vector<store::SqlValue> params;  // push_back: g++ 12 warns falsely on variant lists
   std::string today = clock_.Today().ToString();
