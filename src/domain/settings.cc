@@ -42,6 +42,7 @@ void VisitSettings(S& s, F&& f) {
   f("health.yellow_min", s.health_yellow_min);
   f("renewals.window_days", s.renewal_window_days);
   f("inspection.renewal_days", s.inspection_renewal_days);
+  f("inspection.sample", s.inspection_sample);
   f("potential.high_bp", s.potential_high_bp);
   f("potential.medium_bp", s.potential_medium_bp);
 }

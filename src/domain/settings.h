@@ -17,6 +17,7 @@ namespace orchard {
 struct TierRules {
   Money tier1_min_arr = Money::FromDollars(100'000);  // ≥ → tier 1 (or flagged strategic)
   Money tier2_min_arr = Money::FromDollars(25'000);   // ≥ → tier 2, else tier 3
+  bool operator==(const TierRules&) const = default;
 };
 
 // Per tier: how many accounts one AM should carry, and how often things happen. 0 days = never.
@@ -30,6 +31,7 @@ struct TierCoverage {
   int checkin_days = 0;
   int response_sla_hours = 0;
   int multithreading_target = 0;  // distinct engaged contacts
+  bool operator==(const TierCoverage&) const = default;
 };
 
 // Health component weights in percent; they renormalise when an input is missing.
@@ -40,6 +42,7 @@ struct HealthWeights {
   int engagement = 15;
   int relationships = 15;
   int sentiment = 10;
+  bool operator==(const HealthWeights&) const = default;
 };
 
 struct Settings {
@@ -56,6 +59,8 @@ struct Settings {
   int inspection_renewal_days = 120;
   int potential_high_bp = 10000;   // whitespace ÷ ARR ≥ 1.0 → high
   int potential_medium_bp = 3000;  // ≥ 0.3 → medium
+  int inspection_sample = 10;      // accounts drawn at random each month beside the flagged ones
+  bool operator==(const Settings&) const = default;
 
   const TierCoverage& For(Tier t) const { return coverage[static_cast<size_t>(t)]; }
 

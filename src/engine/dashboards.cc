@@ -4,8 +4,44 @@
 #include <map>
 
 #include "domain/tiers.h"
+#include "engine/health.h"
 
 namespace orchard::engine {
+
+namespace {
+
+// A page of `items` sorted by `less`: only the page is fully ordered.
+template <class T, class Less>
+void TakePage(std::vector<T>& items, size_t offset, size_t limit, Less less) {
+  if (offset >= items.size()) {
+    items.clear();
+    return;
+  }
+  size_t end = std::min(items.size(), offset + limit);
+  std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(end), items.end(),
+                    less);
+  items.erase(items.begin() + static_cast<std::ptrdiff_t>(end), items.end());
+  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(offset));
+}
+
+std::optional<Date> DayOrNone(int32_t day) {
+  if (day == kNoDay || day == kOpenEnd) return std::nullopt;
+  return Date::FromDays(day);
+}
+
+bool Admits(const DashboardFilter& f, const ReadModel& model, size_t slot, const Summary& s) {
+  return model.live(slot) && f.Admits(model, slot, static_cast<Tier>(s.tier));
+}
+
+// splitmix64: a fixed, well-mixed hash, so the monthly sample is the same on every server.
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
 
 std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
                               int window_days, const DashboardFilter& filter) {
@@ -13,12 +49,13 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
   const int32_t d = today.days();
   const int32_t last = d + window_days;
   auto lock = model.ReadLock();
-  const DayColumns& on = model.On(d);
+  const DayColumns& on = model.On(d, settings);
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     int32_t renewal = on.renewal[slot];
     if (renewal > last || !model.live(slot)) continue;
     Tier tier = TierFor(model, slot, on.arr_cents[slot], settings.tiers);
     if (!filter.Admits(model, slot, tier)) continue;
+    const Summary& sum = on.summary[slot];
     Renewal r;
     r.account_id = model.account_id(slot);
     r.owner_id = model.owner_id(slot);
@@ -26,6 +63,10 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
     r.arr_cents = on.arr_cents[slot];
     r.renewal_date = Date::FromDays(renewal);
     r.days_left = renewal - d;
+    r.health = sum.health;
+    r.colour = sum.colour;
+    r.at_risk = sum.colour >= 2;
+    r.engaged_days_before = RenewalEngagement(model, slot, renewal, d);
     out.push_back(r);
   }
   std::sort(out.begin(), out.end(), [](const Renewal& a, const Renewal& b) {
@@ -34,6 +75,180 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
     return a.account_id < b.account_id;
   });
   return out;
+}
+
+AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date today,
+                          const DashboardFilter& filter, size_t offset, size_t limit) {
+  AtRiskPage page;
+  const int32_t d = today.days();
+  auto lock = model.ReadLock();
+  const DayColumns& on = model.On(d, settings);
+  std::vector<std::pair<size_t, int64_t>> hits;  // slot, ARR
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    const Summary& s = on.summary[slot];
+    if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
+    hits.emplace_back(slot, on.arr_cents[slot]);
+    page.total_arr_cents += on.arr_cents[slot];
+  }
+  page.total = static_cast<int64_t>(hits.size());
+  TakePage(hits, offset, limit, [&](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    int ha = on.summary[a.first].health, hb = on.summary[b.first].health;
+    if (ha != hb) return ha < hb;
+    return model.account_id(a.first) < model.account_id(b.first);
+  });
+  for (const auto& [slot, arr] : hits) {
+    const Summary& s = on.summary[slot];
+    AtRisk r;
+    r.account_id = model.account_id(slot);
+    r.owner_id = model.owner_id(slot);
+    r.tier = static_cast<Tier>(s.tier);
+    r.arr_cents = arr;
+    r.renewal_date = DayOrNone(on.renewal[slot]);
+    r.last_meaningful = DayOrNone(s.last_meaningful);
+    r.health = s.health;
+    r.colour = s.colour;
+    r.why = WhyLow(ComputeHealth(model, slot, d, r.tier, settings, true), 2);
+    page.items.push_back(std::move(r));
+  }
+  return page;
+}
+
+Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Date today, Date from,
+                           Date to, const DashboardFilter& filter) {
+  Pipeline p;
+  constexpr size_t kOpenStages = static_cast<size_t>(OpportunityStage::kClosedWon);
+  std::array<PipelineStage, kOpenStages> stages{};
+  for (size_t i = 0; i < kOpenStages; ++i) stages[i].stage = static_cast<OpportunityStage>(i);
+  const int32_t t0 = from.days(), t1 = to.days();
+  auto lock = model.ReadLock();
+  const DayColumns& on = model.On(today.days(), settings);
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    if (!Admits(filter, model, slot, on.summary[slot])) continue;
+    for (const OpportunityRec& o : model.opportunities(slot)) {
+      auto type = static_cast<OpportunityType>(o.type);
+      if (type != OpportunityType::kUpsell && type != OpportunityType::kCrossSell) continue;
+      if (o.stage < kOpenStages) {
+        ++stages[o.stage].count;
+        stages[o.stage].amount_cents += o.amount_cents;
+        ++p.open_count;
+        p.open_cents += o.amount_cents;
+      }
+      if (o.created >= t0 && o.created <= t1) {
+        ++p.created_count;
+        p.created_cents += o.amount_cents;
+        if (o.stage == static_cast<uint8_t>(OpportunityStage::kClosedWon)) {
+          p.won_cents += o.amount_cents;
+        }
+      }
+    }
+  }
+  p.stages.assign(stages.begin(), stages.end());
+  return p;
+}
+
+Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date today,
+                        const DashboardFilter& filter, std::optional<Quadrant> quadrant,
+                        size_t offset, size_t limit) {
+  Portfolio p;
+  auto lock = model.ReadLock();
+  const DayColumns& on = model.On(today.days(), settings);
+  std::vector<std::pair<size_t, int64_t>> hits;
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    const Summary& s = on.summary[slot];
+    if (!Admits(filter, model, slot, s)) continue;
+    PortfolioCell& cell = p.cells[s.quadrant];
+    ++cell.accounts;
+    cell.arr_cents += on.arr_cents[slot];
+    cell.whitespace_cents += s.whitespace_cents;
+    if (!quadrant || static_cast<uint8_t>(*quadrant) == s.quadrant) {
+      hits.emplace_back(slot, on.arr_cents[slot]);
+    }
+  }
+  p.total = static_cast<int64_t>(hits.size());
+  TakePage(hits, offset, limit, [&](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return model.account_id(a.first) < model.account_id(b.first);
+  });
+  for (const auto& [slot, arr] : hits) {
+    const Summary& s = on.summary[slot];
+    p.items.push_back(PortfolioPoint{model.account_id(slot), model.owner_id(slot), arr,
+                                     s.whitespace_cents, static_cast<Quadrant>(s.quadrant),
+                                     s.health});
+  }
+  return p;
+}
+
+InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& settings, Date today,
+                                   const DashboardFilter& filter, size_t offset, size_t limit) {
+  InspectionQueue q;
+  const int32_t d = today.days();
+  std::string day = today.ToString();
+  q.month = day.substr(0, 7);
+  const uint64_t month_key = Mix(std::hash<std::string>{}(q.month) ^ 0x6f72636861726421ULL);
+  auto lock = model.ReadLock();
+  const DayColumns& on = model.On(d, settings);
+  struct Hit {
+    size_t slot;
+    int64_t arr;
+    uint8_t flags;  // bits of kFlagNames
+    uint64_t draw;  // the sample's order
+  };
+  static constexpr std::string_view kFlagNames[] = {"single_threaded", "stale_plan",
+                                                    "renewal_not_green",
+                                                    "no_economic_buyer_engaged", "overdue_actions"};
+  std::vector<Hit> flagged, rest;
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    const Summary& s = on.summary[slot];
+    if (!Admits(filter, model, slot, s)) continue;
+    uint8_t flags = 0;
+    if (static_cast<Tier>(s.tier) == Tier::kStrategic) {
+      if (s.flags & Summary::kSingleThreaded) flags |= 1;
+      if (s.flags & Summary::kStalePlan) flags |= 2;
+      if (on.renewal[slot] != kOpenEnd && on.renewal[slot] - d <= settings.inspection_renewal_days &&
+          s.colour != 1) {
+        flags |= 4;
+      }
+      if (s.flags & Summary::kNoEconomicBuyer) flags |= 8;
+      if (s.flags & Summary::kOverdueActions) flags |= 16;
+    }
+    Hit h{slot, on.arr_cents[slot], flags,
+          Mix(month_key ^ static_cast<uint64_t>(model.account_id(slot)))};
+    (flags != 0 ? flagged : rest).push_back(h);
+  }
+  std::sort(flagged.begin(), flagged.end(), [&](const Hit& a, const Hit& b) {
+    if (a.arr != b.arr) return a.arr > b.arr;
+    return model.account_id(a.slot) < model.account_id(b.slot);
+  });
+  size_t sample = std::min(rest.size(), static_cast<size_t>(std::max(0, settings.inspection_sample)));
+  std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(sample), rest.end(),
+                    [&](const Hit& a, const Hit& b) {
+                      return a.draw != b.draw ? a.draw < b.draw
+                                              : model.account_id(a.slot) < model.account_id(b.slot);
+                    });
+  rest.resize(sample);
+  q.flagged = static_cast<int64_t>(flagged.size());
+  q.sampled = static_cast<int64_t>(sample);
+  std::vector<Hit> all = std::move(flagged);
+  all.insert(all.end(), rest.begin(), rest.end());
+  for (size_t i = offset; i < all.size() && i < offset + limit; ++i) {
+    const Hit& h = all[i];
+    const Summary& s = on.summary[h.slot];
+    Inspection item;
+    item.account_id = model.account_id(h.slot);
+    item.owner_id = model.owner_id(h.slot);
+    item.tier = static_cast<Tier>(s.tier);
+    item.arr_cents = h.arr;
+    item.health = s.health;
+    item.colour = s.colour;
+    item.completeness = s.completeness;
+    for (int bit = 0; bit < 5; ++bit) {
+      if (h.flags & (1 << bit)) item.flags.emplace_back(kFlagNames[bit]);
+    }
+    item.sampled = h.flags == 0;
+    q.items.push_back(std::move(item));
+  }
+  return q;
 }
 
 Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
@@ -57,7 +272,7 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
   std::map<int64_t, CoverageRow> by_am;
   {
     auto lock = model.ReadLock();
-    const DayColumns& on = model.On(today.days());
+    const DayColumns& on = model.On(today.days(), settings);
     for (size_t slot = 0; slot < model.slots(); ++slot) {
       if (!model.live(slot)) continue;
       Tier tier = TierFor(model, slot, on.arr_cents[slot], settings.tiers);
@@ -98,16 +313,31 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   Kpis k;
   const int32_t t0 = today.AddYears(-1).days(), t1 = today.days();
   auto lock = model.ReadLock();
-  const DayColumns& on = model.On(t1);
+  const DayColumns& on = model.On(t1, settings);
+  int64_t depth_sum = 0, planned = 0, completeness_sum = 0;
   for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (!model.live(slot)) continue;
+    const Summary& s = on.summary[slot];
+    if (!Admits(filter, model, slot, s)) continue;
     int64_t now = on.arr_cents[slot];
-    Tier tier = TierFor(model, slot, now, settings.tiers);
-    if (!filter.Admits(model, slot, tier)) continue;
     ++k.accounts;
     k.arr_cents += now;
     k.retention.Add(model.ArrCentsOn(slot, t0), now);
+    depth_sum += s.depth;
+    if (static_cast<Tier>(s.tier) != Tier::kVolume) {
+      ++planned;
+      completeness_sum += s.completeness;
+    }
+    if (s.colour >= 2) ++k.at_risk;
+    for (const OpportunityRec& o : model.opportunities(slot)) {
+      auto type = static_cast<OpportunityType>(o.type);
+      if ((type == OpportunityType::kUpsell || type == OpportunityType::kCrossSell) &&
+          o.created >= t0 && o.created <= t1) {
+        k.expansion_created_cents += o.amount_cents;
+      }
+    }
   }
+  if (k.accounts > 0) k.average_depth = static_cast<double>(depth_sum) / k.accounts;
+  if (planned > 0) k.average_completeness = static_cast<double>(completeness_sum) / planned;
   return k;
 }
 

@@ -1,10 +1,12 @@
-// The weekly dashboards of PRODUCT.md that the read model can answer so far: upcoming renewals,
-// the NRR leaderboard by AM, coverage (each AM's book against the tier ratios) and the KPI strip.
-// Each is one pass over the model's columns. Tiers are the tier in force today: the override, or
-// the rule on ARR today.
+// The weekly dashboards of PRODUCT.md: accounts at risk, upcoming renewals, the expansion pipeline
+// by stage, the NRR leaderboard by AM, the portfolio 2×2, coverage (each AM's book against the tier
+// ratios), the inspection queue and the KPI strip. Each is one pass over the model's day columns
+// (ReadModel::On), which the services keep current on every write. Tiers are the tier in force
+// today: the override, or the rule on ARR today.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,10 +26,52 @@ struct Renewal {
   int64_t arr_cents = 0;  // today
   Date renewal_date;      // the earliest last day of service among lines active today
   int days_left = 0;
+  int health = -1;  // -1: no score
+  uint8_t colour = 0;
+  bool at_risk = false;                 // yellow or red
+  std::optional<int> engaged_days_before;  // when the renewal was first engaged, if it was
 };
 // Largest ARR first (ties: sooner renewal, then id).
 std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
                               int window_days, const DashboardFilter& filter);
+
+// --- accounts at risk: yellow or red health today -----------------------------------------------
+struct AtRisk {
+  int64_t account_id = 0;
+  int64_t owner_id = 0;
+  Tier tier = Tier::kVolume;
+  int64_t arr_cents = 0;
+  std::optional<Date> renewal_date;
+  std::optional<Date> last_meaningful;
+  int health = 0;
+  uint8_t colour = 0;
+  std::vector<std::string> why;  // filled for the page asked for only
+};
+struct AtRiskPage {
+  int64_t total = 0;            // accounts at risk in the filter
+  int64_t total_arr_cents = 0;  // their ARR
+  std::vector<AtRisk> items;    // largest ARR first (then lowest health, then id)
+};
+AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date today,
+                          const DashboardFilter& filter, size_t offset, size_t limit);
+
+// --- expansion pipeline: open upsell and cross-sell opportunities by stage ------------------------
+struct PipelineStage {
+  OpportunityStage stage = OpportunityStage::kProspecting;
+  int64_t count = 0;
+  int64_t amount_cents = 0;
+};
+struct Pipeline {
+  std::vector<PipelineStage> stages;  // every open stage, in funnel order
+  int64_t open_count = 0;
+  int64_t open_cents = 0;
+  // Expansion pipeline created: Σ amount of upsell/cross-sell opportunities created in [from, to].
+  int64_t created_count = 0;
+  int64_t created_cents = 0;
+  int64_t won_cents = 0;  // of those, closed won
+};
+Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Date today, Date from,
+                           Date to, const DashboardFilter& filter);
 
 // --- NRR leaderboard: retention per AM over the period, best NRR first --------------------------
 // Retention grouped by AM, without the accounts that have none; fails as Retention does.
@@ -47,11 +91,62 @@ struct CoverageRow {
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,
                                   const DashboardFilter& filter);
 
+// --- portfolio: the 2×2 grid of value and potential ----------------------------------------------
+struct PortfolioCell {
+  int64_t accounts = 0;
+  int64_t arr_cents = 0;
+  int64_t whitespace_cents = 0;
+};
+struct PortfolioPoint {
+  int64_t account_id = 0;
+  int64_t owner_id = 0;
+  int64_t arr_cents = 0;
+  int64_t whitespace_cents = 0;
+  Quadrant quadrant = Quadrant::kAutomate;
+  int health = -1;
+};
+struct Portfolio {
+  std::array<PortfolioCell, 4> cells{};  // by Quadrant
+  int64_t total = 0;
+  std::vector<PortfolioPoint> items;  // largest ARR first; the page asked for
+};
+Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date today,
+                        const DashboardFilter& filter, std::optional<Quadrant> quadrant,
+                        size_t offset, size_t limit);
+
+// --- inspection queue: every tier-1 account with a governance flag, plus a monthly sample ---------
+struct Inspection {
+  int64_t account_id = 0;
+  int64_t owner_id = 0;
+  Tier tier = Tier::kVolume;
+  int64_t arr_cents = 0;
+  int health = -1;
+  uint8_t colour = 0;
+  int completeness = 0;
+  std::vector<std::string> flags;  // single_threaded, stale_plan, renewal_not_green,
+                                   // no_economic_buyer_engaged, overdue_actions
+  bool sampled = false;            // drawn at random, not flagged
+};
+struct InspectionQueue {
+  std::string month;  // YYYY-MM: the sample is the same all month
+  int64_t flagged = 0;
+  int64_t sampled = 0;
+  std::vector<Inspection> items;  // flagged first (largest ARR first), then the sample
+};
+InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& settings, Date today,
+                                   const DashboardFilter& filter, size_t offset, size_t limit);
+
 // --- the KPI strip (trailing 12 months to today) -----------------------------------------------
 struct Kpis {
   RetentionFigures retention;  // NRR, GRR, expansion, churn
   int64_t arr_cents = 0;       // today, of the accounts in the filter
   int64_t accounts = 0;
+  double average_depth = 0;    // multithreading depth over the accounts in the filter
+  // Plan completeness, averaged over tier-1 and tier-2 accounts (tier 3 needs no plan); none
+  // without such accounts.
+  std::optional<double> average_completeness;
+  int64_t at_risk = 0;               // yellow or red
+  int64_t expansion_created_cents = 0;  // upsell/cross-sell created in the 12 months
 };
 Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
               const DashboardFilter& filter);

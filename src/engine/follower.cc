@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,7 @@ struct Entry {
   int64_t seq = 0;
   std::string entity;
   int64_t id = 0;
+  int64_t account = 0;  // 0: not logged (a row logged before migration 0004)
 };
 
 Status Collect(store::Database& db, const std::string& sql, std::span<const store::SqlValue> params,
@@ -27,6 +30,9 @@ Status Collect(store::Database& db, const std::string& sql, std::span<const stor
     ORCHARD_TRY(e.seq, row.GetInt(0));
     e.entity = std::string(row.GetText(1));
     ORCHARD_TRY(e.id, row.GetInt(2));
+    if (!row.IsNull(3)) {
+      ORCHARD_TRY(e.account, row.GetInt(3));
+    }
     out.push_back(std::move(e));
     return Ok();
   });
@@ -76,11 +82,11 @@ Status ChangeFollower::Round() {
   std::vector<store::SqlValue> after;  // push_back: g++ 12 warns falsely on variant lists
   after.emplace_back(after_);
   ORCHARD_CHECK(Collect(*db_,
-                        "SELECT seq, entity, entity_id FROM change_log WHERE seq > ? "
+                        "SELECT seq, entity, entity_id, account_id FROM change_log WHERE seq > ? "
                         "ORDER BY seq LIMIT 10000",
                         after, fresh));
   if (!gaps_.empty()) {
-    std::string sql = "SELECT seq, entity, entity_id FROM change_log WHERE seq IN (";
+    std::string sql = "SELECT seq, entity, entity_id, account_id FROM change_log WHERE seq IN (";
     std::vector<store::SqlValue> params;
     for (const auto& [seq, since] : gaps_) {
       if (params.size() == 500) break;
@@ -101,13 +107,13 @@ Status ChangeFollower::Round() {
     return now - gap.second > std::chrono::seconds(options_.gap_seconds);
   });
   // Each row once, as the database holds it now.
-  std::set<std::pair<std::string, int64_t>> rows;
+  std::set<std::tuple<std::string, int64_t, int64_t>> rows;
   for (const auto* list : {&found, &fresh}) {
-    for (const Entry& e : *list) rows.emplace(e.entity, e.id);
+    for (const Entry& e : *list) rows.emplace(e.entity, e.id, e.account);
   }
   if (!rows.empty()) {
     auto in_order = model_.SerializeApply();
-    for (const auto& [entity, id] : rows) ORCHARD_CHECK(Apply(entity, id));
+    for (const auto& [entity, id, account] : rows) ORCHARD_CHECK(Apply(entity, id, account));
   }
   after_ = seen;
   applied_seq_ = std::max(applied_seq_.load(), seen);
@@ -124,29 +130,61 @@ Status ChangeFollower::Round() {
 
 namespace {
 
-// The row as the database holds it now: upserted into the model, or erased if it is gone.
-template <class T, class Erase>
-Status Reread(store::Store& store, ReadModel& model, int64_t id, Erase erase) {
+// The row as the database holds it now: upserted into the model, or erased if it is gone. Rows
+// other than accounts, lines and plans are first erased from the account logged with the change,
+// which is where they were if they moved (accounts and lines track their own moves; erasing a
+// plan would drop its parts).
+template <class T>
+Status Reread(store::Store& store, ReadModel& model, int64_t id, int64_t account) {
   auto row = store.Get<T>(decltype(T::id)(id));
-  if (row) {
-    model.Upsert(*row);
-  } else if (row.error().code == ErrorCode::kNotFound) {
-    (model.*erase)(decltype(T::id)(id));
-  } else {
-    return std::unexpected(row.error());
-  }
+  if (!row && row.error().code != ErrorCode::kNotFound) return std::unexpected(row.error());
+  constexpr bool kTracksMoves = std::is_same_v<T, Account> || std::is_same_v<T, ContractLine> ||
+                                std::is_same_v<T, AccountPlan>;
+  if (!row || (!kTracksMoves && account != 0)) model.EraseRow<T>(id, account);
+  if (row) model.Upsert(*row);
   return Ok();
 }
 
 }  // namespace
 
-Status ChangeFollower::Apply(const std::string& entity, int64_t id) {
+Status ChangeFollower::Apply(const std::string& entity, int64_t id, int64_t account) {
   store::Store store(*db_);
-  if (entity == "accounts") return Reread<Account>(store, model_, id, &ReadModel::EraseAccount);
-  if (entity == "contract_lines") {
-    return Reread<ContractLine>(store, model_, id, &ReadModel::EraseContractLine);
+  Status done = Ok();
+  bool known = false;
+  auto try_entity = [&]<class T>(std::type_identity<T>) {
+    if (known || entity != EntitySchema<T>::kTable) return;
+    known = true;
+    done = Reread<T>(store, model_, id, account);
+  };
+  try_entity(std::type_identity<Account>());
+  try_entity(std::type_identity<ContractLine>());
+  try_entity(std::type_identity<Contact>());
+  try_entity(std::type_identity<Opportunity>());
+  try_entity(std::type_identity<Activity>());
+  try_entity(std::type_identity<Ticket>());
+  try_entity(std::type_identity<NpsResponse>());
+  try_entity(std::type_identity<UsageMetric>());
+  try_entity(std::type_identity<HealthOverride>());
+  try_entity(std::type_identity<AccountPlan>());
+  try_entity(std::type_identity<PlanPriority>());
+  try_entity(std::type_identity<PlanRisk>());
+  try_entity(std::type_identity<WhitespaceCell>());
+  try_entity(std::type_identity<PlanAction>());
+  if (!known && entity == "activity_contacts") {
+    // `id` is the activity: its participants as they are now.
+    std::vector<int64_t> people;
+    std::vector<store::SqlValue> params;
+    params.emplace_back(id);
+    ORCHARD_CHECK(db_->Query(
+        "SELECT contact_id FROM activity_contacts WHERE activity_id = ? ORDER BY contact_id",
+        params, [&](const store::Row& row) -> Status {
+          ORCHARD_TRY(int64_t c, row.GetInt(0));
+          people.push_back(c);
+          return Ok();
+        }));
+    model_.SetParticipants(id, account, people);
   }
-  return Ok();  // an entity the model does not hold (logged by a newer server): skipped
+  return done;  // an entity the model does not hold (logged by a newer server) is skipped
 }
 
 }  // namespace orchard::engine

@@ -46,7 +46,7 @@ class ChangeFollower {
   ChangeFollower(std::unique_ptr<store::Database> db, ReadModel& model, FollowOptions options);
   void Run();
   Status Round();  // reads what is new (and the open gaps) and applies it
-  Status Apply(const std::string& entity, int64_t id);
+  Status Apply(const std::string& entity, int64_t id, int64_t account);
 
   std::unique_ptr<store::Database> db_;
   ReadModel& model_;

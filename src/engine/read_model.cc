@@ -3,11 +3,18 @@
 #include <algorithm>
 #include <mutex>
 
+#include "engine/health.h"
 #include "store/store.h"
 
 namespace orchard::engine {
 
 namespace {
+
+int32_t DayOf(Timestamp t) { return static_cast<int32_t>(t.unix_seconds() / 86400 -
+                                                         (t.unix_seconds() % 86400 < 0 ? 1 : 0)); }
+int32_t Clamp32(int64_t v) {
+  return static_cast<int32_t>(std::clamp<int64_t>(v, INT32_MIN + 1, INT32_MAX - 1));
+}
 
 Line ToLine(const ContractLine& l) {
   Line out;
@@ -19,9 +26,10 @@ Line ToLine(const ContractLine& l) {
 }
 
 template <class T>
-Status ScanAll(store::Database& db, const std::function<void(T&&)>& take) {
-  static const std::string sql = "SELECT " + store::SelectList<T>() + " FROM " +
-                                 std::string(EntitySchema<T>::kTable) + " ORDER BY id";
+Status ScanAll(store::Database& db, const std::function<void(T&&)>& take,
+               const std::string& where = "") {
+  const std::string sql = "SELECT " + store::SelectList<T>() + " FROM " +
+                          std::string(EntitySchema<T>::kTable) + where + " ORDER BY id";
   return db.Query(sql, {}, [&](const store::Row& row) -> Status {
     ORCHARD_TRY(T item, store::FromRow<T>(row));
     take(std::move(item));
@@ -50,9 +58,46 @@ Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
     scanned = std::unexpected(seq.error());
   }
   if (scanned) scanned = ScanAll<Account>(db, [&](Account&& a) { model->Upsert(a); });
+  auto scan = [&]<class T>(std::type_identity<T>, const std::string& where = "") {
+    if (scanned) scanned = ScanAll<T>(db, [&](T&& row) { model->Upsert(row); }, where);
+  };
+  scan(std::type_identity<ContractLine>());
+  scan(std::type_identity<Contact>());
+  scan(std::type_identity<Opportunity>());
+  scan(std::type_identity<Activity>(), " WHERE meaningful");
   if (scanned) {
-    scanned = ScanAll<ContractLine>(db, [&](ContractLine&& l) { model->Upsert(l); });
+    // Participants in account order, one activity's together.
+    int64_t activity = 0, account = 0;
+    std::vector<int64_t> people;
+    auto flush = [&] {
+      if (activity != 0) model->SetParticipants(activity, account, people);
+      people.clear();
+    };
+    scanned = db.Query(
+        "SELECT ac.activity_id, a.account_id, ac.contact_id FROM activity_contacts ac "
+        "JOIN activities a ON a.id = ac.activity_id ORDER BY ac.activity_id, ac.contact_id",
+        {}, [&](const store::Row& row) -> Status {
+          ORCHARD_TRY(int64_t id, row.GetInt(0));
+          if (id != activity) {
+            flush();
+            activity = id;
+          }
+          ORCHARD_TRY(account, row.GetInt(1));
+          ORCHARD_TRY(int64_t contact, row.GetInt(2));
+          people.push_back(contact);
+          return Ok();
+        });
+    if (scanned) flush();
   }
+  scan(std::type_identity<Ticket>());
+  scan(std::type_identity<NpsResponse>());
+  scan(std::type_identity<UsageMetric>());
+  scan(std::type_identity<HealthOverride>());
+  scan(std::type_identity<AccountPlan>());
+  scan(std::type_identity<PlanPriority>());
+  scan(std::type_identity<PlanRisk>());
+  scan(std::type_identity<WhitespaceCell>());
+  scan(std::type_identity<PlanAction>());
   Status ended = db.Rollback();
   ORCHARD_CHECK(scanned);
   ORCHARD_CHECK(ended);
@@ -69,10 +114,229 @@ size_t ReadModel::SlotFor(int64_t account_id) {
     tier_override_.push_back(0);
     industry_.push_back(words_.Intern(""));
     region_.push_back(words_.Intern(""));
+    csm_id_.push_back(0);
+    potential_.push_back(0);
     lines_.emplace_back();
   }
   return it->second;
 }
+
+std::optional<size_t> ReadModel::SlotOf(int64_t account_id) const {
+  auto it = slot_of_.find(account_id);
+  if (it == slot_of_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<size_t> ReadModel::PlanSlot(int64_t plan_id) const {
+  auto it = plan_slot_.find(plan_id);
+  if (it == plan_slot_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Potential> ReadModel::potential(size_t slot) const {
+  if (potential_[slot] == 0) return std::nullopt;
+  return static_cast<Potential>(potential_[slot] - 1);
+}
+
+template <class Rec>
+void ReadModel::PutChild(PerAccount<Rec>& table, int64_t account_id, Rec rec) {
+  std::unique_lock lock(mu_);
+  size_t slot = SlotFor(account_id);
+  table.Put(slot, std::move(rec));
+  Refresh(slot);
+}
+
+void ReadModel::Upsert(const Contact& c) {
+  ContactRec r;
+  r.id = c.id.value;
+  r.last_engaged = c.last_engaged_on ? c.last_engaged_on->days() : kNoDay;
+  r.role = c.buying_role ? static_cast<int8_t>(*c.buying_role) : int8_t{-1};
+  r.stance = static_cast<uint8_t>(c.stance);
+  r.influence = static_cast<uint8_t>(std::clamp(c.influence, 0, 255));
+  r.active = c.status == ContactStatus::kActive ? 1 : 0;
+  PutChild(contacts_, c.account_id.value, r);
+}
+
+void ReadModel::Upsert(const Opportunity& o) {
+  OpportunityRec r;
+  r.id = o.id.value;
+  r.amount_cents = o.amount.cents();
+  r.created = o.created_on.days();
+  r.close = o.close_date.days();
+  r.type = static_cast<uint8_t>(o.type);
+  r.stage = static_cast<uint8_t>(o.stage);
+  PutChild(opps_, o.account_id.value, r);
+}
+
+void ReadModel::Upsert(const Activity& a) {
+  if (!a.meaningful) {  // not kept; it may have been meaningful before
+    std::unique_lock lock(mu_);
+    size_t slot = SlotFor(a.account_id.value);
+    activities_.Erase(slot, a.id.value);
+    Refresh(slot);
+    return;
+  }
+  PutChild(activities_, a.account_id.value, ActivityRec{a.id.value, DayOf(a.occurred_at)});
+}
+
+void ReadModel::SetParticipants(int64_t activity_id, int64_t account_id,
+                                std::span<const int64_t> contacts) {
+  std::unique_lock lock(mu_);
+  size_t slot = SlotFor(account_id);
+  participants_.Erase(slot, activity_id);
+  for (int64_t c : contacts) participants_.Add(slot, ParticipantRec{activity_id, c});
+  Refresh(slot);
+}
+
+void ReadModel::Upsert(const Ticket& t) {
+  TicketRec r;
+  r.id = t.id.value;
+  r.opened = DayOf(t.opened_at);
+  if (t.closed_at) {
+    r.closed = DayOf(*t.closed_at);
+  } else if (t.status == TicketStatus::kClosed) {
+    r.closed = r.opened;
+  }
+  r.severity = static_cast<uint8_t>(t.severity);
+  r.escalated = t.escalated ? 1 : 0;
+  PutChild(tickets_, t.account_id.value, r);
+}
+
+void ReadModel::Upsert(const NpsResponse& n) {
+  PutChild(nps_, n.account_id.value, NpsRec{n.id.value, n.responded_on.days(), n.score});
+}
+
+void ReadModel::Upsert(const UsageMetric& u) {
+  PutChild(usage_, u.account_id.value,
+           UsageRec{u.id.value, u.day.days(), Clamp32(u.active_users), Clamp32(u.licensed_seats)});
+}
+
+void ReadModel::Upsert(const HealthOverride& o) {
+  PutChild(overrides_, o.account_id.value,
+           OverrideRec{o.id.value, DayOf(o.created_at), o.expires_on.days(), o.score, o.reason});
+}
+
+void ReadModel::Upsert(const AccountPlan& p) {
+  std::unique_lock lock(mu_);
+  size_t slot = SlotFor(p.account_id.value);
+  if (auto old = PlanSlot(p.id.value); old && *old != slot) {
+    plans_.Erase(*old, p.id.value);
+    Refresh(*old);
+  }
+  plan_slot_[p.id.value] = static_cast<uint32_t>(slot);
+  PlanRec r;
+  r.id = p.id.value;
+  r.reviewed = p.last_reviewed_at ? DayOf(*p.last_reviewed_at) : kNoDay;
+  r.changed = DayOf(p.updated_at);
+  plans_.Put(slot, r);
+  Refresh(slot);
+}
+
+namespace {
+template <class T, class Rec, class Table, class SlotOfPlan, class Refresh>
+void PutPlanPart(Table& table, const T& row, Rec rec, SlotOfPlan slot_of_plan, Refresh refresh) {
+  auto slot = slot_of_plan(row.plan_id.value);
+  if (!slot) return;  // a part of a plan the model does not hold: the plan's write brings it
+  table.Put(*slot, std::move(rec));
+  refresh(*slot);
+}
+}  // namespace
+
+void ReadModel::Upsert(const PlanPriority& p) {
+  std::unique_lock lock(mu_);
+  PutPlanPart(priorities_, p, PriorityRec{p.id.value}, [&](int64_t id) { return PlanSlot(id); },
+              [&](size_t s) { Refresh(s); });
+}
+
+void ReadModel::Upsert(const PlanRisk& p) {
+  std::unique_lock lock(mu_);
+  RiskRec r{p.id.value, static_cast<uint8_t>(p.mitigation_owner_id ? 1 : 0),
+            static_cast<uint8_t>(p.status)};
+  PutPlanPart(risks_, p, r, [&](int64_t id) { return PlanSlot(id); },
+              [&](size_t s) { Refresh(s); });
+}
+
+void ReadModel::Upsert(const WhitespaceCell& c) {
+  std::unique_lock lock(mu_);
+  CellRec r{c.id.value, c.potential.cents(), static_cast<uint8_t>(c.status)};
+  PutPlanPart(cells_, c, r, [&](int64_t id) { return PlanSlot(id); },
+              [&](size_t s) { Refresh(s); });
+}
+
+void ReadModel::Upsert(const PlanAction& a) {
+  std::unique_lock lock(mu_);
+  ActionRec r{a.id.value, a.due_on ? a.due_on->days() : kNoDay,
+              static_cast<uint8_t>(a.owner_id ? 1 : 0), static_cast<uint8_t>(a.status)};
+  PutPlanPart(actions_, a, r, [&](int64_t id) { return PlanSlot(id); },
+              [&](size_t s) { Refresh(s); });
+}
+
+template <class T>
+void ReadModel::EraseRow(int64_t id, int64_t account_id) {
+  if constexpr (std::is_same_v<T, Account>) {
+    EraseAccount(AccountId(id));
+  } else if constexpr (std::is_same_v<T, ContractLine>) {
+    EraseContractLine(ContractLineId(id));
+  } else {
+    std::unique_lock lock(mu_);
+    auto found = SlotOf(account_id);
+    if (!found) return;
+    size_t slot = *found;
+    if constexpr (std::is_same_v<T, Contact>) {
+      contacts_.Erase(slot, id);
+      participants_.EraseIf(slot, [&](const ParticipantRec& p) { return p.contact_id == id; });
+    } else if constexpr (std::is_same_v<T, Opportunity>) {
+      opps_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, Activity>) {
+      activities_.Erase(slot, id);
+      participants_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, Ticket>) {
+      tickets_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, NpsResponse>) {
+      nps_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, UsageMetric>) {
+      usage_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, HealthOverride>) {
+      overrides_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, AccountPlan>) {
+      if (plans_.Erase(slot, id)) {
+        plan_slot_.erase(id);
+        priorities_.Clear(slot);
+        risks_.Clear(slot);
+        cells_.Clear(slot);
+        actions_.Clear(slot);
+      }
+    } else if constexpr (std::is_same_v<T, PlanPriority>) {
+      priorities_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, PlanRisk>) {
+      risks_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, WhitespaceCell>) {
+      cells_.Erase(slot, id);
+    } else if constexpr (std::is_same_v<T, PlanAction>) {
+      actions_.Erase(slot, id);
+    } else {
+      static_assert(!kHolds<T>, "a held entity without an erase");
+    }
+    Refresh(slot);
+  }
+}
+
+#define ORCHARD_ERASE_ROW(T) template void ReadModel::EraseRow<T>(int64_t, int64_t);
+ORCHARD_ERASE_ROW(Account)
+ORCHARD_ERASE_ROW(ContractLine)
+ORCHARD_ERASE_ROW(Contact)
+ORCHARD_ERASE_ROW(Opportunity)
+ORCHARD_ERASE_ROW(Activity)
+ORCHARD_ERASE_ROW(Ticket)
+ORCHARD_ERASE_ROW(NpsResponse)
+ORCHARD_ERASE_ROW(UsageMetric)
+ORCHARD_ERASE_ROW(HealthOverride)
+ORCHARD_ERASE_ROW(AccountPlan)
+ORCHARD_ERASE_ROW(PlanPriority)
+ORCHARD_ERASE_ROW(PlanRisk)
+ORCHARD_ERASE_ROW(WhitespaceCell)
+ORCHARD_ERASE_ROW(PlanAction)
+#undef ORCHARD_ERASE_ROW
 
 void ReadModel::Upsert(const Account& a) {
   std::unique_lock lock(mu_);
@@ -84,6 +348,10 @@ void ReadModel::Upsert(const Account& a) {
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
   industry_[s] = words_.Intern(a.industry);
   region_[s] = words_.Intern(a.region);
+  csm_id_[s] = a.csm_id ? a.csm_id->value : 0;
+  potential_[s] = a.growth_potential
+                      ? static_cast<uint8_t>(static_cast<int>(*a.growth_potential) + 1)
+                      : uint8_t{0};
   Refresh(s);
 }
 
@@ -95,6 +363,20 @@ void ReadModel::EraseAccount(AccountId id) {
   live_[s] = 0;
   for (const Line& l : lines_[s]) line_account_.erase(l.id);
   lines_[s].clear();
+  for (const PlanRec& p : plans_.Of(s)) plan_slot_.erase(p.id);
+  contacts_.Clear(s);
+  opps_.Clear(s);
+  activities_.Clear(s);
+  participants_.Clear(s);
+  tickets_.Clear(s);
+  nps_.Clear(s);
+  usage_.Clear(s);
+  overrides_.Clear(s);
+  plans_.Clear(s);
+  priorities_.Clear(s);
+  risks_.Clear(s);
+  cells_.Clear(s);
+  actions_.Clear(s);
   Refresh(s);
 }
 
@@ -136,6 +418,29 @@ size_t ReadModel::line_count() const {
   return line_account_.size();
 }
 
+size_t ReadModel::signal_count() const {
+  std::shared_lock lock(mu_);
+  return contacts_.Count() + opps_.Count() + activities_.Count() + participants_.Count() +
+         tickets_.Count() + nps_.Count() + usage_.Count() + overrides_.Count() + plans_.Count() +
+         priorities_.Count() + risks_.Count() + cells_.Count() + actions_.Count();
+}
+
+size_t ReadModel::Bytes() const {
+  std::shared_lock lock(mu_);
+  size_t n = account_id_.capacity() * (3 * sizeof(int64_t) + 5 + 2 * sizeof(uint32_t)) +
+             lines_.capacity() * sizeof(std::vector<Line>) +
+             slot_of_.size() * (sizeof(int64_t) + sizeof(uint32_t) + 16) +
+             line_account_.size() * (2 * sizeof(int64_t) + 16) +
+             plan_slot_.size() * (sizeof(int64_t) + sizeof(uint32_t) + 16);
+  for (const auto& v : lines_) n += v.capacity() * sizeof(Line);
+  n += contacts_.Bytes() + opps_.Bytes() + activities_.Bytes() + participants_.Bytes() +
+       tickets_.Bytes() + nps_.Bytes() + usage_.Bytes() + overrides_.Bytes() + plans_.Bytes() +
+       priorities_.Bytes() + risks_.Bytes() + cells_.Bytes() + actions_.Bytes();
+  n += day_.arr_cents.capacity() * sizeof(int64_t) + day_.renewal.capacity() * sizeof(int32_t) +
+       day_.summary.capacity() * sizeof(Summary);
+  return n;
+}
+
 std::optional<Tier> ReadModel::tier_override(size_t slot) const {
   if (tier_override_[slot] == 0) return std::nullopt;
   return static_cast<Tier>(tier_override_[slot] - 1);
@@ -149,28 +454,51 @@ int32_t ReadModel::RenewalOn(size_t slot, int32_t day) const {
   return renewal;
 }
 
-const DayColumns& ReadModel::On(int32_t day) const {
+const DayColumns& ReadModel::On(int32_t day, const Settings& settings) const {
   std::lock_guard lock(day_mu_);
-  if (day_.day != day || day_.arr_cents.size() != account_id_.size()) {
+  if (day_.day != day || day_.arr_cents.size() != account_id_.size() ||
+      !(day_.settings == settings)) {
     day_.day = day;
+    day_.settings = settings;
     day_.arr_cents.resize(account_id_.size());
     day_.renewal.resize(account_id_.size());
-    for (size_t s = 0; s < account_id_.size(); ++s) {
-      day_.arr_cents[s] = ArrCentsOn(s, day);
-      day_.renewal[s] = RenewalOn(s, day);
-    }
+    day_.summary.resize(account_id_.size());
+    for (size_t s = 0; s < account_id_.size(); ++s) Build(day_, s);
   }
   return day_;
+}
+
+void ReadModel::Recompute(int32_t day, const Settings& settings) const {
+  std::lock_guard lock(day_mu_);
+  day_.day = DayColumns::kNoDay;
+  day_.arr_cents.clear();
+  day_.renewal.clear();
+  day_.summary.clear();
+  day_.day = day;
+  day_.settings = settings;
+  day_.arr_cents.resize(account_id_.size());
+  day_.renewal.resize(account_id_.size());
+  day_.summary.resize(account_id_.size());
+  for (size_t s = 0; s < account_id_.size(); ++s) Build(day_, s);
+}
+
+void ReadModel::Build(DayColumns& columns, size_t slot) const {
+  columns.arr_cents[slot] = ArrCentsOn(slot, columns.day);
+  columns.renewal[slot] = RenewalOn(slot, columns.day);
+  columns.summary[slot] = Summarize(*this, slot, columns.day, columns.arr_cents[slot],
+                                    columns.renewal[slot], columns.settings);
 }
 
 void ReadModel::Refresh(size_t slot) {
   if (day_.day == DayColumns::kNoDay) return;
   if (day_.arr_cents.size() < account_id_.size()) {
+    size_t from = day_.arr_cents.size();
     day_.arr_cents.resize(account_id_.size());
     day_.renewal.resize(account_id_.size());
+    day_.summary.resize(account_id_.size());
+    for (size_t s = from; s < account_id_.size(); ++s) Build(day_, s);
   }
-  day_.arr_cents[slot] = ArrCentsOn(slot, day_.day);
-  day_.renewal[slot] = RenewalOn(slot, day_.day);
+  Build(day_, slot);
 }
 
 int64_t ReadModel::ArrCentsOn(size_t slot, int32_t day) const {
@@ -204,10 +532,39 @@ std::string ReadModel::Dump() const {
            " strategic " + std::to_string(strategic_[s]) + " override " +
            std::to_string(tier_override_[s]) + " industry " + words_.Text(industry_[s]) +
            " region " + words_.Text(region_[s]) + "\n";
+    out += "  csm " + std::to_string(csm_id_[s]) + " potential " + std::to_string(potential_[s]) +
+           "\n";
     for (const Line& l : lines_[s]) {
       out += "  line " + std::to_string(l.id) + " " + std::to_string(l.start) + ".." +
              std::to_string(l.end) + " " + std::to_string(l.arr_cents) + "\n";
     }
+    auto put = [&](std::string_view what, std::initializer_list<int64_t> fields) {
+      out += "  ";
+      out += what;
+      for (int64_t f : fields) out += " " + std::to_string(f);
+      out += "\n";
+    };
+    for (const auto& r : contacts_.Of(s)) {
+      put("contact", {r.id, r.last_engaged, r.role, r.stance, r.influence, r.active});
+    }
+    for (const auto& r : opps_.Of(s)) {
+      put("opportunity", {r.id, r.amount_cents, r.created, r.close, r.type, r.stage});
+    }
+    for (const auto& r : activities_.Of(s)) put("activity", {r.id, r.day});
+    for (const auto& r : participants_.Of(s)) put("participant", {r.id, r.contact_id});
+    for (const auto& r : tickets_.Of(s)) {
+      put("ticket", {r.id, r.opened, r.closed, r.severity, r.escalated});
+    }
+    for (const auto& r : nps_.Of(s)) put("nps", {r.id, r.day, r.score});
+    for (const auto& r : usage_.Of(s)) put("usage", {r.id, r.day, r.active_users, r.seats});
+    for (const auto& r : overrides_.Of(s)) {
+      put("override " + r.reason, {r.id, r.set_on, r.expires, r.score});
+    }
+    for (const auto& r : plans_.Of(s)) put("plan", {r.id, r.reviewed, r.changed});
+    for (const auto& r : priorities_.Of(s)) put("priority", {r.id});
+    for (const auto& r : risks_.Of(s)) put("risk", {r.id, r.has_owner, r.status});
+    for (const auto& r : cells_.Of(s)) put("cell", {r.id, r.potential_cents, r.status});
+    for (const auto& r : actions_.Of(s)) put("action", {r.id, r.due, r.has_owner, r.status});
   }
   return out;
 }

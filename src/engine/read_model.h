@@ -12,7 +12,9 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +22,8 @@
 #include "core/money.h"
 #include "core/result.h"
 #include "domain/entities.h"
+#include "domain/settings.h"
+#include "engine/records.h"
 #include "store/database.h"
 
 namespace orchard::engine {
@@ -46,13 +50,33 @@ class Dictionary {
   std::unordered_map<std::string, uint32_t> codes_;
 };
 
-// What every account looks like on one day: its ARR and its next renewal (the earliest last day of
-// service among the lines active that day; INT32_MAX for none). Indexed by slot.
+// What the engine derives for one account on one day (engine/health.h computes it): what every
+// dashboard filters and sorts on, so that a dashboard is one pass over flat columns.
+struct Summary {
+  int32_t last_meaningful = kNoDay;  // the latest meaningful activity on or before the day
+  int32_t plan_changed = kNoDay;     // the plan's last review or change (kNoDay: no plan)
+  int64_t whitespace_cents = 0;      // Σ potential of the open and in-pipeline cells
+  int16_t health = -1;               // 0–100 (override included); -1: no input at all
+  int16_t depth = 0;                 // multithreading depth
+  uint8_t tier = 2;                  // Tier in force
+  uint8_t colour = 0;                // 0 none, 1 green, 2 yellow, 3 red
+  uint8_t completeness = 0;          // plan completeness, 0–100
+  uint8_t quadrant = 3;              // Quadrant
+  uint8_t flags = 0;                 // Summary::k… bits
+  static constexpr uint8_t kSingleThreaded = 1, kStalePlan = 2, kOverdueActions = 4,
+                           kNoEconomicBuyer = 8, kHasPlan = 16, kOverridden = 32;
+};
+
+// What every account looks like on one day: its ARR, its next renewal (the earliest last day of
+// service among the lines active that day; INT32_MAX for none) and its summary under the settings
+// it was built with. Indexed by slot.
 struct DayColumns {
   static constexpr int32_t kNoDay = INT32_MIN;
   int32_t day = kNoDay;
+  Settings settings;
   std::vector<int64_t> arr_cents;
   std::vector<int32_t> renewal;
+  std::vector<Summary> summary;
 };
 
 class ReadModel {
@@ -72,12 +96,43 @@ class ReadModel {
   void EraseAccount(AccountId id);  // and its contract lines, as the database cascades
   void Upsert(const ContractLine& line);
   void EraseContractLine(ContractLineId id);
+  // The signals and the plan. A row that moved to another account is first erased from the old
+  // one (EraseRow with the old account). Plan parts find their account through their plan.
+  void Upsert(const Contact& row);
+  void Upsert(const Opportunity& row);
+  void Upsert(const Activity& row);
+  void Upsert(const Ticket& row);
+  void Upsert(const NpsResponse& row);
+  void Upsert(const UsageMetric& row);
+  void Upsert(const HealthOverride& row);
+  void Upsert(const AccountPlan& row);
+  void Upsert(const PlanPriority& row);
+  void Upsert(const PlanRisk& row);
+  void Upsert(const WhitespaceCell& row);
+  void Upsert(const PlanAction& row);
+  // Who took part in one activity: replaces the list.
+  void SetParticipants(int64_t activity_id, int64_t account_id, std::span<const int64_t> contacts);
+  // Erases row `id` of entity T from account `account_id` (and what the database cascades).
+  template <class T>
+  void EraseRow(int64_t id, int64_t account_id);
+  // Whether the model holds rows of T (the services log and apply only those).
+  template <class T>
+  static constexpr bool kHolds =
+      std::is_same_v<T, Account> || std::is_same_v<T, ContractLine> ||
+      std::is_same_v<T, Contact> || std::is_same_v<T, Opportunity> ||
+      std::is_same_v<T, Activity> || std::is_same_v<T, Ticket> ||
+      std::is_same_v<T, NpsResponse> || std::is_same_v<T, UsageMetric> ||
+      std::is_same_v<T, HealthOverride> || std::is_same_v<T, AccountPlan> ||
+      std::is_same_v<T, PlanPriority> || std::is_same_v<T, PlanRisk> ||
+      std::is_same_v<T, WhitespaceCell> || std::is_same_v<T, PlanAction>;
 
   // The change log's last sequence number when the model was loaded: a follower starts there.
   int64_t loaded_seq() const { return loaded_seq_; }
 
   size_t account_count() const;
   size_t line_count() const;
+  size_t signal_count() const;  // contacts, opportunities, activities, tickets, NPS, usage, …
+  size_t Bytes() const;         // an estimate of the memory the model holds
   Money ArrOn(AccountId id, Date day) const;
 
   // A canonical dump of what the model holds (accounts and lines in id order): two models built
@@ -95,16 +150,40 @@ class ReadModel {
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }
   int64_t ArrCentsOn(size_t slot, int32_t day) const;
-  // The columns for `day`: built on the first question about a new day (one pass over the lines),
-  // then kept current by every write, so a dashboard for today walks no contract lines. Valid
-  // while the caller holds ReadLock().
-  const DayColumns& On(int32_t day) const;
+  // The columns for `day` under `settings`: built on the first question about a new day (or new
+  // settings) in one pass over every account, then kept current by every write, so a dashboard
+  // for today walks no contract lines and no signals. Valid while the caller holds ReadLock().
+  const DayColumns& On(int32_t day, const Settings& settings) const;
+  // Rebuilds the columns for `day` from scratch (orchard score, bench/dashboards).
+  void Recompute(int32_t day, const Settings& settings) const;
   const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
+  std::optional<size_t> SlotOf(int64_t account_id) const;
+  int64_t csm_id(size_t slot) const { return csm_id_[slot]; }
+  std::optional<Potential> potential(size_t slot) const;
+  std::span<const ContactRec> contacts(size_t slot) const { return contacts_.Of(slot); }
+  std::span<const OpportunityRec> opportunities(size_t slot) const { return opps_.Of(slot); }
+  std::span<const ActivityRec> activities(size_t slot) const { return activities_.Of(slot); }
+  std::span<const ParticipantRec> participants(size_t slot) const {
+    return participants_.Of(slot);
+  }
+  std::span<const TicketRec> tickets(size_t slot) const { return tickets_.Of(slot); }
+  std::span<const NpsRec> nps(size_t slot) const { return nps_.Of(slot); }
+  std::span<const UsageRec> usage(size_t slot) const { return usage_.Of(slot); }
+  std::span<const OverrideRec> overrides(size_t slot) const { return overrides_.Of(slot); }
+  std::span<const PlanRec> plan(size_t slot) const { return plans_.Of(slot); }
+  std::span<const PriorityRec> priorities(size_t slot) const { return priorities_.Of(slot); }
+  std::span<const RiskRec> risks(size_t slot) const { return risks_.Of(slot); }
+  std::span<const CellRec> cells(size_t slot) const { return cells_.Of(slot); }
+  std::span<const ActionRec> actions(size_t slot) const { return actions_.Of(slot); }
 
  private:
   size_t SlotFor(int64_t account_id);  // creates an empty, not yet live slot if needed
   void Refresh(size_t slot);           // the day columns of one slot, after a write
   int32_t RenewalOn(size_t slot, int32_t day) const;
+  void Build(DayColumns& columns, size_t slot) const;  // one slot's entries
+  std::optional<size_t> PlanSlot(int64_t plan_id) const;
+  template <class Rec>
+  void PutChild(PerAccount<Rec>& table, int64_t account_id, Rec rec);
 
   mutable std::shared_mutex mu_;
   std::mutex apply_mu_;
@@ -124,6 +203,22 @@ class ReadModel {
   std::vector<uint8_t> tier_override_;  // 0: none, else the tier's number
   std::vector<uint32_t> industry_;
   std::vector<uint32_t> region_;
+  std::vector<int64_t> csm_id_;
+  std::vector<uint8_t> potential_;  // 0: derived, else Potential + 1
+  PerAccount<ContactRec> contacts_;
+  PerAccount<OpportunityRec> opps_;
+  PerAccount<ActivityRec> activities_;
+  PerAccount<ParticipantRec> participants_;
+  PerAccount<TicketRec> tickets_;
+  PerAccount<NpsRec> nps_;
+  PerAccount<UsageRec> usage_;
+  PerAccount<OverrideRec> overrides_;
+  PerAccount<PlanRec> plans_;
+  PerAccount<PriorityRec> priorities_;
+  PerAccount<RiskRec> risks_;
+  PerAccount<CellRec> cells_;
+  PerAccount<ActionRec> actions_;
+  std::unordered_map<int64_t, uint32_t> plan_slot_;  // plan id → slot
   std::vector<std::vector<Line>> lines_;               // by slot, in id order
   std::unordered_map<int64_t, int64_t> line_account_;  // line id → account id
 };

@@ -50,12 +50,15 @@ Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::st
   return Ok();
 }
 
-Status RecordChange(store::Database& db, std::string_view entity, int64_t entity_id, Timestamp at) {
+Status RecordChange(store::Database& db, std::string_view entity, int64_t entity_id, Timestamp at,
+                    int64_t account_id) {
   std::vector<store::SqlValue> params;  // push_back: g++ 12 warns falsely on variant lists
   params.emplace_back(std::string(entity));
   params.emplace_back(entity_id);
   params.emplace_back(at.ToString());
-  ORCHARD_CHECK(db.Exec("INSERT INTO change_log (entity, entity_id, at) VALUES (?, ?, ?)", params));
+  params.emplace_back(account_id);
+  ORCHARD_CHECK(db.Exec(
+      "INSERT INTO change_log (entity, entity_id, at, account_id) VALUES (?, ?, ?, ?)", params));
   // Delivered when (and only if) the transaction commits.
   if (db.dialect() == store::Dialect::kPostgres)
     ORCHARD_CHECK(db.ExecScript("NOTIFY orchard_changes"));

@@ -75,7 +75,8 @@ Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::st
                   std::optional<std::string> after);
 // Adds the write to the change log (and, on PostgreSQL, wakes the servers following it), in the
 // caller's transaction: engine/follower.h.
-Status RecordChange(store::Database& db, std::string_view entity, int64_t entity_id, Timestamp at);
+Status RecordChange(store::Database& db, std::string_view entity, int64_t entity_id, Timestamp at,
+                    int64_t account_id);
 
 template <class T>
 class EntityService {
@@ -115,7 +116,7 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Insert(row));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
                              std::nullopt, ToJsonText(saved)));
-    ORCHARD_CHECK(CommitAndApply(*db, tx, saved.id.value, now, [&](auto& m) { m.Upsert(saved); }));
+    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, std::nullopt, now));
     return saved;
   }
 
@@ -137,7 +138,7 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
-    ORCHARD_CHECK(CommitAndApply(*db, tx, saved.id.value, now, [&](auto& m) { m.Upsert(saved); }));
+    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, current, now));
     return saved;
   }
 
@@ -150,28 +151,48 @@ class EntityService {
     ORCHARD_CHECK(store.Delete<T>(id));
     ORCHARD_CHECK(WriteAudit(store, actor, clock_.Now(), kTable, id.value, AuditAction::kDelete,
                              ToJsonText(current), std::nullopt));
-    return CommitAndApply(*db, tx, id.value, clock_.Now(), [&](auto& m) {
-      if constexpr (std::is_same_v<T, Account>) m.EraseAccount(id);
-      if constexpr (std::is_same_v<T, ContractLine>) m.EraseContractLine(id);
-    });
+    return CommitAndApply(*db, tx, std::nullopt, current, clock_.Now());
   }
 
  private:
   // Entities the read model holds.
-  static constexpr bool kInModel = std::is_same_v<T, Account> || std::is_same_v<T, ContractLine>;
+  static constexpr bool kInModel = engine::ReadModel::kHolds<T>;
 
-  // For an entity the read model holds: records the change for the other servers, commits, then
-  // applies it to this server's model — in commit order, and never for a transaction that did
-  // not commit. Otherwise: commits.
-  template <class Apply>
-  Status CommitAndApply(store::Database& db, store::Transaction& tx, int64_t id, Timestamp at,
-                        Apply&& apply) {
+  // The account a row belongs to (a plan part's, through its plan).
+  static Result<int64_t> AccountOf(store::Database& db, const T& row) {
+    if constexpr (std::is_same_v<T, Account>) {
+      return row.id.value;
+    } else if constexpr (UnderPlan<T>) {
+      ORCHARD_TRY(AccountId account, AccountOfPlan(db, row.plan_id));
+      return account.value;
+    } else {
+      return row.account_id.value;
+    }
+  }
+
+  // For an entity the read model holds: records the change for the other servers (under the
+  // row's account, and under its old account too if it moved), commits, then applies it to this
+  // server's model — in commit order, and never for a transaction that did not commit.
+  // Otherwise: commits. `saved` is the row now (none: deleted), `before` the row before (none:
+  // created).
+  Status CommitAndApply(store::Database& db, store::Transaction& tx, const std::optional<T>& saved,
+                        const std::optional<T>& before, Timestamp at) {
     if constexpr (kInModel) {
-      ORCHARD_CHECK(RecordChange(db, kTable, id, at));
+      const int64_t id = saved ? saved->id.value : before->id.value;
+      std::optional<int64_t> now_in, was_in;
+      if (saved) {
+        ORCHARD_TRY(now_in, AccountOf(db, *saved));
+      }
+      if (before) {
+        ORCHARD_TRY(was_in, AccountOf(db, *before));
+      }
+      if (now_in) ORCHARD_CHECK(RecordChange(db, kTable, id, at, *now_in));
+      if (was_in && was_in != now_in) ORCHARD_CHECK(RecordChange(db, kTable, id, at, *was_in));
       if (model_ != nullptr) {
         auto in_order = model_->SerializeApply();
         ORCHARD_CHECK(tx.Commit());
-        apply(*model_);
+        if (was_in && was_in != now_in) model_->EraseRow<T>(id, *was_in);
+        if (saved) model_->Upsert(*saved);
         return Ok();
       }
     }

@@ -88,7 +88,7 @@ TEST_P(ReadModelTest, LiveModelEqualsOneRebuiltFromTheStoreAfterRandomWrites) {
   const int32_t today = 20500;
   {
     auto lock = live_->ReadLock();
-    live_->On(today);  // built now, then kept current by each write
+    live_->On(today, Settings());  // built now, then kept current by each write
   }
   for (int step = 1; step <= 400; ++step) {
     // 0-1 new account, 2 edit, 3 delete; 4-6 new line, 7-8 changed line, 9 deleted line (the
@@ -148,7 +148,7 @@ TEST_P(ReadModelTest, LiveModelEqualsOneRebuiltFromTheStoreAfterRandomWrites) {
     if (step % 50 == 0) {
       ASSERT_EQ(live_->Dump(), Rebuilt()) << "after step " << step << " (seed " << seed << ")";
       auto lock = live_->ReadLock();
-      const DayColumns& on = live_->On(today);
+      const DayColumns& on = live_->On(today, Settings());
       for (size_t s = 0; s < live_->slots(); ++s) {
         ASSERT_EQ(on.arr_cents[s], live_->ArrCentsOn(s, today))
             << "slot " << s << ", step " << step;
