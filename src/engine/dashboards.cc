@@ -185,7 +185,8 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
   const int32_t d = today.days();
   std::string day = today.ToString();
   q.month = day.substr(0, 7);
-  const uint64_t month_key = Mix(std::hash<std::string>{}(q.month) ^ 0x6f72636861726421ULL);
+  const uint64_t month_key = Mix(static_cast<uint64_t>(std::stoi(day.substr(0, 4)) * 12 +
+                                                       std::stoi(day.substr(5, 2))));
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
   struct Hit {

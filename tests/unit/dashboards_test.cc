@@ -1,7 +1,9 @@
-// The dashboards on a hand-built book: renewals, the NRR leaderboard, coverage and the KPI strip.
+// The dashboards on a hand-built book: at risk, renewals, the expansion pipeline, the NRR
+// leaderboard, portfolio, coverage, the inspection queue and the KPI strip.
 #include <gtest/gtest.h>
 
 #include "engine/dashboards.h"
+#include "engine/health.h"
 #include "unit/book_builder.h"
 
 namespace orchard::engine {
@@ -136,6 +138,155 @@ TEST_F(DashboardsTest, TodaysColumnsFollowEveryWrite) {
   model_.EraseAccount(AccountId(2));
   EXPECT_TRUE(Renewals(model_, settings_, today_, 90, {}).empty());
   EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).arr_cents, 50'000'00);
+}
+
+
+// Red: a tier-2 account whose one meaningful contact was 90 days ago: engagement 0 (3 × the
+// 30-day cadence), relationships 0 (outside the 90-day window) → 0.
+void MakeRed(testing::BookBuilder& book, int64_t account, Date today) {
+  int64_t c = book.AddContact(account);
+  book.AddActivity(account, today.AddDays(-90), {c});
+}
+// Green: a recent meaningful contact with three people: engagement and relationships 100.
+void MakeGreen(testing::BookBuilder& book, int64_t account, Date today) {
+  std::vector<int64_t> people;
+  for (int i = 0; i < 5; ++i) people.push_back(book.AddContact(account));
+  book.AddActivity(account, today.AddDays(-2), people);
+}
+
+TEST_F(DashboardsTest, AtRiskListsYellowAndRedByArrWithWhy) {
+  AddAccount(1, 7, 50'000, "2025-01-01");
+  MakeRed(book_, 1, today_);
+  AddAccount(2, 8, 80'000, "2025-01-01", "2026-08-01");
+  MakeRed(book_, 2, today_);
+  AddAccount(3, 7, 90'000, "2025-01-01");
+  MakeGreen(book_, 3, today_);
+  AddAccount(4, 7, 10'000, "2025-01-01");  // tier 3 with no signal: no score, not at risk
+  auto page = AccountsAtRisk(model_, settings_, today_, {}, 0, 10);
+  EXPECT_EQ(page.total, 2);
+  EXPECT_EQ(page.total_arr_cents, 130'000'00);
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].account_id, 2);
+  EXPECT_EQ(page.items[0].renewal_date, D("2026-08-01"));
+  EXPECT_EQ(page.items[0].last_meaningful, today_.AddDays(-90));
+  EXPECT_EQ(page.items[0].colour, 3);
+  ASSERT_FALSE(page.items[0].why.empty());
+  EXPECT_EQ(page.items[0].why[0].rfind("engagement 0/100", 0), 0u) << page.items[0].why[0];
+  EXPECT_EQ(page.items[1].account_id, 1);
+  // Paging: the second page holds the second account alone.
+  auto second = AccountsAtRisk(model_, settings_, today_, {}, 1, 1);
+  EXPECT_EQ(second.total, 2);
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items[0].account_id, 1);
+  DashboardFilter mine;
+  mine.am = 7;
+  EXPECT_EQ(AccountsAtRisk(model_, settings_, today_, mine, 0, 10).total, 1);
+  // A signal changes the answer at once: account 1 talks to five people today.
+  MakeGreen(book_, 1, today_);
+  EXPECT_EQ(AccountsAtRisk(model_, settings_, today_, {}, 0, 10).total, 1);
+  // Renewals carry health and whether the account is at risk.
+  auto renewals = Renewals(model_, settings_, today_, 90, {});
+  ASSERT_EQ(renewals.size(), 1u);
+  EXPECT_TRUE(renewals[0].at_risk);
+  EXPECT_EQ(renewals[0].engaged_days_before, 47 + 90) << "first touch 90 days ago, 47 to go";
+}
+
+TEST_F(DashboardsTest, ExpansionPipelineByStageAndCreated) {
+  AddAccount(1, 7, 50'000, "2025-01-01");
+  AddAccount(2, 8, 50'000, "2025-01-01");
+  using T = OpportunityType;
+  using S = OpportunityStage;
+  book_.AddOpportunity(1, T::kUpsell, S::kProposal, 10'000, today_.AddDays(-10));
+  book_.AddOpportunity(1, T::kCrossSell, S::kProposal, 5'000, today_.AddDays(-400));
+  book_.AddOpportunity(2, T::kUpsell, S::kDiscovery, 7'000, today_.AddDays(-20));
+  book_.AddOpportunity(2, T::kUpsell, S::kClosedWon, 3'000, today_.AddDays(-30));
+  book_.AddOpportunity(2, T::kRenewal, S::kProposal, 99'000, today_.AddDays(-5));  // not expansion
+  book_.AddOpportunity(2, T::kNewBusiness, S::kProposal, 99'000, today_.AddDays(-5));
+  auto p = ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, {});
+  ASSERT_EQ(p.stages.size(), 5u) << "prospecting to negotiation";
+  EXPECT_EQ(p.stages[3].stage, S::kProposal);
+  EXPECT_EQ(p.stages[3].count, 2);
+  EXPECT_EQ(p.stages[3].amount_cents, 15'000'00);
+  EXPECT_EQ(p.stages[2].count, 1);
+  EXPECT_EQ(p.open_count, 3);
+  EXPECT_EQ(p.open_cents, 22'000'00);
+  EXPECT_EQ(p.created_count, 3) << "the cross-sell from 400 days ago is outside the year";
+  EXPECT_EQ(p.created_cents, 20'000'00);
+  EXPECT_EQ(p.won_cents, 3'000'00);
+  DashboardFilter mine;
+  mine.am = 7;
+  EXPECT_EQ(ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, mine)
+                .open_cents,
+            15'000'00);
+  EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).expansion_created_cents, 20'000'00);
+}
+
+TEST_F(DashboardsTest, PortfolioSortsAccountsIntoTheGrid) {
+  AddAccount(1, 7, 150'000, "2025-01-01");  // high value, no whitespace: protect
+  AddAccount(2, 7, 20'000, "2025-01-01");   // low value, low potential: automate
+  AddAccount(3, 7, 30'000, "2025-01-01");   // low value, whitespace 2× ARR: develop
+  int64_t plan = book_.AddPlan(3, today_);
+  WhitespaceCell cell;
+  cell.id = WhitespaceCellId(1);
+  cell.plan_id = PlanId(plan);
+  cell.potential = Money::FromDollars(60'000);
+  model_.Upsert(cell);
+  auto p = PortfolioGrid(model_, settings_, today_, {}, std::nullopt, 0, 10);
+  EXPECT_EQ(p.total, 3);
+  EXPECT_EQ(p.cells[static_cast<size_t>(Quadrant::kProtect)].accounts, 1);
+  EXPECT_EQ(p.cells[static_cast<size_t>(Quadrant::kAutomate)].arr_cents, 20'000'00);
+  EXPECT_EQ(p.cells[static_cast<size_t>(Quadrant::kDevelop)].whitespace_cents, 60'000'00);
+  EXPECT_EQ(p.cells[static_cast<size_t>(Quadrant::kInvest)].accounts, 0);
+  ASSERT_EQ(p.items.size(), 3u);
+  EXPECT_EQ(p.items[0].account_id, 1);
+  auto develop = PortfolioGrid(model_, settings_, today_, {}, Quadrant::kDevelop, 0, 10);
+  ASSERT_EQ(develop.items.size(), 1u);
+  EXPECT_EQ(develop.items[0].account_id, 3);
+}
+
+TEST_F(DashboardsTest, InspectionQueueFlagsTierOneAndSamplesTheRestEachMonth) {
+  // Tier 1, single-threaded with no plan: flagged (single-threaded, stale plan, no EB engaged).
+  AddAccount(1, 7, 150'000, "2025-01-01");
+  // Tier 1, healthy and covered: five people, an engaged EB, a fresh plan: not flagged.
+  AddAccount(2, 7, 200'000, "2025-01-01");
+  std::vector<int64_t> people{book_.AddContact(2, BuyingRole::kEconomicBuyer)};
+  for (int i = 0; i < 4; ++i) people.push_back(book_.AddContact(2));
+  book_.AddActivity(2, today_.AddDays(-3), people);
+  book_.AddPlan(2, today_.AddDays(-10));
+  // Tier 2 accounts are never flagged, only sampled.
+  for (int64_t id = 10; id < 40; ++id) AddAccount(id, 8, 50'000, "2025-01-01");
+  settings_.inspection_sample = 5;
+  auto q = InspectionQueueFor(model_, settings_, today_, {}, 0, 100);
+  EXPECT_EQ(q.month, "2026-06");
+  EXPECT_EQ(q.flagged, 1);
+  EXPECT_EQ(q.sampled, 5);
+  ASSERT_EQ(q.items.size(), 6u);
+  EXPECT_EQ(q.items[0].account_id, 1);
+  EXPECT_FALSE(q.items[0].sampled);
+  EXPECT_EQ(q.items[0].flags, (std::vector<std::string>{"single_threaded", "stale_plan",
+                                                        "no_economic_buyer_engaged"}));
+  for (size_t i = 1; i < q.items.size(); ++i) EXPECT_TRUE(q.items[i].sampled);
+  // The same sample all month; another month draws another.
+  auto ids = [](const InspectionQueue& queue) {
+    std::vector<int64_t> out;
+    for (const auto& item : queue.items) out.push_back(item.account_id);
+    return out;
+  };
+  EXPECT_EQ(ids(q), ids(InspectionQueueFor(model_, settings_, D("2026-06-29"), {}, 0, 100)));
+  EXPECT_NE(ids(q), ids(InspectionQueueFor(model_, settings_, D("2026-07-01"), {}, 0, 100)));
+}
+
+TEST_F(DashboardsTest, KpiStripAveragesDepthAndPlanCompleteness) {
+  AddAccount(1, 7, 150'000, "2025-01-01");
+  MakeGreen(book_, 1, today_);  // depth 5; five active contacts, no roles: map 20/3 → 7
+  AddAccount(2, 7, 50'000, "2025-01-01");  // depth 0, completeness 0
+  AddAccount(3, 7, 5'000, "2025-01-01");   // tier 3: not in the completeness average
+  auto k = KpiStrip(model_, settings_, today_, {});
+  EXPECT_DOUBLE_EQ(k.average_depth, 5.0 / 3);
+  ASSERT_TRUE(k.average_completeness);
+  EXPECT_DOUBLE_EQ(*k.average_completeness, 3.5);
+  EXPECT_EQ(k.at_risk, 1) << "account 2: engagement and relationships 0, red; account 3 (tier "
+                             "3, no signal) has no score";
 }
 
 }  // namespace
