@@ -279,6 +279,14 @@ std::string HumanCell(const std::string& column, const boost::json::value& v) {
   }
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_double()) return fmt::format("{}", v.as_double());
+  if (v.is_array()) {  // reasons, flags: one cell, separated
+    std::string out;
+    for (const auto& item : v.as_array()) {
+      out += (out.empty() ? "" : "; ") +
+             (item.is_string() ? std::string(item.as_string()) : boost::json::serialize(item));
+    }
+    return out.empty() ? "—" : out;
+  }
   return boost::json::serialize(v);
 }
 
@@ -286,6 +294,7 @@ std::string CsvCell(const boost::json::value& v) {
   std::string text = v.is_null()     ? ""
                      : v.is_string() ? std::string(v.as_string())
                      : v.is_double() ? fmt::format("{}", v.as_double())
+                     : v.is_array()  ? (v.as_array().empty() ? "" : HumanCell("", v))
                                      : boost::json::serialize(v);
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string quoted = "\"";
@@ -304,6 +313,9 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
   if (args.window) params["window"] = std::to_string(*args.window);
   if (args.from) params["from"] = args.from->ToString();
   if (args.to) params["to"] = args.to->ToString();
+  if (args.quadrant) params["quadrant"] = *args.quadrant;
+  if (args.limit) params["limit"] = std::to_string(*args.limit);
+  if (args.offset) params["offset"] = std::to_string(*args.offset);
   Date today = args.today.value_or(clock.Today());
   ORCHARD_TRY(auto body, http::Dashboard(args.name, *book.model, book.settings, today, params));
   if (args.format == "json") {
@@ -339,6 +351,15 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
                body.at("to").as_string().c_str());
   }
   fmt::print("\n");
+  if (body.contains("grid")) {  // the portfolio's 2×2 before its accounts
+    for (const auto& [quadrant, cell] : body.at("grid").as_object()) {
+      const auto& c = cell.as_object();
+      fmt::print("  {:<9} {:>8} accounts  ARR {:>16}  whitespace {:>16}\n", quadrant,
+                 cli::Grouped(c.at("accounts").as_int64()),
+                 Money::FromCents(c.at("arr_cents").as_int64()).ToString(),
+                 Money::FromCents(c.at("whitespace_cents").as_int64()).ToString());
+    }
+  }
   if (rows.empty()) {
     fmt::print("(nothing to show)\n");
     return Ok();
@@ -367,6 +388,14 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
   };
   print_line(headers);
   for (const auto& line : cells) print_line(line);
+  if (body.contains("total")) {
+    int64_t total = body.at("total").as_int64();
+    int64_t offset = body.at("offset").as_int64();
+    if (static_cast<int64_t>(rows.size()) < total) {
+      fmt::print("Rows {}–{} of {}; --limit and --offset show others.\n", offset + 1,
+                 offset + static_cast<int64_t>(rows.size()), cli::Grouped(total));
+    }
+  }
   return Ok();
 }
 
@@ -388,21 +417,21 @@ Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
     book.model->Recompute(today.days(), book.settings);
   }
   fmt::print(
-      "  {:<16} {:>8.1f} ms\n", "full recompute",
+      "  {:<20} {:>8.1f} ms\n", "full recompute",
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - compute_started)
           .count());
   for (std::string_view name : http::kDashboards) {
     auto one = std::chrono::steady_clock::now();
     ORCHARD_CHECK(http::Dashboard(name, *book.model, book.settings, today, {}));
     fmt::print(
-        "  {:<16} {:>8.1f} ms\n", name,
+        "  {:<20} {:>8.1f} ms\n", name,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - one).count());
   }
   auto one = std::chrono::steady_clock::now();
   ORCHARD_CHECK(engine::Retention(*book.model, today.AddYears(-1), today,
                                   engine::RetentionGroup::kAm, book.settings.tiers));
   fmt::print(
-      "  {:<16} {:>8.1f} ms\n", "retention by AM",
+      "  {:<20} {:>8.1f} ms\n", "retention by AM",
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - one).count());
   auto end = std::chrono::steady_clock::now();
   fmt::print("Recomputed every metric in {:.1f} ms ({:.1f} ms with the load).\n",

@@ -155,10 +155,13 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   std::string report_today, report_from, report_to;
   auto* report_cmd = app.add_subcommand(
       "report",
-      "Print a dashboard from the in-memory book: renewals, nrr-leaderboard, coverage, kpis");
+      "Print a dashboard from the in-memory book: at-risk, renewals, expansion-pipeline, "
+      "nrr-leaderboard, portfolio, coverage, inspection, kpis");
+  // The same names as http::kDashboards (the CLI does not link the HTTP layer).
   report_cmd->add_option("name", report.name, "The dashboard")
       ->required()
-      ->check(CLI::IsMember({"renewals", "nrr-leaderboard", "coverage", "kpis"}));
+      ->check(CLI::IsMember({"at-risk", "renewals", "expansion-pipeline", "nrr-leaderboard",
+                             "portfolio", "coverage", "inspection", "kpis"}));
   report_cmd->add_option("--db", report.db, db_help)->capture_default_str();
   report_cmd->add_option("--format", report.format, "table, csv or json")
       ->capture_default_str()
@@ -169,9 +172,16 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->check(CLI::IsMember({"1", "2", "3"}));
   report_cmd->add_option("--window", report.window, "Renewals: days ahead (default: settings)")
       ->check(CLI::Range(int64_t{1}, int64_t{730}));
-  report_cmd->add_option("--from", report_from, "NRR leaderboard: first day")
+  report_cmd->add_option("--from", report_from, "NRR leaderboard, expansion pipeline: first day")
       ->check(DateValidator());
-  report_cmd->add_option("--to", report_to, "NRR leaderboard: last day")->check(DateValidator());
+  report_cmd->add_option("--to", report_to, "NRR leaderboard, expansion pipeline: last day")
+      ->check(DateValidator());
+  report_cmd->add_option("--quadrant", report.quadrant, "Portfolio: only this quadrant")
+      ->check(CLI::IsMember({"invest", "protect", "develop", "automate"}));
+  report_cmd->add_option("--limit", report.limit, "Long dashboards: rows to print (default 100)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000}));
+  report_cmd->add_option("--offset", report.offset, "Long dashboards: rows to skip")
+      ->check(CLI::Range(int64_t{0}, int64_t{INT32_MAX}));
   report_cmd->add_option("--today", report_today, "The day the report is as of (default: today)")
       ->check(DateValidator());
 

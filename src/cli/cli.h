@@ -61,12 +61,14 @@ struct UserAddArgs {
 
 struct ReportArgs {
   std::string db;
-  std::string name;              // a dashboard: renewals, nrr-leaderboard, coverage, kpis
+  std::string name;              // a dashboard, as http::kDashboards names them
   std::string format = "table";  // table, csv or json
   std::optional<int64_t> am;
   std::optional<std::string> tier;
   std::optional<int64_t> window;
   std::optional<Date> from, to, today;  // today: default the clock's
+  std::optional<std::string> quadrant;
+  std::optional<int64_t> limit, offset;
 };
 
 struct ScoreArgs {

@@ -185,8 +185,8 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
   const int32_t d = today.days();
   std::string day = today.ToString();
   q.month = day.substr(0, 7);
-  const uint64_t month_key = Mix(static_cast<uint64_t>(std::stoi(day.substr(0, 4)) * 12 +
-                                                       std::stoi(day.substr(5, 2))));
+  const uint64_t month_key =
+      Mix(static_cast<uint64_t>(std::stoi(day.substr(0, 4)) * 12 + std::stoi(day.substr(5, 2))));
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
   struct Hit {
@@ -206,8 +206,8 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
     if (static_cast<Tier>(s.tier) == Tier::kStrategic) {
       if (s.flags & Summary::kSingleThreaded) flags |= 1;
       if (s.flags & Summary::kStalePlan) flags |= 2;
-      if (on.renewal[slot] != kOpenEnd && on.renewal[slot] - d <= settings.inspection_renewal_days &&
-          s.colour != 1) {
+      if (on.renewal[slot] != kOpenEnd &&
+          on.renewal[slot] - d <= settings.inspection_renewal_days && s.colour != 1) {
         flags |= 4;
       }
       if (s.flags & Summary::kNoEconomicBuyer) flags |= 8;
@@ -221,7 +221,8 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
     if (a.arr != b.arr) return a.arr > b.arr;
     return model.account_id(a.slot) < model.account_id(b.slot);
   });
-  size_t sample = std::min(rest.size(), static_cast<size_t>(std::max(0, settings.inspection_sample)));
+  size_t sample =
+      std::min(rest.size(), static_cast<size_t>(std::max(0, settings.inspection_sample)));
   std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(sample), rest.end(),
                     [&](const Hit& a, const Hit& b) {
                       return a.draw != b.draw ? a.draw < b.draw

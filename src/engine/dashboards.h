@@ -28,7 +28,7 @@ struct Renewal {
   int days_left = 0;
   int health = -1;  // -1: no score
   uint8_t colour = 0;
-  bool at_risk = false;                 // yellow or red
+  bool at_risk = false;                    // yellow or red
   std::optional<int> engaged_days_before;  // when the renewal was first engaged, if it was
 };
 // Largest ARR first (ties: sooner renewal, then id).
@@ -55,7 +55,8 @@ struct AtRiskPage {
 AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date today,
                           const DashboardFilter& filter, size_t offset, size_t limit);
 
-// --- expansion pipeline: open upsell and cross-sell opportunities by stage ------------------------
+// --- expansion pipeline: open upsell and cross-sell opportunities by stage
+// ------------------------
 struct PipelineStage {
   OpportunityStage stage = OpportunityStage::kProspecting;
   int64_t count = 0;
@@ -114,7 +115,8 @@ Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date t
                         const DashboardFilter& filter, std::optional<Quadrant> quadrant,
                         size_t offset, size_t limit);
 
-// --- inspection queue: every tier-1 account with a governance flag, plus a monthly sample ---------
+// --- inspection queue: every tier-1 account with a governance flag, plus a monthly sample
+// ---------
 struct Inspection {
   int64_t account_id = 0;
   int64_t owner_id = 0;
@@ -141,11 +143,11 @@ struct Kpis {
   RetentionFigures retention;  // NRR, GRR, expansion, churn
   int64_t arr_cents = 0;       // today, of the accounts in the filter
   int64_t accounts = 0;
-  double average_depth = 0;    // multithreading depth over the accounts in the filter
+  double average_depth = 0;  // multithreading depth over the accounts in the filter
   // Plan completeness, averaged over tier-1 and tier-2 accounts (tier 3 needs no plan); none
   // without such accounts.
   std::optional<double> average_completeness;
-  int64_t at_risk = 0;               // yellow or red
+  int64_t at_risk = 0;                  // yellow or red
   int64_t expansion_created_cents = 0;  // upsell/cross-sell created in the 12 months
 };
 Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,

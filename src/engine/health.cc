@@ -21,7 +21,12 @@ int RoundHalfUp(double v) { return static_cast<int>(std::floor(v + 0.5)); }
 
 std::string Pct(double v) { return std::to_string(RoundHalfUp(v * 100)) + "%"; }
 
-std::string Days(int n) { return std::to_string(n) + (n == 1 ? " day" : " days"); }
+// "1 day", "2 days".
+std::string Count(int n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string Days(int n) { return Count(n, "day", "days"); }
 
 int SeverityWeight(uint8_t severity) {
   switch (static_cast<TicketSeverity>(severity)) {
@@ -106,11 +111,9 @@ void Support(const ReadModel& m, size_t slot, int32_t d, bool explain, HealthCom
   double per_100 = 100.0 * weighted / static_cast<double>(std::max<int64_t>(seats, kMinSeats));
   c.value = std::clamp(RoundHalfUp(100.0 - 2.0 * per_100 - 20.0 * escalations), 0, 100);
   if (explain) {
-    c.detail = std::to_string(count) + (count == 1 ? " ticket" : " tickets") +
-               " in 90 days (severity-weighted " + std::to_string(weighted) + ", " +
-               std::to_string(RoundHalfUp(per_100)) + " per 100 seats); " +
-               std::to_string(escalations) + " open " +
-               (escalations == 1 ? "escalation" : "escalations");
+    c.detail = Count(count, "ticket", "tickets") + " in 90 days (severity-weighted " +
+               std::to_string(weighted) + ", " + std::to_string(RoundHalfUp(per_100)) +
+               " per 100 seats); " + Count(escalations, "open escalation", "open escalations");
   }
 }
 
@@ -128,9 +131,9 @@ void Nps(const ReadModel& m, size_t slot, int32_t d, bool explain, HealthCompone
   }
   c.value = RoundHalfUp(50.0 + 50.0 * (promoters - detractors) / n);
   if (explain) {
-    c.detail = std::to_string(n) + (n == 1 ? " response" : " responses") + " in 180 days: " +
-               std::to_string(promoters) + " promoters, " + std::to_string(detractors) +
-               " detractors (NPS " +
+    c.detail = Count(n, "response", "responses") +
+               " in 180 days: " + Count(promoters, "promoter", "promoters") + ", " +
+               Count(detractors, "detractor", "detractors") + " (NPS " +
                std::to_string(RoundHalfUp(100.0 * (promoters - detractors) / n)) + ")";
   }
 }
@@ -149,12 +152,12 @@ void Engagement(const ReadModel& m, size_t slot, int32_t d, Tier tier, const Set
     return;
   }
   int days = d - last;
-  double v = days <= cadence ? 100.0
-                             : std::max(0.0, 100.0 * (3.0 * cadence - days) / (2.0 * cadence));
+  double v =
+      days <= cadence ? 100.0 : std::max(0.0, 100.0 * (3.0 * cadence - days) / (2.0 * cadence));
   c.value = RoundHalfUp(v);
   if (explain) {
-    c.detail = "last meaningful contact " + Days(days) + " ago (check-in cadence " +
-               Days(cadence) + ")";
+    c.detail =
+        "last meaningful contact " + Days(days) + " ago (check-in cadence " + Days(cadence) + ")";
   }
 }
 
@@ -168,8 +171,8 @@ void Relationships(const ReadModel& m, size_t slot, int32_t d, Tier tier, const 
   int depth = MultithreadingDepth(m, slot, d);
   c.value = RoundHalfUp(100.0 * std::min(1.0, static_cast<double>(depth) / target));
   if (explain) {
-    c.detail = std::to_string(depth) + (depth == 1 ? " contact" : " contacts") +
-               " engaged in 90 days (target " + std::to_string(target) + ")";
+    c.detail = Count(depth, "contact", "contacts") + " engaged in 90 days (target " +
+               std::to_string(target) + ")";
   }
 }
 
@@ -388,10 +391,9 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   Potential potential = PotentialOf(model, slot, arr_cents, s.whitespace_cents, settings);
   bool high_value = arr_cents >= settings.tiers.tier1_min_arr.cents();
   bool high_potential = potential == Potential::kHigh;
-  s.quadrant = static_cast<uint8_t>(high_value ? (high_potential ? Quadrant::kInvest
-                                                                 : Quadrant::kProtect)
-                                               : (high_potential ? Quadrant::kDevelop
-                                                                 : Quadrant::kAutomate));
+  s.quadrant = static_cast<uint8_t>(
+      high_value ? (high_potential ? Quadrant::kInvest : Quadrant::kProtect)
+                 : (high_potential ? Quadrant::kDevelop : Quadrant::kAutomate));
   return s;
 }
 

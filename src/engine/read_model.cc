@@ -10,8 +10,9 @@ namespace orchard::engine {
 
 namespace {
 
-int32_t DayOf(Timestamp t) { return static_cast<int32_t>(t.unix_seconds() / 86400 -
-                                                         (t.unix_seconds() % 86400 < 0 ? 1 : 0)); }
+int32_t DayOf(Timestamp t) {
+  return static_cast<int32_t>(t.unix_seconds() / 86400 - (t.unix_seconds() % 86400 < 0 ? 1 : 0));
+}
 int32_t Clamp32(int64_t v) {
   return static_cast<int32_t>(std::clamp<int64_t>(v, INT32_MIN + 1, INT32_MAX - 1));
 }
@@ -59,7 +60,9 @@ Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
   }
   if (scanned) scanned = ScanAll<Account>(db, [&](Account&& a) { model->Upsert(a); });
   auto scan = [&]<class T>(std::type_identity<T>, const std::string& where = "") {
-    if (scanned) scanned = ScanAll<T>(db, [&](T&& row) { model->Upsert(row); }, where);
+    if (scanned)
+      scanned = ScanAll<T>(
+          db, [&](T&& row) { model->Upsert(row); }, where);
   };
   scan(std::type_identity<ContractLine>());
   scan(std::type_identity<Contact>());
@@ -244,31 +247,32 @@ void PutPlanPart(Table& table, const T& row, Rec rec, SlotOfPlan slot_of_plan, R
 
 void ReadModel::Upsert(const PlanPriority& p) {
   std::unique_lock lock(mu_);
-  PutPlanPart(priorities_, p, PriorityRec{p.id.value}, [&](int64_t id) { return PlanSlot(id); },
-              [&](size_t s) { Refresh(s); });
+  PutPlanPart(
+      priorities_, p, PriorityRec{p.id.value}, [&](int64_t id) { return PlanSlot(id); },
+      [&](size_t s) { Refresh(s); });
 }
 
 void ReadModel::Upsert(const PlanRisk& p) {
   std::unique_lock lock(mu_);
   RiskRec r{p.id.value, static_cast<uint8_t>(p.mitigation_owner_id ? 1 : 0),
             static_cast<uint8_t>(p.status)};
-  PutPlanPart(risks_, p, r, [&](int64_t id) { return PlanSlot(id); },
-              [&](size_t s) { Refresh(s); });
+  PutPlanPart(
+      risks_, p, r, [&](int64_t id) { return PlanSlot(id); }, [&](size_t s) { Refresh(s); });
 }
 
 void ReadModel::Upsert(const WhitespaceCell& c) {
   std::unique_lock lock(mu_);
   CellRec r{c.id.value, c.potential.cents(), static_cast<uint8_t>(c.status)};
-  PutPlanPart(cells_, c, r, [&](int64_t id) { return PlanSlot(id); },
-              [&](size_t s) { Refresh(s); });
+  PutPlanPart(
+      cells_, c, r, [&](int64_t id) { return PlanSlot(id); }, [&](size_t s) { Refresh(s); });
 }
 
 void ReadModel::Upsert(const PlanAction& a) {
   std::unique_lock lock(mu_);
   ActionRec r{a.id.value, a.due_on ? a.due_on->days() : kNoDay,
               static_cast<uint8_t>(a.owner_id ? 1 : 0), static_cast<uint8_t>(a.status)};
-  PutPlanPart(actions_, a, r, [&](int64_t id) { return PlanSlot(id); },
-              [&](size_t s) { Refresh(s); });
+  PutPlanPart(
+      actions_, a, r, [&](int64_t id) { return PlanSlot(id); }, [&](size_t s) { Refresh(s); });
 }
 
 template <class T>

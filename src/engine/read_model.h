@@ -118,9 +118,8 @@ class ReadModel {
   // Whether the model holds rows of T (the services log and apply only those).
   template <class T>
   static constexpr bool kHolds =
-      std::is_same_v<T, Account> || std::is_same_v<T, ContractLine> ||
-      std::is_same_v<T, Contact> || std::is_same_v<T, Opportunity> ||
-      std::is_same_v<T, Activity> || std::is_same_v<T, Ticket> ||
+      std::is_same_v<T, Account> || std::is_same_v<T, ContractLine> || std::is_same_v<T, Contact> ||
+      std::is_same_v<T, Opportunity> || std::is_same_v<T, Activity> || std::is_same_v<T, Ticket> ||
       std::is_same_v<T, NpsResponse> || std::is_same_v<T, UsageMetric> ||
       std::is_same_v<T, HealthOverride> || std::is_same_v<T, AccountPlan> ||
       std::is_same_v<T, PlanPriority> || std::is_same_v<T, PlanRisk> ||
@@ -163,9 +162,7 @@ class ReadModel {
   std::span<const ContactRec> contacts(size_t slot) const { return contacts_.Of(slot); }
   std::span<const OpportunityRec> opportunities(size_t slot) const { return opps_.Of(slot); }
   std::span<const ActivityRec> activities(size_t slot) const { return activities_.Of(slot); }
-  std::span<const ParticipantRec> participants(size_t slot) const {
-    return participants_.Of(slot);
-  }
+  std::span<const ParticipantRec> participants(size_t slot) const { return participants_.Of(slot); }
   std::span<const TicketRec> tickets(size_t slot) const { return tickets_.Of(slot); }
   std::span<const NpsRec> nps(size_t slot) const { return nps_.Of(slot); }
   std::span<const UsageRec> usage(size_t slot) const { return usage_.Of(slot); }
@@ -218,7 +215,7 @@ class ReadModel {
   PerAccount<RiskRec> risks_;
   PerAccount<CellRec> cells_;
   PerAccount<ActionRec> actions_;
-  std::unordered_map<int64_t, uint32_t> plan_slot_;  // plan id → slot
+  std::unordered_map<int64_t, uint32_t> plan_slot_;    // plan id → slot
   std::vector<std::vector<Line>> lines_;               // by slot, in id order
   std::unordered_map<int64_t, int64_t> line_account_;  // line id → account id
 };

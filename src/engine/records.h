@@ -15,7 +15,7 @@
 
 namespace orchard::engine {
 
-inline constexpr int32_t kNoDay = INT32_MIN;   // an absent day
+inline constexpr int32_t kNoDay = INT32_MIN;    // an absent day
 inline constexpr int32_t kOpenEnd = INT32_MAX;  // not ended (a line, an open ticket)
 
 struct ContactRec {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "engine/dashboards.h"
+#include "engine/health.h"
 #include "engine/retention.h"
 #include "http/crud.h"
 
@@ -79,10 +80,47 @@ Result<engine::DashboardFilter> FilterParams(const Params& params) {
 
 boost::json::value Id(int64_t id) { return id == 0 ? boost::json::value(nullptr) : id; }
 
+boost::json::value DayJson(const std::optional<Date>& day) {
+  if (!day) return nullptr;
+  return boost::json::value(day->ToString());
+}
+
+boost::json::value HealthJson(int health) {
+  if (health < 0) return nullptr;
+  return health;
+}
+
+boost::json::array Strings(const std::vector<std::string>& items) {
+  boost::json::array out;
+  for (const auto& s : items) out.emplace_back(s);
+  return out;
+}
+
+struct PageParams {
+  size_t offset = 0;
+  size_t limit = 100;
+};
+
+Result<PageParams> Paging(const Params& params) {
+  PageParams p;
+  ORCHARD_TRY(auto limit, IntParam(params, "limit", 1, 10'000));
+  ORCHARD_TRY(auto offset, IntParam(params, "offset", 0, INT32_MAX));
+  if (limit) p.limit = static_cast<size_t>(*limit);
+  if (offset) p.offset = static_cast<size_t>(*offset);
+  return p;
+}
+
+void PutPage(boost::json::object& out, const PageParams& page, int64_t total) {
+  out["total"] = total;
+  out["offset"] = static_cast<int64_t>(page.offset);
+  out["limit"] = static_cast<int64_t>(page.limit);
+}
+
 // Names the first parameter `what` does not take, and the ones it does.
 Status OnlyParams(const Params& params, std::string_view what,
                   std::initializer_list<std::string_view> known) {
   for (const auto& [k, v] : params) {
+    if (k.starts_with(':')) continue;  // a path parameter
     if (std::find(known.begin(), known.end(), k) == known.end()) {
       std::string list;
       for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
@@ -133,10 +171,181 @@ Handler FromBook(const ApiDeps& d,
     }
     Params params;
     for (const auto& [k, v] : req.query) params[k] = v;
+    for (const auto& [k, v] : req.params) params[":" + k] = v;
     auto body = answer(*d.model, d.settings.Current(), d.clock.Today(), params);
     if (!body) return ErrorResponse(body.error());
     return JsonResponse(*body);
   };
+}
+
+std::string Signed(double v) {
+  int n = static_cast<int>(std::lround(v));
+  return (n > 0 ? "+" : "") + std::to_string(n);
+}
+
+// One account's health on `today`: score, colour, components, explanation, what moved since 7 and
+// 30 days ago, the daily history, and the per-account metrics beside it.
+Result<boost::json::object> HealthAnswer(const engine::ReadModel& model, const Settings& settings,
+                                         Date today, const Params& params) {
+  ORCHARD_CHECK(OnlyParams(params, "health", {"days"}));
+  ORCHARD_TRY(auto history_days, IntParam(params, "days", 1, 730));
+  ORCHARD_TRY(auto id, IntParam(params, ":id", 1, INT64_MAX));
+  const int32_t d = today.days();
+  auto lock = model.ReadLock();
+  auto slot = model.SlotOf(id.value_or(0));
+  if (!slot || !model.live(*slot)) {
+    return Fail(ErrorCode::kNotFound, "account " + std::to_string(id.value_or(0)) + " not found");
+  }
+  const auto& on = model.On(d, settings);
+  const engine::Summary& sum = on.summary[*slot];
+  auto tier_on = [&](int32_t day) {
+    return engine::TierFor(model, *slot, model.ArrCentsOn(*slot, day), settings.tiers);
+  };
+  engine::Health now =
+      engine::ComputeHealth(model, *slot, d, static_cast<Tier>(sum.tier), settings, true);
+  boost::json::object out;
+  out["account_id"] = *id;
+  out["as_of"] = today.ToString();
+  out["tier"] = ToString(static_cast<Tier>(sum.tier));
+  out["arr_cents"] = on.arr_cents[*slot];
+  auto opt = [](std::optional<int> v) {
+    return v ? boost::json::value(*v) : boost::json::value(nullptr);
+  };
+  out["score"] = opt(now.score);
+  out["colour"] = engine::ColourName(engine::ColourOf(now.score, settings));
+  out["computed_score"] = opt(now.computed);
+  if (now.override_in_force) {
+    out["override"] = {{"score", now.override_in_force->score},
+                       {"reason", now.override_in_force->reason},
+                       {"expires_on", now.override_in_force->expires_on.ToString()}};
+  } else {
+    out["override"] = nullptr;
+  }
+  boost::json::array components;
+  std::vector<std::string> explanation;
+  std::string parts, missing;
+  for (size_t i = 0; i < now.components.size(); ++i) {
+    const auto& c = now.components[i];
+    std::string_view name = engine::kHealthPartNames[i];
+    components.push_back({{"name", name},
+                          {"value", opt(c.value)},
+                          {"weight", c.weight},
+                          {"share", std::round(c.share * 10000) / 10000},
+                          {"contribution", std::round(c.contribution * 100) / 100},
+                          {"detail", c.detail}});
+    if (c.value) {
+      parts += (parts.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(*c.value) +
+               " × " + std::to_string(static_cast<int>(std::lround(c.share * 100))) + "%";
+    } else if (c.weight > 0) {
+      missing += (missing.empty() ? "" : ", ") + std::string(name);
+    }
+  }
+  if (now.computed) {
+    explanation.push_back("Computed " + std::to_string(*now.computed) + " of 100: " + parts + ".");
+  } else {
+    explanation.push_back("No score: there is no input to compute one from.");
+  }
+  if (!missing.empty()) {
+    explanation.push_back("No data for " + missing +
+                          ": their weight is shared among the components present.");
+  }
+  if (now.override_in_force) {
+    explanation.push_back("Set by hand to " + std::to_string(now.override_in_force->score) +
+                          " until " + now.override_in_force->expires_on.ToString() + ": " +
+                          now.override_in_force->reason + ".");
+  }
+  boost::json::array moved;
+  for (int back : {7, 30}) {
+    engine::Health then =
+        engine::ComputeHealth(model, *slot, d - back, tier_on(d - back), settings, false);
+    boost::json::object m;
+    m["days"] = back;
+    m["score_then"] = opt(then.score);
+    m["change"] = now.score && then.score ? boost::json::value(*now.score - *then.score)
+                                          : boost::json::value(nullptr);
+    boost::json::array changes;
+    std::vector<std::pair<double, std::string>> said;
+    for (size_t i = 0; i < now.components.size(); ++i) {
+      const auto& a = then.components[i];
+      const auto& b = now.components[i];
+      if (a.value == b.value) continue;
+      double points = b.contribution - a.contribution;
+      changes.push_back({{"name", engine::kHealthPartNames[i]},
+                         {"then", opt(a.value)},
+                         {"now", opt(b.value)},
+                         {"points", std::round(points * 100) / 100}});
+      std::string name(engine::kHealthPartNames[i]);
+      std::string text = !a.value ? name + " appeared at " + std::to_string(*b.value)
+                         : !b.value
+                             ? name + " dropped out (no data now)"
+                             : name + (*b.value > *a.value ? " rose" : " fell") + " from " +
+                                   std::to_string(*a.value) + " to " + std::to_string(*b.value) +
+                                   " (" + Signed(points) + " points)";
+      said.emplace_back(std::abs(points), std::move(text));
+    }
+    std::stable_sort(said.begin(), said.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
+    m["components"] = std::move(changes);
+    std::string sentence;
+    if (now.score && then.score) {
+      int change = *now.score - *then.score;
+      sentence = change == 0
+                     ? "Unchanged since " + std::to_string(back) + " days ago"
+                     : std::string(change > 0 ? "Up " : "Down ") +
+                           std::to_string(std::abs(change)) + " since " + std::to_string(back) +
+                           " days ago (" + std::to_string(*then.score) + ")";
+    } else {
+      sentence = "Since " + std::to_string(back) + " days ago";
+    }
+    for (size_t i = 0; i < said.size(); ++i) {
+      sentence += (i == 0 ? ": " : "; ") + said[i].second;
+    }
+    m["summary"] = sentence + ".";
+    explanation.push_back(sentence + ".");
+    moved.push_back(std::move(m));
+  }
+  boost::json::array history;
+  const int span = static_cast<int>(history_days.value_or(90));
+  for (int back = span - 1; back >= 0; --back) {
+    engine::Health h =
+        engine::ComputeHealth(model, *slot, d - back, tier_on(d - back), settings, false);
+    history.push_back({{"day", Date::FromDays(d - back).ToString()},
+                       {"score", opt(h.score)},
+                       {"colour", engine::ColourName(engine::ColourOf(h.score, settings))}});
+  }
+  out["components"] = std::move(components);
+  out["explanation"] = Strings(explanation);
+  out["moved"] = std::move(moved);
+  out["history"] = std::move(history);
+  const int32_t renewal = on.renewal[*slot];
+  auto engaged = engine::RenewalEngagement(model, *slot, renewal, d);
+  int refresh = settings.For(static_cast<Tier>(sum.tier)).plan_refresh_days;
+  out["metrics"] = {
+      {"multithreading_depth", sum.depth},
+      {"multithreading_target", settings.For(static_cast<Tier>(sum.tier)).multithreading_target},
+      {"single_threaded", (sum.flags & engine::Summary::kSingleThreaded) != 0},
+      {"last_meaningful_contact",
+       DayJson(sum.last_meaningful == engine::kNoDay
+                   ? std::nullopt
+                   : std::optional<Date>(Date::FromDays(sum.last_meaningful)))},
+      {"renewal_date",
+       DayJson(renewal == engine::kOpenEnd ? std::nullopt
+                                           : std::optional<Date>(Date::FromDays(renewal)))},
+      {"renewal_engaged_days_before",
+       engaged ? boost::json::value(*engaged) : boost::json::value(nullptr)},
+      {"plan_completeness", sum.completeness},
+      {"plan_freshness_days", sum.plan_changed == engine::kNoDay
+                                  ? boost::json::value(nullptr)
+                                  : boost::json::value(d - sum.plan_changed)},
+      {"plan_refresh_days", refresh},
+      {"plan_stale", (sum.flags & engine::Summary::kStalePlan) != 0},
+      {"overdue_actions", (sum.flags & engine::Summary::kOverdueActions) != 0},
+      {"economic_buyer_engaged", (sum.flags & engine::Summary::kNoEconomicBuyer) == 0},
+      {"whitespace_cents", sum.whitespace_cents},
+      {"potential", ToString(engine::PotentialOf(model, *slot, on.arr_cents[*slot],
+                                                 sum.whitespace_cents, settings))},
+      {"quadrant", ToString(static_cast<Quadrant>(sum.quadrant))}};
+  return out;
 }
 
 }  // namespace
@@ -146,21 +355,130 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
   boost::json::object out;
   out["dashboard"] = std::string(name);
   out["as_of"] = today.ToString();
-  if (name == "renewals") {
-    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "window"}));
+  if (name == "at-risk") {
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "limit", "offset"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(auto page, Paging(params));
+    auto answer = engine::AccountsAtRisk(model, settings, today, filter, page.offset, page.limit);
+    boost::json::array items;
+    for (const auto& r : answer.items) {
+      items.push_back({{"account_id", r.account_id},
+                       {"owner_id", Id(r.owner_id)},
+                       {"tier", ToString(r.tier)},
+                       {"arr_cents", r.arr_cents},
+                       {"health", r.health},
+                       {"colour", engine::ColourName(r.colour)},
+                       {"renewal_date", DayJson(r.renewal_date)},
+                       {"last_meaningful_contact", DayJson(r.last_meaningful)},
+                       {"why", Strings(r.why)}});
+    }
+    PutPage(out, page, answer.total);
+    out["total_arr_cents"] = answer.total_arr_cents;
+    out["items"] = std::move(items);
+  } else if (name == "renewals") {
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "window", "limit", "offset"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
     ORCHARD_TRY(auto window, IntParam(params, "window", 1, 730));
+    ORCHARD_TRY(auto page, Paging(params));
     int days = static_cast<int>(window.value_or(settings.renewal_window_days));
+    auto all = engine::Renewals(model, settings, today, days, filter);
     boost::json::array items;
-    for (const auto& r : engine::Renewals(model, settings, today, days, filter)) {
+    int64_t total_arr = 0, at_risk = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const auto& r = all[i];
+      total_arr += r.arr_cents;
+      at_risk += r.at_risk ? 1 : 0;
+      if (i < page.offset || i >= page.offset + page.limit) continue;
       items.push_back({{"account_id", r.account_id},
                        {"owner_id", Id(r.owner_id)},
                        {"tier", ToString(r.tier)},
                        {"arr_cents", r.arr_cents},
                        {"renewal_date", r.renewal_date.ToString()},
-                       {"days_left", r.days_left}});
+                       {"days_left", r.days_left},
+                       {"health", HealthJson(r.health)},
+                       {"colour", engine::ColourName(r.colour)},
+                       {"at_risk", r.at_risk},
+                       {"engaged_days_before", r.engaged_days_before
+                                                   ? boost::json::value(*r.engaged_days_before)
+                                                   : boost::json::value(nullptr)}});
     }
     out["window_days"] = days;
+    PutPage(out, page, static_cast<int64_t>(all.size()));
+    out["total_arr_cents"] = total_arr;
+    out["at_risk"] = at_risk;
+    out["items"] = std::move(items);
+  } else if (name == "expansion-pipeline") {
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "from", "to"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(Date to, DayParam(params, "to", today));
+    ORCHARD_TRY(Date from, DayParam(params, "from", to.AddYears(-1)));
+    if (to < from) return FailValue("from", "must not be after `to`");
+    auto p = engine::ExpansionPipeline(model, settings, today, from, to, filter);
+    boost::json::array items;
+    for (const auto& st : p.stages) {
+      items.push_back(
+          {{"stage", ToString(st.stage)}, {"count", st.count}, {"amount_cents", st.amount_cents}});
+    }
+    out["from"] = from.ToString();
+    out["to"] = to.ToString();
+    out["open_count"] = p.open_count;
+    out["open_cents"] = p.open_cents;
+    out["created_count"] = p.created_count;
+    out["created_cents"] = p.created_cents;
+    out["created_won_cents"] = p.won_cents;
+    out["items"] = std::move(items);
+  } else if (name == "portfolio") {
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "quadrant", "limit", "offset"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(auto page, Paging(params));
+    std::optional<Quadrant> quadrant;
+    if (auto it = params.find("quadrant"); it != params.end()) {
+      auto q = ParseEnum<Quadrant>(it->second);
+      if (!q) return FailField("quadrant", q.error().message);
+      quadrant = *q;
+    }
+    auto p =
+        engine::PortfolioGrid(model, settings, today, filter, quadrant, page.offset, page.limit);
+    boost::json::object grid;
+    for (size_t q = 0; q < p.cells.size(); ++q) {
+      grid[ToString(static_cast<Quadrant>(q))] = {
+          {"accounts", p.cells[q].accounts},
+          {"arr_cents", p.cells[q].arr_cents},
+          {"whitespace_cents", p.cells[q].whitespace_cents}};
+    }
+    boost::json::array items;
+    for (const auto& pt : p.items) {
+      items.push_back({{"account_id", pt.account_id},
+                       {"owner_id", Id(pt.owner_id)},
+                       {"quadrant", ToString(pt.quadrant)},
+                       {"arr_cents", pt.arr_cents},
+                       {"whitespace_cents", pt.whitespace_cents},
+                       {"health", HealthJson(pt.health)}});
+    }
+    out["grid"] = std::move(grid);
+    PutPage(out, page, p.total);
+    out["items"] = std::move(items);
+  } else if (name == "inspection") {
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "limit", "offset"}));
+    ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(auto page, Paging(params));
+    auto q = engine::InspectionQueueFor(model, settings, today, filter, page.offset, page.limit);
+    boost::json::array items;
+    for (const auto& item : q.items) {
+      items.push_back({{"account_id", item.account_id},
+                       {"owner_id", Id(item.owner_id)},
+                       {"tier", ToString(item.tier)},
+                       {"arr_cents", item.arr_cents},
+                       {"health", HealthJson(item.health)},
+                       {"colour", engine::ColourName(item.colour)},
+                       {"plan_completeness", item.completeness},
+                       {"flags", Strings(item.flags)},
+                       {"sampled", item.sampled}});
+    }
+    out["month"] = q.month;
+    out["flagged"] = q.flagged;
+    out["sampled"] = q.sampled;
+    PutPage(out, page, q.flagged + q.sampled);
     out["items"] = std::move(items);
   } else if (name == "nrr-leaderboard") {
     ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "from", "to"}));
@@ -198,6 +516,12 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     boost::json::object o = FiguresJson(k.retention);
     o["book_accounts"] = k.accounts;  // "accounts" is the retention cohort
     o["book_arr_cents"] = k.arr_cents;
+    o["average_multithreading_depth"] = std::round(k.average_depth * 100) / 100;
+    o["average_plan_completeness"] =
+        k.average_completeness ? boost::json::value(std::round(*k.average_completeness * 10) / 10)
+                               : boost::json::value(nullptr);
+    o["accounts_at_risk"] = k.at_risk;
+    o["expansion_pipeline_created_cents"] = k.expansion_created_cents;
     out["kpis"] = std::move(o);
   } else {
     std::string list;
@@ -223,6 +547,27 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
                RouteDoc::Kind::kOther)
           .Query({"from", "to", "group_by"})
           .Response("Retention"));
+  r.AddSchema("AccountHealth", R"({"type":"object",
+    "required":["account_id","as_of","score","colour","computed_score","override","components",
+      "explanation","moved","history","metrics"],
+    "properties":{"account_id":{"type":"integer"},"as_of":{"type":"string","format":"date"},
+      "score":{"type":["integer","null"]},"colour":{"type":"string",
+        "enum":["green","yellow","red","none"]},
+      "computed_score":{"type":["integer","null"]},"override":{"type":["object","null"]},
+      "components":{"type":"array","items":{"type":"object","required":["name","value","weight",
+        "share","contribution","detail"]}},
+      "explanation":{"type":"array","items":{"type":"string"}},
+      "moved":{"type":"array","items":{"type":"object"}},
+      "history":{"type":"array","items":{"type":"object","required":["day","score","colour"]}},
+      "metrics":{"type":"object"}}})");
+  r.Add("GET", "/api/v1/accounts/{id}/health", FromBook(d, HealthAnswer),
+        RouteDoc("One account's health: score, colour, components with their contributions, the "
+                 "explanation, what moved since 7 and 30 days ago, the daily history (days, "
+                 "default 90) and the account's metrics (depth, last meaningful contact, plan "
+                 "completeness and freshness, whitespace, quadrant)",
+                 RouteDoc::Kind::kOther)
+            .Query({"days"})
+            .Response("AccountHealth"));
   r.AddSchema("Dashboard", R"({"type":"object","required":["dashboard","as_of"],
     "properties":{"dashboard":{"type":"string"},"as_of":{"type":"string","format":"date"},
       "items":{"type":"array","items":{"type":"object"}},"kpis":{"type":"object"}}})");
@@ -235,7 +580,7 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
                    }),
           RouteDoc("Dashboard: " + std::string(name) + " (filters: am, tier; see the parameters)",
                    RouteDoc::Kind::kOther)
-              .Query({"am", "tier", "window", "from", "to"})
+              .Query({"am", "tier", "window", "from", "to", "quadrant", "limit", "offset"})
               .Response("Dashboard"));
   }
 }

@@ -408,6 +408,107 @@ TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   EXPECT_EQ(As("").Get("/api/v1/dashboards/kpis")->status, 401);
 }
 
+TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
+  // Account 23 ($230k, tier 1) has no signal yet: support has nothing to judge, engagement and
+  // relationships are 0: score 0, red.
+  auto before = GetJson("/api/v1/accounts/23/health?days=30");
+  EXPECT_EQ(before.at("score").as_int64(), 0);
+  EXPECT_EQ(before.at("colour").as_string(), "red");
+  EXPECT_EQ(before.at("tier").as_string(), "1");
+  ASSERT_EQ(before.at("components").as_array().size(), 6u);
+  EXPECT_TRUE(before.at("components").as_array()[0].at("value").is_null()) << "no usage";
+  EXPECT_EQ(before.at("history").as_array().size(), 30u);
+  EXPECT_EQ(before.at("history").as_array().back().at("day").as_string(), "2026-06-15");
+  EXPECT_TRUE(before.at("metrics").at("single_threaded").as_bool());
+  EXPECT_TRUE(before.at("metrics").at("plan_stale").as_bool()) << "tier 1 without a plan";
+  auto at_risk = GetJson("/api/v1/dashboards/at-risk?limit=5");
+  EXPECT_EQ(at_risk.at("total").as_int64(), 21) << "tiers 1 and 2; tier 3 has no inputs";
+  ASSERT_EQ(at_risk.at("items").as_array().size(), 5u);
+  EXPECT_EQ(at_risk.at("items").as_array()[0].at("account_id").as_int64(), 23);
+
+  // Signals through the API change the score on the next read: no batch, no recompute.
+  auto post = [&](const std::string& path, const std::string& body) {
+    auto res = client_->Post(path, body, "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 201) << path << ": " << res->body;
+  };
+  post("/api/v1/accounts/23/usage",
+       R"({"day":"2026-06-14","active_users":45,"licensed_seats":50})");
+  EXPECT_EQ(GetJson("/api/v1/accounts/23/health").at("components").as_array()[0].at("value"), 90)
+      << "45 of 50 seats";
+  post("/api/v1/accounts/23/activities",
+       R"({"kind":"meeting","meaningful":true,"occurred_at":"2026-06-12 15:00:00"})");
+  post("/api/v1/accounts/23/nps-responses", R"({"score":10,"responded_on":"2026-06-01"})");
+  auto after = GetJson("/api/v1/accounts/23/health");
+  const auto& parts = after.at("components").as_array();
+  EXPECT_EQ(parts[2].at("value"), 100) << "one promoter";
+  EXPECT_EQ(parts[3].at("value"), 100) << "met three days ago";
+  EXPECT_EQ(after.at("metrics").at("last_meaningful_contact").as_string(), "2026-06-12");
+  // usage 90 × 30, support 100 × 15 (seats known now, no ticket), nps 100 × 15, engagement
+  // 100 × 15, relationships 0 × 15 (nobody named in the meeting) over 90: 7200 / 90 = 80.
+  EXPECT_EQ(after.at("score").as_int64(), 80);
+  EXPECT_EQ(after.at("colour").as_string(), "green");
+  const auto& week = after.at("moved").as_array()[0].as_object();
+  EXPECT_EQ(week.at("days").as_int64(), 7);
+  // A week ago only the NPS response (dated June 1) was known: (100 + 0 + 0) × 15 / 45 = 33.
+  EXPECT_EQ(week.at("score_then").as_int64(), 33);
+  EXPECT_EQ(week.at("change").as_int64(), 47);
+  EXPECT_THAT(std::string(week.at("summary").as_string()),
+              HasSubstr("Up 47 since 7 days ago (33): usage appeared at 90"));
+  EXPECT_THAT(std::string(week.at("summary").as_string()), HasSubstr("engagement rose from 0"));
+  EXPECT_EQ(GetJson("/api/v1/dashboards/at-risk").at("total").as_int64(), 20);
+
+  // A ticket: urgent and escalated, open: support 100 − 2 × 16 − 20 = 48.
+  post(
+      "/api/v1/accounts/23/tickets",
+      R"({"severity":"urgent","status":"open","escalated":true,"opened_at":"2026-06-15 08:00:00"})");
+  EXPECT_EQ(GetJson("/api/v1/accounts/23/health").at("components").as_array()[1].at("value"), 48);
+  // A CSM's override, with a reason and an expiry, wins until it expires.
+  post("/api/v1/accounts/23/health-overrides",
+       R"({"score":30,"reason":"CFO left; renewal in doubt","expires_on":"2026-07-01"})");
+  auto overridden = GetJson("/api/v1/accounts/23/health");
+  EXPECT_EQ(overridden.at("score").as_int64(), 30);
+  EXPECT_EQ(overridden.at("colour").as_string(), "red");
+  EXPECT_EQ(overridden.at("override").at("reason").as_string(), "CFO left; renewal in doubt");
+  EXPECT_FALSE(overridden.at("computed_score").is_null());
+  auto risky = GetJson("/api/v1/dashboards/at-risk?limit=1");
+  EXPECT_THAT(std::string(risky.at("items").as_array()[0].at("why").as_array()[0].as_string()),
+              HasSubstr("CFO left"));
+
+  EXPECT_EQ(GetJson("/api/v1/accounts/999/health", 404).at("error").at("code").as_string(),
+            "not_found");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/23/health?days=0", 400)), "days");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/23/health?colour=red", 400)), "colour");
+}
+
+TEST_P(HttpTest, EveryDashboardAnswers) {
+  for (const char* name : {"at-risk", "renewals", "expansion-pipeline", "nrr-leaderboard",
+                           "portfolio", "coverage", "inspection", "kpis"}) {
+    auto body = GetJson(std::string("/api/v1/dashboards/") + name);
+    EXPECT_EQ(body.at("dashboard").as_string(), name);
+  }
+  auto portfolio = GetJson("/api/v1/dashboards/portfolio?limit=3&offset=1");
+  EXPECT_EQ(portfolio.at("total").as_int64(), 23);
+  EXPECT_EQ(portfolio.at("items").as_array().size(), 3u);
+  EXPECT_EQ(portfolio.at("items").as_array()[0].at("account_id").as_int64(), 22) << "page 2";
+  EXPECT_EQ(portfolio.at("grid").at("protect").at("accounts").as_int64(), 14)
+      << "every account at $100k or more, none with whitespace";
+  auto develop = GetJson("/api/v1/dashboards/portfolio?quadrant=develop");
+  EXPECT_EQ(develop.at("total").as_int64(), 0);
+  auto inspection = GetJson("/api/v1/dashboards/inspection");
+  EXPECT_EQ(inspection.at("flagged").as_int64(), 14) << "every tier-1 account: single-threaded";
+  EXPECT_EQ(inspection.at("sampled").as_int64(), 9) << "the other 9, fewer than the sample of 10";
+  EXPECT_EQ(inspection.at("month").as_string(), "2026-06");
+  auto pipeline = GetJson("/api/v1/dashboards/expansion-pipeline");
+  EXPECT_EQ(pipeline.at("items").as_array().size(), 5u);
+  EXPECT_EQ(pipeline.at("open_cents").as_int64(), 0);
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/portfolio?quadrant=north", 400)), "quadrant");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/at-risk?limit=0", 400)), "limit");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/expansion-pipeline?limit=5", 400)), "limit");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/dashboards/expansion-pipeline?from=2026-07-01", 422)),
+            "from");
+}
+
 TEST_P(HttpTest, FiltersNarrowTheList) {
   auto by_owner = GetJson("/api/v1/accounts?limit=100&owner_id=" + std::to_string(ann_.value));
   EXPECT_EQ(by_owner.at("items").as_array().size(), 12u);

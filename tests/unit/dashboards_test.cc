@@ -140,7 +140,6 @@ TEST_F(DashboardsTest, TodaysColumnsFollowEveryWrite) {
   EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).arr_cents, 50'000'00);
 }
 
-
 // Red: a tier-2 account whose one meaningful contact was 90 days ago: engagement 0 (3 × the
 // 30-day cadence), relationships 0 (outside the 90-day window) → 0.
 void MakeRed(testing::BookBuilder& book, int64_t account, Date today) {
@@ -215,9 +214,9 @@ TEST_F(DashboardsTest, ExpansionPipelineByStageAndCreated) {
   EXPECT_EQ(p.won_cents, 3'000'00);
   DashboardFilter mine;
   mine.am = 7;
-  EXPECT_EQ(ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, mine)
-                .open_cents,
-            15'000'00);
+  EXPECT_EQ(
+      ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, mine).open_cents,
+      15'000'00);
   EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).expansion_created_cents, 20'000'00);
 }
 
