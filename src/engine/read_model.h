@@ -65,6 +65,7 @@ struct Summary {
   uint8_t flags = 0;                 // Summary::k… bits
   static constexpr uint8_t kSingleThreaded = 1, kStalePlan = 2, kOverdueActions = 4,
                            kNoEconomicBuyer = 8, kHasPlan = 16, kOverridden = 32;
+  bool operator==(const Summary&) const = default;
 };
 
 // What every account looks like on one day: its ARR, its next renewal (the earliest last day of
