@@ -429,7 +429,7 @@ Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
   }
   auto one = std::chrono::steady_clock::now();
   ORCHARD_CHECK(engine::Retention(*book.model, today.AddYears(-1), today,
-                                  engine::RetentionGroup::kAm, book.settings.tiers));
+                                  engine::RetentionGroup::kAm, book.settings));
   fmt::print(
       "  {:<20} {:>8.1f} ms\n", "retention by AM",
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - one).count());

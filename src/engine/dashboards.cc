@@ -256,7 +256,7 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
 Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
                                                  Date from, Date to,
                                                  const DashboardFilter& filter) {
-  ORCHARD_TRY(auto report, Retention(model, from, to, RetentionGroup::kAm, settings.tiers, filter));
+  ORCHARD_TRY(auto report, Retention(model, from, to, RetentionGroup::kAm, settings, filter));
   std::vector<RetentionRow> rows;
   for (auto& row : report.rows) {
     if (!row.key.empty()) rows.push_back(std::move(row));  // "": accounts with no AM

@@ -247,6 +247,13 @@ Potential PotentialOf(const ReadModel& model, size_t slot, int64_t arr_cents,
   return Potential::kLow;
 }
 
+Quadrant QuadrantOf(int64_t arr_cents, Potential potential, const Settings& settings) {
+  bool high_value = arr_cents >= settings.tiers.tier1_min_arr.cents();
+  bool high_potential = potential == Potential::kHigh;
+  if (high_value) return high_potential ? Quadrant::kInvest : Quadrant::kProtect;
+  return high_potential ? Quadrant::kDevelop : Quadrant::kAutomate;
+}
+
 Health ComputeHealth(const ReadModel& model, size_t slot, int32_t day, Tier tier,
                      const Settings& settings, bool explain) {
   Health h;

@@ -96,6 +96,7 @@ std::optional<int> RenewalEngagement(const ReadModel& model, size_t slot, int32_
                                      int32_t day);
 Potential PotentialOf(const ReadModel& model, size_t slot, int64_t arr_cents,
                       int64_t whitespace_cents, const Settings& settings);
+Quadrant QuadrantOf(int64_t arr_cents, Potential potential, const Settings& settings);
 
 // Everything a dashboard reads about one account on one day (ReadModel::On keeps these).
 Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_cents,

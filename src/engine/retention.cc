@@ -1,5 +1,7 @@
 #include "engine/retention.h"
 
+#include "engine/health.h"
+
 #include <map>
 
 #include "domain/tiers.h"
@@ -17,8 +19,10 @@ Result<RetentionGroup> ParseRetentionGroup(std::string_view text) {
   if (text == "tier") return RetentionGroup::kTier;
   if (text == "industry") return RetentionGroup::kIndustry;
   if (text == "region") return RetentionGroup::kRegion;
+  if (text == "segment") return RetentionGroup::kSegment;
   return FailField("group_by", "\"" + std::string(text) +
-                                   "\" is not a grouping; use am, tier, industry or region");
+                                   "\" is not a grouping; use am, tier, segment, industry or "
+                                   "region");
 }
 
 void RetentionFigures::Add(int64_t s, int64_t e) {
@@ -48,7 +52,8 @@ std::optional<int64_t> RetentionFigures::grr_bp() const {
 }
 
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
-                                  const TierRules& tiers, const DashboardFilter& filter) {
+                                  const Settings& settings, const DashboardFilter& filter) {
+  const TierRules& tiers = settings.tiers;
   if (to < from) {
     return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
                                  to.ToString() + ")");
@@ -82,6 +87,19 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
       case RetentionGroup::kRegion:
         key = model.region(slot);
         break;
+      case RetentionGroup::kSegment: {
+        int64_t whitespace = 0;
+        for (const CellRec& cell : model.cells(slot)) {
+          auto st = static_cast<WhitespaceStatus>(cell.status);
+          if (st == WhitespaceStatus::kOpen || st == WhitespaceStatus::kInPipeline ||
+              st == WhitespaceStatus::kCompetitor) {
+            whitespace += cell.potential_cents;
+          }
+        }
+        key = std::string(
+            ToString(QuadrantOf(s, PotentialOf(model, slot, s, whitespace, settings), settings)));
+        break;
+      }
       case RetentionGroup::kNone:
         break;
     }

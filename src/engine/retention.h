@@ -5,7 +5,8 @@
 //   churn       = Σ s over accounts with e = 0
 //   NRR = Σ e ÷ Σ s,  GRR = Σ min(e, s) ÷ Σ s.
 // New logos (ARR(t0) = 0) are not in the cohort. Groups: the account's AM (its owner now), its
-// tier at t0 (the rule on ARR(t0), or the override), its industry or its region.
+// tier at t0 (the rule on ARR(t0), or the override), its segment (the 2×2 quadrant on ARR(t0)),
+// its industry or its region.
 #pragma once
 
 #include <optional>
@@ -33,9 +34,10 @@ struct DashboardFilter {
   }
 };
 
-enum class RetentionGroup { kNone, kAm, kTier, kIndustry, kRegion };
-Result<RetentionGroup> ParseRetentionGroup(
-    std::string_view text);  // "", am, tier, industry, region
+// By segment: the account's 2×2 quadrant with its ARR at t0 and its potential now.
+enum class RetentionGroup { kNone, kAm, kTier, kIndustry, kRegion, kSegment };
+// "", am, tier, industry, region, segment
+Result<RetentionGroup> ParseRetentionGroup(std::string_view text);
 
 struct RetentionFigures {
   int64_t accounts = 0;  // in the cohort
@@ -66,6 +68,6 @@ struct RetentionReport {
 
 // from ≤ to, else an invalid-value error naming `from`. The filter's tier is the tier at t0.
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
-                                  const TierRules& tiers, const DashboardFilter& filter = {});
+                                  const Settings& settings, const DashboardFilter& filter = {});
 
 }  // namespace orchard::engine

@@ -8,6 +8,7 @@
 #include "http/errors.h"
 #include "http/openapi.h"
 #include "service/entity_json.h"
+#include "service/participants.h"
 
 namespace orchard::http {
 
@@ -284,6 +285,54 @@ HttpResponse CreateUser(const ApiDeps& d, const HttpRequest& req) {
   return JsonResponse(service::ToJson(*saved), 201);
 }
 
+boost::json::object ParticipantsJson(ActivityId activity, const std::vector<ContactId>& ids) {
+  boost::json::array list;
+  for (ContactId c : ids) list.emplace_back(c.value);
+  return {{"activity_id", activity.value}, {"contact_ids", std::move(list)}};
+}
+
+HttpResponse GetParticipants(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  auto ids = service::ParticipantService(d.pool, d.clock, d.model).Get(*actor, ActivityId(*id));
+  if (!ids) return ErrorResponse(ids.error());
+  return JsonResponse(ParticipantsJson(ActivityId(*id), *ids));
+}
+
+HttpResponse PutParticipants(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  for (const auto& [key, value] : *body) {
+    if (key != "contact_ids") {
+      return ErrorResponse(FailField(std::string(key), "unknown field; send contact_ids").error());
+    }
+  }
+  auto list = body->find("contact_ids");
+  if (list == body->end() || !list->value().is_array()) {
+    return ErrorResponse(FailField("contact_ids", "is required: an array of contact ids").error());
+  }
+  std::vector<ContactId> contacts;
+  for (const auto& v : list->value().as_array()) {
+    if (!v.is_int64() || v.as_int64() <= 0) {
+      return ErrorResponse(FailField("contact_ids", "must hold positive whole numbers; got " +
+                                                        boost::json::serialize(v))
+                               .error());
+    }
+    contacts.emplace_back(v.as_int64());
+  }
+  auto saved = service::ParticipantService(d.pool, d.clock, d.model)
+                   .Set(*actor, ActivityId(*id), std::move(contacts));
+  if (!saved) return ErrorResponse(saved.error());
+  return JsonResponse(ParticipantsJson(ActivityId(*id), *saved));
+}
+
 template <class T>
 std::shared_ptr<CrudRoutes<T>> Crud(const ApiDeps& d) {
   return std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.auth, d.model);
@@ -555,6 +604,20 @@ Router MakeRouter(const ApiDeps& d) {
   under_account(Crud<Contact>(d), "contacts");
   under_account(Crud<Opportunity>(d), "opportunities");
   under_account(Crud<Activity>(d), "activities");
+  r.AddSchema("Participants", R"({"type":"object","required":["contact_ids"],
+    "properties":{"activity_id":{"type":"integer"},
+      "contact_ids":{"type":"array","items":{"type":"integer"}}}})");
+  r.Add(
+      "GET", "/api/v1/activities/{id}/contacts",
+      [d](const HttpRequest& q) { return GetParticipants(d, q); },
+      RouteDoc("Who took part in an activity (multithreading depth counts them)", K::kOther)
+          .Response("Participants"));
+  r.Add(
+      "PUT", "/api/v1/activities/{id}/contacts",
+      [d](const HttpRequest& q) { return PutParticipants(d, q); },
+      RouteDoc("Replace who took part in an activity: contacts of its account", K::kOther)
+          .Request("Participants")
+          .Response("Participants"));
   under_account(Crud<Ticket>(d), "tickets");
   under_account(Crud<NpsResponse>(d), "nps-responses");
   under_account(Crud<UsageMetric>(d), "usage");

@@ -139,7 +139,7 @@ Result<boost::json::object> RetentionAnswer(const engine::ReadModel& model,
   auto group_by = params.find("group_by");
   std::string group_text = group_by == params.end() ? "" : group_by->second;
   ORCHARD_TRY(auto group, engine::ParseRetentionGroup(group_text));
-  ORCHARD_TRY(auto report, engine::Retention(model, from, to, group, settings.tiers));
+  ORCHARD_TRY(auto report, engine::Retention(model, from, to, group, settings));
   boost::json::object out;
   out["from"] = report.from.ToString();
   out["to"] = report.to.ToString();
@@ -536,14 +536,14 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
   r.AddSchema("RetentionFigures", std::string(kFiguresSchema));
   r.AddSchema("Retention", R"({"type":"object","required":["from","to","group_by","total","groups"],
     "properties":{"from":{"type":"string","format":"date"},"to":{"type":"string","format":"date"},
-      "group_by":{"type":["string","null"],"enum":["am","tier","industry","region",null]},
+      "group_by":{"type":["string","null"],"enum":["am","tier","segment","industry","region",null]},
       "total":{"$ref":"#/components/schemas/RetentionFigures"},
       "groups":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/RetentionFigures"},
         {"type":"object","required":["key"],"properties":{"key":{"type":"string"}}}]}}}})");
   r.Add(
       "GET", "/api/v1/metrics/retention", FromBook(d, RetentionAnswer),
       RouteDoc("NRR, GRR, expansion, contraction and churn over [from, to] (default: the trailing "
-               "12 months), in total and by am, tier, industry or region",
+               "12 months), in total and by am, tier, segment, industry or region",
                RouteDoc::Kind::kOther)
           .Query({"from", "to", "group_by"})
           .Response("Retention"));

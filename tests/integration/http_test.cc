@@ -481,6 +481,54 @@ TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/23/health?colour=red", 400)), "colour");
 }
 
+TEST_P(HttpTest, WhoTookPartInAnActivityCountsTowardDepth) {
+  auto post = [&](const std::string& path, const std::string& body) {
+    auto res = client_->Post(path, body, "application/json");
+    EXPECT_EQ(res->status, 201) << res->body;
+    return json::parse(res->body).as_object().at("id").as_int64();
+  };
+  std::vector<int64_t> people;
+  for (int i = 0; i < 3; ++i) {
+    people.push_back(post("/api/v1/accounts/20/contacts",
+                          R"({"stance":"supporter","influence":3,"status":"active"})"));
+  }
+  int64_t other = post("/api/v1/accounts/21/contacts",
+                       R"({"stance":"neutral","influence":2,"status":"active"})");
+  int64_t meeting =
+      post("/api/v1/accounts/20/activities",
+           R"({"kind":"meeting","meaningful":true,"occurred_at":"2026-06-10 10:00:00"})");
+  const std::string path = "/api/v1/activities/" + std::to_string(meeting) + "/contacts";
+  auto depth = [&] {
+    return GetJson("/api/v1/accounts/20/health")
+        .at("metrics")
+        .at("multithreading_depth")
+        .as_int64();
+  };
+  EXPECT_EQ(depth(), 0);
+  auto put = client_->Put(path,
+                          "{\"contact_ids\":[" + std::to_string(people[0]) + "," +
+                              std::to_string(people[1]) + "," + std::to_string(people[1]) + "]}",
+                          "application/json");
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(json::parse(put->body).at("contact_ids").as_array().size(), 2u) << "once each";
+  EXPECT_EQ(depth(), 2) << "the next read sees them";
+  EXPECT_EQ(GetJson(path).at("contact_ids").as_array().size(), 2u);
+  // Someone from another account is refused, naming the field; nothing changes.
+  auto wrong =
+      client_->Put(path, "{\"contact_ids\":[" + std::to_string(other) + "]}", "application/json");
+  ASSERT_EQ(wrong->status, 422) << wrong->body;
+  EXPECT_THAT(wrong->body, HasSubstr("contact_ids"));
+  EXPECT_EQ(depth(), 2);
+  auto typo = client_->Put(path, R"({"contacts":[1]})", "application/json");
+  EXPECT_EQ(typo->status, 400) << typo->body;
+  EXPECT_EQ(GetJson("/api/v1/activities/999999/contacts", 404).at("error").at("code").as_string(),
+            "not_found");
+  // A viewer reads but cannot change; the change is audited.
+  EXPECT_EQ(As(viewer_token_).Put(path, R"({"contact_ids":[]})", "application/json")->status, 403);
+  auto audit = GetJson("/api/v1/audit?entity=activity_contacts");
+  EXPECT_EQ(audit.at("items").as_array().size(), 1u);
+}
+
 TEST_P(HttpTest, EveryDashboardAnswers) {
   for (const char* name : {"at-risk", "renewals", "expansion-pipeline", "nrr-leaderboard",
                            "portfolio", "coverage", "inspection", "kpis"}) {

@@ -24,7 +24,7 @@ class RetentionTest : public ::testing::Test {
     book_.AddLine(account, dollars, start, end);
   }
   RetentionReport Run(RetentionGroup group = RetentionGroup::kNone) {
-    auto r = Retention(model_, D("2025-07-01"), D("2026-06-30"), group, TierRules{});
+    auto r = Retention(model_, D("2025-07-01"), D("2026-06-30"), group, Settings{});
     EXPECT_TRUE(r) << r.error().message;
     return *r;
   }
@@ -110,6 +110,25 @@ TEST_F(RetentionTest, ByTierUsesTheTierAtTheStartOrTheOverride) {
   EXPECT_EQ(r.rows[1].key, "2");  // $70k, $30k and $60k at t0
   EXPECT_EQ(r.rows[1].figures.accounts, 3);
   EXPECT_EQ(r.rows[1].figures.churn_cents, 30'000'00);
+}
+
+TEST_F(RetentionTest, BySegmentUsesTheQuadrantOnArrAtTheStart) {
+  // Account 5 ($60k at t0) has $60k of open whitespace: 1.0 × ARR is high potential → develop.
+  int64_t plan = book_.AddPlan(5, D("2026-01-01"));
+  WhitespaceCell cell;
+  cell.id = WhitespaceCellId(1);
+  cell.plan_id = PlanId(plan);
+  cell.potential = Money::FromDollars(60'000);
+  model_.Upsert(cell);
+  auto r = Run(RetentionGroup::kSegment);
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].key, "automate");  // accounts 2, 3 and 6: under $100k, no whitespace
+  EXPECT_EQ(r.rows[0].figures.accounts, 3);
+  EXPECT_EQ(r.rows[1].key, "develop");
+  EXPECT_EQ(r.rows[1].figures.start_cents, 60'000'00);
+  EXPECT_EQ(r.rows[1].figures.contraction_cents, 20'000'00);
+  EXPECT_EQ(r.rows[2].key, "protect");  // account 1: $100k, no whitespace
+  EXPECT_EQ(r.rows[2].figures.nrr_bp(), 10000);
 }
 
 TEST_F(RetentionTest, ByIndustry) {
