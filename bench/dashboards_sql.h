@@ -178,9 +178,9 @@ class DashboardSql {
     const std::string d = std::to_string(d_);
     const std::string t1 = std::to_string(s_.tiers.tier1_min_arr.cents());
     const std::string t2 = std::to_string(s_.tiers.tier2_min_arr.cents());
-    std::string sql = "WITH lines AS (" + ArrOn(d_) + "), ";
+    std::string sql = "WITH lines AS MATERIALIZED (" + ArrOn(d_) + "), ";
     sql +=
-        "plans AS (SELECT p.account_id, p.last_reviewed_at, p.updated_at, "
+        "plans AS MATERIALIZED (SELECT p.account_id, p.last_reviewed_at, p.updated_at, "
         "(SELECT COUNT(*) FROM plan_priorities x WHERE x.plan_id = p.id) AS priorities, "
         "(SELECT MAX(CASE WHEN potential_cents > 0 THEN 1 ELSE 0 END) FROM whitespace_cells x "
         "WHERE x.plan_id = p.id) AS quantified, "
@@ -223,24 +223,26 @@ class DashboardSql {
              " AS quadrant FROM base) ";
     }
     const std::string from90 = TsLit(d_ - 89), next = TsLit(d_ + 1);
-    sql += "usage_recent AS (SELECT account_id, AVG(" + Real("active_users") +
+    sql += "usage_recent AS MATERIALIZED (SELECT account_id, AVG(" + Real("active_users") +
            ") AS recent FROM usage_metrics WHERE day > " + DateLit(d_ - 30) +
            " AND day <= " + DateLit(d_) + " GROUP BY account_id), ";
-    sql += "usage_prior AS (SELECT account_id, AVG(" + Real("active_users") +
+    sql += "usage_prior AS MATERIALIZED (SELECT account_id, AVG(" + Real("active_users") +
            ") AS prior FROM usage_metrics WHERE day > " + DateLit(d_ - 90) +
            " AND day <= " + DateLit(d_ - 30) + " GROUP BY account_id), ";
     sql +=
-        "usage_latest AS (SELECT account_id, active_users, licensed_seats FROM (SELECT "
+        "usage_latest AS MATERIALIZED (SELECT account_id, active_users, licensed_seats FROM "
+        "(SELECT "
         "account_id, active_users, licensed_seats, ROW_NUMBER() OVER (PARTITION BY account_id "
         "ORDER BY day DESC) AS n FROM usage_metrics WHERE day > " +
         DateLit(d_ - 30) + " AND day <= " + DateLit(d_) +
         " AND licensed_seats > 0) x WHERE n = 1), ";
     sql +=
-        "seats AS (SELECT account_id, licensed_seats FROM (SELECT account_id, licensed_seats, "
+        "seats AS MATERIALIZED (SELECT account_id, licensed_seats FROM (SELECT account_id, "
+        "licensed_seats, "
         "ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY day DESC) AS n FROM usage_metrics "
         "WHERE day <= " +
         DateLit(d_) + ") x WHERE n = 1), ";
-    sql += "tickets_agg AS (SELECT account_id, SUM(CASE WHEN opened_at >= " + from90 +
+    sql += "tickets_agg AS MATERIALIZED (SELECT account_id, SUM(CASE WHEN opened_at >= " + from90 +
            " THEN CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 4 ELSE 8 "
            "END ELSE 0 END) AS weighted, SUM(CASE WHEN escalated AND ((closed_at IS NOT NULL "
            "AND closed_at >= " +
@@ -249,12 +251,14 @@ class DashboardSql {
            "FROM tickets WHERE opened_at < " +
            next + " GROUP BY account_id), ";
     sql +=
-        "nps_agg AS (SELECT account_id, COUNT(*) AS n, SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 "
+        "nps_agg AS MATERIALIZED (SELECT account_id, COUNT(*) AS n, SUM(CASE WHEN score >= 9 THEN "
+        "1 ELSE 0 "
         "END) AS promoters, SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END) AS detractors FROM "
         "nps_responses WHERE responded_on > " +
         DateLit(d_ - 180) + " AND responded_on <= " + DateLit(d_) + " GROUP BY account_id), ";
     sql +=
-        "last_meaningful AS (SELECT account_id, MAX(occurred_at) AS last_at FROM activities "
+        "last_meaningful AS MATERIALIZED (SELECT account_id, MAX(occurred_at) AS last_at FROM "
+        "activities "
         "WHERE meaningful AND occurred_at < " +
         next + " GROUP BY account_id), ";
     std::string met =
@@ -262,12 +266,13 @@ class DashboardSql {
         "ON c.id = ac.contact_id AND c.account_id = a.account_id AND c.status = 'active' ";
     std::string recent =
         "WHERE a.meaningful AND a.occurred_at >= " + from90 + " AND a.occurred_at < " + next;
-    sql += "depth AS (SELECT a.account_id, COUNT(DISTINCT ac.contact_id) AS depth " + met + recent +
-           " GROUP BY a.account_id), ";
-    sql += "eb_met AS (SELECT DISTINCT a.account_id " + met +
+    sql += "depth AS MATERIALIZED (SELECT a.account_id, COUNT(DISTINCT ac.contact_id) AS depth " +
+           met + recent + " GROUP BY a.account_id), ";
+    sql += "eb_met AS MATERIALIZED (SELECT DISTINCT a.account_id " + met +
            "AND c.buying_role = 'economic_buyer' " + recent + "), ";
     sql +=
-        "people AS (SELECT account_id, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS "
+        "people AS MATERIALIZED (SELECT account_id, SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 "
+        "END) AS "
         "active, MAX(CASE WHEN status = 'active' AND buying_role = 'economic_buyer' THEN 1 ELSE 0 "
         "END) AS eb, MAX(CASE WHEN status = 'active' AND (buying_role = 'champion' OR stance = "
         "'champion') THEN 1 ELSE 0 END) AS champion, MAX(CASE WHEN status = 'active' AND "
@@ -275,7 +280,8 @@ class DashboardSql {
         DateLit(d_ - 90) + " AND last_engaged_on <= " + DateLit(d_) +
         " THEN 1 ELSE 0 END) AS eb_dated FROM contacts GROUP BY account_id), ";
     sql +=
-        "overrides AS (SELECT account_id, score FROM (SELECT account_id, score, ROW_NUMBER() "
+        "overrides AS MATERIALIZED (SELECT account_id, score FROM (SELECT account_id, score, "
+        "ROW_NUMBER() "
         "OVER (PARTITION BY account_id ORDER BY " +
         DayOf("created_at") + " DESC, id DESC) AS n FROM health_overrides WHERE created_at < " +
         next + " AND expires_on >= " + DateLit(d_) + ") x WHERE n = 1), ";
