@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "domain/tiers.h"
 #include "engine/health.h"
@@ -43,38 +44,50 @@ uint64_t Mix(uint64_t x) {
 
 }  // namespace
 
-std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
-                              int window_days, const DashboardFilter& filter) {
-  std::vector<Renewal> out;
+RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Date today,
+                           int window_days, const DashboardFilter& filter, size_t offset,
+                           size_t limit) {
+  RenewalsPage page;
   const int32_t d = today.days();
   const int32_t last = d + window_days;
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
+  std::vector<size_t> hits;
   for (size_t slot = 0; slot < model.slots(); ++slot) {
-    int32_t renewal = on.renewal[slot];
-    if (renewal > last || !model.live(slot)) continue;
-    Tier tier = TierFor(model, slot, on.arr_cents[slot], settings.tiers);
-    if (!filter.Admits(model, slot, tier)) continue;
+    if (on.renewal[slot] > last) continue;
+    const Summary& sum = on.summary[slot];
+    if (!Admits(filter, model, slot, sum)) continue;
+    hits.push_back(slot);
+    page.total_arr_cents += on.arr_cents[slot];
+    page.at_risk += sum.colour >= 2 ? 1 : 0;
+  }
+  page.total = static_cast<int64_t>(hits.size());
+  TakePage(hits, offset, limit, [&](size_t a, size_t b) {
+    if (on.arr_cents[a] != on.arr_cents[b]) return on.arr_cents[a] > on.arr_cents[b];
+    if (on.renewal[a] != on.renewal[b]) return on.renewal[a] < on.renewal[b];
+    return model.account_id(a) < model.account_id(b);
+  });
+  for (size_t slot : hits) {
     const Summary& sum = on.summary[slot];
     Renewal r;
     r.account_id = model.account_id(slot);
     r.owner_id = model.owner_id(slot);
-    r.tier = tier;
+    r.tier = static_cast<Tier>(sum.tier);
     r.arr_cents = on.arr_cents[slot];
-    r.renewal_date = Date::FromDays(renewal);
-    r.days_left = renewal - d;
+    r.renewal_date = Date::FromDays(on.renewal[slot]);
+    r.days_left = on.renewal[slot] - d;
     r.health = sum.health;
     r.colour = sum.colour;
     r.at_risk = sum.colour >= 2;
-    r.engaged_days_before = RenewalEngagement(model, slot, renewal, d);
-    out.push_back(r);
+    r.engaged_days_before = RenewalEngagement(model, slot, on.renewal[slot], d);
+    page.items.push_back(r);
   }
-  std::sort(out.begin(), out.end(), [](const Renewal& a, const Renewal& b) {
-    if (a.arr_cents != b.arr_cents) return a.arr_cents > b.arr_cents;
-    if (a.days_left != b.days_left) return a.days_left < b.days_left;
-    return a.account_id < b.account_id;
-  });
-  return out;
+  return page;
+}
+
+std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
+                              int window_days, const DashboardFilter& filter) {
+  return RenewalsPaged(model, settings, today, window_days, filter, 0, SIZE_MAX).items;
 }
 
 AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date today,
@@ -271,14 +284,13 @@ Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const S
 
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,
                                   const DashboardFilter& filter) {
-  std::map<int64_t, CoverageRow> by_am;
+  std::unordered_map<int64_t, CoverageRow> by_am;
   {
     auto lock = model.ReadLock();
     const DayColumns& on = model.On(today.days(), settings);
     for (size_t slot = 0; slot < model.slots(); ++slot) {
-      if (!model.live(slot)) continue;
-      Tier tier = TierFor(model, slot, on.arr_cents[slot], settings.tiers);
-      if (!filter.Admits(model, slot, tier)) continue;
+      if (!Admits(filter, model, slot, on.summary[slot])) continue;
+      Tier tier = static_cast<Tier>(on.summary[slot].tier);
       CoverageRow& row = by_am[model.owner_id(slot)];
       row.owner_id = model.owner_id(slot);
       ++row.accounts_by_tier[static_cast<size_t>(tier)];
@@ -307,6 +319,8 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
     }
     out.push_back(row);
   }
+  std::sort(out.begin(), out.end(),
+            [](const CoverageRow& a, const CoverageRow& b) { return a.owner_id < b.owner_id; });
   return out;
 }
 
@@ -316,6 +330,7 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   const int32_t t0 = today.AddYears(-1).days(), t1 = today.days();
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(t1, settings);
+  auto starts = model.ArrColumn(t0);
   int64_t depth_sum = 0, planned = 0, completeness_sum = 0;
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     const Summary& s = on.summary[slot];
@@ -323,20 +338,14 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
     int64_t now = on.arr_cents[slot];
     ++k.accounts;
     k.arr_cents += now;
-    k.retention.Add(model.ArrCentsOn(slot, t0), now);
+    k.retention.Add((*starts)[slot], now);
     depth_sum += s.depth;
     if (static_cast<Tier>(s.tier) != Tier::kVolume) {
       ++planned;
       completeness_sum += s.completeness;
     }
     if (s.colour >= 2) ++k.at_risk;
-    for (const OpportunityRec& o : model.opportunities(slot)) {
-      auto type = static_cast<OpportunityType>(o.type);
-      if ((type == OpportunityType::kUpsell || type == OpportunityType::kCrossSell) &&
-          o.created >= t0 && o.created <= t1) {
-        k.expansion_created_cents += o.amount_cents;
-      }
-    }
+    k.expansion_created_cents += s.expansion_created_cents;
   }
   if (k.accounts > 0) k.average_depth = static_cast<double>(depth_sum) / k.accounts;
   if (planned > 0) k.average_completeness = static_cast<double>(completeness_sum) / planned;

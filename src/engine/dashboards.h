@@ -31,7 +31,17 @@ struct Renewal {
   bool at_risk = false;                    // yellow or red
   std::optional<int> engaged_days_before;  // when the renewal was first engaged, if it was
 };
-// Largest ARR first (ties: sooner renewal, then id).
+struct RenewalsPage {
+  int64_t total = 0;  // renewals in the window, in the filter
+  int64_t total_arr_cents = 0;
+  int64_t at_risk = 0;
+  std::vector<Renewal> items;  // the page asked for
+};
+// Largest ARR first (ties: sooner renewal, then id). Only the page is sorted and detailed.
+RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Date today,
+                           int window_days, const DashboardFilter& filter, size_t offset,
+                           size_t limit);
+// Every renewal in the window.
 std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
                               int window_days, const DashboardFilter& filter);
 

@@ -316,6 +316,14 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   if (s.depth <= 1) s.flags |= Summary::kSingleThreaded;
   s.last_meaningful = LastMeaningful(model, slot, day);
   (void)renewal;
+  const int32_t year_ago = Date::FromDays(day).AddYears(-1).days();
+  for (const OpportunityRec& o : model.opportunities(slot)) {
+    auto type = static_cast<OpportunityType>(o.type);
+    if ((type == OpportunityType::kUpsell || type == OpportunityType::kCrossSell) &&
+        o.created >= year_ago && o.created <= day) {
+      s.expansion_created_cents += o.amount_cents;
+    }
+  }
 
   // The plan: completeness, freshness, overdue actions, whitespace.
   int active = 0;

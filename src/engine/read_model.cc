@@ -472,6 +472,28 @@ const DayColumns& ReadModel::On(int32_t day, const Settings& settings) const {
   return day_;
 }
 
+std::shared_ptr<const std::vector<int64_t>> ReadModel::ArrColumn(int32_t day) const {
+  std::lock_guard lock(day_mu_);
+  for (ArrDay& a : arr_days_) {
+    if (a.day == day && a.arr->size() == account_id_.size()) {
+      a.used = ++arr_clock_;
+      return a.arr;
+    }
+  }
+  auto column = std::make_shared<std::vector<int64_t>>(account_id_.size());
+  for (size_t s = 0; s < account_id_.size(); ++s) (*column)[s] = ArrCentsOn(s, day);
+  std::erase_if(arr_days_, [&](const ArrDay& a) { return a.day == day; });
+  if (arr_days_.size() >= kArrDays) {
+    // The least recently used goes; a reader still holding it keeps its copy alive.
+    auto oldest =
+        std::min_element(arr_days_.begin(), arr_days_.end(),
+                         [](const ArrDay& a, const ArrDay& b) { return a.used < b.used; });
+    arr_days_.erase(oldest);
+  }
+  arr_days_.push_back(ArrDay{day, ++arr_clock_, column});
+  return column;
+}
+
 void ReadModel::Recompute(int32_t day, const Settings& settings) const {
   std::lock_guard lock(day_mu_);
   day_.day = DayColumns::kNoDay;
@@ -494,6 +516,15 @@ void ReadModel::Build(DayColumns& columns, size_t slot) const {
 }
 
 void ReadModel::Refresh(size_t slot) {
+  // Writers hold the exclusive lock: no reader is looking at the columns changed here.
+  for (ArrDay& a : arr_days_) {
+    if (a.arr->size() < account_id_.size()) {
+      size_t from = a.arr->size();
+      a.arr->resize(account_id_.size());
+      for (size_t s = from; s < account_id_.size(); ++s) (*a.arr)[s] = ArrCentsOn(s, a.day);
+    }
+    (*a.arr)[slot] = ArrCentsOn(slot, a.day);
+  }
   if (day_.day == DayColumns::kNoDay) return;
   if (day_.arr_cents.size() < account_id_.size()) {
     size_t from = day_.arr_cents.size();

@@ -53,16 +53,17 @@ class Dictionary {
 // What the engine derives for one account on one day (engine/health.h computes it): what every
 // dashboard filters and sorts on, so that a dashboard is one pass over flat columns.
 struct Summary {
-  int32_t last_meaningful = kNoDay;  // the latest meaningful activity on or before the day
-  int32_t plan_changed = kNoDay;     // the plan's last review or change (kNoDay: no plan)
-  int64_t whitespace_cents = 0;      // Σ potential of the open and in-pipeline cells
-  int16_t health = -1;               // 0–100 (override included); -1: no input at all
-  int16_t depth = 0;                 // multithreading depth
-  uint8_t tier = 2;                  // Tier in force
-  uint8_t colour = 0;                // 0 none, 1 green, 2 yellow, 3 red
-  uint8_t completeness = 0;          // plan completeness, 0–100
-  uint8_t quadrant = 3;              // Quadrant
-  uint8_t flags = 0;                 // Summary::k… bits
+  int32_t last_meaningful = kNoDay;     // the latest meaningful activity on or before the day
+  int32_t plan_changed = kNoDay;        // the plan's last review or change (kNoDay: no plan)
+  int64_t whitespace_cents = 0;         // Σ potential of the open and in-pipeline cells
+  int64_t expansion_created_cents = 0;  // upsell/cross-sell created in the year to the day
+  int16_t health = -1;                  // 0–100 (override included); -1: no input at all
+  int16_t depth = 0;                    // multithreading depth
+  uint8_t tier = 2;                     // Tier in force
+  uint8_t colour = 0;                   // 0 none, 1 green, 2 yellow, 3 red
+  uint8_t completeness = 0;             // plan completeness, 0–100
+  uint8_t quadrant = 3;                 // Quadrant
+  uint8_t flags = 0;                    // Summary::k… bits
   static constexpr uint8_t kSingleThreaded = 1, kStalePlan = 2, kOverdueActions = 4,
                            kNoEconomicBuyer = 8, kHasPlan = 16, kOverridden = 32;
   bool operator==(const Summary&) const = default;
@@ -149,11 +150,18 @@ class ReadModel {
   std::optional<Tier> tier_override(size_t slot) const;
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }
+  uint32_t industry_code(size_t slot) const { return industry_[slot]; }
+  uint32_t region_code(size_t slot) const { return region_[slot]; }
+  const std::string& word(uint32_t code) const { return words_.Text(code); }
   int64_t ArrCentsOn(size_t slot, int32_t day) const;
   // The columns for `day` under `settings`: built on the first question about a new day (or new
   // settings) in one pass over every account, then kept current by every write, so a dashboard
   // for today walks no contract lines and no signals. Valid while the caller holds ReadLock().
   const DayColumns& On(int32_t day, const Settings& settings) const;
+  // Every account's ARR on `day` (by slot), for questions about other days (retention's t0):
+  // built on the first question about that day, kept current by writes, the last few days kept.
+  // Valid while the caller holds ReadLock(), and for as long as it holds the pointer.
+  std::shared_ptr<const std::vector<int64_t>> ArrColumn(int32_t day) const;
   // Rebuilds the columns for `day` from scratch (orchard score, bench/dashboards).
   void Recompute(int32_t day, const Settings& settings) const;
   const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
@@ -189,6 +197,14 @@ class ReadModel {
   // exclusive lock, when no reader can be looking).
   mutable std::mutex day_mu_;
   mutable DayColumns day_;
+  struct ArrDay {
+    int32_t day = 0;
+    uint64_t used = 0;
+    std::shared_ptr<std::vector<int64_t>> arr;
+  };
+  mutable std::vector<ArrDay> arr_days_;  // under day_mu_; at most kArrDays
+  mutable uint64_t arr_clock_ = 0;
+  static constexpr size_t kArrDays = 4;
   int64_t loaded_seq_ = 0;
   Dictionary words_;
   std::unordered_map<int64_t, uint32_t> slot_of_;  // account id → slot

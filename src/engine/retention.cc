@@ -1,10 +1,10 @@
 #include "engine/retention.h"
 
-#include "engine/health.h"
-
-#include <map>
+#include <algorithm>
+#include <unordered_map>
 
 #include "domain/tiers.h"
+#include "engine/health.h"
 
 namespace orchard::engine {
 
@@ -62,30 +62,34 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
   report.from = from;
   report.to = to;
   report.group_by = group;
-  std::map<std::string, RetentionFigures> groups;
+  // Grouped by an integer (the AM's id, the tier, an interned industry or region, the
+  // quadrant): one hash probe per account, the names made once per group at the end.
+  std::unordered_map<int64_t, RetentionFigures> groups;
   auto lock = model.ReadLock();
+  auto starts = model.ArrColumn(from.days());
+  auto ends = model.ArrColumn(to.days());
   for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (!model.live(slot)) continue;
-    int64_t s = model.ArrCentsOn(slot, from.days());
-    if (s <= 0) continue;
+    int64_t s = (*starts)[slot];
+    if (s <= 0 || !model.live(slot)) continue;
     Tier tier = TierFor(model, slot, s, tiers);
     if (!filter.Admits(model, slot, tier)) continue;
-    int64_t e = model.ArrCentsOn(slot, to.days());
+    int64_t e = (*ends)[slot];
     report.total.Add(s, e);
-    if (group == RetentionGroup::kNone) continue;
-    std::string key;
+    int64_t key = 0;
     switch (group) {
+      case RetentionGroup::kNone:
+        continue;
       case RetentionGroup::kAm:
-        key = model.owner_id(slot) ? std::to_string(model.owner_id(slot)) : "";
+        key = model.owner_id(slot);
         break;
       case RetentionGroup::kTier:
-        key = std::string(ToString(tier));
+        key = static_cast<int64_t>(tier);
         break;
       case RetentionGroup::kIndustry:
-        key = model.industry(slot);
+        key = model.industry_code(slot);
         break;
       case RetentionGroup::kRegion:
-        key = model.region(slot);
+        key = model.region_code(slot);
         break;
       case RetentionGroup::kSegment: {
         int64_t whitespace = 0;
@@ -96,16 +100,37 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
             whitespace += cell.potential_cents;
           }
         }
-        key = std::string(
-            ToString(QuadrantOf(s, PotentialOf(model, slot, s, whitespace, settings), settings)));
+        key = static_cast<int64_t>(
+            QuadrantOf(s, PotentialOf(model, slot, s, whitespace, settings), settings));
         break;
       }
-      case RetentionGroup::kNone:
-        break;
     }
     groups[key].Add(s, e);
   }
-  for (auto& [key, figures] : groups) report.rows.push_back({key, figures});
+  for (auto& [key, figures] : groups) {
+    std::string name;
+    switch (group) {
+      case RetentionGroup::kAm:
+        name = key == 0 ? "" : std::to_string(key);
+        break;
+      case RetentionGroup::kTier:
+        name = std::string(ToString(static_cast<Tier>(key)));
+        break;
+      case RetentionGroup::kIndustry:
+      case RetentionGroup::kRegion:
+        name = model.word(static_cast<uint32_t>(key));
+        break;
+      case RetentionGroup::kSegment:
+        name = std::string(ToString(static_cast<Quadrant>(key)));
+        break;
+      case RetentionGroup::kNone:
+        break;
+    }
+    report.rows.push_back({std::move(name), figures});
+  }
+  // By name, as text sorts ("" first): the order the API has always given.
+  std::sort(report.rows.begin(), report.rows.end(),
+            [](const RetentionRow& a, const RetentionRow& b) { return a.key < b.key; });
   return report;
 }
 

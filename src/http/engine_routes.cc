@@ -381,14 +381,10 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     ORCHARD_TRY(auto window, IntParam(params, "window", 1, 730));
     ORCHARD_TRY(auto page, Paging(params));
     int days = static_cast<int>(window.value_or(settings.renewal_window_days));
-    auto all = engine::Renewals(model, settings, today, days, filter);
+    auto answer =
+        engine::RenewalsPaged(model, settings, today, days, filter, page.offset, page.limit);
     boost::json::array items;
-    int64_t total_arr = 0, at_risk = 0;
-    for (size_t i = 0; i < all.size(); ++i) {
-      const auto& r = all[i];
-      total_arr += r.arr_cents;
-      at_risk += r.at_risk ? 1 : 0;
-      if (i < page.offset || i >= page.offset + page.limit) continue;
+    for (const auto& r : answer.items) {
       items.push_back({{"account_id", r.account_id},
                        {"owner_id", Id(r.owner_id)},
                        {"tier", ToString(r.tier)},
@@ -403,9 +399,9 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
                                                    : boost::json::value(nullptr)}});
     }
     out["window_days"] = days;
-    PutPage(out, page, static_cast<int64_t>(all.size()));
-    out["total_arr_cents"] = total_arr;
-    out["at_risk"] = at_risk;
+    PutPage(out, page, answer.total);
+    out["total_arr_cents"] = answer.total_arr_cents;
+    out["at_risk"] = answer.at_risk;
     out["items"] = std::move(items);
   } else if (name == "expansion-pipeline") {
     ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "from", "to"}));
@@ -481,25 +477,31 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     PutPage(out, page, q.flagged + q.sampled);
     out["items"] = std::move(items);
   } else if (name == "nrr-leaderboard") {
-    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "from", "to"}));
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "from", "to", "limit", "offset"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(auto page, Paging(params));
     ORCHARD_TRY(Date to, DayParam(params, "to", today));
     ORCHARD_TRY(Date from, DayParam(params, "from", to.AddYears(-1)));
     ORCHARD_TRY(auto board, engine::NrrLeaderboard(model, settings, from, to, filter));
     boost::json::array items;
-    for (const auto& row : board) {
-      boost::json::object o = FiguresJson(row.figures);
-      o["owner_id"] = std::stoll(row.key);
+    for (size_t i = page.offset; i < board.size() && i < page.offset + page.limit; ++i) {
+      boost::json::object o = FiguresJson(board[i].figures);
+      o["owner_id"] = std::stoll(board[i].key);
       items.push_back(std::move(o));
     }
     out["from"] = from.ToString();
     out["to"] = to.ToString();
+    PutPage(out, page, static_cast<int64_t>(board.size()));
     out["items"] = std::move(items);
   } else if (name == "coverage") {
-    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier"}));
+    ORCHARD_CHECK(OnlyParams(params, name, {"am", "tier", "limit", "offset"}));
     ORCHARD_TRY(auto filter, FilterParams(params));
+    ORCHARD_TRY(auto page, Paging(params));
+    auto rows = engine::Coverage(model, settings, today, filter);
+    PutPage(out, page, static_cast<int64_t>(rows.size()));
     boost::json::array items;
-    for (const auto& row : engine::Coverage(model, settings, today, filter)) {
+    for (size_t i = page.offset; i < rows.size() && i < page.offset + page.limit; ++i) {
+      const auto& row = rows[i];
       items.push_back({{"owner_id", Id(row.owner_id)},
                        {"tier1_accounts", row.accounts_by_tier[0]},
                        {"tier2_accounts", row.accounts_by_tier[1]},
