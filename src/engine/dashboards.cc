@@ -136,6 +136,21 @@ Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Dat
   const int32_t t0 = from.days(), t1 = to.days();
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(today.days(), settings);
+  if (!filter.am && !filter.tier && from == today.AddYears(-1) && to == today) {
+    // The whole book over the default period: the totals every opportunity write keeps.
+    const PipelineTotals& t = on.pipeline;
+    for (size_t i = 0; i < kOpenStages; ++i) {
+      stages[i].count = t.open_count[i];
+      stages[i].amount_cents = t.open_cents[i];
+      p.open_count += t.open_count[i];
+      p.open_cents += t.open_cents[i];
+    }
+    p.created_count = t.created_count;
+    p.created_cents = t.created_cents;
+    p.won_cents = t.won_cents;
+    p.stages.assign(stages.begin(), stages.end());
+    return p;
+  }
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     if (!Admits(filter, model, slot, on.summary[slot])) continue;
     for (const OpportunityRec& o : model.opportunities(slot)) {
@@ -284,21 +299,28 @@ Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const S
 
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,
                                   const DashboardFilter& filter) {
-  std::unordered_map<int64_t, CoverageRow> by_am;
+  std::vector<CoverageRow> by_am;  // by the owner's dense index
+  std::vector<uint8_t> seen;
   {
     auto lock = model.ReadLock();
     const DayColumns& on = model.On(today.days(), settings);
+    by_am.resize(model.owner_count());
+    seen.resize(model.owner_count());
     for (size_t slot = 0; slot < model.slots(); ++slot) {
       if (!Admits(filter, model, slot, on.summary[slot])) continue;
       Tier tier = static_cast<Tier>(on.summary[slot].tier);
-      CoverageRow& row = by_am[model.owner_id(slot)];
+      CoverageRow& row = by_am[model.owner_index(slot)];
+      seen[model.owner_index(slot)] = 1;
       row.owner_id = model.owner_id(slot);
       ++row.accounts_by_tier[static_cast<size_t>(tier)];
       row.arr_cents += on.arr_cents[slot];
     }
   }
   std::vector<CoverageRow> out;
-  for (auto& [am, row] : by_am) {
+  for (size_t i = 0; i < by_am.size(); ++i) {
+    if (!seen[i]) continue;
+    CoverageRow& row = by_am[i];
+    const int64_t am = row.owner_id;
     double at_target = 0, at_top = 0, at_bottom = 0;
     for (Tier t : {Tier::kStrategic, Tier::kCore}) {
       const TierCoverage& c = settings.For(t);

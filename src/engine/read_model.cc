@@ -113,6 +113,7 @@ size_t ReadModel::SlotFor(int64_t account_id) {
     account_id_.push_back(account_id);
     live_.push_back(0);
     owner_id_.push_back(0);
+    owner_index_.push_back(0);
     strategic_.push_back(0);
     tier_override_.push_back(0);
     industry_.push_back(words_.Intern(""));
@@ -168,7 +169,41 @@ void ReadModel::Upsert(const Opportunity& o) {
   r.close = o.close_date.days();
   r.type = static_cast<uint8_t>(o.type);
   r.stage = static_cast<uint8_t>(o.stage);
-  PutChild(opps_, o.account_id.value, r);
+  std::unique_lock lock(mu_);
+  size_t slot = SlotFor(o.account_id.value);
+  for (const OpportunityRec& old : opps_.Of(slot)) {
+    if (old.id == r.id) CountOpportunity(old, -1);
+  }
+  opps_.Put(slot, r);
+  CountOpportunity(r, 1);
+  Refresh(slot);
+}
+
+void ReadModel::CountOpportunity(const OpportunityRec& o, int sign) const {
+  if (day_.day == DayColumns::kNoDay) return;
+  auto type = static_cast<OpportunityType>(o.type);
+  if (type != OpportunityType::kUpsell && type != OpportunityType::kCrossSell) return;
+  PipelineTotals& p = day_.pipeline;
+  if (o.stage < p.open_count.size()) {
+    p.open_count[o.stage] += sign;
+    p.open_cents[o.stage] += sign * o.amount_cents;
+  }
+  const int32_t year_ago = Date::FromDays(day_.day).AddYears(-1).days();
+  if (o.created >= year_ago && o.created <= day_.day) {
+    p.created_count += sign;
+    p.created_cents += sign * o.amount_cents;
+    if (o.stage == static_cast<uint8_t>(OpportunityStage::kClosedWon)) {
+      p.won_cents += sign * o.amount_cents;
+    }
+  }
+}
+
+void ReadModel::BuildPipeline() const {
+  day_.pipeline = PipelineTotals();
+  // Every slot's, as the writes count them (a slot not live holds none once its account goes).
+  for (size_t s = 0; s < account_id_.size(); ++s) {
+    for (const OpportunityRec& o : opps_.Of(s)) CountOpportunity(o, 1);
+  }
 }
 
 void ReadModel::Upsert(const Activity& a) {
@@ -290,6 +325,9 @@ void ReadModel::EraseRow(int64_t id, int64_t account_id) {
       contacts_.Erase(slot, id);
       participants_.EraseIf(slot, [&](const ParticipantRec& p) { return p.contact_id == id; });
     } else if constexpr (std::is_same_v<T, Opportunity>) {
+      for (const OpportunityRec& old : opps_.Of(slot)) {
+        if (old.id == id) CountOpportunity(old, -1);
+      }
       opps_.Erase(slot, id);
     } else if constexpr (std::is_same_v<T, Activity>) {
       activities_.Erase(slot, id);
@@ -347,6 +385,9 @@ void ReadModel::Upsert(const Account& a) {
   size_t s = SlotFor(a.id.value);
   live_[s] = 1;
   owner_id_[s] = a.owner_id ? a.owner_id->value : 0;
+  auto [owner, added] = owner_of_.try_emplace(owner_id_[s], static_cast<uint32_t>(owners_.size()));
+  if (added) owners_.push_back(owner_id_[s]);
+  owner_index_[s] = owner->second;
   strategic_[s] = a.strategic ? 1 : 0;
   tier_override_[s] =
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
@@ -368,6 +409,7 @@ void ReadModel::EraseAccount(AccountId id) {
   for (const Line& l : lines_[s]) line_account_.erase(l.id);
   lines_[s].clear();
   for (const PlanRec& p : plans_.Of(s)) plan_slot_.erase(p.id);
+  for (const OpportunityRec& o : opps_.Of(s)) CountOpportunity(o, -1);
   contacts_.Clear(s);
   opps_.Clear(s);
   activities_.Clear(s);
@@ -468,6 +510,7 @@ const DayColumns& ReadModel::On(int32_t day, const Settings& settings) const {
     day_.renewal.resize(account_id_.size());
     day_.summary.resize(account_id_.size());
     for (size_t s = 0; s < account_id_.size(); ++s) Build(day_, s);
+    BuildPipeline();
   }
   return day_;
 }
@@ -506,6 +549,7 @@ void ReadModel::Recompute(int32_t day, const Settings& settings) const {
   day_.renewal.resize(account_id_.size());
   day_.summary.resize(account_id_.size());
   for (size_t s = 0; s < account_id_.size(); ++s) Build(day_, s);
+  BuildPipeline();
 }
 
 void ReadModel::Build(DayColumns& columns, size_t slot) const {

@@ -7,6 +7,7 @@
 // consistent view of the whole book for the length of one call.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,7 @@ class Dictionary {
  public:
   uint32_t Intern(const std::string& text);
   const std::string& Text(uint32_t code) const { return texts_[code]; }
+  size_t size() const { return texts_.size(); }
 
  private:
   std::vector<std::string> texts_;
@@ -69,6 +71,18 @@ struct Summary {
   bool operator==(const Summary&) const = default;
 };
 
+// The book's expansion pipeline on the columns' day: open upsell and cross-sell opportunities by
+// stage, and those created in the year to the day. Kept by every opportunity write, so the
+// unfiltered pipeline dashboard reads five numbers instead of every opportunity.
+struct PipelineTotals {
+  std::array<int64_t, 5> open_count{};  // by OpportunityStage, prospecting … negotiation
+  std::array<int64_t, 5> open_cents{};
+  int64_t created_count = 0;
+  int64_t created_cents = 0;
+  int64_t won_cents = 0;  // of those created, closed won
+  bool operator==(const PipelineTotals&) const = default;
+};
+
 // What every account looks like on one day: its ARR, its next renewal (the earliest last day of
 // service among the lines active that day; INT32_MAX for none) and its summary under the settings
 // it was built with. Indexed by slot.
@@ -79,6 +93,7 @@ struct DayColumns {
   std::vector<int64_t> arr_cents;
   std::vector<int32_t> renewal;
   std::vector<Summary> summary;
+  PipelineTotals pipeline;
 };
 
 class ReadModel {
@@ -146,6 +161,11 @@ class ReadModel {
   bool live(size_t slot) const { return live_[slot] != 0; }
   int64_t account_id(size_t slot) const { return account_id_[slot]; }
   int64_t owner_id(size_t slot) const { return owner_id_[slot]; }  // 0: none
+  // The owner as a small dense number (0: none), for grouping by AM without hashing.
+  uint32_t owner_index(size_t slot) const { return owner_index_[slot]; }
+  size_t owner_count() const { return owners_.size(); }
+  int64_t owner_at(uint32_t index) const { return owners_[index]; }
+  size_t word_count() const { return words_.size(); }
   bool strategic(size_t slot) const { return strategic_[slot] != 0; }
   std::optional<Tier> tier_override(size_t slot) const;
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
@@ -190,6 +210,9 @@ class ReadModel {
   std::optional<size_t> PlanSlot(int64_t plan_id) const;
   template <class Rec>
   void PutChild(PerAccount<Rec>& table, int64_t account_id, Rec rec);
+  // Adds (sign 1) or takes away (-1) one opportunity from the day columns' pipeline totals.
+  void CountOpportunity(const OpportunityRec& o, int sign) const;
+  void BuildPipeline() const;  // day_.pipeline from every opportunity
 
   mutable std::shared_mutex mu_;
   std::mutex apply_mu_;
@@ -213,6 +236,9 @@ class ReadModel {
   std::vector<int64_t> account_id_;
   std::vector<uint8_t> live_;
   std::vector<int64_t> owner_id_;
+  std::vector<uint32_t> owner_index_;
+  std::vector<int64_t> owners_{0};  // index → user id; 0 is "none"
+  std::unordered_map<int64_t, uint32_t> owner_of_{{0, 0}};
   std::vector<uint8_t> strategic_;
   std::vector<uint8_t> tier_override_;  // 0: none, else the tier's number
   std::vector<uint32_t> industry_;

@@ -1,7 +1,6 @@
 #include "engine/retention.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "domain/tiers.h"
 #include "engine/health.h"
@@ -62,10 +61,12 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
   report.from = from;
   report.to = to;
   report.group_by = group;
-  // Grouped by an integer (the AM's id, the tier, an interned industry or region, the
-  // quadrant): one hash probe per account, the names made once per group at the end.
-  std::unordered_map<int64_t, RetentionFigures> groups;
+  // Grouped by a small dense number (the AM's index, the tier, an interned industry or region,
+  // the quadrant): an array index per account, the names made once per group at the end.
   auto lock = model.ReadLock();
+  std::vector<RetentionFigures> groups(
+      std::max({model.owner_count(), model.word_count(), size_t{4}}));
+  std::vector<uint8_t> seen(groups.size());
   auto starts = model.ArrColumn(from.days());
   auto ends = model.ArrColumn(to.days());
   for (size_t slot = 0; slot < model.slots(); ++slot) {
@@ -75,15 +76,15 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
     if (!filter.Admits(model, slot, tier)) continue;
     int64_t e = (*ends)[slot];
     report.total.Add(s, e);
-    int64_t key = 0;
+    size_t key = 0;
     switch (group) {
       case RetentionGroup::kNone:
         continue;
       case RetentionGroup::kAm:
-        key = model.owner_id(slot);
+        key = model.owner_index(slot);
         break;
       case RetentionGroup::kTier:
-        key = static_cast<int64_t>(tier);
+        key = static_cast<size_t>(tier);
         break;
       case RetentionGroup::kIndustry:
         key = model.industry_code(slot);
@@ -100,19 +101,24 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
             whitespace += cell.potential_cents;
           }
         }
-        key = static_cast<int64_t>(
+        key = static_cast<size_t>(
             QuadrantOf(s, PotentialOf(model, slot, s, whitespace, settings), settings));
         break;
       }
     }
     groups[key].Add(s, e);
+    seen[key] = 1;
   }
-  for (auto& [key, figures] : groups) {
+  for (size_t key = 0; key < groups.size(); ++key) {
+    if (!seen[key]) continue;
+    const RetentionFigures& figures = groups[key];
     std::string name;
     switch (group) {
-      case RetentionGroup::kAm:
-        name = key == 0 ? "" : std::to_string(key);
+      case RetentionGroup::kAm: {
+        int64_t owner = model.owner_at(static_cast<uint32_t>(key));
+        name = owner == 0 ? "" : std::to_string(owner);
         break;
+      }
       case RetentionGroup::kTier:
         name = std::string(ToString(static_cast<Tier>(key)));
         break;

@@ -375,6 +375,7 @@ TEST_P(ReadModelTest, SignalsAndPlansFollowEveryWrite) {
       auto rebuilt_lock = (*rebuilt)->ReadLock();
       const DayColumns& on = live_->On(today, Settings());
       const DayColumns& fresh = (*rebuilt)->On(today, Settings());
+      ASSERT_TRUE(on.pipeline == fresh.pipeline) << "pipeline totals after step " << step;
       for (AccountId a : account_ids) {
         size_t s = *live_->SlotOf(a.value);
         size_t r = *(*rebuilt)->SlotOf(a.value);

@@ -218,6 +218,40 @@ TEST_F(DashboardsTest, ExpansionPipelineByStageAndCreated) {
       ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, mine).open_cents,
       15'000'00);
   EXPECT_EQ(KpiStrip(model_, settings_, today_, {}).expansion_created_cents, 20'000'00);
+  // The whole book over the default period reads totals kept by each write; a filter that
+  // admits everyone walks the opportunities: the same answer, after edits and deletions too.
+  auto everyone = [&] {
+    DashboardFilter f;
+    f.tier = Tier::kCore;  // both accounts are $50k
+    return ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, f);
+  };
+  auto same = [&](const Pipeline& a, const Pipeline& b) {
+    for (size_t i = 0; i < a.stages.size(); ++i) {
+      if (a.stages[i].count != b.stages[i].count) return false;
+      if (a.stages[i].amount_cents != b.stages[i].amount_cents) return false;
+    }
+    return a.open_cents == b.open_cents && a.created_count == b.created_count &&
+           a.created_cents == b.created_cents && a.won_cents == b.won_cents;
+  };
+  EXPECT_TRUE(same(p, everyone()));
+  Opportunity won;  // the proposal on account 1 is won
+  won.id = OpportunityId(1001);
+  won.account_id = AccountId(1);
+  won.type = T::kUpsell;
+  won.stage = S::kClosedWon;
+  won.amount = Money::FromDollars(12'000);
+  won.created_on = today_.AddDays(-10);
+  won.close_date = today_;
+  model_.Upsert(won);
+  model_.EraseRow<Opportunity>(1003, 2);  // the discovery one goes
+  auto after = ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, {});
+  EXPECT_EQ(after.open_count, 1);
+  EXPECT_EQ(after.won_cents, 15'000'00);
+  EXPECT_TRUE(same(after, everyone()));
+  model_.EraseAccount(AccountId(2));
+  EXPECT_EQ(
+      ExpansionPipeline(model_, settings_, today_, today_.AddYears(-1), today_, {}).created_cents,
+      12'000'00);
 }
 
 TEST_F(DashboardsTest, PortfolioSortsAccountsIntoTheGrid) {
