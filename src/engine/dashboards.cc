@@ -245,10 +245,15 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
           Mix(month_key ^ static_cast<uint64_t>(model.account_id(slot)))};
     (flags != 0 ? flagged : rest).push_back(h);
   }
-  std::sort(flagged.begin(), flagged.end(), [&](const Hit& a, const Hit& b) {
-    if (a.arr != b.arr) return a.arr > b.arr;
-    return model.account_id(a.slot) < model.account_id(b.slot);
-  });
+  // Only as much of the flagged list is put in order as the page needs.
+  std::partial_sort(
+      flagged.begin(),
+      flagged.begin() + static_cast<std::ptrdiff_t>(
+                            std::min(flagged.size(), offset + std::min(limit, flagged.size()))),
+      flagged.end(), [&](const Hit& a, const Hit& b) {
+        if (a.arr != b.arr) return a.arr > b.arr;
+        return model.account_id(a.slot) < model.account_id(b.slot);
+      });
   size_t sample =
       std::min(rest.size(), static_cast<size_t>(std::max(0, settings.inspection_sample)));
   std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(sample), rest.end(),
