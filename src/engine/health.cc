@@ -198,11 +198,14 @@ int32_t LastMeaningful(const ReadModel& model, size_t slot, int32_t day) {
   return last;
 }
 
-int MultithreadingDepth(const ReadModel& model, size_t slot, int32_t day) {
+namespace {
+
+// Calls `met` for each active contact of the account who took part in a meaningful activity in
+// (day − 90, day] — once per activity they were in. Both lists are sorted by id.
+template <class Met>
+void ForEachMet(const ReadModel& model, size_t slot, int32_t day, Met met) {
   auto activities = model.activities(slot);
   auto contacts = model.contacts(slot);
-  // Both lists are sorted by id; a handful of contacts each, so a small vector is the set.
-  std::vector<int64_t> seen;
   for (const ParticipantRec& p : model.participants(slot)) {
     auto a = std::lower_bound(activities.begin(), activities.end(), p.id,
                               [](const ActivityRec& r, int64_t id) { return r.id < id; });
@@ -211,10 +214,19 @@ int MultithreadingDepth(const ReadModel& model, size_t slot, int32_t day) {
     auto c = std::lower_bound(contacts.begin(), contacts.end(), p.contact_id,
                               [](const ContactRec& r, int64_t id) { return r.id < id; });
     if (c == contacts.end() || c->id != p.contact_id || !c->active) continue;
-    if (std::find(seen.begin(), seen.end(), p.contact_id) == seen.end()) {
-      seen.push_back(p.contact_id);
-    }
+    if (!met(*c)) return;
   }
+}
+
+}  // namespace
+
+int MultithreadingDepth(const ReadModel& model, size_t slot, int32_t day) {
+  // A handful of contacts per account: a small vector is the set.
+  std::vector<int64_t> seen;
+  ForEachMet(model, slot, day, [&](const ContactRec& c) {
+    if (std::find(seen.begin(), seen.end(), c.id) == seen.end()) seen.push_back(c.id);
+    return true;
+  });
   return static_cast<int>(seen.size());
 }
 
@@ -344,20 +356,10 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   }
   if (!economic_buyer_engaged && economic_buyer) {
     // Engaged also when they took part in a meaningful activity in the last 90 days.
-    auto activities = model.activities(slot);
-    auto contacts = model.contacts(slot);
-    for (const ParticipantRec& p : model.participants(slot)) {
-      auto a = std::lower_bound(activities.begin(), activities.end(), p.id,
-                                [](const ActivityRec& r, int64_t id) { return r.id < id; });
-      if (a == activities.end() || a->id != p.id || a->day > day || day - a->day >= 90) continue;
-      auto c = std::lower_bound(contacts.begin(), contacts.end(), p.contact_id,
-                                [](const ContactRec& r, int64_t id) { return r.id < id; });
-      if (c != contacts.end() && c->id == p.contact_id && c->active &&
-          c->role == static_cast<int8_t>(BuyingRole::kEconomicBuyer)) {
-        economic_buyer_engaged = true;
-        break;
-      }
-    }
+    ForEachMet(model, slot, day, [&](const ContactRec& c) {
+      economic_buyer_engaged = c.role == static_cast<int8_t>(BuyingRole::kEconomicBuyer);
+      return !economic_buyer_engaged;
+    });
   }
   if (!economic_buyer_engaged) s.flags |= Summary::kNoEconomicBuyer;
 

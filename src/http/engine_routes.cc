@@ -96,6 +96,14 @@ boost::json::array Strings(const std::vector<std::string>& items) {
   return out;
 }
 
+// The columns every account row of a dashboard starts with.
+boost::json::object AccountRow(int64_t account_id, int64_t owner_id, Tier tier, int64_t arr_cents,
+                               int health, uint8_t colour) {
+  return {{"account_id", account_id},     {"owner_id", Id(owner_id)},
+          {"tier", ToString(tier)},       {"arr_cents", arr_cents},
+          {"health", HealthJson(health)}, {"colour", engine::ColourName(colour)}};
+}
+
 struct PageParams {
   size_t offset = 0;
   size_t limit = 100;
@@ -362,15 +370,11 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     auto answer = engine::AccountsAtRisk(model, settings, today, filter, page.offset, page.limit);
     boost::json::array items;
     for (const auto& r : answer.items) {
-      items.push_back({{"account_id", r.account_id},
-                       {"owner_id", Id(r.owner_id)},
-                       {"tier", ToString(r.tier)},
-                       {"arr_cents", r.arr_cents},
-                       {"health", r.health},
-                       {"colour", engine::ColourName(r.colour)},
-                       {"renewal_date", DayJson(r.renewal_date)},
-                       {"last_meaningful_contact", DayJson(r.last_meaningful)},
-                       {"why", Strings(r.why)}});
+      auto row = AccountRow(r.account_id, r.owner_id, r.tier, r.arr_cents, r.health, r.colour);
+      row["renewal_date"] = DayJson(r.renewal_date);
+      row["last_meaningful_contact"] = DayJson(r.last_meaningful);
+      row["why"] = Strings(r.why);
+      items.push_back(std::move(row));
     }
     PutPage(out, page, answer.total);
     out["total_arr_cents"] = answer.total_arr_cents;
@@ -385,18 +389,14 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
         engine::RenewalsPaged(model, settings, today, days, filter, page.offset, page.limit);
     boost::json::array items;
     for (const auto& r : answer.items) {
-      items.push_back({{"account_id", r.account_id},
-                       {"owner_id", Id(r.owner_id)},
-                       {"tier", ToString(r.tier)},
-                       {"arr_cents", r.arr_cents},
-                       {"renewal_date", r.renewal_date.ToString()},
-                       {"days_left", r.days_left},
-                       {"health", HealthJson(r.health)},
-                       {"colour", engine::ColourName(r.colour)},
-                       {"at_risk", r.at_risk},
-                       {"engaged_days_before", r.engaged_days_before
-                                                   ? boost::json::value(*r.engaged_days_before)
-                                                   : boost::json::value(nullptr)}});
+      auto row = AccountRow(r.account_id, r.owner_id, r.tier, r.arr_cents, r.health, r.colour);
+      row["renewal_date"] = r.renewal_date.ToString();
+      row["days_left"] = r.days_left;
+      row["at_risk"] = r.at_risk;
+      row["engaged_days_before"] = r.engaged_days_before
+                                       ? boost::json::value(*r.engaged_days_before)
+                                       : boost::json::value(nullptr);
+      items.push_back(std::move(row));
     }
     out["window_days"] = days;
     PutPage(out, page, answer.total);
@@ -461,15 +461,12 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
     auto q = engine::InspectionQueueFor(model, settings, today, filter, page.offset, page.limit);
     boost::json::array items;
     for (const auto& item : q.items) {
-      items.push_back({{"account_id", item.account_id},
-                       {"owner_id", Id(item.owner_id)},
-                       {"tier", ToString(item.tier)},
-                       {"arr_cents", item.arr_cents},
-                       {"health", HealthJson(item.health)},
-                       {"colour", engine::ColourName(item.colour)},
-                       {"plan_completeness", item.completeness},
-                       {"flags", Strings(item.flags)},
-                       {"sampled", item.sampled}});
+      auto row = AccountRow(item.account_id, item.owner_id, item.tier, item.arr_cents, item.health,
+                            item.colour);
+      row["plan_completeness"] = item.completeness;
+      row["flags"] = Strings(item.flags);
+      row["sampled"] = item.sampled;
+      items.push_back(std::move(row));
     }
     out["month"] = q.month;
     out["flagged"] = q.flagged;
