@@ -197,7 +197,9 @@ Result<boost::json::object> HealthAnswer(const engine::ReadModel& model, const S
                                          Date today, const Params& params) {
   ORCHARD_CHECK(OnlyParams(params, "health", {"days"}));
   ORCHARD_TRY(auto history_days, IntParam(params, "days", 1, 730));
-  ORCHARD_TRY(auto id, IntParam(params, ":id", 1, INT64_MAX));
+  // The path's {id}, named as the client knows it.
+  Params path{{"id", params.count(":id") ? params.at(":id") : ""}};
+  ORCHARD_TRY(auto id, IntParam(path, "id", 1, INT64_MAX));
   const int32_t d = today.days();
   auto lock = model.ReadLock();
   auto slot = model.SlotOf(id.value_or(0));

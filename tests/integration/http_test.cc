@@ -478,6 +478,7 @@ TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
   EXPECT_EQ(GetJson("/api/v1/accounts/999/health", 404).at("error").at("code").as_string(),
             "not_found");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/23/health?days=0", 400)), "days");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/twenty/health", 400)), "id");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts/23/health?colour=red", 400)), "colour");
 }
 
