@@ -129,49 +129,31 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
 
 Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Date today, Date from,
                            Date to, const DashboardFilter& filter) {
-  Pipeline p;
-  constexpr size_t kOpenStages = static_cast<size_t>(OpportunityStage::kClosedWon);
-  std::array<PipelineStage, kOpenStages> stages{};
-  for (size_t i = 0; i < kOpenStages; ++i) stages[i].stage = static_cast<OpportunityStage>(i);
-  const int32_t t0 = from.days(), t1 = to.days();
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(today.days(), settings);
+  // The whole book over the default period: the totals every opportunity write keeps. Otherwise
+  // the same totals, counted over the accounts in the filter.
+  PipelineTotals t;
   if (!filter.am && !filter.tier && from == today.AddYears(-1) && to == today) {
-    // The whole book over the default period: the totals every opportunity write keeps.
-    const PipelineTotals& t = on.pipeline;
-    for (size_t i = 0; i < kOpenStages; ++i) {
-      stages[i].count = t.open_count[i];
-      stages[i].amount_cents = t.open_cents[i];
-      p.open_count += t.open_count[i];
-      p.open_cents += t.open_cents[i];
-    }
-    p.created_count = t.created_count;
-    p.created_cents = t.created_cents;
-    p.won_cents = t.won_cents;
-    p.stages.assign(stages.begin(), stages.end());
-    return p;
-  }
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (!Admits(filter, model, slot, on.summary[slot])) continue;
-    for (const OpportunityRec& o : model.opportunities(slot)) {
-      auto type = static_cast<OpportunityType>(o.type);
-      if (type != OpportunityType::kUpsell && type != OpportunityType::kCrossSell) continue;
-      if (o.stage < kOpenStages) {
-        ++stages[o.stage].count;
-        stages[o.stage].amount_cents += o.amount_cents;
-        ++p.open_count;
-        p.open_cents += o.amount_cents;
-      }
-      if (o.created >= t0 && o.created <= t1) {
-        ++p.created_count;
-        p.created_cents += o.amount_cents;
-        if (o.stage == static_cast<uint8_t>(OpportunityStage::kClosedWon)) {
-          p.won_cents += o.amount_cents;
-        }
+    t = on.pipeline;
+  } else {
+    for (size_t slot = 0; slot < model.slots(); ++slot) {
+      if (!Admits(filter, model, slot, on.summary[slot])) continue;
+      for (const OpportunityRec& o : model.opportunities(slot)) {
+        t.Count(o, from.days(), to.days(), 1);
       }
     }
   }
-  p.stages.assign(stages.begin(), stages.end());
+  Pipeline p;
+  for (size_t i = 0; i < t.open_count.size(); ++i) {
+    p.stages.push_back(
+        PipelineStage{static_cast<OpportunityStage>(i), t.open_count[i], t.open_cents[i]});
+    p.open_count += t.open_count[i];
+    p.open_cents += t.open_cents[i];
+  }
+  p.created_count = t.created_count;
+  p.created_cents = t.created_cents;
+  p.won_cents = t.won_cents;
   return p;
 }
 

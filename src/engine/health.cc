@@ -138,14 +138,13 @@ void Nps(const ReadModel& m, size_t slot, int32_t d, bool explain, HealthCompone
   }
 }
 
-void Engagement(const ReadModel& m, size_t slot, int32_t d, Tier tier, const Settings& s,
-                bool explain, HealthComponent& c) {
+void Engagement(int32_t last, int32_t d, Tier tier, const Settings& s, bool explain,
+                HealthComponent& c) {
   int cadence = s.For(tier).checkin_days;
   if (cadence <= 0) {
     if (explain) c.detail = "this tier has no check-in cadence";
     return;
   }
-  int32_t last = LastMeaningful(m, slot, d);
   if (last == kNoDay) {
     c.value = 0;
     if (explain) c.detail = "no meaningful contact ever";
@@ -161,14 +160,12 @@ void Engagement(const ReadModel& m, size_t slot, int32_t d, Tier tier, const Set
   }
 }
 
-void Relationships(const ReadModel& m, size_t slot, int32_t d, Tier tier, const Settings& s,
-                   bool explain, HealthComponent& c) {
+void Relationships(int depth, Tier tier, const Settings& s, bool explain, HealthComponent& c) {
   int target = s.For(tier).multithreading_target;
   if (target <= 0) {
     if (explain) c.detail = "this tier has no multithreading target";
     return;
   }
-  int depth = MultithreadingDepth(m, slot, d);
   c.value = RoundHalfUp(100.0 * std::min(1.0, static_cast<double>(depth) / target));
   if (explain) {
     c.detail = Count(depth, "contact", "contacts") + " engaged in 90 days (target " +
@@ -259,6 +256,18 @@ Potential PotentialOf(const ReadModel& model, size_t slot, int64_t arr_cents,
   return Potential::kLow;
 }
 
+int64_t WhitespaceCents(const ReadModel& model, size_t slot) {
+  int64_t sum = 0;
+  for (const CellRec& cell : model.cells(slot)) {
+    auto st = static_cast<WhitespaceStatus>(cell.status);
+    if (st == WhitespaceStatus::kOpen || st == WhitespaceStatus::kInPipeline ||
+        st == WhitespaceStatus::kCompetitor) {
+      sum += cell.potential_cents;
+    }
+  }
+  return sum;
+}
+
 Quadrant QuadrantOf(int64_t arr_cents, Potential potential, const Settings& settings) {
   bool high_value = arr_cents >= settings.tiers.tier1_min_arr.cents();
   bool high_potential = potential == Potential::kHigh;
@@ -281,8 +290,10 @@ Health ComputeHealth(const ReadModel& model, size_t slot, int32_t day, Tier tier
   Usage(model, slot, day, explain, c[0]);
   Support(model, slot, day, explain, c[1]);
   Nps(model, slot, day, explain, c[2]);
-  Engagement(model, slot, day, tier, settings, explain, c[3]);
-  Relationships(model, slot, day, tier, settings, explain, c[4]);
+  h.last_meaningful = LastMeaningful(model, slot, day);
+  h.depth = MultithreadingDepth(model, slot, day);
+  Engagement(h.last_meaningful, day, tier, settings, explain, c[3]);
+  Relationships(h.depth, tier, settings, explain, c[4]);
   if (explain) c[5].detail = "no sentiment scores yet";
   int present_weight = 0;
   for (const auto& part : c) {
@@ -324,17 +335,13 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   s.health = h.score ? static_cast<int16_t>(*h.score) : int16_t{-1};
   s.colour = ColourOf(h.score, settings);
   if (h.override_in_force) s.flags |= Summary::kOverridden;
-  s.depth = static_cast<int16_t>(std::min(MultithreadingDepth(model, slot, day), 32767));
+  s.depth = static_cast<int16_t>(std::min(h.depth, 32767));
   if (s.depth <= 1) s.flags |= Summary::kSingleThreaded;
-  s.last_meaningful = LastMeaningful(model, slot, day);
+  s.last_meaningful = h.last_meaningful;
   (void)renewal;
   const int32_t year_ago = Date::FromDays(day).AddYears(-1).days();
   for (const OpportunityRec& o : model.opportunities(slot)) {
-    auto type = static_cast<OpportunityType>(o.type);
-    if ((type == OpportunityType::kUpsell || type == OpportunityType::kCrossSell) &&
-        o.created >= year_ago && o.created <= day) {
-      s.expansion_created_cents += o.amount_cents;
-    }
+    if (o.IsExpansion() && o.CreatedIn(year_ago, day)) s.expansion_created_cents += o.amount_cents;
   }
 
   // The plan: completeness, freshness, overdue actions, whitespace.
@@ -372,13 +379,7 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
       break;
     }
   }
-  for (const CellRec& cell : model.cells(slot)) {
-    auto st = static_cast<WhitespaceStatus>(cell.status);
-    if (st == WhitespaceStatus::kOpen || st == WhitespaceStatus::kInPipeline ||
-        st == WhitespaceStatus::kCompetitor) {
-      s.whitespace_cents += cell.potential_cents;
-    }
-  }
+  s.whitespace_cents = WhitespaceCents(model, slot);
   auto risks = model.risks(slot);
   if (!risks.empty()) {
     int owned = 0;

@@ -78,6 +78,9 @@ struct Health {
   std::optional<int> score;     // the override if one is in force, else computed
   std::optional<HealthOverrideInForce> override_in_force;
   std::array<HealthComponent, 6> components;
+  // Inputs worked out on the way, for the metrics beside the score.
+  int depth = 0;                     // MultithreadingDepth
+  int32_t last_meaningful = kNoDay;  // LastMeaningful
 };
 
 // 1 green, 2 yellow, 3 red; 0 for no score.
@@ -97,6 +100,8 @@ std::optional<int> RenewalEngagement(const ReadModel& model, size_t slot, int32_
 Potential PotentialOf(const ReadModel& model, size_t slot, int64_t arr_cents,
                       int64_t whitespace_cents, const Settings& settings);
 Quadrant QuadrantOf(int64_t arr_cents, Potential potential, const Settings& settings);
+// Σ potential of the whitespace cells still to win (open, in pipeline, competitor).
+int64_t WhitespaceCents(const ReadModel& model, size_t slot);
 
 // Everything a dashboard reads about one account on one day (ReadModel::On keeps these).
 Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_cents,

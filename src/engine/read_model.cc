@@ -181,21 +181,7 @@ void ReadModel::Upsert(const Opportunity& o) {
 
 void ReadModel::CountOpportunity(const OpportunityRec& o, int sign) const {
   if (day_.day == DayColumns::kNoDay) return;
-  auto type = static_cast<OpportunityType>(o.type);
-  if (type != OpportunityType::kUpsell && type != OpportunityType::kCrossSell) return;
-  PipelineTotals& p = day_.pipeline;
-  if (o.stage < p.open_count.size()) {
-    p.open_count[o.stage] += sign;
-    p.open_cents[o.stage] += sign * o.amount_cents;
-  }
-  const int32_t year_ago = Date::FromDays(day_.day).AddYears(-1).days();
-  if (o.created >= year_ago && o.created <= day_.day) {
-    p.created_count += sign;
-    p.created_cents += sign * o.amount_cents;
-    if (o.stage == static_cast<uint8_t>(OpportunityStage::kClosedWon)) {
-      p.won_cents += sign * o.amount_cents;
-    }
-  }
+  day_.pipeline.Count(o, Date::FromDays(day_.day).AddYears(-1).days(), day_.day, sign);
 }
 
 void ReadModel::BuildPipeline() const {
@@ -504,13 +490,7 @@ const DayColumns& ReadModel::On(int32_t day, const Settings& settings) const {
   std::lock_guard lock(day_mu_);
   if (day_.day != day || day_.arr_cents.size() != account_id_.size() ||
       !(day_.settings == settings)) {
-    day_.day = day;
-    day_.settings = settings;
-    day_.arr_cents.resize(account_id_.size());
-    day_.renewal.resize(account_id_.size());
-    day_.summary.resize(account_id_.size());
-    for (size_t s = 0; s < account_id_.size(); ++s) Build(day_, s);
-    BuildPipeline();
+    BuildDay(day, settings);
   }
   return day_;
 }
@@ -539,10 +519,10 @@ std::shared_ptr<const std::vector<int64_t>> ReadModel::ArrColumn(int32_t day) co
 
 void ReadModel::Recompute(int32_t day, const Settings& settings) const {
   std::lock_guard lock(day_mu_);
-  day_.day = DayColumns::kNoDay;
-  day_.arr_cents.clear();
-  day_.renewal.clear();
-  day_.summary.clear();
+  BuildDay(day, settings);
+}
+
+void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   day_.day = day;
   day_.settings = settings;
   day_.arr_cents.resize(account_id_.size());

@@ -80,6 +80,21 @@ struct PipelineTotals {
   int64_t created_count = 0;
   int64_t created_cents = 0;
   int64_t won_cents = 0;  // of those created, closed won
+  // Adds (sign 1) or takes away (-1) one opportunity; "created" counts [from, to].
+  void Count(const OpportunityRec& o, int32_t from, int32_t to, int sign) {
+    if (!o.IsExpansion()) return;
+    if (o.IsOpen()) {
+      open_count[o.stage] += sign;
+      open_cents[o.stage] += sign * o.amount_cents;
+    }
+    if (o.CreatedIn(from, to)) {
+      created_count += sign;
+      created_cents += sign * o.amount_cents;
+      if (o.stage == static_cast<uint8_t>(OpportunityStage::kClosedWon)) {
+        won_cents += sign * o.amount_cents;
+      }
+    }
+  }
   bool operator==(const PipelineTotals&) const = default;
 };
 
@@ -213,6 +228,7 @@ class ReadModel {
   // Adds (sign 1) or takes away (-1) one opportunity from the day columns' pipeline totals.
   void CountOpportunity(const OpportunityRec& o, int sign) const;
   void BuildPipeline() const;  // day_.pipeline from every opportunity
+  void BuildDay(int32_t day, const Settings& settings) const;  // day_ afresh; holds day_mu_
 
   mutable std::shared_mutex mu_;
   std::mutex apply_mu_;

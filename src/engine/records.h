@@ -35,6 +35,13 @@ struct OpportunityRec {
   int32_t close = 0;
   uint8_t type = 0;   // OpportunityType
   uint8_t stage = 0;  // OpportunityStage
+  // Upsell or cross-sell: what the expansion pipeline counts.
+  bool IsExpansion() const {
+    return type == static_cast<uint8_t>(OpportunityType::kUpsell) ||
+           type == static_cast<uint8_t>(OpportunityType::kCrossSell);
+  }
+  bool IsOpen() const { return stage < static_cast<uint8_t>(OpportunityStage::kClosedWon); }
+  bool CreatedIn(int32_t from, int32_t to) const { return created >= from && created <= to; }
   bool operator==(const OpportunityRec&) const = default;
 };
 

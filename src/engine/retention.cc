@@ -92,19 +92,10 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
       case RetentionGroup::kRegion:
         key = model.region_code(slot);
         break;
-      case RetentionGroup::kSegment: {
-        int64_t whitespace = 0;
-        for (const CellRec& cell : model.cells(slot)) {
-          auto st = static_cast<WhitespaceStatus>(cell.status);
-          if (st == WhitespaceStatus::kOpen || st == WhitespaceStatus::kInPipeline ||
-              st == WhitespaceStatus::kCompetitor) {
-            whitespace += cell.potential_cents;
-          }
-        }
-        key = static_cast<size_t>(
-            QuadrantOf(s, PotentialOf(model, slot, s, whitespace, settings), settings));
+      case RetentionGroup::kSegment:
+        key = static_cast<size_t>(QuadrantOf(
+            s, PotentialOf(model, slot, s, WhitespaceCents(model, slot), settings), settings));
         break;
-      }
     }
     groups[key].Add(s, e);
     seen[key] = 1;

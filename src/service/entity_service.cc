@@ -35,6 +35,18 @@ Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan) {
   return AccountId(*account);
 }
 
+Status AuthorizeAccountEdit(store::Database& db, const Actor& actor, AccountId account) {
+  if (actor.role == Role::kViewer)
+    return Fail(ErrorCode::kPermissionDenied, "viewers can only read");
+  ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, account, actor));
+  if (!Policy::CanEditAccount(actor, access)) {
+    return Fail(ErrorCode::kPermissionDenied,
+                "account " + std::to_string(account.value) +
+                    " is not in your book: you can edit the accounts you own or cover");
+  }
+  return Ok();
+}
+
 Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::string_view entity,
                   int64_t entity_id, AuditAction action, std::optional<std::string> before,
                   std::optional<std::string> after) {

@@ -70,6 +70,9 @@ Status Validate(const T&) {
 // Reads who owns and covers an account, for the policy.
 Result<AccountAccess> LoadAccountAccess(store::Database& db, AccountId id, const Actor& actor);
 Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan);
+// Whether `actor` may change what hangs from `account`: not a viewer, and the account is in
+// their book (Policy::CanEditAccount).
+Status AuthorizeAccountEdit(store::Database& db, const Actor& actor, AccountId account);
 Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::string_view entity,
                   int64_t entity_id, AuditAction action, std::optional<std::string> before,
                   std::optional<std::string> after);
@@ -209,13 +212,7 @@ class EntityService {
   }
 
   Status AuthorizeAccount(store::Database& db, const Actor& actor, AccountId account) {
-    if (actor.role == Role::kViewer) return Denied("viewers can only read");
-    ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, account, actor));
-    if (!Policy::CanEditAccount(actor, access)) {
-      return Denied("account " + std::to_string(account.value) +
-                    " is not in your book: you can edit the accounts you own or cover");
-    }
-    return Ok();
+    return AuthorizeAccountEdit(db, actor, account);
   }
 
   Status AuthorizeWrite(store::Database& db, const Actor& actor, const T& row) {

@@ -46,15 +46,7 @@ Result<std::vector<ContactId>> ParticipantService::Set(const Actor& actor, Activ
   store::Store store(*db);
   ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
   ORCHARD_TRY(Activity a, store.Get<Activity>(activity));
-  if (actor.role == Role::kViewer) {
-    return Fail(ErrorCode::kPermissionDenied, "viewers can only read");
-  }
-  ORCHARD_TRY(AccountAccess access, LoadAccountAccess(*db, a.account_id, actor));
-  if (!Policy::CanEditAccount(actor, access)) {
-    return Fail(ErrorCode::kPermissionDenied,
-                "account " + std::to_string(a.account_id.value) +
-                    " is not in your book: you can edit the accounts you own or cover");
-  }
+  ORCHARD_CHECK(AuthorizeAccountEdit(*db, actor, a.account_id));
   for (ContactId c : contacts) {
     store::SqlValue params[] = {c.value};
     ORCHARD_TRY(auto account, db->QueryInt("SELECT account_id FROM contacts WHERE id = ?", params));
