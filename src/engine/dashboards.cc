@@ -11,18 +11,46 @@ namespace orchard::engine {
 
 namespace {
 
-// A page of `items` sorted by `less`: only the page is fully ordered.
+// The page [offset, offset + limit) of a stream of items ordered by `less`, kept while the
+// stream goes by: a bounded max-heap of the best offset + limit (the worst of them on top), so a
+// page of a million-account list costs one comparison per account, not a vector of a million and
+// a sort.
 template <class T, class Less>
-void TakePage(std::vector<T>& items, size_t offset, size_t limit, Less less) {
-  if (offset >= items.size()) {
-    items.clear();
-    return;
+class PageOf {
+ public:
+  PageOf(size_t offset, size_t limit, Less less)
+      : offset_(offset),
+        keep_(limit > SIZE_MAX - offset ? SIZE_MAX : offset + limit),
+        less_(less) {}
+
+  void Push(const T& item) {
+    if (keep_ == 0) return;
+    if (heap_.size() < keep_) {
+      heap_.push_back(item);
+      std::push_heap(heap_.begin(), heap_.end(), less_);
+    } else if (less_(item, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), less_);
+      heap_.back() = item;
+      std::push_heap(heap_.begin(), heap_.end(), less_);
+    }
   }
-  size_t end = std::min(items.size(), offset + limit);
-  std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(end), items.end(),
-                    less);
-  items.erase(items.begin() + static_cast<std::ptrdiff_t>(end), items.end());
-  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(offset));
+  // The items kept, in order, from `offset` on.
+  std::vector<T> Take() && {
+    std::sort_heap(heap_.begin(), heap_.end(), less_);
+    if (offset_ >= heap_.size()) return {};
+    heap_.erase(heap_.begin(), heap_.begin() + static_cast<std::ptrdiff_t>(offset_));
+    return std::move(heap_);
+  }
+
+ private:
+  size_t offset_, keep_;
+  Less less_;
+  std::vector<T> heap_;
+};
+
+template <class T, class Less>
+PageOf<T, Less> MakePage(size_t offset, size_t limit, Less less) {
+  return PageOf<T, Less>(offset, limit, less);
 }
 
 std::optional<Date> DayOrNone(int32_t day) {
@@ -52,22 +80,21 @@ RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Dat
   const int32_t last = d + window_days;
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
-  std::vector<size_t> hits;
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (on.renewal[slot] > last) continue;
-    const Summary& sum = on.summary[slot];
-    if (!Admits(filter, model, slot, sum)) continue;
-    hits.push_back(slot);
-    page.total_arr_cents += on.arr_cents[slot];
-    page.at_risk += sum.colour >= 2 ? 1 : 0;
-  }
-  page.total = static_cast<int64_t>(hits.size());
-  TakePage(hits, offset, limit, [&](size_t a, size_t b) {
+  auto hits = MakePage<size_t>(offset, limit, [&](size_t a, size_t b) {
     if (on.arr_cents[a] != on.arr_cents[b]) return on.arr_cents[a] > on.arr_cents[b];
     if (on.renewal[a] != on.renewal[b]) return on.renewal[a] < on.renewal[b];
     return model.account_id(a) < model.account_id(b);
   });
-  for (size_t slot : hits) {
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    if (on.renewal[slot] > last) continue;
+    const Summary& sum = on.summary[slot];
+    if (!Admits(filter, model, slot, sum)) continue;
+    hits.Push(slot);
+    ++page.total;
+    page.total_arr_cents += on.arr_cents[slot];
+    page.at_risk += sum.colour >= 2 ? 1 : 0;
+  }
+  for (size_t slot : std::move(hits).Take()) {
     const Summary& sum = on.summary[slot];
     Renewal r;
     r.account_id = model.account_id(slot);
@@ -96,21 +123,21 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
   const int32_t d = today.days();
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
-  std::vector<std::pair<size_t, int64_t>> hits;  // slot, ARR
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    const Summary& s = on.summary[slot];
-    if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
-    hits.emplace_back(slot, on.arr_cents[slot]);
-    page.total_arr_cents += on.arr_cents[slot];
-  }
-  page.total = static_cast<int64_t>(hits.size());
-  TakePage(hits, offset, limit, [&](const auto& a, const auto& b) {
+  using Hit = std::pair<size_t, int64_t>;  // slot, ARR
+  auto hits = MakePage<Hit>(offset, limit, [&](const Hit& a, const Hit& b) {
     if (a.second != b.second) return a.second > b.second;
     int ha = on.summary[a.first].health, hb = on.summary[b.first].health;
     if (ha != hb) return ha < hb;
     return model.account_id(a.first) < model.account_id(b.first);
   });
-  for (const auto& [slot, arr] : hits) {
+  for (size_t slot = 0; slot < model.slots(); ++slot) {
+    const Summary& s = on.summary[slot];
+    if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
+    hits.Push({slot, on.arr_cents[slot]});
+    ++page.total;
+    page.total_arr_cents += on.arr_cents[slot];
+  }
+  for (const auto& [slot, arr] : std::move(hits).Take()) {
     const Summary& s = on.summary[slot];
     AtRisk r;
     r.account_id = model.account_id(slot);
@@ -163,7 +190,11 @@ Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date t
   Portfolio p;
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(today.days(), settings);
-  std::vector<std::pair<size_t, int64_t>> hits;
+  using Hit = std::pair<size_t, int64_t>;  // slot, ARR
+  auto hits = MakePage<Hit>(offset, limit, [&](const Hit& a, const Hit& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return model.account_id(a.first) < model.account_id(b.first);
+  });
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     const Summary& s = on.summary[slot];
     if (!Admits(filter, model, slot, s)) continue;
@@ -172,15 +203,11 @@ Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date t
     cell.arr_cents += on.arr_cents[slot];
     cell.whitespace_cents += s.whitespace_cents;
     if (!quadrant || static_cast<uint8_t>(*quadrant) == s.quadrant) {
-      hits.emplace_back(slot, on.arr_cents[slot]);
+      hits.Push({slot, on.arr_cents[slot]});
+      ++p.total;
     }
   }
-  p.total = static_cast<int64_t>(hits.size());
-  TakePage(hits, offset, limit, [&](const auto& a, const auto& b) {
-    if (a.second != b.second) return a.second > b.second;
-    return model.account_id(a.first) < model.account_id(b.first);
-  });
-  for (const auto& [slot, arr] : hits) {
+  for (const auto& [slot, arr] : std::move(hits).Take()) {
     const Summary& s = on.summary[slot];
     p.items.push_back(PortfolioPoint{model.account_id(slot), model.owner_id(slot), arr,
                                      s.whitespace_cents, static_cast<Quadrant>(s.quadrant),
@@ -208,7 +235,16 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
   static constexpr std::string_view kFlagNames[] = {"single_threaded", "stale_plan",
                                                     "renewal_not_green",
                                                     "no_economic_buyer_engaged", "overdue_actions"};
-  std::vector<Hit> flagged, rest;
+  // The flagged, biggest ARR first, only as far as the page reaches; the sample, the
+  // `inspection.sample` unflagged accounts with the smallest draws.
+  auto flagged = MakePage<Hit>(offset, limit, [&](const Hit& a, const Hit& b) {
+    if (a.arr != b.arr) return a.arr > b.arr;
+    return model.account_id(a.slot) < model.account_id(b.slot);
+  });
+  const size_t sample_size = static_cast<size_t>(std::max(0, settings.inspection_sample));
+  auto sample = MakePage<Hit>(0, sample_size, [&](const Hit& a, const Hit& b) {
+    return a.draw != b.draw ? a.draw < b.draw : model.account_id(a.slot) < model.account_id(b.slot);
+  });
   for (size_t slot = 0; slot < model.slots(); ++slot) {
     const Summary& s = on.summary[slot];
     if (!Admits(filter, model, slot, s)) continue;
@@ -223,31 +259,21 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
       if (s.flags & Summary::kNoEconomicBuyer) flags |= 8;
       if (s.flags & Summary::kOverdueActions) flags |= 16;
     }
-    Hit h{slot, on.arr_cents[slot], flags,
-          Mix(month_key ^ static_cast<uint64_t>(model.account_id(slot)))};
-    (flags != 0 ? flagged : rest).push_back(h);
+    if (flags != 0) {
+      flagged.Push(Hit{slot, on.arr_cents[slot], flags, 0});
+      ++q.flagged;
+    } else {
+      sample.Push(Hit{slot, on.arr_cents[slot], 0,
+                      Mix(month_key ^ static_cast<uint64_t>(model.account_id(slot)))});
+    }
   }
-  // Only as much of the flagged list is put in order as the page needs.
-  std::partial_sort(
-      flagged.begin(),
-      flagged.begin() + static_cast<std::ptrdiff_t>(
-                            std::min(flagged.size(), offset + std::min(limit, flagged.size()))),
-      flagged.end(), [&](const Hit& a, const Hit& b) {
-        if (a.arr != b.arr) return a.arr > b.arr;
-        return model.account_id(a.slot) < model.account_id(b.slot);
-      });
-  size_t sample =
-      std::min(rest.size(), static_cast<size_t>(std::max(0, settings.inspection_sample)));
-  std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(sample), rest.end(),
-                    [&](const Hit& a, const Hit& b) {
-                      return a.draw != b.draw ? a.draw < b.draw
-                                              : model.account_id(a.slot) < model.account_id(b.slot);
-                    });
-  rest.resize(sample);
-  q.flagged = static_cast<int64_t>(flagged.size());
-  q.sampled = static_cast<int64_t>(sample);
-  std::vector<Hit> all = std::move(flagged);
-  all.insert(all.end(), rest.begin(), rest.end());
+  // The queue is flagged ++ sample; `all` holds it from `offset` on (the flagged kept start
+  // there) or, when the page starts inside the sample, the whole sample.
+  std::vector<Hit> all = std::move(flagged).Take();
+  std::vector<Hit> sampled = std::move(sample).Take();
+  q.sampled = static_cast<int64_t>(sampled.size());
+  all.insert(all.end(), sampled.begin(), sampled.end());
+  offset -= std::min(offset, static_cast<size_t>(q.flagged));  // where the page starts in `all`
   for (size_t i = offset; i < all.size() && i < offset + limit; ++i) {
     const Hit& h = all[i];
     const Summary& s = on.summary[h.slot];
@@ -266,22 +292,6 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
     q.items.push_back(std::move(item));
   }
   return q;
-}
-
-Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
-                                                 Date from, Date to,
-                                                 const DashboardFilter& filter) {
-  ORCHARD_TRY(auto report, Retention(model, from, to, RetentionGroup::kAm, settings, filter));
-  std::vector<RetentionRow> rows;
-  for (auto& row : report.rows) {
-    if (!row.key.empty()) rows.push_back(std::move(row));  // "": accounts with no AM
-  }
-  // Best NRR first; ties by user id.
-  std::sort(rows.begin(), rows.end(), [](const RetentionRow& a, const RetentionRow& b) {
-    int64_t na = a.figures.nrr_bp().value_or(0), nb = b.figures.nrr_bp().value_or(0);
-    return na != nb ? na > nb : std::stoll(a.key) < std::stoll(b.key);
-  });
-  return rows;
 }
 
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,

@@ -85,9 +85,7 @@ Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Dat
                            Date to, const DashboardFilter& filter);
 
 // --- NRR leaderboard: retention per AM over the period, best NRR first --------------------------
-// Retention grouped by AM, without the accounts that have none; fails as Retention does.
-Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
-                                                 Date from, Date to, const DashboardFilter& filter);
+// NrrLeaderboard is in engine/retention.h, beside the retention it groups.
 
 // --- coverage: each AM's book against the tier ratios ------------------------------------------
 struct CoverageRow {

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "engine/health.h"
+#include "engine/parallel.h"
 #include "store/store.h"
 
 namespace orchard::engine {
@@ -504,7 +505,14 @@ std::shared_ptr<const std::vector<int64_t>> ReadModel::ArrColumn(int32_t day) co
     }
   }
   auto column = std::make_shared<std::vector<int64_t>>(account_id_.size());
-  for (size_t s = 0; s < account_id_.size(); ++s) (*column)[s] = ArrCentsOn(s, day);
+  ForEachRange(account_id_.size(), [&](size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) (*column)[s] = ArrCentsOn(s, day);
+  });
+  KeepArrColumn(day, column);
+  return column;
+}
+
+void ReadModel::KeepArrColumn(int32_t day, std::shared_ptr<std::vector<int64_t>> column) const {
   std::erase_if(arr_days_, [&](const ArrDay& a) { return a.day == day; });
   if (arr_days_.size() >= kArrDays) {
     // The least recently used goes; a reader still holding it keeps its copy alive.
@@ -513,8 +521,7 @@ std::shared_ptr<const std::vector<int64_t>> ReadModel::ArrColumn(int32_t day) co
                          [](const ArrDay& a, const ArrDay& b) { return a.used < b.used; });
     arr_days_.erase(oldest);
   }
-  arr_days_.push_back(ArrDay{day, ++arr_clock_, column});
-  return column;
+  arr_days_.push_back(ArrDay{day, ++arr_clock_, std::move(column)});
 }
 
 void ReadModel::Recompute(int32_t day, const Settings& settings) const {
@@ -523,12 +530,23 @@ void ReadModel::Recompute(int32_t day, const Settings& settings) const {
 }
 
 void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
+  const size_t n = account_id_.size();
   day_.day = day;
   day_.settings = settings;
-  day_.arr_cents.resize(account_id_.size());
-  day_.renewal.resize(account_id_.size());
-  day_.summary.resize(account_id_.size());
-  for (size_t s = 0; s < account_id_.size(); ++s) Build(day_, s);
+  day_.arr_cents.resize(n);
+  day_.renewal.resize(n);
+  day_.summary.resize(n);
+  // ARR a year before too, in the same pass: the default period's t0 for the NRR leaderboard
+  // and the KPI strip, so their first question on a new day does not walk every line again.
+  const int32_t year_ago = Date::FromDays(day).AddYears(-1).days();
+  auto before = std::make_shared<std::vector<int64_t>>(n);
+  ForEachRange(n, [&](size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) {
+      Build(day_, s);
+      (*before)[s] = ArrCentsOn(s, year_ago);
+    }
+  });
+  KeepArrColumn(year_ago, std::move(before));
   BuildPipeline();
 }
 

@@ -229,6 +229,8 @@ class ReadModel {
   void CountOpportunity(const OpportunityRec& o, int sign) const;
   void BuildPipeline() const;  // day_.pipeline from every opportunity
   void BuildDay(int32_t day, const Settings& settings) const;  // day_ afresh; holds day_mu_
+  // Adds `column` (ARR on `day`) to arr_days_, dropping the least recently used; holds day_mu_.
+  void KeepArrColumn(int32_t day, std::shared_ptr<std::vector<int64_t>> column) const;
 
   mutable std::shared_mutex mu_;
   std::mutex apply_mu_;

@@ -50,17 +50,19 @@ std::optional<int64_t> RetentionFigures::grr_bp() const {
   return RatioBasisPoints(Money::FromCents(retained_cents), Money::FromCents(start_cents));
 }
 
-Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
-                                  const Settings& settings, const DashboardFilter& filter) {
+namespace {
+
+// The report's figures, its rows in no order; each row's `id` is its dense group key's number
+// (the AM's user id, the tier, the quadrant, the word's code).
+struct Grouped {
+  RetentionFigures total;
+  std::vector<std::pair<int64_t, RetentionRow>> rows;
+};
+
+Grouped Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
+              const Settings& settings, const DashboardFilter& filter) {
   const TierRules& tiers = settings.tiers;
-  if (to < from) {
-    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
-                                 to.ToString() + ")");
-  }
-  RetentionReport report;
-  report.from = from;
-  report.to = to;
-  report.group_by = group;
+  Grouped report;
   // Grouped by a small dense number (the AM's index, the tier, an interned industry or region,
   // the quadrant): an array index per account, the names made once per group at the end.
   auto lock = model.ReadLock();
@@ -104,10 +106,11 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
     if (!seen[key]) continue;
     const RetentionFigures& figures = groups[key];
     std::string name;
+    int64_t id = static_cast<int64_t>(key);
     switch (group) {
       case RetentionGroup::kAm: {
-        int64_t owner = model.owner_at(static_cast<uint32_t>(key));
-        name = owner == 0 ? "" : std::to_string(owner);
+        id = model.owner_at(static_cast<uint32_t>(key));
+        name = id == 0 ? "" : std::to_string(id);
         break;
       }
       case RetentionGroup::kTier:
@@ -123,12 +126,55 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
       case RetentionGroup::kNone:
         break;
     }
-    report.rows.push_back({std::move(name), figures});
+    report.rows.push_back({id, RetentionRow{std::move(name), figures}});
   }
+  return report;
+}
+
+}  // namespace
+
+Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
+                                  const Settings& settings, const DashboardFilter& filter) {
+  if (to < from) {
+    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
+                                 to.ToString() + ")");
+  }
+  Grouped grouped = Group(model, from, to, group, settings, filter);
+  RetentionReport report;
+  report.from = from;
+  report.to = to;
+  report.group_by = group;
+  report.total = grouped.total;
+  for (auto& [id, row] : grouped.rows) report.rows.push_back(std::move(row));
   // By name, as text sorts ("" first): the order the API has always given.
   std::sort(report.rows.begin(), report.rows.end(),
             [](const RetentionRow& a, const RetentionRow& b) { return a.key < b.key; });
   return report;
+}
+
+Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
+                                                 Date from, Date to,
+                                                 const DashboardFilter& filter) {
+  if (to < from) {
+    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
+                                 to.ToString() + ")");
+  }
+  Grouped grouped = Group(model, from, to, RetentionGroup::kAm, settings, filter);
+  std::erase_if(grouped.rows, [](const auto& r) { return r.first == 0; });  // no AM
+  // Best NRR first; ties by user id.
+  std::vector<std::pair<int64_t, size_t>> order;  // -NRR, index
+  order.reserve(grouped.rows.size());
+  for (size_t i = 0; i < grouped.rows.size(); ++i) {
+    order.emplace_back(-grouped.rows[i].second.figures.nrr_bp().value_or(0), i);
+  }
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first
+                              : grouped.rows[a.second].first < grouped.rows[b.second].first;
+  });
+  std::vector<RetentionRow> rows;
+  rows.reserve(order.size());
+  for (const auto& [nrr, i] : order) rows.push_back(std::move(grouped.rows[i].second));
+  return rows;
 }
 
 }  // namespace orchard::engine

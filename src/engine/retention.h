@@ -70,4 +70,9 @@ struct RetentionReport {
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
                                   const Settings& settings, const DashboardFilter& filter = {});
 
+// The NRR leaderboard: retention grouped by AM, without the accounts that have none, best NRR
+// first (ties by user id); fails as Retention does.
+Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
+                                                 Date from, Date to, const DashboardFilter& filter);
+
 }  // namespace orchard::engine

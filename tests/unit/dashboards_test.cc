@@ -309,6 +309,64 @@ TEST_F(DashboardsTest, InspectionQueueFlagsTierOneAndSamplesTheRestEachMonth) {
   EXPECT_NE(ids(q), ids(InspectionQueueFor(model_, settings_, D("2026-07-01"), {}, 0, 100)));
 }
 
+TEST_F(DashboardsTest, EveryPageIsThatSliceOfTheWholeList) {
+  // 40 accounts with repeated ARRs (ties ordered by id), half red, several renewing soon, a few
+  // of them tier 1 and flagged; each dashboard's pages, at every offset and a few page sizes,
+  // are exactly the slices of its whole list, with the same total.
+  for (int64_t id = 1; id <= 40; ++id) {
+    int64_t dollars = (id % 7 == 0) ? 150'000 + 1'000 * (id % 3) : 10'000 * (1 + id % 5);
+    AddAccount(id, 7, dollars, "2025-01-01",
+               id % 3 == 0 ? std::optional<const char*>("2026-08-01") : std::nullopt);
+    if (id % 2 == 0) MakeRed(book_, id, today_);
+  }
+  settings_.inspection_sample = 4;
+  auto ids = [](const auto& items) {
+    std::vector<int64_t> out;
+    for (const auto& item : items) out.push_back(item.account_id);
+    return out;
+  };
+  auto check = [&](const char* name, auto ask) {
+    auto whole = ask(0, SIZE_MAX);
+    std::vector<int64_t> all = ids(whole.items);
+    EXPECT_GE(all.size(), 5u) << name;
+    for (size_t limit : {1, 3, 7}) {
+      for (size_t offset = 0; offset <= all.size() + 1; ++offset) {
+        auto page = ask(offset, limit);
+        std::vector<int64_t> want(
+            all.begin() + static_cast<std::ptrdiff_t>(std::min(offset, all.size())),
+            all.begin() + static_cast<std::ptrdiff_t>(std::min(offset + limit, all.size())));
+        EXPECT_EQ(ids(page.items), want) << name << " offset " << offset << " limit " << limit;
+      }
+    }
+    return whole;
+  };
+  auto at_risk = check("at-risk", [&](size_t offset, size_t limit) {
+    return AccountsAtRisk(model_, settings_, today_, {}, offset, limit);
+  });
+  EXPECT_EQ(at_risk.total, static_cast<int64_t>(at_risk.items.size()));
+  for (const auto& item : at_risk.items) EXPECT_GE(item.colour, 2) << item.account_id;
+  auto renewals = check("renewals", [&](size_t offset, size_t limit) {
+    return RenewalsPaged(model_, settings_, today_, 90, {}, offset, limit);
+  });
+  EXPECT_EQ(renewals.total, 13);  // ids 3, 6, …, 39 renew on 2026-08-01
+  auto portfolio = check("portfolio", [&](size_t offset, size_t limit) {
+    return PortfolioGrid(model_, settings_, today_, {}, std::nullopt, offset, limit);
+  });
+  EXPECT_EQ(portfolio.total, 40);
+  auto queue = check("inspection", [&](size_t offset, size_t limit) {
+    return InspectionQueueFor(model_, settings_, today_, {}, offset, limit);
+  });
+  EXPECT_GT(queue.flagged, 0);
+  EXPECT_EQ(queue.sampled, 4);
+  EXPECT_EQ(queue.items.size(), static_cast<size_t>(queue.flagged + queue.sampled));
+  // The whole lists are in their order: by ARR, largest first, ties by id.
+  for (size_t i = 1; i < portfolio.items.size(); ++i) {
+    const auto &a = portfolio.items[i - 1], &b = portfolio.items[i];
+    EXPECT_TRUE(a.arr_cents > b.arr_cents ||
+                (a.arr_cents == b.arr_cents && a.account_id < b.account_id));
+  }
+}
+
 TEST_F(DashboardsTest, KpiStripAveragesDepthAndPlanCompleteness) {
   AddAccount(1, 7, 150'000, "2025-01-01");
   MakeGreen(book_, 1, today_);  // depth 5; five active contacts, no roles: map 20/3 → 7
