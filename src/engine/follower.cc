@@ -184,6 +184,11 @@ Status ChangeFollower::Apply(const std::string& entity, int64_t id, int64_t acco
         }));
     model_.SetParticipants(id, account, people);
   }
+  if (!known && entity == "account_owners") {
+    // `id` is the account: its ownership history as it is now.
+    ORCHARD_TRY(auto spans, ReadModel::ReadOwnerHistory(*db_, id));
+    model_.SetOwnerHistory(id, spans);
+  }
   return done;  // an entity the model does not hold (logged by a newer server) is skipped
 }
 

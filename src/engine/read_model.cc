@@ -27,6 +27,19 @@ Line ToLine(const ContractLine& l) {
   return out;
 }
 
+// An account_owners row's since (NULL: from the start) and owner_id (NULL: none) at `at`, at + 1.
+Result<ReadModel::OwnerSince> OwnerSinceOf(const store::Row& row, int at) {
+  ReadModel::OwnerSince o;
+  if (!row.IsNull(at)) {
+    ORCHARD_TRY(Date since, Date::Parse(row.GetText(at)));
+    o.since = since.days();
+  }
+  if (!row.IsNull(at + 1)) {
+    ORCHARD_TRY(o.owner_id, row.GetInt(at + 1));
+  }
+  return o;
+}
+
 template <class T>
 Status ScanAll(store::Database& db, const std::function<void(T&&)>& take,
                const std::string& where = "") {
@@ -91,6 +104,27 @@ Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
           people.push_back(contact);
           return Ok();
         });
+    if (scanned) flush();
+  }
+  if (scanned) {
+    // Ownership histories, one account's together.
+    int64_t account = 0;
+    std::vector<OwnerSince> spans;
+    auto flush = [&] {
+      if (account != 0) model->SetOwnerHistory(account, spans);
+      spans.clear();
+    };
+    scanned = db.Query("SELECT account_id, since, owner_id FROM account_owners ORDER BY account_id",
+                       {}, [&](const store::Row& row) -> Status {
+                         ORCHARD_TRY(int64_t id, row.GetInt(0));
+                         if (id != account) {
+                           flush();
+                           account = id;
+                         }
+                         ORCHARD_TRY(OwnerSince o, OwnerSinceOf(row, 1));
+                         spans.push_back(o);
+                         return Ok();
+                       });
     if (scanned) flush();
   }
   scan(std::type_identity<Ticket>());
@@ -372,9 +406,7 @@ void ReadModel::Upsert(const Account& a) {
   size_t s = SlotFor(a.id.value);
   live_[s] = 1;
   owner_id_[s] = a.owner_id ? a.owner_id->value : 0;
-  auto [owner, added] = owner_of_.try_emplace(owner_id_[s], static_cast<uint32_t>(owners_.size()));
-  if (added) owners_.push_back(owner_id_[s]);
-  owner_index_[s] = owner->second;
+  owner_index_[s] = OwnerIndex(owner_id_[s]);
   strategic_[s] = a.strategic ? 1 : 0;
   tier_override_[s] =
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
@@ -385,6 +417,42 @@ void ReadModel::Upsert(const Account& a) {
                       ? static_cast<uint8_t>(static_cast<int>(*a.growth_potential) + 1)
                       : uint8_t{0};
   Refresh(s);
+}
+
+uint32_t ReadModel::OwnerIndex(int64_t owner_id) {
+  auto [owner, added] = owner_of_.try_emplace(owner_id, static_cast<uint32_t>(owners_.size()));
+  if (added) owners_.push_back(owner_id);
+  return owner->second;
+}
+
+uint32_t ReadModel::owner_index_on(size_t slot, int32_t day) const {
+  auto spans = owner_spans_.Of(slot);
+  // The last span begun on or before the day; before the first, its owner (the earliest known).
+  auto after = std::upper_bound(spans.begin(), spans.end(), int64_t{day},
+                                [](int64_t d, const OwnerSpanRec& r) { return d < r.id; });
+  if (after != spans.begin()) return std::prev(after)->owner;
+  return spans.empty() ? owner_index_[slot] : spans.front().owner;
+}
+
+void ReadModel::SetOwnerHistory(int64_t account_id, std::span<const OwnerSince> spans) {
+  std::unique_lock lock(mu_);
+  size_t slot = SlotFor(account_id);
+  owner_spans_.Clear(slot);
+  for (const OwnerSince& o : spans)
+    owner_spans_.Put(slot, OwnerSpanRec{o.since, OwnerIndex(o.owner_id)});
+}
+
+Result<std::vector<ReadModel::OwnerSince>> ReadModel::ReadOwnerHistory(store::Database& db,
+                                                                       int64_t account_id) {
+  std::vector<OwnerSince> out;
+  store::SqlValue params[] = {account_id};
+  ORCHARD_CHECK(db.Query("SELECT since, owner_id FROM account_owners WHERE account_id = ?", params,
+                         [&](const store::Row& row) -> Status {
+                           ORCHARD_TRY(OwnerSince o, OwnerSinceOf(row, 0));
+                           out.push_back(o);
+                           return Ok();
+                         }));
+  return out;
 }
 
 void ReadModel::EraseAccount(AccountId id) {
@@ -401,6 +469,7 @@ void ReadModel::EraseAccount(AccountId id) {
   opps_.Clear(s);
   activities_.Clear(s);
   participants_.Clear(s);
+  owner_spans_.Clear(s);
   tickets_.Clear(s);
   nps_.Clear(s);
   usage_.Clear(s);
@@ -467,8 +536,9 @@ size_t ReadModel::Bytes() const {
              plan_slot_.size() * (sizeof(int64_t) + sizeof(uint32_t) + 16);
   for (const auto& v : lines_) n += v.capacity() * sizeof(Line);
   n += contacts_.Bytes() + opps_.Bytes() + activities_.Bytes() + participants_.Bytes() +
-       tickets_.Bytes() + nps_.Bytes() + usage_.Bytes() + overrides_.Bytes() + plans_.Bytes() +
-       priorities_.Bytes() + risks_.Bytes() + cells_.Bytes() + actions_.Bytes();
+       owner_spans_.Bytes() + tickets_.Bytes() + nps_.Bytes() + usage_.Bytes() +
+       overrides_.Bytes() + plans_.Bytes() + priorities_.Bytes() + risks_.Bytes() + cells_.Bytes() +
+       actions_.Bytes();
   n += day_.arr_cents.capacity() * sizeof(int64_t) + day_.renewal.capacity() * sizeof(int32_t) +
        day_.summary.capacity() * sizeof(Summary);
   return n;
@@ -629,6 +699,7 @@ std::string ReadModel::Dump() const {
     }
     for (const auto& r : activities_.Of(s)) put("activity", {r.id, r.day});
     for (const auto& r : participants_.Of(s)) put("participant", {r.id, r.contact_id});
+    for (const auto& r : owner_spans_.Of(s)) put("owner since", {r.id, owners_[r.owner]});
     for (const auto& r : tickets_.Of(s)) {
       put("ticket", {r.id, r.opened, r.closed, r.severity, r.escalated});
     }

@@ -144,6 +144,14 @@ class ReadModel {
   void Upsert(const PlanAction& row);
   // Who took part in one activity: replaces the list.
   void SetParticipants(int64_t activity_id, int64_t account_id, std::span<const int64_t> contacts);
+  // An account's ownership history (the account_owners rows, in `since` order, kNoDay for "from
+  // the start"): replaces what the model held. Read it with ReadOwnerHistory.
+  struct OwnerSince {
+    int32_t since = kNoDay;
+    int64_t owner_id = 0;  // 0: none
+  };
+  void SetOwnerHistory(int64_t account_id, std::span<const OwnerSince> spans);
+  static Result<std::vector<OwnerSince>> ReadOwnerHistory(store::Database& db, int64_t account_id);
   // Erases row `id` of entity T from account `account_id` (and what the database cascades).
   template <class T>
   void EraseRow(int64_t id, int64_t account_id);
@@ -179,6 +187,9 @@ class ReadModel {
   // The owner as a small dense number (0: none), for grouping by AM without hashing.
   uint32_t owner_index(size_t slot) const { return owner_index_[slot]; }
   size_t owner_count() const { return owners_.size(); }
+  // The owner's dense index on `day`: from the account's ownership history, or its owner now
+  // when it has none (one owner all along).
+  uint32_t owner_index_on(size_t slot, int32_t day) const;
   int64_t owner_at(uint32_t index) const { return owners_[index]; }
   size_t word_count() const { return words_.size(); }
   bool strategic(size_t slot) const { return strategic_[slot] != 0; }
@@ -218,8 +229,9 @@ class ReadModel {
   std::span<const ActionRec> actions(size_t slot) const { return actions_.Of(slot); }
 
  private:
-  size_t SlotFor(int64_t account_id);  // creates an empty, not yet live slot if needed
-  void Refresh(size_t slot);           // the day columns of one slot, after a write
+  size_t SlotFor(int64_t account_id);     // creates an empty, not yet live slot if needed
+  uint32_t OwnerIndex(int64_t owner_id);  // the owner's dense index, made on first sight
+  void Refresh(size_t slot);              // the day columns of one slot, after a write
   int32_t RenewalOn(size_t slot, int32_t day) const;
   void Build(DayColumns& columns, size_t slot) const;  // one slot's entries
   std::optional<size_t> PlanSlot(int64_t plan_id) const;
@@ -267,6 +279,7 @@ class ReadModel {
   PerAccount<OpportunityRec> opps_;
   PerAccount<ActivityRec> activities_;
   PerAccount<ParticipantRec> participants_;
+  PerAccount<OwnerSpanRec> owner_spans_;
   PerAccount<TicketRec> tickets_;
   PerAccount<NpsRec> nps_;
   PerAccount<UsageRec> usage_;

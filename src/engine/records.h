@@ -60,6 +60,14 @@ struct ParticipantRec {
   bool operator==(const ParticipantRec&) const = default;
 };
 
+// One span of an account's ownership: `owner` (a dense owner index) from day `id` on — kNoDay
+// for "from the start" — until the next span. Keyed by that day, so the spans are in order.
+struct OwnerSpanRec {
+  int64_t id = 0;  // the first day
+  uint32_t owner = 0;
+  bool operator==(const OwnerSpanRec&) const = default;
+};
+
 struct TicketRec {
   int64_t id = 0;
   int32_t opened = 0;

@@ -15,13 +15,14 @@ Tier TierFor(const ReadModel& model, size_t slot, int64_t arr_cents, const TierR
 Result<RetentionGroup> ParseRetentionGroup(std::string_view text) {
   if (text.empty()) return RetentionGroup::kNone;
   if (text == "am") return RetentionGroup::kAm;
+  if (text == "am_at_start") return RetentionGroup::kAmAtStart;
   if (text == "tier") return RetentionGroup::kTier;
   if (text == "industry") return RetentionGroup::kIndustry;
   if (text == "region") return RetentionGroup::kRegion;
   if (text == "segment") return RetentionGroup::kSegment;
   return FailField("group_by", "\"" + std::string(text) +
-                                   "\" is not a grouping; use am, tier, segment, industry or "
-                                   "region");
+                                   "\" is not a grouping; use am, am_at_start, tier, segment, "
+                                   "industry or region");
 }
 
 void RetentionFigures::Add(int64_t s, int64_t e) {
@@ -82,8 +83,11 @@ Grouped Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
     switch (group) {
       case RetentionGroup::kNone:
         continue;
-      case RetentionGroup::kAm:
-        key = model.owner_index(slot);
+      case RetentionGroup::kAm:  // the owner at the period's end
+        key = model.owner_index_on(slot, to.days());
+        break;
+      case RetentionGroup::kAmAtStart:
+        key = model.owner_index_on(slot, from.days());
         break;
       case RetentionGroup::kTier:
         key = static_cast<size_t>(tier);
@@ -108,7 +112,8 @@ Grouped Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
     std::string name;
     int64_t id = static_cast<int64_t>(key);
     switch (group) {
-      case RetentionGroup::kAm: {
+      case RetentionGroup::kAm:
+      case RetentionGroup::kAmAtStart: {
         id = model.owner_at(static_cast<uint32_t>(key));
         name = id == 0 ? "" : std::to_string(id);
         break;

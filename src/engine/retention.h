@@ -34,9 +34,10 @@ struct DashboardFilter {
   }
 };
 
-// By segment: the account's 2×2 quadrant with its ARR at t0 and its potential now.
-enum class RetentionGroup { kNone, kAm, kTier, kIndustry, kRegion, kSegment };
-// "", am, tier, industry, region, segment
+// By AM: the account's owner at the period's end (kAm) or start (kAmAtStart), from its ownership
+// history. By segment: the account's 2×2 quadrant with its ARR at t0 and its potential now.
+enum class RetentionGroup { kNone, kAm, kAmAtStart, kTier, kIndustry, kRegion, kSegment };
+// "", am, am_at_start, tier, industry, region, segment
 Result<RetentionGroup> ParseRetentionGroup(std::string_view text);
 
 struct RetentionFigures {

@@ -537,15 +537,17 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
   r.AddSchema("RetentionFigures", std::string(kFiguresSchema));
   r.AddSchema("Retention", R"({"type":"object","required":["from","to","group_by","total","groups"],
     "properties":{"from":{"type":"string","format":"date"},"to":{"type":"string","format":"date"},
-      "group_by":{"type":["string","null"],"enum":["am","tier","segment","industry","region",null]},
+      "group_by":{"type":["string","null"],"enum":["am","am_at_start","tier","segment","industry","region",null]},
       "total":{"$ref":"#/components/schemas/RetentionFigures"},
       "groups":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/RetentionFigures"},
         {"type":"object","required":["key"],"properties":{"key":{"type":"string"}}}]}}}})");
   r.Add(
       "GET", "/api/v1/metrics/retention", FromBook(d, RetentionAnswer),
-      RouteDoc("NRR, GRR, expansion, contraction and churn over [from, to] (default: the trailing "
-               "12 months), in total and by am, tier, segment, industry or region",
-               RouteDoc::Kind::kOther)
+      RouteDoc(
+          "NRR, GRR, expansion, contraction and churn over [from, to] (default: the trailing "
+          "12 months), in total and by am (the owner at the end; am_at_start: at the start), tier, "
+          "segment, industry or region",
+          RouteDoc::Kind::kOther)
           .Query({"from", "to", "group_by"})
           .Response("Retention"));
   r.AddSchema("AccountHealth", R"({"type":"object",

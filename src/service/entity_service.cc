@@ -77,4 +77,33 @@ Status RecordChange(store::Database& db, std::string_view entity, int64_t entity
   return Ok();
 }
 
+Status RecordOwnerChange(store::Database& db, const Account& before, const Account& after,
+                         Timestamp at) {
+  if (before.owner_id == after.owner_id) return Ok();
+  const int64_t account = after.id.value;
+  auto owner = [](const std::optional<UserId>& id) -> store::SqlValue {
+    if (id) return id->value;
+    return std::monostate();
+  };
+  store::SqlValue id[] = {account};
+  ORCHARD_TRY(auto rows,
+              db.QueryInt("SELECT COUNT(*) FROM account_owners WHERE account_id = ?", id));
+  if (rows.value_or(0) == 0) {  // the first change: who owned it until now
+    std::vector<store::SqlValue> first;
+    first.push_back(account);
+    first.push_back(owner(before.owner_id));
+    ORCHARD_CHECK(db.Exec(
+        "INSERT INTO account_owners (account_id, owner_id, since) VALUES (?, ?, NULL)", first));
+  }
+  // A second change on one day replaces the first: an owner per account per day.
+  std::vector<store::SqlValue> day;
+  day.push_back(account);
+  day.push_back(at.date().ToString());
+  ORCHARD_CHECK(db.Exec("DELETE FROM account_owners WHERE account_id = ? AND since = ?", day));
+  day.insert(day.begin() + 1, owner(after.owner_id));
+  ORCHARD_CHECK(
+      db.Exec("INSERT INTO account_owners (account_id, owner_id, since) VALUES (?, ?, ?)", day));
+  return RecordChange(db, "account_owners", account, at, account);
+}
+
 }  // namespace orchard::service

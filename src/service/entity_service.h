@@ -80,6 +80,10 @@ Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::st
 // caller's transaction: engine/follower.h.
 Status RecordChange(store::Database& db, std::string_view entity, int64_t entity_id, Timestamp at,
                     int64_t account_id);
+// When an update hands the account to another owner: adds the ownership history rows
+// (store/migrations/0005_account_owners.sql) and logs them, in the caller's transaction.
+Status RecordOwnerChange(store::Database& db, const Account& before, const Account& after,
+                         Timestamp at);
 
 template <class T>
 class EntityService {
@@ -141,7 +145,17 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
-    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, current, now));
+    std::function<void()> also;
+    if constexpr (std::is_same_v<T, Account>) {
+      if (current.owner_id != saved.owner_id) {
+        ORCHARD_CHECK(RecordOwnerChange(*db, current, saved, now));
+        ORCHARD_TRY(auto spans, engine::ReadModel::ReadOwnerHistory(*db, saved.id.value));
+        also = [this, spans = std::move(spans), account = saved.id.value] {
+          model_->SetOwnerHistory(account, spans);
+        };
+      }
+    }
+    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, current, now, also));
     return saved;
   }
 
@@ -178,8 +192,10 @@ class EntityService {
   // server's model — in commit order, and never for a transaction that did not commit.
   // Otherwise: commits. `saved` is the row now (none: deleted), `before` the row before (none:
   // created).
+  // `also`, if given, applies more of the same write to the model, in the same order.
   Status CommitAndApply(store::Database& db, store::Transaction& tx, const std::optional<T>& saved,
-                        const std::optional<T>& before, Timestamp at) {
+                        const std::optional<T>& before, Timestamp at,
+                        const std::function<void()>& also = {}) {
     if constexpr (kInModel) {
       const int64_t id = saved ? saved->id.value : before->id.value;
       std::optional<int64_t> now_in, was_in;
@@ -196,6 +212,7 @@ class EntityService {
         ORCHARD_CHECK(tx.Commit());
         if (was_in && was_in != now_in) model_->EraseRow<T>(id, *was_in);
         if (saved) model_->Upsert(*saved);
+        if (also) also();
         return Ok();
       }
     }

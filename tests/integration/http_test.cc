@@ -366,6 +366,25 @@ TEST_P(HttpTest, RetentionAnswersFromTheLiveBookAndMovesWithEachWrite) {
   EXPECT_EQ(groups[0].at("key").as_string(), std::to_string(ann_.value));
   EXPECT_EQ(groups[0].at("expansion_cents").as_int64(), 5'000'000) << "account 1 is ann's";
   EXPECT_EQ(groups[1].at("expansion_cents").as_int64(), 0);
+  // Ann hands account 1 to Bob today: by AM (the owner at the period's end) it is Bob's now;
+  // by the owner at the start, still Ann's.
+  auto handed = client_->Patch("/api/v1/accounts/1",
+                               R"({"version":1,"owner_id":)" + std::to_string(bob_.value) + "}",
+                               "application/json");
+  ASSERT_EQ(handed->status, 200) << handed->body;
+  auto expansion_of = [](const boost::json::value& report, UserId am) {
+    for (const auto& g : report.at("groups").as_array()) {
+      if (g.at("key").as_string() == std::to_string(am.value)) {
+        return g.at("expansion_cents").as_int64();
+      }
+    }
+    return int64_t{-1};
+  };
+  const std::string period = "/api/v1/metrics/retention?from=2026-02-01&to=2026-06-15&group_by=";
+  EXPECT_EQ(expansion_of(GetJson(period + "am"), bob_), 5'000'000);
+  EXPECT_EQ(expansion_of(GetJson(period + "am"), ann_), 0);
+  EXPECT_EQ(expansion_of(GetJson(period + "am_at_start"), ann_), 5'000'000);
+  EXPECT_EQ(expansion_of(GetJson(period + "am_at_start"), bob_), 0);
   // Deleting the account takes it out of the cohort.
   ASSERT_EQ(client_->Delete("/api/v1/accounts/1")->status, 204);
   EXPECT_EQ(GetJson("/api/v1/metrics/retention?from=2026-02-01&to=2026-06-15")

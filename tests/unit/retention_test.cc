@@ -96,6 +96,37 @@ TEST_F(RetentionTest, ByAmUsesTheOwnerNowAndFollowsAChangeOfAm) {
   EXPECT_EQ(r.total.nrr_bp(), 8929) << "the total does not depend on the grouping";
 }
 
+TEST_F(RetentionTest, ByAmTakesTheOwnerAtTheEndOrTheStartFromTheHistory) {
+  // Account 2 (s = 70k, e = 90k) was AM 1's from the start, AM 2's from 2026-01-15 and is AM 3's
+  // from 2026-08-01, after the period: at its end (2026-06-30) it is AM 2's, at its start AM 1's.
+  using Since = ReadModel::OwnerSince;
+  std::vector<Since> spans = {
+      {kNoDay, 1}, {D("2026-01-15").days(), 2}, {D("2026-08-01").days(), 3}};
+  model_.SetOwnerHistory(2, spans);
+  auto key_of = [](const RetentionReport& r, std::string_view key) -> const RetentionFigures* {
+    for (const auto& row : r.rows) {
+      if (row.key == key) return &row.figures;
+    }
+    return nullptr;
+  };
+  auto at_end = Run(RetentionGroup::kAm);
+  ASSERT_NE(key_of(at_end, "1"), nullptr);
+  EXPECT_EQ(key_of(at_end, "1")->start_cents, 100'000'00);  // account 1 alone
+  ASSERT_NE(key_of(at_end, "2"), nullptr);
+  EXPECT_EQ(key_of(at_end, "2")->start_cents, (90'000 + 70'000) * 100);
+  EXPECT_EQ(key_of(at_end, "3"), nullptr);
+  auto at_start = Run(RetentionGroup::kAmAtStart);
+  ASSERT_NE(key_of(at_start, "1"), nullptr);
+  EXPECT_EQ(key_of(at_start, "1")->start_cents, 170'000'00);
+  EXPECT_EQ(key_of(at_start, "1")->nrr_bp(), 11176);
+  EXPECT_EQ(key_of(at_start, "2")->start_cents, 90'000'00);
+  EXPECT_EQ(at_start.total.nrr_bp(), at_end.total.nrr_bp());
+  // A history that begins inside the period: before its first span, its first owner.
+  model_.SetOwnerHistory(2, std::vector<Since>{{D("2025-09-01").days(), 2}});
+  EXPECT_EQ(key_of(Run(RetentionGroup::kAmAtStart), "2")->start_cents, 160'000'00);
+  EXPECT_FALSE(ParseRetentionGroup("am_at_end")) << "only the groupings it names";
+}
+
 TEST_F(RetentionTest, ByTierUsesTheTierAtTheStartOrTheOverride) {
   Account f;
   f.id = AccountId(6);
