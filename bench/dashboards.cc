@@ -4,7 +4,8 @@
 //   orchard-bench-dashboards --accounts N --pg URL [--work DIR] [--runs R] [--sql-runs R]
 //
 // Seeds the deterministic synthetic book (ingest/seed.h, default 1,000,000 accounts) into an
-// SQLite file and into PostgreSQL, adds the indexes a good DBA would add for these questions
+// SQLite file (or reuses the one a run with the same --accounts and --work left) and into
+// PostgreSQL, adds the indexes a good DBA would add for these questions
 // (dashboards_sql.h) and ANALYZEs, then for each dashboard prints the median milliseconds of
 // each way and the ratios. Also: the engine's load time and memory per account, the full
 // recompute (every account's ARR, tier, health, depth, plan completeness, quadrant), and how
@@ -286,7 +287,9 @@ ingest::SeedSummary SeedInto(store::Database& db, const Options& o, Date today,
 }
 
 // --engine-only: the engine's side of the table alone, on a kept SQLite book.
-int RunEngineOnly(const Options& o, const std::string& file, Date today, const Settings& settings) {
+// The SQLite book in `file`: seeded, or the one a run with the same --accounts left there (the
+// seed is deterministic: the same book). `file`.accounts marks a finished seed.
+std::unique_ptr<store::Database> SqliteBook(const Options& o, const std::string& file, Date today) {
   const std::string marker = file + ".accounts";
   std::string seeded;
   if (std::FILE* f = std::fopen(marker.c_str(), "r")) {
@@ -307,7 +310,12 @@ int RunEngineOnly(const Options& o, const std::string& file, Date today, const S
   } else {
     fmt::print("reusing the SQLite book of {} accounts in {}\n", o.accounts, file);
   }
-  auto sqlite = Must(store::OpenDatabase("sqlite:" + file), "opening SQLite");
+  return Must(store::OpenDatabase("sqlite:" + file), "opening SQLite");
+}
+
+// --engine-only: the engine's side of the table alone.
+int RunEngineOnly(const Options& o, const std::string& file, Date today, const Settings& settings) {
+  auto sqlite = SqliteBook(o, file, today);
   auto load_started = Clock::now();
   auto model = Must(engine::ReadModel::Load(*sqlite), "loading the engine");
   fmt::print("engine: loaded in {:.0f} ms, {} MB\n", Ms(Clock::now() - load_started),
@@ -354,9 +362,7 @@ int Run(const Options& o) {
   std::filesystem::create_directories(o.work);
   const std::string file = o.work + "/bench.db";
   if (o.engine_only) return RunEngineOnly(o, file, today, settings);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file + suffix);
-
-  auto sqlite = Must(store::OpenDatabase("sqlite:" + file), "opening SQLite");
+  auto sqlite = SqliteBook(o, file, today);
   // A database of its own on the server given, made afresh: nothing else there is touched.
   {
     auto admin = Must(store::OpenDatabase(o.pg_url), "opening PostgreSQL");
@@ -370,8 +376,7 @@ int Run(const Options& o) {
   if (slash == std::string::npos || slash < o.pg_url.find("://") + 3) Die("--pg: not a URL");
   auto pg =
       Must(store::OpenDatabase(o.pg_url.substr(0, slash) + "/orchard_bench"), "opening PostgreSQL");
-  auto summary = SeedInto(*sqlite, o, today, "SQLite");
-  SeedInto(*pg, o, today, "PostgreSQL");
+  auto summary = SeedInto(*pg, o, today, "PostgreSQL");
   fmt::print("book: {} accounts, {} contacts, {} opportunities, {} signal events\n",
              summary.accounts, summary.contacts, summary.opportunities, summary.signals);
   for (auto* db : {sqlite.get(), pg.get()}) {
