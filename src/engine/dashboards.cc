@@ -6,6 +6,7 @@
 
 #include "domain/tiers.h"
 #include "engine/health.h"
+#include "engine/parallel.h"
 
 namespace orchard::engine {
 
@@ -296,23 +297,42 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
 
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,
                                   const DashboardFilter& filter) {
-  std::vector<CoverageRow> by_am;  // by the owner's dense index
-  std::vector<uint8_t> seen;
+  struct Part {
+    std::vector<CoverageRow> by_am;  // by the owner's dense index
+    std::vector<uint8_t> seen;
+  };
+  Part all;
   {
     auto lock = model.ReadLock();
     const DayColumns& on = model.On(today.days(), settings);
-    by_am.resize(model.owner_count());
-    seen.resize(model.owner_count());
-    for (size_t slot = 0; slot < model.slots(); ++slot) {
-      if (!Admits(filter, model, slot, on.summary[slot])) continue;
-      Tier tier = static_cast<Tier>(on.summary[slot].tier);
-      CoverageRow& row = by_am[model.owner_index(slot)];
-      seen[model.owner_index(slot)] = 1;
-      row.owner_id = model.owner_id(slot);
-      ++row.accounts_by_tier[static_cast<size_t>(tier)];
-      row.arr_cents += on.arr_cents[slot];
-    }
+    Part init{std::vector<CoverageRow>(model.owner_count()),
+              std::vector<uint8_t>(model.owner_count())};
+    auto scan = [&](Part& part, size_t begin, size_t end) {
+      for (size_t slot = begin; slot < end; ++slot) {
+        if (!Admits(filter, model, slot, on.summary[slot])) continue;
+        Tier tier = static_cast<Tier>(on.summary[slot].tier);
+        CoverageRow& row = part.by_am[model.owner_index(slot)];
+        part.seen[model.owner_index(slot)] = 1;
+        row.owner_id = model.owner_id(slot);
+        ++row.accounts_by_tier[static_cast<size_t>(tier)];
+        row.arr_cents += on.arr_cents[slot];
+      }
+    };
+    all = ReduceRanges(model.slots(), init, scan, [](Part& into, const Part& part) {
+      for (size_t i = 0; i < into.by_am.size(); ++i) {
+        if (!part.seen[i]) continue;
+        CoverageRow& row = into.by_am[i];
+        row.owner_id = part.by_am[i].owner_id;
+        for (size_t t = 0; t < row.accounts_by_tier.size(); ++t) {
+          row.accounts_by_tier[t] += part.by_am[i].accounts_by_tier[t];
+        }
+        row.arr_cents += part.by_am[i].arr_cents;
+        into.seen[i] = 1;
+      }
+    });
   }
+  std::vector<CoverageRow>& by_am = all.by_am;
+  const std::vector<uint8_t>& seen = all.seen;
   std::vector<CoverageRow> out;
   for (size_t i = 0; i < by_am.size(); ++i) {
     if (!seen[i]) continue;
@@ -350,22 +370,40 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(t1, settings);
   auto starts = model.ArrColumn(t0);
-  int64_t depth_sum = 0, planned = 0, completeness_sum = 0;
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    const Summary& s = on.summary[slot];
-    if (!Admits(filter, model, slot, s)) continue;
-    int64_t now = on.arr_cents[slot];
-    ++k.accounts;
-    k.arr_cents += now;
-    k.retention.Add((*starts)[slot], now);
-    depth_sum += s.depth;
-    if (static_cast<Tier>(s.tier) != Tier::kVolume) {
-      ++planned;
-      completeness_sum += s.completeness;
+  struct Part {
+    Kpis k;
+    int64_t depth_sum = 0, planned = 0, completeness_sum = 0;
+  };
+  auto scan = [&](Part& part, size_t begin, size_t end) {
+    for (size_t slot = begin; slot < end; ++slot) {
+      const Summary& s = on.summary[slot];
+      if (!Admits(filter, model, slot, s)) continue;
+      int64_t now = on.arr_cents[slot];
+      ++part.k.accounts;
+      part.k.arr_cents += now;
+      part.k.retention.Add((*starts)[slot], now);
+      part.depth_sum += s.depth;
+      if (static_cast<Tier>(s.tier) != Tier::kVolume) {
+        ++part.planned;
+        part.completeness_sum += s.completeness;
+      }
+      if (s.colour >= 2) ++part.k.at_risk;
+      part.k.expansion_created_cents += s.expansion_created_cents;
     }
-    if (s.colour >= 2) ++k.at_risk;
-    k.expansion_created_cents += s.expansion_created_cents;
-  }
+  };
+  Part all = ReduceRanges(model.slots(), Part{}, scan, [](Part& into, const Part& part) {
+    into.k.accounts += part.k.accounts;
+    into.k.arr_cents += part.k.arr_cents;
+    into.k.retention.Merge(part.k.retention);
+    into.k.at_risk += part.k.at_risk;
+    into.k.expansion_created_cents += part.k.expansion_created_cents;
+    into.depth_sum += part.depth_sum;
+    into.planned += part.planned;
+    into.completeness_sum += part.completeness_sum;
+  });
+  k = all.k;
+  const int64_t depth_sum = all.depth_sum, planned = all.planned,
+                completeness_sum = all.completeness_sum;
   if (k.accounts > 0) k.average_depth = static_cast<double>(depth_sum) / k.accounts;
   if (planned > 0) k.average_completeness = static_cast<double>(completeness_sum) / planned;
   return k;

@@ -425,21 +425,21 @@ uint32_t ReadModel::OwnerIndex(int64_t owner_id) {
   return owner->second;
 }
 
-uint32_t ReadModel::owner_index_on(size_t slot, int32_t day) const {
-  auto spans = owner_spans_.Of(slot);
+uint32_t ReadModel::OwnerIndexIn(std::span<const OwnerSpanRec> spans, int32_t day) {
   // The last span begun on or before the day; before the first, its owner (the earliest known).
   auto after = std::upper_bound(spans.begin(), spans.end(), int64_t{day},
                                 [](int64_t d, const OwnerSpanRec& r) { return d < r.id; });
-  if (after != spans.begin()) return std::prev(after)->owner;
-  return spans.empty() ? owner_index_[slot] : spans.front().owner;
+  return after != spans.begin() ? std::prev(after)->owner : spans.front().owner;
 }
 
 void ReadModel::SetOwnerHistory(int64_t account_id, std::span<const OwnerSince> spans) {
   std::unique_lock lock(mu_);
   size_t slot = SlotFor(account_id);
   owner_spans_.Clear(slot);
-  for (const OwnerSince& o : spans)
+  for (const OwnerSince& o : spans) {
     owner_spans_.Put(slot, OwnerSpanRec{o.since, OwnerIndex(o.owner_id)});
+  }
+  Refresh(slot);  // the owner it counts under in the kept year of retention
 }
 
 Result<std::vector<ReadModel::OwnerSince>> ReadModel::ReadOwnerHistory(store::Database& db,
@@ -544,11 +544,6 @@ size_t ReadModel::Bytes() const {
   return n;
 }
 
-std::optional<Tier> ReadModel::tier_override(size_t slot) const {
-  if (tier_override_[slot] == 0) return std::nullopt;
-  return static_cast<Tier>(tier_override_[slot] - 1);
-}
-
 int32_t ReadModel::RenewalOn(size_t slot, int32_t day) const {
   int32_t renewal = INT32_MAX;
   for (const Line& l : lines_[slot]) {
@@ -575,7 +570,7 @@ std::shared_ptr<const std::vector<int64_t>> ReadModel::ArrColumn(int32_t day) co
     }
   }
   auto column = std::make_shared<std::vector<int64_t>>(account_id_.size());
-  ForEachRange(account_id_.size(), [&](size_t begin, size_t end) {
+  ForEachRange(account_id_.size(), [&](size_t, size_t begin, size_t end) {
     for (size_t s = begin; s < end; ++s) (*column)[s] = ArrCentsOn(s, day);
   });
   KeepArrColumn(day, column);
@@ -602,26 +597,51 @@ void ReadModel::Recompute(int32_t day, const Settings& settings) const {
 void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   const size_t n = account_id_.size();
   day_.day = day;
+  day_.year_ago = Date::FromDays(day).AddYears(-1).days();
   day_.settings = settings;
   day_.arr_cents.resize(n);
   day_.renewal.resize(n);
   day_.summary.resize(n);
-  // ARR a year before too, in the same pass: the default period's t0 for the NRR leaderboard
-  // and the KPI strip, so their first question on a new day does not walk every line again.
-  const int32_t year_ago = Date::FromDays(day).AddYears(-1).days();
-  auto before = std::make_shared<std::vector<int64_t>>(n);
-  ForEachRange(n, [&](size_t begin, size_t end) {
-    for (size_t s = begin; s < end; ++s) {
-      Build(day_, s);
-      (*before)[s] = ArrCentsOn(s, year_ago);
-    }
+  day_.arr_year_ago.resize(n);
+  ForEachRange(n, [&](size_t, size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) Build(day_, s);
   });
-  KeepArrColumn(year_ago, std::move(before));
+  day_.year_total = {};
+  day_.year_by_owner.assign(owners_.size(), {});
+  day_.year_owner.assign(n, DayColumns::kNotCounted);
+  for (size_t s = 0; s < n; ++s) CountYear(s, 1);
+  // The ARR a year before (the default period's start, for the NRR leaderboard and the KPI
+  // strip) and on the day, as ARR columns too (copies: those are shared with readers).
+  KeepArrColumn(day_.year_ago, std::make_shared<std::vector<int64_t>>(day_.arr_year_ago));
+  KeepArrColumn(day, std::make_shared<std::vector<int64_t>>(day_.arr_cents));
   BuildPipeline();
+}
+
+void ReadModel::CountYear(size_t slot, int sign) const {
+  if (sign < 0) {
+    uint32_t owner = day_.year_owner[slot];
+    if (owner == DayColumns::kNotCounted) return;
+    day_.year_by_owner[owner].Count(day_.arr_year_ago[slot], day_.arr_cents[slot], -1);
+    day_.year_total.Count(day_.arr_year_ago[slot], day_.arr_cents[slot], -1);
+    day_.year_owner[slot] = DayColumns::kNotCounted;
+    return;
+  }
+  if (!live_[slot] || day_.arr_year_ago[slot] <= 0) return;
+  uint32_t owner = owner_index_on(slot, day_.day);
+  if (day_.year_by_owner.size() < owners_.size()) day_.year_by_owner.resize(owners_.size());
+  day_.year_by_owner[owner].Count(day_.arr_year_ago[slot], day_.arr_cents[slot], 1);
+  day_.year_total.Count(day_.arr_year_ago[slot], day_.arr_cents[slot], 1);
+  day_.year_owner[slot] = owner;
+}
+
+int32_t ReadModel::columns_day() const {
+  std::lock_guard lock(day_mu_);
+  return day_.day;
 }
 
 void ReadModel::Build(DayColumns& columns, size_t slot) const {
   columns.arr_cents[slot] = ArrCentsOn(slot, columns.day);
+  columns.arr_year_ago[slot] = ArrCentsOn(slot, columns.year_ago);
   columns.renewal[slot] = RenewalOn(slot, columns.day);
   columns.summary[slot] = Summarize(*this, slot, columns.day, columns.arr_cents[slot],
                                     columns.renewal[slot], columns.settings);
@@ -643,9 +663,16 @@ void ReadModel::Refresh(size_t slot) {
     day_.arr_cents.resize(account_id_.size());
     day_.renewal.resize(account_id_.size());
     day_.summary.resize(account_id_.size());
-    for (size_t s = from; s < account_id_.size(); ++s) Build(day_, s);
+    day_.arr_year_ago.resize(account_id_.size());
+    day_.year_owner.resize(account_id_.size(), DayColumns::kNotCounted);
+    for (size_t s = from; s < account_id_.size(); ++s) {
+      Build(day_, s);
+      CountYear(s, 1);
+    }
   }
+  CountYear(slot, -1);
   Build(day_, slot);
+  CountYear(slot, 1);
 }
 
 int64_t ReadModel::ArrCentsOn(size_t slot, int32_t day) const {

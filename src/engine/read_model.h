@@ -24,6 +24,7 @@
 #include "core/result.h"
 #include "domain/entities.h"
 #include "domain/settings.h"
+#include "engine/figures.h"
 #include "engine/records.h"
 #include "store/database.h"
 
@@ -109,6 +110,15 @@ struct DayColumns {
   std::vector<int32_t> renewal;
   std::vector<Summary> summary;
   PipelineTotals pipeline;
+  // Retention over the year to the day (ARR a year before → ARR on the day), unfiltered: in
+  // total and by the owner on the day (dense owner index). Kept by every write, so the default
+  // NRR leaderboard reads one row per AM instead of every account.
+  int32_t year_ago = kNoDay;          // the same day a year before
+  std::vector<int64_t> arr_year_ago;  // by slot
+  std::vector<uint32_t> year_owner;   // by slot: the owner it is counted under; kNotCounted
+  static constexpr uint32_t kNotCounted = UINT32_MAX;
+  RetentionFigures year_total;
+  std::vector<RetentionFigures> year_by_owner;
 };
 
 class ReadModel {
@@ -189,11 +199,17 @@ class ReadModel {
   size_t owner_count() const { return owners_.size(); }
   // The owner's dense index on `day`: from the account's ownership history, or its owner now
   // when it has none (one owner all along).
-  uint32_t owner_index_on(size_t slot, int32_t day) const;
+  uint32_t owner_index_on(size_t slot, int32_t day) const {
+    auto spans = owner_spans_.Of(slot);
+    return spans.empty() ? owner_index_[slot] : OwnerIndexIn(spans, day);
+  }
   int64_t owner_at(uint32_t index) const { return owners_[index]; }
   size_t word_count() const { return words_.size(); }
   bool strategic(size_t slot) const { return strategic_[slot] != 0; }
-  std::optional<Tier> tier_override(size_t slot) const;
+  std::optional<Tier> tier_override(size_t slot) const {
+    if (tier_override_[slot] == 0) return std::nullopt;
+    return static_cast<Tier>(tier_override_[slot] - 1);
+  }
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }
   uint32_t industry_code(size_t slot) const { return industry_[slot]; }
@@ -208,6 +224,8 @@ class ReadModel {
   // built on the first question about that day, kept current by writes, the last few days kept.
   // Valid while the caller holds ReadLock(), and for as long as it holds the pointer.
   std::shared_ptr<const std::vector<int64_t>> ArrColumn(int32_t day) const;
+  // The day the columns are built for (DayColumns::kNoDay: none yet).
+  int32_t columns_day() const;
   // Rebuilds the columns for `day` from scratch (orchard score, bench/dashboards).
   void Recompute(int32_t day, const Settings& settings) const;
   const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
@@ -231,9 +249,12 @@ class ReadModel {
  private:
   size_t SlotFor(int64_t account_id);     // creates an empty, not yet live slot if needed
   uint32_t OwnerIndex(int64_t owner_id);  // the owner's dense index, made on first sight
-  void Refresh(size_t slot);              // the day columns of one slot, after a write
+  static uint32_t OwnerIndexIn(std::span<const OwnerSpanRec> spans, int32_t day);
+  void Refresh(size_t slot);  // the day columns of one slot, after a write
   int32_t RenewalOn(size_t slot, int32_t day) const;
   void Build(DayColumns& columns, size_t slot) const;  // one slot's entries
+  // Adds (sign 1) or takes away (-1) one slot from the columns' kept year of retention.
+  void CountYear(size_t slot, int sign) const;
   std::optional<size_t> PlanSlot(int64_t plan_id) const;
   template <class Rec>
   void PutChild(PerAccount<Rec>& table, int64_t account_id, Rec rec);

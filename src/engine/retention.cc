@@ -4,6 +4,7 @@
 
 #include "domain/tiers.h"
 #include "engine/health.h"
+#include "engine/parallel.h"
 
 namespace orchard::engine {
 
@@ -23,22 +24,6 @@ Result<RetentionGroup> ParseRetentionGroup(std::string_view text) {
   return FailField("group_by", "\"" + std::string(text) +
                                    "\" is not a grouping; use am, am_at_start, tier, segment, "
                                    "industry or region");
-}
-
-void RetentionFigures::Add(int64_t s, int64_t e) {
-  if (s <= 0) return;  // a new logo (or nothing): not in the cohort
-  ++accounts;
-  start_cents += s;
-  end_cents += e;
-  retained_cents += std::min(s, e);
-  if (e == 0) {
-    ++churned_accounts;
-    churn_cents += s;
-  } else if (e > s) {
-    expansion_cents += e - s;
-  } else {
-    contraction_cents += s - e;
-  }
 }
 
 std::optional<int64_t> RetentionFigures::nrr_bp() const {
@@ -67,45 +52,77 @@ Grouped Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
   // Grouped by a small dense number (the AM's index, the tier, an interned industry or region,
   // the quadrant): an array index per account, the names made once per group at the end.
   auto lock = model.ReadLock();
-  std::vector<RetentionFigures> groups(
-      std::max({model.owner_count(), model.word_count(), size_t{4}}));
-  std::vector<uint8_t> seen(groups.size());
+  // The trailing year to the columns' day, for the whole book, by AM or in total: the figures
+  // every write keeps (DayColumns), one row per AM instead of a pass over every account.
+  if ((group == RetentionGroup::kAm || group == RetentionGroup::kNone) && !filter.am &&
+      !filter.tier && from == to.AddYears(-1) && model.columns_day() == to.days()) {
+    const DayColumns& on = model.On(to.days(), settings);
+    report.total = on.year_total;
+    if (group == RetentionGroup::kNone) return report;
+    for (size_t key = 0; key < on.year_by_owner.size(); ++key) {
+      if (on.year_by_owner[key].accounts == 0) continue;
+      int64_t id = model.owner_at(static_cast<uint32_t>(key));
+      report.rows.push_back(
+          {id, RetentionRow{id == 0 ? "" : std::to_string(id), on.year_by_owner[key]}});
+    }
+    return report;
+  }
   auto starts = model.ArrColumn(from.days());
   auto ends = model.ArrColumn(to.days());
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    int64_t s = (*starts)[slot];
-    if (s <= 0 || !model.live(slot)) continue;
-    Tier tier = TierFor(model, slot, s, tiers);
-    if (!filter.Admits(model, slot, tier)) continue;
-    int64_t e = (*ends)[slot];
-    report.total.Add(s, e);
-    size_t key = 0;
-    switch (group) {
-      case RetentionGroup::kNone:
-        continue;
-      case RetentionGroup::kAm:  // the owner at the period's end
-        key = model.owner_index_on(slot, to.days());
-        break;
-      case RetentionGroup::kAmAtStart:
-        key = model.owner_index_on(slot, from.days());
-        break;
-      case RetentionGroup::kTier:
-        key = static_cast<size_t>(tier);
-        break;
-      case RetentionGroup::kIndustry:
-        key = model.industry_code(slot);
-        break;
-      case RetentionGroup::kRegion:
-        key = model.region_code(slot);
-        break;
-      case RetentionGroup::kSegment:
-        key = static_cast<size_t>(QuadrantOf(
-            s, PotentialOf(model, slot, s, WhitespaceCents(model, slot), settings), settings));
-        break;
+  struct Part {
+    RetentionFigures total;
+    std::vector<RetentionFigures> groups;  // by dense key
+    std::vector<uint8_t> seen;
+  };
+  const size_t width = std::max({model.owner_count(), model.word_count(), size_t{4}});
+  Part init{{}, std::vector<RetentionFigures>(width), std::vector<uint8_t>(width)};
+  auto scan = [&](Part& part, size_t begin, size_t end) {
+    for (size_t slot = begin; slot < end; ++slot) {
+      int64_t s = (*starts)[slot];
+      if (s <= 0 || !model.live(slot)) continue;
+      Tier tier = TierFor(model, slot, s, tiers);
+      if (!filter.Admits(model, slot, tier)) continue;
+      int64_t e = (*ends)[slot];
+      part.total.Add(s, e);
+      size_t key = 0;
+      switch (group) {
+        case RetentionGroup::kNone:
+          continue;
+        case RetentionGroup::kAm:  // the owner at the period's end
+          key = model.owner_index_on(slot, to.days());
+          break;
+        case RetentionGroup::kAmAtStart:
+          key = model.owner_index_on(slot, from.days());
+          break;
+        case RetentionGroup::kTier:
+          key = static_cast<size_t>(tier);
+          break;
+        case RetentionGroup::kIndustry:
+          key = model.industry_code(slot);
+          break;
+        case RetentionGroup::kRegion:
+          key = model.region_code(slot);
+          break;
+        case RetentionGroup::kSegment:
+          key = static_cast<size_t>(QuadrantOf(
+              s, PotentialOf(model, slot, s, WhitespaceCents(model, slot), settings), settings));
+          break;
+      }
+      part.groups[key].Add(s, e);
+      part.seen[key] = 1;
     }
-    groups[key].Add(s, e);
-    seen[key] = 1;
-  }
+  };
+  Part all = ReduceRanges(model.slots(), init, scan, [](Part& into, const Part& part) {
+    into.total.Merge(part.total);
+    for (size_t key = 0; key < into.groups.size(); ++key) {
+      if (!part.seen[key]) continue;
+      into.groups[key].Merge(part.groups[key]);
+      into.seen[key] = 1;
+    }
+  });
+  report.total = all.total;
+  const auto& groups = all.groups;
+  const auto& seen = all.seen;
   for (size_t key = 0; key < groups.size(); ++key) {
     if (!seen[key]) continue;
     const RetentionFigures& figures = groups[key];

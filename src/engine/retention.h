@@ -9,6 +9,7 @@
 // its industry or its region.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "domain/settings.h"
+#include "engine/figures.h"
 #include "engine/read_model.h"
 
 namespace orchard::engine {
@@ -39,21 +41,6 @@ struct DashboardFilter {
 enum class RetentionGroup { kNone, kAm, kAmAtStart, kTier, kIndustry, kRegion, kSegment };
 // "", am, am_at_start, tier, industry, region, segment
 Result<RetentionGroup> ParseRetentionGroup(std::string_view text);
-
-struct RetentionFigures {
-  int64_t accounts = 0;  // in the cohort
-  int64_t churned_accounts = 0;
-  int64_t start_cents = 0;  // Σ s
-  int64_t end_cents = 0;    // Σ e
-  int64_t expansion_cents = 0;
-  int64_t contraction_cents = 0;
-  int64_t churn_cents = 0;
-  int64_t retained_cents = 0;  // Σ min(e, s)
-  // Ratios in basis points (10000 = 100%), rounded half away from zero; none for an empty cohort.
-  std::optional<int64_t> nrr_bp() const;
-  std::optional<int64_t> grr_bp() const;
-  void Add(int64_t s, int64_t e);
-};
 
 struct RetentionRow {
   std::string key;  // the AM's user id, the tier number, the industry or region ("" for none)

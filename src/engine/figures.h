@@ -1,0 +1,68 @@
+// RetentionFigures: NRR, GRR, expansion, contraction and churn of one cohort (PRODUCT.md,
+// Metrics), summed account by account. engine/retention.h computes them for any period and
+// grouping; the day columns keep the trailing year's by owner (engine/read_model.h).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
+namespace orchard::engine {
+
+struct RetentionFigures {
+  int64_t accounts = 0;  // in the cohort
+  int64_t churned_accounts = 0;
+  int64_t start_cents = 0;  // Σ s
+  int64_t end_cents = 0;    // Σ e
+  int64_t expansion_cents = 0;
+  int64_t contraction_cents = 0;
+  int64_t churn_cents = 0;
+  int64_t retained_cents = 0;  // Σ min(e, s)
+  // Ratios in basis points (10000 = 100%), rounded half away from zero; none for an empty cohort.
+  std::optional<int64_t> nrr_bp() const;
+  std::optional<int64_t> grr_bp() const;
+  // One account: s its ARR at the start, e at the end.
+  void Add(int64_t s, int64_t e) {
+    if (s <= 0) return;  // a new logo (or nothing): not in the cohort
+    ++accounts;
+    start_cents += s;
+    end_cents += e;
+    retained_cents += std::min(s, e);
+    if (e == 0) {
+      ++churned_accounts;
+      churn_cents += s;
+    } else if (e > s) {
+      expansion_cents += e - s;
+    } else {
+      contraction_cents += s - e;
+    }
+  }
+  // Takes one account's Add back (sign -1) or adds it (1): for totals kept across writes.
+  void Count(int64_t s, int64_t e, int sign) {
+    if (s <= 0) return;
+    RetentionFigures one;
+    one.Add(s, e);
+    if (sign < 0) one.Negate();
+    Merge(one);
+  }
+  void Negate() {
+    for (int64_t* f : {&accounts, &churned_accounts, &start_cents, &end_cents, &expansion_cents,
+                       &contraction_cents, &churn_cents, &retained_cents}) {
+      *f = -*f;
+    }
+  }
+  // The figures of both cohorts together.
+  void Merge(const RetentionFigures& o) {
+    accounts += o.accounts;
+    churned_accounts += o.churned_accounts;
+    start_cents += o.start_cents;
+    end_cents += o.end_cents;
+    expansion_cents += o.expansion_cents;
+    contraction_cents += o.contraction_cents;
+    churn_cents += o.churn_cents;
+    retained_cents += o.retained_cents;
+  }
+  bool operator==(const RetentionFigures&) const = default;
+};
+
+}  // namespace orchard::engine
