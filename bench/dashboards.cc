@@ -318,30 +318,51 @@ std::unique_ptr<store::Database> SqliteBook(const Options& o, const std::string&
   return db;
 }
 
-// --engine-only: the engine's side of the table alone.
-int RunEngineOnly(const Options& o, const std::string& file, Date today, const Settings& settings) {
-  auto sqlite = SqliteBook(o, file, today);
+// The engine loaded from `db`, with how long that took and the median of three full recomputes.
+struct Engine {
+  std::unique_ptr<engine::ReadModel> model;
+  double load_ms = 0, recompute_ms = 0;
+};
+
+Engine LoadEngine(store::Database& db, Date today, const Settings& settings) {
+  Engine e;
   auto load_started = Clock::now();
-  auto model = Must(engine::ReadModel::Load(*sqlite), "loading the engine");
-  fmt::print("engine: loaded in {:.0f} ms, {} MB\n", Ms(Clock::now() - load_started),
-             model->Bytes() >> 20);
+  e.model = Must(engine::ReadModel::Load(db), "loading the engine");
+  e.load_ms = Ms(Clock::now() - load_started);
   std::vector<double> recomputes;
   for (int i = 0; i < 3; ++i) {
     auto started = Clock::now();
-    auto lock = model->ReadLock();
-    model->Recompute(today.days(), settings);
+    auto lock = e.model->ReadLock();
+    e.model->Recompute(today.days(), settings);
     recomputes.push_back(Ms(Clock::now() - started));
   }
-  fmt::print("full recompute {:.0f} ms\n", Median(recomputes));
+  e.recompute_ms = Median(recomputes);
+  return e;
+}
+
+// Each of `runs` askings of dashboard `name` the way the API answers it (http::Dashboard, JSON
+// included), in milliseconds.
+std::vector<double> TimeDashboard(const std::string& name, const engine::ReadModel& model,
+                                  const Settings& settings, Date today, int runs) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    auto started = Clock::now();
+    Must(http::Dashboard(name, model, settings, today, {}), name);
+    times.push_back(Ms(Clock::now() - started));
+  }
+  return times;
+}
+
+// --engine-only: the engine's side of the table alone.
+int RunEngineOnly(const Options& o, const std::string& file, Date today, const Settings& settings) {
+  auto sqlite = SqliteBook(o, file, today);
+  Engine e = LoadEngine(*sqlite, today, settings);
+  fmt::print("engine: loaded in {:.0f} ms, {} MB\nfull recompute {:.0f} ms\n", e.load_ms,
+             e.model->Bytes() >> 20, e.recompute_ms);
   double max_ms = 0;
   for (const char* name : kDashboards) {
     if (!o.only.empty() && o.only != name) continue;
-    std::vector<double> ours;
-    for (int i = 0; i < o.runs; ++i) {
-      auto started = Clock::now();
-      Must(http::Dashboard(name, *model, settings, today, {}), name);
-      ours.push_back(Ms(Clock::now() - started));
-    }
+    std::vector<double> ours = TimeDashboard(name, *e.model, settings, today, o.runs);
     fmt::print("{:<20} {:>10.2f} ms (first {:.2f})\n", name, Median(ours), ours.front());
     max_ms = std::max(max_ms, Median(ours));
   }
@@ -393,17 +414,9 @@ int Run(const Options& o) {
   }
 
   // The engine: load, memory, full recompute.
-  auto load_started = Clock::now();
-  auto model = Must(engine::ReadModel::Load(*sqlite), "loading the engine");
-  double load_ms = Ms(Clock::now() - load_started);
-  std::vector<double> recomputes;
-  for (int i = 0; i < 3; ++i) {
-    auto started = Clock::now();
-    auto lock = model->ReadLock();
-    model->Recompute(today.days(), settings);
-    recomputes.push_back(Ms(Clock::now() - started));
-  }
-  double recompute_ms = Median(recomputes);
+  Engine e = LoadEngine(*sqlite, today, settings);
+  auto& model = e.model;
+  const double load_ms = e.load_ms, recompute_ms = e.recompute_ms;
   size_t bytes = model->Bytes();
   fmt::print(
       "engine: loaded in {:.0f} ms, {} bytes per account ({} MB), full recompute {:.0f} ms\n",
@@ -447,12 +460,7 @@ int Run(const Options& o) {
   bool all_agree = true;
   for (const auto& q : questions) {
     // The engine: the API's own answer (http::Dashboard, JSON included), median of `runs`.
-    std::vector<double> ours;
-    for (int i = 0; i < o.runs; ++i) {
-      auto started = Clock::now();
-      Must(http::Dashboard(q.name, *model, settings, today, {}), q.name);
-      ours.push_back(Ms(Clock::now() - started));
-    }
+    std::vector<double> ours = TimeDashboard(q.name, *model, settings, today, o.runs);
     const std::string want = q.engine();
     std::map<std::string, double> theirs;
     const auto lines = std::count(want.begin(), want.end(), '\n');

@@ -298,9 +298,11 @@ class DashboardSql {
     sql += "comp AS (SELECT b.*, COALESCE(dp.depth, 0) AS depth, " + DayOf("lm.last_at") +
            " AS last_day, CASE WHEN ul.account_id IS NULL THEN NULL WHEN up.prior IS NULL OR "
            "up.prior = 0 THEN " +
-           Round(level) + " ELSE " + Round("0.7 * " + level + " + 0.3 * " + trend_score) +
+           // Grouped as the engine groups them: (0.7 × 100) × x is not 0.7 × (100 × x) in the
+           // last bit, and that bit moved 23 scores across a rounding boundary at 1M accounts.
+           Round(level) + " ELSE " + Round("0.7 * (" + level + ") + 0.3 * " + trend_score) +
            " END AS u, CASE WHEN t.account_id IS NULL AND se.account_id IS NULL THEN NULL ELSE " +
-           Greatest("0", Least("100", Round("100.0 - 2.0 * " + per100 +
+           Greatest("0", Least("100", Round("100.0 - 2.0 * (" + per100 + ")" +
                                             " - 20.0 * COALESCE(t.escalations, 0)"))) +
            " END AS s, CASE WHEN n.account_id IS NULL THEN NULL ELSE " +
            Round("50.0 + 50.0 * " + Real("n.promoters - n.detractors") + " / " + Real("n.n")) +
