@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/relationships.h"
 #include "engine/retention.h"
 
 namespace orchard::engine {
@@ -369,6 +370,7 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
     });
   }
   if (!economic_buyer_engaged) s.flags |= Summary::kNoEconomicBuyer;
+  s.flags |= RelationshipFlags(model, slot, day);
 
   double points = 0;
   if (!model.priorities(slot).empty()) points += 20;

@@ -66,9 +66,11 @@ struct Summary {
   uint8_t colour = 0;                   // 0 none, 1 green, 2 yellow, 3 red
   uint8_t completeness = 0;             // plan completeness, 0–100
   uint8_t quadrant = 3;                 // Quadrant
-  uint8_t flags = 0;                    // Summary::k… bits
-  static constexpr uint8_t kSingleThreaded = 1, kStalePlan = 2, kOverdueActions = 4,
-                           kNoEconomicBuyer = 8, kHasPlan = 16, kOverridden = 32;
+  uint16_t flags = 0;                   // Summary::k… bits
+  // kNoEconomicBuyer: none engaged in 90 days; the last three: engine/relationships.h.
+  static constexpr uint16_t kSingleThreaded = 1, kStalePlan = 2, kOverdueActions = 4,
+                            kNoEconomicBuyer = 8, kHasPlan = 16, kOverridden = 32,
+                            kChampionLost = 64, kMissingEconomicBuyer = 128, kDetractorDark = 256;
   bool operator==(const Summary&) const = default;
 };
 

@@ -3,7 +3,9 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <set>
 
+#include "engine/relationships.h"
 #include "http/crud.h"
 #include "http/errors.h"
 #include "http/openapi.h"
@@ -299,6 +301,60 @@ HttpResponse GetParticipants(const ApiDeps& d, const HttpRequest& req) {
   auto ids = service::ParticipantService(d.pool, d.clock, d.model).Get(*actor, ActivityId(*id));
   if (!ids) return ErrorResponse(ids.error());
   return JsonResponse(ParticipantsJson(ActivityId(*id), *ids));
+}
+
+// One account's relationship map, ready to draw as an org chart coloured by stance: its contacts
+// as nodes, the reports-to lines as edges (manager → report), the roots (reporting to no one
+// mapped), and the alerts the map raises today (engine/relationships.h).
+HttpResponse GetRelationshipMap(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  auto account =
+      service::EntityService<Account>(d.pool, d.clock, d.model).Get(*actor, AccountId(*id));
+  if (!account) return ErrorResponse(account.error());
+  service::EntityService<Contact> contacts(d.pool, d.clock, d.model);
+  store::ListQuery query;
+  query.filters.push_back({"account_id", *id});
+  query.limit = 1000;
+  std::vector<Contact> people;
+  for (;;) {
+    auto page = contacts.List(*actor, query);
+    if (!page) return ErrorResponse(page.error());
+    people.insert(people.end(), page->items.begin(), page->items.end());
+    if (!page->next_cursor) break;
+    query.after_id = *page->next_cursor;
+  }
+  std::set<int64_t> mapped;
+  for (const Contact& c : people) mapped.insert(c.id.value);
+  boost::json::array nodes, edges, roots, alerts;
+  for (const Contact& c : people) {
+    boost::json::object node = service::ToJson(c);
+    node["name"] = c.first_name + (c.last_name.empty() ? "" : " ") + c.last_name;
+    nodes.push_back(std::move(node));
+    if (c.reports_to_id && mapped.contains(c.reports_to_id->value)) {
+      edges.push_back({{"from", c.reports_to_id->value}, {"to", c.id.value}});
+    } else {
+      roots.push_back(c.id.value);
+    }
+  }
+  if (d.model != nullptr) {
+    auto lock = d.model->ReadLock();
+    if (auto slot = d.model->SlotOf(*id)) {
+      for (const auto& a : engine::RelationshipAlerts(*d.model, *slot, d.clock.Today().days())) {
+        alerts.push_back({{"code", a.code},
+                          {"contact_id", a.contact_id ? boost::json::value(a.contact_id)
+                                                      : boost::json::value(nullptr)},
+                          {"why", a.why}});
+      }
+    }
+  }
+  return JsonResponse(boost::json::object{{"account_id", *id},
+                                          {"nodes", std::move(nodes)},
+                                          {"edges", std::move(edges)},
+                                          {"roots", std::move(roots)},
+                                          {"alerts", std::move(alerts)}});
 }
 
 HttpResponse PutParticipants(const ApiDeps& d, const HttpRequest& req) {
@@ -602,6 +658,26 @@ Router MakeRouter(const ApiDeps& d) {
   under_account(Crud<Division>(d), "divisions");
   under_account(Crud<ContractLine>(d), "contract-lines");
   under_account(Crud<Contact>(d), "contacts");
+  r.AddSchema("RelationshipMap", R"({"type":"object",
+    "required":["account_id","nodes","edges","roots","alerts"],
+    "properties":{"account_id":{"type":"integer"},
+      "nodes":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/contacts"},
+        {"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}]}},
+      "edges":{"type":"array","items":{"type":"object","required":["from","to"],
+        "properties":{"from":{"type":"integer"},"to":{"type":"integer"}}}},
+      "roots":{"type":"array","items":{"type":"integer"}},
+      "alerts":{"type":"array","items":{"type":"object","required":["code","contact_id","why"],
+        "properties":{"code":{"type":"string",
+          "enum":["champion_lost","no_economic_buyer","detractor_dark"]},
+          "contact_id":{"type":["integer","null"]},"why":{"type":"string"}}}}}})");
+  r.Add(
+      "GET", "/api/v1/accounts/{id}/relationship-map",
+      [d](const HttpRequest& q) { return GetRelationshipMap(d, q); },
+      RouteDoc("The account's relationship map: contacts as nodes, reports-to lines as edges "
+               "(manager → report), roots, and its alerts (champion or economic buyer departed, "
+               "no economic buyer, an influential detractor not engaged for 60 days)",
+               K::kOther)
+          .Response("RelationshipMap"));
   under_account(Crud<Opportunity>(d), "opportunities");
   under_account(Crud<Activity>(d), "activities");
   r.AddSchema("Participants", R"({"type":"object","required":["contact_ids"],

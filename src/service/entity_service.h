@@ -14,6 +14,7 @@
 #include "engine/read_model.h"
 #include "service/actor.h"
 #include "service/entity_json.h"
+#include "service/relationships.h"
 #include "store/pool.h"
 #include "store/store.h"
 
@@ -120,6 +121,7 @@ class EntityService {
     if constexpr (Versioned<T>) row.version = 1;
     ORCHARD_CHECK(Validate(row));
     ORCHARD_CHECK(AuthorizeWrite(*db, actor, row));
+    ORCHARD_CHECK(CheckAgainstStore(*db, row));
     ORCHARD_TRY(T saved, store.Insert(row));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
                              std::nullopt, ToJsonText(saved)));
@@ -142,9 +144,13 @@ class EntityService {
     if constexpr (requires { next.updated_at = now; }) next.updated_at = now;
     ORCHARD_CHECK(Validate(next));
     ORCHARD_CHECK(AuthorizeWrite(*db, actor, next));
+    ORCHARD_CHECK(CheckAgainstStore(*db, next));
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
+    if constexpr (std::is_same_v<T, Contact>) {
+      ORCHARD_CHECK(OpenRethreadTask(store, actor, current, saved, now));
+    }
     std::function<void()> also;
     if constexpr (std::is_same_v<T, Account>) {
       if (current.owner_id != saved.owner_id) {
@@ -230,6 +236,14 @@ class EntityService {
 
   Status AuthorizeAccount(store::Database& db, const Actor& actor, AccountId account) {
     return AuthorizeAccountEdit(db, actor, account);
+  }
+
+  // Rules that need the other rows: a contact's reports-to line.
+  static Status CheckAgainstStore(store::Database& db, const T& row) {
+    if constexpr (std::is_same_v<T, Contact>) return CheckReportsTo(db, row);
+    (void)db;
+    (void)row;
+    return Ok();
   }
 
   Status AuthorizeWrite(store::Database& db, const Actor& actor, const T& row) {

@@ -398,6 +398,76 @@ TEST_P(HttpTest, RetentionAnswersFromTheLiveBookAndMovesWithEachWrite) {
   EXPECT_EQ(ErrorField(GetJson("/api/v1/metrics/retention?to=June", 400)), "to");
 }
 
+TEST_P(HttpTest, RelationshipMapDrawsTheOrgChartRefusesCyclesAndRaisesAlerts) {
+  auto add = [&](const std::string& fields) {
+    auto r = client_->Post("/api/v1/accounts/2/contacts", "{" + fields + "}", "application/json");
+    EXPECT_EQ(r->status, 201) << r->body;
+    return json::parse(r->body).at("id").as_int64();
+  };
+  const int64_t ceo = add(R"("first_name":"Ada","last_name":"Eze","buying_role":"economic_buyer",)"
+                          R"("stance":"supporter","influence":5)");
+  const int64_t vp = add(R"("first_name":"Bo","buying_role":"champion","stance":"champion",)"
+                         R"("influence":4,"reports_to_id":)" +
+                         std::to_string(ceo));
+  const int64_t lead = add(R"("first_name":"Cy","stance":"detractor","influence":4,)"
+                           R"("reports_to_id":)" +
+                           std::to_string(vp));
+  auto map = GetJson("/api/v1/accounts/2/relationship-map");
+  ASSERT_EQ(map.at("nodes").as_array().size(), 3u);
+  EXPECT_EQ(map.at("nodes").as_array()[0].at("name").as_string(), "Ada Eze");
+  EXPECT_EQ(map.at("nodes").as_array()[1].at("stance").as_string(), "champion");
+  EXPECT_EQ(
+      json::serialize(map.at("edges")),
+      json::serialize(json::array{{{"from", ceo}, {"to", vp}}, {{"from", vp}, {"to", lead}}}));
+  EXPECT_EQ(json::serialize(map.at("roots")), "[" + std::to_string(ceo) + "]");
+  // Cy, an influential detractor, has never been engaged.
+  ASSERT_EQ(map.at("alerts").as_array().size(), 1u);
+  EXPECT_EQ(map.at("alerts").as_array()[0].at("code").as_string(), "detractor_dark");
+  EXPECT_EQ(map.at("alerts").as_array()[0].at("contact_id").as_int64(), lead);
+
+  // The CEO reporting to Cy would close a cycle: refused, naming the field and the loop.
+  const std::string ceo_path = "/api/v1/contacts/" + std::to_string(ceo);
+  auto cycle =
+      client_->Patch(ceo_path, R"({"version":1,"reports_to_id":)" + std::to_string(lead) + "}",
+                     "application/json");
+  ASSERT_EQ(cycle->status, 422) << cycle->body;
+  auto error = json::parse(cycle->body).as_object();
+  EXPECT_EQ(ErrorField(error), "reports_to_id");
+  EXPECT_NE(cycle->body.find("cycle"), std::string::npos) << cycle->body;
+  EXPECT_TRUE(GetJson(ceo_path).at("reports_to_id").is_null()) << "nothing changed";
+  // A manager from another account is refused too.
+  auto stranger =
+      client_->Post("/api/v1/accounts/3/contacts", R"({"first_name":"Di"})", "application/json");
+  ASSERT_EQ(stranger->status, 201);
+  const int64_t di = json::parse(stranger->body).at("id").as_int64();
+  auto across = client_->Patch(
+      ceo_path, R"({"version":1,"reports_to_id":)" + std::to_string(di) + "}", "application/json");
+  EXPECT_EQ(across->status, 422) << across->body;
+  EXPECT_NE(across->body.find("is not a contact of account 2"), std::string::npos) << across->body;
+
+  // Bo, the champion, leaves: the map flags it and a task to re-thread goes to the AM (Bob).
+  const std::string vp_path = "/api/v1/contacts/" + std::to_string(vp);
+  ASSERT_EQ(
+      client_->Patch(vp_path, R"({"version":1,"status":"departed"})", "application/json")->status,
+      200);
+  auto after = GetJson("/api/v1/accounts/2/relationship-map");
+  EXPECT_EQ(after.at("alerts").as_array()[0].at("code").as_string(), "champion_lost");
+  auto tasks = GetJson("/api/v1/accounts/2/tasks");
+  ASSERT_EQ(tasks.at("items").as_array().size(), 1u);
+  const auto& task = tasks.at("items").as_array()[0];
+  EXPECT_EQ(task.at("title").as_string(), "Re-thread: Bo, a champion, has left");
+  EXPECT_EQ(task.at("owner_id").as_int64(), bob_.value);
+  EXPECT_EQ(task.at("status").as_string(), "open");
+  // Back and gone again while that task is open: still one task.
+  ASSERT_EQ(
+      client_->Patch(vp_path, R"({"version":2,"status":"active"})", "application/json")->status,
+      200);
+  ASSERT_EQ(
+      client_->Patch(vp_path, R"({"version":3,"status":"departed"})", "application/json")->status,
+      200);
+  EXPECT_EQ(GetJson("/api/v1/accounts/2/tasks").at("items").as_array().size(), 1u);
+}
+
 TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
   auto renewals = GetJson("/api/v1/dashboards/renewals");
