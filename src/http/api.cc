@@ -1,5 +1,6 @@
 #include "http/api.h"
 #include "http/engine_routes.h"
+#include "http/plan_routes.h"
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -740,6 +741,7 @@ Router MakeRouter(const ApiDeps& d) {
       RouteDoc("Change settings, all or nothing (admins)", K::kOther).Response("Settings"));
   Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
+  AddPlanRoutes(r, d);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
 
   AddEngineRoutes(r, d);

@@ -10,6 +10,7 @@
 #include "engine/health.h"
 #include "engine/retention.h"
 #include "http/crud.h"
+#include "http/params.h"
 
 namespace orchard::http {
 
@@ -42,30 +43,6 @@ constexpr std::string_view kFiguresSchema = R"({"type":"object",
     "expansion_cents":{"type":"integer"},"contraction_cents":{"type":"integer"},
     "churn_cents":{"type":"integer"},"nrr":{"type":["number","null"]},
     "grr":{"type":["number","null"]}}})";
-
-using Params = std::map<std::string, std::string>;
-
-Result<std::optional<int64_t>> IntParam(const Params& params, const std::string& name, int64_t min,
-                                        int64_t max) {
-  auto it = params.find(name);
-  if (it == params.end()) return std::nullopt;
-  int64_t v = 0;
-  const std::string& t = it->second;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || v < min || v > max) {
-    return FailField(name, "must be a whole number from " + std::to_string(min) + " to " +
-                               std::to_string(max) + "; got \"" + t + "\"");
-  }
-  return v;
-}
-
-Result<Date> DayParam(const Params& params, const std::string& name, Date fallback) {
-  auto it = params.find(name);
-  if (it == params.end()) return fallback;
-  auto day = Date::Parse(it->second);
-  if (!day) return FailField(name, day.error().message);
-  return *day;
-}
 
 Result<engine::DashboardFilter> FilterParams(const Params& params) {
   engine::DashboardFilter f;
@@ -122,20 +99,6 @@ void PutPage(boost::json::object& out, const PageParams& page, int64_t total) {
   out["total"] = total;
   out["offset"] = static_cast<int64_t>(page.offset);
   out["limit"] = static_cast<int64_t>(page.limit);
-}
-
-// Names the first parameter `what` does not take, and the ones it does.
-Status OnlyParams(const Params& params, std::string_view what,
-                  std::initializer_list<std::string_view> known) {
-  for (const auto& [k, v] : params) {
-    if (k.starts_with(':')) continue;  // a path parameter
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      std::string list;
-      for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-      return FailField(k, "unknown parameter; " + std::string(what) + " takes " + list);
-    }
-  }
-  return Ok();
 }
 
 Result<boost::json::object> RetentionAnswer(const engine::ReadModel& model,

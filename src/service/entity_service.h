@@ -14,6 +14,7 @@
 #include "engine/read_model.h"
 #include "service/actor.h"
 #include "service/entity_json.h"
+#include "service/plan_history.h"
 #include "service/relationships.h"
 #include "store/pool.h"
 #include "store/store.h"
@@ -125,7 +126,9 @@ class EntityService {
     ORCHARD_TRY(T saved, store.Insert(row));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
                              std::nullopt, ToJsonText(saved)));
-    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, std::nullopt, now));
+    std::function<void()> also;
+    ORCHARD_CHECK(RecordPlanHistory(store, actor, now, std::nullopt, saved, also));
+    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, std::nullopt, now, also));
     return saved;
   }
 
@@ -152,6 +155,7 @@ class EntityService {
       ORCHARD_CHECK(OpenRethreadTask(store, actor, current, saved, now));
     }
     std::function<void()> also;
+    ORCHARD_CHECK(RecordPlanHistory(store, actor, now, current, saved, also));
     if constexpr (std::is_same_v<T, Account>) {
       if (current.owner_id != saved.owner_id) {
         ORCHARD_CHECK(RecordOwnerChange(*db, current, saved, now));
@@ -172,9 +176,12 @@ class EntityService {
     ORCHARD_TRY(T current, store.Get<T>(id));
     ORCHARD_CHECK(AuthorizeWrite(*db, actor, current));
     ORCHARD_CHECK(store.Delete<T>(id));
-    ORCHARD_CHECK(WriteAudit(store, actor, clock_.Now(), kTable, id.value, AuditAction::kDelete,
+    const Timestamp now = clock_.Now();
+    ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, id.value, AuditAction::kDelete,
                              ToJsonText(current), std::nullopt));
-    return CommitAndApply(*db, tx, std::nullopt, current, clock_.Now());
+    std::function<void()> also;
+    ORCHARD_CHECK(RecordPlanHistory(store, actor, now, current, std::nullopt, also));
+    return CommitAndApply(*db, tx, std::nullopt, current, now, also);
   }
 
  private:
@@ -236,6 +243,53 @@ class EntityService {
 
   Status AuthorizeAccount(store::Database& db, const Actor& actor, AccountId account) {
     return AuthorizeAccountEdit(db, actor, account);
+  }
+
+  // The plan's version history (service/plan_history.h): a write to a plan records a version; a
+  // write to one of its parts also marks the plan changed (both plans, if the part moved), which
+  // `also` then applies to the read model. `before`/`after`: none when created/deleted.
+  Status RecordPlanHistory(store::Store& store, const Actor& actor, Timestamp at,
+                           const std::optional<T>& before, const std::optional<T>& after,
+                           std::function<void()>& also) {
+    auto json = [](const std::optional<T>& row) -> std::optional<std::string> {
+      if (!row) return std::nullopt;
+      return ToJsonText(*row);
+    };
+    if constexpr (std::is_same_v<T, AccountPlan>) {
+      if (!after) return Ok();  // the plan is gone, and its history with it
+      return RecordPlanVersion(
+          store, actor, after->id, at,
+          before ? DescribeChange("plan", after->id.value, json(before), json(after))
+                 : "created the plan");
+    } else if constexpr (UnderPlan<T>) {
+      const T& row = after ? *after : *before;
+      const std::string summary =
+          DescribeChange(PartName(), row.id.value, json(before), json(after));
+      std::vector<PlanId> plans;
+      if (after) plans.push_back(after->plan_id);
+      if (before && (!after || before->plan_id != after->plan_id)) plans.push_back(before->plan_id);
+      std::vector<AccountPlan> touched;
+      for (PlanId plan : plans) {
+        ORCHARD_TRY(AccountPlan p, TouchPlan(store, actor, plan, at, summary));
+        ORCHARD_CHECK(RecordChange(store.db(), EntitySchema<AccountPlan>::kTable, plan.value, at,
+                                   p.account_id.value));
+        touched.push_back(std::move(p));
+      }
+      also = [this, touched = std::move(touched)] {
+        for (const AccountPlan& p : touched) model_->Upsert(p);
+      };
+    } else {
+      (void)store, (void)actor, (void)at, (void)before, (void)after, (void)also, (void)json;
+    }
+    return Ok();
+  }
+
+  // How a version names a part of the plan.
+  static constexpr std::string_view PartName() {
+    if constexpr (std::is_same_v<T, PlanPriority>) return "priority";
+    if constexpr (std::is_same_v<T, PlanRisk>) return "risk";
+    if constexpr (std::is_same_v<T, WhitespaceCell>) return "whitespace cell";
+    return "action";
   }
 
   // Rules that need the other rows: a contact's reports-to line.

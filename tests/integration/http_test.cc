@@ -468,6 +468,76 @@ TEST_P(HttpTest, RelationshipMapDrawsTheOrgChartRefusesCyclesAndRaisesAlerts) {
   EXPECT_EQ(GetJson("/api/v1/accounts/2/tasks").at("items").as_array().size(), 1u);
 }
 
+TEST_P(HttpTest, EveryPlanChangeIsAVersionAndAnyTwoReadAsADiff) {
+  auto post = [&](const std::string& path, const std::string& body) {
+    auto r = client_->Post(path, body, "application/json");
+    EXPECT_EQ(r->status, 201) << path << ": " << r->body;
+    return json::parse(r->body).at("id").as_int64();
+  };
+  // The plan is made ten days ago; its parts today.
+  const Timestamp now = clock_.Now();
+  clock_.Set(Timestamp::At(now.date().AddDays(-10), 12));
+  const int64_t plan = post("/api/v1/accounts/4/plans", R"({"summary":"Grow in EMEA"})");
+  clock_.Set(now);
+  const std::string under = "/api/v1/plans/" + std::to_string(plan);
+  const int64_t priority = post(under + "/priorities", R"({"text":"Halve onboarding time"})");
+  const int64_t risk =
+      post(under + "/risks", R"({"description":"Budget freeze","severity":"high"})");
+  ASSERT_EQ(client_
+                ->Patch("/api/v1/plan-risks/" + std::to_string(risk),
+                        R"({"mitigation":"Sponsor call with the CFO"})", "application/json")
+                ->status,
+            200);
+  ASSERT_EQ(client_->Delete("/api/v1/plan-priorities/" + std::to_string(priority))->status, 204);
+  // Five versions: who changed what, and when.
+  auto versions =
+      GetJson("/api/v1/plan-versions?plan_id=" + std::to_string(plan)).at("items").as_array();
+  std::vector<std::string> said;
+  for (const auto& v : versions) said.emplace_back(v.at("change_summary").as_string());
+  const std::string p = std::to_string(priority), k = std::to_string(risk);
+  EXPECT_EQ(said, (std::vector<std::string>{"created the plan", "added priority " + p,
+                                            "added risk " + k, "changed risk " + k + ": mitigation",
+                                            "removed priority " + p}));
+  EXPECT_EQ(versions.back().at("changed_by").as_int64(), admin_.value);
+  EXPECT_EQ(versions.back().at("version").as_int64(), 5);
+  // The latest against the one before: the priority went.
+  auto last = GetJson(under + "/diff");
+  EXPECT_EQ(last.at("from").at("version").as_int64(), 4);
+  EXPECT_EQ(last.at("to").at("version").as_int64(), 5);
+  const auto& removed = last.at("changes").at("priorities").at("removed").as_array();
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].at("text").as_string(), "Halve onboarding time");
+  EXPECT_FALSE(last.at("to").as_object().contains("snapshot_json"));
+  // Versions 3 to 4: the risk's mitigation, field by field.
+  auto changed = GetJson(under + "/diff?from=3&to=4").at("changes").at("risks");
+  ASSERT_EQ(changed.at("changed").as_array().size(), 1u);
+  const auto& fields = changed.at("changed").as_array()[0].at("fields");
+  EXPECT_EQ(fields.at("mitigation").at("from").as_string(), "");
+  EXPECT_EQ(fields.at("mitigation").at("to").as_string(), "Sponsor call with the CFO");
+  // 1 to 5: the risk was added; the priority came and went, so it is in neither.
+  auto whole = GetJson(under + "/diff?from=1&to=5");
+  EXPECT_EQ(whole.at("versions").as_array().size(), 5u);
+  EXPECT_EQ(whole.at("changes").at("risks").at("added").as_array().size(), 1u);
+  EXPECT_TRUE(whole.at("changes").at("priorities").at("added").as_array().empty());
+  EXPECT_TRUE(whole.at("changes").at("priorities").at("removed").as_array().empty());
+  // Versions it does not have, or the wrong way round, are refused naming the parameter.
+  auto missing = GetJson(under + "/diff?from=9", 422);
+  EXPECT_EQ(ErrorField(missing), "from");
+  EXPECT_NE(json::serialize(missing).find("it has versions 1 to 5"), std::string::npos);
+  EXPECT_EQ(ErrorField(GetJson(under + "/diff?from=4&to=2", 422)), "from");
+  EXPECT_EQ(ErrorField(GetJson(under + "/diff?since=2", 400)), "since");
+  // A part's change is a change of the plan: its freshness (10 days after the plan alone) starts
+  // again. So does a review.
+  auto health = GetJson("/api/v1/accounts/4/health");
+  EXPECT_EQ(health.at("metrics").at("plan_freshness_days").as_int64(), 0);
+  auto reviewed = client_->Post(under + "/reviewed", "", "application/json");
+  ASSERT_EQ(reviewed->status, 200) << reviewed->body;
+  EXPECT_EQ(json::parse(reviewed->body).at("last_reviewed_at").as_string(),
+            now.date().ToString() + "T12:00:00Z");
+  EXPECT_EQ(GetJson(under + "/diff").at("to").at("change_summary").as_string(),
+            "changed plan " + std::to_string(plan) + ": last_reviewed_at");
+}
+
 TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
   auto renewals = GetJson("/api/v1/dashboards/renewals");
