@@ -540,7 +540,11 @@ size_t ReadModel::Bytes() const {
        overrides_.Bytes() + plans_.Bytes() + priorities_.Bytes() + risks_.Bytes() + cells_.Bytes() +
        actions_.Bytes();
   n += day_.arr_cents.capacity() * sizeof(int64_t) + day_.renewal.capacity() * sizeof(int32_t) +
-       day_.summary.capacity() * sizeof(Summary);
+       day_.summary.capacity() * sizeof(Summary) + day_.arr_year_ago.capacity() * sizeof(int64_t) +
+       day_.year_owner.capacity() * sizeof(uint32_t) +
+       day_.year_by_owner.capacity() * sizeof(RetentionFigures);
+  std::lock_guard days(day_mu_);
+  for (const ArrDay& a : arr_days_) n += a.arr->capacity() * sizeof(int64_t);
   return n;
 }
 
