@@ -69,7 +69,7 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
               R"({"type":"object","required":["plan_id","from","to","versions","changes"],
     "properties":{"plan_id":{"type":"integer"},"from":{"type":"object"},"to":{"type":"object"},
       "versions":{"type":"array","items":{"type":"object"}},
-      "changes":{"type":"object","required":["plan","priorities","risks","whitespace_cells",
+      "changes":{"type":"object","required":["plan","priorities","risks","whitespace_cells","incomplete",
         "actions"]}}})");
   r.Add(
       "GET", "/api/v1/plans/{id}/diff", [d](const HttpRequest& q) { return PlanDiffAnswer(d, q); },

@@ -119,30 +119,43 @@ std::string DescribeChange(std::string_view what, int64_t id,
 
 boost::json::object DiffSnapshots(const boost::json::object& from, const boost::json::object& to) {
   boost::json::object out;
-  auto plan = [](const boost::json::object& s) {
+  // Parts one side did not keep as rows (a version imported or seeded with counts only): named
+  // in "incomplete", not reported as every row added or removed.
+  boost::json::array incomplete;
+  auto plan = [](const boost::json::object& s) -> const boost::json::object* {
     auto it = s.find("plan");
-    return it != s.end() && it->value().is_object() ? it->value().as_object()
-                                                    : boost::json::object();
+    return it != s.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
   };
-  out["plan"] = FieldChanges(plan(from), plan(to));
+  if (plan(from) && plan(to)) {
+    out["plan"] = FieldChanges(*plan(from), *plan(to));
+  } else {
+    out["plan"] = boost::json::object();
+    incomplete.emplace_back("plan");
+  }
   for (std::string_view part : kParts) {
-    auto was = ById(from.if_contains(part)), now = ById(to.if_contains(part));
+    const boost::json::value *was_rows = from.if_contains(part), *now_rows = to.if_contains(part);
     boost::json::array added, removed, changed;
-    for (const auto& [id, row] : now) {
-      auto old = was.find(id);
-      if (old == was.end()) {
-        added.push_back(row);
-      } else if (auto fields = FieldChanges(old->second, row); !fields.empty()) {
-        changed.push_back({{"id", id}, {"fields", std::move(fields)}});
+    if (was_rows && now_rows && was_rows->is_array() && now_rows->is_array()) {
+      auto was = ById(was_rows), now = ById(now_rows);
+      for (const auto& [id, row] : now) {
+        auto old = was.find(id);
+        if (old == was.end()) {
+          added.push_back(row);
+        } else if (auto fields = FieldChanges(old->second, row); !fields.empty()) {
+          changed.push_back({{"id", id}, {"fields", std::move(fields)}});
+        }
       }
-    }
-    for (const auto& [id, row] : was) {
-      if (!now.contains(id)) removed.push_back(row);
+      for (const auto& [id, row] : was) {
+        if (!now.contains(id)) removed.push_back(row);
+      }
+    } else {
+      incomplete.emplace_back(part);
     }
     out[part] = {{"added", std::move(added)},
                  {"removed", std::move(removed)},
                  {"changed", std::move(changed)}};
   }
+  out["incomplete"] = std::move(incomplete);
   return out;
 }
 

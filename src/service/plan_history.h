@@ -38,7 +38,8 @@ std::string DescribeChange(std::string_view what, int64_t id,
                            const std::optional<std::string>& after);
 
 // What changed from one snapshot to another: {"plan":{"field":{"from":…,"to":…}},
-// "priorities":{"added":[rows],"removed":[rows],"changed":[{"id":…,"fields":{…}}]}, …}.
+// "priorities":{"added":[rows],"removed":[rows],"changed":[{"id":…,"fields":{…}}]}, …,
+// "incomplete":[parts one of the two kept only as counts, so not compared]}.
 boost::json::object DiffSnapshots(const boost::json::object& from, const boost::json::object& to);
 
 // Versions `from` to `to` of a plan (oldest first) and what changed between the two.

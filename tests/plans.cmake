@@ -1,0 +1,1 @@
+orchard_test(plans_test SOURCES unit/plan_history_test.cc LIBS orchard_service)
