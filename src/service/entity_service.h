@@ -15,6 +15,7 @@
 #include "service/actor.h"
 #include "service/entity_json.h"
 #include "service/plan_history.h"
+#include "service/references.h"
 #include "service/relationships.h"
 #include "store/pool.h"
 #include "store/store.h"
@@ -292,11 +293,11 @@ class EntityService {
     return "action";
   }
 
-  // Rules that need the other rows: a contact's reports-to line.
+  // Rules that need the other rows: every id the row holds names a row that exists; a contact's
+  // reports-to line.
   static Status CheckAgainstStore(store::Database& db, const T& row) {
+    ORCHARD_CHECK(CheckReferences(db, row));
     if constexpr (std::is_same_v<T, Contact>) return CheckReportsTo(db, row);
-    (void)db;
-    (void)row;
     return Ok();
   }
 

@@ -538,6 +538,40 @@ TEST_P(HttpTest, EveryPlanChangeIsAVersionAndAnyTwoReadAsADiff) {
             "changed plan " + std::to_string(plan) + ": last_reviewed_at");
 }
 
+TEST_P(HttpTest, AReferenceToARowThatDoesNotExistIsRefusedNamingTheField) {
+  auto plan = client_->Post("/api/v1/accounts/6/plans", R"({"summary":"Land and expand"})",
+                            "application/json");
+  ASSERT_EQ(plan->status, 201) << plan->body;
+  const std::string under =
+      "/api/v1/plans/" + std::to_string(json::parse(plan->body).at("id").as_int64());
+  // An action owned by someone who is not a user; a whitespace cell for a product not in the
+  // catalogue, in a division that does not exist: each refused, naming the field, nothing stored.
+  auto action =
+      client_->Post(under + "/actions", R"({"description":"Call the CFO","owner_id":999999})",
+                    "application/json");
+  ASSERT_EQ(action->status, 422) << action->body;
+  EXPECT_EQ(ErrorField(json::parse(action->body).as_object()), "owner_id");
+  EXPECT_NE(action->body.find("there is no user 999999"), std::string::npos) << action->body;
+  auto division =
+      client_->Post("/api/v1/accounts/6/divisions", R"({"name":"Plant 1"})", "application/json");
+  ASSERT_EQ(division->status, 201) << division->body;
+  const std::string division_id = std::to_string(json::parse(division->body).at("id").as_int64());
+  auto cell = client_->Post(
+      under + "/whitespace-cells",
+      R"({"division_id":)" + division_id + R"(,"product_id":424242,"potential_cents":100000})",
+      "application/json");
+  ASSERT_EQ(cell->status, 422) << cell->body;
+  EXPECT_EQ(ErrorField(json::parse(cell->body).as_object()), "product_id");
+  EXPECT_NE(cell->body.find("there is no product 424242"), std::string::npos) << cell->body;
+  auto nowhere = client_->Post(under + "/whitespace-cells",
+                               R"({"division_id":777777,"product_id":1,"potential_cents":1})",
+                               "application/json");
+  ASSERT_EQ(nowhere->status, 422) << nowhere->body;
+  EXPECT_EQ(ErrorField(json::parse(nowhere->body).as_object()), "division_id");
+  EXPECT_TRUE(GetJson(under + "/actions").at("items").as_array().empty());
+  EXPECT_TRUE(GetJson(under + "/whitespace-cells").at("items").as_array().empty());
+}
+
 TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
   auto renewals = GetJson("/api/v1/dashboards/renewals");
