@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 
 #include "domain/tiers.h"
 #include "engine/health.h"
@@ -297,46 +296,35 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
 
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,
                                   const DashboardFilter& filter) {
-  struct Part {
-    std::vector<CoverageRow> by_am;  // by the owner's dense index
-    std::vector<uint8_t> seen;
-  };
-  Part all;
+  std::vector<CoverageRow> by_am;  // by the owner's dense index; an AM with no account is empty
   {
     auto lock = model.ReadLock();
     const DayColumns& on = model.On(today.days(), settings);
-    Part init{std::vector<CoverageRow>(model.owner_count()),
-              std::vector<uint8_t>(model.owner_count())};
-    auto scan = [&](Part& part, size_t begin, size_t end) {
+    auto scan = [&](std::vector<CoverageRow>& part, size_t begin, size_t end) {
       for (size_t slot = begin; slot < end; ++slot) {
         if (!Admits(filter, model, slot, on.summary[slot])) continue;
         Tier tier = static_cast<Tier>(on.summary[slot].tier);
-        CoverageRow& row = part.by_am[model.owner_index(slot)];
-        part.seen[model.owner_index(slot)] = 1;
-        row.owner_id = model.owner_id(slot);
+        CoverageRow& row = part[model.owner_index(slot)];
         ++row.accounts_by_tier[static_cast<size_t>(tier)];
         row.arr_cents += on.arr_cents[slot];
       }
     };
-    all = ReduceRanges(model.slots(), init, scan, [](Part& into, const Part& part) {
-      for (size_t i = 0; i < into.by_am.size(); ++i) {
-        if (!part.seen[i]) continue;
-        CoverageRow& row = into.by_am[i];
-        row.owner_id = part.by_am[i].owner_id;
-        for (size_t t = 0; t < row.accounts_by_tier.size(); ++t) {
-          row.accounts_by_tier[t] += part.by_am[i].accounts_by_tier[t];
-        }
-        row.arr_cents += part.by_am[i].arr_cents;
-        into.seen[i] = 1;
-      }
-    });
+    by_am = ReduceRanges(model.slots(), std::vector<CoverageRow>(model.owner_count()), scan,
+                         [](std::vector<CoverageRow>& into, const std::vector<CoverageRow>& part) {
+                           for (size_t i = 0; i < into.size(); ++i) {
+                             for (size_t t = 0; t < into[i].accounts_by_tier.size(); ++t) {
+                               into[i].accounts_by_tier[t] += part[i].accounts_by_tier[t];
+                             }
+                             into[i].arr_cents += part[i].arr_cents;
+                           }
+                         });
+    for (size_t i = 0; i < by_am.size(); ++i)
+      by_am[i].owner_id = model.owner_at(static_cast<uint32_t>(i));
   }
-  std::vector<CoverageRow>& by_am = all.by_am;
-  const std::vector<uint8_t>& seen = all.seen;
   std::vector<CoverageRow> out;
   for (size_t i = 0; i < by_am.size(); ++i) {
-    if (!seen[i]) continue;
     CoverageRow& row = by_am[i];
+    if (row.accounts_by_tier[0] + row.accounts_by_tier[1] + row.accounts_by_tier[2] == 0) continue;
     const int64_t am = row.owner_id;
     double at_target = 0, at_top = 0, at_bottom = 0;
     for (Tier t : {Tier::kStrategic, Tier::kCore}) {

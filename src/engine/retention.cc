@@ -45,87 +45,83 @@ struct Grouped {
   std::vector<std::pair<int64_t, RetentionRow>> rows;
 };
 
-Grouped Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
-              const Settings& settings, const DashboardFilter& filter) {
+Result<Grouped> Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
+                      const Settings& settings, const DashboardFilter& filter) {
+  if (to < from) {
+    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
+                                 to.ToString() + ")");
+  }
   const TierRules& tiers = settings.tiers;
   Grouped report;
   // Grouped by a small dense number (the AM's index, the tier, an interned industry or region,
-  // the quadrant): an array index per account, the names made once per group at the end.
+  // the quadrant): an array index per account, the names made once per group at the end. A
+  // group is listed when an account is in it (its figures count at least one account).
+  struct Part {
+    RetentionFigures total;
+    std::vector<RetentionFigures> groups;  // by dense key
+  };
+  Part all;
+  const std::vector<RetentionFigures>* groups = &all.groups;
   auto lock = model.ReadLock();
   // The trailing year to the columns' day, for the whole book, by AM or in total: the figures
   // every write keeps (DayColumns), one row per AM instead of a pass over every account.
   if ((group == RetentionGroup::kAm || group == RetentionGroup::kNone) && !filter.am &&
       !filter.tier && from == to.AddYears(-1) && model.columns_day() == to.days()) {
     const DayColumns& on = model.On(to.days(), settings);
-    report.total = on.year_total;
-    if (group == RetentionGroup::kNone) return report;
-    for (size_t key = 0; key < on.year_by_owner.size(); ++key) {
-      if (on.year_by_owner[key].accounts == 0) continue;
-      int64_t id = model.owner_at(static_cast<uint32_t>(key));
-      report.rows.push_back(
-          {id, RetentionRow{id == 0 ? "" : std::to_string(id), on.year_by_owner[key]}});
-    }
-    return report;
-  }
-  auto starts = model.ArrColumn(from.days());
-  auto ends = model.ArrColumn(to.days());
-  struct Part {
-    RetentionFigures total;
-    std::vector<RetentionFigures> groups;  // by dense key
-    std::vector<uint8_t> seen;
-  };
-  const size_t width = std::max({model.owner_count(), model.word_count(), size_t{4}});
-  Part init{{}, std::vector<RetentionFigures>(width), std::vector<uint8_t>(width)};
-  auto scan = [&](Part& part, size_t begin, size_t end) {
-    for (size_t slot = begin; slot < end; ++slot) {
-      int64_t s = (*starts)[slot];
-      if (s <= 0 || !model.live(slot)) continue;
-      Tier tier = TierFor(model, slot, s, tiers);
-      if (!filter.Admits(model, slot, tier)) continue;
-      int64_t e = (*ends)[slot];
-      part.total.Add(s, e);
-      size_t key = 0;
-      switch (group) {
-        case RetentionGroup::kNone:
-          continue;
-        case RetentionGroup::kAm:  // the owner at the period's end
-          key = model.owner_index_on(slot, to.days());
-          break;
-        case RetentionGroup::kAmAtStart:
-          key = model.owner_index_on(slot, from.days());
-          break;
-        case RetentionGroup::kTier:
-          key = static_cast<size_t>(tier);
-          break;
-        case RetentionGroup::kIndustry:
-          key = model.industry_code(slot);
-          break;
-        case RetentionGroup::kRegion:
-          key = model.region_code(slot);
-          break;
-        case RetentionGroup::kSegment:
-          key = static_cast<size_t>(QuadrantOf(
-              s, PotentialOf(model, slot, s, WhitespaceCents(model, slot), settings), settings));
-          break;
+    all.total = on.year_total;
+    groups = &on.year_by_owner;
+  } else {
+    auto starts = model.ArrColumn(from.days());
+    auto ends = model.ArrColumn(to.days());
+    const size_t width = std::max({model.owner_count(), model.word_count(), size_t{4}});
+    auto scan = [&](Part& part, size_t begin, size_t end) {
+      for (size_t slot = begin; slot < end; ++slot) {
+        int64_t s = (*starts)[slot];
+        if (s <= 0 || !model.live(slot)) continue;
+        Tier tier = TierFor(model, slot, s, tiers);
+        if (!filter.Admits(model, slot, tier)) continue;
+        int64_t e = (*ends)[slot];
+        part.total.Add(s, e);
+        size_t key = 0;
+        switch (group) {
+          case RetentionGroup::kNone:
+            continue;
+          case RetentionGroup::kAm:  // the owner at the period's end
+            key = model.owner_index_on(slot, to.days());
+            break;
+          case RetentionGroup::kAmAtStart:
+            key = model.owner_index_on(slot, from.days());
+            break;
+          case RetentionGroup::kTier:
+            key = static_cast<size_t>(tier);
+            break;
+          case RetentionGroup::kIndustry:
+            key = model.industry_code(slot);
+            break;
+          case RetentionGroup::kRegion:
+            key = model.region_code(slot);
+            break;
+          case RetentionGroup::kSegment:
+            key = static_cast<size_t>(QuadrantOf(
+                s, PotentialOf(model, slot, s, WhitespaceCents(model, slot), settings), settings));
+            break;
+        }
+        part.groups[key].Add(s, e);
       }
-      part.groups[key].Add(s, e);
-      part.seen[key] = 1;
-    }
-  };
-  Part all = ReduceRanges(model.slots(), init, scan, [](Part& into, const Part& part) {
-    into.total.Merge(part.total);
-    for (size_t key = 0; key < into.groups.size(); ++key) {
-      if (!part.seen[key]) continue;
-      into.groups[key].Merge(part.groups[key]);
-      into.seen[key] = 1;
-    }
-  });
+    };
+    all = ReduceRanges(model.slots(), Part{{}, std::vector<RetentionFigures>(width)}, scan,
+                       [](Part& into, const Part& part) {
+                         into.total.Merge(part.total);
+                         for (size_t key = 0; key < into.groups.size(); ++key) {
+                           into.groups[key].Merge(part.groups[key]);
+                         }
+                       });
+  }
   report.total = all.total;
-  const auto& groups = all.groups;
-  const auto& seen = all.seen;
-  for (size_t key = 0; key < groups.size(); ++key) {
-    if (!seen[key]) continue;
-    const RetentionFigures& figures = groups[key];
+  if (group == RetentionGroup::kNone) return report;
+  for (size_t key = 0; key < groups->size(); ++key) {
+    const RetentionFigures& figures = (*groups)[key];
+    if (figures.accounts == 0) continue;
     std::string name;
     int64_t id = static_cast<int64_t>(key);
     switch (group) {
@@ -157,11 +153,7 @@ Grouped Group(const ReadModel& model, Date from, Date to, RetentionGroup group,
 
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
                                   const Settings& settings, const DashboardFilter& filter) {
-  if (to < from) {
-    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
-                                 to.ToString() + ")");
-  }
-  Grouped grouped = Group(model, from, to, group, settings, filter);
+  ORCHARD_TRY(Grouped grouped, Group(model, from, to, group, settings, filter));
   RetentionReport report;
   report.from = from;
   report.to = to;
@@ -177,11 +169,7 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
 Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
                                                  Date from, Date to,
                                                  const DashboardFilter& filter) {
-  if (to < from) {
-    return FailValue("from", "the period starts (" + from.ToString() + ") after it ends (" +
-                                 to.ToString() + ")");
-  }
-  Grouped grouped = Group(model, from, to, RetentionGroup::kAm, settings, filter);
+  ORCHARD_TRY(Grouped grouped, Group(model, from, to, RetentionGroup::kAm, settings, filter));
   std::erase_if(grouped.rows, [](const auto& r) { return r.first == 0; });  // no AM
   // Best NRR first; ties by user id.
   std::vector<std::pair<int64_t, size_t>> order;  // -NRR, index
