@@ -1000,7 +1000,9 @@ void BookGenerator::MakeUsage(int64_t index, const Profile& p) {
 void BookGenerator::MakeEngagement(int64_t index, const Profile&) {
   Rng rng = StreamFor(kEngagement, index);
   const Account& a = d_.account;
-  int n = static_cast<int>(rng.Range(1, 8));
+  // About ten web and event signals a quarter, which brings a book to about 50 signal events per
+  // account, the shape bench/dashboards is asked to measure.
+  int n = static_cast<int>(rng.Range(4, 17));
   for (int i = 0; i < n; ++i) {
     EngagementSignal sig;
     sig.id = Next<EngagementSignalId>(signal_seq_);
