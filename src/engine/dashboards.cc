@@ -34,6 +34,11 @@ class PageOf {
       std::push_heap(heap_.begin(), heap_.end(), less_);
     }
   }
+  // Adds what another page of the same list kept (one range's, when a pass is split).
+  void Merge(PageOf&& other) {
+    for (const T& item : other.heap_) Push(item);
+    other.heap_.clear();
+  }
   // The items kept, in order, from `offset` on.
   std::vector<T> Take() && {
     std::sort_heap(heap_.begin(), heap_.end(), less_);
@@ -85,16 +90,32 @@ RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Dat
     if (on.renewal[a] != on.renewal[b]) return on.renewal[a] < on.renewal[b];
     return model.account_id(a) < model.account_id(b);
   });
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (on.renewal[slot] > last) continue;
-    const Summary& sum = on.summary[slot];
-    if (!Admits(filter, model, slot, sum)) continue;
-    hits.Push(slot);
-    ++page.total;
-    page.total_arr_cents += on.arr_cents[slot];
-    page.at_risk += sum.colour >= 2 ? 1 : 0;
-  }
-  for (size_t slot : std::move(hits).Take()) {
+  using Page = decltype(hits);
+  struct Part {
+    Page hits;
+    int64_t total = 0, arr_cents = 0, at_risk = 0;
+  };
+  auto scan = [&](Part& part, size_t begin, size_t end) {
+    for (size_t slot = begin; slot < end; ++slot) {
+      if (on.renewal[slot] > last) continue;
+      const Summary& sum = on.summary[slot];
+      if (!Admits(filter, model, slot, sum)) continue;
+      part.hits.Push(slot);
+      ++part.total;
+      part.arr_cents += on.arr_cents[slot];
+      part.at_risk += sum.colour >= 2 ? 1 : 0;
+    }
+  };
+  Part all = ReduceRanges(model.slots(), Part{hits}, scan, [](Part& into, Part& part) {
+    into.hits.Merge(std::move(part.hits));
+    into.total += part.total;
+    into.arr_cents += part.arr_cents;
+    into.at_risk += part.at_risk;
+  });
+  page.total = all.total;
+  page.total_arr_cents = all.arr_cents;
+  page.at_risk = all.at_risk;
+  for (size_t slot : std::move(all.hits).Take()) {
     const Summary& sum = on.summary[slot];
     Renewal r;
     r.account_id = model.account_id(slot);
@@ -130,14 +151,28 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
     if (ha != hb) return ha < hb;
     return model.account_id(a.first) < model.account_id(b.first);
   });
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    const Summary& s = on.summary[slot];
-    if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
-    hits.Push({slot, on.arr_cents[slot]});
-    ++page.total;
-    page.total_arr_cents += on.arr_cents[slot];
-  }
-  for (const auto& [slot, arr] : std::move(hits).Take()) {
+  using Page = decltype(hits);
+  struct Part {
+    Page hits;
+    int64_t total = 0, arr_cents = 0;
+  };
+  auto scan = [&](Part& part, size_t begin, size_t end) {
+    for (size_t slot = begin; slot < end; ++slot) {
+      const Summary& s = on.summary[slot];
+      if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
+      part.hits.Push({slot, on.arr_cents[slot]});
+      ++part.total;
+      part.arr_cents += on.arr_cents[slot];
+    }
+  };
+  Part all = ReduceRanges(model.slots(), Part{hits}, scan, [](Part& into, Part& part) {
+    into.hits.Merge(std::move(part.hits));
+    into.total += part.total;
+    into.arr_cents += part.arr_cents;
+  });
+  page.total = all.total;
+  page.total_arr_cents = all.arr_cents;
+  for (const auto& [slot, arr] : std::move(all.hits).Take()) {
     const Summary& s = on.summary[slot];
     AtRisk r;
     r.account_id = model.account_id(slot);
@@ -195,19 +230,38 @@ Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date t
     if (a.second != b.second) return a.second > b.second;
     return model.account_id(a.first) < model.account_id(b.first);
   });
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    const Summary& s = on.summary[slot];
-    if (!Admits(filter, model, slot, s)) continue;
-    PortfolioCell& cell = p.cells[s.quadrant];
-    ++cell.accounts;
-    cell.arr_cents += on.arr_cents[slot];
-    cell.whitespace_cents += s.whitespace_cents;
-    if (!quadrant || static_cast<uint8_t>(*quadrant) == s.quadrant) {
-      hits.Push({slot, on.arr_cents[slot]});
-      ++p.total;
+  using Page = decltype(hits);
+  struct Part {
+    Page hits;
+    decltype(p.cells) cells{};
+    int64_t total = 0;
+  };
+  auto scan = [&](Part& part, size_t begin, size_t end) {
+    for (size_t slot = begin; slot < end; ++slot) {
+      const Summary& s = on.summary[slot];
+      if (!Admits(filter, model, slot, s)) continue;
+      PortfolioCell& cell = part.cells[s.quadrant];
+      ++cell.accounts;
+      cell.arr_cents += on.arr_cents[slot];
+      cell.whitespace_cents += s.whitespace_cents;
+      if (!quadrant || static_cast<uint8_t>(*quadrant) == s.quadrant) {
+        part.hits.Push({slot, on.arr_cents[slot]});
+        ++part.total;
+      }
     }
-  }
-  for (const auto& [slot, arr] : std::move(hits).Take()) {
+  };
+  Part all = ReduceRanges(model.slots(), Part{hits, p.cells}, scan, [](Part& into, Part& part) {
+    into.hits.Merge(std::move(part.hits));
+    for (size_t q = 0; q < into.cells.size(); ++q) {
+      into.cells[q].accounts += part.cells[q].accounts;
+      into.cells[q].arr_cents += part.cells[q].arr_cents;
+      into.cells[q].whitespace_cents += part.cells[q].whitespace_cents;
+    }
+    into.total += part.total;
+  });
+  p.cells = all.cells;
+  p.total = all.total;
+  for (const auto& [slot, arr] : std::move(all.hits).Take()) {
     const Summary& s = on.summary[slot];
     p.items.push_back(PortfolioPoint{model.account_id(slot), model.owner_id(slot), arr,
                                      s.whitespace_cents, static_cast<Quadrant>(s.quadrant),
@@ -245,32 +299,47 @@ InspectionQueue InspectionQueueFor(const ReadModel& model, const Settings& setti
   auto sample = MakePage<Hit>(0, sample_size, [&](const Hit& a, const Hit& b) {
     return a.draw != b.draw ? a.draw < b.draw : model.account_id(a.slot) < model.account_id(b.slot);
   });
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    const Summary& s = on.summary[slot];
-    if (!Admits(filter, model, slot, s)) continue;
-    uint8_t flags = 0;
-    if (static_cast<Tier>(s.tier) == Tier::kStrategic) {
-      if (s.flags & Summary::kSingleThreaded) flags |= 1;
-      if (s.flags & Summary::kStalePlan) flags |= 2;
-      if (on.renewal[slot] != kOpenEnd &&
-          on.renewal[slot] - d <= settings.inspection_renewal_days && s.colour != 1) {
-        flags |= 4;
+  using Flagged = decltype(flagged);
+  using Sample = decltype(sample);
+  struct Part {
+    Flagged flagged;
+    Sample sample;
+    int64_t flagged_count = 0;
+  };
+  auto scan = [&](Part& part, size_t begin, size_t end) {
+    for (size_t slot = begin; slot < end; ++slot) {
+      const Summary& s = on.summary[slot];
+      if (!Admits(filter, model, slot, s)) continue;
+      uint8_t flags = 0;
+      if (static_cast<Tier>(s.tier) == Tier::kStrategic) {
+        if (s.flags & Summary::kSingleThreaded) flags |= 1;
+        if (s.flags & Summary::kStalePlan) flags |= 2;
+        if (on.renewal[slot] != kOpenEnd &&
+            on.renewal[slot] - d <= settings.inspection_renewal_days && s.colour != 1) {
+          flags |= 4;
+        }
+        if (s.flags & Summary::kNoEconomicBuyer) flags |= 8;
+        if (s.flags & Summary::kOverdueActions) flags |= 16;
       }
-      if (s.flags & Summary::kNoEconomicBuyer) flags |= 8;
-      if (s.flags & Summary::kOverdueActions) flags |= 16;
+      if (flags != 0) {
+        part.flagged.Push(Hit{slot, on.arr_cents[slot], flags, 0});
+        ++part.flagged_count;
+      } else {
+        part.sample.Push(Hit{slot, on.arr_cents[slot], 0,
+                             Mix(month_key ^ static_cast<uint64_t>(model.account_id(slot)))});
+      }
     }
-    if (flags != 0) {
-      flagged.Push(Hit{slot, on.arr_cents[slot], flags, 0});
-      ++q.flagged;
-    } else {
-      sample.Push(Hit{slot, on.arr_cents[slot], 0,
-                      Mix(month_key ^ static_cast<uint64_t>(model.account_id(slot)))});
-    }
-  }
+  };
+  Part parts = ReduceRanges(model.slots(), Part{flagged, sample}, scan, [](Part& into, Part& part) {
+    into.flagged.Merge(std::move(part.flagged));
+    into.sample.Merge(std::move(part.sample));
+    into.flagged_count += part.flagged_count;
+  });
+  q.flagged = parts.flagged_count;
   // The queue is flagged ++ sample; `all` holds it from `offset` on (the flagged kept start
   // there) or, when the page starts inside the sample, the whole sample.
-  std::vector<Hit> all = std::move(flagged).Take();
-  std::vector<Hit> sampled = std::move(sample).Take();
+  std::vector<Hit> all = std::move(parts.flagged).Take();
+  std::vector<Hit> sampled = std::move(parts.sample).Take();
   q.sampled = static_cast<int64_t>(sampled.size());
   all.insert(all.end(), sampled.begin(), sampled.end());
   offset -= std::min(offset, static_cast<size_t>(q.flagged));  // where the page starts in `all`
@@ -353,47 +422,44 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
 
 Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
               const DashboardFilter& filter) {
-  Kpis k;
   const int32_t t0 = today.AddYears(-1).days(), t1 = today.days();
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(t1, settings);
-  auto starts = model.ArrColumn(t0);
-  struct Part {
-    Kpis k;
-    int64_t depth_sum = 0, planned = 0, completeness_sum = 0;
-  };
-  auto scan = [&](Part& part, size_t begin, size_t end) {
-    for (size_t slot = begin; slot < end; ++slot) {
-      const Summary& s = on.summary[slot];
-      if (!Admits(filter, model, slot, s)) continue;
-      int64_t now = on.arr_cents[slot];
-      ++part.k.accounts;
-      part.k.arr_cents += now;
-      part.k.retention.Add((*starts)[slot], now);
-      part.depth_sum += s.depth;
-      if (static_cast<Tier>(s.tier) != Tier::kVolume) {
-        ++part.planned;
-        part.completeness_sum += s.completeness;
+  KpiSums sums;
+  Kpis k;
+  if (!filter.am && !filter.tier && on.year_ago == t0) {
+    // The whole book: its sums and trailing year are kept by every write.
+    sums = on.kpi_total;
+    k.retention = on.year_total;
+  } else {
+    auto starts = model.ArrColumn(t0);
+    struct Part {
+      KpiSums sums;
+      RetentionFigures retention;
+    };
+    auto scan = [&](Part& part, size_t begin, size_t end) {
+      for (size_t slot = begin; slot < end; ++slot) {
+        const Summary& s = on.summary[slot];
+        if (!Admits(filter, model, slot, s)) continue;
+        part.sums.Count(s, on.arr_cents[slot], 1);
+        part.retention.Add((*starts)[slot], on.arr_cents[slot]);
       }
-      if (s.colour >= 2) ++part.k.at_risk;
-      part.k.expansion_created_cents += s.expansion_created_cents;
-    }
-  };
-  Part all = ReduceRanges(model.slots(), Part{}, scan, [](Part& into, const Part& part) {
-    into.k.accounts += part.k.accounts;
-    into.k.arr_cents += part.k.arr_cents;
-    into.k.retention.Merge(part.k.retention);
-    into.k.at_risk += part.k.at_risk;
-    into.k.expansion_created_cents += part.k.expansion_created_cents;
-    into.depth_sum += part.depth_sum;
-    into.planned += part.planned;
-    into.completeness_sum += part.completeness_sum;
-  });
-  k = all.k;
-  const int64_t depth_sum = all.depth_sum, planned = all.planned,
-                completeness_sum = all.completeness_sum;
-  if (k.accounts > 0) k.average_depth = static_cast<double>(depth_sum) / k.accounts;
-  if (planned > 0) k.average_completeness = static_cast<double>(completeness_sum) / planned;
+    };
+    Part all = ReduceRanges(model.slots(), Part{}, scan, [](Part& into, const Part& part) {
+      into.sums.Merge(part.sums);
+      into.retention.Merge(part.retention);
+    });
+    sums = all.sums;
+    k.retention = all.retention;
+  }
+  k.accounts = sums.accounts;
+  k.arr_cents = sums.arr_cents;
+  k.at_risk = sums.at_risk;
+  k.expansion_created_cents = sums.expansion_created_cents;
+  if (sums.accounts > 0) k.average_depth = static_cast<double>(sums.depth_sum) / sums.accounts;
+  if (sums.planned > 0) {
+    k.average_completeness = static_cast<double>(sums.completeness_sum) / sums.planned;
+  }
   return k;
 }
 

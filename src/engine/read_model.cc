@@ -541,7 +541,7 @@ size_t ReadModel::Bytes() const {
        actions_.Bytes();
   n += day_.arr_cents.capacity() * sizeof(int64_t) + day_.renewal.capacity() * sizeof(int32_t) +
        day_.summary.capacity() * sizeof(Summary) + day_.arr_year_ago.capacity() * sizeof(int64_t) +
-       day_.year_owner.capacity() * sizeof(uint32_t) +
+       day_.year_owner.capacity() * sizeof(uint32_t) + day_.kpi_counted.capacity() +
        day_.year_by_owner.capacity() * sizeof(RetentionFigures);
   std::lock_guard days(day_mu_);
   for (const ArrDay& a : arr_days_) n += a.arr->capacity() * sizeof(int64_t);
@@ -613,7 +613,9 @@ void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   day_.year_total = {};
   day_.year_by_owner.assign(owners_.size(), {});
   day_.year_owner.assign(n, DayColumns::kNotCounted);
-  for (size_t s = 0; s < n; ++s) CountYear(s, 1);
+  day_.kpi_total = {};
+  day_.kpi_counted.assign(n, 0);
+  for (size_t s = 0; s < n; ++s) CountKept(s, 1);
   // The ARR a year before (the default period's start, for the NRR leaderboard and the KPI
   // strip) and on the day, as ARR columns too (copies: those are shared with readers).
   KeepArrColumn(day_.year_ago, std::make_shared<std::vector<int64_t>>(day_.arr_year_ago));
@@ -621,8 +623,12 @@ void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   BuildPipeline();
 }
 
-void ReadModel::CountYear(size_t slot, int sign) const {
+void ReadModel::CountKept(size_t slot, int sign) const {
   if (sign < 0) {
+    if (day_.kpi_counted[slot]) {
+      day_.kpi_total.Count(day_.summary[slot], day_.arr_cents[slot], -1);
+      day_.kpi_counted[slot] = 0;
+    }
     uint32_t owner = day_.year_owner[slot];
     if (owner == DayColumns::kNotCounted) return;
     day_.year_by_owner[owner].Count(day_.arr_year_ago[slot], day_.arr_cents[slot], -1);
@@ -630,7 +636,10 @@ void ReadModel::CountYear(size_t slot, int sign) const {
     day_.year_owner[slot] = DayColumns::kNotCounted;
     return;
   }
-  if (!live_[slot] || day_.arr_year_ago[slot] <= 0) return;
+  if (!live_[slot]) return;
+  day_.kpi_total.Count(day_.summary[slot], day_.arr_cents[slot], 1);
+  day_.kpi_counted[slot] = 1;
+  if (day_.arr_year_ago[slot] <= 0) return;
   uint32_t owner = owner_index_on(slot, day_.day);
   if (day_.year_by_owner.size() < owners_.size()) day_.year_by_owner.resize(owners_.size());
   day_.year_by_owner[owner].Count(day_.arr_year_ago[slot], day_.arr_cents[slot], 1);
@@ -669,14 +678,15 @@ void ReadModel::Refresh(size_t slot) {
     day_.summary.resize(account_id_.size());
     day_.arr_year_ago.resize(account_id_.size());
     day_.year_owner.resize(account_id_.size(), DayColumns::kNotCounted);
+    day_.kpi_counted.resize(account_id_.size(), 0);
     for (size_t s = from; s < account_id_.size(); ++s) {
       Build(day_, s);
-      CountYear(s, 1);
+      CountKept(s, 1);
     }
   }
-  CountYear(slot, -1);
+  CountKept(slot, -1);
   Build(day_, slot);
-  CountYear(slot, 1);
+  CountKept(slot, 1);
 }
 
 int64_t ReadModel::ArrCentsOn(size_t slot, int32_t day) const {

@@ -101,6 +101,41 @@ struct PipelineTotals {
   bool operator==(const PipelineTotals&) const = default;
 };
 
+// The KPI strip's sums (engine/dashboards.h) over the accounts it counts; its retention is the
+// columns' kept year. Kept by every write for the whole book, so the unfiltered strip reads them
+// instead of every account; a filtered strip sums the same way over the accounts it admits.
+struct KpiSums {
+  int64_t accounts = 0;
+  int64_t arr_cents = 0;
+  int64_t depth_sum = 0;
+  int64_t planned = 0;  // tier 1 and 2 accounts: those whose plan completeness is averaged
+  int64_t completeness_sum = 0;
+  int64_t at_risk = 0;  // yellow or red
+  int64_t expansion_created_cents = 0;
+  // Adds (sign 1) or takes away (-1) one account with its summary and ARR on the day.
+  void Count(const Summary& s, int64_t arr, int sign) {
+    accounts += sign;
+    arr_cents += sign * arr;
+    depth_sum += sign * s.depth;
+    if (static_cast<Tier>(s.tier) != Tier::kVolume) {
+      planned += sign;
+      completeness_sum += sign * s.completeness;
+    }
+    if (s.colour >= 2) at_risk += sign;
+    expansion_created_cents += sign * s.expansion_created_cents;
+  }
+  void Merge(const KpiSums& o) {
+    accounts += o.accounts;
+    arr_cents += o.arr_cents;
+    depth_sum += o.depth_sum;
+    planned += o.planned;
+    completeness_sum += o.completeness_sum;
+    at_risk += o.at_risk;
+    expansion_created_cents += o.expansion_created_cents;
+  }
+  bool operator==(const KpiSums&) const = default;
+};
+
 // What every account looks like on one day: its ARR, its next renewal (the earliest last day of
 // service among the lines active that day; INT32_MAX for none) and its summary under the settings
 // it was built with. Indexed by slot.
@@ -121,6 +156,9 @@ struct DayColumns {
   static constexpr uint32_t kNotCounted = UINT32_MAX;
   RetentionFigures year_total;
   std::vector<RetentionFigures> year_by_owner;
+  // Every live account's KPI sums, kept by every write; by slot, whether it is counted in them.
+  KpiSums kpi_total;
+  std::vector<uint8_t> kpi_counted;
 };
 
 class ReadModel {
@@ -255,8 +293,9 @@ class ReadModel {
   void Refresh(size_t slot);  // the day columns of one slot, after a write
   int32_t RenewalOn(size_t slot, int32_t day) const;
   void Build(DayColumns& columns, size_t slot) const;  // one slot's entries
-  // Adds (sign 1) or takes away (-1) one slot from the columns' kept year of retention.
-  void CountYear(size_t slot, int sign) const;
+  // Adds (sign 1) or takes away (-1) one slot from the columns' kept figures: the year of
+  // retention and the KPI sums.
+  void CountKept(size_t slot, int sign) const;
   std::optional<size_t> PlanSlot(int64_t plan_id) const;
   template <class Rec>
   void PutChild(PerAccount<Rec>& table, int64_t account_id, Rec rec);

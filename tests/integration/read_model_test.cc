@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "engine/dashboards.h"
 #include "engine/follower.h"
 #include "engine/read_model.h"
 #include "engine/retention.h"
@@ -68,6 +69,31 @@ class ReadModelTest : public ::testing::TestWithParam<Backend> {
       EXPECT_TRUE(kept->rows[i].figures == scanned->rows[i].figures)
           << "AM " << kept->rows[i].key << ", step " << step;
     }
+    // The KPI strip's kept sums: against a fresh pass, and against a scan of each tier.
+    const Kpis strip = KpiStrip(*live_, Settings(), to, {});
+    const Kpis fresh = KpiStrip(**rebuilt, Settings(), to, {});
+    Kpis tiers;
+    for (Tier tier : {Tier::kStrategic, Tier::kCore, Tier::kVolume}) {
+      DashboardFilter only;
+      only.tier = tier;
+      Kpis one = KpiStrip(*live_, Settings(), to, only);
+      tiers.accounts += one.accounts;
+      tiers.arr_cents += one.arr_cents;
+      tiers.at_risk += one.at_risk;
+      tiers.expansion_created_cents += one.expansion_created_cents;
+      tiers.retention.Merge(one.retention);
+    }
+    for (const Kpis* other : std::initializer_list<const Kpis*>{&fresh, &tiers}) {
+      const char* what = other == &fresh ? "fresh pass" : "scan by tier";
+      EXPECT_EQ(strip.accounts, other->accounts) << what << ", step " << step;
+      EXPECT_EQ(strip.arr_cents, other->arr_cents) << what << ", step " << step;
+      EXPECT_EQ(strip.at_risk, other->at_risk) << what << ", step " << step;
+      EXPECT_EQ(strip.expansion_created_cents, other->expansion_created_cents)
+          << what << ", step " << step;
+      EXPECT_TRUE(strip.retention == other->retention) << what << ", step " << step;
+    }
+    EXPECT_EQ(strip.average_depth, fresh.average_depth) << "step " << step;
+    EXPECT_EQ(strip.average_completeness, fresh.average_completeness) << "step " << step;
   }
 
   std::string Rebuilt() {

@@ -174,7 +174,8 @@ TEST_F(SeedBookTest, WritesExactlyTheAccountsAsked) {
 }
 
 TEST_F(SeedBookTest, VolumesMatchTheBenchmarkShape) {
-  // Per account on average: ~5 contacts, ~2 opportunities, ~50 signal events (the bench's 50M at 1M accounts).
+  // Per account on average: ~5 contacts, ~2 opportunities, ~50 signal events (the bench's 50M
+  // at 1M accounts).
   double contacts = Count(*db_, "SELECT COUNT(*) FROM contacts") / 1000.0;
   double opps = Count(*db_, "SELECT COUNT(*) FROM opportunities") / 1000.0;
   double signals = summary_.signals / 1000.0;

@@ -2,8 +2,11 @@
 // leaderboard, portfolio, coverage, the inspection queue and the KPI strip.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "engine/dashboards.h"
 #include "engine/health.h"
+#include "engine/parallel.h"
 #include "unit/book_builder.h"
 
 namespace orchard::engine {
@@ -365,6 +368,58 @@ TEST_F(DashboardsTest, EveryPageIsThatSliceOfTheWholeList) {
     EXPECT_TRUE(a.arr_cents > b.arr_cents ||
                 (a.arr_cents == b.arr_cents && a.account_id < b.account_id));
   }
+}
+
+TEST_F(DashboardsTest, APassSplitOverSeveralRangesGivesTheAnswersOfOne) {
+  // At 1M accounts the dashboards scan on every core, each range keeping its own page and sums;
+  // a small book runs in one range unless the range size is lowered. Every answer must be the
+  // same both ways: the same pages, in the same order, with the same totals.
+  for (int64_t id = 1; id <= 40; ++id) {
+    int64_t dollars = (id % 7 == 0) ? 150'000 + 1'000 * (id % 3) : 10'000 * (1 + id % 5);
+    AddAccount(id, id % 2 == 0 ? 7 : 8, dollars, "2025-01-01",
+               id % 3 == 0 ? std::optional<const char*>("2026-08-01") : std::nullopt);
+    if (id % 2 == 0) MakeRed(book_, id, today_);
+  }
+  settings_.inspection_sample = 4;
+  DashboardFilter tier1;
+  tier1.tier = Tier::kStrategic;
+  auto answers = [&] {
+    std::ostringstream out;
+    for (size_t offset : {0, 3}) {
+      auto risk = AccountsAtRisk(model_, settings_, today_, {}, offset, 5);
+      out << "at-risk " << risk.total << " " << risk.total_arr_cents << ":";
+      for (const auto& r : risk.items) out << " " << r.account_id;
+      auto renewals = RenewalsPaged(model_, settings_, today_, 90, {}, offset, 5);
+      out << "\nrenewals " << renewals.total << " " << renewals.total_arr_cents << " "
+          << renewals.at_risk << ":";
+      for (const auto& r : renewals.items) out << " " << r.account_id;
+      auto grid = PortfolioGrid(model_, settings_, today_, {}, std::nullopt, offset, 5);
+      out << "\nportfolio " << grid.total << ":";
+      for (const auto& c : grid.cells) out << " " << c.accounts << "/" << c.arr_cents;
+      for (const auto& p : grid.items) out << " " << p.account_id;
+      auto queue = InspectionQueueFor(model_, settings_, today_, {}, offset, 5);
+      out << "\ninspection " << queue.flagged << " " << queue.sampled << ":";
+      for (const auto& i : queue.items) out << " " << i.account_id;
+      out << "\n";
+    }
+    for (const auto& filter : {DashboardFilter{}, tier1}) {
+      Kpis k = KpiStrip(model_, settings_, today_, filter);
+      out << "kpis " << k.accounts << " " << k.arr_cents << " " << k.at_risk << " "
+          << k.average_depth << " " << k.retention.end_cents << "\n";
+    }
+    for (const auto& row : Coverage(model_, settings_, today_, {})) {
+      out << "coverage " << row.owner_id << " " << row.arr_cents << "\n";
+    }
+    return out.str();
+  };
+  const std::string one = answers();
+  const size_t saved = MinPerRange();
+  MinPerRange() = 3;
+  ASSERT_GT(RangesFor(model_.slots()), 1u);
+  const std::string split = answers();
+  MinPerRange() = saved;
+  EXPECT_EQ(split, one);
+  EXPECT_EQ(one.find("at-risk 0 "), std::string::npos) << "the book has accounts at risk: " << one;
 }
 
 TEST_F(DashboardsTest, KpiStripAveragesDepthAndPlanCompleteness) {
