@@ -1,12 +1,14 @@
 #include "http/plan_routes.h"
 
 #include <boost/json.hpp>
+#include <map>
 
 #include "http/crud.h"
 #include "http/errors.h"
 #include "http/params.h"
 #include "service/entity_service.h"
 #include "service/plan_history.h"
+#include "service/whitespace.h"
 
 namespace orchard::http {
 
@@ -61,6 +63,120 @@ HttpResponse MarkReviewed(const ApiDeps& d, const HttpRequest& req) {
   return JsonResponse(service::ToJson(*saved));
 }
 
+boost::json::object TotalsJson(const service::WhitespaceTotals& t) {
+  return {{"whitespace_cents", t.whitespace_cents},
+          {"owned_arr_cents", t.owned_arr_cents},
+          {"open_cells", t.open_cells}};
+}
+
+// GET /api/v1/plans/{id}/whitespace: divisions × products, each cell with how its potential was
+// sized, the ARR owned there today, and the row, column and account totals.
+HttpResponse WhitespaceAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  auto db = d.pool.Acquire();
+  if (!db) return ErrorResponse(db.error());
+  auto m = service::ReadWhitespace(**db, PlanId(*id), d.clock.Today());
+  if (!m) return ErrorResponse(m.error());
+  std::map<int64_t, const Division*> divisions;
+  std::map<int64_t, const Product*> products;
+  boost::json::array rows, columns, cells;
+  for (const Division& div : m->divisions) {
+    divisions[div.id.value] = &div;
+    boost::json::object row = service::ToJson(div);
+    row["totals"] = TotalsJson(m->by_division.at(div.id.value));
+    rows.push_back(std::move(row));
+  }
+  for (const Product& p : m->products) {
+    products[p.id.value] = &p;
+    boost::json::object column = service::ToJson(p);
+    column["totals"] = TotalsJson(m->by_product.at(p.id.value));
+    columns.push_back(std::move(column));
+  }
+  for (const WhitespaceCell& c : m->cells) {
+    boost::json::object cell = service::ToJson(c);
+    auto owned = m->owned_arr_cents.find({c.division_id.value, c.product_id.value});
+    cell["owned_arr_cents"] = owned == m->owned_arr_cents.end() ? 0 : owned->second;
+    cell["counts_as_whitespace"] = service::CountsAsWhitespace(c.status);
+    // The sizing inputs, for every cell: a sized cell shows how it was sized; an entered one
+    // what sizing would start from.
+    auto div = divisions.find(c.division_id.value);
+    auto product = products.find(c.product_id.value);
+    if (div != divisions.end() && product != products.end()) {
+      cell["sizing"] = {
+          {"headcount", div->second->headcount},
+          {"list_price_cents", product->second->list_price.cents()},
+          {"adoption_bp", c.adoption_bp},
+          {"sized_cents", service::SizedPotential(div->second->headcount,
+                                                  product->second->list_price, c.adoption_bp)
+                              .cents()}};
+    }
+    cells.push_back(std::move(cell));
+  }
+  return JsonResponse(boost::json::object{{"plan_id", *id},
+                                          {"account_id", m->plan.account_id.value},
+                                          {"divisions", std::move(rows)},
+                                          {"products", std::move(columns)},
+                                          {"cells", std::move(cells)},
+                                          {"totals", TotalsJson(m->total)}});
+}
+
+// POST /api/v1/plan-whitespace-cells/{id}/opportunity: an open cell becomes a linked upsell or
+// cross-sell opportunity. Every field is optional: name, amount_cents, close_date, stage.
+HttpResponse ConvertCellAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  service::CellOpportunity ask;
+  if (!req.body.empty()) {
+    HttpResponse unsupported;
+    auto body = ParseBody(req, &unsupported);
+    if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+    for (const auto& [key, value] : *body) {
+      if (key == "name") {
+        if (!value.is_string() || value.as_string().empty()) {
+          return ErrorResponse(FailField("name", "must be a non-empty string").error());
+        }
+        ask.name = std::string(value.as_string());
+      } else if (key == "amount_cents") {
+        if (!value.is_int64() || value.as_int64() < 0) {
+          return ErrorResponse(
+              FailField("amount_cents", "must be a whole number of cents, 0 or more").error());
+        }
+        ask.amount = Money::FromCents(value.as_int64());
+      } else if (key == "close_date") {
+        auto day = value.is_string() ? Date::Parse(value.as_string())
+                                     : Result<Date>(std::unexpected(Error{}));
+        if (!day) {
+          return ErrorResponse(FailField("close_date", "must be a date, YYYY-MM-DD").error());
+        }
+        ask.close_date = *day;
+      } else if (key == "stage") {
+        auto stage = value.is_string() ? ParseEnum<OpportunityStage>(value.as_string())
+                                       : Result<OpportunityStage>(std::unexpected(Error{}));
+        if (!stage) {
+          return ErrorResponse(
+              FailField("stage", "must be an opportunity stage, such as prospecting").error());
+        }
+        ask.stage = *stage;
+      } else {
+        return ErrorResponse(
+            FailField(std::string(key),
+                      "unknown field; send any of name, amount_cents, close_date, stage")
+                .error());
+      }
+    }
+  }
+  auto done = service::ConvertCell(d.pool, d.clock, d.model, *actor, WhitespaceCellId(*id), ask);
+  if (!done) return ErrorResponse(done.error());
+  return JsonResponse(boost::json::object{{"opportunity", service::ToJson(done->opportunity)},
+                                          {"cell", service::ToJson(done->cell)}},
+                      201);
+}
+
 }  // namespace
 
 void AddPlanRoutes(Router& r, const ApiDeps& d) {
@@ -84,6 +200,39 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
       [d](const HttpRequest& q) { return MarkReviewed(d, q); },
       RouteDoc("Mark the plan reviewed now: its freshness starts again", K::kOther)
           .Response("plans"));
+  r.AddSchema("WhitespaceTotals", R"({"type":"object",
+    "required":["whitespace_cents","owned_arr_cents","open_cells"],
+    "properties":{"whitespace_cents":{"type":"integer"},"owned_arr_cents":{"type":"integer"},
+      "open_cells":{"type":"integer"}}})");
+  r.AddSchema("WhitespaceMatrix", R"({"type":"object",
+    "required":["plan_id","account_id","divisions","products","cells","totals"],
+    "properties":{"plan_id":{"type":"integer"},"account_id":{"type":"integer"},
+      "divisions":{"type":"array","items":{"type":"object"}},
+      "products":{"type":"array","items":{"type":"object"}},
+      "cells":{"type":"array","items":{"type":"object"}},
+      "totals":{"$ref":"#/components/schemas/WhitespaceTotals"}}})");
+  r.AddSchema("CellOpportunity", R"({"type":"object","additionalProperties":false,
+    "properties":{"name":{"type":"string"},"amount_cents":{"type":"integer"},
+      "close_date":{"type":"string","format":"date"},"stage":{"type":"string"}}})");
+  r.AddSchema("ConvertedCell", R"({"type":"object","required":["opportunity","cell"],
+    "properties":{"opportunity":{"$ref":"#/components/schemas/opportunities"},
+      "cell":{"$ref":"#/components/schemas/whitespace_cells"}}})");
+  r.Add(
+      "GET", "/api/v1/plans/{id}/whitespace",
+      [d](const HttpRequest& q) { return WhitespaceAnswer(d, q); },
+      RouteDoc("The plan's whitespace matrix: the account's divisions × products, each cell with "
+               "its sizing (headcount × price × adoption) and the ARR owned there today, and the "
+               "row, column and account totals",
+               K::kOther)
+          .Response("WhitespaceMatrix"));
+  r.Add(
+      "POST", "/api/v1/plan-whitespace-cells/{id}/opportunity",
+      [d](const HttpRequest& q) { return ConvertCellAnswer(d, q); },
+      RouteDoc("Turn an open whitespace cell into a linked upsell (the account has the product) "
+               "or cross-sell opportunity; the cell moves to in pipeline. One transaction",
+               K::kOther)
+          .Request("CellOpportunity")
+          .Response("ConvertedCell"));
 }
 
 }  // namespace orchard::http

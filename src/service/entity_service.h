@@ -17,6 +17,9 @@
 #include "service/plan_history.h"
 #include "service/references.h"
 #include "service/relationships.h"
+#include "service/rows.h"
+#include "service/unit_of_work.h"
+#include "service/whitespace.h"
 #include "store/pool.h"
 #include "store/store.h"
 
@@ -113,23 +116,9 @@ class EntityService {
   }
 
   Result<T> Create(const Actor& actor, T row) {
-    ORCHARD_TRY(auto db, pool_.Acquire());
-    store::Store store(*db);
-    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
-    row.id = IdT();
-    Timestamp now = clock_.Now();
-    if constexpr (requires { row.created_at = now; }) row.created_at = now;
-    if constexpr (requires { row.updated_at = now; }) row.updated_at = now;
-    if constexpr (Versioned<T>) row.version = 1;
-    ORCHARD_CHECK(Validate(row));
-    ORCHARD_CHECK(AuthorizeWrite(*db, actor, row));
-    ORCHARD_CHECK(CheckAgainstStore(*db, row));
-    ORCHARD_TRY(T saved, store.Insert(row));
-    ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
-                             std::nullopt, ToJsonText(saved)));
-    std::function<void()> also;
-    ORCHARD_CHECK(RecordPlanHistory(store, actor, now, std::nullopt, saved, also));
-    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, std::nullopt, now, also));
+    ORCHARD_TRY(auto work, UnitOfWork::Begin(pool_, model_));
+    ORCHARD_TRY(T saved, CreateIn(work, actor, std::move(row)));
+    ORCHARD_CHECK(work.Commit());
     return saved;
   }
 
@@ -137,52 +126,96 @@ class EntityService {
   // expected_version (versioned entities); both the old and the new owner are checked.
   Result<T> Update(const Actor& actor, IdT id, int64_t expected_version,
                    const std::function<Status(T&)>& change) {
-    ORCHARD_TRY(auto db, pool_.Acquire());
-    store::Store store(*db);
-    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
+    ORCHARD_TRY(auto work, UnitOfWork::Begin(pool_, model_));
+    ORCHARD_TRY(T saved, UpdateIn(work, actor, id, expected_version, change));
+    ORCHARD_CHECK(work.Commit());
+    return saved;
+  }
+
+  Status Delete(const Actor& actor, IdT id) {
+    ORCHARD_TRY(auto work, UnitOfWork::Begin(pool_, model_));
+    ORCHARD_CHECK(DeleteIn(work, actor, id));
+    return work.Commit();
+  }
+
+  // The same writes as one part of a unit of several (service/unit_of_work.h): stored in its
+  // transaction, applied to the model when it commits. `work` must be on this service's model.
+  Result<T> CreateIn(UnitOfWork& work, const Actor& actor, T row) {
+    store::Database& db = work.db();
+    store::Store& store = work.store();
+    row.id = IdT();
+    Timestamp now = clock_.Now();
+    if constexpr (requires { row.created_at = now; }) row.created_at = now;
+    if constexpr (requires { row.updated_at = now; }) row.updated_at = now;
+    if constexpr (Versioned<T>) row.version = 1;
+    ORCHARD_CHECK(Validate(row));
+    ORCHARD_CHECK(AuthorizeWrite(db, actor, row));
+    ORCHARD_CHECK(CheckAgainstStore(db, row));
+    ORCHARD_CHECK(Prepare(db, row));
+    ORCHARD_TRY(T saved, store.Insert(row));
+    ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
+                             std::nullopt, ToJsonText(saved)));
+    std::function<void()> also;
+    ORCHARD_CHECK(RecordPlanHistory(store, actor, now, std::nullopt, saved, also));
+    ORCHARD_CHECK(LogAndStage(work, saved, std::nullopt, now, also));
+    return saved;
+  }
+
+  Result<T> UpdateIn(UnitOfWork& work, const Actor& actor, IdT id, int64_t expected_version,
+                     const std::function<Status(T&)>& change) {
+    store::Database& db = work.db();
+    store::Store& store = work.store();
     ORCHARD_TRY(T current, store.Get<T>(id));
-    ORCHARD_CHECK(AuthorizeWrite(*db, actor, current));
+    ORCHARD_CHECK(AuthorizeWrite(db, actor, current));
     T next = current;
     ORCHARD_CHECK(change(next));
     Timestamp now = clock_.Now();
     if constexpr (requires { next.updated_at = now; }) next.updated_at = now;
     ORCHARD_CHECK(Validate(next));
-    ORCHARD_CHECK(AuthorizeWrite(*db, actor, next));
-    ORCHARD_CHECK(CheckAgainstStore(*db, next));
+    ORCHARD_CHECK(AuthorizeWrite(db, actor, next));
+    ORCHARD_CHECK(CheckAgainstStore(db, next));
+    ORCHARD_CHECK(Prepare(db, next));
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
     if constexpr (std::is_same_v<T, Contact>) {
       ORCHARD_CHECK(OpenRethreadTask(store, actor, current, saved, now));
     }
+    if constexpr (std::is_same_v<T, Division>) {
+      if (current.headcount != saved.headcount) {
+        ORCHARD_CHECK(ResizeCells(work, actor, "division_id", saved.id.value));
+      }
+    } else if constexpr (std::is_same_v<T, Product>) {
+      if (current.list_price != saved.list_price) {
+        ORCHARD_CHECK(ResizeCells(work, actor, "product_id", saved.id.value));
+      }
+    }
     std::function<void()> also;
     ORCHARD_CHECK(RecordPlanHistory(store, actor, now, current, saved, also));
     if constexpr (std::is_same_v<T, Account>) {
       if (current.owner_id != saved.owner_id) {
-        ORCHARD_CHECK(RecordOwnerChange(*db, current, saved, now));
-        ORCHARD_TRY(auto spans, engine::ReadModel::ReadOwnerHistory(*db, saved.id.value));
-        also = [this, spans = std::move(spans), account = saved.id.value] {
-          model_->SetOwnerHistory(account, spans);
+        ORCHARD_CHECK(RecordOwnerChange(db, current, saved, now));
+        ORCHARD_TRY(auto spans, engine::ReadModel::ReadOwnerHistory(db, saved.id.value));
+        also = [model = model_, spans = std::move(spans), account = saved.id.value] {
+          model->SetOwnerHistory(account, spans);
         };
       }
     }
-    ORCHARD_CHECK(CommitAndApply(*db, tx, saved, current, now, also));
+    ORCHARD_CHECK(LogAndStage(work, saved, current, now, also));
     return saved;
   }
 
-  Status Delete(const Actor& actor, IdT id) {
-    ORCHARD_TRY(auto db, pool_.Acquire());
-    store::Store store(*db);
-    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
+  Status DeleteIn(UnitOfWork& work, const Actor& actor, IdT id) {
+    store::Store& store = work.store();
     ORCHARD_TRY(T current, store.Get<T>(id));
-    ORCHARD_CHECK(AuthorizeWrite(*db, actor, current));
+    ORCHARD_CHECK(AuthorizeWrite(work.db(), actor, current));
     ORCHARD_CHECK(store.Delete<T>(id));
     const Timestamp now = clock_.Now();
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, id.value, AuditAction::kDelete,
                              ToJsonText(current), std::nullopt));
     std::function<void()> also;
     ORCHARD_CHECK(RecordPlanHistory(store, actor, now, current, std::nullopt, also));
-    return CommitAndApply(*db, tx, std::nullopt, current, now, also);
+    return LogAndStage(work, std::nullopt, current, now, also);
   }
 
  private:
@@ -202,15 +235,15 @@ class EntityService {
   }
 
   // For an entity the read model holds: records the change for the other servers (under the
-  // row's account, and under its old account too if it moved), commits, then applies it to this
-  // server's model — in commit order, and never for a transaction that did not commit.
-  // Otherwise: commits. `saved` is the row now (none: deleted), `before` the row before (none:
-  // created).
-  // `also`, if given, applies more of the same write to the model, in the same order.
-  Status CommitAndApply(store::Database& db, store::Transaction& tx, const std::optional<T>& saved,
-                        const std::optional<T>& before, Timestamp at,
-                        const std::function<void()>& also = {}) {
+  // row's account, and under its old account too if it moved) in the unit's transaction, and
+  // stages its application to this server's model for when the unit commits — in commit order,
+  // and never for a unit that did not commit. `saved` is the row now (none: deleted), `before`
+  // the row before (none: created). `also`, if given, applies more of the same write.
+  Status LogAndStage(UnitOfWork& work, const std::optional<T>& saved,
+                     const std::optional<T>& before, Timestamp at,
+                     std::function<void()> also = {}) {
     if constexpr (kInModel) {
+      store::Database& db = work.db();
       const int64_t id = saved ? saved->id.value : before->id.value;
       std::optional<int64_t> now_in, was_in;
       if (saved) {
@@ -222,15 +255,17 @@ class EntityService {
       if (now_in) ORCHARD_CHECK(RecordChange(db, kTable, id, at, *now_in));
       if (was_in && was_in != now_in) ORCHARD_CHECK(RecordChange(db, kTable, id, at, *was_in));
       if (model_ != nullptr) {
-        auto in_order = model_->SerializeApply();
-        ORCHARD_CHECK(tx.Commit());
-        if (was_in && was_in != now_in) model_->EraseRow<T>(id, *was_in);
-        if (saved) model_->Upsert(*saved);
-        if (also) also();
-        return Ok();
+        work.ThenApply([model = model_, saved,
+                        erase_from = was_in && was_in != now_in ? was_in : std::nullopt, id] {
+          if (erase_from) model->EraseRow<T>(id, *erase_from);
+          if (saved) model->Upsert(*saved);
+        });
       }
+    } else {
+      (void)saved, (void)before, (void)at;
     }
-    return tx.Commit();
+    if (model_ != nullptr) work.ThenApply(std::move(also));
+    return Ok();
   }
 
   static Status Denied(const std::string& why) { return Fail(ErrorCode::kPermissionDenied, why); }
@@ -276,8 +311,8 @@ class EntityService {
                                    p.account_id.value));
         touched.push_back(std::move(p));
       }
-      also = [this, touched = std::move(touched)] {
-        for (const AccountPlan& p : touched) model_->Upsert(p);
+      also = [model = model_, touched = std::move(touched)] {
+        for (const AccountPlan& p : touched) model->Upsert(p);
       };
     } else {
       (void)store, (void)actor, (void)at, (void)before, (void)after, (void)also, (void)json;
@@ -291,6 +326,26 @@ class EntityService {
     if constexpr (std::is_same_v<T, PlanRisk>) return "risk";
     if constexpr (std::is_same_v<T, WhitespaceCell>) return "whitespace cell";
     return "action";
+  }
+
+  // What a row takes from others before it is stored: a whitespace cell's sized potential and
+  // its checks (service/whitespace.h).
+  static Status Prepare(store::Database& db, T& row) {
+    if constexpr (std::is_same_v<T, WhitespaceCell>) return PrepareCell(db, row);
+    (void)db, (void)row;
+    return Ok();
+  }
+
+  // A sized whitespace cell follows its division's headcount and its product's price: each of
+  // the division's (or product's) sized cells is written again, in the same unit.
+  Status ResizeCells(UnitOfWork& work, const Actor& actor, const char* column, int64_t id) {
+    ORCHARD_TRY(auto cells, RowsWhere<WhitespaceCell>(work.store(), column, id));
+    EntityService<WhitespaceCell> writer(pool_, clock_, model_);
+    for (const WhitespaceCell& c : cells) {
+      if (c.potential_source != PotentialSource::kSized) continue;
+      ORCHARD_CHECK(writer.UpdateIn(work, actor, c.id, 0, [](WhitespaceCell&) { return Ok(); }));
+    }
+    return Ok();
   }
 
   // Rules that need the other rows: every id the row holds names a row that exists; a contact's

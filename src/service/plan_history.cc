@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "service/entity_service.h"
+#include "service/rows.h"
 
 namespace orchard::service {
 
@@ -14,16 +15,9 @@ constexpr std::string_view kParts[] = {"priorities", "risks", "whitespace_cells"
 
 template <class T>
 Result<boost::json::array> PartRows(store::Store& store, PlanId plan) {
+  ORCHARD_TRY(std::vector<T> parts, RowsWhere<T>(store, "plan_id", plan.value));
   boost::json::array rows;
-  store::ListQuery query;
-  query.filters.push_back({"plan_id", plan.value});
-  query.limit = 1000;
-  for (;;) {
-    ORCHARD_TRY(auto page, store.List<T>(query));
-    for (const T& row : page.items) rows.push_back(ToJson(row));
-    if (!page.next_cursor) break;
-    query.after_id = *page.next_cursor;
-  }
+  for (const T& row : parts) rows.push_back(ToJson(row));
   return rows;
 }
 

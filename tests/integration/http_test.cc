@@ -572,6 +572,158 @@ TEST_P(HttpTest, AReferenceToARowThatDoesNotExistIsRefusedNamingTheField) {
   EXPECT_TRUE(GetJson(under + "/whitespace-cells").at("items").as_array().empty());
 }
 
+TEST_P(HttpTest, WhitespaceIsAMatrixInDollarsAndAnOpenCellBecomesAnOpportunity) {
+  auto post = [&](const std::string& path, const std::string& body, int status = 201) {
+    auto r = client_->Post(path, body, "application/json");
+    EXPECT_EQ(r->status, status) << path << ": " << r->body;
+    return json::parse(r->body).as_object();
+  };
+  // Account 6 (Bob's) has $60k of ORC-1 today, on a line with no division.
+  const int64_t orc2 =
+      post("/api/v1/products", R"({"sku":"ORC-2","name":"Analytics","list_price_cents":20000})")
+          .at("id")
+          .as_int64();
+  auto division = [&](const char* name, int headcount) {
+    return post("/api/v1/accounts/6/divisions", std::string(R"({"name":")") + name +
+                                                    R"(","headcount":)" +
+                                                    std::to_string(headcount) + "}")
+        .at("id")
+        .as_int64();
+  };
+  const int64_t plant1 = division("Plant 1", 400), plant2 = division("Plant 2", 100);
+  const int64_t plan =
+      post("/api/v1/accounts/6/plans", R"({"summary":"Land and expand"})").at("id").as_int64();
+  const std::string under = "/api/v1/plans/" + std::to_string(plan);
+  auto cell = [&](int64_t div, int64_t product, const std::string& rest, int status = 201) {
+    return post(under + "/whitespace-cells",
+                R"({"division_id":)" + std::to_string(div) + R"(,"product_id":)" +
+                    std::to_string(product) + "," + rest + "}",
+                status);
+  };
+  // Sized: 400 people × $200 × 25% = $20,000, whatever potential was sent.
+  auto sized = cell(plant1, orc2,
+                    R"("status":"open","potential_source":"sized","adoption_bp":2500,)"
+                    R"("potential_cents":1)");
+  EXPECT_EQ(sized.at("potential_cents").as_int64(), 20'000'00);
+  const int64_t c1 = sized.at("id").as_int64();
+  const int64_t c2 =
+      cell(plant2, 1, R"("status":"open","potential_cents":500000)").at("id").as_int64();
+  const int64_t c3 =
+      cell(plant2, orc2, R"("status":"owned","potential_cents":300000)").at("id").as_int64();
+
+  auto matrix = GetJson(under + "/whitespace");
+  EXPECT_EQ(matrix.at("account_id").as_int64(), 6);
+  ASSERT_EQ(matrix.at("divisions").as_array().size(), 2u);
+  ASSERT_EQ(matrix.at("products").as_array().size(), 2u);
+  ASSERT_EQ(matrix.at("cells").as_array().size(), 3u);
+  // Open cells count; the owned one does not. ARR owned today is in ORC-1's column.
+  EXPECT_EQ(matrix.at("totals").at("whitespace_cents").as_int64(), 25'000'00);
+  EXPECT_EQ(matrix.at("totals").at("owned_arr_cents").as_int64(), 60'000'00);
+  EXPECT_EQ(matrix.at("totals").at("open_cells").as_int64(), 2);
+  auto totals_of = [](const json::object& m, const char* axis, int64_t id) {
+    for (const auto& row : m.at(axis).as_array()) {
+      if (row.at("id").as_int64() == id) return row.at("totals").as_object();
+    }
+    ADD_FAILURE() << axis << " has no " << id;
+    return json::object{};
+  };
+  EXPECT_EQ(totals_of(matrix, "divisions", plant1).at("whitespace_cents").as_int64(), 20'000'00);
+  EXPECT_EQ(totals_of(matrix, "divisions", plant2).at("whitespace_cents").as_int64(), 5'000'00);
+  EXPECT_EQ(totals_of(matrix, "products", orc2).at("whitespace_cents").as_int64(), 20'000'00);
+  EXPECT_EQ(totals_of(matrix, "products", 1).at("owned_arr_cents").as_int64(), 60'000'00);
+  for (const auto& c : matrix.at("cells").as_array()) {
+    if (c.at("id").as_int64() != c1) continue;
+    EXPECT_EQ(c.at("sizing").at("headcount").as_int64(), 400);
+    EXPECT_EQ(c.at("sizing").at("list_price_cents").as_int64(), 20000);
+    EXPECT_EQ(c.at("sizing").at("adoption_bp").as_int64(), 2500);
+  }
+  auto whitespace_of_6 = [&] {
+    const json::object portfolio = GetJson("/api/v1/dashboards/portfolio?limit=100");
+    for (const auto& pt : portfolio.at("items").as_array()) {
+      if (pt.at("account_id").as_int64() == 6) return pt.at("whitespace_cents").as_int64();
+    }
+    return int64_t{-1};
+  };
+  EXPECT_EQ(whitespace_of_6(), 25'000'00) << "the engine sees the plan's whitespace at once";
+
+  // The sized cell follows its division's headcount; so do the totals and the engine.
+  auto grown = client_->Patch("/api/v1/divisions/" + std::to_string(plant1), R"({"headcount":800})",
+                              "application/json");
+  ASSERT_EQ(grown->status, 200) << grown->body;
+  EXPECT_EQ(GetJson("/api/v1/plan-whitespace-cells/" + std::to_string(c1))
+                .at("potential_cents")
+                .as_int64(),
+            40'000'00);
+  EXPECT_EQ(GetJson(under + "/whitespace").at("totals").at("whitespace_cents").as_int64(),
+            45'000'00);
+  EXPECT_EQ(whitespace_of_6(), 45'000'00);
+  // ... and changing the assumption re-sizes it: 800 × $200 × 10%.
+  auto assumed = client_->Patch("/api/v1/plan-whitespace-cells/" + std::to_string(c1),
+                                R"({"adoption_bp":1000})", "application/json");
+  ASSERT_EQ(assumed->status, 200) << assumed->body;
+  EXPECT_EQ(json::parse(assumed->body).at("potential_cents").as_int64(), 16'000'00);
+
+  // Bad cells, each refused naming what is wrong; nothing stored.
+  EXPECT_NE(json::serialize(cell(plant1, orc2, R"("potential_cents":1)", 409))
+                .find("cell " + std::to_string(c1)),
+            std::string::npos);
+  EXPECT_EQ(ErrorField(cell(plant1, 1, R"("potential_source":"sized","adoption_bp":0)", 422)),
+            "adoption_bp");
+  EXPECT_EQ(ErrorField(cell(plant1, 1, R"("status":"competitor","potential_cents":5)", 422)),
+            "competitor");
+  const int64_t elsewhere =
+      post("/api/v1/accounts/8/divisions", R"({"name":"Far away"})").at("id").as_int64();
+  EXPECT_EQ(ErrorField(cell(elsewhere, 1, R"("potential_cents":5)", 422)), "division_id");
+  EXPECT_EQ(GetJson(under + "/whitespace-cells").at("items").as_array().size(), 3u);
+
+  // An open cell becomes an opportunity in one call: ORC-1 is already bought, so an upsell,
+  // for the cell's potential, owned by the account's AM, closing in 90 days.
+  const int64_t open_before =
+      GetJson("/api/v1/dashboards/expansion-pipeline").at("open_count").as_int64();
+  auto made = post("/api/v1/plan-whitespace-cells/" + std::to_string(c2) + "/opportunity", "");
+  const auto& opp = made.at("opportunity").as_object();
+  EXPECT_EQ(opp.at("type").as_string(), "upsell");
+  EXPECT_EQ(opp.at("amount_cents").as_int64(), 5'000'00);
+  EXPECT_EQ(opp.at("stage").as_string(), "prospecting");
+  EXPECT_EQ(opp.at("owner_id").as_int64(), bob_.value);
+  EXPECT_EQ(opp.at("division_id").as_int64(), plant2);
+  EXPECT_EQ(opp.at("close_date").as_string(), "2026-09-13");
+  EXPECT_EQ(made.at("cell").at("status").as_string(), "in_pipeline");
+  EXPECT_EQ(made.at("cell").at("opportunity_id").as_int64(), opp.at("id").as_int64());
+  // Analytics is new to the account: a cross-sell, named and dated as asked.
+  auto cross = post("/api/v1/plan-whitespace-cells/" + std::to_string(c1) + "/opportunity",
+                    R"({"name":"Analytics for Plant 1","close_date":"2026-12-01"})");
+  EXPECT_EQ(cross.at("opportunity").at("type").as_string(), "cross_sell");
+  EXPECT_EQ(cross.at("opportunity").at("name").as_string(), "Analytics for Plant 1");
+  EXPECT_EQ(cross.at("opportunity").at("amount_cents").as_int64(), 16'000'00);
+  EXPECT_EQ(GetJson("/api/v1/dashboards/expansion-pipeline").at("open_count").as_int64(),
+            open_before + 2);
+  // In-pipeline cells still count as whitespace.
+  EXPECT_EQ(GetJson(under + "/whitespace").at("totals").at("open_cells").as_int64(), 0);
+  EXPECT_EQ(GetJson(under + "/whitespace").at("totals").at("whitespace_cents").as_int64(),
+            21'000'00);
+
+  // A linked cell, an owned cell, a bad body, a viewer: refused, and no opportunity is added.
+  const int64_t opportunities = Count("SELECT COUNT(*) FROM opportunities");
+  auto again =
+      post("/api/v1/plan-whitespace-cells/" + std::to_string(c2) + "/opportunity", "", 409);
+  EXPECT_NE(json::serialize(again).find("already linked to opportunity"), std::string::npos);
+  auto owned =
+      post("/api/v1/plan-whitespace-cells/" + std::to_string(c3) + "/opportunity", "", 409);
+  EXPECT_NE(json::serialize(owned).find("only an open cell"), std::string::npos);
+  const int64_t c4 = cell(plant1, 1, R"("status":"open","potential_cents":7)").at("id").as_int64();
+  const std::string convert4 =
+      "/api/v1/plan-whitespace-cells/" + std::to_string(c4) + "/opportunity";
+  EXPECT_EQ(ErrorField(post(convert4, R"({"amount":5})", 400)), "amount");
+  EXPECT_EQ(ErrorField(post(convert4, R"({"stage":"closed_won"})", 422)), "stage");
+  EXPECT_EQ(ErrorField(post(convert4, R"({"close_date":"2025-01-01"})", 422)), "close_date");
+  auto viewer = As(viewer_token_).Post(convert4, "", "application/json");
+  EXPECT_EQ(viewer->status, 403) << viewer->body;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM opportunities"), opportunities);
+  EXPECT_EQ(GetJson("/api/v1/plan-whitespace-cells/" + std::to_string(c4)).at("status").as_string(),
+            "open");
+}
+
 TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
   auto renewals = GetJson("/api/v1/dashboards/renewals");
