@@ -1,6 +1,7 @@
 #include "http/api.h"
 #include "http/engine_routes.h"
 #include "http/plan_routes.h"
+#include "http/review_routes.h"
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -742,6 +743,7 @@ Router MakeRouter(const ApiDeps& d) {
   Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   AddPlanRoutes(r, d);
+  AddReviewRoutes(r, d);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
 
   AddEngineRoutes(r, d);

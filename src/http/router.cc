@@ -71,14 +71,16 @@ HttpResponse Router::Handle(HttpRequest& request) const {
     request.query.emplace_back(std::string(param.key), std::string(param.value));
   }
   auto segments = Split(request.path);
+  std::map<std::string, std::string> params;
+  const Route* best = Best(request.method, segments, &params);
+  if (best == nullptr && request.method == "HEAD") best = Best("GET", segments, &params);
+  if (best != nullptr) {
+    request.params = std::move(params);
+    return best->handler(request);
+  }
   std::string allow;
   for (const auto& route : routes_) {
-    std::map<std::string, std::string> params;
-    if (!Match(route, segments, &params)) continue;
-    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
-      request.params = std::move(params);
-      return route.handler(request);
-    }
+    if (!Match(route, segments, nullptr)) continue;
     if (!allow.empty()) allow += ", ";
     allow += route.method;
   }
@@ -97,14 +99,27 @@ HttpResponse Router::Handle(HttpRequest& request) const {
       Error{ErrorCode::kNotFound, "no such endpoint: " + request.method + " " + request.path, {}});
 }
 
-std::string Router::RouteOf(const HttpRequest& request) const {
-  auto segments = Split(request.path);
+// Of the routes that match, the one with the fewest {parameters} wins, whatever the order they
+// were added in: GET /api/v1/reviews/due is not GET /api/v1/reviews/{id} with id "due".
+const Router::Route* Router::Best(const std::string& method,
+                                  const std::vector<std::string>& segments,
+                                  std::map<std::string, std::string>* params) const {
+  const Route* best = nullptr;
   for (const auto& route : routes_) {
-    if (Match(route, segments, nullptr) && route.method == request.method) {
-      return route.method + " " + route.pattern;
+    std::map<std::string, std::string> found;
+    if (route.method != method || !Match(route, segments, &found)) continue;
+    if (best == nullptr || found.size() < params->size()) {
+      best = &route;
+      *params = std::move(found);
     }
   }
-  return "";
+  return best;
+}
+
+std::string Router::RouteOf(const HttpRequest& request) const {
+  std::map<std::string, std::string> params;
+  const Route* route = Best(request.method, Split(request.path), &params);
+  return route == nullptr ? "" : route->method + " " + route->pattern;
 }
 
 std::optional<std::string> QueryParams::Get(std::string_view name) const {

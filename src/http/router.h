@@ -105,6 +105,10 @@ class Router {
     Handler handler;
     RouteDoc doc;
   };
+  // The route for `method` that matches with the fewest {parameters} (their values in *params);
+  // null if none does.
+  const Route* Best(const std::string& method, const std::vector<std::string>& segments,
+                    std::map<std::string, std::string>* params) const;
   static bool Match(const Route& route, const std::vector<std::string>& segments,
                     std::map<std::string, std::string>* params);
   std::vector<Route> routes_;

@@ -14,6 +14,7 @@
 #include "engine/read_model.h"
 #include "service/actor.h"
 #include "service/entity_json.h"
+#include "service/handoff.h"
 #include "service/plan_history.h"
 #include "service/references.h"
 #include "service/relationships.h"
@@ -66,6 +67,11 @@ inline Status Validate(const UsageMetric& u) {
   if (u.active_users < 0 || u.licensed_seats < 0) {
     return FailValue("active_users", "usage figures must not be negative");
   }
+  return Ok();
+}
+inline Status Validate(const Handoff& h) {
+  auto items = ParseChecklist(h.checklist_json);
+  if (!items) return std::unexpected(items.error());
   return Ok();
 }
 template <class T>
@@ -152,9 +158,13 @@ class EntityService {
     ORCHARD_CHECK(AuthorizeWrite(db, actor, row));
     ORCHARD_CHECK(CheckAgainstStore(db, row));
     ORCHARD_CHECK(Prepare(db, row));
+    ORCHARD_CHECK(GuardWorkflow(work, std::nullopt, row));
     ORCHARD_TRY(T saved, store.Insert(row));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kCreate,
                              std::nullopt, ToJsonText(saved)));
+    if constexpr (std::is_same_v<T, Opportunity>) {
+      ORCHARD_CHECK(OpenHandoffIfWon(work, pool_, clock_, model_, actor, std::nullopt, saved));
+    }
     std::function<void()> also;
     ORCHARD_CHECK(RecordPlanHistory(store, actor, now, std::nullopt, saved, also));
     ORCHARD_CHECK(LogAndStage(work, saved, std::nullopt, now, also));
@@ -175,11 +185,15 @@ class EntityService {
     ORCHARD_CHECK(AuthorizeWrite(db, actor, next));
     ORCHARD_CHECK(CheckAgainstStore(db, next));
     ORCHARD_CHECK(Prepare(db, next));
+    ORCHARD_CHECK(GuardWorkflow(work, current, next));
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
     ORCHARD_CHECK(WriteAudit(store, actor, now, kTable, saved.id.value, AuditAction::kUpdate,
                              ToJsonText(current), ToJsonText(saved)));
     if constexpr (std::is_same_v<T, Contact>) {
       ORCHARD_CHECK(OpenRethreadTask(store, actor, current, saved, now));
+    }
+    if constexpr (std::is_same_v<T, Opportunity>) {
+      ORCHARD_CHECK(OpenHandoffIfWon(work, pool_, clock_, model_, actor, current, saved));
     }
     if constexpr (std::is_same_v<T, Division>) {
       if (current.headcount != saved.headcount) {
@@ -333,6 +347,26 @@ class EntityService {
   static Status Prepare(store::Database& db, T& row) {
     if constexpr (std::is_same_v<T, WhitespaceCell>) return PrepareCell(db, row);
     (void)db, (void)row;
+    return Ok();
+  }
+
+  // Fields that only a workflow changes: a handoff is created open and accepted only through
+  // its acceptance (service/handoff.h), which records who and when.
+  static Status GuardWorkflow(const UnitOfWork& work, const std::optional<T>& before,
+                              const T& after) {
+    if constexpr (std::is_same_v<T, Handoff>) {
+      if (work.workflow() == UnitOfWork::kAcceptHandoff) return Ok();
+      const bool changed =
+          before ? (before->status != after.status || before->accepted_at != after.accepted_at ||
+                    before->am_id != after.am_id)
+                 : (after.status != HandoffStatus::kOpen || after.accepted_at);
+      if (changed) {
+        return FailValue("status",
+                         "a handoff is accepted with POST /api/v1/handoffs/{id}/accept, which "
+                         "moves the account and starts onboarding");
+      }
+    }
+    (void)work, (void)before, (void)after;
     return Ok();
   }
 

@@ -1,5 +1,5 @@
-// RowsWhere<T>: every row of T whose column equals a value, read a page at a time (the lists
-// behind a plan's parts, an account's divisions, a review's actions).
+// RowsOf<T>: every row of T that passes the filters (RowsWhere: one column equals a value), read a
+// page at a time (the lists behind a plan's parts, an account's divisions, a review's actions).
 #pragma once
 
 #include <string>
@@ -11,10 +11,10 @@
 namespace orchard::service {
 
 template <class T>
-Result<std::vector<T>> RowsWhere(store::Store& store, std::string column, store::SqlValue value) {
+Result<std::vector<T>> RowsOf(store::Store& store, std::vector<store::Filter> filters) {
   std::vector<T> rows;
   store::ListQuery query;
-  query.filters.push_back({std::move(column), std::move(value)});
+  query.filters = std::move(filters);
   query.limit = 1000;
   for (;;) {
     ORCHARD_TRY(auto page, store.List<T>(query));
@@ -23,6 +23,11 @@ Result<std::vector<T>> RowsWhere(store::Store& store, std::string column, store:
     query.after_id = *page.next_cursor;
   }
   return rows;
+}
+
+template <class T>
+Result<std::vector<T>> RowsWhere(store::Store& store, std::string column, store::SqlValue value) {
+  return RowsOf<T>(store, {store::Filter{std::move(column), std::move(value)}});
 }
 
 }  // namespace orchard::service

@@ -3,12 +3,14 @@
 // a single write is. Commit() commits them together and then applies them to the read model in
 // the order they were made, under the model's apply lock, so the model never sees part of a unit
 // (a whitespace cell turned into an opportunity, a handoff accepted, a review held). Destroyed
-// without Commit(), it rolls back: nothing of it is stored or applied.
+// without Commit(), it rolls back: nothing of it is stored or applied. The staged updates hold
+// the model, not the services that made them: a service may go before the unit commits.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,6 +33,12 @@ class UnitOfWork {
   store::Database& db() { return *lease_; }
   store::Store& store() { return *store_; }
   engine::ReadModel* model() const { return model_; }
+
+  // The workflow this unit runs, if any: some fields only change through one (a handoff's
+  // status through its acceptance, service/handoff.h).
+  static constexpr std::string_view kAcceptHandoff = "accept-handoff";
+  void SetWorkflow(std::string_view name) { workflow_ = name; }
+  std::string_view workflow() const { return workflow_; }
 
   // Runs after the commit, in the order added, holding the model's apply lock.
   void ThenApply(std::function<void()> apply) {
@@ -58,6 +66,7 @@ class UnitOfWork {
   std::optional<store::Transaction> tx_;
   engine::ReadModel* model_;
   std::vector<std::function<void()>> applies_;
+  std::string_view workflow_;
 };
 
 }  // namespace orchard::service

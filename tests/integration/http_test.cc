@@ -724,6 +724,190 @@ TEST_P(HttpTest, WhitespaceIsAMatrixInDollarsAndAnOpenCellBecomesAnOpportunity) 
             "open");
 }
 
+TEST_P(HttpTest, ReviewsFollowTheTierCadenceAndAReviewHeldSchedulesTheNext) {
+  auto post = [&](const std::string& path, const std::string& body, int status = 200) {
+    auto r = client_->Post(path, body, "application/json");
+    EXPECT_EQ(r->status, status) << path << ": " << r->body;
+    return json::parse(r->body).as_object();
+  };
+  // 14 tier-1 accounts ($100k and up) and 7 tier-2 accounts each get an internal and a customer
+  // review; the two tier-3 accounts get none. Again: nothing more.
+  auto first = post("/api/v1/reviews/schedule", "");
+  EXPECT_EQ(first.at("accounts").as_int64(), 23);
+  EXPECT_EQ(first.at("scheduled").as_int64(), 42);
+  EXPECT_EQ(post("/api/v1/reviews/schedule", "").at("scheduled").as_int64(), 0);
+  EXPECT_EQ(As(ann_token_).Post("/api/v1/reviews/schedule", "", "application/json")->status, 403);
+  // Never reviewed: due today.
+  auto due = GetJson("/api/v1/reviews/due");
+  EXPECT_EQ(due.at("total").as_int64(), 42);
+  int64_t anns = 0;
+  for (const auto& c : due.at("by_am").as_array()) {
+    if (c.at("owner_id").as_int64() == ann_.value) anns = c.at("due").as_int64();
+  }
+  const auto mine = GetJson("/api/v1/reviews/due?am=" + std::to_string(ann_.value));
+  EXPECT_EQ(mine.at("total").as_int64(), anns);
+  EXPECT_GT(anns, 0);
+  for (const auto& item : mine.at("items").as_array()) {
+    EXPECT_EQ(item.at("owner_id").as_int64(), ann_.value);
+    EXPECT_EQ(item.at("due_on").as_string(), "2026-06-15");
+    EXPECT_FALSE(item.at("overdue").as_bool());
+  }
+  auto review_of = [&](int account, const char* kind) {
+    auto list = GetJson("/api/v1/reviews?account_id=" + std::to_string(account) + "&kind=" + kind +
+                        "&status=scheduled");
+    EXPECT_EQ(list.at("items").as_array().size(), 1u) << account << " " << kind;
+    return list.at("items").as_array()[0].at("id").as_int64();
+  };
+  const std::string internal = "/api/v1/reviews/" + std::to_string(review_of(12, "internal"));
+
+  // Bad input changes nothing: a date in the future, an unknown field, an owner who is not a user.
+  EXPECT_EQ(ErrorField(post(internal + "/held", R"({"held_on":"2026-07-01"})", 422)), "held_on");
+  EXPECT_EQ(
+      ErrorField(post(internal + "/held", R"({"actions":[{"description":"x","who":1}]})", 400)),
+      "actions[0].who");
+  EXPECT_EQ(ErrorField(post(internal + "/held",
+                            R"({"actions":[{"description":"Call","owner_id":999999}]})", 422)),
+            "actions[0].owner_id");
+  EXPECT_EQ(GetJson(internal).at("status").as_string(), "scheduled");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 0);
+
+  // Held five days ago: the actions become tasks (Bob's account: he owns the one without an
+  // owner), due in 14 days; the next internal review is a month (30 days) after.
+  auto held = post(internal + "/held", R"({"held_on":"2026-06-10","attendees":"Ann, Bob, CFO",
+      "notes":"Budget is tight","outcomes":"Pilot in Plant 2",
+      "actions":[{"description":"Send the ROI study","owner_id":)" +
+                                           std::to_string(ann_.value) +
+                                           R"(},{"description":"Book the EBR"}]})");
+  EXPECT_EQ(held.at("review").at("status").as_string(), "held");
+  EXPECT_EQ(held.at("review").at("held_on").as_string(), "2026-06-10");
+  EXPECT_EQ(held.at("review").at("outcomes").as_string(), "Pilot in Plant 2");
+  const auto& actions = held.at("actions").as_array();
+  ASSERT_EQ(actions.size(), 2u);
+  EXPECT_EQ(actions[0].at("owner_id").as_int64(), ann_.value);
+  EXPECT_EQ(actions[1].at("owner_id").as_int64(), bob_.value);
+  EXPECT_EQ(actions[1].at("due_on").as_string(), "2026-06-24");
+  EXPECT_EQ(held.at("next").at("due_on").as_string(), "2026-07-10");
+  EXPECT_TRUE(held.at("activity").is_null()) << "an internal review is not a customer touch";
+  EXPECT_EQ(ErrorField(post(internal + "/held", "", 409)), "");
+  // A customer review held is a QBR on the account's timeline; the next is a quarter on.
+  auto qbr = post("/api/v1/reviews/" + std::to_string(review_of(12, "customer")) + "/held",
+                  R"({"notes":"Renewal intent confirmed"})");
+  EXPECT_EQ(qbr.at("activity").at("kind").as_string(), "qbr");
+  EXPECT_TRUE(qbr.at("activity").at("meaningful").as_bool());
+  EXPECT_EQ(qbr.at("next").at("due_on").as_string(), "2026-09-14");
+  EXPECT_EQ(GetJson("/api/v1/reviews/due").at("total").as_int64(), 41)
+      << "the next internal review is due within 30 days; the next QBR is not";
+
+  // A month on, everything still scheduled is overdue, the oldest first.
+  clock_.Set(Timestamp::At(*Date::Parse("2026-07-20"), 9));
+  auto late = GetJson("/api/v1/reviews/due?window=0&limit=200");
+  EXPECT_EQ(late.at("total").as_int64(), 41);
+  const auto& items = late.at("items").as_array();
+  EXPECT_EQ(items.front().at("days_overdue").as_int64(), 35);
+  EXPECT_EQ(items.back().at("days_overdue").as_int64(), 10);
+  for (const auto& c : late.at("by_am").as_array()) EXPECT_EQ(c.at("due"), c.at("overdue"));
+  // A team: the AMs whose manager is the admin (Bob only).
+  auto bob =
+      client_->Patch("/api/v1/users/" + std::to_string(bob_.value),
+                     R"({"manager_id":)" + std::to_string(admin_.value) + "}", "application/json");
+  ASSERT_EQ(bob->status, 200) << bob->body;
+  auto team = GetJson("/api/v1/reviews/due?window=0&team=" + std::to_string(admin_.value));
+  ASSERT_EQ(team.at("by_am").as_array().size(), 1u);
+  EXPECT_EQ(team.at("by_am").as_array()[0].at("owner_id").as_int64(), bob_.value);
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/reviews/due?teams=1", 400)), "teams");
+}
+
+TEST_P(HttpTest, AClosedWonDealOpensAHandoffThatTheAmAcceptsIntoOnboarding) {
+  auto send = [&](httplib::Client& c, const char* method, const std::string& path,
+                  const std::string& body, int status) {
+    auto r = std::string(method) == "POST" ? c.Post(path, body, "application/json")
+                                           : c.Patch(path, body, "application/json");
+    EXPECT_EQ(r->status, status) << method << " " << path << ": " << r->body;
+    return json::parse(r->body).as_object();
+  };
+  auto ann = As(ann_token_), bob = As(bob_token_);
+  // Bob sells to account 6 (his book); an upsell won opens no handoff, new business does.
+  auto opp = [&](const char* type) {
+    return send(bob, "POST", "/api/v1/accounts/6/opportunities",
+                std::string(R"({"name":"Deal","type":")") + type +
+                    R"(","stage":"negotiation","amount_cents":5000000,"created_on":"2026-05-01",)"
+                    R"("close_date":"2026-06-30","owner_id":)" +
+                    std::to_string(bob_.value) + "}",
+                201)
+        .at("id")
+        .as_int64();
+  };
+  const int64_t upsell = opp("upsell"), deal = opp("new_business");
+  auto win = [&](int64_t id, const char* stage = "closed_won") {
+    const std::string path = "/api/v1/opportunities/" + std::to_string(id);
+    const int64_t version = GetJson(path).at("version").as_int64();
+    send(bob, "PATCH", path,
+         std::string(R"({"stage":")") + stage + R"(","version":)" + std::to_string(version) + "}",
+         200);
+  };
+  win(upsell);
+  win(deal);
+  auto handoffs = GetJson("/api/v1/accounts/6/handoffs").at("items").as_array();
+  ASSERT_EQ(handoffs.size(), 1u);
+  EXPECT_EQ(handoffs[0].at("opportunity_id").as_int64(), deal);
+  EXPECT_EQ(handoffs[0].at("seller_id").as_int64(), bob_.value);
+  EXPECT_EQ(handoffs[0].at("status").as_string(), "open");
+  const std::string handoff = "/api/v1/handoffs/" + std::to_string(handoffs[0].at("id").as_int64());
+  // Reopened and won again: still one handoff.
+  win(deal, "negotiation");
+  win(deal);
+  EXPECT_EQ(GetJson("/api/v1/accounts/6/handoffs").at("items").as_array().size(), 1u);
+
+  // Not through a PATCH; not before the checklist is done; not by Bob for Ann.
+  EXPECT_EQ(ErrorField(send(bob, "PATCH", handoff, R"({"status":"accepted"})", 422)), "status");
+  auto early = send(ann, "POST", handoff + "/accept", "", 422);
+  EXPECT_EQ(ErrorField(early), "checklist_json");
+  EXPECT_NE(json::serialize(early).find("pain_points_and_goals, success_metrics"),
+            std::string::npos);
+  EXPECT_EQ(ErrorField(send(bob, "PATCH", handoff, R"({"checklist_json":"[]"})", 422)),
+            "checklist_json");
+  auto onboarding = GetJson(handoff + "/onboarding");
+  ASSERT_EQ(onboarding.at("checklist").as_array().size(), 6u);
+  json::array done = onboarding.at("checklist").as_array();
+  for (auto& item : done) item.as_object()["done"] = true;
+  done[4].as_object()["notes"] = "Time to value in weeks, not months";
+  send(bob, "PATCH", handoff,
+       json::serialize(json::object{{"checklist_json", json::serialize(done)}}), 200);
+  EXPECT_EQ(
+      send(bob, "POST", handoff + "/accept", R"({"am_id":)" + std::to_string(ann_.value) + "}", 403)
+          .at("error")
+          .at("code")
+          .as_string(),
+      "permission_denied");
+
+  // Ann accepts: the account is hers, and five milestones over 90 days are her tasks.
+  auto accepted = send(ann, "POST", handoff + "/accept", "", 200);
+  EXPECT_EQ(accepted.at("status").as_string(), "accepted");
+  EXPECT_EQ(accepted.at("am_id").as_int64(), ann_.value);
+  const auto& steps = accepted.at("milestones").as_array();
+  ASSERT_EQ(steps.size(), 5u);
+  EXPECT_EQ(steps[0].at("due_on").as_string(), "2026-06-22");
+  EXPECT_EQ(steps[4].at("due_on").as_string(), "2026-09-13");
+  EXPECT_EQ(steps[4].at("owner_id").as_int64(), ann_.value);
+  EXPECT_EQ(accepted.at("onboarding_status").as_string(), "on_track");
+  EXPECT_EQ(GetJson("/api/v1/accounts/6").at("owner_id").as_int64(), ann_.value);
+  EXPECT_EQ(send(ann, "POST", handoff + "/accept", "", 409).at("error").at("code").as_string(),
+            "conflict");
+  // Twenty days on, the day-7 and day-14 milestones are late (13 and 6 days): behind.
+  clock_.Set(Timestamp::At(*Date::Parse("2026-07-05"), 9));
+  auto later = GetJson(handoff + "/onboarding");
+  EXPECT_EQ(later.at("milestones").as_array()[0].at("milestone_status").as_string(), "behind");
+  EXPECT_EQ(later.at("onboarding_status").as_string(), "behind");
+  // Day 7 done; forty days on, day 14 is 26 days late: stuck.
+  send(ann, "PATCH", "/api/v1/tasks/" + std::to_string(steps[0].at("id").as_int64()),
+       R"({"status":"done"})", 200);
+  clock_.Set(Timestamp::At(*Date::Parse("2026-07-25"), 9));
+  later = GetJson(handoff + "/onboarding");
+  EXPECT_EQ(later.at("milestones").as_array()[0].at("milestone_status").as_string(), "done");
+  EXPECT_EQ(later.at("milestones").as_array()[1].at("milestone_status").as_string(), "stuck");
+  EXPECT_EQ(later.at("onboarding_status").as_string(), "stuck");
+}
+
 TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
   auto renewals = GetJson("/api/v1/dashboards/renewals");

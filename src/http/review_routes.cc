@@ -1,0 +1,284 @@
+#include "http/review_routes.h"
+
+#include <boost/json.hpp>
+
+#include "http/body.h"
+#include "http/crud.h"
+#include "http/errors.h"
+#include "http/params.h"
+#include "service/entity_json.h"
+#include "service/handoff.h"
+#include "service/reviews.h"
+
+namespace orchard::http {
+
+namespace {
+
+boost::json::value IdOrNull(const std::optional<UserId>& id) {
+  return id ? boost::json::value(id->value) : boost::json::value(nullptr);
+}
+
+// POST /api/v1/reviews/schedule: the whole book's reviews from the tiers' cadences.
+HttpResponse ScheduleAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  if (actor->role != Role::kAdmin && actor->role != Role::kLeader) {
+    return ErrorResponse(Error{
+        ErrorCode::kPermissionDenied, "only admins and leaders schedule the book's reviews", {}});
+  }
+  auto report = service::ScheduleReviews(d.pool, d.clock, d.model, d.settings.Current(), *actor);
+  if (!report) return ErrorResponse(report.error());
+  return JsonResponse(boost::json::object{{"accounts", report->accounts},
+                                          {"scheduled", report->scheduled},
+                                          {"cancelled", report->cancelled}});
+}
+
+// GET /api/v1/reviews/due?am=&team=&window=&limit=&offset=
+HttpResponse DueAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  Params params(req.query.begin(), req.query.end());
+  auto answer = [&]() -> Result<boost::json::object> {
+    ORCHARD_CHECK(OnlyParams(params, "reviews due", {"am", "team", "window", "limit", "offset"}));
+    service::DueQuery q;
+    q.today = d.clock.Today();
+    ORCHARD_TRY(auto am, IntParam(params, "am", 1, INT64_MAX));
+    ORCHARD_TRY(auto team, IntParam(params, "team", 1, INT64_MAX));
+    ORCHARD_TRY(auto window, IntParam(params, "window", 0, 3660));
+    ORCHARD_TRY(auto limit, IntParam(params, "limit", 1, 1000));
+    ORCHARD_TRY(auto offset, IntParam(params, "offset", 0, INT64_MAX));
+    if (am) q.am = UserId(*am);
+    if (team) q.team_of = UserId(*team);
+    q.window_days = static_cast<int>(window.value_or(30));
+    q.limit = static_cast<size_t>(limit.value_or(100));
+    q.offset = static_cast<size_t>(offset.value_or(0));
+    ORCHARD_TRY(auto db, d.pool.Acquire());
+    ORCHARD_TRY(auto due, service::ReviewsDue(*db, q));
+    boost::json::array items, by_am;
+    for (const auto& r : due.items) {
+      boost::json::object item = service::ToJson(r.review);
+      item["account_name"] = r.account_name;
+      item["owner_id"] = IdOrNull(r.owner_id);
+      item["days_overdue"] = r.days_overdue;
+      item["overdue"] = r.days_overdue > 0;
+      items.push_back(std::move(item));
+    }
+    for (const auto& c : due.by_am) {
+      by_am.push_back({{"owner_id", IdOrNull(c.owner_id)}, {"due", c.due}, {"overdue", c.overdue}});
+    }
+    return boost::json::object{{"as_of", q.today.ToString()},
+                               {"window_days", q.window_days},
+                               {"total", due.total},
+                               {"by_am", std::move(by_am)},
+                               {"items", std::move(items)}};
+  };
+  auto out = answer();
+  if (!out) return ErrorResponse(out.error());
+  return JsonResponse(*out);
+}
+
+Result<service::HeldReview> ReadHeld(const boost::json::object& body, Date today) {
+  ORCHARD_CHECK(
+      OnlyFields(body, "a review held", {"held_on", "attendees", "notes", "outcomes", "actions"}));
+  service::HeldReview held;
+  ORCHARD_TRY(auto on, DateField(body, "held_on"));
+  held.held_on = on.value_or(today);
+  ORCHARD_TRY(auto attendees, TextField(body, "attendees"));
+  ORCHARD_TRY(auto notes, TextField(body, "notes"));
+  ORCHARD_TRY(auto outcomes, TextField(body, "outcomes"));
+  held.attendees = attendees.value_or("");
+  held.notes = notes.value_or("");
+  held.outcomes = outcomes.value_or("");
+  if (auto it = body.find("actions"); it != body.end()) {
+    if (!it->value().is_array()) return FailField("actions", "must be an array of actions");
+    size_t i = 0;
+    for (const auto& v : it->value().as_array()) {
+      const std::string at = "actions[" + std::to_string(i++) + "]";
+      if (!v.is_object()) return FailField(at, "must be an object");
+      const auto& a = v.as_object();
+      auto one = [&]() -> Result<service::ReviewAction> {
+        ORCHARD_CHECK(OnlyFields(a, "an action", {"description", "owner_id", "due_on"}));
+        service::ReviewAction action;
+        ORCHARD_TRY(auto text, TextField(a, "description"));
+        ORCHARD_TRY(auto owner, IntField(a, "owner_id", 1));
+        ORCHARD_TRY(action.due_on, DateField(a, "due_on"));
+        action.description = text.value_or("");
+        if (owner) action.owner_id = UserId(*owner);
+        return action;
+      }();
+      if (!one) {
+        Error e = one.error();
+        for (auto& f : e.fields) f.field = at + "." + f.field;
+        return std::unexpected(std::move(e));
+      }
+      held.actions.push_back(std::move(*one));
+    }
+  }
+  return held;
+}
+
+// POST /api/v1/reviews/{id}/held
+HttpResponse HeldAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  boost::json::object body;
+  if (!req.body.empty()) {
+    HttpResponse unsupported;
+    auto parsed = ParseBody(req, &unsupported);
+    if (!parsed) return unsupported.status != 200 ? unsupported : ErrorResponse(parsed.error());
+    body = std::move(*parsed);
+  }
+  auto held = ReadHeld(body, d.clock.Today());
+  if (!held) return ErrorResponse(held.error());
+  auto done = service::RecordReviewHeld(d.pool, d.clock, d.model, d.settings.Current(), *actor,
+                                        ReviewId(*id), *held);
+  if (!done) return ErrorResponse(done.error());
+  boost::json::array actions;
+  for (const Task& t : done->actions) actions.push_back(service::ToJson(t));
+  boost::json::object out{{"review", service::ToJson(done->review)},
+                          {"actions", std::move(actions)}};
+  out["next"] =
+      done->next ? boost::json::value(service::ToJson(*done->next)) : boost::json::value(nullptr);
+  out["activity"] =
+      done->qbr ? boost::json::value(service::ToJson(*done->qbr)) : boost::json::value(nullptr);
+  return JsonResponse(out);
+}
+
+boost::json::object OnboardingJson(const service::Onboarding& o) {
+  boost::json::object out = service::ToJson(o.handoff);
+  boost::json::array checklist;
+  if (auto items = service::ParseChecklist(o.handoff.checklist_json)) {
+    for (const auto& i : *items) {
+      checklist.push_back(
+          {{"key", i.key}, {"label", i.label}, {"done", i.done}, {"notes", i.notes}});
+    }
+  }
+  out["checklist"] = std::move(checklist);
+  boost::json::array milestones;
+  for (const auto& m : o.milestones) {
+    boost::json::object item = service::ToJson(m.task);
+    item["day"] = m.day;
+    item["milestone_status"] = m.status;
+    milestones.push_back(std::move(item));
+  }
+  out["milestones"] = std::move(milestones);
+  out["onboarding_status"] =
+      o.status.empty() ? boost::json::value(nullptr) : boost::json::value(o.status);
+  return out;
+}
+
+// POST /api/v1/handoffs/{id}/accept {"am_id": …}
+HttpResponse AcceptAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  std::optional<UserId> am;
+  if (!req.body.empty()) {
+    HttpResponse unsupported;
+    auto body = ParseBody(req, &unsupported);
+    if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+    if (auto known = OnlyFields(*body, "accepting a handoff", {"am_id"}); !known) {
+      return ErrorResponse(known.error());
+    }
+    auto given = IntField(*body, "am_id", 1);
+    if (!given) return ErrorResponse(given.error());
+    if (*given) am = UserId(**given);
+  }
+  auto done = service::AcceptHandoff(d.pool, d.clock, d.model, *actor, HandoffId(*id), am);
+  if (!done) return ErrorResponse(done.error());
+  return JsonResponse(OnboardingJson(*done));
+}
+
+// GET /api/v1/handoffs/{id}/onboarding
+HttpResponse OnboardingAnswer(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  auto db = d.pool.Acquire();
+  if (!db) return ErrorResponse(db.error());
+  auto o = service::ReadOnboarding(**db, HandoffId(*id), d.clock.Today());
+  if (!o) return ErrorResponse(o.error());
+  return JsonResponse(OnboardingJson(*o));
+}
+
+}  // namespace
+
+void AddReviewRoutes(Router& r, const ApiDeps& d) {
+  using K = RouteDoc::Kind;
+  r.AddSchema("ScheduleReport", R"({"type":"object","required":["accounts","scheduled","cancelled"],
+    "properties":{"accounts":{"type":"integer"},"scheduled":{"type":"integer"},
+      "cancelled":{"type":"integer"}}})");
+  r.AddSchema("ReviewsDue", R"({"type":"object",
+    "required":["as_of","window_days","total","by_am","items"],
+    "properties":{"as_of":{"type":"string","format":"date"},"window_days":{"type":"integer"},
+      "total":{"type":"integer"},
+      "by_am":{"type":"array","items":{"type":"object","required":["owner_id","due","overdue"]}},
+      "items":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/reviews"},
+        {"type":"object","required":["account_name","owner_id","days_overdue","overdue"]}]}}}})");
+  r.AddSchema("ReviewHeld", R"({"type":"object","additionalProperties":false,
+    "properties":{"held_on":{"type":"string","format":"date"},"attendees":{"type":"string"},
+      "notes":{"type":"string"},"outcomes":{"type":"string"},
+      "actions":{"type":"array","items":{"type":"object","required":["description"],
+        "properties":{"description":{"type":"string"},"owner_id":{"type":"integer"},
+          "due_on":{"type":"string","format":"date"}}}}}})");
+  r.AddSchema("ReviewRecorded",
+              R"({"type":"object","required":["review","actions","next","activity"],
+    "properties":{"review":{"$ref":"#/components/schemas/reviews"},
+      "actions":{"type":"array","items":{"$ref":"#/components/schemas/tasks"}},
+      "next":{"oneOf":[{"$ref":"#/components/schemas/reviews"},{"type":"null"}]},
+      "activity":{"oneOf":[{"$ref":"#/components/schemas/activities"},{"type":"null"}]}}})");
+  r.Add(
+      "POST", "/api/v1/reviews/schedule",
+      [d](const HttpRequest& q) { return ScheduleAnswer(d, q); },
+      RouteDoc("Schedule every account's internal and customer reviews from its tier's cadence "
+               "(admins and leaders); running it again changes nothing",
+               K::kOther)
+          .Response("ScheduleReport"));
+  r.Add(
+      "GET", "/api/v1/reviews/due", [d](const HttpRequest& q) { return DueAnswer(d, q); },
+      RouteDoc("Reviews due within `window` days (default 30), overdue first, with counts per "
+               "AM; `am` narrows to one AM's accounts, `team` to the AMs a manager leads",
+               K::kOther)
+          .Query({"am", "team", "window", "limit", "offset"})
+          .Response("ReviewsDue"));
+  r.Add(
+      "POST", "/api/v1/reviews/{id}/held", [d](const HttpRequest& q) { return HeldAnswer(d, q); },
+      RouteDoc("Record a scheduled review as held: date, attendees, notes, outcomes and the "
+               "actions it created (tasks); schedules the next of its kind. One transaction",
+               K::kOther)
+          .Request("ReviewHeld")
+          .Response("ReviewRecorded"));
+  r.AddSchema("Onboarding", R"({"allOf":[{"$ref":"#/components/schemas/handoffs"},
+    {"type":"object","required":["checklist","milestones","onboarding_status"],
+     "properties":{"checklist":{"type":"array","items":{"type":"object",
+         "required":["key","label","done","notes"]}},
+       "milestones":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/tasks"},
+         {"type":"object","required":["day","milestone_status"],"properties":{
+           "day":{"type":"integer"},
+           "milestone_status":{"enum":["done","on_track","behind","stuck"]}}}]}},
+       "onboarding_status":{"enum":["done","on_track","behind","stuck",null]}}}]})");
+  r.AddSchema("AcceptHandoff", R"({"type":"object","additionalProperties":false,
+    "properties":{"am_id":{"type":"integer"}}})");
+  r.Add(
+      "POST", "/api/v1/handoffs/{id}/accept",
+      [d](const HttpRequest& q) { return AcceptAnswer(d, q); },
+      RouteDoc("The AM accepts a closed-won handoff whose checklist is done (admins, leaders and "
+               "managers may name the AM): the account moves from the seller to the AM and the "
+               "90-day onboarding milestones appear as the AM's tasks. One transaction",
+               K::kOther)
+          .Request("AcceptHandoff")
+          .Response("Onboarding"));
+  r.Add(
+      "GET", "/api/v1/handoffs/{id}/onboarding",
+      [d](const HttpRequest& q) { return OnboardingAnswer(d, q); },
+      RouteDoc("A handoff's checklist and its onboarding milestones, each done, on track, behind "
+               "(overdue up to 14 days) or stuck",
+               K::kOther)
+          .Response("Onboarding"));
+}
+
+}  // namespace orchard::http

@@ -1,0 +1,227 @@
+#include "service/handoff.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "service/entity_service.h"
+#include "service/unit_of_work.h"
+
+namespace orchard::service {
+
+namespace {
+
+struct Item {
+  std::string_view key, label;
+};
+constexpr std::array<Item, 6> kChecklist{{
+    {"pain_points_and_goals", "Original pain points and goals"},
+    {"success_metrics", "Success metrics the customer will judge us by"},
+    {"stakeholder_map", "Stakeholder map: economic buyer, champion, day-to-day contact"},
+    {"contract_details", "Contract details: SLAs, negotiated features, custom terms, renewal date"},
+    {"why_us", "Why they chose us"},
+    {"handoff_meeting", "The internal handoff meeting, held"},
+}};
+
+struct Step {
+  int day;
+  std::string_view title;
+};
+// The first 90 days of onboarding, from the day the AM accepts.
+constexpr std::array<Step, 5> kMilestones{{
+    {7, "Kickoff call with the customer's team"},
+    {14, "Technical setup and integrations complete"},
+    {30, "First value: the success metrics baselined"},
+    {60, "Adoption check: licensed seats in use"},
+    {90, "90-day success review with the economic buyer"},
+}};
+
+std::string MilestoneKey(HandoffId id, int day) {
+  return "onboarding:" + std::to_string(id.value) + ":" + std::to_string(day);
+}
+
+}  // namespace
+
+std::string NewChecklistJson() {
+  boost::json::array items;
+  for (const Item& i : kChecklist) {
+    items.push_back({{"key", i.key}, {"label", i.label}, {"done", false}, {"notes", ""}});
+  }
+  return boost::json::serialize(items);
+}
+
+Result<std::vector<ChecklistItem>> ParseChecklist(std::string_view json) {
+  auto bad = [](const std::string& why) { return FailValue("checklist_json", why); };
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return bad("must be a JSON array of the handoff's checklist items");
+  std::vector<ChecklistItem> out;
+  std::set<std::string> seen;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object() || !e.as_object().contains("key") || !e.at("key").is_string()) {
+      return bad("each item is an object with a key");
+    }
+    ChecklistItem item;
+    item.key = std::string(e.at("key").as_string());
+    auto known = std::find_if(kChecklist.begin(), kChecklist.end(),
+                              [&](const Item& i) { return i.key == item.key; });
+    if (known == kChecklist.end()) return bad("\"" + item.key + "\" is not a checklist item");
+    if (!seen.insert(item.key).second) return bad("\"" + item.key + "\" appears twice");
+    item.label = std::string(known->label);
+    if (auto* done = e.as_object().if_contains("done")) {
+      if (!done->is_bool()) return bad("\"" + item.key + "\".done must be true or false");
+      item.done = done->as_bool();
+    }
+    if (auto* notes = e.as_object().if_contains("notes")) {
+      if (!notes->is_string()) return bad("\"" + item.key + "\".notes must be a string");
+      item.notes = std::string(notes->as_string());
+    }
+    out.push_back(std::move(item));
+  }
+  if (out.size() != kChecklist.size()) {
+    std::string missing;
+    for (const Item& i : kChecklist) {
+      if (!seen.contains(std::string(i.key))) {
+        missing += (missing.empty() ? "" : ", ") + std::string(i.key);
+      }
+    }
+    return bad("is missing " + missing);
+  }
+  return out;
+}
+
+Status OpenHandoffIfWon(UnitOfWork& work, store::ConnectionPool& pool, const Clock& clock,
+                        engine::ReadModel* model, const Actor& actor,
+                        const std::optional<Opportunity>& before, const Opportunity& after) {
+  if (after.type != OpportunityType::kNewBusiness || after.stage != OpportunityStage::kClosedWon) {
+    return Ok();
+  }
+  if (before && before->stage == OpportunityStage::kClosedWon) return Ok();
+  store::SqlValue params[] = {after.id.value};
+  ORCHARD_TRY(auto open, work.db().QueryInt(
+                             "SELECT id FROM handoffs WHERE opportunity_id = ? LIMIT 1", params));
+  if (open) return Ok();  // won, reopened and won again: still the one handoff
+  Handoff h;
+  h.account_id = after.account_id;
+  h.opportunity_id = after.id;
+  h.seller_id = after.owner_id;
+  h.status = HandoffStatus::kOpen;
+  h.checklist_json = NewChecklistJson();
+  ORCHARD_CHECK(EntityService<Handoff>(pool, clock, model).CreateIn(work, actor, std::move(h)));
+  return Ok();
+}
+
+Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today) {
+  store::Store store(db);
+  Onboarding out;
+  ORCHARD_TRY(out.handoff, store.Get<Handoff>(id));
+  if (out.handoff.status != HandoffStatus::kAccepted) return out;
+  int behind = 0, stuck = 0, done = 0;
+  for (const Step& step : kMilestones) {
+    store::SqlValue params[] = {MilestoneKey(id, step.day)};
+    ORCHARD_TRY(auto task_id,
+                db.QueryInt("SELECT id FROM tasks WHERE source_key = ? LIMIT 1", params));
+    if (!task_id) continue;  // removed by hand
+    Milestone m;
+    ORCHARD_TRY(m.task, store.Get<Task>(TaskId(*task_id)));
+    m.day = step.day;
+    const int late = m.task.due_on ? today.days() - m.task.due_on->days() : 0;
+    if (m.task.status != TaskStatus::kOpen) {
+      m.status = "done";
+      ++done;
+    } else if (late <= 0) {
+      m.status = "on_track";
+    } else if (late <= 14) {
+      m.status = "behind";
+      ++behind;
+    } else {
+      m.status = "stuck";
+      ++stuck;
+    }
+    out.milestones.push_back(std::move(m));
+  }
+  out.status = stuck > 0                                                 ? "stuck"
+               : behind > 0                                              ? "behind"
+               : done == static_cast<int>(out.milestones.size()) && done ? "done"
+                                                                         : "on_track";
+  return out;
+}
+
+Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock,
+                                 engine::ReadModel* model, const Actor& actor, HandoffId id,
+                                 std::optional<UserId> am) {
+  const UserId to = am.value_or(actor.user);
+  const bool leads =
+      actor.role == Role::kAdmin || actor.role == Role::kLeader || actor.role == Role::kManager;
+  if (!leads && (actor.role == Role::kViewer || to != actor.user)) {
+    return Fail(ErrorCode::kPermissionDenied,
+                "an AM accepts a handoff for themselves; admins, leaders and managers may assign "
+                "it to an AM");
+  }
+  ORCHARD_TRY(auto work, UnitOfWork::Begin(pool, model));
+  work.SetWorkflow(UnitOfWork::kAcceptHandoff);
+  store::Store& store = work.store();
+  ORCHARD_TRY(Handoff h, store.Get<Handoff>(id));
+  if (h.status != HandoffStatus::kOpen) {
+    return Fail(ErrorCode::kConflict, "handoff " + std::to_string(id.value) +
+                                          " was already accepted by user " +
+                                          (h.am_id ? std::to_string(h.am_id->value) : "?"));
+  }
+  ORCHARD_TRY(auto items, ParseChecklist(h.checklist_json));
+  std::string open;
+  for (const auto& i : items) {
+    if (!i.done) open += (open.empty() ? "" : ", ") + i.key;
+  }
+  if (!open.empty()) {
+    return FailValue("checklist_json", "the checklist is not done: " + open +
+                                           "; the seller completes it before the AM accepts");
+  }
+  auto user = store.Get<User>(to);
+  if (!user) return FailValue("am_id", "there is no user " + std::to_string(to.value));
+  if (!user->active || user->role == Role::kViewer) {
+    return FailValue("am_id", "user " + std::to_string(to.value) +
+                                  " cannot own accounts (inactive, or a viewer)");
+  }
+  // The handoff is the authority for this change of owner: the AM is not yet in the account's
+  // book, so the account's write runs with the workflow's rights, audited under the actor.
+  Actor workflow{actor.user, Role::kAdmin, {}};
+  const Timestamp now = clock.Now();
+  const Date today = clock.Today();
+  Onboarding out;
+  ORCHARD_TRY(out.handoff, EntityService<Handoff>(pool, clock, model)
+                               .UpdateIn(work, workflow, id, 0, [&](Handoff& x) -> Status {
+                                 x.status = HandoffStatus::kAccepted;
+                                 x.am_id = to;
+                                 x.accepted_at = now;
+                                 return Ok();
+                               }));
+  ORCHARD_TRY(Account account, store.Get<Account>(h.account_id));
+  if (account.owner_id != to) {
+    ORCHARD_CHECK(
+        EntityService<Account>(pool, clock, model)
+            .UpdateIn(work, workflow, account.id, account.version, [&](Account& a) -> Status {
+              a.owner_id = to;
+              return Ok();
+            }));
+  }
+  EntityService<Task> tasks(pool, clock, model);
+  for (const Step& step : kMilestones) {
+    Task t;
+    t.account_id = h.account_id;
+    t.title = std::string(step.title);
+    t.description = "Onboarding day " + std::to_string(step.day) + " (handoff " +
+                    std::to_string(id.value) + ")";
+    t.owner_id = to;
+    t.due_on = today.AddDays(step.day);
+    t.source_key = MilestoneKey(id, step.day);
+    ORCHARD_TRY(Task made, tasks.CreateIn(work, workflow, std::move(t)));
+    out.milestones.push_back(Milestone{std::move(made), step.day, "on_track"});
+  }
+  out.status = "on_track";
+  ORCHARD_CHECK(work.Commit());
+  return out;
+}
+
+}  // namespace orchard::service

@@ -1,0 +1,64 @@
+// The closed-won handoff (PRODUCT.md): when a new-business opportunity is Closed Won, a handoff
+// opens with its checklist (pain points and goals, success metrics, stakeholder map, contract
+// details, why us, the handoff meeting). The AM accepts it once the checklist is done, which moves
+// the account from the seller to the AM, and the first 90 days of onboarding milestones appear as
+// tasks, each on track, behind or stuck.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "domain/entities.h"
+#include "engine/read_model.h"
+#include "service/actor.h"
+#include "store/pool.h"
+#include "store/store.h"
+
+namespace orchard::service {
+
+class UnitOfWork;
+
+struct ChecklistItem {
+  std::string key;    // pain_points_and_goals, success_metrics, stakeholder_map, …
+  std::string label;  // what the seller hands over
+  bool done = false;
+  std::string notes;
+};
+// The checklist a new handoff starts with, as stored in Handoff::checklist_json.
+std::string NewChecklistJson();
+// Reads a checklist; refuses (naming checklist_json) one that is not the six items, each once.
+Result<std::vector<ChecklistItem>> ParseChecklist(std::string_view json);
+
+// Called by every opportunity write (EntityService): a new-business opportunity that becomes
+// Closed Won — created so, or moved there — opens one handoff for it, in the same unit.
+Status OpenHandoffIfWon(UnitOfWork& work, store::ConnectionPool& pool, const Clock& clock,
+                        engine::ReadModel* model, const Actor& actor,
+                        const std::optional<Opportunity>& before, const Opportunity& after);
+
+struct Milestone {
+  Task task;
+  int day = 0;         // day of onboarding it is due on
+  std::string status;  // done, on_track, behind (overdue up to 14 days), stuck (more)
+};
+struct Onboarding {
+  Handoff handoff;
+  std::vector<Milestone> milestones;
+  std::string status;  // the worst of the milestones; done when all are; none before acceptance
+};
+
+// The AM (`am`: default the actor) accepts: only an open handoff whose checklist is done, by the
+// AM themselves or an admin, leader or manager. One transaction: the handoff is accepted, the
+// account's owner becomes the AM (recorded in its ownership history), and the 90-day onboarding
+// milestones are created as the AM's tasks.
+Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock,
+                                 engine::ReadModel* model, const Actor& actor, HandoffId id,
+                                 std::optional<UserId> am);
+
+// The handoff with its milestones and their status today.
+Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today);
+
+}  // namespace orchard::service
