@@ -323,6 +323,11 @@ Result<boost::json::object> HealthAnswer(const engine::ReadModel& model, const S
 
 }  // namespace
 
+Result<boost::json::object> AccountHealth(const engine::ReadModel& model, const Settings& settings,
+                                          Date today, int64_t account_id) {
+  return HealthAnswer(model, settings, today, Params{{":id", std::to_string(account_id)}});
+}
+
 Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadModel& model,
                                       const Settings& settings, Date today, const Params& params) {
   boost::json::object out;

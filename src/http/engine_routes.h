@@ -26,4 +26,8 @@ Result<boost::json::object> Dashboard(std::string_view name, const engine::ReadM
                                       const Settings& settings, Date today,
                                       const std::map<std::string, std::string>& params);
 
+// One account's health as GET /api/v1/accounts/{id}/health answers it (the plan page shows it).
+Result<boost::json::object> AccountHealth(const engine::ReadModel& model, const Settings& settings,
+                                          Date today, int64_t account_id);
+
 }  // namespace orchard::http

@@ -1,13 +1,19 @@
 #include "http/plan_routes.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <boost/json.hpp>
 #include <map>
 
 #include "http/crud.h"
+#include "http/engine_routes.h"
 #include "http/errors.h"
 #include "http/params.h"
+#include "http/plan_page.h"
 #include "service/entity_service.h"
 #include "service/plan_history.h"
+#include "service/rows.h"
 #include "service/whitespace.h"
 
 namespace orchard::http {
@@ -177,6 +183,65 @@ HttpResponse ConvertCellAnswer(const ApiDeps& d, const HttpRequest& req) {
                       201);
 }
 
+Result<PlanPage> GatherPlanPage(const ApiDeps& d, const service::Actor& actor, PlanId id) {
+  PlanPage page;
+  page.today = d.clock.Today();
+  ORCHARD_TRY(page.plan, service::EntityService<AccountPlan>(d.pool, d.clock).Get(actor, id));
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  store::Store store(*db);
+  ORCHARD_TRY(page.account, store.Get<Account>(page.plan.account_id));
+  const int64_t account = page.account.id.value;
+  ORCHARD_TRY(page.priorities, service::RowsWhere<PlanPriority>(store, "plan_id", id.value));
+  std::stable_sort(page.priorities.begin(), page.priorities.end(),
+                   [](const auto& a, const auto& b) { return a.position < b.position; });
+  ORCHARD_TRY(page.contacts, service::RowsWhere<Contact>(store, "account_id", account));
+  ORCHARD_TRY(page.risks, service::RowsWhere<PlanRisk>(store, "plan_id", id.value));
+  ORCHARD_TRY(page.actions, service::RowsWhere<PlanAction>(store, "plan_id", id.value));
+  ORCHARD_TRY(page.whitespace, service::ReadWhitespace(*db, id, page.today));
+  ORCHARD_TRY(auto users, service::RowsOf<User>(store, {}));
+  for (const User& u : users) page.user_names[u.id.value] = u.name.empty() ? u.email : u.name;
+  if (d.model != nullptr) {
+    auto health = AccountHealth(*d.model, d.settings.Current(), page.today, account);
+    if (health) page.health = std::move(*health);
+  }
+  return page;
+}
+
+// GET /api/v1/plans/{id}/export?format=html|pdf: the plan on one page, for the business review.
+HttpResponse ExportPlan(const ApiDeps& d, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  Params params(req.query.begin(), req.query.end());
+  if (auto known = OnlyParams(params, "a plan's export", {"format"}); !known) {
+    return ErrorResponse(known.error());
+  }
+  const std::string format = params.count("format") ? params.at("format") : "html";
+  if (format != "html" && format != "pdf") {
+    return ErrorResponse(
+        FailField("format", "must be html or pdf; got \"" + format + "\"").error());
+  }
+  auto page = GatherPlanPage(d, *actor, PlanId(*id));
+  if (!page) return ErrorResponse(page.error());
+  std::string html = RenderPlanPage(*page);
+  std::string file = "plan-" + std::to_string(page->account.id.value) + "-" +
+                     page->today.ToString() + "." + format;
+  HttpResponse res;
+  res.headers.emplace_back("Content-Disposition", "inline; filename=\"" + file + "\"");
+  if (format == "html") {
+    res.content_type = "text/html; charset=utf-8";
+    res.body = std::move(html);
+    return res;
+  }
+  const char* chromium = std::getenv("ORCHARD_CHROMIUM");
+  auto pdf = PrintToPdf(html, chromium != nullptr ? chromium : "/usr/bin/chromium");
+  if (!pdf) return ErrorResponse(pdf.error());
+  res.content_type = "application/pdf";
+  res.body = std::move(*pdf);
+  return res;
+}
+
 }  // namespace
 
 void AddPlanRoutes(Router& r, const ApiDeps& d) {
@@ -225,6 +290,13 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
                "row, column and account totals",
                K::kOther)
           .Response("WhitespaceMatrix"));
+  r.Add(
+      "GET", "/api/v1/plans/{id}/export", [d](const HttpRequest& q) { return ExportPlan(d, q); },
+      RouteDoc("The plan on one printable page for the business review — health and KPIs, "
+               "priorities, the relationship map, whitespace, risks, actions — as HTML "
+               "(format=html, the default) or PDF (format=pdf, printed by headless Chromium)",
+               K::kOther)
+          .Query({"format"}));
   r.Add(
       "POST", "/api/v1/plan-whitespace-cells/{id}/opportunity",
       [d](const HttpRequest& q) { return ConvertCellAnswer(d, q); },

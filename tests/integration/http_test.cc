@@ -908,6 +908,55 @@ TEST_P(HttpTest, AClosedWonDealOpensAHandoffThatTheAmAcceptsIntoOnboarding) {
   EXPECT_EQ(later.at("onboarding_status").as_string(), "stuck");
 }
 
+TEST_P(HttpTest, APlanPrintsOnOnePageAsHtmlAndPdf) {
+  auto post = [&](const std::string& path, const std::string& body) {
+    auto r = client_->Post(path, body, "application/json");
+    EXPECT_EQ(r->status, 201) << path << ": " << r->body;
+    return json::parse(r->body).at("id").as_int64();
+  };
+  const int64_t plan = post("/api/v1/accounts/6/plans", R"({"summary":"Expand into EMEA"})");
+  const std::string under = "/api/v1/plans/" + std::to_string(plan);
+  post(under + "/priorities", R"({"text":"Cut onboarding <script>alert(1)</script> to 2 weeks",)"
+                              R"("source":"the CFO","said_on":"2026-05-02"})");
+  post(under + "/risks", R"({"description":"Budget freeze in Q3","severity":"high"})");
+  const int64_t boss = post("/api/v1/accounts/6/contacts",
+                            R"({"first_name":"Dana","last_name":"Boss","stance":"champion",)"
+                            R"("buying_role":"economic_buyer","influence":5})");
+  post("/api/v1/accounts/6/contacts", R"({"first_name":"Eli","last_name":"Report",)"
+                                      R"("stance":"blocker","reports_to_id":)" +
+                                          std::to_string(boss) + "}");
+  const int64_t division =
+      post("/api/v1/accounts/6/divisions", R"({"name":"Plant 9","headcount":100})");
+  post(under + "/whitespace-cells", R"({"division_id":)" + std::to_string(division) +
+                                        R"(,"product_id":1,"status":"open",)"
+                                        R"("potential_cents":2000000})");
+  auto html = client_->Get(under + "/export");
+  ASSERT_EQ(html->status, 200) << html->body;
+  EXPECT_EQ(html->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  for (const char* want :
+       {"Contoso 6", "Expand into EMEA", "the CFO, 2026-05-02", "Budget freeze in Q3", "Dana Boss",
+        "Eli Report", "economic buyer", "Plant 9", "$20,000", "&lt;script&gt;"}) {
+    EXPECT_NE(html->body.find(want), std::string::npos) << want;
+  }
+  EXPECT_EQ(html->body.find("<script>"), std::string::npos) << "what users typed is escaped";
+  // Eli reports to Dana: his entry is inside hers in the org chart.
+  EXPECT_LT(html->body.find("Dana Boss"), html->body.find("Eli Report"));
+  EXPECT_EQ(ErrorField(GetJson(under + "/export?format=docx", 400)), "format");
+
+  // The PDF is the same page printed by Chromium (scripts/bootstrap installs it).
+  auto pdf = client_->Get(under + "/export?format=pdf");
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  EXPECT_EQ(pdf->get_header_value("Content-Type"), "application/pdf");
+  EXPECT_TRUE(pdf->body.starts_with("%PDF-")) << pdf->body.substr(0, 20);
+  EXPECT_GT(pdf->body.size(), 5000u);
+  // Without Chromium: a clear 503, and the HTML still works.
+  ::setenv("ORCHARD_CHROMIUM", "/nonexistent/chromium", 1);
+  auto missing = client_->Get(under + "/export?format=pdf");
+  ::unsetenv("ORCHARD_CHROMIUM");
+  EXPECT_EQ(missing->status, 503) << missing->body;
+  EXPECT_NE(missing->body.find("apt-get install chromium"), std::string::npos) << missing->body;
+}
+
 TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   // Every account's line runs 2026-01-01 to 2026-12-31: nothing renews within 90 days of June 15.
   auto renewals = GetJson("/api/v1/dashboards/renewals");

@@ -1,0 +1,381 @@
+#include "http/plan_page.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "domain/enums.h"
+
+extern char** environ;
+
+namespace orchard::http {
+
+namespace {
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string Dollars(int64_t cents) {
+  // $1,234,567 (whole dollars: a business review does not read cents).
+  const bool negative = cents < 0;
+  std::string digits = std::to_string((negative ? -cents : cents + 50) / 100);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (negative ? "-$" : "$") + out;
+}
+
+std::string Label(std::string_view enum_text) {
+  std::string out(enum_text);
+  for (char& c : out) c = c == '_' ? ' ' : c;
+  return out;
+}
+
+std::string Name(const Contact& c) {
+  return c.first_name + (c.last_name.empty() ? "" : " ") + c.last_name;
+}
+
+std::string UserName(const PlanPage& p, const std::optional<UserId>& id) {
+  if (!id) return "—";
+  auto it = p.user_names.find(id->value);
+  return it == p.user_names.end() ? "user " + std::to_string(id->value) : it->second;
+}
+
+constexpr std::string_view kStyle = R"(
+  @page { size: A4 landscape; margin: 12mm; }
+  body { font: 10.5pt/1.35 system-ui, "DejaVu Sans", sans-serif; color: #1d2433; margin: 0; }
+  h1 { font-size: 18pt; margin: 0; } h2 { font-size: 11.5pt; margin: 14px 0 6px;
+    border-bottom: 1px solid #c9d1e0; padding-bottom: 2px; text-transform: uppercase;
+    letter-spacing: .04em; color: #3b4a66; }
+  .meta { color: #52607a; margin: 2px 0 10px; }
+  .kpis { display: flex; gap: 8px; flex-wrap: wrap; }
+  .kpi { border: 1px solid #d5dbe7; border-radius: 6px; padding: 6px 10px; min-width: 110px; }
+  .kpi b { display: block; font-size: 13pt; } .kpi span { color: #52607a; font-size: 8.5pt; }
+  .green { color: #1b7f3b; } .yellow { color: #a86b00; } .red { color: #b3261e; }
+  table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+  th, td { border: 1px solid #d5dbe7; padding: 3px 6px; text-align: left; vertical-align: top; }
+  th { background: #eef2f8; } td.num, th.num { text-align: right; }
+  .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+  ul.org, ul.org ul { list-style: none; margin: 0; padding-left: 16px; }
+  ul.org > li { padding-left: 0; } ul.org li { margin: 2px 0; }
+  .who { display: inline-block; border-radius: 4px; padding: 1px 6px; border: 1px solid #c9d1e0; }
+  .champion { background: #d8f3e0; } .supporter { background: #e8f5ec; }
+  .neutral { background: #f1f3f7; } .detractor { background: #fde8d8; } .blocker { background: #fbd5d2; }
+  .departed { text-decoration: line-through; opacity: .6; }
+  .badge { font-size: 8pt; background: #3b4a66; color: #fff; border-radius: 3px; padding: 0 4px; margin-left: 4px; }
+  .owned { background: #d8f3e0; } .in_pipeline { background: #dbe8fb; } .competitor { background: #fbd5d2; }
+  .open { background: #fff6d6; } .not_a_fit { background: #f1f3f7; color: #8a94a6; }
+  .foot { margin-top: 12px; color: #8a94a6; font-size: 8pt; }
+)";
+
+void Kpi(std::ostringstream& out, const std::string& value, std::string_view label,
+         std::string_view css = "") {
+  out << "<div class=\"kpi\"><b class=\"" << css << "\">" << Escape(value) << "</b><span>" << label
+      << "</span></div>";
+}
+
+void OrgChart(std::ostringstream& out, const PlanPage& p, std::optional<ContactId> manager,
+              std::set<int64_t>& drawn) {
+  std::vector<const Contact*> level;
+  std::set<int64_t> ids;
+  for (const Contact& c : p.contacts) ids.insert(c.id.value);
+  for (const Contact& c : p.contacts) {
+    const bool root = !c.reports_to_id || !ids.contains(c.reports_to_id->value);
+    if (manager ? (c.reports_to_id == manager) : root) level.push_back(&c);
+  }
+  if (level.empty()) return;
+  out << "<ul" << (manager ? "" : " class=\"org\"") << ">";
+  for (const Contact* c : level) {
+    if (!drawn.insert(c->id.value).second) continue;
+    out << "<li><span class=\"who " << ToString(c->stance)
+        << (c->status == ContactStatus::kDeparted ? " departed" : "") << "\">" << Escape(Name(*c))
+        << "</span> <small>" << Escape(c->title) << " · " << Label(ToString(c->stance))
+        << " · influence " << c->influence << "</small>";
+    if (c->buying_role)
+      out << "<span class=\"badge\">" << Label(ToString(*c->buying_role)) << "</span>";
+    OrgChart(out, p, c->id, drawn);
+    out << "</li>";
+  }
+  out << "</ul>";
+}
+
+}  // namespace
+
+std::string RenderPlanPage(const PlanPage& p) {
+  std::ostringstream out;
+  const std::string title = "Account plan — " + p.account.name;
+  out << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << Escape(title)
+      << "</title><style>" << kStyle << "</style></head><body>";
+  out << "<h1>" << Escape(p.account.name) << "</h1><p class=\"meta\">" << Escape(p.account.industry)
+      << (p.account.industry.empty() ? "" : " · ")
+      << "AM: " << Escape(UserName(p, p.account.owner_id)) << " · plan version " << p.plan.version
+      << ", changed " << p.plan.updated_at.date().ToString()
+      << (p.plan.last_reviewed_at ? ", reviewed " + p.plan.last_reviewed_at->date().ToString()
+                                  : std::string(", never reviewed"))
+      << " · printed " << p.today.ToString() << "</p>";
+  if (!p.plan.summary.empty()) out << "<p>" << Escape(p.plan.summary) << "</p>";
+
+  // KPIs and health.
+  out << "<h2>Health and KPIs</h2><div class=\"kpis\">";
+  if (p.health) {
+    const auto& h = *p.health;
+    auto text = [&](const char* key) -> std::string {
+      auto* v = h.if_contains(key);
+      if (v == nullptr || v->is_null()) return "—";
+      if (v->is_string()) return std::string(v->as_string());
+      return boost::json::serialize(*v);
+    };
+    const std::string colour = text("colour");
+    Kpi(out, text("score") + (colour == "—" ? "" : " " + colour), "health", colour);
+    Kpi(out, h.contains("arr_cents") ? Dollars(h.at("arr_cents").as_int64()) : "—", "ARR today");
+    Kpi(out, Label(text("tier")), "tier");
+    if (const auto* m = h.if_contains("metrics"); m != nullptr && m->is_object()) {
+      const auto& metrics = m->as_object();
+      auto metric = [&](const char* key) -> std::string {
+        auto* v = metrics.if_contains(key);
+        if (v == nullptr || v->is_null()) return "—";
+        return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
+      };
+      Kpi(out, metric("renewal_date"), "renewal");
+      Kpi(out, metric("multithreading_depth"), "multithreading depth");
+      Kpi(out, metric("plan_completeness") + "%", "plan completeness");
+      Kpi(out, metric("plan_freshness_days") + " days", "since the plan changed");
+      Kpi(out, metric("last_meaningful_contact"), "last meaningful contact");
+    }
+  }
+  Kpi(out, Dollars(p.whitespace.total.whitespace_cents), "whitespace potential");
+  out << "</div>";
+  if (p.health) {
+    if (const auto* parts = p.health->if_contains("components"); parts && parts->is_array()) {
+      out << "<table style=\"margin-top:6px\"><tr><th>component</th><th class=\"num\">value</th>"
+             "<th class=\"num\">weight</th><th>what it is made of</th></tr>";
+      for (const auto& c : parts->as_array()) {
+        const auto& o = c.as_object();
+        auto field = [&](const char* key) -> std::string {
+          auto* v = o.if_contains(key);
+          if (v == nullptr || v->is_null()) return "—";
+          return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
+        };
+        out << "<tr><td>" << Escape(field("name")) << "</td><td class=\"num\">"
+            << Escape(field("value")) << "</td><td class=\"num\">" << Escape(field("weight"))
+            << "%</td><td>" << Escape(field("detail")) << "</td></tr>";
+      }
+      out << "</table>";
+    }
+  }
+
+  out << "<div class=\"cols\"><div>";
+  // Priorities, in the customer's words.
+  out << "<h2>Strategic priorities</h2>";
+  if (p.priorities.empty()) out << "<p>None recorded.</p>";
+  out << "<ol>";
+  for (const PlanPriority& pr : p.priorities) {
+    std::string who = pr.source;
+    if (pr.source_contact_id) {
+      for (const Contact& c : p.contacts) {
+        if (c.id == *pr.source_contact_id) who = Name(c);
+      }
+    }
+    out << "<li>“" << Escape(pr.text) << "”";
+    if (!who.empty() || pr.said_on) {
+      out << " <small>— " << Escape(who) << (pr.said_on ? ", " + pr.said_on->ToString() : "")
+          << "</small>";
+    }
+    out << "</li>";
+  }
+  out << "</ol>";
+  // The relationship map.
+  out << "<h2>Relationship map</h2>";
+  if (p.contacts.empty()) out << "<p>No contacts.</p>";
+  std::set<int64_t> drawn;
+  OrgChart(out, p, std::nullopt, drawn);
+  out << "</div><div>";
+  // Risks and actions.
+  out << "<h2>Risks</h2>";
+  if (p.risks.empty()) {
+    out << "<p>None recorded.</p>";
+  } else {
+    out << "<table><tr><th>risk</th><th>severity</th><th>likelihood</th><th>mitigation</th>"
+           "<th>owner</th><th>status</th></tr>";
+    for (const PlanRisk& r : p.risks) {
+      out << "<tr><td>" << Escape(r.description) << "</td><td>" << ToString(r.severity)
+          << "</td><td>" << ToString(r.likelihood) << "</td><td>" << Escape(r.mitigation)
+          << "</td><td>" << Escape(UserName(p, r.mitigation_owner_id)) << "</td><td>"
+          << Label(ToString(r.status)) << "</td></tr>";
+    }
+    out << "</table>";
+  }
+  out << "<h2>Actions</h2>";
+  if (p.actions.empty()) {
+    out << "<p>None recorded.</p>";
+  } else {
+    out << "<table><tr><th>action</th><th>owner</th><th>due</th><th>status</th></tr>";
+    for (const PlanAction& a : p.actions) {
+      const bool late = a.status == ActionStatus::kOpen && a.due_on && *a.due_on < p.today;
+      out << "<tr><td>" << Escape(a.description) << "</td><td>" << Escape(UserName(p, a.owner_id))
+          << "</td><td" << (late ? " class=\"red\"" : "") << ">"
+          << (a.due_on ? a.due_on->ToString() : "—") << (late ? " (overdue)" : "") << "</td><td>"
+          << Label(ToString(a.status)) << "</td></tr>";
+    }
+    out << "</table>";
+  }
+  out << "</div></div>";
+
+  // Whitespace: divisions × products.
+  const auto& w = p.whitespace;
+  out << "<h2>Whitespace</h2>";
+  if (w.divisions.empty() || w.products.empty()) {
+    out << "<p>No divisions or products to map yet.</p>";
+  } else {
+    std::map<std::pair<int64_t, int64_t>, const WhitespaceCell*> cells;
+    for (const WhitespaceCell& c : w.cells) cells[{c.division_id.value, c.product_id.value}] = &c;
+    out << "<table><tr><th>division</th>";
+    for (const Product& pr : w.products) out << "<th>" << Escape(pr.name) << "</th>";
+    out << "<th class=\"num\">whitespace</th></tr>";
+    for (const Division& d : w.divisions) {
+      out << "<tr><th>" << Escape(d.name) << " <small>(" << d.headcount << ")</small></th>";
+      for (const Product& pr : w.products) {
+        auto it = cells.find({d.id.value, pr.id.value});
+        if (it == cells.end()) {
+          out << "<td></td>";
+          continue;
+        }
+        const WhitespaceCell& c = *it->second;
+        out << "<td class=\"" << ToString(c.status) << "\">" << Label(ToString(c.status));
+        if (c.status == WhitespaceStatus::kCompetitor && c.competitor) {
+          out << ": " << Escape(*c.competitor);
+        }
+        if (c.potential.cents() > 0) out << "<br>" << Dollars(c.potential.cents());
+        out << "</td>";
+      }
+      out << "<td class=\"num\">" << Dollars(w.by_division.at(d.id.value).whitespace_cents)
+          << "</td></tr>";
+    }
+    out << "<tr><th>total</th>";
+    for (const Product& pr : w.products) {
+      out << "<td class=\"num\">" << Dollars(w.by_product.at(pr.id.value).whitespace_cents)
+          << "</td>";
+    }
+    out << "<td class=\"num\"><b>" << Dollars(w.total.whitespace_cents) << "</b></td></tr></table>";
+  }
+  out << "<p class=\"foot\">Orchard · plan " << p.plan.id.value << " of account "
+      << p.account.id.value << "</p></body></html>";
+  return out.str();
+}
+
+Result<std::string> PrintToPdf(const std::string& html, const std::string& chromium,
+                               int timeout_s) {
+  namespace fs = std::filesystem;
+  if (::access(chromium.c_str(), X_OK) != 0) {
+    return Fail(ErrorCode::kUnavailable,
+                "PDF export needs Chromium at " + chromium +
+                    " (apt-get install chromium, or set ORCHARD_CHROMIUM); the HTML export works "
+                    "without it");
+  }
+  std::string dir_template = (fs::temp_directory_path() / "orchard-pdf.XXXXXX").string();
+  if (::mkdtemp(dir_template.data()) == nullptr) {
+    return Fail(ErrorCode::kInternal, "could not make a temporary folder for the PDF");
+  }
+  const fs::path dir = dir_template;
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{dir};
+  {
+    std::ofstream page(dir / "plan.html", std::ios::binary);
+    page << html;
+    if (!page) return Fail(ErrorCode::kInternal, "could not write the page to print");
+  }
+  // The flags of ../shared/STACK.md: no sandbox (we may run as root), no network chatter, a
+  // fresh profile every time.
+  std::vector<std::string> args = {chromium,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-quic",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--user-data-dir=" + (dir / "profile").string(),
+                                   "--no-pdf-header-footer",
+                                   "--print-to-pdf=" + (dir / "plan.pdf").string(),
+                                   "file://" + (dir / "plan.html").string()};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (dir / "chromium.log").string();
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return Fail(ErrorCode::kInternal, "could not start " + chromium);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int status = 0;
+  for (;;) {
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return Fail(ErrorCode::kInternal,
+                  "Chromium took more than " + std::to_string(timeout_s) + " s to print the plan");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::ifstream pdf(dir / "plan.pdf", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(pdf)), std::istreambuf_iterator<char>());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !bytes.starts_with("%PDF")) {
+    std::ifstream said(log);
+    std::string tail((std::istreambuf_iterator<char>(said)), std::istreambuf_iterator<char>());
+    if (tail.size() > 400) tail = tail.substr(tail.size() - 400);
+    return Fail(ErrorCode::kInternal, "Chromium could not print the plan: " + tail);
+  }
+  return bytes;
+}
+
+}  // namespace orchard::http
