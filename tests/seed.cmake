@@ -1,1 +1,1 @@
-orchard_test(seed_test SOURCES integration/seed_test.cc LIBS orchard_ingest orchard_test_support)
+orchard_test(seed_test SOURCES integration/seed_test.cc LIBS orchard_ingest orchard_service orchard_test_support)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "domain/arr.h"
+#include "domain/handoff.h"
 #include "domain/schema.h"
 #include "domain/settings.h"
 #include "domain/tiers.h"
@@ -1228,12 +1229,27 @@ void BookGenerator::MakeWorkflow(int64_t index, const Profile& p) {
     h.am_id = a.owner_id;
     bool accepted = since_days > 30;
     h.status = accepted ? HandoffStatus::kAccepted : HandoffStatus::kOpen;
-    h.checklist_json = R"({"pain_points":true,"success_metrics":true,"stakeholder_map":true,)"
-                       R"("contract_details":true,"why_us":true,"handoff_meeting":)" +
-                       std::string(accepted ? "true" : "false") + "}";
+    // An open one waits for the internal handoff meeting.
+    h.checklist_json = HandoffChecklistJson(true, accepted ? "" : "handoff_meeting");
     h.created_at = Timestamp::At(d_.since.AddDays(-1), 16);
     if (accepted) h.accepted_at = Timestamp::At(d_.since.AddDays(7), 10);
     w_.Add(h);
+    // Its onboarding milestones: most of those due by now are done, some run late.
+    for (const OnboardingStep& step : kOnboardingSteps) {
+      if (!accepted) break;
+      Task t;
+      t.id = Next<TaskId>(task_seq_);
+      t.account_id = a.id;
+      t.title = std::string(step.title);
+      t.description = "Onboarding day " + std::to_string(step.day) + " (handoff " +
+                      std::to_string(h.id.value) + ")";
+      t.owner_id = a.owner_id;
+      t.due_on = d_.since.AddDays(7 + step.day);
+      t.status = *t.due_on < Day(-3) && rng.Chance(0.8) ? TaskStatus::kDone : TaskStatus::kOpen;
+      t.source_key = MilestoneKey(h.id.value, step.day);
+      t.created_at = *h.accepted_at;
+      w_.Add(t);
+    }
   }
   if (!p.churned && rng.Chance(0.01)) {
     HealthOverride o;

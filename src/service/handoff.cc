@@ -6,51 +6,13 @@
 
 #include <boost/json.hpp>
 
+#include "domain/handoff.h"
 #include "service/entity_service.h"
 #include "service/unit_of_work.h"
 
 namespace orchard::service {
 
-namespace {
-
-struct Item {
-  std::string_view key, label;
-};
-constexpr std::array<Item, 6> kChecklist{{
-    {"pain_points_and_goals", "Original pain points and goals"},
-    {"success_metrics", "Success metrics the customer will judge us by"},
-    {"stakeholder_map", "Stakeholder map: economic buyer, champion, day-to-day contact"},
-    {"contract_details", "Contract details: SLAs, negotiated features, custom terms, renewal date"},
-    {"why_us", "Why they chose us"},
-    {"handoff_meeting", "The internal handoff meeting, held"},
-}};
-
-struct Step {
-  int day;
-  std::string_view title;
-};
-// The first 90 days of onboarding, from the day the AM accepts.
-constexpr std::array<Step, 5> kMilestones{{
-    {7, "Kickoff call with the customer's team"},
-    {14, "Technical setup and integrations complete"},
-    {30, "First value: the success metrics baselined"},
-    {60, "Adoption check: licensed seats in use"},
-    {90, "90-day success review with the economic buyer"},
-}};
-
-std::string MilestoneKey(HandoffId id, int day) {
-  return "onboarding:" + std::to_string(id.value) + ":" + std::to_string(day);
-}
-
-}  // namespace
-
-std::string NewChecklistJson() {
-  boost::json::array items;
-  for (const Item& i : kChecklist) {
-    items.push_back({{"key", i.key}, {"label", i.label}, {"done", false}, {"notes", ""}});
-  }
-  return boost::json::serialize(items);
-}
+std::string NewChecklistJson() { return HandoffChecklistJson(false); }
 
 Result<std::vector<ChecklistItem>> ParseChecklist(std::string_view json) {
   auto bad = [](const std::string& why) { return FailValue("checklist_json", why); };
@@ -65,9 +27,10 @@ Result<std::vector<ChecklistItem>> ParseChecklist(std::string_view json) {
     }
     ChecklistItem item;
     item.key = std::string(e.at("key").as_string());
-    auto known = std::find_if(kChecklist.begin(), kChecklist.end(),
-                              [&](const Item& i) { return i.key == item.key; });
-    if (known == kChecklist.end()) return bad("\"" + item.key + "\" is not a checklist item");
+    auto known = std::find_if(kHandoffChecklist.begin(), kHandoffChecklist.end(),
+                              [&](const HandoffChecklistItem& i) { return i.key == item.key; });
+    if (known == kHandoffChecklist.end())
+      return bad("\"" + item.key + "\" is not a checklist item");
     if (!seen.insert(item.key).second) return bad("\"" + item.key + "\" appears twice");
     item.label = std::string(known->label);
     if (auto* done = e.as_object().if_contains("done")) {
@@ -80,9 +43,9 @@ Result<std::vector<ChecklistItem>> ParseChecklist(std::string_view json) {
     }
     out.push_back(std::move(item));
   }
-  if (out.size() != kChecklist.size()) {
+  if (out.size() != kHandoffChecklist.size()) {
     std::string missing;
-    for (const Item& i : kChecklist) {
+    for (const HandoffChecklistItem& i : kHandoffChecklist) {
       if (!seen.contains(std::string(i.key))) {
         missing += (missing.empty() ? "" : ", ") + std::string(i.key);
       }
@@ -119,8 +82,8 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
   ORCHARD_TRY(out.handoff, store.Get<Handoff>(id));
   if (out.handoff.status != HandoffStatus::kAccepted) return out;
   int behind = 0, stuck = 0, done = 0;
-  for (const Step& step : kMilestones) {
-    store::SqlValue params[] = {MilestoneKey(id, step.day)};
+  for (const OnboardingStep& step : kOnboardingSteps) {
+    store::SqlValue params[] = {MilestoneKey(id.value, step.day)};
     ORCHARD_TRY(auto task_id,
                 db.QueryInt("SELECT id FROM tasks WHERE source_key = ? LIMIT 1", params));
     if (!task_id) continue;  // removed by hand
@@ -207,7 +170,7 @@ Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock
             }));
   }
   EntityService<Task> tasks(pool, clock, model);
-  for (const Step& step : kMilestones) {
+  for (const OnboardingStep& step : kOnboardingSteps) {
     Task t;
     t.account_id = h.account_id;
     t.title = std::string(step.title);
@@ -215,7 +178,7 @@ Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock
                     std::to_string(id.value) + ")";
     t.owner_id = to;
     t.due_on = today.AddDays(step.day);
-    t.source_key = MilestoneKey(id, step.day);
+    t.source_key = MilestoneKey(id.value, step.day);
     ORCHARD_TRY(Task made, tasks.CreateIn(work, workflow, std::move(t)));
     out.milestones.push_back(Milestone{std::move(made), step.day, "on_track"});
   }

@@ -10,6 +10,7 @@
 
 #include "domain/arr.h"
 #include "domain/schema.h"
+#include "service/handoff.h"
 #include "store/migrate.h"
 #include "store/store.h"
 #include "support/process.h"
@@ -191,6 +192,33 @@ TEST_F(SeedBookTest, VolumesMatchTheBenchmarkShape) {
       static_cast<double>(Count(*db_, "SELECT COUNT(*) FROM activities"));
   EXPECT_GE(meaningful, 0.2);
   EXPECT_LE(meaningful, 0.4);
+}
+
+TEST_F(SeedBookTest, HandoffsAreInTheShapeTheWorkflowReads) {
+  // Every seeded handoff's checklist is the one the service validates and accepts: an open one
+  // waits only for the handoff meeting; an accepted one has its five onboarding milestones.
+  store::Store store(*db_);
+  store::ListQuery all;
+  all.limit = 1000;
+  auto handoffs = store.List<Handoff>(all);
+  ASSERT_TRUE(handoffs);
+  ASSERT_FALSE(handoffs->items.empty());
+  int accepted = 0;
+  for (const Handoff& h : handoffs->items) {
+    auto items = service::ParseChecklist(h.checklist_json);
+    ASSERT_TRUE(items) << "handoff " << h.id.value << ": " << items.error().message;
+    for (const auto& item : *items) {
+      EXPECT_EQ(item.done, h.status == HandoffStatus::kAccepted || item.key != "handoff_meeting")
+          << "handoff " << h.id.value << ", " << item.key;
+    }
+    if (h.status != HandoffStatus::kAccepted) continue;
+    ++accepted;
+    auto onboarding = service::ReadOnboarding(*db_, h.id, kToday);
+    ASSERT_TRUE(onboarding);
+    EXPECT_EQ(onboarding->milestones.size(), 5u) << "handoff " << h.id.value;
+    EXPECT_FALSE(onboarding->status.empty());
+  }
+  EXPECT_GT(accepted, 0);
 }
 
 TEST_F(SeedBookTest, SummaryCountsEveryTable) {
