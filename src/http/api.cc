@@ -454,6 +454,12 @@ Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* 
   return std::move(v.as_object());
 }
 
+Result<boost::json::object> ParseOptionalBody(const HttpRequest& request,
+                                              HttpResponse* unsupported) {
+  if (request.body.empty()) return boost::json::object{};
+  return ParseBody(request, unsupported);
+}
+
 Result<int64_t> ParseId(const HttpRequest& request, const std::string& name) {
   const std::string& text = request.params.at(name);
   int64_t id = 0;

@@ -12,6 +12,7 @@
 
 #include "core/date.h"
 #include "core/result.h"
+#include "domain/enums.h"
 
 namespace orchard::http {
 
@@ -55,6 +56,19 @@ inline Result<std::optional<int64_t>> IntField(const boost::json::object& body,
                      "must be a whole number, " + std::to_string(min) + " or more");
   }
   return it->value().as_int64();
+}
+
+template <class E>
+Result<std::optional<E>> EnumField(const boost::json::object& body, std::string_view name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->value().is_null()) return std::nullopt;
+  auto v = it->value().is_string() ? ParseEnum<E>(it->value().as_string())
+                                   : Result<E>(std::unexpected(Error{}));
+  if (!v) {
+    return FailField(std::string(name), v.error().message.empty() ? std::string("must be a string")
+                                                                  : v.error().message);
+  }
+  return *v;
 }
 
 }  // namespace orchard::http

@@ -26,6 +26,9 @@ Result<service::Actor> Authenticate(service::AuthService& auth, const HttpReques
 
 // The body as a JSON object: 415 for another content type, 400 for malformed or too-deep JSON.
 Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* unsupported);
+// The same, for routes whose every field is optional: an empty body is an empty object.
+Result<boost::json::object> ParseOptionalBody(const HttpRequest& request,
+                                              HttpResponse* unsupported);
 
 Result<int64_t> ParseId(const HttpRequest& request, const std::string& name = "id");
 

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "http/body.h"
 #include "http/crud.h"
 #include "http/engine_routes.h"
 #include "http/errors.h"
@@ -131,52 +132,30 @@ HttpResponse WhitespaceAnswer(const ApiDeps& d, const HttpRequest& req) {
 
 // POST /api/v1/plan-whitespace-cells/{id}/opportunity: an open cell becomes a linked upsell or
 // cross-sell opportunity. Every field is optional: name, amount_cents, close_date, stage.
+Result<service::CellOpportunity> ReadCellOpportunity(const boost::json::object& body) {
+  ORCHARD_CHECK(
+      OnlyFields(body, "a cell's opportunity", {"name", "amount_cents", "close_date", "stage"}));
+  service::CellOpportunity ask;
+  ORCHARD_TRY(ask.name, TextField(body, "name"));
+  if (ask.name && ask.name->empty()) return FailField("name", "must not be empty");
+  ORCHARD_TRY(auto amount, IntField(body, "amount_cents", 0));
+  if (amount) ask.amount = Money::FromCents(*amount);
+  ORCHARD_TRY(ask.close_date, DateField(body, "close_date"));
+  ORCHARD_TRY(ask.stage, EnumField<OpportunityStage>(body, "stage"));
+  return ask;
+}
+
 HttpResponse ConvertCellAnswer(const ApiDeps& d, const HttpRequest& req) {
   auto actor = Authenticate(d.auth, req);
   if (!actor) return ErrorResponse(actor.error());
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
-  service::CellOpportunity ask;
-  if (!req.body.empty()) {
-    HttpResponse unsupported;
-    auto body = ParseBody(req, &unsupported);
-    if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
-    for (const auto& [key, value] : *body) {
-      if (key == "name") {
-        if (!value.is_string() || value.as_string().empty()) {
-          return ErrorResponse(FailField("name", "must be a non-empty string").error());
-        }
-        ask.name = std::string(value.as_string());
-      } else if (key == "amount_cents") {
-        if (!value.is_int64() || value.as_int64() < 0) {
-          return ErrorResponse(
-              FailField("amount_cents", "must be a whole number of cents, 0 or more").error());
-        }
-        ask.amount = Money::FromCents(value.as_int64());
-      } else if (key == "close_date") {
-        auto day = value.is_string() ? Date::Parse(value.as_string())
-                                     : Result<Date>(std::unexpected(Error{}));
-        if (!day) {
-          return ErrorResponse(FailField("close_date", "must be a date, YYYY-MM-DD").error());
-        }
-        ask.close_date = *day;
-      } else if (key == "stage") {
-        auto stage = value.is_string() ? ParseEnum<OpportunityStage>(value.as_string())
-                                       : Result<OpportunityStage>(std::unexpected(Error{}));
-        if (!stage) {
-          return ErrorResponse(
-              FailField("stage", "must be an opportunity stage, such as prospecting").error());
-        }
-        ask.stage = *stage;
-      } else {
-        return ErrorResponse(
-            FailField(std::string(key),
-                      "unknown field; send any of name, amount_cents, close_date, stage")
-                .error());
-      }
-    }
-  }
-  auto done = service::ConvertCell(d.pool, d.clock, d.model, *actor, WhitespaceCellId(*id), ask);
+  HttpResponse unsupported;
+  auto body = ParseOptionalBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  auto ask = ReadCellOpportunity(*body);
+  if (!ask) return ErrorResponse(ask.error());
+  auto done = service::ConvertCell(d.pool, d.clock, d.model, *actor, WhitespaceCellId(*id), *ask);
   if (!done) return ErrorResponse(done.error());
   return JsonResponse(boost::json::object{{"opportunity", service::ToJson(done->opportunity)},
                                           {"cell", service::ToJson(done->cell)}},

@@ -123,14 +123,10 @@ HttpResponse HeldAnswer(const ApiDeps& d, const HttpRequest& req) {
   if (!actor) return ErrorResponse(actor.error());
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
-  boost::json::object body;
-  if (!req.body.empty()) {
-    HttpResponse unsupported;
-    auto parsed = ParseBody(req, &unsupported);
-    if (!parsed) return unsupported.status != 200 ? unsupported : ErrorResponse(parsed.error());
-    body = std::move(*parsed);
-  }
-  auto held = ReadHeld(body, d.clock.Today());
+  HttpResponse unsupported;
+  auto body = ParseOptionalBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  auto held = ReadHeld(*body, d.clock.Today());
   if (!held) return ErrorResponse(held.error());
   auto done = service::RecordReviewHeld(d.pool, d.clock, d.model, d.settings.Current(), *actor,
                                         ReviewId(*id), *held);
@@ -175,18 +171,16 @@ HttpResponse AcceptAnswer(const ApiDeps& d, const HttpRequest& req) {
   if (!actor) return ErrorResponse(actor.error());
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
-  std::optional<UserId> am;
-  if (!req.body.empty()) {
-    HttpResponse unsupported;
-    auto body = ParseBody(req, &unsupported);
-    if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
-    if (auto known = OnlyFields(*body, "accepting a handoff", {"am_id"}); !known) {
-      return ErrorResponse(known.error());
-    }
-    auto given = IntField(*body, "am_id", 1);
-    if (!given) return ErrorResponse(given.error());
-    if (*given) am = UserId(**given);
+  HttpResponse unsupported;
+  auto body = ParseOptionalBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  if (auto known = OnlyFields(*body, "accepting a handoff", {"am_id"}); !known) {
+    return ErrorResponse(known.error());
   }
+  auto given = IntField(*body, "am_id", 1);
+  if (!given) return ErrorResponse(given.error());
+  std::optional<UserId> am;
+  if (*given) am = UserId(**given);
   auto done = service::AcceptHandoff(d.pool, d.clock, d.model, *actor, HandoffId(*id), am);
   if (!done) return ErrorResponse(done.error());
   return JsonResponse(OnboardingJson(*done));

@@ -536,6 +536,18 @@ TEST_P(HttpTest, EveryPlanChangeIsAVersionAndAnyTwoReadAsADiff) {
             now.date().ToString() + "T12:00:00Z");
   EXPECT_EQ(GetJson(under + "/diff").at("to").at("change_summary").as_string(),
             "changed plan " + std::to_string(plan) + ": last_reviewed_at");
+  // An edit made from a stale version of the plan is refused, and no version is recorded.
+  const int64_t latest = GetJson(under).at("version").as_int64();
+  auto stale =
+      client_->Patch(under, R"({"version":1,"summary":"Overwritten"})", "application/json");
+  ASSERT_EQ(stale->status, 409) << stale->body;
+  EXPECT_EQ(json::parse(stale->body).at("current_version").as_int64(), latest);
+  EXPECT_EQ(GetJson(under).at("summary").as_string(), "Grow in EMEA");
+  EXPECT_EQ(GetJson("/api/v1/plan-versions?plan_id=" + std::to_string(plan))
+                .at("items")
+                .as_array()
+                .size(),
+            6u);
 }
 
 TEST_P(HttpTest, AReferenceToARowThatDoesNotExistIsRefusedNamingTheField) {
