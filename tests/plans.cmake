@@ -1,1 +1,1 @@
-orchard_test(plans_test SOURCES unit/plan_history_test.cc LIBS orchard_service)
+orchard_test(plans_test SOURCES unit/plan_history_test.cc unit/handoff_test.cc LIBS orchard_service)

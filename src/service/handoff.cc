@@ -18,6 +18,18 @@ Result<std::vector<ChecklistItem>> ParseChecklist(std::string_view json) {
   auto bad = [](const std::string& why) { return FailValue("checklist_json", why); };
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(json, ec);
+  if (!ec && v.is_object()) {
+    // Books seeded before the checklist had labels and notes stored {"pain_points": true, …}:
+    // read as the same items, so their handoffs can still be completed and accepted.
+    std::vector<ChecklistItem> out;
+    for (const auto& i : kHandoffChecklist) {
+      const std::string_view legacy = i.key == "pain_points_and_goals" ? "pain_points" : i.key;
+      const auto* done = v.as_object().if_contains(legacy);
+      out.push_back({std::string(i.key), std::string(i.label),
+                     done != nullptr && done->is_bool() && done->as_bool(), ""});
+    }
+    return out;
+  }
   if (ec || !v.is_array()) return bad("must be a JSON array of the handoff's checklist items");
   std::vector<ChecklistItem> out;
   std::set<std::string> seen;
