@@ -165,7 +165,7 @@ std::string RenderPlanPage(const PlanPage& p) {
     const std::string colour = text("colour");
     Kpi(out, text("score") + (colour == "—" ? "" : " " + colour), "health", colour);
     Kpi(out, h.contains("arr_cents") ? Dollars(h.at("arr_cents").as_int64()) : "—", "ARR today");
-    Kpi(out, Label(text("tier")), "tier");
+    Kpi(out, "Tier " + text("tier"), "coverage tier");
     if (const auto* m = h.if_contains("metrics"); m != nullptr && m->is_object()) {
       const auto& metrics = m->as_object();
       auto metric = [&](const char* key) -> std::string {

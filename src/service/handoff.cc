@@ -127,18 +127,20 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
 Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock,
                                  engine::ReadModel* model, const Actor& actor, HandoffId id,
                                  std::optional<UserId> am) {
-  const UserId to = am.value_or(actor.user);
   const bool leads =
       actor.role == Role::kAdmin || actor.role == Role::kLeader || actor.role == Role::kManager;
+  ORCHARD_TRY(auto work, UnitOfWork::Begin(pool, model));
+  work.SetWorkflow(UnitOfWork::kAcceptHandoff);
+  store::Store& store = work.store();
+  ORCHARD_TRY(Handoff h, store.Get<Handoff>(id));
+  // An AM takes it themselves; a leader gives it to the AM named, else to the one it was meant
+  // for (a handoff may name its AM from the start), else takes it.
+  const UserId to = am ? *am : (leads && h.am_id ? *h.am_id : actor.user);
   if (!leads && (actor.role == Role::kViewer || to != actor.user)) {
     return Fail(ErrorCode::kPermissionDenied,
                 "an AM accepts a handoff for themselves; admins, leaders and managers may assign "
                 "it to an AM");
   }
-  ORCHARD_TRY(auto work, UnitOfWork::Begin(pool, model));
-  work.SetWorkflow(UnitOfWork::kAcceptHandoff);
-  store::Store& store = work.store();
-  ORCHARD_TRY(Handoff h, store.Get<Handoff>(id));
   if (h.status != HandoffStatus::kOpen) {
     return Fail(ErrorCode::kConflict, "handoff " + std::to_string(id.value) +
                                           " was already accepted by user " +

@@ -50,10 +50,10 @@ struct Onboarding {
   std::string status;  // the worst of the milestones; done when all are; none before acceptance
 };
 
-// The AM (`am`: default the actor) accepts: only an open handoff whose checklist is done, by the
-// AM themselves or an admin, leader or manager. One transaction: the handoff is accepted, the
-// account's owner becomes the AM (recorded in its ownership history), and the 90-day onboarding
-// milestones are created as the AM's tasks.
+// The AM accepts: only an open handoff whose checklist is done, by the AM themselves or by an
+// admin, leader or manager for an AM (`am`; without it, the AM the handoff names, if any). One
+// transaction: the handoff is accepted, the account's owner becomes the AM (recorded in its
+// ownership history), and the 90-day onboarding milestones are created as the AM's tasks.
 Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock,
                                  engine::ReadModel* model, const Actor& actor, HandoffId id,
                                  std::optional<UserId> am);
