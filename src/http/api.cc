@@ -454,10 +454,23 @@ Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* 
   return std::move(v.as_object());
 }
 
-Result<boost::json::object> ParseOptionalBody(const HttpRequest& request,
-                                              HttpResponse* unsupported) {
-  if (request.body.empty()) return boost::json::object{};
-  return ParseBody(request, unsupported);
+std::expected<ActionRequest, HttpResponse> ReadAction(service::AuthService& auth,
+                                                      const HttpRequest& request) {
+  ActionRequest out;
+  auto actor = Authenticate(auth, request);
+  if (!actor) return std::unexpected(ErrorResponse(actor.error()));
+  out.actor = std::move(*actor);
+  auto id = ParseId(request);
+  if (!id) return std::unexpected(ErrorResponse(id.error()));
+  out.id = *id;
+  if (request.body.empty()) return out;
+  HttpResponse unsupported;
+  auto body = ParseBody(request, &unsupported);
+  if (!body) {
+    return std::unexpected(unsupported.status != 200 ? unsupported : ErrorResponse(body.error()));
+  }
+  out.body = std::move(*body);
+  return out;
 }
 
 Result<int64_t> ParseId(const HttpRequest& request, const std::string& name) {

@@ -26,9 +26,16 @@ Result<service::Actor> Authenticate(service::AuthService& auth, const HttpReques
 
 // The body as a JSON object: 415 for another content type, 400 for malformed or too-deep JSON.
 Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* unsupported);
-// The same, for routes whose every field is optional: an empty body is an empty object.
-Result<boost::json::object> ParseOptionalBody(const HttpRequest& request,
-                                              HttpResponse* unsupported);
+// What a POST to a row's action (/…/{id}/accept, /…/{id}/held) starts with: the caller, the id
+// and the body, whose every field is optional (an empty body is an empty object); or the
+// response that refuses the request (401, 400, 415).
+struct ActionRequest {
+  service::Actor actor;
+  int64_t id = 0;
+  boost::json::object body;
+};
+std::expected<ActionRequest, HttpResponse> ReadAction(service::AuthService& auth,
+                                                      const HttpRequest& request);
 
 Result<int64_t> ParseId(const HttpRequest& request, const std::string& name = "id");
 

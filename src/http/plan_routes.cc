@@ -146,16 +146,12 @@ Result<service::CellOpportunity> ReadCellOpportunity(const boost::json::object& 
 }
 
 HttpResponse ConvertCellAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  HttpResponse unsupported;
-  auto body = ParseOptionalBody(req, &unsupported);
-  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
-  auto ask = ReadCellOpportunity(*body);
+  auto action = ReadAction(d.auth, req);
+  if (!action) return action.error();
+  auto ask = ReadCellOpportunity(action->body);
   if (!ask) return ErrorResponse(ask.error());
-  auto done = service::ConvertCell(d.pool, d.clock, d.model, *actor, WhitespaceCellId(*id), *ask);
+  auto done = service::ConvertCell(d.pool, d.clock, d.model, action->actor,
+                                   WhitespaceCellId(action->id), *ask);
   if (!done) return ErrorResponse(done.error());
   return JsonResponse(boost::json::object{{"opportunity", service::ToJson(done->opportunity)},
                                           {"cell", service::ToJson(done->cell)}},

@@ -119,17 +119,12 @@ Result<service::HeldReview> ReadHeld(const boost::json::object& body, Date today
 
 // POST /api/v1/reviews/{id}/held
 HttpResponse HeldAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  HttpResponse unsupported;
-  auto body = ParseOptionalBody(req, &unsupported);
-  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
-  auto held = ReadHeld(*body, d.clock.Today());
+  auto action = ReadAction(d.auth, req);
+  if (!action) return action.error();
+  auto held = ReadHeld(action->body, d.clock.Today());
   if (!held) return ErrorResponse(held.error());
-  auto done = service::RecordReviewHeld(d.pool, d.clock, d.model, d.settings.Current(), *actor,
-                                        ReviewId(*id), *held);
+  auto done = service::RecordReviewHeld(d.pool, d.clock, d.model, d.settings.Current(),
+                                        action->actor, ReviewId(action->id), *held);
   if (!done) return ErrorResponse(done.error());
   boost::json::array actions;
   for (const Task& t : done->actions) actions.push_back(service::ToJson(t));
@@ -167,21 +162,17 @@ boost::json::object OnboardingJson(const service::Onboarding& o) {
 
 // POST /api/v1/handoffs/{id}/accept {"am_id": …}
 HttpResponse AcceptAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  HttpResponse unsupported;
-  auto body = ParseOptionalBody(req, &unsupported);
-  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
-  if (auto known = OnlyFields(*body, "accepting a handoff", {"am_id"}); !known) {
+  auto action = ReadAction(d.auth, req);
+  if (!action) return action.error();
+  if (auto known = OnlyFields(action->body, "accepting a handoff", {"am_id"}); !known) {
     return ErrorResponse(known.error());
   }
-  auto given = IntField(*body, "am_id", 1);
+  auto given = IntField(action->body, "am_id", 1);
   if (!given) return ErrorResponse(given.error());
   std::optional<UserId> am;
   if (*given) am = UserId(**given);
-  auto done = service::AcceptHandoff(d.pool, d.clock, d.model, *actor, HandoffId(*id), am);
+  auto done =
+      service::AcceptHandoff(d.pool, d.clock, d.model, action->actor, HandoffId(action->id), am);
   if (!done) return ErrorResponse(done.error());
   return JsonResponse(OnboardingJson(*done));
 }
