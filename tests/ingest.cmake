@@ -1,0 +1,1 @@
+orchard_test(ingest_test SOURCES unit/csv_test.cc LIBS orchard_ingest)
