@@ -9,24 +9,27 @@ namespace {
 // A contract line active on the day bound twice (PRODUCT.md: start ≤ d ≤ end, no end = open).
 constexpr std::string_view kActiveOnDay = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)";
 
-// ARR today of each account in `accounts`, with one query for the whole page.
-Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db,
-                                                    const std::vector<Account>& accounts,
-                                                    Date today) {
+}  // namespace
+
+Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db, Date today,
+                                                    std::optional<std::span<const Account>> only) {
   std::unordered_map<int64_t, Money> arr;
-  if (accounts.empty()) return arr;
-  std::string sql = "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE " +
-                    std::string(kActiveOnDay) + " AND account_id IN (";
+  if (only && only->empty()) return arr;
+  std::string sql =
+      "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE " + std::string(kActiveOnDay);
   // Built with push_back: g++ 12 warns (falsely) on an initializer list of variants.
   std::vector<store::SqlValue> params;
-  params.reserve(accounts.size() + 2);
   params.emplace_back(today.ToString());
   params.emplace_back(today.ToString());
-  for (size_t i = 0; i < accounts.size(); ++i) {
-    sql += i ? ", ?" : "?";
-    params.push_back(accounts[i].id.value);
+  if (only) {
+    sql += " AND account_id IN (";
+    for (size_t i = 0; i < only->size(); ++i) {
+      sql += i ? ", ?" : "?";
+      params.push_back((*only)[i].id.value);
+    }
+    sql += ")";
   }
-  sql += ") GROUP BY account_id";
+  sql += " GROUP BY account_id";
   ORCHARD_CHECK(db.Query(sql, params, [&](const store::Row& row) -> Status {
     ORCHARD_TRY(int64_t id, row.GetInt(0));
     ORCHARD_TRY(int64_t cents, row.GetInt(1));
@@ -35,8 +38,6 @@ Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db,
   }));
   return arr;
 }
-
-}  // namespace
 
 Result<AccountView> AccountService::Get(AccountId id) {
   if (!id.valid()) return FailField("id", "must be a positive integer");
@@ -92,7 +93,7 @@ Result<store::Page<AccountView>> AccountService::List(const AccountListQuery& qu
   ORCHARD_TRY(auto db, pool_.Acquire());
   store::Store store(*db);
   ORCHARD_TRY(auto page, store.List<Account>(q));
-  ORCHARD_TRY(auto arr, ArrToday(*db, page.items, clock_.Today()));
+  ORCHARD_TRY(auto arr, ArrToday(*db, clock_.Today(), page.items));
   store::Page<AccountView> out;
   out.next_cursor = page.next_cursor;
   out.next_sort_value = page.next_sort_value;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "domain/entities.h"
@@ -37,6 +39,11 @@ struct AccountListQuery {
 };
 
 inline constexpr int kMaxPageSize = 500;
+
+// ARR today by account id, from the contract lines active today: of the accounts in `only`, or
+// of every account. One query either way; an account with no active line is absent.
+Result<std::unordered_map<int64_t, Money>> ArrToday(
+    store::Database& db, Date today, std::optional<std::span<const Account>> only = std::nullopt);
 
 class AccountService {
  public:

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "domain/tiers.h"
+#include "service/account_service.h"
 #include "service/entity_service.h"
 #include "service/rows.h"
 #include "service/unit_of_work.h"
@@ -20,30 +21,10 @@ Result<ReviewKind> KindAt(const store::Row& row, int i) {
   return ParseEnum<ReviewKind>(row.GetText(i));
 }
 
-// ARR today by account (of one account, if given), from the contract lines active today.
-Result<std::map<int64_t, int64_t>> ArrToday(store::Database& db, Date today,
-                                            std::optional<AccountId> only = std::nullopt) {
-  std::map<int64_t, int64_t> arr;
-  std::vector<store::SqlValue> params = {today.ToString(), today.ToString()};
-  std::string sql =
-      "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE start_date <= ? AND (end_date "
-      "IS NULL OR end_date >= ?)";
-  if (only) {
-    sql += " AND account_id = ?";
-    params.emplace_back(only->value);
-  }
-  ORCHARD_CHECK(
-      db.Query(sql + " GROUP BY account_id", params, [&](const store::Row& row) -> Status {
-        ORCHARD_TRY(int64_t account, row.GetInt(0));
-        ORCHARD_TRY(int64_t cents, row.GetInt(1));
-        arr[account] = cents;
-        return Ok();
-      }));
-  return arr;
-}
-
-Tier TierToday(const Account& a, int64_t arr_cents, const Settings& settings) {
-  return DecideTier(a, Money::FromCents(arr_cents), settings.tiers).effective;
+Tier TierToday(const Account& a, const std::unordered_map<int64_t, Money>& arr,
+               const Settings& settings) {
+  auto found = arr.find(a.id.value);
+  return DecideTier(a, found == arr.end() ? Money() : found->second, settings.tiers).effective;
 }
 
 }  // namespace
@@ -59,7 +40,7 @@ Result<ScheduleReport> ScheduleReviews(store::ConnectionPool& pool, const Clock&
   const Date today = clock.Today();
   ScheduleReport report;
   std::vector<Account> accounts;
-  std::map<int64_t, int64_t> arr;
+  std::unordered_map<int64_t, Money> arr;
   std::map<Key, std::vector<int64_t>> scheduled;  // the scheduled reviews' ids
   std::map<Key, Date> last_held;
   {
@@ -87,7 +68,9 @@ Result<ScheduleReport> ScheduleReviews(store::ConnectionPool& pool, const Clock&
         }));
   }
   EntityService<Review> reviews(pool, clock, model);
-  constexpr int kBatch = 500;  // writes per transaction
+  // Writes commit in batches: a unit is begun on the first write after a commit, and committed
+  // after its kBatch-th write and at the end.
+  constexpr int kBatch = 500;
   std::optional<UnitOfWork> work;
   int in_batch = 0;
   auto unit = [&]() -> Result<UnitOfWork*> {
@@ -95,21 +78,18 @@ Result<ScheduleReport> ScheduleReviews(store::ConnectionPool& pool, const Clock&
       ORCHARD_TRY(auto begun, UnitOfWork::Begin(pool, model));
       work.emplace(std::move(begun));
     }
-    if (++in_batch >= kBatch) in_batch = 0;
     return &*work;
   };
-  auto flush = [&](bool force) -> Status {
-    if (work && (force || in_batch == 0)) {
-      ORCHARD_CHECK(work->Commit());
-      work.reset();
-      in_batch = 0;
-    }
-    return Ok();
+  auto wrote = [&]() -> Status {
+    if (++in_batch < kBatch) return Ok();
+    in_batch = 0;
+    Status committed = work->Commit();
+    work.reset();
+    return committed;
   };
   for (const Account& a : accounts) {
     ++report.accounts;
-    auto found = arr.find(a.id.value);
-    const Tier tier = TierToday(a, found == arr.end() ? 0 : found->second, settings);
+    const Tier tier = TierToday(a, arr, settings);
     for (ReviewKind kind : {ReviewKind::kInternal, ReviewKind::kCustomer}) {
       const int cadence = CadenceDays(settings, tier, kind);
       auto pending = scheduled.find({a.id.value, kind});
@@ -122,7 +102,7 @@ Result<ScheduleReport> ScheduleReviews(store::ConnectionPool& pool, const Clock&
             return Ok();
           }));
           ++report.cancelled;
-          ORCHARD_CHECK(flush(false));
+          ORCHARD_CHECK(wrote());
         }
         continue;
       }
@@ -136,10 +116,12 @@ Result<ScheduleReport> ScheduleReviews(store::ConnectionPool& pool, const Clock&
       ORCHARD_TRY(UnitOfWork * w, unit());
       ORCHARD_CHECK(reviews.CreateIn(*w, actor, std::move(r)));
       ++report.scheduled;
-      ORCHARD_CHECK(flush(false));
+      ORCHARD_CHECK(wrote());
     }
   }
-  ORCHARD_CHECK(flush(true));
+  if (work) {
+    ORCHARD_CHECK(work->Commit());
+  }
   return report;
 }
 
@@ -264,10 +246,8 @@ Result<ReviewRecorded> RecordReviewHeld(store::ConnectionPool& pool, const Clock
   ORCHARD_TRY(auto other, work.db().QueryInt("SELECT id FROM reviews WHERE account_id = ? AND kind "
                                              "= ? AND status = 'scheduled' AND id <> ? LIMIT 1",
                                              params));
-  ORCHARD_TRY(auto arr, ArrToday(work.db(), today, account.id));
-  auto found = arr.find(account.id.value);
-  const int cadence = CadenceDays(
-      settings, TierToday(account, found == arr.end() ? 0 : found->second, settings), current.kind);
+  ORCHARD_TRY(auto arr, ArrToday(work.db(), today, std::span<const Account>(&account, 1)));
+  const int cadence = CadenceDays(settings, TierToday(account, arr, settings), current.kind);
   if (!other && cadence > 0) {
     Review next;
     next.account_id = account.id;
