@@ -121,23 +121,29 @@ Result<Date> ParseDateAs(std::string_view text, std::string_view pattern) {
     out = v;
     return n >= min;
   };
+  struct Token {
+    std::string_view text;
+    size_t min, max;  // digits
+    int* into;
+  };
+  // Longest first: "MM" before "M".
+  const Token tokens[] = {{"YYYY", 4, 4, &year},
+                          {"MM", 2, 2, &month},
+                          {"DD", 2, 2, &day},
+                          {"M", 1, 2, &month},
+                          {"D", 1, 2, &day}};
   for (size_t p = 0; p < pattern.size();) {
-    std::string_view rest = pattern.substr(p);
-    if (rest.starts_with("YYYY")) {
-      if (!number(4, 4, year)) return bad();
-      p += 4;
-    } else if (rest.starts_with("MM")) {
-      if (!number(2, 2, month)) return bad();
-      p += 2;
-    } else if (rest.starts_with("DD")) {
-      if (!number(2, 2, day)) return bad();
-      p += 2;
-    } else if (rest.starts_with("M")) {
-      if (!number(1, 2, month)) return bad();
-      p += 1;
-    } else if (rest.starts_with("D")) {
-      if (!number(1, 2, day)) return bad();
-      p += 1;
+    const std::string_view rest = pattern.substr(p);
+    const Token* token = nullptr;
+    for (const Token& t : tokens) {
+      if (rest.starts_with(t.text)) {
+        token = &t;
+        break;
+      }
+    }
+    if (token != nullptr) {
+      if (!number(token->min, token->max, *token->into)) return bad();
+      p += token->text.size();
     } else {
       if (i >= s.size() || s[i] != pattern[p]) return bad();
       ++i;
