@@ -68,6 +68,14 @@ std::string Label(std::string_view enum_text) {
   return out;
 }
 
+// A value of the API's JSON as the page shows it: a string as is, a number as written, "—" for
+// missing or null.
+std::string Shown(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return "—";
+  return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
+}
+
 std::string Name(const Contact& c) {
   return c.first_name + (c.last_name.empty() ? "" : " ") + c.last_name;
 }
@@ -156,23 +164,14 @@ std::string RenderPlanPage(const PlanPage& p) {
   out << "<h2>Health and KPIs</h2><div class=\"kpis\">";
   if (p.health) {
     const auto& h = *p.health;
-    auto text = [&](const char* key) -> std::string {
-      auto* v = h.if_contains(key);
-      if (v == nullptr || v->is_null()) return "—";
-      if (v->is_string()) return std::string(v->as_string());
-      return boost::json::serialize(*v);
-    };
+    auto text = [&](const char* key) { return Shown(h, key); };
     const std::string colour = text("colour");
     Kpi(out, text("score") + (colour == "—" ? "" : " " + colour), "health", colour);
     Kpi(out, h.contains("arr_cents") ? Dollars(h.at("arr_cents").as_int64()) : "—", "ARR today");
     Kpi(out, "Tier " + text("tier"), "coverage tier");
     if (const auto* m = h.if_contains("metrics"); m != nullptr && m->is_object()) {
       const auto& metrics = m->as_object();
-      auto metric = [&](const char* key) -> std::string {
-        auto* v = metrics.if_contains(key);
-        if (v == nullptr || v->is_null()) return "—";
-        return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
-      };
+      auto metric = [&](const char* key) { return Shown(metrics, key); };
       Kpi(out, metric("renewal_date"), "renewal");
       Kpi(out, metric("multithreading_depth"), "multithreading depth");
       Kpi(out, metric("plan_completeness") + "%", "plan completeness");
@@ -188,11 +187,7 @@ std::string RenderPlanPage(const PlanPage& p) {
              "<th class=\"num\">weight</th><th>what it is made of</th></tr>";
       for (const auto& c : parts->as_array()) {
         const auto& o = c.as_object();
-        auto field = [&](const char* key) -> std::string {
-          auto* v = o.if_contains(key);
-          if (v == nullptr || v->is_null()) return "—";
-          return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
-        };
+        auto field = [&](const char* key) { return Shown(o, key); };
         out << "<tr><td>" << Escape(field("name")) << "</td><td class=\"num\">"
             << Escape(field("value")) << "</td><td class=\"num\">" << Escape(field("weight"))
             << "%</td><td>" << Escape(field("detail")) << "</td></tr>";
