@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "cli/cli.h"
@@ -25,6 +26,7 @@
 #include "http/engine_routes.h"
 #include "http/server.h"
 #include "ingest/seed.h"
+#include "ingest/sources.h"
 #include "service/account_service.h"
 #include "service/auth_service.h"
 #include "service/entity_service.h"
@@ -440,6 +442,69 @@ Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
   return Ok();
 }
 
+Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
+  ingest::ImportRequest request;
+  request.source = args.source;
+  request.path = args.path;
+  request.object = args.object;
+  request.date_format = args.date_format;
+  if (args.map) {
+    std::ifstream in(*args.map, std::ios::binary);
+    if (!in) return Fail(ErrorCode::kInvalidArgument, "--map: cannot read " + *args.map);
+    std::ostringstream text;
+    text << in.rdbuf();
+    request.map_json = text.str();
+  }
+  ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+  ingest::ImportOptions options;
+  options.dry_run = args.dry_run;
+  options.batch_rows = args.batch;
+  options.report_path = args.report;
+  if (options.report_path.empty()) {
+    options.report_path = std::filesystem::path(args.path).filename().string() + ".rejected.csv";
+  }
+  cli::ProgressLine progress(stderr, "KB");
+  options.on_progress = [&](const ingest::ImportProgress& p) {
+    if (p.seconds < 1.0) return;  // a quick import needs no progress line
+    progress.Update(p.bytes >> 10, p.total_bytes >> 10, p.rows, p.seconds);
+  };
+  auto summary = ingest::RunImport(*db, clock, request, std::move(options));
+  progress.Finish();
+  if (!summary) return std::unexpected(summary.error());
+  if (!isatty(fileno(stdout))) {
+    fmt::print("{}\n", summary->ToJson());
+    return Ok();
+  }
+  // On a terminal: what happened, file by file, then what to look at.
+  for (const auto& f : summary->files) {
+    fmt::print("{} ({}): {} rows: {} new, {} updated, {} unchanged, {} rejected{}\n", f.file,
+               f.object, cli::Grouped(f.rows), cli::Grouped(f.inserted), cli::Grouped(f.updated),
+               cli::Grouped(f.unchanged), cli::Grouped(f.rejected),
+               f.skipped ? fmt::format(", {} skipped", cli::Grouped(f.skipped)) : "");
+  }
+  for (const auto& [message, count] : summary->warnings) {
+    fmt::print("  note: {} ({} row{})\n", message, cli::Grouped(count), count == 1 ? "" : "s");
+  }
+  size_t shown = 0;
+  for (const auto& r : summary->rejections) {
+    if (++shown > 20) break;
+    fmt::print("  rejected {}:{}{}: {}\n", r.file, r.line,
+               r.column ? fmt::format(" column {}{}", r.column,
+                                      r.column_name.empty() ? "" : " (" + r.column_name + ")")
+                        : "",
+               r.reason);
+  }
+  if (!summary->report_path.empty()) {
+    fmt::print("Every rejected row is in {}.\n", summary->report_path);
+  }
+  fmt::print("{} {} rows in {:.1f} s ({} rows/s){}.\n", summary->dry_run ? "Checked" : "Imported",
+             cli::Grouped(summary->rows), summary->seconds,
+             cli::Grouped(
+                 summary->seconds > 0 ? static_cast<int64_t>(summary->rows / summary->seconds) : 0),
+             summary->dry_run ? "; nothing was written (dry run)" : "");
+  return Ok();
+}
+
 }  // namespace
 }  // namespace orchard
 
@@ -453,6 +518,7 @@ int main(int argc, char** argv) {
       .user_add = [&](const orchard::cli::UserAddArgs& a) { return orchard::RunUserAdd(a, clock); },
       .report = [&](const orchard::cli::ReportArgs& a) { return orchard::RunReport(a, clock); },
       .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
+      .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
   };
   return orchard::cli::Run(argc, argv, handlers);
 }

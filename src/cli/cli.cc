@@ -194,6 +194,54 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   score_cmd->add_option("--today", score_today, "The day to compute as of (default: today)")
       ->check(DateValidator());
 
+  ImportArgs import_args;
+  import_args.db = default_db;
+  auto* import_cmd = app.add_subcommand(
+      "import",
+      "Import accounts, contacts, opportunities and contracts from Salesforce, HubSpot or any "
+      "CSV: upserts by external id (a second run changes nothing), reports every rejected row");
+  import_cmd->require_subcommand(1);
+  auto common = [&](CLI::App* cmd) {
+    cmd->add_option("--db", import_args.db, db_help)->capture_default_str();
+    cmd->add_flag("--dry-run", import_args.dry_run,
+                  "Check everything and report, but write nothing");
+    cmd->add_option("--report", import_args.report,
+                    "Where rejected rows go as CSV (default: FILE.rejected.csv in this folder, "
+                    "written only when a row is rejected)");
+    cmd->add_option("--batch", import_args.batch, "Rows per transaction")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1'000'000));
+  };
+  auto* import_sf = import_cmd->add_subcommand(
+      "salesforce",
+      "A Salesforce CLI data-tree export (its plan file or folder) or Bulk API CSV exports of "
+      "Account, Contact, Opportunity, Contract and OpportunityLineItem (a file or a folder)");
+  import_sf->add_option("path", import_args.path, "Plan file, data-tree JSON, CSV or folder")
+      ->required();
+  common(import_sf);
+  auto* import_hs = import_cmd->add_subcommand(
+      "hubspot", "A HubSpot export of companies, contacts or deals, with its column names");
+  import_hs->add_option("--object", import_args.object, "companies, contacts or deals")
+      ->required()
+      ->check(CLI::IsMember({"companies", "contacts", "deals"}));
+  import_hs->add_option("--date-format", import_args.date_format,
+                        "How dates are written, e.g. DD/MM/YYYY (default: ISO, YYYY/M/D or "
+                        "M/D/YYYY)");
+  import_hs->add_option("file", import_args.path, "The exported CSV")->required();
+  common(import_hs);
+  auto* import_csv = import_cmd->add_subcommand(
+      "csv", "Any CSV, with a mapping file naming its columns, formats and picklist values");
+  import_csv
+      ->add_option("--object", import_args.object,
+                   "accounts, contacts, opportunities or contract_lines")
+      ->required()
+      ->check(CLI::IsMember({"accounts", "contacts", "opportunities", "contract_lines"}));
+  import_csv->add_option("--map", import_args.map, "The mapping file (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_csv->add_option("file", import_args.path, "The CSV file")->required();
+  common(import_csv);
+
   // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
   std::string names;
   bool known = false;
@@ -240,6 +288,12 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   if (score_cmd->parsed()) {
     if (!score_today.empty()) score.today = *Date::Parse(score_today);
     return Finish(handlers.score(score));
+  }
+  if (import_cmd->parsed()) {
+    import_args.source = import_sf->parsed()   ? "salesforce"
+                         : import_hs->parsed() ? "hubspot"
+                                               : "csv";
+    return Finish(handlers.import_(import_args));
   }
   if (demo_cmd->parsed()) {
     demo.db = demo_db;

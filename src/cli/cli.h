@@ -76,6 +76,18 @@ struct ScoreArgs {
   std::optional<Date> today;
 };
 
+struct ImportArgs {
+  std::string db;
+  std::string source;  // salesforce, hubspot, csv
+  std::string path;
+  std::optional<std::string> object;
+  std::optional<std::string> map;  // csv: the mapping file's path
+  std::optional<std::string> date_format;
+  bool dry_run = false;
+  std::string report;  // rejected rows as CSV; empty: <file name>.rejected.csv here
+  int batch = 5000;
+};
+
 struct Handlers {
   std::function<Status(const MigrateArgs&)> migrate;
   std::function<Status(const SeedArgs&)> seed;
@@ -84,6 +96,7 @@ struct Handlers {
   std::function<Status(const UserAddArgs&)> user_add;
   std::function<Status(const ReportArgs&)> report;
   std::function<Status(const ScoreArgs&)> score;
+  std::function<Status(const ImportArgs&)> import_;
 };
 
 // Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.

@@ -1,0 +1,1114 @@
+#include "ingest/import.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+
+#include "domain/schema.h"
+#include "store/store.h"
+
+namespace orchard::ingest {
+
+namespace {
+
+constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
+    "name",       "industry",   "region",      "employees", "owner",        "lifecycle_stage",
+    "strategic",  "first_name", "last_name",   "email",     "title",        "buying_role",
+    "stance",     "influence",  "status",      "type",      "stage",        "amount",
+    "close_date", "created_on", "lost_reason", "product",   "product_name", "arr",
+    "start_date", "end_date",   "key",         "account",   "parent",       "reports_to",
+    "opportunity"};
+
+// The value fields each object takes.
+std::vector<Field> FieldsOf(ImportObject object) {
+  using F = Field;
+  switch (object) {
+    case ImportObject::kAccounts:
+      return {F::kName,  F::kIndustry,  F::kRegion,   F::kEmployees,
+              F::kOwner, F::kLifecycle, F::kStrategic};
+    case ImportObject::kContacts:
+      return {F::kFirstName,  F::kLastName, F::kEmail,     F::kTitle, F::kOwner,
+              F::kBuyingRole, F::kStance,   F::kInfluence, F::kStatus};
+    case ImportObject::kOpportunities:
+      return {F::kName,      F::kType,      F::kStage, F::kAmount,
+              F::kCloseDate, F::kCreatedOn, F::kOwner, F::kLostReason};
+    case ImportObject::kContractLines:
+      return {F::kProduct, F::kProductName, F::kArr, F::kStartDate, F::kEndDate};
+  }
+  return {};
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Letters and digits only, lower case: "Proposal/Price Quote" → "proposalpricequote".
+std::string Folded(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+  }
+  return out;
+}
+
+std::optional<int64_t> ToInt(std::string_view text) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// A contact's natural key within its account: the e-mail, else the name.
+std::string NaturalContactKey(const std::string& account, std::string_view email,
+                              std::string_view first, std::string_view last) {
+  if (!email.empty()) return account + ":e:" + Lower(email);
+  return account + ":n:" + Lower(first) + " " + Lower(last);
+}
+
+template <class T>
+constexpr ImportObject ObjectOf() {
+  if constexpr (std::is_same_v<T, Account>) return ImportObject::kAccounts;
+  if constexpr (std::is_same_v<T, Contact>) return ImportObject::kContacts;
+  if constexpr (std::is_same_v<T, Opportunity>) return ImportObject::kOpportunities;
+  return ImportObject::kContractLines;
+}
+
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+std::string_view ObjectName(ImportObject object) {
+  switch (object) {
+    case ImportObject::kAccounts:
+      return "accounts";
+    case ImportObject::kContacts:
+      return "contacts";
+    case ImportObject::kOpportunities:
+      return "opportunities";
+    case ImportObject::kContractLines:
+      return "contract_lines";
+  }
+  return "";
+}
+
+Result<ImportObject> ParseObject(std::string_view name) {
+  for (ImportObject o : kImportObjects) {
+    if (ObjectName(o) == name) return o;
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "unknown object \"" + std::string(name) +
+                  "\": the objects are accounts, contacts, opportunities, contract_lines");
+}
+
+std::string_view FieldName(Field field) { return kFieldNames[static_cast<size_t>(field)]; }
+
+std::optional<Field> FieldOf(ImportObject object, std::string_view name) {
+  for (Field f : FieldsOf(object)) {
+    if (FieldName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
+std::string FieldNames(ImportObject object) {
+  std::string out;
+  for (Field f : FieldsOf(object)) {
+    if (!out.empty()) out += ", ";
+    out += FieldName(f);
+  }
+  return out;
+}
+
+// ---- picklists ------------------------------------------------------------------------------
+
+namespace {
+
+struct StageLabel {
+  std::string_view folded;
+  OpportunityStage stage;
+};
+// Salesforce's standard Opportunity stages and HubSpot's default sales pipeline, folded.
+constexpr StageLabel kStageLabels[] = {
+    {"prospecting", OpportunityStage::kProspecting},
+    {"qualification", OpportunityStage::kQualification},
+    {"needsanalysis", OpportunityStage::kDiscovery},
+    {"valueproposition", OpportunityStage::kDiscovery},
+    {"iddecisionmakers", OpportunityStage::kDiscovery},
+    {"perceptionanalysis", OpportunityStage::kDiscovery},
+    {"discovery", OpportunityStage::kDiscovery},
+    {"proposalpricequote", OpportunityStage::kProposal},
+    {"proposal", OpportunityStage::kProposal},
+    {"negotiationreview", OpportunityStage::kNegotiation},
+    {"negotiation", OpportunityStage::kNegotiation},
+    {"closedwon", OpportunityStage::kClosedWon},
+    {"closedlost", OpportunityStage::kClosedLost},
+    // HubSpot's default pipeline (labels and internal values fold the same).
+    {"appointmentscheduled", OpportunityStage::kQualification},
+    {"qualifiedtobuy", OpportunityStage::kQualification},
+    {"presentationscheduled", OpportunityStage::kDiscovery},
+    {"decisionmakerboughtin", OpportunityStage::kProposal},
+    {"contractsent", OpportunityStage::kNegotiation},
+};
+
+struct TypeLabel {
+  std::string_view folded;
+  OpportunityType type;
+};
+constexpr TypeLabel kTypeLabels[] = {
+    {"newcustomer", OpportunityType::kNewBusiness},
+    {"newbusiness", OpportunityType::kNewBusiness},
+    {"existingcustomerupgrade", OpportunityType::kUpsell},
+    {"upsell", OpportunityType::kUpsell},
+    {"existingbusiness", OpportunityType::kUpsell},
+    {"existingcustomerreplacement", OpportunityType::kRenewal},
+    {"existingcustomerdowngrade", OpportunityType::kRenewal},
+    {"renewal", OpportunityType::kRenewal},
+    {"crosssell", OpportunityType::kCrossSell},
+};
+
+}  // namespace
+
+std::optional<OpportunityStage> StageFromLabel(std::string_view label) {
+  std::string f = Folded(label);
+  for (const auto& s : kStageLabels) {
+    if (s.folded == f) return s.stage;
+  }
+  return std::nullopt;
+}
+
+std::optional<OpportunityType> TypeFromLabel(std::string_view label) {
+  std::string f = Folded(label);
+  for (const auto& t : kTypeLabels) {
+    if (t.folded == f) return t.type;
+  }
+  return std::nullopt;
+}
+
+std::string_view SalesforceStageLabel(OpportunityStage stage) {
+  switch (stage) {
+    case OpportunityStage::kProspecting:
+      return "Prospecting";
+    case OpportunityStage::kQualification:
+      return "Qualification";
+    case OpportunityStage::kDiscovery:
+      return "Needs Analysis";
+    case OpportunityStage::kProposal:
+      return "Proposal/Price Quote";
+    case OpportunityStage::kNegotiation:
+      return "Negotiation/Review";
+    case OpportunityStage::kClosedWon:
+      return "Closed Won";
+    case OpportunityStage::kClosedLost:
+      return "Closed Lost";
+  }
+  return "";
+}
+
+std::string_view SalesforceTypeLabel(OpportunityType type) {
+  switch (type) {
+    case OpportunityType::kNewBusiness:
+      return "New Customer";
+    case OpportunityType::kRenewal:
+      return "Renewal";
+    case OpportunityType::kUpsell:
+      return "Existing Customer - Upgrade";
+    case OpportunityType::kCrossSell:
+      return "Cross-Sell";
+  }
+  return "";
+}
+
+// ---- summary ----------------------------------------------------------------------------------
+
+std::string ImportSummary::ToJson() const {
+  namespace json = boost::json;
+  json::object o;
+  o["source"] = source;
+  o["dry_run"] = dry_run;
+  o["rows"] = rows;
+  o["inserted"] = inserted;
+  o["updated"] = updated;
+  o["unchanged"] = unchanged;
+  o["rejected"] = rejected;
+  o["skipped"] = skipped;
+  o["seconds"] = seconds;
+  o["rows_per_s"] = seconds > 0 ? static_cast<double>(rows) / seconds : 0.0;
+  json::array fs;
+  for (const auto& f : files) {
+    fs.push_back(json::object{{"file", f.file},
+                              {"object", f.object},
+                              {"rows", f.rows},
+                              {"inserted", f.inserted},
+                              {"updated", f.updated},
+                              {"unchanged", f.unchanged},
+                              {"rejected", f.rejected},
+                              {"skipped", f.skipped}});
+  }
+  o["files"] = std::move(fs);
+  json::array ws;
+  for (const auto& [message, count] : warnings) {
+    ws.push_back(json::object{{"message", message}, {"rows", count}});
+  }
+  o["warnings"] = std::move(ws);
+  json::array rs;
+  for (const auto& r : rejections) {
+    rs.push_back(json::object{{"file", r.file},
+                              {"line", r.line},
+                              {"column", r.column},
+                              {"column_name", r.column_name},
+                              {"reason", r.reason}});
+  }
+  o["rejected_rows"] = std::move(rs);
+  if (!report_path.empty()) o["report"] = report_path;
+  return json::serialize(o);
+}
+
+// ---- the importer -----------------------------------------------------------------------------
+
+// What one batch writes: new rows (inserted with ids assigned here, in one bulk write per table
+// when the batch is written) and the change-log entries of every row written.
+struct Importer::Batch {
+  std::vector<Account> accounts;
+  std::vector<Contact> contacts;
+  std::vector<Opportunity> opportunities;
+  std::vector<ContractLine> lines;
+  std::unordered_map<int64_t, size_t> pending;  // id of a new row → its place above
+  struct Change {
+    std::string_view table;
+    int64_t id = 0, account = 0;
+  };
+  std::vector<Change> changes;
+
+  template <class T>
+  std::vector<T>& rows() {
+    if constexpr (std::is_same_v<T, Account>) return accounts;
+    if constexpr (std::is_same_v<T, Contact>) return contacts;
+    if constexpr (std::is_same_v<T, Opportunity>) return opportunities;
+    if constexpr (std::is_same_v<T, ContractLine>) return lines;
+  }
+  bool empty() const {
+    return accounts.empty() && contacts.empty() && opportunities.empty() && lines.empty() &&
+           changes.empty();
+  }
+};
+
+Importer::Importer(store::Database& db, const Clock& clock, ImportOptions options)
+    : db_(db), clock_(clock), options_(std::move(options)), batch_(std::make_unique<Batch>()) {}
+
+Importer::~Importer() {
+  if (in_transaction_) (void)db_.Rollback();
+}
+
+Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clock& clock,
+                                                  ImportOptions options) {
+  std::unique_ptr<Importer> im(new Importer(db, clock, std::move(options)));
+  im->summary_.source = im->options_.source;
+  im->summary_.dry_run = im->options_.dry_run;
+  im->started_ = clock.Now();
+  im->started_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  // A dry run is one transaction, rolled back at the end: every check the database makes is
+  // made, and nothing stays.
+  if (im->options_.dry_run) ORCHARD_CHECK(im->BeginBatch());
+  return im;
+}
+
+Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns columns) {
+  if (!queued_.empty() || !batch_->empty()) ORCHARD_CHECK(EndFile());
+  object_ = object;
+  columns_ = std::move(columns);
+  FileSummary f;
+  f.file = std::move(file);
+  f.object = std::string(ObjectName(object));
+  summary_.files.push_back(std::move(f));
+  return Ok();
+}
+
+void Importer::Reject(int64_t line, int64_t column, std::string column_name, std::string reason) {
+  ++current().rows;
+  ++current().rejected;
+  ++progress_.rows;
+  Rejection r{current().file, line, column, std::move(column_name), std::move(reason)};
+  // The report is written from the first rejected row on: a clean import leaves no file.
+  if (!options_.report_path.empty() && summary_.report_path.empty()) {
+    report_.open(options_.report_path, std::ios::out | std::ios::trunc);
+    if (report_) report_ << "file,line,column,column_name,reason\n";
+    summary_.report_path = report_ ? options_.report_path : "";
+  }
+  if (report_) {
+    report_ << CsvField(r.file) << ',' << r.line << ',' << r.column << ','
+            << CsvField(r.column_name) << ',' << CsvField(r.reason) << '\n';
+  }
+  if (summary_.rejections.size() < ImportSummary::kKeptRejections) {
+    summary_.rejections.push_back(std::move(r));
+  }
+}
+
+Status Importer::Add(ImportRow row) {
+  queued_.push_back(std::move(row));
+  if (static_cast<int>(queued_.size()) >= options_.batch_rows) ORCHARD_CHECK(Flush());
+  return Ok();
+}
+
+Status Importer::BeginBatch() {
+  if (in_transaction_) return Ok();
+  ORCHARD_CHECK(db_.Begin());
+  in_transaction_ = true;
+  // Ids for new rows are handed out here, past the largest in the table; the transaction holds
+  // the write lock (SQLite) or the rows' ids are checked at commit (PostgreSQL's primary key).
+  next_id_.clear();
+  return Ok();
+}
+
+Status Importer::CommitBatch() {
+  ORCHARD_CHECK(WriteRows());
+  if (options_.dry_run || !in_transaction_) return Ok();
+  in_transaction_ = false;
+  return db_.Commit();
+}
+
+Status Importer::WriteRows() {
+  if (!batch_->empty()) {
+    // New rows, in link order, then the change log, which tells running servers to re-read them.
+    auto write = [&]<class T>(std::vector<T>& rows) -> Status {
+      if (rows.empty()) return Ok();
+      auto names = store::ColumnNames<T>();
+      ORCHARD_TRY(auto writer, db_.OpenBulkWriter(EntitySchema<T>::kTable, names));
+      for (const T& r : rows) {
+        auto values = store::ToSqlValues(r);
+        ORCHARD_CHECK(writer->Add(values));
+      }
+      ORCHARD_CHECK(writer->Finish());
+      ORCHARD_CHECK(db_.ResetIdSequence(EntitySchema<T>::kTable));
+      rows.clear();
+      return Ok();
+    };
+    ORCHARD_CHECK(write(batch_->accounts));
+    ORCHARD_CHECK(write(batch_->contacts));
+    ORCHARD_CHECK(write(batch_->opportunities));
+    ORCHARD_CHECK(write(batch_->lines));
+    batch_->pending.clear();
+    if (!batch_->changes.empty()) {
+      std::string_view cols[] = {"entity", "entity_id", "at", "account_id"};
+      ORCHARD_TRY(auto writer, db_.OpenBulkWriter("change_log", cols));
+      std::string at = started_.ToString();
+      for (const auto& c : batch_->changes) {
+        store::SqlValue v[] = {std::string(c.table), c.id, at, c.account};
+        ORCHARD_CHECK(writer->Add(v));
+      }
+      ORCHARD_CHECK(writer->Finish());
+      batch_->changes.clear();
+      if (db_.dialect() == store::Dialect::kPostgres) {
+        ORCHARD_CHECK(db_.ExecScript("NOTIFY orchard_changes"));
+      }
+    }
+  }
+  return Ok();
+}
+
+Status Importer::Flush() {
+  if (queued_.empty()) return Ok();
+  ORCHARD_CHECK(BeginBatch());
+  for (ImportRow& row : queued_) {
+    ++current().rows;
+    ++progress_.rows;
+    ORCHARD_TRY(auto issue, Process(row));
+    if (issue) {
+      --current().rows;  // Reject counts it
+      --progress_.rows;
+      const SourceColumn& col = columns_[static_cast<size_t>(issue->field)];
+      std::string name = col.name.empty() ? std::string(FieldName(issue->field)) : col.name;
+      Reject(row.line, col.number, std::move(name), std::move(issue->reason));
+    }
+  }
+  queued_.clear();
+  ORCHARD_CHECK(CommitBatch());
+  if (options_.on_progress) {
+    progress_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() -
+        started_seconds_;
+    options_.on_progress(progress_);
+  }
+  return Ok();
+}
+
+Importer::Index& Importer::IndexOf(ImportObject object, KeySystem system) {
+  return indexes_[{object, system}];
+}
+
+Status Importer::Load(ImportObject object, KeySystem system, Index& index) {
+  // New rows of this batch are not in the table yet: write them first, so the index sees them.
+  ORCHARD_CHECK(WriteRows());
+  std::string table(ObjectName(object));
+  std::string sql;
+  if (system == KeySystem::kSalesforce || system == KeySystem::kHubspot) {
+    const char* column = system == KeySystem::kSalesforce ? "salesforce_id" : "hubspot_id";
+    if (object == ImportObject::kContractLines && system == KeySystem::kHubspot) return Ok();
+    sql = "SELECT id, " + std::string(column) + " FROM " + table + " WHERE " + column +
+          " IS NOT NULL";
+    return db_.Query(sql, {}, [&](const store::Row& r) -> Status {
+      ORCHARD_TRY(int64_t id, r.GetInt(0));
+      index.emplace(std::string(r.GetText(1)), id);
+      return Ok();
+    });
+  }
+  switch (object) {
+    case ImportObject::kAccounts:
+      sql = "SELECT id, name FROM accounts ORDER BY id";
+      break;
+    case ImportObject::kContacts:
+      sql = "SELECT id, account_id, email, first_name, last_name FROM contacts ORDER BY id";
+      break;
+    case ImportObject::kOpportunities:
+      sql = "SELECT id, account_id, name FROM opportunities ORDER BY id";
+      break;
+    case ImportObject::kContractLines:
+      sql = "SELECT id, account_id, product_id, start_date FROM contract_lines ORDER BY id";
+      break;
+  }
+  return db_.Query(sql, {}, [&](const store::Row& r) -> Status {
+    ORCHARD_TRY(int64_t id, r.GetInt(0));
+    std::string key;
+    switch (object) {
+      case ImportObject::kAccounts:
+        key = Lower(r.GetText(1));
+        break;
+      case ImportObject::kContacts:
+        key =
+            NaturalContactKey(std::string(r.GetText(1)), r.GetText(2), r.GetText(3), r.GetText(4));
+        break;
+      case ImportObject::kOpportunities:
+        key = std::string(r.GetText(1)) + ":" + Lower(r.GetText(2));
+        break;
+      case ImportObject::kContractLines:
+        key = std::string(r.GetText(1)) + ":" + std::string(r.GetText(2)) + ":" +
+              std::string(r.GetText(3));
+        break;
+    }
+    index.emplace(std::move(key), id);  // the oldest row wins a shared name
+    return Ok();
+  });
+}
+
+Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& ref) {
+  if (ref.system == KeySystem::kOrchardId) {
+    auto id = ToInt(ref.key);
+    if (!id) return std::optional<int64_t>();
+    return id;
+  }
+  if (ref.system == KeySystem::kAlias) {
+    auto it = aliases_.find(std::string(ObjectName(object)) + ":" + ref.key);
+    if (it == aliases_.end()) return std::optional<int64_t>();
+    return std::optional<int64_t>(it->second);
+  }
+  auto slot = std::make_pair(object, ref.system);
+  Index& index = indexes_[slot];
+  if (!loaded_[slot]) {
+    ORCHARD_CHECK(Load(object, ref.system, index));
+    loaded_[slot] = true;
+  }
+  std::string key = ref.system == KeySystem::kName ? Lower(ref.key) : ref.key;
+  if (auto it = index.find(key); it != index.end()) return std::optional<int64_t>(it->second);
+  // What the Salesforce export writes for a row without a Salesforce id: Orchard's own.
+  if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {
+    auto id = ToInt(std::string_view(ref.key).substr(8));
+    if (id) {
+      std::string table(ObjectName(object));
+      store::SqlValue p[] = {*id};
+      ORCHARD_TRY(
+          auto hit,
+          db_.QueryInt("SELECT id FROM " + table + " WHERE id = ? AND salesforce_id IS NULL", p));
+      if (hit) return std::optional<int64_t>(*hit);
+    }
+  }
+  return std::optional<int64_t>();
+}
+
+Result<std::optional<UserId>> Importer::FindUser(const std::string& email) {
+  if (!users_loaded_) {
+    ORCHARD_CHECK(db_.Query("SELECT id, email FROM users", {}, [&](const store::Row& r) -> Status {
+      ORCHARD_TRY(int64_t id, r.GetInt(0));
+      users_.emplace(Lower(r.GetText(1)), id);
+      return Ok();
+    }));
+    users_loaded_ = true;
+  }
+  if (auto it = users_.find(Lower(email)); it != users_.end()) {
+    return std::optional<UserId>(UserId(it->second));
+  }
+  return std::optional<UserId>();
+}
+
+Result<std::optional<ProductId>> Importer::FindProduct(const ImportRow& row) {
+  if (!products_loaded_) {
+    ORCHARD_CHECK(db_.Query("SELECT id, sku FROM products", {}, [&](const store::Row& r) -> Status {
+      ORCHARD_TRY(int64_t id, r.GetInt(0));
+      products_.emplace(std::string(r.GetText(1)), id);
+      return Ok();
+    }));
+    products_loaded_ = true;
+  }
+  std::string sku = row.Has(Field::kProduct) && !row.Get(Field::kProduct).empty()
+                        ? row.Get(Field::kProduct)
+                        : std::string("IMPORTED");
+  if (auto it = products_.find(sku); it != products_.end()) {
+    return std::optional<ProductId>(ProductId(it->second));
+  }
+  Product p;
+  p.sku = sku;
+  p.name = row.Has(Field::kProductName) && !row.Get(Field::kProductName).empty()
+               ? row.Get(Field::kProductName)
+               : (sku == "IMPORTED" ? std::string("Imported contract") : sku);
+  p.family = "Imported";
+  p.list_price = Money::FromCents(0);
+  store::Store store(db_);
+  ORCHARD_TRY(p, store.Insert(p));
+  products_.emplace(sku, p.id.value);
+  Warn("product " + sku + " was not in the catalogue: added, with no list price");
+  return std::optional<ProductId>(p.id);
+}
+
+Result<std::optional<int64_t>> Importer::ResolveAccount(const ImportRow& row) {
+  if (!row.account || row.account->key.empty()) return std::optional<int64_t>();
+  return Find(ImportObject::kAccounts, *row.account);
+}
+
+}  // namespace orchard::ingest
+
+namespace orchard::ingest {
+
+namespace {
+
+Importer::Outcome NoIssue() { return std::optional<Importer::RowIssue>(); }
+
+}  // namespace
+
+Result<int64_t> Importer::NextId(ImportObject object) {
+  int64_t& next = next_id_[static_cast<int64_t>(object)];
+  if (next == 0) {
+    ORCHARD_TRY(auto max, db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM " +
+                                       std::string(ObjectName(object))));
+    // Rows of this batch not yet written are above the table's largest id already.
+    next = max.value_or(0) + 1;
+  }
+  return next++;
+}
+
+void Importer::Remember(ImportObject object, const ImportRow& row, int64_t id,
+                        const std::string& natural) {
+  if (!row.alias.empty()) aliases_[std::string(ObjectName(object)) + ":" + row.alias] = id;
+  if (row.key &&
+      (row.key->system == KeySystem::kSalesforce || row.key->system == KeySystem::kHubspot)) {
+    auto slot = std::make_pair(object, row.key->system);
+    if (loaded_[slot]) indexes_[slot].emplace(row.key->key, id);
+  }
+  auto slot = std::make_pair(object, KeySystem::kName);
+  if (!natural.empty() && loaded_[slot]) indexes_[slot].emplace(natural, id);
+}
+
+template <>
+Importer::Outcome Importer::Apply(Account& a, const ImportRow& row, bool is_new);
+template <>
+Importer::Outcome Importer::Apply(Contact& c, const ImportRow& row, bool is_new);
+template <>
+Importer::Outcome Importer::Apply(Opportunity& o, const ImportRow& row, bool is_new);
+template <>
+Importer::Outcome Importer::Apply(ContractLine& l, const ImportRow& row, bool is_new);
+
+Importer::Outcome Importer::Process(ImportRow& row) {
+  auto issue = [](Field f, std::string reason) -> Outcome {
+    return std::optional<RowIssue>(RowIssue{f, std::move(reason)});
+  };
+  deferred_link_.reset();
+  row_account_ = 0;
+  bool keyed = row.key && !row.key->key.empty();
+  if (object_ == ImportObject::kAccounts) {
+    std::string natural = row.Has(Field::kName) ? Lower(row.Get(Field::kName)) : "";
+    std::optional<int64_t> found;
+    if (keyed) {
+      ORCHARD_TRY(found, Find(object_, *row.key));
+    } else if (!natural.empty()) {
+      ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, natural}));
+    } else {
+      return issue(Field::kKey, "the row has neither an id nor a name to match it by");
+    }
+    return Upsert<Account>(row, found, natural);
+  }
+  if (object_ == ImportObject::kContractLines && row.opportunity) {
+    // An opportunity's line item: booked ARR only when the opportunity was won.
+    ORCHARD_TRY(auto opp_id, Find(ImportObject::kOpportunities, *row.opportunity));
+    if (!opp_id) {
+      return issue(Field::kOpportunity,
+                   "opportunity " + row.opportunity->key + " is not in Orchard: import it first");
+    }
+    store::Store store(db_);
+    ORCHARD_TRY(Opportunity opp, store.Get<Opportunity>(OpportunityId(*opp_id)));
+    if (opp.stage != OpportunityStage::kClosedWon) {
+      Skip();
+      Warn("line items of opportunities not closed won are pipeline, not ARR: skipped");
+      return NoIssue();
+    }
+    row_account_ = opp.account_id.value;
+    // Booked from the close date for a year, unless the line says otherwise.
+    if (!row.Has(Field::kStartDate)) row.Set(Field::kStartDate, opp.close_date.ToString());
+    if (!row.Has(Field::kEndDate)) {
+      if (auto start = Date::Parse(row.Get(Field::kStartDate))) {
+        row.Set(Field::kEndDate, start->AddYears(1).AddDays(-1).ToString());
+      }
+    }
+  } else {
+    ORCHARD_TRY(auto account, ResolveAccount(row));
+    if (!account) {
+      if (!row.account || row.account->key.empty()) {
+        return issue(Field::kAccount, std::string("no account: Orchard keeps ") +
+                                          std::string(ObjectName(object_)) + " under accounts");
+      }
+      return issue(Field::kAccount, "account " + row.account->key +
+                                        " is not in Orchard: import it first, or fix the link");
+    }
+    row_account_ = *account;
+  }
+  std::string acct = std::to_string(row_account_);
+  std::string natural;
+  switch (object_) {
+    case ImportObject::kContacts:
+      natural = NaturalContactKey(acct, row.Get(Field::kEmail), row.Get(Field::kFirstName),
+                                  row.Get(Field::kLastName));
+      break;
+    case ImportObject::kOpportunities:
+      natural = acct + ":" + Lower(row.Get(Field::kName));
+      break;
+    case ImportObject::kContractLines:
+      natural.clear();  // by product and start, once the product is known (see Apply)
+      break;
+    case ImportObject::kAccounts:
+      break;
+  }
+  std::optional<int64_t> found;
+  if (keyed) {
+    ORCHARD_TRY(found, Find(object_, *row.key));
+  } else if (object_ == ImportObject::kContractLines) {
+    ORCHARD_TRY(auto product, FindProduct(row));
+    natural = acct + ":" + std::to_string(product->value) + ":" + row.Get(Field::kStartDate);
+    ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, natural}));
+  } else {
+    ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, natural}));
+  }
+  switch (object_) {
+    case ImportObject::kContacts:
+      return Upsert<Contact>(row, found, natural);
+    case ImportObject::kOpportunities:
+      return Upsert<Opportunity>(row, found, natural);
+    default:
+      return Upsert<ContractLine>(row, found, natural);
+  }
+}
+
+template <class T>
+Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found,
+                                   const std::string& natural) {
+  constexpr ImportObject kObject = ObjectOf<T>();
+  std::string_view table = EntitySchema<T>::kTable;
+  auto account_of = [](const T& r) {
+    if constexpr (std::is_same_v<T, Account>) {
+      return r.id.value;
+    } else {
+      return r.account_id.value;
+    }
+  };
+  if (found) {
+    if (!row.alias.empty()) aliases_[std::string(table) + ":" + row.alias] = *found;
+    // A row met before in this batch, not written yet: change it where it waits.
+    if (auto it = batch_->pending.find(*found); it != batch_->pending.end()) {
+      T& waiting = batch_->rows<T>()[it->second];
+      T after = waiting;
+      ORCHARD_TRY(auto issue, Apply(after, row, false));
+      if (issue) return issue;
+      if (store::ToSqlValues(after) == store::ToSqlValues(waiting)) {
+        ++current().unchanged;
+      } else {
+        waiting = std::move(after);
+        ++current().updated;
+      }
+      return NoIssue();
+    }
+    store::Store store(db_);
+    ORCHARD_TRY(T before, store.Get<T>(decltype(T::id)(*found)));
+    T after = before;
+    ORCHARD_TRY(auto issue, Apply(after, row, false));
+    if (issue) return issue;
+    if (deferred_link_) {
+      (std::is_same_v<T, Account> ? pending_parents_ : pending_managers_)
+          .emplace_back(*found, *deferred_link_);
+    }
+    if (store::ToSqlValues(after) == store::ToSqlValues(before)) {
+      ++current().unchanged;
+      return NoIssue();
+    }
+    if constexpr (std::is_same_v<T, Account>) after.updated_at = started_;
+    if constexpr (Versioned<T>) {
+      ORCHARD_CHECK(store.Update(after, before.version));
+    } else {
+      ORCHARD_CHECK(store.Update(after));
+    }
+    ++current().updated;
+    batch_->changes.push_back({table, *found, account_of(after)});
+    // A row moved to another account: the old one forgets it too.
+    if (account_of(after) != account_of(before)) {
+      batch_->changes.push_back({table, *found, account_of(before)});
+    }
+    return NoIssue();
+  }
+  T fresh{};
+  if constexpr (std::is_same_v<T, Account>) {
+    fresh.created_at = started_;
+    fresh.updated_at = started_;
+  }
+  if constexpr (std::is_same_v<T, Opportunity>) fresh.created_on = clock_.Today();
+  ORCHARD_TRY(auto issue, Apply(fresh, row, true));
+  if (issue) return issue;
+  ORCHARD_TRY(int64_t id, NextId(kObject));
+  fresh.id = decltype(T::id)(id);
+  if (deferred_link_) {
+    (std::is_same_v<T, Account> ? pending_parents_ : pending_managers_)
+        .emplace_back(id, *deferred_link_);
+  }
+  std::string key = natural;
+  if constexpr (std::is_same_v<T, ContractLine>) {
+    key = std::to_string(fresh.account_id.value) + ":" + std::to_string(fresh.product_id.value) +
+          ":" + fresh.start_date.ToString();
+  }
+  auto& rows = batch_->rows<T>();
+  batch_->pending.emplace(id, rows.size());
+  batch_->changes.push_back({table, id, account_of(fresh)});
+  rows.push_back(std::move(fresh));
+  ++current().inserted;
+  Remember(kObject, row, id, key);
+  return NoIssue();
+}
+
+namespace {
+
+using RowIssueOpt = std::optional<Importer::RowIssue>;
+
+RowIssueOpt IssueOf(Field f, std::string reason) {
+  return Importer::RowIssue{f, std::move(reason)};
+}
+
+// The canonical text of a field into its typed member: a wrong value is the row's issue.
+RowIssueOpt SetInt(const ImportRow& row, Field f, int64_t lo, int64_t hi, int64_t& out) {
+  if (!row.Has(f)) return std::nullopt;
+  auto v = ToInt(row.Get(f));
+  if (!v || *v < lo || *v > hi) {
+    return IssueOf(f, std::string(FieldName(f)) + " must be a whole number from " +
+                          std::to_string(lo) + " to " + std::to_string(hi) + "; got \"" +
+                          row.Get(f) + "\"");
+  }
+  out = *v;
+  return std::nullopt;
+}
+
+RowIssueOpt SetMoney(const ImportRow& row, Field f, Money& out) {
+  int64_t cents = out.cents();
+  if (auto issue = SetInt(row, f, -(int64_t{1} << 52), int64_t{1} << 52, cents)) return issue;
+  out = Money::FromCents(cents);
+  return std::nullopt;
+}
+
+RowIssueOpt SetDate(const ImportRow& row, Field f, Date& out) {
+  if (!row.Has(f)) return std::nullopt;
+  auto d = Date::Parse(row.Get(f));
+  if (!d) return IssueOf(f, std::string(FieldName(f)) + ": " + d.error().message);
+  out = *d;
+  return std::nullopt;
+}
+
+RowIssueOpt SetOptionalDate(const ImportRow& row, Field f, std::optional<Date>& out) {
+  if (!row.Has(f)) return std::nullopt;
+  if (row.Get(f).empty()) {
+    out.reset();
+    return std::nullopt;
+  }
+  Date d;
+  if (auto issue = SetDate(row, f, d)) return issue;
+  out = d;
+  return std::nullopt;
+}
+
+template <class E>
+RowIssueOpt SetEnum(const ImportRow& row, Field f, E& out) {
+  if (!row.Has(f)) return std::nullopt;
+  auto e = ParseEnum<E>(row.Get(f));
+  if (!e) return IssueOf(f, e.error().message);
+  out = *e;
+  return std::nullopt;
+}
+
+template <class E>
+RowIssueOpt SetOptionalEnum(const ImportRow& row, Field f, std::optional<E>& out) {
+  if (!row.Has(f)) return std::nullopt;
+  if (row.Get(f).empty()) {
+    out.reset();
+    return std::nullopt;
+  }
+  E e{};
+  if (auto issue = SetEnum(row, f, e)) return issue;
+  out = e;
+  return std::nullopt;
+}
+
+void SetText(const ImportRow& row, Field f, std::string& out) {
+  if (row.Has(f)) out = row.Get(f);
+}
+
+void SetKey(const ImportRow& row, bool is_new, std::optional<std::string>* salesforce,
+            std::optional<std::string>* hubspot) {
+  if (!row.key || row.key->key.empty()) return;
+  if (row.key->system == KeySystem::kSalesforce && salesforce) {
+    // A row the Salesforce export named by Orchard's id keeps having none.
+    if (!is_new && row.key->key.starts_with("orchard-") && !*salesforce) return;
+    *salesforce = row.key->key;
+  } else if (row.key->system == KeySystem::kHubspot && hubspot) {
+    *hubspot = row.key->key;
+  }
+}
+
+}  // namespace
+
+template <>
+Importer::Outcome Importer::Apply(Account& a, const ImportRow& row, bool is_new) {
+  if (row.Has(Field::kName)) {
+    if (row.Get(Field::kName).empty()) return IssueOf(Field::kName, "an account needs a name");
+    a.name = row.Get(Field::kName);
+  }
+  if (is_new && a.name.empty()) return IssueOf(Field::kName, "an account needs a name");
+  SetText(row, Field::kIndustry, a.industry);
+  SetText(row, Field::kRegion, a.region);
+  if (auto i = SetInt(row, Field::kEmployees, 0, int64_t{1} << 40, a.employees)) return i;
+  if (auto i = SetEnum(row, Field::kLifecycle, a.lifecycle_stage)) return i;
+  if (row.Has(Field::kStrategic)) {
+    std::string v = Lower(row.Get(Field::kStrategic));
+    if (v == "true" || v == "1" || v == "yes") {
+      a.strategic = true;
+    } else if (v == "false" || v == "0" || v == "no" || v.empty()) {
+      a.strategic = false;
+    } else {
+      return IssueOf(Field::kStrategic,
+                     "strategic must be true or false; got \"" + row.Get(Field::kStrategic) + "\"");
+    }
+  }
+  if (row.Has(Field::kOwner) && !row.Get(Field::kOwner).empty()) {
+    ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
+    if (user) {
+      a.owner_id = *user;
+    } else {
+      Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
+    }
+  }
+  SetKey(row, is_new, &a.salesforce_id, &a.hubspot_id);
+  if (row.parent && !row.parent->key.empty()) {
+    ORCHARD_TRY(auto parent, Find(ImportObject::kAccounts, *row.parent));
+    if (parent && *parent == a.id.value) {
+      return IssueOf(Field::kParent, "an account cannot be its own parent");
+    }
+    if (parent) {
+      a.parent_id = AccountId(*parent);
+    } else {
+      deferred_link_ = *row.parent;
+    }
+  }
+  return NoIssue();
+}
+
+template <>
+Importer::Outcome Importer::Apply(Contact& c, const ImportRow& row, bool is_new) {
+  c.account_id = AccountId(row_account_);
+  SetText(row, Field::kFirstName, c.first_name);
+  SetText(row, Field::kLastName, c.last_name);
+  SetText(row, Field::kEmail, c.email);
+  SetText(row, Field::kTitle, c.title);
+  if (is_new && c.first_name.empty() && c.last_name.empty() && c.email.empty()) {
+    return IssueOf(Field::kLastName, "a contact needs a name or an e-mail address");
+  }
+  if (auto i = SetOptionalEnum(row, Field::kBuyingRole, c.buying_role)) return i;
+  if (auto i = SetEnum(row, Field::kStance, c.stance)) return i;
+  if (auto i = SetEnum(row, Field::kStatus, c.status)) return i;
+  int64_t influence = c.influence;
+  if (auto i = SetInt(row, Field::kInfluence, 1, 5, influence)) return i;
+  c.influence = static_cast<int>(influence);
+  if (row.Has(Field::kOwner) && !row.Get(Field::kOwner).empty()) {
+    ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
+    if (user) {
+      c.relationship_owner_id = *user;
+    } else {
+      Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
+    }
+  }
+  SetKey(row, is_new, &c.salesforce_id, &c.hubspot_id);
+  if (row.reports_to && !row.reports_to->key.empty()) {
+    ORCHARD_TRY(auto manager, Find(ImportObject::kContacts, *row.reports_to));
+    if (manager && *manager != c.id.value) {
+      c.reports_to_id = ContactId(*manager);
+    } else if (!manager) {
+      deferred_link_ = *row.reports_to;
+    }
+  }
+  return NoIssue();
+}
+
+template <>
+Importer::Outcome Importer::Apply(Opportunity& o, const ImportRow& row, bool is_new) {
+  o.account_id = AccountId(row_account_);
+  if (row.Has(Field::kName)) {
+    if (row.Get(Field::kName).empty()) {
+      return IssueOf(Field::kName, "an opportunity needs a name");
+    }
+    o.name = row.Get(Field::kName);
+  }
+  if (is_new && o.name.empty()) return IssueOf(Field::kName, "an opportunity needs a name");
+  if (is_new && (!row.Has(Field::kCloseDate) || row.Get(Field::kCloseDate).empty())) {
+    return IssueOf(Field::kCloseDate, "an opportunity needs a close date");
+  }
+  if (auto i = SetEnum(row, Field::kType, o.type)) return i;
+  if (auto i = SetEnum(row, Field::kStage, o.stage)) return i;
+  if (auto i = SetMoney(row, Field::kAmount, o.amount)) return i;
+  if (auto i = SetDate(row, Field::kCloseDate, o.close_date)) return i;
+  if (auto i = SetDate(row, Field::kCreatedOn, o.created_on)) return i;
+  if (row.Has(Field::kLostReason)) {
+    if (row.Get(Field::kLostReason).empty()) {
+      o.lost_reason.reset();
+    } else {
+      o.lost_reason = row.Get(Field::kLostReason);
+    }
+  }
+  if (row.Has(Field::kOwner) && !row.Get(Field::kOwner).empty()) {
+    ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
+    if (user) {
+      o.owner_id = *user;
+    } else {
+      Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
+    }
+  }
+  SetKey(row, is_new, &o.salesforce_id, &o.hubspot_id);
+  return NoIssue();
+}
+
+template <>
+Importer::Outcome Importer::Apply(ContractLine& l, const ImportRow& row, bool is_new) {
+  l.account_id = AccountId(row_account_);
+  if (is_new || row.Has(Field::kProduct)) {
+    ORCHARD_TRY(auto product, FindProduct(row));
+    l.product_id = *product;
+  }
+  if (is_new && !row.Has(Field::kArr)) return IssueOf(Field::kArr, "a contract needs its ARR");
+  if (auto i = SetMoney(row, Field::kArr, l.arr)) return i;
+  if (is_new && (!row.Has(Field::kStartDate) || row.Get(Field::kStartDate).empty())) {
+    return IssueOf(Field::kStartDate, "a contract needs a start date");
+  }
+  if (auto i = SetDate(row, Field::kStartDate, l.start_date)) return i;
+  if (auto i = SetOptionalDate(row, Field::kEndDate, l.end_date)) return i;
+  if (l.end_date && *l.end_date < l.start_date) {
+    return IssueOf(Field::kEndDate, "the end date " + l.end_date->ToString() +
+                                        " is before the start date " + l.start_date.ToString());
+  }
+  SetKey(row, is_new, &l.salesforce_id, nullptr);
+  return NoIssue();
+}
+
+Status Importer::EndFile() {
+  ORCHARD_CHECK(Flush());
+  ORCHARD_CHECK(CommitBatch());
+  if (pending_parents_.empty() && pending_managers_.empty()) return Ok();
+  return ResolvePendingLinks();
+}
+
+Status Importer::ResolvePendingLinks() {
+  ORCHARD_CHECK(BeginBatch());
+  std::string at = started_.ToString();
+  for (const auto& [id, ref] : pending_parents_) {
+    ORCHARD_TRY(auto parent, Find(ImportObject::kAccounts, ref));
+    if (!parent || *parent == id) {
+      Warn("parent account " + ref.key + " is not in Orchard: the link was left empty");
+      continue;
+    }
+    store::SqlValue p[] = {*parent, at, id, *parent};
+    ORCHARD_TRY(int64_t changed,
+                db_.Exec("UPDATE accounts SET parent_id = ?, updated_at = ?, version = version + 1 "
+                         "WHERE id = ? AND (parent_id IS NULL OR parent_id <> ?)",
+                         p));
+    if (changed) batch_->changes.push_back({"accounts", id, id});
+  }
+  for (const auto& [id, ref] : pending_managers_) {
+    ORCHARD_TRY(auto manager, Find(ImportObject::kContacts, ref));
+    if (!manager || *manager == id) {
+      Warn("reports-to contact " + ref.key + " is not in Orchard: the link was left empty");
+      continue;
+    }
+    // A reports-to line stays inside one account.
+    store::SqlValue p[] = {*manager, id, *manager, *manager};
+    ORCHARD_TRY(int64_t changed,
+                db_.Exec("UPDATE contacts SET reports_to_id = ?, version = version + 1 "
+                         "WHERE id = ? AND (reports_to_id IS NULL OR reports_to_id <> ?) AND "
+                         "account_id = (SELECT account_id FROM contacts WHERE id = ?)",
+                         p));
+    if (changed) {
+      store::SqlValue q[] = {id};
+      ORCHARD_TRY(auto account, db_.QueryInt("SELECT account_id FROM contacts WHERE id = ?", q));
+      batch_->changes.push_back({"contacts", id, account.value_or(0)});
+    }
+  }
+  pending_parents_.clear();
+  pending_managers_.clear();
+  return CommitBatch();
+}
+
+Result<ImportSummary> Importer::Finish() {
+  if (!summary_.files.empty()) ORCHARD_CHECK(EndFile());
+  for (const auto& f : summary_.files) {
+    summary_.rows += f.rows;
+    summary_.inserted += f.inserted;
+    summary_.updated += f.updated;
+    summary_.unchanged += f.unchanged;
+    summary_.rejected += f.rejected;
+    summary_.skipped += f.skipped;
+  }
+  if (options_.dry_run) {
+    in_transaction_ = false;
+    ORCHARD_CHECK(db_.Rollback());
+  } else if (summary_.inserted + summary_.updated > 0) {
+    // One audit entry for the import: who, when, from where, and what it did.
+    ORCHARD_CHECK(BeginBatch());
+    AuditEntry e;
+    if (options_.actor) e.actor_id = *options_.actor;
+    e.at = started_;
+    e.entity = "imports";
+    e.action = AuditAction::kCreate;
+    ImportSummary brief = summary_;
+    brief.rejections.clear();
+    e.after_json = brief.ToJson();
+    store::Store store(db_);
+    ORCHARD_CHECK(store.Insert(e));
+    in_transaction_ = false;
+    ORCHARD_CHECK(db_.Commit());
+  }
+  if (report_) report_.flush();
+  summary_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() -
+      started_seconds_;
+  return summary_;
+}
+
+}  // namespace orchard::ingest

@@ -1,0 +1,274 @@
+// Importer: upserts rows from any source (Salesforce, HubSpot, a mapped CSV) into the book.
+//
+// A source reads its files, turns each record into an ImportRow — Orchard's field names with
+// values already in canonical text (ISO dates, cents, enum names) — and hands it to Add(). The
+// importer matches the row to a stored one by its external key (a Salesforce or HubSpot id, or
+// the row's natural key when the source has none: an account's name, a contact's e-mail, an
+// opportunity's name within its account), resolves links the same way, and inserts, updates or
+// leaves the row alone; importing the same file twice changes nothing.
+//
+// Rows commit in batches, each one transaction with its change-log entries, so a crash or Ctrl-C
+// loses at most the batch in flight and never half a row; a re-run upserts what is there and
+// completes the rest. A dry run does all of it in one transaction and rolls it back.
+//
+// Links inside one object (an account's parent, a contact's manager) may point forward: they are
+// set once the object's files are read. Links across objects need the target imported first;
+// the sources order their files so (accounts, contacts, opportunities, contracts).
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/date.h"
+#include "core/result.h"
+#include "domain/entities.h"
+#include "store/database.h"
+
+namespace orchard::ingest {
+
+enum class ImportObject { kAccounts, kContacts, kOpportunities, kContractLines };
+inline constexpr std::array<ImportObject, 4> kImportObjects = {
+    ImportObject::kAccounts, ImportObject::kContacts, ImportObject::kOpportunities,
+    ImportObject::kContractLines};
+
+std::string_view ObjectName(ImportObject object);  // "accounts", …: the table
+// "accounts", "contacts", "opportunities", "contract_lines"; else an error listing them.
+Result<ImportObject> ParseObject(std::string_view name);
+
+// The fields an import can set, across objects. Canonical values: text as is, integers in
+// decimal, money in cents, dates YYYY-MM-DD, enums by their Orchard names, booleans true/false.
+enum class Field : uint8_t {
+  kName,         // accounts, opportunities
+  kIndustry,     // accounts
+  kRegion,       // accounts
+  kEmployees,    // accounts
+  kOwner,        // accounts, opportunities (the AM / the seller), contacts (relationship owner):
+                 // a user's e-mail
+  kLifecycle,    // accounts: lifecycle_stage
+  kStrategic,    // accounts
+  kFirstName,    // contacts
+  kLastName,     // contacts
+  kEmail,        // contacts
+  kTitle,        // contacts
+  kBuyingRole,   // contacts
+  kStance,       // contacts
+  kInfluence,    // contacts
+  kStatus,       // contacts
+  kType,         // opportunities
+  kStage,        // opportunities
+  kAmount,       // opportunities (cents)
+  kCloseDate,    // opportunities
+  kCreatedOn,    // opportunities
+  kLostReason,   // opportunities
+  kProduct,      // contract lines: the product's SKU (created if unknown)
+  kProductName,  // contract lines: the new product's name
+  kArr,          // contract lines (cents)
+  kStartDate,    // contract lines
+  kEndDate,      // contract lines
+  // Not values: where the key and the links came from, for a rejected row's column.
+  kKey,
+  kAccount,
+  kParent,
+  kReportsTo,
+  kOpportunity,
+  kCount
+};
+inline constexpr size_t kFieldCount = static_cast<size_t>(Field::kCount);
+std::string_view FieldName(Field field);  // "name", "employees", …
+// The fields `object` takes, by name (a mapping file names them so).
+std::optional<Field> FieldOf(ImportObject object, std::string_view name);
+// Their names, for errors and help: "name, industry, region, …".
+std::string FieldNames(ImportObject object);
+
+// How a key or a link names a row.
+enum class KeySystem {
+  kSalesforce,  // salesforce_id; "orchard-N" (what the Salesforce export writes for a row that
+                // has none) names Orchard row N
+  kHubspot,     // hubspot_id
+  kName,        // the natural key: an account's name (for links; rows without a key use theirs)
+  kOrchardId,   // Orchard's own id (links a source has already resolved)
+  kAlias,       // a name the source gave a row of this import (ImportRow::alias), such as a
+                // Salesforce data-tree's referenceId
+};
+
+struct Ref {
+  KeySystem system = KeySystem::kSalesforce;
+  std::string key;
+};
+
+struct ImportRow {
+  std::optional<Ref> key;  // none: match on the natural key
+  std::array<std::string, kFieldCount> values;
+  std::bitset<kFieldCount> present;
+  std::optional<Ref> account;      // contacts, opportunities, contract lines
+  std::optional<Ref> parent;       // accounts
+  std::optional<Ref> reports_to;   // contacts
+  std::optional<Ref> opportunity;  // contract lines from opportunity line items: the account
+                                   // and start come from it, and only closed-won ones count
+  int64_t line = 0;                // where the record starts in its file
+  std::string alias;               // links of later rows may name this row so (KeySystem::kAlias)
+
+  void Set(Field f, std::string value) {
+    values[static_cast<size_t>(f)] = std::move(value);
+    present.set(static_cast<size_t>(f));
+  }
+  bool Has(Field f) const { return present.test(static_cast<size_t>(f)); }
+  const std::string& Get(Field f) const { return values[static_cast<size_t>(f)]; }
+};
+
+// Where a field comes from in the file being read: its column (counting from 1) and name.
+struct SourceColumn {
+  int64_t number = 0;
+  std::string name;
+};
+using SourceColumns = std::array<SourceColumn, kFieldCount>;
+
+struct Rejection {
+  std::string file;
+  int64_t line = 0;
+  int64_t column = 0;  // counting from 1; 0 when it is the row as a whole
+  std::string column_name;
+  std::string reason;
+};
+
+struct FileSummary {
+  std::string file;
+  std::string object;
+  int64_t rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, skipped = 0;
+};
+
+struct ImportSummary {
+  std::string source;
+  bool dry_run = false;
+  std::vector<FileSummary> files;
+  int64_t rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, skipped = 0;
+  std::map<std::string, int64_t> warnings;  // message → rows it concerns
+  std::vector<Rejection> rejections;        // the first kKeptRejections
+  std::string report_path;                  // every rejection, as CSV (empty: none written)
+  double seconds = 0;
+
+  static constexpr size_t kKeptRejections = 1000;
+  std::string ToJson() const;
+};
+
+struct ImportProgress {
+  int64_t rows = 0;
+  int64_t bytes = 0, total_bytes = 0;  // of the files, for an ETA (0: unknown)
+  double seconds = 0;
+};
+
+struct ImportOptions {
+  std::string source = "csv";  // salesforce, hubspot, csv: for the summary and the audit entry
+  bool dry_run = false;
+  int batch_rows = 5000;
+  std::string report_path;  // where rejected rows go as CSV; empty: nowhere
+  std::optional<UserId> actor;
+  std::function<void(const ImportProgress&)> on_progress;  // after each batch
+};
+
+class Importer {
+ public:
+  static Result<std::unique_ptr<Importer>> Start(store::Database& db, const Clock& clock,
+                                                 ImportOptions options);
+  ~Importer();  // an unfinished import rolls back its batch in flight
+
+  // The rows that follow come from `file` and are `object`s; `columns` names where each field
+  // is read from, for the rejected rows' report.
+  Status BeginFile(std::string file, ImportObject object, SourceColumns columns = {});
+  // Queues a row; a full batch is written. Fails only when the database does.
+  Status Add(ImportRow row);
+  // A row the source could not read (an unreadable record, a value in a wrong format).
+  void Reject(int64_t line, int64_t column, std::string column_name, std::string reason);
+  // Kept, with something worth saying (an unknown picklist value, an unknown owner): counted
+  // by message.
+  void Warn(const std::string& message) { ++summary_.warnings[message]; }
+  void Skip() { ++current().skipped; }
+  void SetBytes(int64_t bytes, int64_t total) {
+    progress_.bytes = bytes;
+    progress_.total_bytes = total;
+  }
+  // Writes what is queued and sets the links that pointed forward.
+  Status EndFile();
+  // Commits (a dry run rolls back) and says what happened.
+  Result<ImportSummary> Finish();
+
+  // What is wrong with one row (it is rejected); an Error stops the import.
+  struct RowIssue {
+    Field field;
+    std::string reason;
+  };
+  using Outcome = Result<std::optional<RowIssue>>;
+
+ private:
+  struct Batch;
+  Importer(store::Database& db, const Clock& clock, ImportOptions options);
+  FileSummary& current() { return summary_.files.back(); }
+  Status Flush();
+  Status BeginBatch();
+  Status CommitBatch();
+  Status WriteRows();  // the batch's new rows and change-log entries, without committing
+  Outcome Process(ImportRow& row);
+  template <class T>
+  Outcome Upsert(ImportRow& row, std::optional<int64_t> found, const std::string& natural);
+  template <class T>
+  Outcome Apply(T& entity, const ImportRow& row, bool is_new);
+  Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref);
+  Result<std::optional<UserId>> FindUser(const std::string& email);
+  Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
+  Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
+  Status ResolvePendingLinks();
+  void Remember(ImportObject object, const ImportRow& row, int64_t id, const std::string& natural);
+  Result<int64_t> NextId(ImportObject object);
+
+  using Index = std::unordered_map<std::string, int64_t>;
+  Index& IndexOf(ImportObject object, KeySystem system);
+  Status Load(ImportObject object, KeySystem system, Index& index);
+
+  store::Database& db_;
+  const Clock& clock_;
+  ImportOptions options_;
+  ImportSummary summary_;
+  ImportProgress progress_;
+  ImportObject object_ = ImportObject::kAccounts;
+  SourceColumns columns_;
+  std::vector<ImportRow> queued_;
+  std::unique_ptr<Batch> batch_;
+  bool in_transaction_ = false;
+  // (object, system) → key → id; loaded from the database on first use.
+  std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
+  std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;
+  Index users_, products_, aliases_;
+  bool users_loaded_ = false, products_loaded_ = false;
+  std::unordered_map<int64_t, int64_t> next_id_;  // per object (by enum value)
+  // Forward links inside an object: (row id, target ref), set at the end of its file.
+  std::vector<std::pair<int64_t, Ref>> pending_parents_, pending_managers_;
+  // Set while a row is processed: its account (resolved by Process) and a link Apply could not
+  // resolve yet (set when its file ends).
+  int64_t row_account_ = 0;
+  std::optional<Ref> deferred_link_;
+  std::ofstream report_;
+  Timestamp started_;
+  double started_seconds_ = 0;
+};
+
+// Picklist mapping, Salesforce's and HubSpot's standard values to Orchard's. Matching ignores
+// case and spaces; an unknown value maps to none (the caller keeps the row, says so, and picks
+// the default).
+std::optional<OpportunityStage> StageFromLabel(std::string_view label);
+std::optional<OpportunityType> TypeFromLabel(std::string_view label);
+// The label the Salesforce export writes (and StageFromLabel reads back).
+std::string_view SalesforceStageLabel(OpportunityStage stage);
+std::string_view SalesforceTypeLabel(OpportunityType type);
+
+}  // namespace orchard::ingest
