@@ -158,7 +158,11 @@ Result<CsvReader::Status> CsvReader::Next(CsvRecord* record, CsvProblem* problem
     int c = Get();
     if (c == -1) {
       if (in_.bad()) return Fail(ErrorCode::kUnavailable, "could not read the input");
-      if (state == State::kQuoted) fail("a quoted field is not closed before the end of the input");
+      if (state == State::kQuoted) {
+        // Named where the record starts: the end of the input says nothing about which row.
+        fail("a quoted field is not closed before the end of the input");
+        problem->line = record->line;
+      }
       end_field();
       break;
     }

@@ -305,7 +305,9 @@ Status ReadCsvFile(
       continue;
     }
     if (status == CsvReader::Status::kProblem) {
-      im.Reject(problem.line, problem.column, "", problem.reason);
+      size_t col = static_cast<size_t>(problem.column);
+      im.Reject(problem.line, problem.column,
+                col >= 1 && col <= header.size() ? header[col - 1] : "", problem.reason);
       continue;
     }
     if (record.fields.size() > header.size()) {
@@ -432,7 +434,8 @@ const Rule* SfRule(SfObject o, std::string_view api_name) {
 // from quantity and price, a contract without an ARR column.
 void FinishSf(SfObject o, bool has_arr, Importer& im, ImportRow& row, const Extras& extras) {
   if (o == SfObject::kContract) {
-    if (!row.Has(Field::kEndDate) && row.Has(Field::kStartDate)) {
+    bool no_end = !row.Has(Field::kEndDate) || row.Get(Field::kEndDate).empty();
+    if (no_end && row.Has(Field::kStartDate)) {
       auto term = extras.find("term");
       int64_t months = 0;
       if (term != extras.end() &&

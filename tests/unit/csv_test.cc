@@ -99,8 +99,10 @@ TEST(CsvReaderTest, ABrokenRecordIsReportedWhereItIsAndTheNextOnesAreRead) {
   EXPECT_EQ(r.problems[2].line, 5);
   EXPECT_EQ(r.problems[2].column, 2);
   EXPECT_NE(r.problems[2].reason.find("invalid UTF-8 at byte 1"), std::string::npos);
-  // The open quote swallows the rest of the input: one problem, at its end.
+  // The open quote swallows the rest of the input: one problem, named by the line its record
+  // starts on.
   EXPECT_NE(r.problems[3].reason.find("not closed before the end"), std::string::npos);
+  EXPECT_EQ(r.problems[3].line, 7);
 }
 
 TEST(CsvReaderTest, LimitsKeepMemoryBounded) {
