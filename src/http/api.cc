@@ -1,6 +1,7 @@
 #include "http/api.h"
 #include "http/engine_routes.h"
 #include "http/plan_routes.h"
+#include "http/import_routes.h"
 #include "http/review_routes.h"
 
 #include <boost/json.hpp>
@@ -763,6 +764,7 @@ Router MakeRouter(const ApiDeps& d) {
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   AddPlanRoutes(r, d);
   AddReviewRoutes(r, d);
+  AddImportRoutes(r, d);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
 
   AddEngineRoutes(r, d);

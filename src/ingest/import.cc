@@ -331,6 +331,9 @@ Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns 
   object_ = object;
   columns_ = std::move(columns);
   FileSummary f;
+  if (!options_.hide_dir.empty() && file.starts_with(options_.hide_dir + "/")) {
+    file.erase(0, options_.hide_dir.size() + 1);
+  }
   f.file = std::move(file);
   f.object = std::string(ObjectName(object));
   summary_.files.push_back(std::move(f));
@@ -421,6 +424,11 @@ Status Importer::WriteRows() {
 
 Status Importer::Flush() {
   if (queued_.empty()) return Ok();
+  if (options_.stop && options_.stop->load()) {
+    return Fail(ErrorCode::kUnavailable,
+                "the import was stopped after " + std::to_string(progress_.rows) +
+                    " rows; whole batches before that are in, and running it again completes it");
+  }
   ORCHARD_CHECK(BeginBatch());
   for (ImportRow& row : queued_) {
     ++current().rows;

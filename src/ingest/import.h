@@ -17,6 +17,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <bitset>
 #include <cstdint>
 #include <fstream>
@@ -173,8 +174,12 @@ struct ImportOptions {
   bool dry_run = false;
   int batch_rows = 5000;
   std::string report_path;  // where rejected rows go as CSV; empty: nowhere
+  std::string hide_dir;     // files under it are named without it (an upload's own folder)
   std::optional<UserId> actor;
   std::function<void(const ImportProgress&)> on_progress;  // after each batch
+  // Set to stop at the next batch: what was committed stays, the batch in flight rolls back,
+  // and Add() fails naming how far the import got (a re-run completes it).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 class Importer {

@@ -1049,36 +1049,58 @@ Status ImportMappedCsv(Importer& importer, ImportObject object, const std::strin
 
 namespace orchard::ingest {
 
-Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
-                                const ImportRequest& request, ImportOptions options) {
-  options.source = request.source;
+namespace {
+
+// The request's object and mapping, checked: an error names the option that is wrong.
+struct Checked {
   std::optional<ImportObject> object;
   std::optional<CsvMap> map;
+};
+
+Result<Checked> Check(const ImportRequest& request) {
+  Checked c;
   if (request.source == "hubspot") {
     std::string o = request.object.value_or("");
-    if (o == "companies") object = ImportObject::kAccounts;
-    if (o == "contacts") object = ImportObject::kContacts;
-    if (o == "deals") object = ImportObject::kOpportunities;
-    if (!object) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "object: HubSpot imports companies, contacts or deals; got \"" + o + "\"");
+    if (o == "companies") c.object = ImportObject::kAccounts;
+    if (o == "contacts") c.object = ImportObject::kContacts;
+    if (o == "deals") c.object = ImportObject::kOpportunities;
+    if (!c.object) {
+      return FailField("object", "HubSpot imports companies, contacts or deals; got \"" + o + "\"");
     }
   } else if (request.source == "csv") {
     if (!request.object) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "object: name what the file holds: accounts, contacts, opportunities or "
-                  "contract_lines");
+      return FailField("object",
+                       "name what the file holds: accounts, contacts, opportunities or "
+                       "contract_lines");
     }
-    ORCHARD_TRY(object, ParseObject(*request.object));
+    auto object = ParseObject(*request.object);
+    if (!object) return FailField("object", object.error().message);
+    c.object = *object;
     if (!request.map_json) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "map: a CSV import needs a mapping file naming its columns");
+      return FailField("map", "a CSV import needs a mapping file naming its columns");
     }
-    ORCHARD_TRY(map, ParseCsvMap(*request.map_json, *object));
+    auto map = ParseCsvMap(*request.map_json, *c.object);
+    if (!map) return FailField("map", map.error().message);
+    c.map = std::move(*map);
   } else if (request.source != "salesforce") {
-    return Fail(ErrorCode::kInvalidArgument,
-                "source: salesforce, hubspot or csv; got \"" + request.source + "\"");
+    return FailField("source", "salesforce, hubspot or csv; got \"" + request.source + "\"");
   }
+  return c;
+}
+
+}  // namespace
+
+Status CheckImportRequest(const ImportRequest& request) {
+  ORCHARD_CHECK(Check(request));
+  return Ok();
+}
+
+Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
+                                const ImportRequest& request, ImportOptions options) {
+  options.source = request.source;
+  ORCHARD_TRY(Checked checked, Check(request));
+  std::optional<ImportObject> object = checked.object;
+  std::optional<CsvMap> map = std::move(checked.map);
   ORCHARD_TRY(auto importer, Importer::Start(db, clock, std::move(options)));
   if (request.source == "salesforce") {
     ORCHARD_CHECK(ImportSalesforce(*importer, request.path));

@@ -62,7 +62,9 @@ struct ImportRequest {
   std::optional<std::string> map_json;  // csv: the mapping file's text
   std::optional<std::string> date_format;  // hubspot: how its dates are written
 };
-// Checks the request (an error names the option that is wrong), then imports.
+// Checks the request's source, object and mapping: an error names the option that is wrong.
+Status CheckImportRequest(const ImportRequest& request);
+// Checks the request, then imports.
 Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
                                 const ImportRequest& request, ImportOptions options);
 

@@ -35,6 +35,8 @@ class ConnectionPool {
 
   Result<Lease> Acquire();
   int size() const { return size_; }
+  // For work that needs a connection of its own for long (an import): open one with this.
+  const std::string& url() const { return url_; }
   int in_use() const;
 
  private:

@@ -3,6 +3,8 @@
 // Bulk API and mapped CSVs written here to cover what those lack.
 #include <gtest/gtest.h>
 
+#include <httplib.h>
+
 #include <boost/json.hpp>
 #include <csignal>
 #include <cstdlib>
@@ -453,6 +455,113 @@ TEST(ImportCliTest, KilledMidImportThenRunAgainCompletesWithoutDuplicates) {
     return Ok();
   });
   EXPECT_TRUE(check);
+}
+
+}  // namespace
+}  // namespace orchard::ingest
+
+namespace orchard::ingest {
+namespace {
+
+int PortFrom(const std::string& line) {
+  auto at = line.find("http://127.0.0.1:");
+  return at == std::string::npos ? 0 : std::atoi(line.c_str() + at + 17);
+}
+
+// The API as the web UI uses it: an admin posts a file, follows the job to its end, downloads
+// the rejected rows; the server's book shows the imported accounts; others may not import.
+TEST(ImportApiTest, AnUploadedFileImportsInTheBackgroundWithProgressAndReport) {
+  testing::TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/book.db";
+  for (auto [email, role] : {std::pair{"admin@x.example", "admin"}, {"amy@x.example", "am"}}) {
+    auto added = testing::RunOrchard({"user", "add", "--db", db, "--email", email, "--role", role},
+                                     {}, "a long enough secret\n");
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+  }
+  testing::BackgroundProcess server(
+      {"serve", "--db", db, "--listen", "127.0.0.1:0", "--no-access-log"});
+  std::string line = server.WaitForLine("serving", 30'000);
+  ASSERT_FALSE(line.empty()) << server.ReadStderr();
+  httplib::Client client("127.0.0.1", PortFrom(line));
+  auto session = [&](const std::string& email) {
+    auto login = client.Post("/api/v1/auth/login",
+                             R"({"email":")" + email + R"(","password":"a long enough secret"})",
+                             "application/json");
+    EXPECT_TRUE(login && login->status == 200);
+    std::string cookie = login->get_header_value("Set-Cookie");
+    return httplib::Headers{
+        {"Cookie", cookie.substr(0, cookie.find(';'))},
+        {"X-CSRF-Token",
+         std::string(boost::json::parse(login->body).at("csrf_token").as_string())}};
+  };
+  httplib::Headers admin = session("admin@x.example");
+  std::string companies = ReadFile(SharedData("hubspot-templates/companies.csv"));
+  std::string contacts = ReadFile(SharedData("hubspot-templates/contacts_sample_import-1.csv"));
+
+  // Only admins import.
+  auto refused = client.Post("/api/v1/imports?source=hubspot&object=companies",
+                             session("amy@x.example"), companies, "text/csv");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  // A request that cannot work is refused at once, naming the parameter.
+  auto bad =
+      client.Post("/api/v1/imports?source=hubspot&object=tickets", admin, companies, "text/csv");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("companies, contacts or deals"), std::string::npos);
+
+  auto wait = [&](const std::string& location) {
+    boost::json::object job;
+    for (int i = 0; i < 300; ++i) {
+      auto res = client.Get(location, admin);
+      EXPECT_TRUE(res && res->status == 200);
+      job = boost::json::parse(res->body).as_object();
+      if (job.at("status") != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return job;
+  };
+  auto started = client.Post("/api/v1/imports?source=hubspot&object=companies&file_name=c.csv",
+                             admin, companies, "text/csv");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  auto job = wait(started->get_header_value("Location"));
+  ASSERT_EQ(job.at("status"), "done") << boost::json::serialize(job);
+  EXPECT_EQ(job.at("summary").at("inserted").as_int64(), 1);
+  EXPECT_EQ(job.at("progress").at("rows").as_int64(), 1);
+
+  // The JSON envelope works too; the rejected rows come back as CSV, named by the upload.
+  boost::json::object envelope{{"source", "hubspot"},
+                               {"object", "contacts"},
+                               {"file_name", "contacts.csv"},
+                               {"content", contacts}};
+  started =
+      client.Post("/api/v1/imports", admin, boost::json::serialize(envelope), "application/json");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  job = wait(started->get_header_value("Location"));
+  ASSERT_EQ(job.at("status"), "done") << boost::json::serialize(job);
+  EXPECT_EQ(job.at("summary").at("inserted").as_int64(), 3);
+  EXPECT_EQ(job.at("summary").at("rejected").as_int64(), 8);
+  auto report = client.Get(std::string(job.at("rejected_url").as_string()), admin);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(report->body.substr(0, report->body.find('\n', 40) + 1),
+            "file,line,column,column_name,reason\n"
+            "contacts.csv,3,13,company_id,no account: Orchard keeps contacts under accounts\n");
+
+  // The server's book follows the import: the company has a health answer within seconds.
+  auto dbh = store::OpenDatabase(db);
+  ASSERT_TRUE(dbh);
+  auto id = (*dbh)->QueryInt("SELECT id FROM accounts WHERE hubspot_id = '1'");
+  ASSERT_TRUE(id && *id);
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    auto res = client.Get("/api/v1/accounts/" + std::to_string(**id) + "/health", admin);
+    status = res ? res->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
 }
 
 }  // namespace
