@@ -278,14 +278,22 @@ std::string ImportSummary::ToJson() const {
 
 // ---- the importer -----------------------------------------------------------------------------
 
-// What one batch writes: new rows (inserted with ids assigned here, in one bulk write per table
-// when the batch is written) and the change-log entries of every row written.
+// What one batch writes: new rows (with ids assigned here, written in one bulk write per table),
+// changed rows (with the version they were read at), and the change-log entry of each.
+template <class T>
+struct Part {
+  std::vector<T> inserts;
+  std::unordered_map<int64_t, size_t> inserted;  // id → place in inserts
+  std::vector<std::pair<T, int64_t>> updates;    // the row as it will be, the version read
+  std::unordered_map<int64_t, size_t> updated;   // id → place in updates
+  bool empty() const { return inserts.empty() && updates.empty(); }
+};
+
 struct Importer::Batch {
-  std::vector<Account> accounts;
-  std::vector<Contact> contacts;
-  std::vector<Opportunity> opportunities;
-  std::vector<ContractLine> lines;
-  std::unordered_map<int64_t, size_t> pending;  // id of a new row → its place above
+  Part<Account> accounts;
+  Part<Contact> contacts;
+  Part<Opportunity> opportunities;
+  Part<ContractLine> lines;
   struct Change {
     std::string_view table;
     int64_t id = 0, account = 0;
@@ -293,7 +301,7 @@ struct Importer::Batch {
   std::vector<Change> changes;
 
   template <class T>
-  std::vector<T>& rows() {
+  Part<T>& part() {
     if constexpr (std::is_same_v<T, Account>) return accounts;
     if constexpr (std::is_same_v<T, Contact>) return contacts;
     if constexpr (std::is_same_v<T, Opportunity>) return opportunities;
@@ -309,6 +317,7 @@ Importer::Importer(store::Database& db, const Clock& clock, ImportOptions option
     : db_(db), clock_(clock), options_(std::move(options)), batch_(std::make_unique<Batch>()) {}
 
 Importer::~Importer() {
+  (void)WaitForWriter();
   if (in_transaction_) (void)db_.Rollback();
 }
 
@@ -322,7 +331,10 @@ Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clo
       std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   // A dry run is one transaction, rolled back at the end: every check the database makes is
   // made, and nothing stays.
-  if (im->options_.dry_run) ORCHARD_CHECK(im->BeginBatch());
+  if (im->options_.dry_run) {
+    ORCHARD_CHECK(db.Begin());
+    im->in_transaction_ = true;
+  }
   return im;
 }
 
@@ -366,70 +378,104 @@ Status Importer::Add(ImportRow row) {
   return Ok();
 }
 
-Status Importer::BeginBatch() {
-  if (in_transaction_) return Ok();
-  ORCHARD_CHECK(db_.Begin());
-  in_transaction_ = true;
-  // Ids for new rows are handed out here, past the largest in the table; the transaction holds
-  // the write lock (SQLite) or the rows' ids are checked at commit (PostgreSQL's primary key).
-  next_id_.clear();
+Status Importer::WaitForWriter() {
+  if (!writing_.valid()) return Ok();
+  return writing_.get();
+}
+
+Status Importer::Handoff() {
+  if (batch_->empty()) return Ok();
+  ORCHARD_CHECK(WaitForWriter());
+  // The batch is written on a thread of its own while the next one is read and matched: the
+  // two halves of an import (parsing, and the database's work) overlap. Everything else that
+  // needs the connection waits for the writer first (WaitForWriter), so it is never shared.
+  writing_ = std::async(std::launch::async,
+                        [this, batch = std::move(batch_)]() mutable { return Write(*batch); });
+  batch_ = std::make_unique<Batch>();
   return Ok();
 }
 
-Status Importer::CommitBatch() {
-  ORCHARD_CHECK(WriteRows());
-  if (options_.dry_run || !in_transaction_) return Ok();
-  in_transaction_ = false;
-  return db_.Commit();
+Status Importer::Write(Batch& batch) {
+  Status done = WriteInTransaction(batch);
+  if (!done && in_transaction_) {
+    (void)db_.Rollback();
+    in_transaction_ = false;
+  }
+  return done;
 }
 
-Status Importer::WriteRows() {
-  if (!batch_->empty()) {
-    // New rows, in link order, then the change log, which tells running servers to re-read them.
-    auto write = [&]<class T>(std::vector<T>& rows) -> Status {
-      if (rows.empty()) return Ok();
+Status Importer::WriteInTransaction(Batch& batch) {
+  if (!in_transaction_) {
+    ORCHARD_CHECK(db_.Begin());
+    in_transaction_ = true;
+  }
+  store::Store store(db_);
+  // New rows in link order, then changed rows, then the change log, which tells running
+  // servers to re-read them.
+  auto write = [&]<class T>(Part<T>& part) -> Status {
+    std::string table(EntitySchema<T>::kTable);
+    if (!part.inserts.empty()) {
+      // Ids were handed out ahead, past the largest in the table when the import began: a row
+      // another writer added since would collide. Refuse the batch whole, rather than fail
+      // half-way through it.
+      store::SqlValue range[] = {part.inserts.front().id.value, part.inserts.back().id.value};
+      ORCHARD_TRY(
+          auto taken,
+          db_.QueryInt("SELECT COUNT(*) FROM " + table + " WHERE id BETWEEN ? AND ?", range));
+      if (taken.value_or(0) > 0) {
+        return Fail(ErrorCode::kConflict,
+                    "another writer added " + table +
+                        " while this import ran, with ids it had taken; nothing of this batch "
+                        "was written: run the import again to complete it");
+      }
       auto names = store::ColumnNames<T>();
-      ORCHARD_TRY(auto writer, db_.OpenBulkWriter(EntitySchema<T>::kTable, names));
-      for (const T& r : rows) {
+      ORCHARD_TRY(auto writer, db_.OpenBulkWriter(table, names));
+      for (const T& r : part.inserts) {
         auto values = store::ToSqlValues(r);
         ORCHARD_CHECK(writer->Add(values));
       }
       ORCHARD_CHECK(writer->Finish());
-      ORCHARD_CHECK(db_.ResetIdSequence(EntitySchema<T>::kTable));
-      rows.clear();
-      return Ok();
-    };
-    ORCHARD_CHECK(write(batch_->accounts));
-    ORCHARD_CHECK(write(batch_->contacts));
-    ORCHARD_CHECK(write(batch_->opportunities));
-    ORCHARD_CHECK(write(batch_->lines));
-    batch_->pending.clear();
-    if (!batch_->changes.empty()) {
-      std::string_view cols[] = {"entity", "entity_id", "at", "account_id"};
-      ORCHARD_TRY(auto writer, db_.OpenBulkWriter("change_log", cols));
-      std::string at = started_.ToString();
-      for (const auto& c : batch_->changes) {
-        store::SqlValue v[] = {std::string(c.table), c.id, at, c.account};
-        ORCHARD_CHECK(writer->Add(v));
-      }
-      ORCHARD_CHECK(writer->Finish());
-      batch_->changes.clear();
-      if (db_.dialect() == store::Dialect::kPostgres) {
-        ORCHARD_CHECK(db_.ExecScript("NOTIFY orchard_changes"));
+      ORCHARD_CHECK(db_.ResetIdSequence(table));
+    }
+    for (auto& [after, version] : part.updates) {
+      if constexpr (Versioned<T>) {
+        ORCHARD_CHECK(store.Update(after, version));
+      } else {
+        ORCHARD_CHECK(store.Update(after));
       }
     }
+    return Ok();
+  };
+  ORCHARD_CHECK(write(batch.accounts));
+  ORCHARD_CHECK(write(batch.contacts));
+  ORCHARD_CHECK(write(batch.opportunities));
+  ORCHARD_CHECK(write(batch.lines));
+  if (!batch.changes.empty()) {
+    std::string_view cols[] = {"entity", "entity_id", "at", "account_id"};
+    ORCHARD_TRY(auto writer, db_.OpenBulkWriter("change_log", cols));
+    std::string at = started_.ToString();
+    for (const auto& c : batch.changes) {
+      store::SqlValue v[] = {std::string(c.table), c.id, at, c.account};
+      ORCHARD_CHECK(writer->Add(v));
+    }
+    ORCHARD_CHECK(writer->Finish());
+    if (db_.dialect() == store::Dialect::kPostgres) {
+      ORCHARD_CHECK(db_.ExecScript("NOTIFY orchard_changes"));
+    }
   }
-  return Ok();
+  if (options_.dry_run) return Ok();  // one transaction, rolled back by Finish
+  in_transaction_ = false;
+  return db_.Commit();
 }
 
 Status Importer::Flush() {
   if (queued_.empty()) return Ok();
   if (options_.stop && options_.stop->load()) {
+    (void)WaitForWriter();
     return Fail(ErrorCode::kUnavailable,
                 "the import was stopped after " + std::to_string(progress_.rows) +
                     " rows; whole batches before that are in, and running it again completes it");
   }
-  ORCHARD_CHECK(BeginBatch());
   for (ImportRow& row : queued_) {
     ++current().rows;
     ++progress_.rows;
@@ -443,7 +489,7 @@ Status Importer::Flush() {
     }
   }
   queued_.clear();
-  ORCHARD_CHECK(CommitBatch());
+  ORCHARD_CHECK(Handoff());
   if (options_.on_progress) {
     progress_.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count() -
@@ -453,13 +499,65 @@ Status Importer::Flush() {
   return Ok();
 }
 
+namespace {
+
+// A row's key in `system`, as the indexes hold it ("" when it has none there).
+std::string NaturalKeyOf(const Account& a) { return Lower(a.name); }
+std::string NaturalKeyOf(const Contact& c) {
+  return NaturalContactKey(std::to_string(c.account_id.value), c.email, c.first_name, c.last_name);
+}
+std::string NaturalKeyOf(const Opportunity& o) {
+  return std::to_string(o.account_id.value) + ":" + Lower(o.name);
+}
+std::string NaturalKeyOf(const ContractLine& l) {
+  return std::to_string(l.account_id.value) + ":" + std::to_string(l.product_id.value) + ":" +
+         l.start_date.ToString();
+}
+
+template <class T>
+std::string KeyOf(const T& r, KeySystem system) {
+  switch (system) {
+    case KeySystem::kSalesforce:
+      return r.salesforce_id.value_or("");
+    case KeySystem::kHubspot:
+      if constexpr (requires { r.hubspot_id; }) return r.hubspot_id.value_or("");
+      return "";
+    case KeySystem::kName:
+      return NaturalKeyOf(r);
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
 Importer::Index& Importer::IndexOf(ImportObject object, KeySystem system) {
   return indexes_[{object, system}];
 }
 
 Status Importer::Load(ImportObject object, KeySystem system, Index& index) {
-  // New rows of this batch are not in the table yet: write them first, so the index sees them.
-  ORCHARD_CHECK(WriteRows());
+  ORCHARD_CHECK(WaitForWriter());
+  // New rows of this batch are not in the table yet: the index takes them from the batch.
+  auto pending = [&]<class T>(Part<T>& part) {
+    for (const T& r : part.inserts) {
+      std::string key = KeyOf(r, system);
+      if (!key.empty()) index.emplace(std::move(key), r.id.value);
+    }
+  };
+  switch (object) {
+    case ImportObject::kAccounts:
+      pending(batch_->accounts);
+      break;
+    case ImportObject::kContacts:
+      pending(batch_->contacts);
+      break;
+    case ImportObject::kOpportunities:
+      pending(batch_->opportunities);
+      break;
+    case ImportObject::kContractLines:
+      pending(batch_->lines);
+      break;
+  }
   std::string table(ObjectName(object));
   std::string sql;
   if (system == KeySystem::kSalesforce || system == KeySystem::kHubspot) {
@@ -534,6 +632,7 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
   if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {
     auto id = ToInt(std::string_view(ref.key).substr(8));
     if (id) {
+      ORCHARD_CHECK(WaitForWriter());
       std::string table(ObjectName(object));
       store::SqlValue p[] = {*id};
       ORCHARD_TRY(
@@ -547,6 +646,7 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
 
 Result<std::optional<UserId>> Importer::FindUser(const std::string& email) {
   if (!users_loaded_) {
+    ORCHARD_CHECK(WaitForWriter());
     ORCHARD_CHECK(db_.Query("SELECT id, email FROM users", {}, [&](const store::Row& r) -> Status {
       ORCHARD_TRY(int64_t id, r.GetInt(0));
       users_.emplace(Lower(r.GetText(1)), id);
@@ -562,6 +662,7 @@ Result<std::optional<UserId>> Importer::FindUser(const std::string& email) {
 
 Result<std::optional<ProductId>> Importer::FindProduct(const ImportRow& row) {
   if (!products_loaded_) {
+    ORCHARD_CHECK(WaitForWriter());
     ORCHARD_CHECK(db_.Query("SELECT id, sku FROM products", {}, [&](const store::Row& r) -> Status {
       ORCHARD_TRY(int64_t id, r.GetInt(0));
       products_.emplace(std::string(r.GetText(1)), id);
@@ -582,6 +683,7 @@ Result<std::optional<ProductId>> Importer::FindProduct(const ImportRow& row) {
                : (sku == "IMPORTED" ? std::string("Imported contract") : sku);
   p.family = "Imported";
   p.list_price = Money::FromCents(0);
+  ORCHARD_CHECK(WaitForWriter());
   store::Store store(db_);
   ORCHARD_TRY(p, store.Insert(p));
   products_.emplace(sku, p.id.value);
@@ -607,24 +709,26 @@ Importer::Outcome NoIssue() { return std::optional<Importer::RowIssue>(); }
 Result<int64_t> Importer::NextId(ImportObject object) {
   int64_t& next = next_id_[static_cast<int64_t>(object)];
   if (next == 0) {
+    ORCHARD_CHECK(WaitForWriter());
     ORCHARD_TRY(auto max, db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM " +
                                        std::string(ObjectName(object))));
-    // Rows of this batch not yet written are above the table's largest id already.
+    // From here on, ids are handed out without asking: the writer checks each batch's range
+    // is still free.
     next = max.value_or(0) + 1;
   }
   return next++;
 }
 
-void Importer::Remember(ImportObject object, const ImportRow& row, int64_t id,
-                        const std::string& natural) {
+template <class T>
+void Importer::Remember(ImportObject object, const ImportRow& row, const T& fresh) {
+  int64_t id = fresh.id.value;
   if (!row.alias.empty()) aliases_[std::string(ObjectName(object)) + ":" + row.alias] = id;
-  if (row.key &&
-      (row.key->system == KeySystem::kSalesforce || row.key->system == KeySystem::kHubspot)) {
-    auto slot = std::make_pair(object, row.key->system);
-    if (loaded_[slot]) indexes_[slot].emplace(row.key->key, id);
+  for (KeySystem system : {KeySystem::kSalesforce, KeySystem::kHubspot, KeySystem::kName}) {
+    auto slot = std::make_pair(object, system);
+    if (!loaded_[slot]) continue;  // loaded later, it takes the batch's rows then
+    std::string key = KeyOf(fresh, system);
+    if (!key.empty()) indexes_[slot].emplace(std::move(key), id);
   }
-  auto slot = std::make_pair(object, KeySystem::kName);
-  if (!natural.empty() && loaded_[slot]) indexes_[slot].emplace(natural, id);
 }
 
 template <>
@@ -653,7 +757,7 @@ Importer::Outcome Importer::Process(ImportRow& row) {
     } else {
       return issue(Field::kKey, "the row has neither an id nor a name to match it by");
     }
-    return Upsert<Account>(row, found, natural);
+    return Upsert<Account>(row, found);
   }
   if (object_ == ImportObject::kContractLines && row.opportunity) {
     // An opportunity's line item: booked ARR only when the opportunity was won.
@@ -662,6 +766,7 @@ Importer::Outcome Importer::Process(ImportRow& row) {
       return issue(Field::kOpportunity,
                    "opportunity " + row.opportunity->key + " is not in Orchard: import it first");
     }
+    ORCHARD_CHECK(WaitForWriter());
     store::Store store(db_);
     ORCHARD_TRY(Opportunity opp, store.Get<Opportunity>(OpportunityId(*opp_id)));
     if (opp.stage != OpportunityStage::kClosedWon) {
@@ -717,17 +822,16 @@ Importer::Outcome Importer::Process(ImportRow& row) {
   }
   switch (object_) {
     case ImportObject::kContacts:
-      return Upsert<Contact>(row, found, natural);
+      return Upsert<Contact>(row, found);
     case ImportObject::kOpportunities:
-      return Upsert<Opportunity>(row, found, natural);
+      return Upsert<Opportunity>(row, found);
     default:
-      return Upsert<ContractLine>(row, found, natural);
+      return Upsert<ContractLine>(row, found);
   }
 }
 
 template <class T>
-Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found,
-                                   const std::string& natural) {
+Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found) {
   constexpr ImportObject kObject = ObjectOf<T>();
   std::string_view table = EntitySchema<T>::kTable;
   auto account_of = [](const T& r) {
@@ -737,47 +841,57 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found,
       return r.account_id.value;
     }
   };
+  Part<T>& part = batch_->part<T>();
+  auto defer_link = [&](int64_t id) {
+    if (deferred_link_) {
+      (std::is_same_v<T, Account> ? pending_parents_ : pending_managers_)
+          .emplace_back(id, *deferred_link_);
+    }
+  };
   if (found) {
     if (!row.alias.empty()) aliases_[std::string(table) + ":" + row.alias] = *found;
     // A row met before in this batch, not written yet: change it where it waits.
-    if (auto it = batch_->pending.find(*found); it != batch_->pending.end()) {
-      T& waiting = batch_->rows<T>()[it->second];
-      T after = waiting;
+    T* waiting = nullptr;
+    if (auto it = part.inserted.find(*found); it != part.inserted.end()) {
+      waiting = &part.inserts[it->second];
+    } else if (auto up = part.updated.find(*found); up != part.updated.end()) {
+      waiting = &part.updates[up->second].first;
+    }
+    if (waiting) {
+      T after = *waiting;
       ORCHARD_TRY(auto issue, Apply(after, row, false));
       if (issue) return issue;
-      if (store::ToSqlValues(after) == store::ToSqlValues(waiting)) {
+      defer_link(*found);
+      if (store::ToSqlValues(after) == store::ToSqlValues(*waiting)) {
         ++current().unchanged;
       } else {
-        waiting = std::move(after);
+        *waiting = std::move(after);
         ++current().updated;
       }
       return NoIssue();
     }
+    ORCHARD_CHECK(WaitForWriter());
     store::Store store(db_);
     ORCHARD_TRY(T before, store.Get<T>(decltype(T::id)(*found)));
     T after = before;
     ORCHARD_TRY(auto issue, Apply(after, row, false));
     if (issue) return issue;
-    if (deferred_link_) {
-      (std::is_same_v<T, Account> ? pending_parents_ : pending_managers_)
-          .emplace_back(*found, *deferred_link_);
-    }
+    defer_link(*found);
     if (store::ToSqlValues(after) == store::ToSqlValues(before)) {
       ++current().unchanged;
       return NoIssue();
     }
     if constexpr (std::is_same_v<T, Account>) after.updated_at = started_;
-    if constexpr (Versioned<T>) {
-      ORCHARD_CHECK(store.Update(after, before.version));
-    } else {
-      ORCHARD_CHECK(store.Update(after));
-    }
+    int64_t version = 0;
+    if constexpr (Versioned<T>) version = before.version;
     ++current().updated;
     batch_->changes.push_back({table, *found, account_of(after)});
     // A row moved to another account: the old one forgets it too.
     if (account_of(after) != account_of(before)) {
       batch_->changes.push_back({table, *found, account_of(before)});
     }
+    part.updated.emplace(*found, part.updates.size());
+    part.updates.emplace_back(std::move(after), version);
     return NoIssue();
   }
   T fresh{};
@@ -790,21 +904,12 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found,
   if (issue) return issue;
   ORCHARD_TRY(int64_t id, NextId(kObject));
   fresh.id = decltype(T::id)(id);
-  if (deferred_link_) {
-    (std::is_same_v<T, Account> ? pending_parents_ : pending_managers_)
-        .emplace_back(id, *deferred_link_);
-  }
-  std::string key = natural;
-  if constexpr (std::is_same_v<T, ContractLine>) {
-    key = std::to_string(fresh.account_id.value) + ":" + std::to_string(fresh.product_id.value) +
-          ":" + fresh.start_date.ToString();
-  }
-  auto& rows = batch_->rows<T>();
-  batch_->pending.emplace(id, rows.size());
+  defer_link(id);
+  Remember(kObject, row, fresh);
+  part.inserted.emplace(id, part.inserts.size());
   batch_->changes.push_back({table, id, account_of(fresh)});
-  rows.push_back(std::move(fresh));
+  part.inserts.push_back(std::move(fresh));
   ++current().inserted;
-  Remember(kObject, row, id, key);
   return NoIssue();
 }
 
@@ -1038,13 +1143,18 @@ Importer::Outcome Importer::Apply(ContractLine& l, const ImportRow& row, bool is
 
 Status Importer::EndFile() {
   ORCHARD_CHECK(Flush());
-  ORCHARD_CHECK(CommitBatch());
+  ORCHARD_CHECK(Handoff());
+  ORCHARD_CHECK(WaitForWriter());
   if (pending_parents_.empty() && pending_managers_.empty()) return Ok();
   return ResolvePendingLinks();
 }
 
 Status Importer::ResolvePendingLinks() {
-  ORCHARD_CHECK(BeginBatch());
+  ORCHARD_CHECK(WaitForWriter());
+  if (!in_transaction_) {
+    ORCHARD_CHECK(db_.Begin());
+    in_transaction_ = true;
+  }
   std::string at = started_.ToString();
   for (const auto& [id, ref] : pending_parents_) {
     ORCHARD_TRY(auto parent, Find(ImportObject::kAccounts, ref));
@@ -1080,7 +1190,9 @@ Status Importer::ResolvePendingLinks() {
   }
   pending_parents_.clear();
   pending_managers_.clear();
-  return CommitBatch();
+  Status done = Write(*batch_);  // the change-log entries, and the commit
+  batch_ = std::make_unique<Batch>();
+  return done;
 }
 
 Result<ImportSummary> Importer::Finish() {
@@ -1098,7 +1210,8 @@ Result<ImportSummary> Importer::Finish() {
     ORCHARD_CHECK(db_.Rollback());
   } else if (summary_.inserted + summary_.updated > 0) {
     // One audit entry for the import: who, when, from where, and what it did.
-    ORCHARD_CHECK(BeginBatch());
+    ORCHARD_CHECK(db_.Begin());
+    in_transaction_ = true;
     AuditEntry e;
     if (options_.actor) e.actor_id = *options_.actor;
     e.at = started_;

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,7 +111,8 @@ struct Ref {
 
 struct ImportRow {
   std::optional<Ref> key;  // none: match on the natural key
-  std::array<std::string, kFieldCount> values;
+  // The fields set, in the order they were: a row carries a few, and moves as three pointers.
+  std::vector<std::pair<Field, std::string>> values;
   std::bitset<kFieldCount> present;
   std::optional<Ref> account;      // contacts, opportunities, contract lines
   std::optional<Ref> parent;       // accounts
@@ -121,11 +123,26 @@ struct ImportRow {
   std::string alias;               // links of later rows may name this row so (KeySystem::kAlias)
 
   void Set(Field f, std::string value) {
-    values[static_cast<size_t>(f)] = std::move(value);
+    if (Has(f)) {
+      for (auto& [field, v] : values) {
+        if (field == f) v = std::move(value);
+      }
+      return;
+    }
+    if (values.empty()) values.reserve(8);
+    values.emplace_back(f, std::move(value));
     present.set(static_cast<size_t>(f));
   }
   bool Has(Field f) const { return present.test(static_cast<size_t>(f)); }
-  const std::string& Get(Field f) const { return values[static_cast<size_t>(f)]; }
+  // The field's value; empty when it is not set.
+  const std::string& Get(Field f) const {
+    static const std::string kNone;
+    if (!Has(f)) return kNone;
+    for (const auto& [field, v] : values) {
+      if (field == f) return v;
+    }
+    return kNone;
+  }
 };
 
 // Where a field comes from in the file being read: its column (counting from 1) and name.
@@ -220,12 +237,13 @@ class Importer {
   Importer(store::Database& db, const Clock& clock, ImportOptions options);
   FileSummary& current() { return summary_.files.back(); }
   Status Flush();
-  Status BeginBatch();
-  Status CommitBatch();
-  Status WriteRows();  // the batch's new rows and change-log entries, without committing
+  Status Handoff();            // hands the batch to the writer (after the one before is written)
+  Status WaitForWriter();      // the batch in flight written (or its error); call before using db_
+  Status Write(Batch& batch);  // on the writer: one transaction (a dry run's stays open)
+  Status WriteInTransaction(Batch& batch);
   Outcome Process(ImportRow& row);
   template <class T>
-  Outcome Upsert(ImportRow& row, std::optional<int64_t> found, const std::string& natural);
+  Outcome Upsert(ImportRow& row, std::optional<int64_t> found);
   template <class T>
   Outcome Apply(T& entity, const ImportRow& row, bool is_new);
   Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref);
@@ -233,7 +251,8 @@ class Importer {
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
-  void Remember(ImportObject object, const ImportRow& row, int64_t id, const std::string& natural);
+  template <class T>
+  void Remember(ImportObject object, const ImportRow& row, const T& fresh);
   Result<int64_t> NextId(ImportObject object);
 
   using Index = std::unordered_map<std::string, int64_t>;
@@ -249,7 +268,8 @@ class Importer {
   SourceColumns columns_;
   std::vector<ImportRow> queued_;
   std::unique_ptr<Batch> batch_;
-  bool in_transaction_ = false;
+  std::future<Status> writing_;  // the batch being written, if any
+  bool in_transaction_ = false;  // touched by the writer only while a batch is in flight
   // (object, system) → key → id; loaded from the database on first use.
   std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;

@@ -192,7 +192,8 @@ class SqliteDatabase final : public Database {
       if (const auto* n = std::get_if<int64_t>(&params[i])) {
         rc = sqlite3_bind_int64(stmt, idx, *n);
       } else if (const auto* s = std::get_if<std::string>(&params[i])) {
-        rc = sqlite3_bind_text(stmt, idx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+        // STATIC: the caller's values outlive the statement's step, and every use binds anew.
+        rc = sqlite3_bind_text(stmt, idx, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(stmt, idx);
       }
