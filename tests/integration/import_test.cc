@@ -523,6 +523,45 @@ INSTANTIATE_TEST_SUITE_P(Backends, ImportTest,
                          ::testing::Values(Backend::kSqliteMemory, Backend::kPostgres),
                          testing::BackendName);
 
+TEST(ImportCliTest, HelpAndUsageErrorsNameWhatIsWrong) {
+  auto help = testing::RunOrchard({"import", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* sub : {"salesforce", "hubspot", "csv"}) {
+    EXPECT_NE(help.out.find(sub), std::string::npos) << sub;
+  }
+  auto csv_help = testing::RunOrchard({"import", "csv", "--help"});
+  for (const char* flag : {"--object", "--map", "--dry-run", "--report", "--batch", "--db"}) {
+    EXPECT_NE(csv_help.out.find(flag), std::string::npos) << flag;
+  }
+  testing::TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/book.db";
+  std::string file = dir.path() + "/f.csv";
+  WriteFile(file, "Name\nA\n");
+  auto wrong_object =
+      testing::RunOrchard({"import", "hubspot", "--db", db, "--object", "tickets", file});
+  EXPECT_EQ(wrong_object.exit_code, 2);
+  EXPECT_NE(wrong_object.err.find("tickets"), std::string::npos) << wrong_object.err;
+  auto no_map = testing::RunOrchard({"import", "csv", "--db", db, "--object", "accounts", "--map",
+                                     dir.path() + "/none.json", file});
+  EXPECT_EQ(no_map.exit_code, 2);
+  EXPECT_NE(no_map.err.find("--map"), std::string::npos) << no_map.err;
+  auto missing = testing::RunOrchard({"import", "salesforce", "--db", db, dir.path() + "/nope"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+  // A dry run from the command line writes nothing, and says so in its summary.
+  std::string map = dir.path() + "/map.json";
+  WriteFile(map, R"({"columns": {"Name": "name"}})");
+  auto dry = testing::RunOrchard(
+      {"import", "csv", "--db", db, "--object", "accounts", "--map", map, "--dry-run", file});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  auto summary = boost::json::parse(dry.out).as_object();
+  EXPECT_EQ(summary.at("dry_run").as_bool(), true);
+  EXPECT_EQ(summary.at("inserted").as_int64(), 1);
+  auto reader = store::OpenDatabase(db);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ((*reader)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(-1), 0);
+}
+
 // The command as a user runs it: killed mid-import, then run again.
 TEST(ImportCliTest, KilledMidImportThenRunAgainCompletesWithoutDuplicates) {
   testing::TempDir dir;
