@@ -21,6 +21,7 @@ struct Entry {
   std::string entity;
   int64_t id = 0;
   int64_t account = 0;  // 0: not logged (a row logged before migration 0004)
+  int64_t last = 0;     // > 0: the entry names the new rows id … last (migration 0006)
 };
 
 Status Collect(store::Database& db, const std::string& sql, std::span<const store::SqlValue> params,
@@ -32,6 +33,9 @@ Status Collect(store::Database& db, const std::string& sql, std::span<const stor
     ORCHARD_TRY(e.id, row.GetInt(2));
     if (!row.IsNull(3)) {
       ORCHARD_TRY(e.account, row.GetInt(3));
+    }
+    if (!row.IsNull(4)) {
+      ORCHARD_TRY(e.last, row.GetInt(4));
     }
     out.push_back(std::move(e));
     return Ok();
@@ -81,12 +85,14 @@ Status ChangeFollower::Round() {
   std::vector<Entry> fresh, found;
   std::vector<store::SqlValue> after;  // push_back: g++ 12 warns falsely on variant lists
   after.emplace_back(after_);
-  ORCHARD_CHECK(Collect(*db_,
-                        "SELECT seq, entity, entity_id, account_id FROM change_log WHERE seq > ? "
-                        "ORDER BY seq LIMIT 10000",
-                        after, fresh));
+  ORCHARD_CHECK(
+      Collect(*db_,
+              "SELECT seq, entity, entity_id, account_id, last_id FROM change_log WHERE seq > ? "
+              "ORDER BY seq LIMIT 10000",
+              after, fresh));
   if (!gaps_.empty()) {
-    std::string sql = "SELECT seq, entity, entity_id, account_id FROM change_log WHERE seq IN (";
+    std::string sql =
+        "SELECT seq, entity, entity_id, account_id, last_id FROM change_log WHERE seq IN (";
     std::vector<store::SqlValue> params;
     for (const auto& [seq, since] : gaps_) {
       if (params.size() == 500) break;
@@ -107,12 +113,19 @@ Status ChangeFollower::Round() {
     return now - gap.second > std::chrono::seconds(options_.gap_seconds);
   });
   // Each row once, as the database holds it now.
-  std::set<std::tuple<std::string, int64_t, int64_t>> rows;
+  std::set<std::tuple<std::string, int64_t, int64_t>> rows, ranges;
   for (const auto* list : {&found, &fresh}) {
-    for (const Entry& e : *list) rows.emplace(e.entity, e.id, e.account);
+    for (const Entry& e : *list) {
+      if (e.last > 0) {
+        ranges.emplace(e.entity, e.id, e.last);
+      } else {
+        rows.emplace(e.entity, e.id, e.account);
+      }
+    }
   }
-  if (!rows.empty()) {
+  if (!rows.empty() || !ranges.empty()) {
     auto in_order = model_.SerializeApply();
+    for (const auto& [entity, first, last] : ranges) ORCHARD_CHECK(ApplyRange(entity, first, last));
     for (const auto& [entity, id, account] : rows) ORCHARD_CHECK(Apply(entity, id, account));
   }
   after_ = seen;
@@ -146,6 +159,44 @@ Status Reread(store::Store& store, ReadModel& model, int64_t id, int64_t account
 }
 
 }  // namespace
+
+namespace {
+
+// New rows first..last, read with one query and put into the model (a bulk import's batch).
+template <class T>
+Status ReadRange(store::Database& db, ReadModel& model, int64_t first, int64_t last) {
+  static const std::string sql = "SELECT " + store::SelectList<T>() + " FROM " +
+                                 std::string(EntitySchema<T>::kTable) +
+                                 " WHERE id BETWEEN ? AND ? ORDER BY id";
+  store::SqlValue params[] = {first, last};
+  std::vector<T> rows;
+  ORCHARD_CHECK(db.Query(sql, params, [&](const store::Row& row) -> Status {
+    ORCHARD_TRY(T item, store::FromRow<T>(row));
+    rows.push_back(std::move(item));
+    return Ok();
+  }));
+  for (const T& row : rows) model.Upsert(row);
+  return Ok();
+}
+
+}  // namespace
+
+Status ChangeFollower::ApplyRange(const std::string& entity, int64_t first, int64_t last) {
+  bool known = false;
+  Status done = Ok();
+  auto try_entity = [&]<class T>(std::type_identity<T>) {
+    if (known || entity != EntitySchema<T>::kTable) return;
+    known = true;
+    done = ReadRange<T>(*db_, model_, first, last);
+  };
+  try_entity(std::type_identity<Account>());
+  try_entity(std::type_identity<ContractLine>());
+  try_entity(std::type_identity<Contact>());
+  try_entity(std::type_identity<Opportunity>());
+  // Anything else is read row by row, as a single entry would be.
+  for (int64_t id = first; !known && done && id <= last; ++id) done = Apply(entity, id, 0);
+  return done;
+}
 
 Status ChangeFollower::Apply(const std::string& entity, int64_t id, int64_t account) {
   store::Store store(*db_);

@@ -47,6 +47,7 @@ class ChangeFollower {
   void Run();
   Status Round();  // reads what is new (and the open gaps) and applies it
   Status Apply(const std::string& entity, int64_t id, int64_t account);
+  Status ApplyRange(const std::string& entity, int64_t first, int64_t last);
 
   std::unique_ptr<store::Database> db_;
   ReadModel& model_;

@@ -297,6 +297,7 @@ struct Importer::Batch {
   struct Change {
     std::string_view table;
     int64_t id = 0, account = 0;
+    int64_t last = 0;  // > 0: the new rows id … last (one entry for a batch's inserts)
   };
   std::vector<Change> changes;
 
@@ -436,6 +437,9 @@ Status Importer::WriteInTransaction(Batch& batch) {
       }
       ORCHARD_CHECK(writer->Finish());
       ORCHARD_CHECK(db_.ResetIdSequence(table));
+      // One change-log entry for them all: a following server reads them with one query.
+      batch.changes.push_back({EntitySchema<T>::kTable, part.inserts.front().id.value, 0,
+                               part.inserts.back().id.value});
     }
     for (auto& [after, version] : part.updates) {
       if constexpr (Versioned<T>) {
@@ -451,11 +455,13 @@ Status Importer::WriteInTransaction(Batch& batch) {
   ORCHARD_CHECK(write(batch.opportunities));
   ORCHARD_CHECK(write(batch.lines));
   if (!batch.changes.empty()) {
-    std::string_view cols[] = {"entity", "entity_id", "at", "account_id"};
+    std::string_view cols[] = {"entity", "entity_id", "at", "account_id", "last_id"};
     ORCHARD_TRY(auto writer, db_.OpenBulkWriter("change_log", cols));
     std::string at = started_.ToString();
     for (const auto& c : batch.changes) {
-      store::SqlValue v[] = {std::string(c.table), c.id, at, c.account};
+      store::SqlValue v[] = {std::string(c.table), c.id, at,
+                             c.last ? store::SqlValue() : store::SqlValue(c.account),
+                             c.last ? store::SqlValue(c.last) : store::SqlValue()};
       ORCHARD_CHECK(writer->Add(v));
     }
     ORCHARD_CHECK(writer->Finish());
@@ -907,7 +913,6 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
   defer_link(id);
   Remember(kObject, row, fresh);
   part.inserted.emplace(id, part.inserts.size());
-  batch_->changes.push_back({table, id, account_of(fresh)});
   part.inserts.push_back(std::move(fresh));
   ++current().inserted;
   return NoIssue();

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -14,6 +16,7 @@
 #include "engine/follower.h"
 #include "engine/read_model.h"
 #include "engine/retention.h"
+#include "ingest/sources.h"
 #include "service/entity_service.h"
 #include "store/migrate.h"
 #include "store/pool.h"
@@ -524,6 +527,62 @@ TEST_P(ReadModelTest, AnotherServerFollowsTheWritesOfThisOne) {
   }
   EXPECT_EQ(logged, 2) << "14 entries, all seen, 2 kept";
   EXPECT_EQ((*c_model)->Dump(), want);
+}
+
+TEST_P(ReadModelTest, AFollowingServerTakesAnImportsBatchesWhole) {
+  // A bulk import logs one change-log entry per batch of new rows (a range of ids), and each
+  // changed row on its own; a following server's book must end equal to one loaded afresh.
+  auto b_db = pool_->Acquire();
+  ASSERT_TRUE(b_db);
+  auto b_model = ReadModel::Load(**b_db);
+  ASSERT_TRUE(b_model);
+  FollowOptions options;
+  options.poll_ms = 50;
+  auto follower = ChangeFollower::Start(test_db_.url(), **b_model, options);
+  ASSERT_TRUE(follower) << follower.error().message;
+  testing::TempDir dir;
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path() + "/" + name) << text;
+  };
+  std::string accounts = "Id,Name,Industry\n";
+  std::string lines = "Id,AccountId,StartDate,EndDate,ARR__c,ProductCode\n";
+  for (int i = 0; i < 23; ++i) {
+    accounts += "A" + std::to_string(i) + ",Imported " + std::to_string(i) + ",Retail\n";
+    lines += "L" + std::to_string(i) + ",A" + std::to_string(i) + ",2026-01-01,2026-12-31," +
+             std::to_string(1000 * (i + 1)) + ",ORC-1\n";
+  }
+  write("Account.csv", accounts);
+  write("Contract.csv", lines);
+  auto import = [&] {
+    auto db = store::OpenDatabase(test_db_.url());
+    ASSERT_TRUE(db);
+    ingest::ImportRequest request;
+    request.source = "salesforce";
+    request.path = dir.path();
+    ingest::ImportOptions opts;
+    opts.batch_rows = 5;  // several batches, several ranges
+    auto summary = ingest::RunImport(**db, clock_, request, opts);
+    ASSERT_TRUE(summary) << summary.error().message;
+  };
+  import();
+  // Then a change to one of them: logged as that row.
+  write("Account.csv", "Id,Name,Industry\nA3,Imported 3,Energy\n");
+  std::filesystem::remove(dir.path() + "/Contract.csv");
+  import();
+  auto fresh = ReadModel::Load(**b_db);
+  ASSERT_TRUE(fresh);
+  const std::string want = (*fresh)->Dump();
+  auto started = std::chrono::steady_clock::now();
+  while ((*b_model)->Dump() != want &&
+         std::chrono::steady_clock::now() - started < std::chrono::seconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ((*b_model)->Dump(), want) << "the following server misses imported rows";
+  EXPECT_EQ((*b_model)->account_count(), (*fresh)->account_count());
+  EXPECT_LT(
+      (*b_db)->QueryInt("SELECT COUNT(*) FROM change_log WHERE last_id IS NOT NULL")->value_or(0),
+      23)
+      << "new rows are logged by the batch, not one by one";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReadModelTest,
