@@ -286,6 +286,7 @@ struct Part {
   std::unordered_map<int64_t, size_t> inserted;  // id → place in inserts
   std::vector<std::pair<T, int64_t>> updates;    // the row as it will be, the version read
   std::unordered_map<int64_t, size_t> updated;   // id → place in updates
+  std::vector<store::SqlValue> values;  // the inserts as SQL values, row after row (Handoff)
   bool empty() const { return inserts.empty() && updates.empty(); }
 };
 
@@ -390,6 +391,18 @@ Status Importer::Handoff() {
   // The batch is written on a thread of its own while the next one is read and matched: the
   // two halves of an import (parsing, and the database's work) overlap. Everything else that
   // needs the connection waits for the writer first (WaitForWriter), so it is never shared.
+  // The new rows become SQL values here, on the reading side: the writer only binds them.
+  auto prepare = [](auto& part) {
+    part.values.reserve(part.inserts.size() * 24);
+    for (const auto& r : part.inserts) {
+      auto values = store::ToSqlValues(r);
+      std::move(values.begin(), values.end(), std::back_inserter(part.values));
+    }
+  };
+  prepare(batch_->accounts);
+  prepare(batch_->contacts);
+  prepare(batch_->opportunities);
+  prepare(batch_->lines);
   writing_ = std::async(std::launch::async,
                         [this, batch = std::move(batch_)]() mutable { return Write(*batch); });
   batch_ = std::make_unique<Batch>();
@@ -431,9 +444,10 @@ Status Importer::WriteInTransaction(Batch& batch) {
       }
       auto names = store::ColumnNames<T>();
       ORCHARD_TRY(auto writer, db_.OpenBulkWriter(table, names));
-      for (const T& r : part.inserts) {
-        auto values = store::ToSqlValues(r);
-        ORCHARD_CHECK(writer->Add(values));
+      size_t width = names.size();
+      for (size_t i = 0; i < part.inserts.size(); ++i) {
+        ORCHARD_CHECK(
+            writer->Add(std::span<const store::SqlValue>(part.values).subspan(i * width, width)));
       }
       ORCHARD_CHECK(writer->Finish());
       ORCHARD_CHECK(db_.ResetIdSequence(table));
@@ -631,9 +645,14 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
   if (!loaded_[slot]) {
     ORCHARD_CHECK(Load(object, ref.system, index));
     loaded_[slot] = true;
+    // Room for a row per 40 bytes of the file still to read: no rehashing as it grows.
+    if (progress_.total_bytes > progress_.bytes) {
+      index.reserve(index.size() +
+                    static_cast<size_t>((progress_.total_bytes - progress_.bytes) / 40));
+    }
   }
-  std::string key = ref.system == KeySystem::kName ? Lower(ref.key) : ref.key;
-  if (auto it = index.find(key); it != index.end()) return std::optional<int64_t>(it->second);
+  auto it = ref.system == KeySystem::kName ? index.find(Lower(ref.key)) : index.find(ref.key);
+  if (it != index.end()) return std::optional<int64_t>(it->second);
   // What the Salesforce export writes for a row without a Salesforce id: Orchard's own.
   if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {
     auto id = ToInt(std::string_view(ref.key).substr(8));
@@ -738,13 +757,13 @@ void Importer::Remember(ImportObject object, const ImportRow& row, const T& fres
 }
 
 template <>
-Importer::Outcome Importer::Apply(Account& a, const ImportRow& row, bool is_new);
+Importer::Outcome Importer::Apply(Account& a, ImportRow& row, bool is_new);
 template <>
-Importer::Outcome Importer::Apply(Contact& c, const ImportRow& row, bool is_new);
+Importer::Outcome Importer::Apply(Contact& c, ImportRow& row, bool is_new);
 template <>
-Importer::Outcome Importer::Apply(Opportunity& o, const ImportRow& row, bool is_new);
+Importer::Outcome Importer::Apply(Opportunity& o, ImportRow& row, bool is_new);
 template <>
-Importer::Outcome Importer::Apply(ContractLine& l, const ImportRow& row, bool is_new);
+Importer::Outcome Importer::Apply(ContractLine& l, ImportRow& row, bool is_new);
 
 Importer::Outcome Importer::Process(ImportRow& row) {
   auto issue = [](Field f, std::string reason) -> Outcome {
@@ -988,8 +1007,8 @@ RowIssueOpt SetOptionalEnum(const ImportRow& row, Field f, std::optional<E>& out
   return std::nullopt;
 }
 
-void SetText(const ImportRow& row, Field f, std::string& out) {
-  if (row.Has(f)) out = row.Get(f);
+void SetText(ImportRow& row, Field f, std::string& out) {
+  if (row.Has(f)) out = row.Take(f);
 }
 
 void SetKey(const ImportRow& row, bool is_new, std::optional<std::string>* salesforce,
@@ -1007,10 +1026,10 @@ void SetKey(const ImportRow& row, bool is_new, std::optional<std::string>* sales
 }  // namespace
 
 template <>
-Importer::Outcome Importer::Apply(Account& a, const ImportRow& row, bool is_new) {
+Importer::Outcome Importer::Apply(Account& a, ImportRow& row, bool is_new) {
   if (row.Has(Field::kName)) {
     if (row.Get(Field::kName).empty()) return IssueOf(Field::kName, "an account needs a name");
-    a.name = row.Get(Field::kName);
+    a.name = row.Take(Field::kName);
   }
   if (is_new && a.name.empty()) return IssueOf(Field::kName, "an account needs a name");
   SetText(row, Field::kIndustry, a.industry);
@@ -1052,7 +1071,7 @@ Importer::Outcome Importer::Apply(Account& a, const ImportRow& row, bool is_new)
 }
 
 template <>
-Importer::Outcome Importer::Apply(Contact& c, const ImportRow& row, bool is_new) {
+Importer::Outcome Importer::Apply(Contact& c, ImportRow& row, bool is_new) {
   c.account_id = AccountId(row_account_);
   SetText(row, Field::kFirstName, c.first_name);
   SetText(row, Field::kLastName, c.last_name);
@@ -1088,13 +1107,13 @@ Importer::Outcome Importer::Apply(Contact& c, const ImportRow& row, bool is_new)
 }
 
 template <>
-Importer::Outcome Importer::Apply(Opportunity& o, const ImportRow& row, bool is_new) {
+Importer::Outcome Importer::Apply(Opportunity& o, ImportRow& row, bool is_new) {
   o.account_id = AccountId(row_account_);
   if (row.Has(Field::kName)) {
     if (row.Get(Field::kName).empty()) {
       return IssueOf(Field::kName, "an opportunity needs a name");
     }
-    o.name = row.Get(Field::kName);
+    o.name = row.Take(Field::kName);
   }
   if (is_new && o.name.empty()) return IssueOf(Field::kName, "an opportunity needs a name");
   if (is_new && (!row.Has(Field::kCloseDate) || row.Get(Field::kCloseDate).empty())) {
@@ -1125,7 +1144,7 @@ Importer::Outcome Importer::Apply(Opportunity& o, const ImportRow& row, bool is_
 }
 
 template <>
-Importer::Outcome Importer::Apply(ContractLine& l, const ImportRow& row, bool is_new) {
+Importer::Outcome Importer::Apply(ContractLine& l, ImportRow& row, bool is_new) {
   l.account_id = AccountId(row_account_);
   if (is_new || row.Has(Field::kProduct)) {
     ORCHARD_TRY(auto product, FindProduct(row));

@@ -134,6 +134,13 @@ struct ImportRow {
     present.set(static_cast<size_t>(f));
   }
   bool Has(Field f) const { return present.test(static_cast<size_t>(f)); }
+  // The field's value, moved out (it reads empty afterwards): for the row's last reader.
+  std::string Take(Field f) {
+    for (auto& [field, v] : values) {
+      if (field == f) return std::move(v);
+    }
+    return {};
+  }
   // The field's value; empty when it is not set.
   const std::string& Get(Field f) const {
     static const std::string kNone;
@@ -245,7 +252,7 @@ class Importer {
   template <class T>
   Outcome Upsert(ImportRow& row, std::optional<int64_t> found);
   template <class T>
-  Outcome Apply(T& entity, const ImportRow& row, bool is_new);
+  Outcome Apply(T& entity, ImportRow& row, bool is_new);  // moves text out of row
   Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref);
   Result<std::optional<UserId>> FindUser(const std::string& email);
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
@@ -255,7 +262,12 @@ class Importer {
   void Remember(ImportObject object, const ImportRow& row, const T& fresh);
   Result<int64_t> NextId(ImportObject object);
 
-  using Index = std::unordered_map<std::string, int64_t>;
+  // Looked up by string_view, so a key need not be copied to be found.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using Index = std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>>;
   Index& IndexOf(ImportObject object, KeySystem system);
   Status Load(ImportObject object, KeySystem system, Index& index);
 
