@@ -283,9 +283,17 @@ std::string ImportSummary::ToJson() const {
 template <class T>
 struct Part {
   std::vector<T> inserts;
-  std::unordered_map<int64_t, size_t> inserted;  // id → place in inserts
-  std::vector<std::pair<T, int64_t>> updates;    // the row as it will be, the version read
-  std::unordered_map<int64_t, size_t> updated;   // id → place in updates
+  // Ids of new rows are handed out in order, so a new row's place is its id less the first's.
+  std::optional<size_t> InsertedAt(int64_t id) const {
+    if (inserts.empty()) return std::nullopt;
+    int64_t first = inserts.front().id.value;
+    if (id < first || id - first >= static_cast<int64_t>(inserts.size())) return std::nullopt;
+    size_t at = static_cast<size_t>(id - first);
+    if (inserts[at].id.value != id) return std::nullopt;
+    return at;
+  }
+  std::vector<std::pair<T, int64_t>> updates;   // the row as it will be, the version read
+  std::unordered_map<int64_t, size_t> updated;  // id → place in updates
   std::vector<store::SqlValue> values;  // the inserts as SQL values, row after row (Handoff)
   bool empty() const { return inserts.empty() && updates.empty(); }
 };
@@ -393,11 +401,9 @@ Status Importer::Handoff() {
   // needs the connection waits for the writer first (WaitForWriter), so it is never shared.
   // The new rows become SQL values here, on the reading side: the writer only binds them.
   auto prepare = [](auto& part) {
-    part.values.reserve(part.inserts.size() * 24);
-    for (const auto& r : part.inserts) {
-      auto values = store::ToSqlValues(r);
-      std::move(values.begin(), values.end(), std::back_inserter(part.values));
-    }
+    using T = typename std::remove_cvref_t<decltype(part.inserts)>::value_type;
+    part.values.reserve(part.inserts.size() * ColumnCount<T>());
+    for (const auto& r : part.inserts) store::AppendSqlValues(r, part.values);
   };
   prepare(batch_->accounts);
   prepare(batch_->contacts);
@@ -773,12 +779,11 @@ Importer::Outcome Importer::Process(ImportRow& row) {
   row_account_ = 0;
   bool keyed = row.key && !row.key->key.empty();
   if (object_ == ImportObject::kAccounts) {
-    std::string natural = row.Has(Field::kName) ? Lower(row.Get(Field::kName)) : "";
     std::optional<int64_t> found;
     if (keyed) {
       ORCHARD_TRY(found, Find(object_, *row.key));
-    } else if (!natural.empty()) {
-      ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, natural}));
+    } else if (row.Has(Field::kName) && !row.Get(Field::kName).empty()) {
+      ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, row.Get(Field::kName)}));
     } else {
       return issue(Field::kKey, "the row has neither an id nor a name to match it by");
     }
@@ -877,8 +882,8 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
     if (!row.alias.empty()) aliases_[std::string(table) + ":" + row.alias] = *found;
     // A row met before in this batch, not written yet: change it where it waits.
     T* waiting = nullptr;
-    if (auto it = part.inserted.find(*found); it != part.inserted.end()) {
-      waiting = &part.inserts[it->second];
+    if (auto at = part.InsertedAt(*found)) {
+      waiting = &part.inserts[*at];
     } else if (auto up = part.updated.find(*found); up != part.updated.end()) {
       waiting = &part.updates[up->second].first;
     }
@@ -931,7 +936,6 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
   fresh.id = decltype(T::id)(id);
   defer_link(id);
   Remember(kObject, row, fresh);
-  part.inserted.emplace(id, part.inserts.size());
   part.inserts.push_back(std::move(fresh));
   ++current().inserted;
   return NoIssue();

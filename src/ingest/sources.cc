@@ -92,7 +92,7 @@ Rule Extra(std::string name) {
 
 struct Cell {
   const Rule* rule = nullptr;
-  std::string_view text;
+  std::string* text = nullptr;  // the record's own text: moved into the row where it can be
   int64_t column = 0;
   std::string_view name;
 };
@@ -114,11 +114,12 @@ std::optional<CellIssue> Fill(Importer& im, const std::vector<Cell>& cells, Impo
     auto issue = [&](std::string reason) {
       return CellIssue{c.column, std::string(c.name), std::move(reason)};
     };
-    if (auto bad = FirstInvalidUtf8(c.text)) {
-      return issue("not valid UTF-8 (byte " + std::to_string(*bad + 1) +
-                   "): save the file as UTF-8");
-    }
-    std::string_view text = Trim(c.text);
+    // (UTF-8 is checked by the readers: CsvReader per field, Boost.JSON per document.)
+    std::string_view text = Trim(*c.text);
+    // The cell as a string of its own, moved out of the record when nothing was trimmed.
+    auto owned = [&] {
+      return text.size() == c.text->size() ? std::move(*c.text) : std::string(text);
+    };
     switch (rule.target) {
       case Target::kIgnore:
         break;
@@ -126,7 +127,7 @@ std::optional<CellIssue> Fill(Importer& im, const std::vector<Cell>& cells, Impo
         extras[rule.extra] = std::string(text);
         break;
       case Target::kKey:
-        if (!text.empty()) row.key = Ref{rule.system, std::string(text)};
+        if (!text.empty()) row.key = Ref{rule.system, owned()};
         break;
       case Target::kLink: {
         if (text.empty()) break;
@@ -158,9 +159,13 @@ std::optional<CellIssue> Fill(Importer& im, const std::vector<Cell>& cells, Impo
         switch (rule.conv) {
           case Conv::kText:
           case Conv::kEnum: {
-            std::string v(text);
-            if (auto it = rule.values.find(Folded(text)); it != rule.values.end()) v = it->second;
-            row.Set(f, std::move(v));
+            if (!rule.values.empty()) {
+              if (auto it = rule.values.find(Folded(text)); it != rule.values.end()) {
+                row.Set(f, it->second);
+                break;
+              }
+            }
+            row.Set(f, owned());
             break;
           }
           case Conv::kInt: {
@@ -209,7 +214,8 @@ std::optional<CellIssue> Fill(Importer& im, const std::vector<Cell>& cells, Impo
           case Conv::kStage:
           case Conv::kType: {
             std::optional<std::string> canonical;
-            if (auto it = rule.values.find(Folded(text)); it != rule.values.end()) {
+            auto it = rule.values.empty() ? rule.values.end() : rule.values.find(Folded(text));
+            if (it != rule.values.end()) {
               canonical = it->second;
             } else if (rule.conv == Conv::kStage) {
               if (auto s = StageFromLabel(text)) canonical = std::string(ToString(*s));
@@ -320,7 +326,7 @@ Status ReadCsvFile(
     extras.clear();
     for (size_t i = 0; i < record.fields.size(); ++i) {
       cells.push_back(
-          Cell{rules->by_column[i], record.fields[i], static_cast<int64_t>(i + 1), header[i]});
+          Cell{rules->by_column[i], &record.fields[i], static_cast<int64_t>(i + 1), header[i]});
     }
     ImportRow row;
     row.line = record.line;
@@ -637,8 +643,9 @@ Status ImportTreeFile(Importer& im, const std::string& path, std::optional<SfObj
       }
       texts.push_back(JsonText(kv.value()));
       auto at = std::find(names.begin(), names.end(), std::string(kv.key()));
-      cells.push_back(Cell{r, texts.back(), at - names.begin() + 1, kv.key()});
+      cells.push_back(Cell{r, nullptr, at - names.begin() + 1, kv.key()});
     }
+    for (size_t i = 0; i < cells.size(); ++i) cells[i].text = &texts[i];
     if (auto issue = Fill(im, cells, row, extras)) {
       im.Reject(n, issue->column, issue->name, issue->reason);
       continue;

@@ -45,6 +45,15 @@ std::vector<SqlValue> ToSqlValues(const T& row) {
   return values;
 }
 
+// The same, appended to `out` (many rows in one vector, for bulk writes).
+template <class T>
+void AppendSqlValues(const T& row, std::vector<SqlValue>& out) {
+  ForEachColumn<T>([&](const auto& col) {
+    using M = std::remove_cvref_t<decltype(row.*(col.member))>;
+    out.push_back(Codec<M>::ToSql(row.*(col.member)));
+  });
+}
+
 // Reads a row selected with SelectList<T>() (columns from `first` on).
 template <class T>
 Result<T> FromRow(const Row& row, int first = 0) {
