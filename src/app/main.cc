@@ -25,6 +25,7 @@
 #include "http/api.h"
 #include "http/engine_routes.h"
 #include "http/server.h"
+#include "ingest/export.h"
 #include "ingest/seed.h"
 #include "ingest/sources.h"
 #include "service/account_service.h"
@@ -505,6 +506,36 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   return Ok();
 }
 
+Status RunExport(const cli::ExportArgs& args) {
+  // Usage errors before the database is touched.
+  ORCHARD_TRY(auto format, ingest::ParseExportFormat(args.format));
+  ORCHARD_CHECK(ingest::CheckExportable(args.object));
+  // Opening a missing SQLite file would create an empty database and export nothing from it.
+  if (args.db.starts_with("sqlite:") && args.db != "sqlite::memory:") {
+    std::string path = args.db.substr(7);
+    if (!std::filesystem::exists(path)) {
+      return Fail(ErrorCode::kNotFound, "no database at " + path + " (--db " + args.db + ")");
+    }
+  }
+  ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+  ingest::ExportSummary summary;
+  if (args.out) {
+    ORCHARD_TRY(summary, ingest::ExportToFile(*db, args.object, format, *args.out));
+  } else {
+    ORCHARD_TRY(summary,
+                ingest::ExportToStream(*db, args.object, format, stdout, "standard output"));
+  }
+  if (args.out || ::isatty(STDERR_FILENO)) {
+    fmt::print(
+        stderr, "Exported {} {} rows ({} MB) to {} in {:.2f} s, {} rows/s.\n",
+        cli::Grouped(summary.rows), args.object, summary.bytes >> 20,
+        args.out ? *args.out : std::string("standard output"), summary.seconds,
+        cli::Grouped(summary.seconds > 0 ? static_cast<int64_t>(summary.rows / summary.seconds)
+                                         : summary.rows));
+  }
+  return Ok();
+}
+
 }  // namespace
 }  // namespace orchard
 
@@ -519,6 +550,7 @@ int main(int argc, char** argv) {
       .report = [&](const orchard::cli::ReportArgs& a) { return orchard::RunReport(a, clock); },
       .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
       .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
+      .export_ = [](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a); },
   };
   return orchard::cli::Run(argc, argv, handlers);
 }

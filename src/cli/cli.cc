@@ -242,6 +242,25 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   import_csv->add_option("file", import_args.path, "The CSV file")->required();
   common(import_csv);
 
+  ExportArgs export_args;
+  export_args.db = default_db;
+  auto* export_cmd = app.add_subcommand(
+      "export",
+      "Write every row of one table as CSV, a JSON array or JSON lines, streamed (users without "
+      "their password hashes; sessions and API tokens are not exported)");
+  export_cmd->add_option("--db", export_args.db, db_help)->capture_default_str();
+  export_cmd
+      ->add_option("--object", export_args.object,
+                   "The table: accounts, contacts, opportunities, contract_lines, divisions, "
+                   "products, activities, tickets, users, settings, … (a wrong name lists all)")
+      ->required();
+  export_cmd->add_option("--format", export_args.format, "csv, json or jsonl")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"csv", "json", "jsonl"}));
+  export_cmd->add_option("--out", export_args.out,
+                         "Write to this file (through FILE.tmp, renamed when complete) instead of "
+                         "standard output");
+
   // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
   std::string names;
   bool known = false;
@@ -295,6 +314,7 @@ int Run(int argc, char** argv, const Handlers& handlers) {
                                                : "csv";
     return Finish(handlers.import_(import_args));
   }
+  if (export_cmd->parsed()) return Finish(handlers.export_(export_args));
   if (demo_cmd->parsed()) {
     demo.db = demo_db;
     demo.listen = *ParseListen(demo_listen);

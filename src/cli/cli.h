@@ -88,6 +88,13 @@ struct ImportArgs {
   int batch = 5000;
 };
 
+struct ExportArgs {
+  std::string db;
+  std::string object;              // a table: accounts, contacts, … (the handler checks the name)
+  std::string format = "csv";      // csv, json or jsonl
+  std::optional<std::string> out;  // none: standard output
+};
+
 struct Handlers {
   std::function<Status(const MigrateArgs&)> migrate;
   std::function<Status(const SeedArgs&)> seed;
@@ -97,6 +104,7 @@ struct Handlers {
   std::function<Status(const ReportArgs&)> report;
   std::function<Status(const ScoreArgs&)> score;
   std::function<Status(const ImportArgs&)> import_;
+  std::function<Status(const ExportArgs&)> export_;
 };
 
 // Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.
