@@ -26,6 +26,7 @@
 #include "http/engine_routes.h"
 #include "http/server.h"
 #include "ingest/export.h"
+#include "ingest/salesforce_export.h"
 #include "ingest/seed.h"
 #include "ingest/sources.h"
 #include "service/account_service.h"
@@ -506,7 +507,47 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   return Ok();
 }
 
+// --format salesforce: the Bulk API CSV of one of the four objects that round-trip.
+Status RunSalesforceExport(const cli::ExportArgs& args) {
+  auto object = ingest::ParseObject(args.object);
+  if (!object) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--object: the Salesforce export writes accounts, contacts, opportunities or "
+                "contract_lines; got \"" +
+                    args.object + "\"");
+  }
+  if (args.db.starts_with("sqlite:") && args.db != "sqlite::memory:" &&
+      !std::filesystem::exists(args.db.substr(7))) {
+    return Fail(ErrorCode::kNotFound, "no database at " + args.db.substr(7));
+  }
+  ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+  if (!args.out) {
+    ORCHARD_TRY(int64_t rows, ingest::ExportSalesforce(*db, *object, std::cout));
+    (void)rows;
+    return Ok();
+  }
+  // Through FILE.tmp, renamed when complete: a failure never leaves half a file.
+  std::string tmp = *args.out + ".tmp";
+  Result<int64_t> rows = 0;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail(ErrorCode::kUnavailable, "cannot write " + tmp);
+    rows = ingest::ExportSalesforce(*db, *object, out);
+  }
+  std::error_code ec;
+  if (!rows) {
+    std::filesystem::remove(tmp, ec);
+    return std::unexpected(rows.error());
+  }
+  std::filesystem::rename(tmp, *args.out, ec);
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot rename " + tmp + ": " + ec.message());
+  fmt::print(stderr, "Exported {} {} as Salesforce {} rows to {}.\n", cli::Grouped(*rows),
+             args.object, ingest::SalesforceObjectName(*object), *args.out);
+  return Ok();
+}
+
 Status RunExport(const cli::ExportArgs& args) {
+  if (args.format == "salesforce") return RunSalesforceExport(args);
   // Usage errors before the database is touched.
   ORCHARD_TRY(auto format, ingest::ParseExportFormat(args.format));
   ORCHARD_CHECK(ingest::CheckExportable(args.object));

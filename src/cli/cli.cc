@@ -254,9 +254,13 @@ int Run(int argc, char** argv, const Handlers& handlers) {
                    "The table: accounts, contacts, opportunities, contract_lines, divisions, "
                    "products, activities, tickets, users, settings, … (a wrong name lists all)")
       ->required();
-  export_cmd->add_option("--format", export_args.format, "csv, json or jsonl")
+  export_cmd
+      ->add_option("--format", export_args.format,
+                   "csv, json, jsonl, or salesforce: accounts, contacts, opportunities and "
+                   "contract_lines as Salesforce Bulk API CSV, which `orchard import salesforce` "
+                   "reads back unchanged")
       ->capture_default_str()
-      ->check(CLI::IsMember({"csv", "json", "jsonl"}));
+      ->check(CLI::IsMember({"csv", "json", "jsonl", "salesforce"}));
   export_cmd->add_option("--out", export_args.out,
                          "Write to this file (through FILE.tmp, renamed when complete) instead of "
                          "standard output");

@@ -1,7 +1,7 @@
 #include "http/api.h"
 #include "http/engine_routes.h"
-#include "http/plan_routes.h"
 #include "http/import_routes.h"
+#include "http/plan_routes.h"
 #include "http/review_routes.h"
 
 #include <boost/json.hpp>

@@ -562,6 +562,36 @@ TEST(ImportCliTest, HelpAndUsageErrorsNameWhatIsWrong) {
   EXPECT_EQ((*reader)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(-1), 0);
 }
 
+TEST(ImportCliTest, TheSalesforceExportCommandWritesFilesTheImportReadsBackUnchanged) {
+  testing::TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/book.db";
+  auto imported = testing::RunOrchard(
+      {"import", "salesforce", "--db", db, SharedData("salesforce/lwc-recipes")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  std::string out = dir.path() + "/out";
+  std::filesystem::create_directory(out);
+  for (auto [object, file] : {std::pair{"accounts", "Account"},
+                              {"contacts", "Contact"},
+                              {"opportunities", "Opportunity"},
+                              {"contract_lines", "Contract"}}) {
+    auto r = testing::RunOrchard({"export", "--db", db, "--object", object, "--format",
+                                  "salesforce", "--out", out + "/" + file + ".csv"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(ReadFile(out + "/Account.csv").substr(0, 47),
+            "Id,Name,ParentId,Industry,BillingCountry,Number");
+  auto again = testing::RunOrchard({"import", "salesforce", "--db", db, out});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  auto summary = boost::json::parse(again.out).as_object();
+  EXPECT_EQ(summary.at("unchanged").as_int64(), 36);
+  EXPECT_EQ(summary.at("inserted").as_int64() + summary.at("updated").as_int64(), 0);
+  auto wrong =
+      testing::RunOrchard({"export", "--db", db, "--object", "tickets", "--format", "salesforce"});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("accounts, contacts, opportunities or contract_lines"),
+            std::string::npos);
+}
+
 // The command as a user runs it: killed mid-import, then run again.
 TEST(ImportCliTest, KilledMidImportThenRunAgainCompletesWithoutDuplicates) {
   testing::TempDir dir;
