@@ -11,6 +11,7 @@
 #include "http/crud.h"
 #include "http/errors.h"
 #include "http/openapi.h"
+#include "http/web.h"
 #include "service/entity_json.h"
 #include "service/participants.h"
 
@@ -85,30 +86,6 @@ HttpResponse Health(store::ConnectionPool& pool) {
         boost::json::object{{"status", "unavailable"}, {"database", ping.error().message}}, 503);
   }
   return JsonResponse(boost::json::object{{"status", "ok"}, {"database", "ok"}});
-}
-
-// Until the web UI lands, `/` tells a person what is running and where to look.
-constexpr std::string_view kIndexHtml = R"html(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Orchard</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1d2b1f}
-code{background:#eef3ec;padding:.1rem .3rem;border-radius:4px}a{color:#2f6b3a}</style></head>
-<body><h1>Orchard is running</h1>
-<p>The web UI is not here yet; the account book is served over a JSON API. Sign in with
-<code>POST /api/v1/auth/login</code> (<code>{"email", "password"}</code>) or send an API token as
-<code>Authorization: Bearer</code>.</p>
-<ul>
-<li><a href="/api/v1/openapi.json"><code>GET /api/v1/openapi.json</code></a> &mdash; every route, with its request and response schemas</li>
-<li><code>GET /api/v1/accounts</code> &mdash; accounts with ARR today and tier
-(filters: <code>owner_id</code>, <code>industry</code>, <code>region</code>, <code>q</code>; paging: <code>limit</code>, <code>cursor</code>)</li>
-<li><a href="/healthz"><code>GET /healthz</code></a> &mdash; liveness and database; <a href="/metrics"><code>/metrics</code></a> for Prometheus</li>
-</ul></body></html>
-)html";
-
-HttpResponse Index() {
-  HttpResponse r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::string(kIndexHtml);
-  return r;
 }
 
 std::string CookieValue(const HttpRequest& request, std::string_view name) {
@@ -618,9 +595,11 @@ Router MakeRouter(const ApiDeps& d) {
     r.AddSchema("account_views", boost::json::serialize(view));
   }
 
+  // The web UI: its files, and its index page for "/" and every other page path.
   r.Add(
-      "GET", "/", [](const HttpRequest&) { return Index(); },
-      RouteDoc("A page that says where the API is", K::kOther).Public());
+      "GET", "/", [](const HttpRequest& q) { return *ServeWeb(q); },
+      RouteDoc("The web UI", K::kOther).Public());
+  r.SetFallback(ServeWeb);
   r.Add(
       "GET", "/healthz", [&pool = d.pool](const HttpRequest&) { return Health(pool); },
       RouteDoc("Liveness and the database", K::kOther).Response("Health").Public());

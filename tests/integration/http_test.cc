@@ -26,6 +26,7 @@ namespace orchard::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace json = boost::json;
 
 class HttpTest : public ::testing::TestWithParam<testing::Backend> {
@@ -207,12 +208,29 @@ TEST_P(HttpTest, HealthzReportsTheDatabase) {
   EXPECT_EQ(body.at("database").as_string(), "ok");
 }
 
-TEST_P(HttpTest, RootTellsAPersonWhereToLook) {
+TEST_P(HttpTest, RootServesTheWebUi) {
+  // The app's page (or, in a build without web/dist, the page saying how to build it).
   auto res = client_->Get("/");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("text/html"));
-  EXPECT_THAT(res->body, HasSubstr("/api/v1/accounts"));
+  EXPECT_THAT(res->get_header_value("Content-Security-Policy"), HasSubstr("default-src 'self'"));
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_THAT(res->body, HasSubstr("<title>Orchard</title>"));
+  // A page path the app routes in the browser gets the same page.
+  auto page = client_->Get("/accounts/12");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, res->body);
+}
+
+TEST_P(HttpTest, MissingFilesAndApiPathsAreNotTheWebUi) {
+  for (const char* path : {"/assets/gone-1234.js", "/favicon.png", "/api/v1/nothing-here"}) {
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_THAT(res->get_header_value("Content-Type"), Not(HasSubstr("text/html"))) << path;
+  }
 }
 
 TEST_P(HttpTest, AccountCarriesArrTodayAndTier) {
