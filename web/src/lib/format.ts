@@ -23,8 +23,11 @@ export function day(iso: string | null | undefined): string {
   return iso.slice(0, 10);
 }
 
+const acronyms: Record<string, string> = { nps: "NPS", am: "AM", csm: "CSM", arr: "ARR" };
+
 export function label(snake: string | null | undefined): string {
   if (!snake) return "—";
+  if (acronyms[snake]) return acronyms[snake] as string;
   const s = snake.replace(/_/g, " ");
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

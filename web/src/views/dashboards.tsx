@@ -128,9 +128,9 @@ export function Dashboards() {
   );
 }
 
-function Card({ id, title, children }: { id: string; title: string; children: preact.ComponentChildren }) {
+function Card({ id, title, wide = false, children }: { id: string; title: string; wide?: boolean; children: preact.ComponentChildren }) {
   return (
-    <section class="card" id={id} aria-labelledby={`${id}-title`} data-testid={`dash-${id}`}>
+    <section class={wide ? "card wide" : "card"} id={id} aria-labelledby={`${id}-title`} data-testid={`dash-${id}`}>
       <h2 id={`${id}-title`}>{title}</h2>
       {children}
     </section>
@@ -141,7 +141,7 @@ function AtRiskCard() {
   const session = useSession();
   const [d, reload] = useLoad(() => dash<AtRisk>("at-risk", { limit: 12 }), []);
   return (
-    <Card id="at-risk" title="Accounts at risk">
+    <Card id="at-risk" title="Accounts at risk" wide>
       <Show loaded={d} what="accounts at risk" retry={reload}>
         {(r) =>
           r.items.length === 0 ? (
@@ -172,7 +172,13 @@ function AtRiskCard() {
                       <td class="num">{money(x.arr_cents)}</td>
                       <td>{day(x.renewal_date)}</td>
                       <td>{day(x.last_meaningful_contact)}</td>
-                      <td class="small">{x.why.join("; ")}</td>
+                      <td class="small">
+                        <ul class="why">
+                          {x.why.map((w, i) => (
+                            <li key={i}>{w}</li>
+                          ))}
+                        </ul>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -241,10 +247,11 @@ function PipelineCard() {
         {
           type: "funnel",
           sort: "none",
-          left: "10%",
-          width: "80%",
+          left: "4%",
+          width: "52%",
           minSize: "20%",
-          label: { formatter: (p: { name: string; data: { count: number; value: number } }) => `${p.name} · ${p.data.count} · ${money(p.data.value * 100)}` },
+          label: {
+            position: "right", formatter: (p: { name: string; data: { count: number; value: number } }) => `${p.name} · ${p.data.count} · ${money(p.data.value * 100)}` },
           data: d.value.items.map((s) => ({ name: label(s.stage), value: Math.round(s.amount_cents / 100), count: s.count })),
         },
       ],
@@ -484,7 +491,7 @@ function InspectionCard() {
   const session = useSession();
   const [d, reload] = useLoad(() => dash<Inspection>("inspection", { limit: 30 }), []);
   return (
-    <Card id="inspection" title="Inspection queue">
+    <Card id="inspection" title="Inspection queue" wide>
       <Show loaded={d} what="the inspection queue" retry={reload}>
         {(q) =>
           q.items.length === 0 ? (

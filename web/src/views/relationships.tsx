@@ -89,7 +89,7 @@ export function RelationshipSection({
           expandAndCollapse: false,
           initialTreeDepth: -1,
           label: { position: "top", fontSize: 11, distance: 6 },
-          leaves: { label: { position: "bottom", rotate: -30, align: "left", verticalAlign: "middle", distance: 8 } },
+          leaves: { label: { position: "bottom", distance: 6 } },
           lineStyle: { color: "#b7c2b9", width: 1.5 },
           animation: false,
         },
