@@ -2,10 +2,11 @@
 # its content type and, where the web build wrote one, its gzip twin (name.gz). Without a built
 # UI it embeds one placeholder page saying how to build it, so C++-only builds still work.
 # Run as a script: cmake -DDIST_DIR=… -DOUT=… -P embed_web.cmake
+# ext=type (a ";" would split the CMake list: text types get their charset below).
 set(types
-  "html=text/html; charset=utf-8" "js=text/javascript; charset=utf-8" "css=text/css; charset=utf-8"
-  "svg=image/svg+xml" "json=application/json" "png=image/png" "ico=image/x-icon"
-  "woff2=font/woff2" "txt=text/plain; charset=utf-8" "webmanifest=application/manifest+json")
+  "html=text/html" "js=text/javascript" "css=text/css" "svg=image/svg+xml" "json=application/json"
+  "png=image/png" "ico=image/x-icon" "woff2=font/woff2" "txt=text/plain"
+  "webmanifest=application/manifest+json")
 
 function(bytes_of file out_var)
   file(READ ${file} hex HEX)
@@ -42,6 +43,9 @@ foreach(f ${files})
       list(GET kv 1 type)
     endif()
   endforeach()
+  if(type MATCHES "^text/")
+    string(APPEND type "; charset=utf-8")
+  endif()
   bytes_of(${DIST_DIR}/${f} raw)
   file(SIZE ${DIST_DIR}/${f} raw_size)
   string(APPEND arrays "const char kRaw${i}[] = \"${raw}\";\n")
