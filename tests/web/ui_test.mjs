@@ -195,6 +195,7 @@ try {
       return rows.length > 0 && rows.every((r) => r.textContent.toLowerCase().includes(w.toLowerCase()));
     }, word);
     await page.getByLabel("Search").fill("");
+    await page.waitForFunction(() => document.querySelector("[data-testid=accounts-count]").textContent.startsWith("100+"));
     await page.getByLabel("Region").selectOption(target.account.region);
     await page.waitForFunction((region) => {
       const rows = [...document.querySelectorAll(".vbody [role=row]")];
@@ -236,6 +237,9 @@ try {
     await page.getByTestId("whitespace-chart").waitFor();
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: join(shots, "account.png"), fullPage: true });
+    await page.screenshot({ path: join(shots, "account-top.png") });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `the account page fits 1280 px (${wide} px too wide)`);
   });
 
   const edited = `Cut invoice processing time in half (browser test ${Date.now()})`;
@@ -347,6 +351,20 @@ try {
     const r = await viewerApi.patch(`/api/v1/contacts/${contact.id}`, { stance: "champion", version: c.version });
     assert.equal(r.status, 403);
     await page.screenshot({ path: join(shots, "account-viewer.png") });
+  });
+
+  await step("fits a tablet (820 px wide)", async () => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    for (const path of [`/accounts/${target.account.id}`, "/accounts", "/dashboards", "/"]) {
+      await page.goto(`${base}${path}`);
+      await page.waitForLoadState("networkidle");
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `${path} fits 820 px (${wide} px too wide)`);
+    }
+    await page.goto(`${base}/accounts/${target.account.id}`);
+    await page.getByTestId("relationship-chart").waitFor();
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: join(shots, "account-tablet.png") });
   });
 
   assert.deepEqual(consoleErrors.filter((e) => !/status of 40[139]/.test(e)), [], "no console errors");
