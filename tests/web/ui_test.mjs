@@ -295,6 +295,21 @@ try {
     assert.equal((await adminApi.get(`/api/v1/plans/${plan.id}`)).summary, mine);
   });
 
+  await step("a stale stance edit shows the conflict; saving mine over theirs stores mine", async () => {
+    const other = target.map.nodes.find((n) => n.id !== contact.id);
+    const now = await adminApi.get(`/api/v1/contacts/${other.id}`);
+    const theirs = await adminApi.patch(`/api/v1/contacts/${other.id}`, { title: "Renamed elsewhere", version: now.version });
+    assert.equal(theirs.status, 200);
+    const mine = other.stance === "blocker" ? "neutral" : "blocker";
+    await page.getByLabel(`Stance of ${other.name}`).selectOption(mine);
+    await page.getByTestId("conflict").waitFor();
+    assert.equal(await page.getByLabel(`Stance of ${other.name}`).inputValue(), mine, "the user's choice is kept");
+    await page.getByRole("button", { name: "Save mine over theirs" }).click();
+    await page.getByTestId("conflict").waitFor({ state: "detached" });
+    await page.locator(`[data-testid=map-as-text] li[data-contact="${other.id}"][data-stance="${mine}"]`).waitFor({ state: "attached" });
+    assert.equal((await adminApi.get(`/api/v1/contacts/${other.id}`)).stance, mine);
+  });
+
   let converted = null;
   await step("convert a whitespace cell into an opportunity", async () => {
     const ws = page.getByTestId("whitespace");
@@ -321,6 +336,23 @@ try {
     await page.screenshot({ path: join(shots, "dashboards.png"), fullPage: true });
   });
 
+  await step("reviews due, handoffs and settings render; an admin changes a setting", async () => {
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Reviews" }).click();
+    await page.getByTestId("reviews-due").locator("tbody tr").first().waitFor();
+    await page.screenshot({ path: join(shots, "reviews.png") });
+    await nav.getByRole("link", { name: "Handoffs" }).click();
+    await page.getByTestId("handoffs").locator("tbody tr").first().waitFor();
+    await nav.getByRole("link", { name: "Settings" }).click();
+    const sample = page.getByLabel("inspection.sample");
+    await sample.fill("12");
+    await page.getByRole("button", { name: /^Save 1 change$/ }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "12");
+    assert.equal(await page.locator(".state.error").count(), 0);
+    await page.screenshot({ path: join(shots, "settings.png"), fullPage: true });
+  });
+
   await step("restart the server and find the edits still there", async () => {
     await stopServer();
     await startServer(port);
@@ -345,6 +377,7 @@ try {
     assert.equal(await page.getByRole("button", { name: /^Edit priority/ }).count(), 0);
     assert.ok(await page.getByLabel(`Stance of ${contact.name}`).isDisabled());
     assert.equal(await page.getByRole("button", { name: /^Make an opportunity/ }).count(), 0);
+    assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).count(), 0);
     // And the server agrees: a viewer's write is refused.
     const viewerApi = await apiClient(base, viewer);
     const c = await viewerApi.get(`/api/v1/contacts/${contact.id}`);

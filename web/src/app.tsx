@@ -9,6 +9,9 @@ import { Accounts } from "./views/accounts";
 import { AccountPage } from "./views/account";
 import { Home } from "./views/home";
 import { Dashboards } from "./views/dashboards";
+import { Reviews } from "./views/reviews";
+import { Handoffs } from "./views/handoffs";
+import { Settings } from "./views/settings";
 import { Loading, ErrorBox } from "./components/states";
 
 async function loadSession(user: User, signOut: () => void): Promise<Session> {
@@ -25,6 +28,8 @@ const nav = [
   { to: "/", title: "Home" },
   { to: "/accounts", title: "Accounts" },
   { to: "/dashboards", title: "Dashboards" },
+  { to: "/reviews", title: "Reviews" },
+  { to: "/handoffs", title: "Handoffs" },
 ];
 
 export function App() {
@@ -88,7 +93,7 @@ export function App() {
           </a>
           <nav aria-label="Main">
             <ul>
-              {nav.map((n) => (
+              {[...nav, ...(session.user.role === "admin" ? [{ to: "/settings", title: "Settings" }] : [])].map((n) => (
                 <li key={n.to}>
                   <a href={n.to} aria-current={isCurrent(loc.path, n.to) ? "page" : undefined}>
                     {n.title}
@@ -122,6 +127,9 @@ function titleOf(path: string): string {
   if (path.startsWith("/accounts/")) return "Account";
   if (path.startsWith("/accounts")) return "Accounts";
   if (path.startsWith("/dashboards")) return "Dashboards";
+  if (path.startsWith("/reviews")) return "Reviews due";
+  if (path.startsWith("/handoffs")) return "Handoffs";
+  if (path.startsWith("/settings")) return "Settings";
   return "Home";
 }
 
@@ -130,6 +138,9 @@ function View({ path }: { path: string }) {
   if (account) return <AccountPage id={Number(account[1])} />;
   if (path === "/accounts") return <Accounts />;
   if (path === "/dashboards" || path.startsWith("/dashboards/")) return <Dashboards />;
+  if (path === "/reviews") return <Reviews />;
+  if (path === "/handoffs") return <Handoffs />;
+  if (path === "/settings") return <Settings />;
   if (path === "/") return <Home />;
   return (
     <section>

@@ -129,7 +129,19 @@ export function RelationshipSection({
                   <span class="dot departed" /> Departed
                 </li>
               </ul>
-              {option && <Chart option={option} height={Math.max(320, 120 + 60 * depthOf(m))} label={`Org chart of ${m.nodes.length} contacts, coloured by stance`} testId="relationship-chart" />}
+              {option && (
+                <Chart
+                  option={option}
+                  height={Math.max(320, 120 + 60 * depthOf(m))}
+                  label={`Org chart of ${m.nodes.length} contacts, coloured by stance`}
+                  testId="relationship-chart"
+                  onClick={(p) => {
+                    // A person in the chart: edit them in place, in the contact list below.
+                    const id = (p.data as { value?: number } | undefined)?.value;
+                    if (id) document.querySelector<HTMLSelectElement>(`tr[data-contact="${id}"] select`)?.focus();
+                  }}
+                />
+              )}
               <ul class="sr-only" data-testid="map-as-text" aria-label="Relationship map as text">
                 {m.nodes.map((n) => (
                   <li key={n.id} data-contact={n.id} data-stance={n.stance}>
