@@ -233,6 +233,32 @@ TEST_P(HttpTest, MissingFilesAndApiPathsAreNotTheWebUi) {
   }
 }
 
+// tier (in force), health, quadrant and renewal_within come from the in-memory book; the list is
+// in id order, paged by the last id, and combines with the store's filters.
+TEST_P(HttpTest, AccountsFilterByTierFromTheBook) {
+  auto ids = [](const json::object& page) {
+    std::vector<int64_t> out;
+    for (const auto& a : page.at("items").as_array()) out.push_back(a.at("id").as_int64());
+    return out;
+  };
+  auto first = GetJson("/api/v1/accounts?tier=1&limit=5");  // ARR ≥ $100k: ids 10 … 23
+  EXPECT_EQ(ids(first), (std::vector<int64_t>{10, 11, 12, 13, 14}));
+  for (const auto& a : first.at("items").as_array()) EXPECT_EQ(a.at("tier").as_int64(), 1);
+  std::string cursor(first.at("next_cursor").as_string());
+  auto second = GetJson("/api/v1/accounts?tier=1&limit=5&cursor=" + cursor);
+  EXPECT_EQ(ids(second), (std::vector<int64_t>{15, 16, 17, 18, 19}));
+  auto last = GetJson("/api/v1/accounts?tier=1&limit=5&cursor=" +
+                      std::string(second.at("next_cursor").as_string()));
+  EXPECT_EQ(ids(last), (std::vector<int64_t>{20, 21, 22, 23}));
+  EXPECT_TRUE(last.at("next_cursor").is_null());
+  auto anns = GetJson("/api/v1/accounts?tier=1&owner_id=" + std::to_string(ann_.value));
+  EXPECT_EQ(ids(anns), (std::vector<int64_t>{11, 13, 15, 17, 19, 21, 23}));
+  EXPECT_EQ(ids(GetJson("/api/v1/accounts?tier=2&q=northwind")), (std::vector<int64_t>{4, 8}));
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier=4", 400)), "tier");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?health=blue", 400)), "health");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier=1&sort=name", 400)), "sort");
+}
+
 TEST_P(HttpTest, AccountCarriesArrTodayAndTier) {
   auto a = GetJson("/api/v1/accounts/12");
   EXPECT_EQ(a.at("id").as_int64(), 12);

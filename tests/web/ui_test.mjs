@@ -202,8 +202,21 @@ try {
       return rows.length > 0 && rows.every((r) => r.textContent.includes(region));
     }, target.account.region);
     assert.ok(page.url().includes("region="), "the filter is in the address");
-    await page.screenshot({ path: join(shots, "accounts.png") });
     await page.getByLabel("Region").selectOption("");
+    // Tier and health come from the server's in-memory book.
+    await page.locator("select[name=tier]").selectOption("1");
+    await page.locator("select[name=health]").selectOption("yellow");
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll(".vbody [role=row]")];
+      return rows.length > 0 && rows.every((r) => r.querySelector(".tier")?.textContent === "T1") && location.search.includes("health=yellow");
+    });
+    const shown = await page.locator(".vbody [role=row]").count();
+    const expected = (await adminApi.get("/api/v1/accounts?tier=1&health=yellow&limit=500")).items.length;
+    assert.equal(shown, Math.min(expected, shown), "the table shows the server's filtered accounts");
+    assert.ok(await page.getByLabel("Order").isDisabled(), "a sort does not combine with book filters");
+    await page.screenshot({ path: join(shots, "accounts.png") });
+    await page.locator("select[name=tier]").selectOption("");
+    await page.locator("select[name=health]").selectOption("");
   });
 
   await step("the accounts table pages from the server as it scrolls", async () => {
@@ -333,6 +346,7 @@ try {
     await page.getByTestId("kpi-strip").locator("dd").first().waitFor();
     await page.waitForLoadState("networkidle");
     assert.equal(await page.locator(".state.error").count(), 0, "no dashboard shows an error");
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "dashboards.png"), fullPage: true });
   });
 
@@ -350,6 +364,7 @@ try {
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "12");
     assert.equal(await page.locator(".state.error").count(), 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "settings.png"), fullPage: true });
   });
 

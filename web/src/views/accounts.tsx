@@ -14,8 +14,18 @@ interface Filters {
   owner_id: string;
   industry: string;
   region: string;
+  tier: string;
+  health: string;
+  quadrant: string;
+  renewal_within: string;
   sort: string;
 }
+
+const keys: (keyof Filters)[] = ["q", "owner_id", "industry", "region", "tier", "health", "quadrant", "renewal_within", "sort"];
+// Answered from the server's in-memory book, in id order (a sort does not combine with them).
+const bookFilters: (keyof Filters)[] = ["tier", "health", "quadrant", "renewal_within"];
+const usesBook = (f: Filters) => bookFilters.some((k) => f[k] !== "");
+const params = (f: Filters) => Object.fromEntries(keys.map((k) => [k, k === "sort" && usesBook(f) ? "" : f[k]]));
 
 const pageSize = 100;
 const industries = ["Education", "Energy", "Financial Services", "Healthcare", "Insurance", "Logistics", "Manufacturing", "Media", "Public Sector", "Retail", "Software", "Telecommunications"];
@@ -23,7 +33,7 @@ const regions = ["North America", "EMEA", "APAC", "LATAM"];
 
 function fromUrl(): Filters {
   const s = new URLSearchParams(location.search);
-  return { q: s.get("q") ?? "", owner_id: s.get("owner_id") ?? "", industry: s.get("industry") ?? "", region: s.get("region") ?? "", sort: s.get("sort") ?? "" };
+  return Object.fromEntries(keys.map((k) => [k, s.get(k) ?? ""])) as unknown as Filters;
 }
 
 export function Accounts() {
@@ -44,7 +54,7 @@ export function Accounts() {
   const fetchPage = async (after: string | null, gen: number) => {
     try {
       const page = await api.get<Page<Account>>(
-        `/api/v1/accounts${query({ limit: pageSize, cursor: after, q: filters.q, owner_id: filters.owner_id, industry: filters.industry, region: filters.region, sort: filters.sort })}`,
+        `/api/v1/accounts${query({ limit: pageSize, cursor: after, ...params(filters) })}`,
       );
       if (gen !== generation.current) return;
       setRows((r) => (after ? [...r, ...page.items] : page.items));
@@ -62,7 +72,7 @@ export function Accounts() {
     setState("loading");
     setRows([]);
     setCursor(null);
-    const url = `/accounts${query({ q: filters.q, owner_id: filters.owner_id, industry: filters.industry, region: filters.region, sort: filters.sort })}`;
+    const url = `/accounts${query(params(filters))}`;
     history.replaceState(null, "", url);
     void fetchPage(null, gen);
   }, [filters]);
@@ -130,8 +140,47 @@ export function Accounts() {
           </select>
         </label>
         <label>
+          Tier
+          <select name="tier" value={filters.tier} onChange={set("tier")}>
+            <option value="">Any</option>
+            <option value="1">Tier 1 · Strategic</option>
+            <option value="2">Tier 2 · Core</option>
+            <option value="3">Tier 3 · Volume</option>
+          </select>
+        </label>
+        <label>
+          Health
+          <select name="health" value={filters.health} onChange={set("health")}>
+            <option value="">Any</option>
+            <option value="green">Green</option>
+            <option value="yellow">Yellow</option>
+            <option value="red">Red</option>
+            <option value="none">No score</option>
+          </select>
+        </label>
+        <label>
+          Quadrant
+          <select name="quadrant" value={filters.quadrant} onChange={set("quadrant")}>
+            <option value="">Any</option>
+            <option value="invest">Invest</option>
+            <option value="protect">Protect</option>
+            <option value="develop">Develop</option>
+            <option value="automate">Automate</option>
+          </select>
+        </label>
+        <label>
+          Renews within
+          <select name="renewal_within" value={filters.renewal_within} onChange={set("renewal_within")}>
+            <option value="">Any time</option>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+            <option value="180">180 days</option>
+            <option value="365">a year</option>
+          </select>
+        </label>
+        <label>
           Order
-          <select name="sort" value={filters.sort} onChange={set("sort")}>
+          <select name="sort" value={usesBook(filters) ? "" : filters.sort} onChange={set("sort")} disabled={usesBook(filters)} title={usesBook(filters) ? "Tier, health, quadrant and renewal filters list in the book's order" : undefined}>
             <option value="">Oldest first</option>
             <option value="name">Name A–Z</option>
             <option value="-name">Name Z–A</option>
