@@ -161,10 +161,13 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
       ids.push_back(model.account_id(slot));
     }
   }
-  std::sort(ids.begin(), ids.end());
   // The name is not in the book: rows are read in id order until the page is full, and at most
   // a bounded number per request, so a rare name answers a short page and a cursor, never a stall.
+  // Only those first ids need ordering, whatever the size of the book.
   const size_t max_reads = static_cast<size_t>(limit) * 20;
+  std::partial_sort(ids.begin(),
+                    ids.begin() + static_cast<ptrdiff_t>(std::min(max_reads, ids.size())),
+                    ids.end());
   boost::json::array items;
   size_t next = 0;
   for (; next < ids.size() && items.size() < static_cast<size_t>(limit) && next < max_reads;
