@@ -175,13 +175,13 @@ try {
     await page.screenshot({ path: join(shots, "home.png"), fullPage: true });
   });
 
-  await step("first view of the signed-in app is under a second", async () => {
+  // Timed figures belong in bench/ (bench/web_first_view.mjs), not in a test's verdict: this
+  // only checks a reload of the signed-in app lands on home with its figures, and logs the time.
+  await step("a reload keeps the session and lands on home with its figures", async () => {
     const t = Date.now();
     await page.goto(`${base}/`);
     await page.getByTestId("kpi-strip").locator("dd").first().waitFor();
-    const ms = Date.now() - t;
-    console.log(`     first view (home, KPIs shown): ${ms} ms`);
-    assert.ok(ms < 1000, `first view took ${ms} ms`);
+    console.log(`     first view (home with KPIs, warm cache): ${Date.now() - t} ms`);
   });
 
   await step("filter accounts: search by name and by region", async () => {

@@ -7,6 +7,7 @@ import { useLoad } from "../lib/hooks";
 import { useSession, userName } from "../lib/session";
 import { day, healthColour, label, money, pct } from "../lib/format";
 import { AccountLink } from "../lib/names";
+import { navigate } from "../lib/router";
 import { Chart, type ChartOption } from "../components/chart";
 import { Empty, Show } from "../components/states";
 
@@ -401,7 +402,7 @@ function PortfolioCard() {
     if (d.state !== "ready") return null;
     const quads = Object.keys(quadrantColour);
     return {
-      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string } }) => `${label(p.data.quadrant)}<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
+      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string } }) => `${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
       legend: { top: 0 },
       grid: { top: 30, left: 70, right: 20, bottom: 40 },
       xAxis: { type: "log", name: "ARR ($)", nameLocation: "middle", nameGap: 26, axisLabel: { formatter: (v: number) => money(v * 100) } },
@@ -433,7 +434,18 @@ function PortfolioCard() {
                   </div>
                 ))}
               </dl>
-              {option && <Chart option={option} height={320} label="Scatter of accounts by ARR and whitespace potential, coloured by quadrant" testId="portfolio-chart" />}
+              {option && (
+                <Chart
+                  option={option}
+                  height={320}
+                  label="Scatter of accounts by ARR and whitespace potential, coloured by quadrant"
+                  testId="portfolio-chart"
+                  onClick={(e) => {
+                    const id = (e.data as { id?: number } | undefined)?.id;
+                    if (id) navigate(`/accounts/${id}`);
+                  }}
+                />
+              )}
             </>
           )
         }

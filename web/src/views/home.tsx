@@ -12,6 +12,7 @@ import { KpiStrip, type AtRisk, type Renewals } from "./dashboards";
 export function Home() {
   const session = useSession();
   const mine = ["am", "csm"].includes(session.user.role);
+  const today = new Date().toISOString().slice(0, 10);
   const am = mine ? session.user.id : null;
   const [tasks, reloadTasks] = useLoad(
     () => api.get<{ items: Task[] }>(`/api/v1/tasks${query({ owner_id: am, status: "open", sort: "due_on", limit: 10 })}`),
@@ -39,7 +40,15 @@ export function Home() {
                     <li key={x.id}>
                       <span class="text">{x.title}</span>
                       <div class="muted">
-                        due {day(x.due_on)} {x.account_id !== null && <>· <AccountLink id={x.account_id} /></>}
+                        <span class={x.due_on && x.due_on < today ? "overdue" : ""}>
+                          due {day(x.due_on)}
+                          {x.due_on && x.due_on < today ? " (overdue)" : ""}
+                        </span>{" "}
+                        {x.account_id !== null && (
+                          <>
+                            · <AccountLink id={x.account_id} />
+                          </>
+                        )}
                       </div>
                     </li>
                   ))}
