@@ -310,6 +310,27 @@ try {
     assert.equal((await adminApi.get(`/api/v1/plans/${plan.id}`)).summary, mine);
   });
 
+  await step("add a contact to the map, reporting to someone, then move their line", async () => {
+    const boss = target.map.nodes[0];
+    const form = page.getByRole("form", { name: "Add a contact" });
+    await form.getByLabel("First name").fill("Nadia");
+    await form.getByLabel("Last name").fill("Browser");
+    await form.getByLabel("Title").fill("VP Finance");
+    await form.locator("select[name=new-contact-role]").selectOption("champion");
+    await form.locator("select[name=new-contact-stance]").selectOption("champion");
+    await form.locator("select[name=new-contact-manager]").selectOption(String(boss.id));
+    await form.getByRole("button", { name: "Add contact" }).click();
+    const line = page.getByTestId("map-as-text").locator("li", { hasText: "Nadia Browser" });
+    await line.waitFor({ state: "attached" });
+    assert.match(await line.textContent(), new RegExp(`champion, Champion, reports to ${boss.name}`));
+    const other = target.map.nodes[1];
+    await page.getByLabel("Nadia Browser reports to").selectOption(String(other.id));
+    await page.waitForFunction(
+      (name) => [...document.querySelectorAll("[data-testid=map-as-text] li")].some((li) => li.textContent.includes(`Nadia Browser: champion, Champion, reports to ${name}`)),
+      other.name,
+    );
+  });
+
   await step("a stale stance edit shows the conflict; saving mine over theirs stores mine", async () => {
     const other = target.map.nodes.find((n) => n.id !== contact.id);
     const now = await adminApi.get(`/api/v1/contacts/${other.id}`);
@@ -383,6 +404,7 @@ try {
     await page.getByTestId("risks").getByText(risk).waitFor();
     await page.getByTestId("actions").getByText(action).waitFor();
     assert.equal(await page.getByLabel(`Stance of ${contact.name}`).inputValue(), "detractor");
+    await page.getByTestId("map-as-text").locator("li", { hasText: "Nadia Browser" }).waitFor({ state: "attached" });
     assert.equal(await page.getByTestId("whitespace").locator(`li[data-cell="${converted}"]`).count(), 0);
   });
 

@@ -109,7 +109,10 @@ export function RelationshipSection({
       <Show loaded={map} what="the relationship map" retry={reload}>
         {(m) =>
           m.nodes.length === 0 ? (
-            <Empty>No contacts mapped yet.</Empty>
+            <>
+              <Empty>No contacts mapped yet.</Empty>
+              {editable && <AddContact accountId={accountId} contacts={m.nodes} onAdded={reload} />}
+            </>
           ) : (
             <>
               {m.alerts.length > 0 && (
@@ -151,7 +154,8 @@ export function RelationshipSection({
                   </li>
                 ))}
               </ul>
-              <ContactTable contacts={m.nodes} editable={editable} onSaved={replace} />
+              <ContactTable contacts={m.nodes} editable={editable} onSaved={replace} onLinesChanged={reload} />
+              {editable && <AddContact accountId={accountId} contacts={m.nodes} onAdded={reload} />}
             </>
           )
         }
@@ -177,7 +181,17 @@ function depthOf(m: RelationshipMap): number {
   return max;
 }
 
-function ContactTable({ contacts, editable, onSaved }: { contacts: Contact[]; editable: boolean; onSaved: (c: Contact) => void }) {
+function ContactTable({
+  contacts,
+  editable,
+  onSaved,
+  onLinesChanged,
+}: {
+  contacts: Contact[];
+  editable: boolean;
+  onSaved: (c: Contact) => void;
+  onLinesChanged: () => void;
+}) {
   return (
     <table class="plain" data-testid="contacts">
       <caption>Contacts</caption>
@@ -187,6 +201,7 @@ function ContactTable({ contacts, editable, onSaved }: { contacts: Contact[]; ed
           <th scope="col">Title</th>
           <th scope="col">Role</th>
           <th scope="col">Stance</th>
+          <th scope="col">Reports to</th>
           <th scope="col" class="num">
             Influence
           </th>
@@ -196,37 +211,59 @@ function ContactTable({ contacts, editable, onSaved }: { contacts: Contact[]; ed
       </thead>
       <tbody>
         {contacts.map((c) => (
-          <ContactRow key={c.id} contact={c} editable={editable} onSaved={onSaved} />
+          <ContactRow key={c.id} contact={c} everyone={contacts} editable={editable} onSaved={onSaved} onLinesChanged={onLinesChanged} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function ContactRow({ contact, editable, onSaved }: { contact: Contact; editable: boolean; onSaved: (c: Contact) => void }) {
+type ContactPatch = { stance?: Stance; reports_to_id?: number | null };
+
+function ContactRow({
+  contact,
+  everyone,
+  editable,
+  onSaved,
+  onLinesChanged,
+}: {
+  contact: Contact;
+  everyone: Contact[];
+  editable: boolean;
+  onSaved: (c: Contact) => void;
+  onLinesChanged: () => void;
+}) {
   const [choice, setChoice] = useState<Stance>(contact.stance);
+  const [manager, setManager] = useState<number | null>(contact.reports_to_id);
+  const [pending, setPending] = useState<ContactPatch | null>(null);
   const [conflict, setConflict] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const save = async (stance: Stance, version: number) => {
+  const save = async (patch: ContactPatch, version: number) => {
     setError(null);
+    setPending(patch);
     try {
-      const saved = await api.patch<Contact>(`/api/v1/contacts/${contact.id}`, { stance, version });
+      const saved = await api.patch<Contact>(`/api/v1/contacts/${contact.id}`, { ...patch, version });
       setConflict(null);
-      onSaved(saved);
+      setPending(null);
+      if ("reports_to_id" in patch) onLinesChanged();
+      else onSaved(saved);
     } catch (e) {
       const err = e as ApiError;
       if (err.conflict) setConflict(err.currentVersion);
       else {
         setError(err);
         setChoice(contact.stance);
+        setManager(contact.reports_to_id);
       }
     }
   };
   const takeTheirs = async () => {
     const c = await api.get<Contact>(`/api/v1/contacts/${contact.id}`);
     setChoice(c.stance);
+    setManager(c.reports_to_id);
     setConflict(null);
-    onSaved(c);
+    setPending(null);
+    onLinesChanged();
   };
   return (
     <>
@@ -243,7 +280,7 @@ function ContactRow({ contact, editable, onSaved }: { contact: Contact; editable
             onChange={(e) => {
               const s = (e.target as HTMLSelectElement).value as Stance;
               setChoice(s);
-              void save(s, contact.version);
+              void save({ stance: s }, contact.version);
             }}
           >
             {stances.map((s) => (
@@ -253,20 +290,121 @@ function ContactRow({ contact, editable, onSaved }: { contact: Contact; editable
             ))}
           </select>
         </td>
+        <td>
+          <select
+            aria-label={`${contact.name} reports to`}
+            value={manager === null ? "" : String(manager)}
+            disabled={!editable}
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              const m = v === "" ? null : Number(v);
+              setManager(m);
+              void save({ reports_to_id: m }, contact.version);
+            }}
+          >
+            <option value="">No one mapped</option>
+            {everyone
+              .filter((o) => o.id !== contact.id)
+              .map((o) => (
+                <option key={o.id} value={String(o.id)}>
+                  {o.name}
+                </option>
+              ))}
+          </select>
+        </td>
         <td class="num">{contact.influence}</td>
         <td>{day(contact.last_engaged_on)}</td>
         <td>{label(contact.status)}</td>
       </tr>
       {(conflict !== null || error) && (
         <tr>
-          <td colSpan={7}>
-            {conflict !== null && (
-              <ConflictNotice what={`${contact.name}'s record`} currentVersion={conflict} onKeepMine={() => save(choice, conflict)} onTakeTheirs={takeTheirs} />
+          <td colSpan={8}>
+            {conflict !== null && pending && (
+              <ConflictNotice what={`${contact.name}'s record`} currentVersion={conflict} onKeepMine={() => save(pending, conflict)} onTakeTheirs={takeTheirs} />
             )}
             {error && <ErrorBox error={error} />}
           </td>
         </tr>
       )}
     </>
+  );
+}
+
+const roles = ["economic_buyer", "champion", "decision_maker", "technical_evaluator", "influencer", "user", "coach", "blocker"];
+
+function AddContact({ accountId, contacts, onAdded }: { accountId: number; contacts: Contact[]; onAdded: () => void }) {
+  const empty = { first_name: "", last_name: "", title: "", buying_role: "", stance: "neutral", reports_to_id: "" };
+  const [draft, setDraft] = useState(empty);
+  const [error, setError] = useState<ApiError | null>(null);
+  const set = (k: keyof typeof empty) => (e: Event) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.post(`/api/v1/accounts/${accountId}/contacts`, {
+        first_name: draft.first_name.trim(),
+        last_name: draft.last_name.trim(),
+        title: draft.title.trim(),
+        buying_role: draft.buying_role || null,
+        stance: draft.stance,
+        reports_to_id: draft.reports_to_id ? Number(draft.reports_to_id) : null,
+      });
+      setDraft(empty);
+      onAdded();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <form class="add" aria-label="Add a contact" onSubmit={submit}>
+      <label>
+        First name
+        <input value={draft.first_name} onInput={set("first_name")} />
+      </label>
+      <label>
+        Last name
+        <input value={draft.last_name} onInput={set("last_name")} />
+      </label>
+      <label>
+        Title
+        <input value={draft.title} onInput={set("title")} />
+      </label>
+      <label class="compact">
+        Role
+        <select value={draft.buying_role} onChange={set("buying_role")} name="new-contact-role">
+          <option value="">—</option>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {label(r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="compact">
+        Stance
+        <select value={draft.stance} onChange={set("stance")} name="new-contact-stance">
+          {stances.map((s) => (
+            <option key={s} value={s}>
+              {label(s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="compact">
+        Reports to
+        <select value={draft.reports_to_id} onChange={set("reports_to_id")} name="new-contact-manager">
+          <option value="">No one mapped</option>
+          {contacts.map((c) => (
+            <option key={c.id} value={String(c.id)}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={!draft.first_name.trim()}>
+        Add contact
+      </button>
+      {error && <ErrorBox error={error} />}
+    </form>
   );
 }
