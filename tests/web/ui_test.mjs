@@ -7,7 +7,7 @@
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_SCREENSHOTS (dir).
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +29,26 @@ try {
   chromium = createRequire(join(source, "web/package.json"))("playwright-core").chromium;
 } catch {
   fail("playwright-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
+}
+
+// axe-core checks each main view for accessibility problems (evaluated through the DevTools
+// protocol, which the page's Content-Security-Policy does not govern).
+let axeSource;
+try {
+  axeSource = readFileSync(createRequire(join(source, "web/package.json")).resolve("axe-core/axe.min.js"), "utf8");
+} catch {
+  fail("axe-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
+}
+const axeFindings = [];
+async function checkAccessibility(page, view) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  for (const f of found) axeFindings.push(`${view}: ${f}`);
 }
 
 const work = mkdtempSync(join(tmpdir(), "orchard-web-"));
@@ -160,6 +180,7 @@ try {
   await step("sign-in page, then a wrong password is refused with a message", async () => {
     await page.goto(`${base}/`);
     await page.screenshot({ path: join(shots, "sign-in.png") });
+    await checkAccessibility(page, "sign-in");
     await page.getByLabel("E-mail").fill(admin);
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -173,6 +194,7 @@ try {
     await page.waitForLoadState("networkidle");
     assert.equal(await page.locator(".state.error").count(), 0, "no errors on home");
     await page.screenshot({ path: join(shots, "home.png"), fullPage: true });
+    await checkAccessibility(page, "home");
   });
 
   // Timed figures belong in bench/ (bench/web_first_view.mjs), not in a test's verdict: this
@@ -217,6 +239,7 @@ try {
     assert.equal(shown, Math.min(expected, shown), "the table shows the server's filtered accounts");
     assert.ok(await page.getByLabel("Order").isDisabled(), "a sort does not combine with book filters");
     await page.screenshot({ path: join(shots, "accounts.png") });
+    await checkAccessibility(page, "accounts");
     await page.locator("select[name=tier]").selectOption("");
     await page.locator("select[name=health]").selectOption("");
   });
@@ -253,6 +276,7 @@ try {
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: join(shots, "account.png"), fullPage: true });
     await page.screenshot({ path: join(shots, "account-top.png") });
+    await checkAccessibility(page, "account");
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(wide <= 0, `the account page fits 1280 px (${wide} px too wide)`);
   });
@@ -371,6 +395,7 @@ try {
     assert.equal(await page.locator(".state.error").count(), 0, "no dashboard shows an error");
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "dashboards.png"), fullPage: true });
+    await checkAccessibility(page, "dashboards");
   });
 
   await step("reviews due, handoffs and settings render; an admin changes a setting", async () => {
@@ -378,8 +403,10 @@ try {
     await nav.getByRole("link", { name: "Reviews" }).click();
     await page.getByTestId("reviews-due").locator("tbody tr").first().waitFor();
     await page.screenshot({ path: join(shots, "reviews.png") });
+    await checkAccessibility(page, "reviews");
     await nav.getByRole("link", { name: "Handoffs" }).click();
     await page.getByTestId("handoffs").locator("tbody tr").first().waitFor();
+    await checkAccessibility(page, "handoffs");
     await nav.getByRole("link", { name: "Settings" }).click();
     const sample = page.getByLabel("inspection.sample");
     await sample.fill("12");
@@ -389,6 +416,7 @@ try {
     assert.equal(await page.locator(".state.error").count(), 0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "settings.png"), fullPage: true });
+    await checkAccessibility(page, "settings");
   });
 
   await step("restart the server and find the edits still there", async () => {
@@ -428,6 +456,7 @@ try {
     const r = await viewerApi.patch(`/api/v1/contacts/${contact.id}`, { stance: "champion", version: c.version });
     assert.equal(r.status, 403);
     await page.screenshot({ path: join(shots, "account-viewer.png") });
+    await checkAccessibility(page, "account (viewer)");
   });
 
   await step("fits a tablet (820 px wide)", async () => {
@@ -442,6 +471,10 @@ try {
     await page.getByTestId("relationship-chart").waitFor();
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: join(shots, "account-tablet.png") });
+  });
+
+  await step("no serious or critical accessibility problems (axe-core) on the main views", async () => {
+    assert.deepEqual(axeFindings, []);
   });
 
   // Expected: refusals the test provokes (401, 403, 409) and the refused connections while the

@@ -42,4 +42,7 @@ export const stanceColour: Record<string, string> = {
   blocker: "#c0392b",
 };
 
-export const healthColour: Record<string, string> = { green: "#1b7f3b", yellow: "#c99a06", red: "#c0392b" };
+export const healthColour: Record<string, string> = { green: "#1b7f3b", yellow: "#e0b000", red: "#c0392b" };
+// For text on white and on the colour itself: contrast of at least 4.5:1 (WCAG AA).
+export const healthText: Record<string, string> = { green: "#1b6b34", yellow: "#7a5c00", red: "#b0321f" };
+export const healthOn: Record<string, string> = { green: "#ffffff", yellow: "#1d2b1f", red: "#ffffff" };

@@ -5,7 +5,7 @@ import { all, api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { canEdit, useSession, userName } from "../lib/session";
 import type { Account, Health, Opportunity, Plan, PlanVersion } from "../lib/types";
-import { day, healthColour, label, money, tierName } from "../lib/format";
+import { day, healthColour, healthOn, healthText, label, money, tierName } from "../lib/format";
 import { Empty, ErrorBox, Show } from "../components/states";
 import { ConflictNotice } from "../components/conflict";
 import { PlanParts } from "./plan";
@@ -66,7 +66,7 @@ export function AccountPage({ id }: { id: number }) {
             <dt>Health</dt>
             <dd data-testid="header-health">
               {health.state === "ready" ? (
-                <span class="health-pill" style={{ background: healthColour[health.value.colour] }}>
+                <span class="health-pill" style={{ background: healthColour[health.value.colour], color: healthOn[health.value.colour] }}>
                   {health.value.score} · {health.value.colour}
                 </span>
               ) : (
@@ -136,7 +136,7 @@ function HealthCard({ loaded, retry }: { loaded: ReturnType<typeof useLoad<Healt
         {(h) => (
           <>
             <p class="score">
-              <span class="big" style={{ color: healthColour[h.colour] }}>
+              <span class="big" style={{ color: healthText[h.colour] }}>
                 {h.score}
               </span>{" "}
               / 100 · {label(h.colour)}
@@ -325,7 +325,7 @@ function Timeline({ accountId }: { accountId: number }) {
           list.length === 0 ? (
             <Empty>No activities, tickets or NPS responses yet.</Empty>
           ) : (
-            <ol class="timeline" data-testid="timeline">
+            <ol class="timeline" data-testid="timeline" tabIndex={0} aria-label="Activities, tickets and NPS, newest first">
               {list.map((i) => (
                 <li key={i.key}>
                   <time dateTime={i.at}>{day(i.at)}</time> <span class="kind">{label(i.kind)}</span> {i.text}
@@ -351,7 +351,7 @@ function PlanHistory({ planId }: { planId: number }) {
           rows.length === 0 ? (
             <Empty>No versions recorded.</Empty>
           ) : (
-            <ol class="timeline">
+            <ol class="timeline" tabIndex={0} aria-label="Plan versions, newest first">
               {rows.map((v) => (
                 <li key={v.id}>
                   <time dateTime={v.changed_at}>{day(v.changed_at)}</time> <span class="kind">v{v.version}</span> {v.change_summary} — {userName(session, v.changed_by)}

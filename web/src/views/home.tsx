@@ -67,7 +67,7 @@ export function Home() {
                 <ul class="items">
                   {r.items.map((x) => (
                     <li key={x.account_id}>
-                      <span class="dot" style={{ background: healthColour[x.colour] }} aria-label={`health ${x.colour}`} /> <AccountLink id={x.account_id} />{" "}
+                      <span class="dot" role="img" style={{ background: healthColour[x.colour] }} aria-label={`health ${x.colour}`} /> <AccountLink id={x.account_id} />{" "}
                       <span class="muted">
                         {x.health} · {money(x.arr_cents)}
                       </span>

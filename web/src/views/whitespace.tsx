@@ -104,7 +104,7 @@ export function WhitespaceSection({ planId, editable }: { planId: number; editab
                         {name} — {moneyExact(c.potential_cents)}{" "}
                         {editable && (
                           <button type="button" class="link" aria-label={`Make an opportunity of ${name}`} onClick={() => setPicked(c)}>
-                            Make opportunity
+                            Make an opportunity
                           </button>
                         )}
                       </li>
