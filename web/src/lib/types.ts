@@ -46,6 +46,19 @@ export interface Health {
   components: HealthComponent[];
   explanation: string[];
   moved: { days: number; score_then: number; change: number; summary: string }[];
+  history: { day: string; score: number | null; colour: string }[];
+  metrics: {
+    multithreading_depth: number;
+    multithreading_target: number;
+    last_meaningful_contact: string | null;
+    renewal_date: string | null;
+    plan_completeness: number;
+    plan_freshness_days: number | null;
+    plan_refresh_days: number;
+    plan_stale: boolean;
+    whitespace_cents: number;
+    quadrant: string;
+  };
 }
 
 export interface Plan {

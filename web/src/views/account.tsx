@@ -1,6 +1,7 @@
 // Account: the header, the health card that explains itself, the plan (its five parts), the
 // relationship map, the whitespace heat map, opportunities, the timeline and the plan's history.
 import { useMemo, useState } from "preact/hooks";
+import { Chart, type ChartOption } from "../components/chart";
 import { all, api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { canEdit, useSession, userName } from "../lib/session";
@@ -12,23 +13,10 @@ import { PlanParts } from "./plan";
 import { RelationshipSection } from "./relationships";
 import { WhitespaceSection } from "./whitespace";
 
-interface ContractLine {
-  arr_cents: number;
-  start_date: string;
-  end_date: string | null;
-}
-
-function renewalDate(lines: ContractLine[]): string | null {
-  const today = new Date().toISOString().slice(0, 10);
-  const ends = lines.filter((l) => l.start_date <= today && l.end_date && l.end_date >= today).map((l) => l.end_date as string);
-  return ends.sort()[0] ?? null;
-}
-
 export function AccountPage({ id }: { id: number }) {
   const session = useSession();
   const [account] = useLoad(() => api.get<Account>(`/api/v1/accounts/${id}`), [id]);
   const [health, reloadHealth] = useLoad(() => api.get<Health>(`/api/v1/accounts/${id}/health`), [id]);
-  const [lines] = useLoad(() => all<ContractLine>(`/api/v1/accounts/${id}/contract-lines`), [id]);
   const [plans, reloadPlans] = useLoad(() => all<Plan>(`/api/v1/accounts/${id}/plans`), [id]);
 
   if (account.state === "loading") return <Show loaded={account} what="the account">{() => null}</Show>;
@@ -80,11 +68,19 @@ export function AccountPage({ id }: { id: number }) {
           </div>
           <div>
             <dt>Renewal</dt>
-            <dd>{lines.state === "ready" ? day(renewalDate(lines.value)) : "…"}</dd>
+            <dd>{health.state === "ready" ? day(health.value.metrics.renewal_date) : "…"}</dd>
           </div>
           <div>
             <dt>Owner</dt>
             <dd>{userName(session, a.owner_id)}</dd>
+          </div>
+          <div>
+            <dt>Quadrant</dt>
+            <dd>{health.state === "ready" ? label(health.value.metrics.quadrant) : "…"}</dd>
+          </div>
+          <div>
+            <dt>Multithreading</dt>
+            <dd>{health.state === "ready" ? `${health.value.metrics.multithreading_depth} of ${health.value.metrics.multithreading_target || "—"}` : "…"}</dd>
           </div>
           <div>
             <dt>Industry · region</dt>
@@ -107,7 +103,10 @@ export function AccountPage({ id }: { id: number }) {
           <Show loaded={plans} what="the plan" retry={reloadPlans}>
             {(list) =>
               list[0] ? (
-                <PlanSummary plan={list[0]} editable={editable} onSaved={reloadPlans} />
+                <>
+                  {health.state === "ready" && <PlanHealth metrics={health.value.metrics} />}
+                  <PlanSummary plan={list[0]} editable={editable} onSaved={reloadPlans} />
+                </>
               ) : (
                 <NoPlan accountId={id} editable={editable} onCreated={reloadPlans} />
               )
@@ -141,6 +140,7 @@ function HealthCard({ loaded, retry }: { loaded: ReturnType<typeof useLoad<Healt
               </span>{" "}
               / 100 · {label(h.colour)}
             </p>
+            <HealthTrend history={h.history} />
             <ul class="bars" aria-label="Health components">
               {h.components.map((c) => (
                 <li key={c.name} title={c.detail}>
@@ -163,6 +163,55 @@ function HealthCard({ loaded, retry }: { loaded: ReturnType<typeof useLoad<Healt
         )}
       </Show>
     </section>
+  );
+}
+
+function HealthTrend({ history }: { history: Health["history"] }) {
+  const option = useMemo(
+    (): ChartOption => ({
+      grid: { top: 8, left: 30, right: 8, bottom: 20 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: history.map((p) => p.day), axisLabel: { fontSize: 10 } },
+      yAxis: { type: "value", min: 0, max: 100, splitNumber: 2, axisLabel: { fontSize: 10 } },
+      visualMap: {
+        show: false,
+        pieces: [
+          { lt: 40, color: healthColour.red },
+          { gte: 40, lt: 70, color: healthColour.yellow },
+          { gte: 70, color: healthColour.green },
+        ],
+      },
+      series: [{ type: "line", name: "Health", data: history.map((p) => p.score), showSymbol: false, lineStyle: { width: 2 } }],
+    }),
+    [history],
+  );
+  if (history.length < 2) return null;
+  const first = history[0];
+  const last = history[history.length - 1];
+  return (
+    <Chart
+      option={option}
+      height={110}
+      label={`Health over ${history.length} days: ${first?.score ?? "no score"} on ${first?.day ?? ""}, ${last?.score ?? "no score"} on ${last?.day ?? ""}`}
+      testId="health-trend"
+    />
+  );
+}
+
+function PlanHealth({ metrics }: { metrics: Health["metrics"] }) {
+  return (
+    <div class="plan-health">
+      <span class="bar-name">Completeness</span>
+      <span class="bar" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={metrics.plan_completeness} aria-label={`Plan completeness ${metrics.plan_completeness} of 100`}>
+        <span class="fill" style={{ width: `${metrics.plan_completeness}%`, background: barColour(metrics.plan_completeness) }} />
+      </span>
+      <span>{metrics.plan_completeness}/100</span>
+      <span class={metrics.plan_stale ? "overdue" : "muted"} data-testid="plan-freshness">
+        {metrics.plan_freshness_days === null
+          ? "Never reviewed"
+          : `Reviewed or changed ${metrics.plan_freshness_days} days ago${metrics.plan_stale ? ` — stale (refresh every ${metrics.plan_refresh_days} days)` : ""}`}
+      </span>
+    </div>
   );
 }
 
