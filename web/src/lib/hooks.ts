@@ -11,9 +11,12 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
   const [value, setValue] = useState<Loaded<T>>({ state: "loading" });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
+  const lastTick = useRef(tick);
   useEffect(() => {
     const mine = ++seq.current;
-    if (tick === 0) setValue({ state: "loading" });
+    // New inputs show the loading state; a reload keeps what is on screen until the answer.
+    if (tick === lastTick.current) setValue({ state: "loading" });
+    lastTick.current = tick;
     load().then(
       (v) => mine === seq.current && setValue({ state: "ready", value: v }),
       (e: unknown) =>
