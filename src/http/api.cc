@@ -4,14 +4,19 @@
 #include "http/plan_routes.h"
 #include "http/review_routes.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <set>
 
+#include "engine/health.h"
+#include "engine/read_model.h"
 #include "engine/relationships.h"
 #include "http/crud.h"
 #include "http/errors.h"
 #include "http/openapi.h"
+#include "http/web.h"
 #include "service/entity_json.h"
 #include "service/participants.h"
 
@@ -70,6 +75,120 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
   return JsonResponse(out);
 }
 
+// The filters only the in-memory book can answer: the tier in force, the health colour, the 2×2
+// quadrant and the days to renewal. With any of them the list is in id order (the cursor is the
+// last id), candidates come from the book and the page's rows from the store.
+constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "renewal_within"};
+
+bool WantsBookFilters(const HttpRequest& req) {
+  QueryParams q(req);
+  for (auto name : kBookFilters) {
+    if (q.Get(name)) return true;
+  }
+  return false;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
+  if (d.model == nullptr) {
+    return ErrorResponse(Error{ErrorCode::kUnavailable,
+                               "tier, health, quadrant and renewal_within need the in-memory book, "
+                               "which this server runs without",
+                               {}});
+  }
+  QueryParams q(req);
+  int limit = 50;
+  int64_t after_id = 0;
+  std::optional<Tier> tier;
+  std::optional<std::string> colour;
+  std::optional<Quadrant> quadrant;
+  std::optional<int64_t> renewal_within, owner;
+  auto parse = [&]() -> Status {
+    ORCHARD_CHECK(q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q", "tier",
+                               "health", "quadrant", "renewal_within"}));
+    ORCHARD_TRY(auto l, q.GetInt("limit", 1, service::kMaxPageSize));
+    if (l) limit = static_cast<int>(*l);
+    ORCHARD_TRY(auto cursor, ParseCursorParam(req, ""));
+    after_id = cursor.after_id;
+    ORCHARD_TRY(owner, q.GetInt("owner_id", 1, INT64_MAX));
+    ORCHARD_TRY(renewal_within, q.GetInt("renewal_within", 0, 3660));
+    if (auto t = q.Get("tier")) {
+      auto parsed = ParseEnum<Tier>(*t);
+      if (!parsed) return FailField("tier", parsed.error().message);
+      tier = *parsed;
+    }
+    if (auto h = q.Get("health")) {
+      if (*h != "green" && *h != "yellow" && *h != "red" && *h != "none") {
+        return FailField("health", "must be green, yellow, red or none; got \"" + *h + "\"");
+      }
+      colour = *h;
+    }
+    if (auto qd = q.Get("quadrant")) {
+      auto parsed = ParseEnum<Quadrant>(*qd);
+      if (!parsed) return FailField("quadrant", parsed.error().message);
+      quadrant = *parsed;
+    }
+    return Ok();
+  };
+  if (auto s = parse(); !s) return ErrorResponse(s.error());
+  auto industry = q.Get("industry");
+  auto region = q.Get("region");
+  std::string name_part = Lower(q.Get("q").value_or(""));
+
+  std::vector<int64_t> ids;
+  {
+    const engine::ReadModel& model = *d.model;
+    auto lock = model.ReadLock();
+    int32_t today = d.clock.Today().days();
+    const engine::DayColumns& on = model.On(today, d.settings.Current());
+    for (size_t slot = 0; slot < model.slots(); ++slot) {
+      if (!model.live(slot) || model.account_id(slot) <= after_id) continue;
+      const engine::Summary& sum = on.summary[slot];
+      if (tier && static_cast<Tier>(sum.tier) != *tier) continue;
+      if (colour && engine::ColourName(sum.colour) != *colour) continue;
+      if (quadrant && static_cast<Quadrant>(sum.quadrant) != *quadrant) continue;
+      if (renewal_within &&
+          (on.renewal[slot] == INT32_MAX || on.renewal[slot] > today + *renewal_within)) {
+        continue;
+      }
+      if (owner && model.owner_id(slot) != *owner) continue;
+      if (industry && model.industry(slot) != *industry) continue;
+      if (region && model.region(slot) != *region) continue;
+      ids.push_back(model.account_id(slot));
+    }
+  }
+  // The name is not in the book: rows are read in id order until the page is full, and at most
+  // a bounded number per request, so a rare name answers a short page and a cursor, never a stall.
+  // Only those first ids need ordering, whatever the size of the book.
+  const size_t max_reads = static_cast<size_t>(limit) * 20;
+  std::partial_sort(ids.begin(),
+                    ids.begin() + static_cast<ptrdiff_t>(std::min(max_reads, ids.size())),
+                    ids.end());
+  boost::json::array items;
+  size_t next = 0;
+  for (; next < ids.size() && items.size() < static_cast<size_t>(limit) && next < max_reads;
+       ++next) {
+    auto view = d.accounts.Get(AccountId(ids[next]));
+    if (!view) {
+      if (view.error().code == ErrorCode::kNotFound) continue;  // deleted since
+      return ErrorResponse(view.error());
+    }
+    if (!name_part.empty() && Lower(view->account.name).find(name_part) == std::string::npos) {
+      continue;
+    }
+    items.push_back(AccountJson(*view));
+  }
+  boost::json::object out{{"items", std::move(items)}};
+  out["next_cursor"] =
+      next < ids.size() ? boost::json::value(std::to_string(ids[next - 1])) : nullptr;
+  return JsonResponse(out);
+}
+
 HttpResponse GetAccount(service::AccountService& accounts, const HttpRequest& req) {
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
@@ -86,30 +205,6 @@ HttpResponse Health(store::ConnectionPool& pool) {
         boost::json::object{{"status", "unavailable"}, {"database", ping.error().message}}, 503);
   }
   return JsonResponse(boost::json::object{{"status", "ok"}, {"database", "ok"}});
-}
-
-// Until the web UI lands, `/` tells a person what is running and where to look.
-constexpr std::string_view kIndexHtml = R"html(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Orchard</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1d2b1f}
-code{background:#eef3ec;padding:.1rem .3rem;border-radius:4px}a{color:#2f6b3a}</style></head>
-<body><h1>Orchard is running</h1>
-<p>The web UI is not here yet; the account book is served over a JSON API. Sign in with
-<code>POST /api/v1/auth/login</code> (<code>{"email", "password"}</code>) or send an API token as
-<code>Authorization: Bearer</code>.</p>
-<ul>
-<li><a href="/api/v1/openapi.json"><code>GET /api/v1/openapi.json</code></a> &mdash; every route, with its request and response schemas</li>
-<li><code>GET /api/v1/accounts</code> &mdash; accounts with ARR today and tier
-(filters: <code>owner_id</code>, <code>industry</code>, <code>region</code>, <code>q</code>; paging: <code>limit</code>, <code>cursor</code>)</li>
-<li><a href="/healthz"><code>GET /healthz</code></a> &mdash; liveness and database; <a href="/metrics"><code>/metrics</code></a> for Prometheus</li>
-</ul></body></html>
-)html";
-
-HttpResponse Index() {
-  HttpResponse r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::string(kIndexHtml);
-  return r;
 }
 
 std::string CookieValue(const HttpRequest& request, std::string_view name) {
@@ -619,9 +714,11 @@ Router MakeRouter(const ApiDeps& d) {
     r.AddSchema("account_views", boost::json::serialize(view));
   }
 
+  // The web UI: its files, and its index page for "/" and every other page path.
   r.Add(
-      "GET", "/", [](const HttpRequest&) { return Index(); },
-      RouteDoc("A page that says where the API is", K::kOther).Public());
+      "GET", "/", [](const HttpRequest& q) { return *ServeWeb(q); },
+      RouteDoc("The web UI", K::kOther).Public());
+  r.SetFallback(ServeWeb);
   r.Add(
       "GET", "/healthz", [&pool = d.pool](const HttpRequest&) { return Health(pool); },
       RouteDoc("Liveness and the database", K::kOther).Response("Health").Public());
@@ -654,13 +751,17 @@ Router MakeRouter(const ApiDeps& d) {
   service::AccountService& accounts = d.accounts;
   r.Add(
       "GET", "/api/v1/accounts",
-      [&auth, &accounts](const HttpRequest& q) {
-        auto actor = Authenticate(auth, q);
+      [d](const HttpRequest& q) {
+        auto actor = Authenticate(d.auth, q);
         if (!actor) return ErrorResponse(actor.error());
-        return ListAccounts(accounts, q);
+        return WantsBookFilters(q) ? ListAccountsFromBook(d, q) : ListAccounts(d.accounts, q);
       },
-      RouteDoc("List accounts with ARR today and tier", K::kList, "account_views")
-          .Query({"owner_id", "industry", "region", "q", "tier_override"}));
+      RouteDoc("List accounts with ARR today and tier. tier (in force), health (green, yellow, "
+               "red, none), quadrant and renewal_within (days) are answered from the in-memory "
+               "book and list in id order",
+               K::kList, "account_views")
+          .Query({"owner_id", "industry", "region", "q", "tier_override", "tier", "health",
+                  "quadrant", "renewal_within"}));
   r.Add(
       "GET", "/api/v1/accounts/{id}",
       [&auth, &accounts](const HttpRequest& q) {

@@ -84,6 +84,9 @@ HttpResponse Router::Handle(HttpRequest& request) const {
     if (!allow.empty()) allow += ", ";
     allow += route.method;
   }
+  if (allow.empty() && fallback_ && (request.method == "GET" || request.method == "HEAD")) {
+    if (auto served = fallback_(request)) return std::move(*served);
+  }
   if (!allow.empty()) {
     HttpResponse r;
     r.status = 405;

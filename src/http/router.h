@@ -79,6 +79,10 @@ class Router {
  public:
   // pattern: "/api/v1/accounts/{id}" — a {name} segment matches one non-empty path segment.
   void Add(std::string method, std::string pattern, Handler handler, RouteDoc doc = {});
+  // Answers a GET or HEAD that no route matches (the web UI's files and pages); returning null
+  // falls through to the usual 404.
+  using Fallback = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+  void SetFallback(Fallback fallback) { fallback_ = std::move(fallback); }
   // A JSON Schema (serialized) for the OpenAPI document's components.
   void AddSchema(std::string name, std::string json_schema);
 
@@ -113,6 +117,7 @@ class Router {
                     std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
   std::map<std::string, std::string> schemas_;
+  Fallback fallback_;
 };
 
 // Query-parameter helpers for handlers: each failure names the parameter.

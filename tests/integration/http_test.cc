@@ -26,6 +26,7 @@ namespace orchard::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace json = boost::json;
 
 class HttpTest : public ::testing::TestWithParam<testing::Backend> {
@@ -207,12 +208,55 @@ TEST_P(HttpTest, HealthzReportsTheDatabase) {
   EXPECT_EQ(body.at("database").as_string(), "ok");
 }
 
-TEST_P(HttpTest, RootTellsAPersonWhereToLook) {
+TEST_P(HttpTest, RootServesTheWebUi) {
+  // The app's page (or, in a build without web/dist, the page saying how to build it).
   auto res = client_->Get("/");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("text/html"));
-  EXPECT_THAT(res->body, HasSubstr("/api/v1/accounts"));
+  EXPECT_THAT(res->get_header_value("Content-Security-Policy"), HasSubstr("default-src 'self'"));
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-cache");
+  EXPECT_THAT(res->body, HasSubstr("<title>Orchard</title>"));
+  // A page path the app routes in the browser gets the same page.
+  auto page = client_->Get("/accounts/12");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, res->body);
+}
+
+TEST_P(HttpTest, MissingFilesAndApiPathsAreNotTheWebUi) {
+  for (const char* path : {"/assets/gone-1234.js", "/favicon.png", "/api/v1/nothing-here"}) {
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_THAT(res->get_header_value("Content-Type"), Not(HasSubstr("text/html"))) << path;
+  }
+}
+
+// tier (in force), health, quadrant and renewal_within come from the in-memory book; the list is
+// in id order, paged by the last id, and combines with the store's filters.
+TEST_P(HttpTest, AccountsFilterByTierFromTheBook) {
+  auto ids = [](const json::object& page) {
+    std::vector<int64_t> out;
+    for (const auto& a : page.at("items").as_array()) out.push_back(a.at("id").as_int64());
+    return out;
+  };
+  auto first = GetJson("/api/v1/accounts?tier=1&limit=5");  // ARR ≥ $100k: ids 10 … 23
+  EXPECT_EQ(ids(first), (std::vector<int64_t>{10, 11, 12, 13, 14}));
+  for (const auto& a : first.at("items").as_array()) EXPECT_EQ(a.at("tier").as_int64(), 1);
+  std::string cursor(first.at("next_cursor").as_string());
+  auto second = GetJson("/api/v1/accounts?tier=1&limit=5&cursor=" + cursor);
+  EXPECT_EQ(ids(second), (std::vector<int64_t>{15, 16, 17, 18, 19}));
+  auto last = GetJson("/api/v1/accounts?tier=1&limit=5&cursor=" +
+                      std::string(second.at("next_cursor").as_string()));
+  EXPECT_EQ(ids(last), (std::vector<int64_t>{20, 21, 22, 23}));
+  EXPECT_TRUE(last.at("next_cursor").is_null());
+  auto anns = GetJson("/api/v1/accounts?tier=1&owner_id=" + std::to_string(ann_.value));
+  EXPECT_EQ(ids(anns), (std::vector<int64_t>{11, 13, 15, 17, 19, 21, 23}));
+  EXPECT_EQ(ids(GetJson("/api/v1/accounts?tier=2&q=northwind")), (std::vector<int64_t>{4, 8}));
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier=4", 400)), "tier");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?health=blue", 400)), "health");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier=1&sort=name", 400)), "sort");
 }
 
 TEST_P(HttpTest, AccountCarriesArrTodayAndTier) {

@@ -1,0 +1,12 @@
+# The web UI in a real browser (tests/web/ui_test.mjs): node drives Debian's chromium through
+# playwright-core (from web/node_modules) against the built orchard binary. Without node the test
+# is still registered, and fails saying why, so a machine that cannot run it is never green.
+find_program(NODE_PROGRAM node)
+if(NODE_PROGRAM)
+  add_test(NAME web_ui COMMAND ${NODE_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/web/ui_test.mjs)
+else()
+  add_test(NAME web_ui COMMAND sh -c "echo 'node is not installed: the browser tests need Node 20 and npm (see docs/ARCHITECTURE.md)' >&2; exit 1")
+endif()
+set_tests_properties(web_ui PROPERTIES
+  TIMEOUT 300
+  ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORCHARD_SCREENSHOTS=${CMAKE_BINARY_DIR}/web-screenshots")

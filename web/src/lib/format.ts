@@ -1,0 +1,48 @@
+// How numbers and dates read on screen. Money arrives in integer cents.
+
+export function money(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined) return "—";
+  const d = cents / 100;
+  const abs = Math.abs(d);
+  if (abs >= 1e6) return `$${(d / 1e6).toFixed(abs >= 1e7 ? 1 : 2)}M`;
+  if (abs >= 1e4) return `$${Math.round(d / 1e3)}k`;
+  return `$${Math.round(d).toLocaleString("en-US")}`;
+}
+
+export function moneyExact(cents: number): string {
+  return `$${Math.round(cents / 100).toLocaleString("en-US")}`;
+}
+
+export function pct(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || Number.isNaN(ratio)) return "—";
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+export function day(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return iso.slice(0, 10);
+}
+
+const acronyms: Record<string, string> = { nps: "NPS", am: "AM", csm: "CSM", arr: "ARR" };
+
+export function label(snake: string | null | undefined): string {
+  if (!snake) return "—";
+  if (acronyms[snake]) return acronyms[snake] as string;
+  const s = snake.replace(/_/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export const tierName: Record<number, string> = { 1: "Tier 1 · Strategic", 2: "Tier 2 · Core", 3: "Tier 3 · Volume" };
+
+export const stanceColour: Record<string, string> = {
+  champion: "#1b7f3b",
+  supporter: "#6aa84f",
+  neutral: "#8a8f98",
+  detractor: "#e08a1e",
+  blocker: "#c0392b",
+};
+
+export const healthColour: Record<string, string> = { green: "#1b7f3b", yellow: "#e0b000", red: "#c0392b" };
+// For text on white and on the colour itself: contrast of at least 4.5:1 (WCAG AA).
+export const healthText: Record<string, string> = { green: "#1b6b34", yellow: "#7a5c00", red: "#b0321f" };
+export const healthOn: Record<string, string> = { green: "#ffffff", yellow: "#1d2b1f", red: "#ffffff" };

@@ -1,0 +1,175 @@
+// The shapes the API returns (see GET /api/v1/openapi.json), as far as the UI reads them.
+
+export type Role = "admin" | "leader" | "manager" | "am" | "csm" | "viewer";
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  manager_id: number | null;
+  active: boolean;
+}
+
+export interface Account {
+  id: number;
+  name: string;
+  owner_id: number | null;
+  csm_id: number | null;
+  industry: string;
+  region: string;
+  employees: number;
+  strategic: boolean;
+  lifecycle_stage: string;
+  arr_cents: number;
+  tier: number;
+  tier_rule: number;
+  tier_override: number | null;
+  version: number;
+}
+
+export type Colour = "green" | "yellow" | "red";
+
+export interface HealthComponent {
+  name: string;
+  value: number | null;
+  weight: number;
+  share: number;
+  contribution: number;
+  detail: string;
+}
+
+export interface Health {
+  account_id: number;
+  score: number;
+  colour: Colour;
+  components: HealthComponent[];
+  explanation: string[];
+  moved: { days: number; score_then: number; change: number; summary: string }[];
+  history: { day: string; score: number | null; colour: string }[];
+  metrics: {
+    multithreading_depth: number;
+    multithreading_target: number;
+    last_meaningful_contact: string | null;
+    renewal_date: string | null;
+    plan_completeness: number;
+    plan_freshness_days: number | null;
+    plan_refresh_days: number;
+    plan_stale: boolean;
+    whitespace_cents: number;
+    quadrant: string;
+  };
+}
+
+export interface Plan {
+  id: number;
+  account_id: number;
+  summary: string;
+  last_reviewed_at: string | null;
+  updated_at: string;
+  updated_by: number | null;
+  version: number;
+}
+
+export interface Priority {
+  id: number;
+  plan_id: number;
+  text: string;
+  source: string;
+  said_on: string | null;
+  position: number;
+}
+
+export type Level = "low" | "medium" | "high";
+export interface Risk {
+  id: number;
+  plan_id: number;
+  description: string;
+  severity: Level;
+  likelihood: Level;
+  mitigation: string;
+  mitigation_owner_id: number | null;
+  status: "open" | "mitigating" | "closed";
+}
+
+export interface Action {
+  id: number;
+  plan_id: number;
+  description: string;
+  owner_id: number | null;
+  due_on: string | null;
+  status: "open" | "in_progress" | "done" | "cancelled";
+}
+
+export type Stance = "champion" | "supporter" | "neutral" | "detractor" | "blocker";
+export interface Contact {
+  id: number;
+  account_id: number;
+  name: string;
+  first_name: string;
+  last_name: string;
+  title: string;
+  email: string;
+  buying_role: string | null;
+  stance: Stance;
+  influence: number;
+  reports_to_id: number | null;
+  status: "active" | "departed";
+  last_engaged_on: string | null;
+  version: number;
+}
+
+export interface RelationshipMap {
+  account_id: number;
+  nodes: Contact[];
+  edges: { from: number; to: number }[];
+  roots: number[];
+  alerts: { code: string; contact_id: number | null; why: string }[];
+}
+
+export interface WhitespaceCell {
+  id: number;
+  division_id: number;
+  product_id: number;
+  status: "owned" | "in_pipeline" | "competitor" | "open" | "not_a_fit";
+  competitor: string | null;
+  potential_cents: number;
+  opportunity_id: number | null;
+  owned_arr_cents: number;
+  counts_as_whitespace: boolean;
+}
+
+export interface Whitespace {
+  plan_id: number;
+  divisions: { id: number; name: string; totals: { whitespace_cents: number } }[];
+  products: { id: number; name: string; totals: { whitespace_cents: number } }[];
+  cells: WhitespaceCell[];
+  totals: { whitespace_cents: number; owned_arr_cents: number; open_cells: number };
+}
+
+export interface Opportunity {
+  id: number;
+  name: string;
+  type: string;
+  stage: string;
+  amount_cents: number;
+  close_date: string | null;
+  owner_id: number | null;
+}
+
+export interface PlanVersion {
+  id: number;
+  version: number;
+  changed_by: number | null;
+  changed_at: string;
+  change_summary: string;
+}
+
+export interface Task {
+  id: number;
+  account_id: number | null;
+  title: string;
+  owner_id: number | null;
+  due_on: string | null;
+  status: string;
+}

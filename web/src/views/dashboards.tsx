@@ -1,0 +1,544 @@
+// Dashboards: the weekly review. The KPI strip, accounts at risk, renewals (90 days), the
+// expansion funnel by stage, the NRR leaderboard by AM, NRR and GRR over time, the portfolio
+// 2×2, coverage and the inspection queue — each from its /api/v1/dashboards route.
+import { useMemo } from "preact/hooks";
+import { api, query } from "../lib/api";
+import { useLoad } from "../lib/hooks";
+import { useSession, userName } from "../lib/session";
+import { day, healthColour, label, money, pct } from "../lib/format";
+import { AccountLink } from "../lib/names";
+import { navigate } from "../lib/router";
+import { Chart, type ChartOption } from "../components/chart";
+import { Empty, Show } from "../components/states";
+
+type C = "green" | "yellow" | "red";
+export interface AtRisk {
+  total: number;
+  total_arr_cents: number;
+  items: { account_id: number; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[] }[];
+}
+export interface Renewals {
+  total: number;
+  total_arr_cents: number;
+  at_risk: number;
+  items: { account_id: number; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean }[];
+}
+interface Kpis {
+  kpis: {
+    nrr: number;
+    grr: number;
+    expansion_cents: number;
+    churn_cents: number;
+    average_multithreading_depth: number;
+    average_plan_completeness: number;
+    book_arr_cents: number;
+    book_accounts: number;
+    accounts_at_risk: number;
+  };
+}
+interface Pipeline {
+  open_count: number;
+  open_cents: number;
+  items: { stage: string; count: number; amount_cents: number }[];
+}
+interface Leaderboard {
+  items: { owner_id: number; accounts: number; nrr: number; grr: number; expansion_cents: number; churn_cents: number; start_arr_cents: number; end_arr_cents: number }[];
+}
+interface Portfolio {
+  grid: Record<string, { accounts: number; arr_cents: number; whitespace_cents: number }>;
+  total: number;
+  items: { account_id: number; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
+}
+interface Coverage {
+  items: { owner_id: number; tier1_accounts: number; tier2_accounts: number; tier3_accounts: number; arr_cents: number; load: number; status: string }[];
+}
+interface Inspection {
+  month: string;
+  flagged: number;
+  sampled: number;
+  items: { account_id: number; owner_id: number; tier: string; health: number; colour: C; plan_completeness: number; flags: string[]; sampled: boolean }[];
+}
+interface Retention {
+  total: { nrr: number; grr: number };
+}
+
+const dash = <T,>(name: string, params: Record<string, string | number | null> = {}) => api.get<T>(`/api/v1/dashboards/${name}${query(params)}`);
+
+export function KpiStrip({ am = null }: { am?: number | null }) {
+  const [k, reload] = useLoad(() => dash<Kpis>("kpis", { am }), [am]);
+  return (
+    <section aria-label="Key figures" class="kpis" data-testid="kpi-strip">
+      <Show loaded={k} what="KPIs" retry={reload}>
+        {({ kpis }) => (
+          <dl>
+            <Kpi name="NRR" value={pct(kpis.nrr)} />
+            <Kpi name="GRR" value={pct(kpis.grr)} />
+            <Kpi name="Expansion ARR" value={money(kpis.expansion_cents)} />
+            <Kpi name="Churned ARR" value={money(kpis.churn_cents)} />
+            <Kpi name="Avg. multithreading" value={kpis.average_multithreading_depth.toFixed(1)} />
+            <Kpi name="Plan completeness" value={`${Math.round(kpis.average_plan_completeness)}%`} />
+            <Kpi name="Book ARR" value={`${money(kpis.book_arr_cents)} · ${kpis.book_accounts} accts`} />
+          </dl>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function Kpi({ name, value }: { name: string; value: string }) {
+  return (
+    <div>
+      <dt>{name}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+export function Dashboards() {
+  return (
+    <section aria-labelledby="dash-title">
+      <h1 id="dash-title">Dashboards</h1>
+      <nav class="toc" aria-label="Dashboards on this page">
+        {[
+          ["at-risk", "At risk"],
+          ["renewals", "Renewals"],
+          ["pipeline", "Expansion pipeline"],
+          ["leaderboard", "NRR by AM"],
+          ["trend", "NRR over time"],
+          ["portfolio", "Portfolio"],
+          ["coverage", "Coverage"],
+          ["inspection", "Inspection queue"],
+        ].map(([id, t]) => (
+          <a key={id} href={`#${id}`} onClick={(e) => { e.preventDefault(); document.getElementById(id as string)?.scrollIntoView(); }}>
+            {t}
+          </a>
+        ))}
+      </nav>
+      <KpiStrip />
+      <div class="grid2">
+        <AtRiskCard />
+        <RenewalsCard />
+        <PipelineCard />
+        <LeaderboardCard />
+        <TrendCard />
+        <PortfolioCard />
+        <CoverageCard />
+        <InspectionCard />
+      </div>
+    </section>
+  );
+}
+
+function Card({ id, title, wide = false, children }: { id: string; title: string; wide?: boolean; children: preact.ComponentChildren }) {
+  return (
+    <section class={wide ? "card wide" : "card"} id={id} aria-labelledby={`${id}-title`} data-testid={`dash-${id}`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function AtRiskCard() {
+  const session = useSession();
+  const [d, reload] = useLoad(() => dash<AtRisk>("at-risk", { limit: 12 }), []);
+  return (
+    <Card id="at-risk" title="Accounts at risk" wide>
+      <Show loaded={d} what="accounts at risk" retry={reload}>
+        {(r) =>
+          r.items.length === 0 ? (
+            <Empty>No account is yellow or red.</Empty>
+          ) : (
+            <>
+              <p class="muted">
+                {r.total} accounts, {money(r.total_arr_cents)} ARR
+              </p>
+              <table class="plain">
+                <thead>
+                  <tr>
+                    <th scope="col">Account</th>
+                    <th scope="col">Health</th>
+                    <th scope="col">AM</th>
+                    <th scope="col" class="num">ARR</th>
+                    <th scope="col">Renewal</th>
+                    <th scope="col">Last contact</th>
+                    <th scope="col">Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.items.map((x) => (
+                    <tr key={x.account_id}>
+                      <td><AccountLink id={x.account_id} /></td>
+                      <td><span class="dot" style={{ background: healthColour[x.colour] }} /> {x.health}</td>
+                      <td>{userName(session, x.owner_id)}</td>
+                      <td class="num">{money(x.arr_cents)}</td>
+                      <td>{day(x.renewal_date)}</td>
+                      <td>{day(x.last_meaningful_contact)}</td>
+                      <td class="small">
+                        <ul class="why">
+                          {x.why.map((w, i) => (
+                            <li key={i}>{w}</li>
+                          ))}
+                        </ul>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}
+
+function RenewalsCard() {
+  const session = useSession();
+  const [d, reload] = useLoad(() => dash<Renewals>("renewals", { limit: 12 }), []);
+  return (
+    <Card id="renewals" title="Upcoming renewals (90 days)">
+      <Show loaded={d} what="renewals" retry={reload}>
+        {(r) =>
+          r.items.length === 0 ? (
+            <Empty>No renewals in the next 90 days.</Empty>
+          ) : (
+            <>
+              <p class="muted">
+                {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk
+              </p>
+              <table class="plain">
+                <thead>
+                  <tr>
+                    <th scope="col">Account</th>
+                    <th scope="col">Renews</th>
+                    <th scope="col" class="num">ARR</th>
+                    <th scope="col">Health</th>
+                    <th scope="col">AM</th>
+                    <th scope="col">Risk</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.items.map((x) => (
+                    <tr key={x.account_id}>
+                      <td><AccountLink id={x.account_id} /></td>
+                      <td>{day(x.renewal_date)} <span class="muted">({x.days_left} d)</span></td>
+                      <td class="num">{money(x.arr_cents)}</td>
+                      <td><span class="dot" style={{ background: healthColour[x.colour] }} /> {x.health}</td>
+                      <td>{userName(session, x.owner_id)}</td>
+                      <td>{x.at_risk ? "At risk" : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}
+
+function PipelineCard() {
+  const [d, reload] = useLoad(() => dash<Pipeline>("expansion-pipeline"), []);
+  const option = useMemo((): ChartOption | null => {
+    if (d.state !== "ready") return null;
+    return {
+      tooltip: { trigger: "item", formatter: (p: { name: string; data: { count: number; value: number } }) => `${p.name}: ${p.data.count} opportunities, ${money(p.data.value * 100)}` },
+      series: [
+        {
+          type: "funnel",
+          sort: "none",
+          left: "4%",
+          width: "52%",
+          minSize: "20%",
+          label: {
+            position: "right", formatter: (p: { name: string; data: { count: number; value: number } }) => `${p.name} · ${p.data.count} · ${money(p.data.value * 100)}` },
+          data: d.value.items.map((s) => ({ name: label(s.stage), value: Math.round(s.amount_cents / 100), count: s.count })),
+        },
+      ],
+    };
+  }, [d]);
+  return (
+    <Card id="pipeline" title="Expansion pipeline by stage">
+      <Show loaded={d} what="the pipeline" retry={reload}>
+        {(p) =>
+          p.items.length === 0 ? (
+            <Empty>No open upsell or cross-sell opportunities.</Empty>
+          ) : (
+            <>
+              <p class="muted">
+                {p.open_count} open, {money(p.open_cents)}
+              </p>
+              {option && <Chart option={option} label={`Funnel of ${p.open_count} open expansion opportunities by stage`} testId="pipeline-chart" />}
+              <ul class="sr-only">
+                {p.items.map((s) => (
+                  <li key={s.stage}>
+                    {label(s.stage)}: {s.count}, {money(s.amount_cents)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}
+
+function LeaderboardCard() {
+  const session = useSession();
+  const [d, reload] = useLoad(() => dash<Leaderboard>("nrr-leaderboard", { limit: 20 }), []);
+  const option = useMemo((): ChartOption | null => {
+    if (d.state !== "ready") return null;
+    const rows = d.value.items;
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { top: 30, left: 110, right: 20, bottom: 30 },
+      xAxis: { type: "value", axisLabel: { formatter: (v: number) => `${v}%` } },
+      yAxis: { type: "category", inverse: true, data: rows.map((r) => userName(session, r.owner_id)) },
+      series: [
+        { name: "NRR", type: "bar", data: rows.map((r) => +(r.nrr * 100).toFixed(1)), itemStyle: { color: "#2f6b3a" } },
+        { name: "GRR", type: "bar", data: rows.map((r) => +(r.grr * 100).toFixed(1)), itemStyle: { color: "#9cc59a" } },
+      ],
+    };
+  }, [d]);
+  return (
+    <Card id="leaderboard" title="NRR leaderboard by AM">
+      <Show loaded={d} what="the leaderboard" retry={reload}>
+        {(l) =>
+          l.items.length === 0 ? (
+            <Empty>No AM has a cohort in this period.</Empty>
+          ) : (
+            <>
+              {option && <Chart option={option} height={Math.max(200, 60 + 34 * l.items.length)} label="NRR and GRR by account manager" testId="leaderboard-chart" />}
+              <table class="plain">
+                <thead>
+                  <tr>
+                    <th scope="col">AM</th>
+                    <th scope="col" class="num">NRR</th>
+                    <th scope="col" class="num">GRR</th>
+                    <th scope="col" class="num">Expansion</th>
+                    <th scope="col" class="num">Churn</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {l.items.map((r) => (
+                    <tr key={r.owner_id}>
+                      <td>{userName(session, r.owner_id)}</td>
+                      <td class="num">{pct(r.nrr)}</td>
+                      <td class="num">{pct(r.grr)}</td>
+                      <td class="num">{money(r.expansion_cents)}</td>
+                      <td class="num">{money(r.churn_cents)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}
+
+// NRR and GRR over time: the trailing twelve months ending at each of the last eight quarter ends.
+function TrendCard() {
+  const [d, reload] = useLoad(async () => {
+    const today = new Date();
+    const ends: Date[] = [];
+    for (let i = 7; i >= 0; i--) {
+      const e = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3 * i, today.getUTCDate()));
+      ends.push(e);
+    }
+    const iso = (x: Date) => x.toISOString().slice(0, 10);
+    return Promise.all(
+      ends.map(async (e) => {
+        const from = new Date(Date.UTC(e.getUTCFullYear() - 1, e.getUTCMonth(), e.getUTCDate()));
+        const r = await api.get<Retention>(`/api/v1/metrics/retention${query({ from: iso(from), to: iso(e) })}`);
+        return { to: iso(e), nrr: r.total.nrr, grr: r.total.grr };
+      }),
+    );
+  }, []);
+  const option = useMemo((): ChartOption | null => {
+    if (d.state !== "ready") return null;
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { top: 30, left: 50, right: 20, bottom: 30 },
+      xAxis: { type: "category", data: d.value.map((p) => p.to) },
+      yAxis: { type: "value", scale: true, axisLabel: { formatter: (v: number) => `${v}%` } },
+      series: [
+        { name: "NRR", type: "line", data: d.value.map((p) => +(p.nrr * 100).toFixed(1)), itemStyle: { color: "#2f6b3a" } },
+        { name: "GRR", type: "line", data: d.value.map((p) => +(p.grr * 100).toFixed(1)), itemStyle: { color: "#c99a06" } },
+      ],
+    };
+  }, [d]);
+  return (
+    <Card id="trend" title="NRR and GRR over time (trailing 12 months)">
+      <Show loaded={d} what="retention over time" retry={reload}>
+        {(pts) => (
+          <>
+            {option && <Chart option={option} label="NRR and GRR, trailing twelve months, at each quarter end" testId="trend-chart" />}
+            <ul class="sr-only">
+              {pts.map((p) => (
+                <li key={p.to}>
+                  {p.to}: NRR {pct(p.nrr)}, GRR {pct(p.grr)}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Show>
+    </Card>
+  );
+}
+
+const quadrantColour: Record<string, string> = { invest: "#1b7f3b", protect: "#2f5fa7", develop: "#c99a06", automate: "#8a8f98" };
+
+function PortfolioCard() {
+  const [d, reload] = useLoad(() => dash<Portfolio>("portfolio", { limit: 2000 }), []);
+  const option = useMemo((): ChartOption | null => {
+    if (d.state !== "ready") return null;
+    const quads = Object.keys(quadrantColour);
+    return {
+      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string } }) => `${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
+      legend: { top: 0 },
+      grid: { top: 30, left: 70, right: 20, bottom: 40 },
+      xAxis: { type: "log", name: "ARR ($)", nameLocation: "middle", nameGap: 26, axisLabel: { formatter: (v: number) => money(v * 100) } },
+      yAxis: { type: "log", name: "Whitespace ($)", axisLabel: { formatter: (v: number) => money(v * 100) } },
+      series: quads.map((q) => ({
+        name: label(q),
+        type: "scatter",
+        symbolSize: 7,
+        itemStyle: { color: quadrantColour[q] },
+        data: d.value.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id })),
+      })),
+    };
+  }, [d]);
+  return (
+    <Card id="portfolio" title="Portfolio: value × potential">
+      <Show loaded={d} what="the portfolio" retry={reload}>
+        {(p) =>
+          p.total === 0 ? (
+            <Empty>No accounts.</Empty>
+          ) : (
+            <>
+              <dl class="quads">
+                {Object.entries(p.grid).map(([q, g]) => (
+                  <div key={q} style={{ borderColor: quadrantColour[q] }}>
+                    <dt>{label(q)}</dt>
+                    <dd>
+                      {g.accounts} accts · {money(g.arr_cents)} ARR · {money(g.whitespace_cents)} whitespace
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+              {option && (
+                <Chart
+                  option={option}
+                  height={320}
+                  label="Scatter of accounts by ARR and whitespace potential, coloured by quadrant"
+                  testId="portfolio-chart"
+                  onClick={(e) => {
+                    const id = (e.data as { id?: number } | undefined)?.id;
+                    if (id) navigate(`/accounts/${id}`);
+                  }}
+                />
+              )}
+            </>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}
+
+function CoverageCard() {
+  const session = useSession();
+  const [d, reload] = useLoad(() => dash<Coverage>("coverage", { limit: 50 }), []);
+  return (
+    <Card id="coverage" title="Coverage: each AM's book against the tier ratios">
+      <Show loaded={d} what="coverage" retry={reload}>
+        {(c) =>
+          c.items.length === 0 ? (
+            <Empty>No AM owns accounts.</Empty>
+          ) : (
+            <table class="plain">
+              <thead>
+                <tr>
+                  <th scope="col">AM</th>
+                  <th scope="col" class="num">T1</th>
+                  <th scope="col" class="num">T2</th>
+                  <th scope="col" class="num">T3</th>
+                  <th scope="col" class="num">ARR</th>
+                  <th scope="col" class="num">Load</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.items.map((r) => (
+                  <tr key={r.owner_id}>
+                    <td>{userName(session, r.owner_id)}</td>
+                    <td class="num">{r.tier1_accounts}</td>
+                    <td class="num">{r.tier2_accounts}</td>
+                    <td class="num">{r.tier3_accounts}</td>
+                    <td class="num">{money(r.arr_cents)}</td>
+                    <td class="num">{pct(r.load)}</td>
+                    <td>
+                      <span class={`status ${r.status}`}>{label(r.status)}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}
+
+function InspectionCard() {
+  const session = useSession();
+  const [d, reload] = useLoad(() => dash<Inspection>("inspection", { limit: 30 }), []);
+  return (
+    <Card id="inspection" title="Inspection queue" wide>
+      <Show loaded={d} what="the inspection queue" retry={reload}>
+        {(q) =>
+          q.items.length === 0 ? (
+            <Empty>Nothing to inspect this month.</Empty>
+          ) : (
+            <>
+              <p class="muted">
+                {q.month}: {q.flagged} flagged, {q.sampled} sampled
+              </p>
+              <table class="plain">
+                <thead>
+                  <tr>
+                    <th scope="col">Account</th>
+                    <th scope="col">AM</th>
+                    <th scope="col">Health</th>
+                    <th scope="col" class="num">Plan</th>
+                    <th scope="col">Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {q.items.map((r) => (
+                    <tr key={r.account_id}>
+                      <td><AccountLink id={r.account_id} /></td>
+                      <td>{userName(session, r.owner_id)}</td>
+                      <td><span class="dot" style={{ background: healthColour[r.colour] }} /> {r.health}</td>
+                      <td class="num">{r.plan_completeness}%</td>
+                      <td class="small">{r.sampled ? "random sample" : r.flags.map(label).join(", ")}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </Show>
+    </Card>
+  );
+}

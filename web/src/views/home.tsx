@@ -1,0 +1,107 @@
+// Home: what needs me now — my tasks due, my at-risk accounts, my renewals and my KPIs. For
+// people without a book of their own (admins, leaders), the whole book.
+import { api, query } from "../lib/api";
+import { useLoad } from "../lib/hooks";
+import { useSession } from "../lib/session";
+import type { Task } from "../lib/types";
+import { day, healthColour, label, money } from "../lib/format";
+import { AccountLink } from "../lib/names";
+import { Empty, Show } from "../components/states";
+import { KpiStrip, type AtRisk, type Renewals } from "./dashboards";
+
+export function Home() {
+  const session = useSession();
+  const mine = ["am", "csm"].includes(session.user.role);
+  const today = new Date().toISOString().slice(0, 10);
+  const am = mine ? session.user.id : null;
+  const [tasks, reloadTasks] = useLoad(
+    () => api.get<{ items: Task[] }>(`/api/v1/tasks${query({ owner_id: am, status: "open", sort: "due_on", limit: 10 })}`),
+    [am],
+  );
+  const [risk, reloadRisk] = useLoad(() => api.get<AtRisk>(`/api/v1/dashboards/at-risk${query({ am, limit: 8 })}`), [am]);
+  const [renewals, reloadRenewals] = useLoad(() => api.get<Renewals>(`/api/v1/dashboards/renewals${query({ am, limit: 8 })}`), [am]);
+  return (
+    <section aria-labelledby="home-title">
+      <h1 id="home-title">
+        {mine ? `Good day, ${session.user.name.split(" ")[0] ?? ""}` : "The book today"}
+        <span class="muted small">{mine ? " · your book" : " · every account"}</span>
+      </h1>
+      <KpiStrip am={am} />
+      <div class="grid3">
+        <section class="card" aria-labelledby="tasks-title">
+          <h2 id="tasks-title">{mine ? "My tasks due" : "Open tasks due"}</h2>
+          <Show loaded={tasks} what="tasks" retry={reloadTasks}>
+            {(t) =>
+              t.items.length === 0 ? (
+                <Empty>Nothing due. </Empty>
+              ) : (
+                <ul class="items">
+                  {t.items.map((x) => (
+                    <li key={x.id}>
+                      <span class="text">{x.title}</span>
+                      <div class="muted">
+                        <span class={x.due_on && x.due_on < today ? "overdue" : ""}>
+                          due {day(x.due_on)}
+                          {x.due_on && x.due_on < today ? " (overdue)" : ""}
+                        </span>{" "}
+                        {x.account_id !== null && (
+                          <>
+                            · <AccountLink id={x.account_id} />
+                          </>
+                        )}
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              )
+            }
+          </Show>
+        </section>
+        <section class="card" aria-labelledby="myrisk-title">
+          <h2 id="myrisk-title">{mine ? "My at-risk accounts" : "At-risk accounts"}</h2>
+          <Show loaded={risk} what="at-risk accounts" retry={reloadRisk}>
+            {(r) =>
+              r.items.length === 0 ? (
+                <Empty>No account is yellow or red.</Empty>
+              ) : (
+                <ul class="items">
+                  {r.items.map((x) => (
+                    <li key={x.account_id}>
+                      <span class="dot" role="img" style={{ background: healthColour[x.colour] }} aria-label={`health ${x.colour}`} /> <AccountLink id={x.account_id} />{" "}
+                      <span class="muted">
+                        {x.health} · {money(x.arr_cents)}
+                      </span>
+                      <div class="muted small">{x.why[0] ?? ""}</div>
+                    </li>
+                  ))}
+                </ul>
+              )
+            }
+          </Show>
+        </section>
+        <section class="card" aria-labelledby="myren-title">
+          <h2 id="myren-title">{mine ? "My renewals" : "Renewals"} (90 days)</h2>
+          <Show loaded={renewals} what="renewals" retry={reloadRenewals}>
+            {(r) =>
+              r.items.length === 0 ? (
+                <Empty>No renewals in the window.</Empty>
+              ) : (
+                <ul class="items">
+                  {r.items.map((x) => (
+                    <li key={x.account_id}>
+                      <AccountLink id={x.account_id} /> <span class="muted">{money(x.arr_cents)}</span>
+                      <div class="muted small">
+                        {day(x.renewal_date)} · {x.days_left} days · health {x.health} {label(x.colour)}
+                        {x.at_risk ? " · at risk" : ""}
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              )
+            }
+          </Show>
+        </section>
+      </div>
+    </section>
+  );
+}
