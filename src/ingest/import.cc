@@ -383,6 +383,7 @@ void Importer::Reject(int64_t line, int64_t column, std::string column_name, std
 }
 
 Status Importer::Add(ImportRow row) {
+  if (queued_.empty()) queued_.reserve(static_cast<size_t>(options_.batch_rows));
   queued_.push_back(std::move(row));
   if (static_cast<int>(queued_.size()) >= options_.batch_rows) ORCHARD_CHECK(Flush());
   return Ok();
@@ -936,6 +937,7 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
   fresh.id = decltype(T::id)(id);
   defer_link(id);
   Remember(kObject, row, fresh);
+  if (part.inserts.empty()) part.inserts.reserve(static_cast<size_t>(options_.batch_rows));
   part.inserts.push_back(std::move(fresh));
   ++current().inserted;
   return NoIssue();
