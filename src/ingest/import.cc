@@ -341,6 +341,11 @@ Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clo
       std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   // A dry run is one transaction, rolled back at the end: every check the database makes is
   // made, and nothing stays.
+  // A large import touches index pages all over the tables (external ids are not in order):
+  // SQLite's default 2 MB page cache would read and write the same pages again and again.
+  if (db.dialect() == store::Dialect::kSqlite) {
+    ORCHARD_CHECK(db.ExecScript("PRAGMA cache_size = -131072"));  // 128 MB, for this connection
+  }
   if (im->options_.dry_run) {
     ORCHARD_CHECK(db.Begin());
     im->in_transaction_ = true;
@@ -401,10 +406,23 @@ Status Importer::Handoff() {
   // two halves of an import (parsing, and the database's work) overlap. Everything else that
   // needs the connection waits for the writer first (WaitForWriter), so it is never shared.
   // The new rows become SQL values here, on the reading side: the writer only binds them.
+  // Text moves into the values: after this, a new row is only read for its id.
   auto prepare = [](auto& part) {
     using T = typename std::remove_cvref_t<decltype(part.inserts)>::value_type;
     part.values.reserve(part.inserts.size() * ColumnCount<T>());
-    for (const auto& r : part.inserts) store::AppendSqlValues(r, part.values);
+    for (auto& r : part.inserts) {
+      ForEachColumn<T>([&](const auto& col) {
+        using M = std::remove_cvref_t<decltype(r.*(col.member))>;
+        if constexpr (std::is_same_v<M, std::string>) {
+          part.values.emplace_back(std::move(r.*(col.member)));
+        } else if constexpr (std::is_same_v<M, std::optional<std::string>>) {
+          auto& v = r.*(col.member);
+          part.values.push_back(v ? store::SqlValue(std::move(*v)) : store::SqlValue());
+        } else {
+          part.values.push_back(store::Codec<M>::ToSql(r.*(col.member)));
+        }
+      });
+    }
   };
   prepare(batch_->accounts);
   prepare(batch_->contacts);
@@ -1017,15 +1035,16 @@ void SetText(ImportRow& row, Field f, std::string& out) {
   if (row.Has(f)) out = row.Take(f);
 }
 
-void SetKey(const ImportRow& row, bool is_new, std::optional<std::string>* salesforce,
+// Moves the row's key into the entity (the row's last use of it).
+void SetKey(ImportRow& row, bool is_new, std::optional<std::string>* salesforce,
             std::optional<std::string>* hubspot) {
   if (!row.key || row.key->key.empty()) return;
   if (row.key->system == KeySystem::kSalesforce && salesforce) {
     // A row the Salesforce export named by Orchard's id keeps having none.
     if (!is_new && row.key->key.starts_with("orchard-") && !*salesforce) return;
-    *salesforce = row.key->key;
+    *salesforce = std::move(row.key->key);
   } else if (row.key->system == KeySystem::kHubspot && hubspot) {
-    *hubspot = row.key->key;
+    *hubspot = std::move(row.key->key);
   }
 }
 
