@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/schema.h"
+#include "ingest/text.h"
 #include "store/store.h"
 
 namespace orchard::ingest {
@@ -38,24 +39,6 @@ std::vector<Field> FieldsOf(ImportObject object) {
   return {};
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// Letters and digits only, lower case: "Proposal/Price Quote" → "proposalpricequote".
-std::string Folded(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
-  }
-  return out;
-}
-
 std::optional<int64_t> ToInt(std::string_view text) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -76,17 +59,6 @@ constexpr ImportObject ObjectOf() {
   if constexpr (std::is_same_v<T, Contact>) return ImportObject::kContacts;
   if constexpr (std::is_same_v<T, Opportunity>) return ImportObject::kOpportunities;
   return ImportObject::kContractLines;
-}
-
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
 }
 
 }  // namespace
@@ -379,8 +351,8 @@ void Importer::Reject(int64_t line, int64_t column, std::string column_name, std
     summary_.report_path = report_ ? options_.report_path : "";
   }
   if (report_) {
-    report_ << CsvField(r.file) << ',' << r.line << ',' << r.column << ','
-            << CsvField(r.column_name) << ',' << CsvField(r.reason) << '\n';
+    report_ << CsvQuoted(r.file) << ',' << r.line << ',' << r.column << ','
+            << CsvQuoted(r.column_name) << ',' << CsvQuoted(r.reason) << '\n';
   }
   if (summary_.rejections.size() < ImportSummary::kKeptRejections) {
     summary_.rejections.push_back(std::move(r));

@@ -4,23 +4,11 @@
 #include <string>
 
 #include "domain/enums.h"
+#include "ingest/text.h"
 
 namespace orchard::ingest {
 
 namespace {
-
-void WriteField(std::ostream& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out << text;
-    return;
-  }
-  out << '"';
-  for (char c : text) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
 
 // Cents as Salesforce writes currency: "1234.5" → "1234.50", "-0.05".
 std::string Decimal(int64_t cents) {
@@ -118,7 +106,7 @@ Result<int64_t> ExportSalesforce(store::Database& db, ImportObject object, std::
       if (r.IsNull(i)) continue;
       switch (e.as[static_cast<size_t>(i)]) {
         case Export::As::kText:
-          WriteField(out, r.GetText(i));
+          out << CsvQuoted(r.GetText(i));
           break;
         case Export::As::kMoney: {
           ORCHARD_TRY(int64_t cents, r.GetInt(i));
@@ -127,12 +115,12 @@ Result<int64_t> ExportSalesforce(store::Database& db, ImportObject object, std::
         }
         case Export::As::kStage: {
           ORCHARD_TRY(auto stage, ParseEnum<OpportunityStage>(r.GetText(i)));
-          WriteField(out, SalesforceStageLabel(stage));
+          out << CsvQuoted(SalesforceStageLabel(stage));
           break;
         }
         case Export::As::kType: {
           ORCHARD_TRY(auto type, ParseEnum<OpportunityType>(r.GetText(i)));
-          WriteField(out, SalesforceTypeLabel(type));
+          out << CsvQuoted(SalesforceTypeLabel(type));
           break;
         }
       }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ingest/csv.h"
+#include "ingest/text.h"
 #include "store/database.h"
 
 namespace orchard::ingest {
@@ -18,30 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// Letters and digits only, lower case: how picklist values and HubSpot headers are compared.
-std::string Folded(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // ---- column rules ---------------------------------------------------------------------------
 
