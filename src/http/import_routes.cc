@@ -290,7 +290,12 @@ HttpResponse Start(const ApiDeps& d, Jobs& jobs, const HttpRequest& req) {
       job->summary = std::move(*summary);
       job->status = "done";
     } else {
+      // Named as uploaded: the job's own folder is the server's business.
       job->error = summary.error().message;
+      std::string dir = job->dir.string() + "/";
+      for (size_t at; (at = job->error.find(dir)) != std::string::npos;) {
+        job->error.erase(at, dir.size());
+      }
       job->status = "failed";
     }
   });

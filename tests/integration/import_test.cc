@@ -729,6 +729,17 @@ TEST(ImportApiTest, AnUploadedFileImportsInTheBackgroundWithProgressAndReport) {
             "file,line,column,column_name,reason\n"
             "contacts.csv,3,13,company_id,no account: Orchard keeps contacts under accounts\n");
 
+  // A mapping that does not fit the file fails the job, naming the column and the upload.
+  started = client.Post("/api/v1/imports?source=csv&object=accounts&file_name=c.csv&map=" +
+                            httplib::detail::encode_query_param(R"({"columns": {"Nme": "name"}})"),
+                        admin, companies, "text/csv");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  job = wait(started->get_header_value("Location"));
+  EXPECT_EQ(job.at("status"), "failed");
+  EXPECT_EQ(std::string(job.at("error").as_string()).substr(0, 45),
+            "c.csv: the mapping names \"Nme\", which the fi");
+
   // The server's book follows the import: the company has a health answer within seconds.
   auto dbh = store::OpenDatabase(db);
   ASSERT_TRUE(dbh);
