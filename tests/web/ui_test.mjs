@@ -112,7 +112,7 @@ async function apiClient(base, email) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  return { get: (p) => call("GET", p).then((x) => x.body), patch: (p, b) => call("PATCH", p, b) };
+  return { get: (p) => call("GET", p).then((x) => x.body), patch: (p, b) => call("PATCH", p, b), post: (p, b) => call("POST", p, b) };
 }
 
 const steps = [];
@@ -419,6 +419,69 @@ try {
     await checkAccessibility(page, "settings");
   });
 
+  const imported = `Browsertest Imports ${Date.now() % 100000}`;
+  await step("import a mapped CSV of accounts: progress, summary, a rejected row with its line", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).click();
+    await page.getByRole("heading", { level: 1, name: "Import" }).waitFor();
+    await page.getByTestId("import-recent").or(page.getByText("No imports since the server started.")).waitFor();
+    // Semicolons, and column names Orchard does not know: the mapping is chosen on the page.
+    const csv = `Customer No;Company;Sector;Country;Staff\nBT-1;${imported};Software;Germany;120\nBT-2;Browsertest Rejects AG;Software;Germany;lots\n`;
+    await page.locator("input[name=import-file]").setInputFiles({ name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator("select[name=import-source]").selectOption("csv");
+    await page.locator("select[name=import-object]").selectOption("accounts");
+    const mapping = page.getByTestId("import-mapping");
+    await mapping.waitFor();
+    await mapping.getByLabel("Field for column Customer No").selectOption("salesforce_id");
+    await mapping.getByLabel("Field for column Company").selectOption("name");
+    await mapping.getByLabel("Field for column Sector").selectOption("industry");
+    await mapping.getByLabel("Field for column Country").selectOption("region");
+    await mapping.getByLabel("Field for column Staff").selectOption("employees");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByTestId("import-status").filter({ hasText: /^Done/ }).waitFor();
+    const summary = page.getByTestId("import-summary").locator("tbody tr").first();
+    const cells = await summary.locator("td").allTextContents();
+    assert.deepEqual(cells.slice(2), ["2", "1", "0", "0", "1", "0"], `rows, inserted, updated, unchanged, rejected, skipped: ${cells}`);
+    const rejected = page.getByTestId("import-rejected").locator("tbody tr");
+    assert.equal(await rejected.count(), 1);
+    const rej = await rejected.first().locator("td").allTextContents();
+    assert.equal(rej[1], "3", "the rejected row's line");
+    assert.equal(rej[2], "Staff", "the rejected row's column");
+    const href = await page.getByRole("link", { name: /Download all rejected rows/ }).getAttribute("href");
+    assert.match(href, /^\/api\/v1\/imports\/\d+\/rejected$/);
+    const report = await page.evaluate((h) => fetch(h).then((r) => r.text()), href);
+    assert.match(report, /customers\.csv,3,/);
+    await page.getByTestId("import-recent").locator("tbody tr", { hasText: "customers.csv" }).first().waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, "import.png"), fullPage: true });
+    await checkAccessibility(page, "import");
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `the import page fits 1280 px (${wide} px too wide)`);
+  });
+
+  await step("the imported account is in the accounts list", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" }).click();
+    await page.getByLabel("Search").fill(imported);
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll(".vbody [role=row]")];
+      return rows.length === 1 && rows[0].textContent.includes(n);
+    }, imported);
+    await page.getByLabel("Search").fill("");
+  });
+
+  await step("a HubSpot companies dry run writes nothing", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).click();
+    const csv = `Record ID,Company name,Industry,Country/Region,Number of Employees\n9001,Browsertest Dry Run Inc,Retail,France,40\n`;
+    await page.locator("input[name=import-file]").setInputFiles({ name: "companies.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator("select[name=import-source]").selectOption("hubspot:companies");
+    await page.getByLabel(/^Dry run/).check();
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByTestId("import-job").getByText("A dry run: nothing was written.").waitFor();
+    const cells = await page.getByTestId("import-summary").locator("tbody tr").first().locator("td").allTextContents();
+    assert.equal(cells[3], "1", "one row would be inserted");
+    const found = await adminApi.get(`/api/v1/accounts?q=${encodeURIComponent("Browsertest Dry Run")}`);
+    assert.equal(found.items.length, 0, "a dry run writes nothing");
+  });
+
   await step("restart the server and find the edits still there", async () => {
     await stopServer();
     // While it is down, a view says so and offers to retry.
@@ -450,6 +513,7 @@ try {
     assert.ok(await page.getByLabel(`Stance of ${contact.name}`).isDisabled());
     assert.equal(await page.getByRole("button", { name: /^Make an opportunity/ }).count(), 0);
     assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).count(), 0);
+    assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).count(), 0);
     // And the server agrees: a viewer's write is refused.
     const viewerApi = await apiClient(base, viewer);
     const c = await viewerApi.get(`/api/v1/contacts/${contact.id}`);
@@ -457,6 +521,17 @@ try {
     assert.equal(r.status, 403);
     await page.screenshot({ path: join(shots, "account-viewer.png") });
     await checkAccessibility(page, "account (viewer)");
+  });
+
+  await step("a viewer sees no import form, only that admins import", async () => {
+    await page.goto(`${base}/import`);
+    await page.getByTestId("import-admin-only").waitFor();
+    assert.equal(await page.locator("input[type=file]").count(), 0, "no file input for a viewer");
+    assert.equal(await page.getByRole("button", { name: "Import", exact: true }).count(), 0);
+    const viewerApi = await apiClient(base, viewer);
+    const r = await viewerApi.post("/api/v1/imports", { source: "hubspot", object: "companies", content: "Record ID,Name\n1,X\n" });
+    assert.equal(r.status, 403, "the server refuses a viewer's import");
+    await checkAccessibility(page, "import (viewer)");
   });
 
   await step("fits a tablet (820 px wide)", async () => {
