@@ -384,6 +384,28 @@ try {
     assert.ok(cellNow.opportunity_id);
   });
 
+  await step("change an opportunity's stage on the account page, through a stale edit", async () => {
+    const opps = (await adminApi.get(`/api/v1/accounts/${target.account.id}/opportunities?limit=200`)).items;
+    const opp = opps.find((o) => !o.stage.startsWith("closed")) ?? opps[0];
+    assert.ok(opp, "the account has an opportunity");
+    await page.goto(`${base}/accounts/${target.account.id}`);
+    const stage = page.getByTestId("opportunities").getByLabel(`Stage of ${opp.name}`);
+    await stage.waitFor();
+    const first = opp.stage === "negotiation" ? "proposal" : "negotiation";
+    await stage.selectOption(first);
+    await page.getByRole("status").filter({ hasText: `${opp.name}: stage is now` }).waitFor();
+    assert.equal((await adminApi.get(`/api/v1/opportunities/${opp.id}`)).stage, first);
+    // Someone else edits it meanwhile; the page still holds the version it read.
+    const now = await adminApi.get(`/api/v1/opportunities/${opp.id}`);
+    assert.equal((await adminApi.patch(`/api/v1/opportunities/${opp.id}`, { amount_cents: now.amount_cents + 100, version: now.version })).status, 200);
+    await stage.selectOption("qualification");
+    await page.getByTestId("conflict").waitFor();
+    assert.equal(await stage.inputValue(), "qualification", "the user's choice is kept");
+    await page.getByRole("button", { name: "Save mine over theirs" }).click();
+    await page.getByTestId("conflict").waitFor({ state: "detached" });
+    assert.equal((await adminApi.get(`/api/v1/opportunities/${opp.id}`)).stage, "qualification");
+  });
+
   await step("every dashboard renders data", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
     for (const id of ["at-risk", "renewals", "pipeline", "leaderboard", "trend", "portfolio", "coverage", "inspection"]) {
@@ -417,6 +439,50 @@ try {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "settings.png"), fullPage: true });
     await checkAccessibility(page, "settings");
+  });
+
+  await step("record a review as held from the reviews list", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reviews" }).click();
+    const row = page.getByTestId("reviews-due").locator("tbody tr[data-review]").first();
+    await row.waitFor();
+    const id = Number(await row.getAttribute("data-review"));
+    await row.getByRole("button", { name: /^Record as held/ }).click();
+    const form = page.getByRole("form", { name: /as held$/ });
+    await form.getByLabel("Attendees").fill("Ada Admin, the customer's CFO");
+    await form.getByLabel("Notes").fill("Walked through the renewal plan (browser test)");
+    await form.getByLabel("Outcomes").fill("Agreed on a pilot");
+    await form.getByRole("button", { name: "Save as held" }).click();
+    await page.getByTestId("review-held-note").waitFor();
+    const review = await adminApi.get(`/api/v1/reviews/${id}`);
+    assert.equal(review.status, "held");
+    assert.equal(review.outcomes, "Agreed on a pilot");
+    await page.locator(`[data-review="${id}"]`).waitFor({ state: "detached" }); // a held review leaves the list
+  });
+
+  await step("complete an open handoff's checklist and accept it for an AM", async () => {
+    const open = (await adminApi.get("/api/v1/handoffs?limit=500")).items.find((h) => h.status === "open");
+    assert.ok(open, "the seeded book has an open handoff");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Handoffs" }).click();
+    await page.getByRole("button", { name: new RegExp(` of handoff ${open.id}$`) }).click();
+    const panel = page.getByTestId(`handoff-${open.id}`);
+    await panel.locator("input[type=checkbox]").first().waitFor();
+    assert.ok(await panel.getByRole("button", { name: "Accept handoff" }).isDisabled() || (await panel.locator("input[type=checkbox]:not(:checked)").count()) === 0);
+    for (let i = 0; i < 10; i++) {
+      const left = await panel.locator("input[type=checkbox]:not(:checked)").count();
+      if (left === 0) break;
+      await panel.locator("input[type=checkbox]:not(:checked)").first().click();
+      await page.waitForFunction(
+        ([sel, n]) => document.querySelectorAll(`${sel} input[type=checkbox]:not(:checked)`).length === n - 1 && document.querySelectorAll(`${sel} input[type=checkbox]:disabled`).length === 0,
+        [`[data-testid=handoff-${open.id}]`, left],
+      );
+    }
+    await panel.locator("select[name=handoff-am]").selectOption({ index: 1 });
+    await panel.getByRole("button", { name: "Accept handoff" }).click();
+    await page.getByTestId("handoff-note").waitFor();
+    const after = await adminApi.get(`/api/v1/handoffs/${open.id}`);
+    assert.equal(after.status, "accepted");
+    assert.ok(after.am_id);
+    await checkAccessibility(page, "handoffs (checklist)");
   });
 
   const imported = `Browsertest Imports ${Date.now() % 100000}`;
@@ -473,7 +539,7 @@ try {
     const csv = `Record ID,Company name,Industry,Country/Region,Number of Employees\n9001,Browsertest Dry Run Inc,Retail,France,40\n`;
     await page.locator("input[name=import-file]").setInputFiles({ name: "companies.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.locator("select[name=import-source]").selectOption("hubspot:companies");
-    await page.getByLabel(/^Dry run/).check();
+    await page.getByRole("checkbox", { name: /Dry run/ }).check();
     await page.getByRole("button", { name: "Check the file" }).click();
     await page.getByTestId("import-job").getByText("A dry run: nothing was written.").waitFor();
     const cells = await page.getByTestId("import-summary").locator("tbody tr").first().locator("td").allTextContents();
