@@ -548,6 +548,20 @@ try {
     assert.equal(found.items.length, 0, "a dry run writes nothing");
   });
 
+  await step("a file over the server's body limit is refused, and the page says why", async () => {
+    const big = `Record ID,Company name\n${Array.from({ length: 60000 }, (_, i) => `${100000 + i},Too Big Company ${i}`).join("\n")}\n`;
+    assert.ok(big.length > 1 << 20);
+    await page.locator("input[name=import-file]").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(big) });
+    await page.getByText("over the default limit").waitFor();
+    await page.getByRole("checkbox", { name: /Dry run/ }).uncheck();
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    const error = page.getByTestId("import-error");
+    await error.waitFor();
+    const said = await error.textContent();
+    assert.match(said, /Too large\.|body limit/);
+    console.log(`     the page said: ${said}`);
+  });
+
   await step("restart the server and find the edits still there", async () => {
     await stopServer();
     // While it is down, a view says so and offers to retry.
@@ -618,9 +632,9 @@ try {
     assert.deepEqual(axeFindings, []);
   });
 
-  // Expected: refusals the test provokes (401, 403, 409) and the refused connections while the
+  // Expected: refusals the test provokes (401, 403, 409, 413) and the refused connections while the
   // server was down.
-  assert.deepEqual(consoleErrors.filter((e) => !/status of 40[139]|ERR_CONNECTION_REFUSED/.test(e)), [], "no console errors");
+  assert.deepEqual(consoleErrors.filter((e) => !/status of 4(0[139]|13)|ERR_CONNECTION_REFUSED/.test(e)), [], "no console errors");
   console.log(`all ${steps.length} steps passed; screenshots in ${shots}`);
 } catch (e) {
   console.error(e);

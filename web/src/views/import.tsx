@@ -89,6 +89,8 @@ interface ColumnChoice {
   date_format: string;
 }
 
+const sourceName: Record<string, string> = { salesforce: "Salesforce", hubspot: "HubSpot", csv: "Any CSV" };
+
 const fold = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 // The column of a header most like a target, e.g. "Account Name" → "name", "Close Date" → close_date.
@@ -584,7 +586,7 @@ function Recent({ tick, current, onOpen }: { tick: number; current: number | nul
                     </td>
                     <td>{j.file_name}</td>
                     <td>
-                      {label(j.source)}
+                      {sourceName[j.source] ?? j.source}
                       {j.object ? ` · ${label(j.object)}` : ""}
                       {j.dry_run ? " (dry run)" : ""}
                     </td>
