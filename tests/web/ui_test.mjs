@@ -522,6 +522,10 @@ try {
     await checkAccessibility(page, "import");
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(wide <= 0, `the import page fits 1280 px (${wide} px too wide)`);
+    await page.setViewportSize({ width: 820, height: 1180 });
+    const wideTablet = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wideTablet <= 0, `the import page fits 820 px (${wideTablet} px too wide)`);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await step("the imported account is in the accounts list", async () => {

@@ -175,6 +175,7 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
   const [delimiter, setDelimiter] = useState(",");
   const [choices, setChoices] = useState<ColumnChoice[]>([]);
   const [dryRun, setDryRun] = useState(false);
+  const [dateFormat, setDateFormat] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -219,6 +220,7 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
       source: src,
       ...(src === "hubspot" ? { object: hubspotObject } : {}),
       ...(src === "csv" ? { object, map: mapping() } : {}),
+      ...(src !== "csv" && dateFormat.trim() ? { date_format: dateFormat.trim() } : {}),
       dry_run: dryRun,
       file_name: file.name,
       content: text,
@@ -283,6 +285,12 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
             </select>
           </label>
         )}
+        {source !== "csv" && (
+          <label>
+            Dates, if not ISO
+            <input name="import-date-format" placeholder="e.g. DD.MM.YYYY" size={14} value={dateFormat} onInput={(e) => setDateFormat((e.target as HTMLInputElement).value)} />
+          </label>
+        )}
         <label class="check">
           <input type="checkbox" name="import-dry-run" checked={dryRun} onChange={(e) => setDryRun((e.target as HTMLInputElement).checked)} /> Dry run (check and report, write nothing)
         </label>
@@ -302,67 +310,69 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
           <legend>
             Map the columns to {label(object).toLowerCase()} fields ({mapped} of {columns.length} mapped)
           </legend>
-          <table class="plain">
-            <thead>
-              <tr>
-                <th scope="col">Column in the file</th>
-                <th scope="col">Orchard field</th>
-                <th scope="col">Format</th>
-              </tr>
-            </thead>
-            <tbody>
-              {columns.map((c, i) => {
-                const ch = choices[i] ?? { target: "", money_format: "", date_format: "" };
-                const set = (patch: Partial<ColumnChoice>) => setChoices(choices.map((x, j) => (j === i ? { ...x, ...patch } : x)));
-                return (
-                  <tr key={`${i}:${c}`}>
-                    <th scope="row">{c || <span class="muted">(unnamed column {i + 1})</span>}</th>
-                    <td>
-                      <select aria-label={`Field for column ${c || i + 1}`} value={ch.target} onChange={(e) => set({ target: (e.target as HTMLSelectElement).value })}>
-                        <option value="">Ignore</option>
-                        <optgroup label="Fields">
-                          {fieldsOf[object].map((t) => (
-                            <option key={t} value={t}>
-                              {t}
-                            </option>
-                          ))}
-                        </optgroup>
-                        <optgroup label="Key">
-                          {keysOf(object).map((t) => (
-                            <option key={t} value={t}>
-                              {t}
-                            </option>
-                          ))}
-                        </optgroup>
-                        <optgroup label="Links">
-                          {linksOf[object].map((t) => (
-                            <option key={t} value={t}>
-                              {t}
-                            </option>
-                          ))}
-                        </optgroup>
-                      </select>
-                    </td>
-                    <td>
-                      {moneyFields.has(ch.target) && (
-                        <select aria-label={`Money format of ${c}`} value={ch.money_format} onChange={(e) => set({ money_format: (e.target as HTMLSelectElement).value })}>
-                          <option value="">1234.50 (plain)</option>
-                          {moneyFormats.map((m) => (
-                            <option key={m} value={m}>
-                              {m}
-                            </option>
-                          ))}
+          <div class="scroll-x">
+            <table class="plain">
+              <thead>
+                <tr>
+                  <th scope="col">Column in the file</th>
+                  <th scope="col">Orchard field</th>
+                  <th scope="col">Format</th>
+                </tr>
+              </thead>
+              <tbody>
+                {columns.map((c, i) => {
+                  const ch = choices[i] ?? { target: "", money_format: "", date_format: "" };
+                  const set = (patch: Partial<ColumnChoice>) => setChoices(choices.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+                  return (
+                    <tr key={`${i}:${c}`}>
+                      <th scope="row">{c || <span class="muted">(unnamed column {i + 1})</span>}</th>
+                      <td>
+                        <select aria-label={`Field for column ${c || i + 1}`} value={ch.target} onChange={(e) => set({ target: (e.target as HTMLSelectElement).value })}>
+                          <option value="">Ignore</option>
+                          <optgroup label="Fields">
+                            {fieldsOf[object].map((t) => (
+                              <option key={t} value={t}>
+                                {t}
+                              </option>
+                            ))}
+                          </optgroup>
+                          <optgroup label="Key">
+                            {keysOf(object).map((t) => (
+                              <option key={t} value={t}>
+                                {t}
+                              </option>
+                            ))}
+                          </optgroup>
+                          <optgroup label="Links">
+                            {linksOf[object].map((t) => (
+                              <option key={t} value={t}>
+                                {t}
+                              </option>
+                            ))}
+                          </optgroup>
                         </select>
-                      )}
-                      {dateFields.has(ch.target) && (
-                        <input aria-label={`Date format of ${c}`} placeholder="YYYY-MM-DD" size={12} value={ch.date_format} onInput={(e) => set({ date_format: (e.target as HTMLInputElement).value })} />
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                      </td>
+                      <td>
+                        {moneyFields.has(ch.target) && (
+                          <select aria-label={`Money format of ${c}`} value={ch.money_format} onChange={(e) => set({ money_format: (e.target as HTMLSelectElement).value })}>
+                            <option value="">1234.50 (plain)</option>
+                            {moneyFormats.map((m) => (
+                              <option key={m} value={m}>
+                                {m}
+                              </option>
+                            ))}
+                          </select>
+                        )}
+                        {dateFields.has(ch.target) && (
+                          <input aria-label={`Date format of ${c}`} placeholder="YYYY-MM-DD" size={12} value={ch.date_format} onInput={(e) => set({ date_format: (e.target as HTMLInputElement).value })} />
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
           {!targets.some((t) => choices.some((c) => c.target === t)) && <p class="muted">Map at least one column.</p>}
         </fieldset>
       )}
@@ -464,34 +474,36 @@ function JobSummary({ job, summary }: { job: Job; summary: Summary }) {
   return (
     <>
       {summary.dry_run && <p class="readonly-note">A dry run: nothing was written.</p>}
-      <table class="plain" data-testid="import-summary">
-        <caption class="sr-only">What happened per file</caption>
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Object</th>
-            {(["rows", "inserted", "updated", "unchanged", "rejected", "skipped"] as const).map((k) => (
-              <th key={k} scope="col" class="num">
-                {label(k)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {summary.files.map((f) => (
-            <tr key={`${f.file}:${f.object}`}>
-              <td>{f.file}</td>
-              <td>{label(f.object)}</td>
-              <td class="num">{f.rows}</td>
-              <td class="num">{f.inserted}</td>
-              <td class="num">{f.updated}</td>
-              <td class="num">{f.unchanged}</td>
-              <td class="num">{f.rejected}</td>
-              <td class="num">{f.skipped}</td>
+      <div class="scroll-x">
+        <table class="plain" data-testid="import-summary">
+          <caption class="sr-only">What happened per file</caption>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Object</th>
+              {(["rows", "inserted", "updated", "unchanged", "rejected", "skipped"] as const).map((k) => (
+                <th key={k} scope="col" class="num">
+                  {label(k)}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {summary.files.map((f) => (
+              <tr key={`${f.file}:${f.object}`}>
+                <td>{f.file}</td>
+                <td>{label(f.object)}</td>
+                <td class="num">{f.rows}</td>
+                <td class="num">{f.inserted}</td>
+                <td class="num">{f.updated}</td>
+                <td class="num">{f.unchanged}</td>
+                <td class="num">{f.rejected}</td>
+                <td class="num">{f.skipped}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {summary.warnings.length > 0 && (
         <section aria-labelledby={`warn-${job.id}`}>
           <h3 id={`warn-${job.id}`}>Warnings</h3>
@@ -554,52 +566,54 @@ function Recent({ tick, current, onOpen }: { tick: number; current: number | nul
           items.length === 0 ? (
             <Empty>No imports since the server started.</Empty>
           ) : (
-            <table class="plain" data-testid="import-recent">
-              <thead>
-                <tr>
-                  <th scope="col">Import</th>
-                  <th scope="col">File</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">
-                    Rows
-                  </th>
-                  <th scope="col" class="num">
-                    Inserted
-                  </th>
-                  <th scope="col" class="num">
-                    Updated
-                  </th>
-                  <th scope="col" class="num">
-                    Rejected
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((j) => (
-                  <tr key={j.id} aria-current={j.id === current ? "true" : undefined}>
-                    <td>
-                      <button type="button" class="link" onClick={() => onOpen(j.id)} aria-label={`Show import ${j.id}`}>
-                        #{j.id}
-                      </button>
-                    </td>
-                    <td>{j.file_name}</td>
-                    <td>
-                      {sourceName[j.source] ?? j.source}
-                      {j.object ? ` · ${label(j.object)}` : ""}
-                      {j.dry_run ? " (dry run)" : ""}
-                    </td>
-                    <td>{j.started_at.slice(0, 19).replace("T", " ")}</td>
-                    <td>{label(j.status)}</td>
-                    <td class="num">{j.summary?.rows ?? j.progress.rows}</td>
-                    <td class="num">{j.summary?.inserted ?? "—"}</td>
-                    <td class="num">{j.summary?.updated ?? "—"}</td>
-                    <td class="num">{j.summary?.rejected ?? "—"}</td>
+            <div class="scroll-x">
+              <table class="plain" data-testid="import-recent">
+                <thead>
+                  <tr>
+                    <th scope="col">Import</th>
+                    <th scope="col">File</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">Started</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" class="num">
+                      Rows
+                    </th>
+                    <th scope="col" class="num">
+                      Inserted
+                    </th>
+                    <th scope="col" class="num">
+                      Updated
+                    </th>
+                    <th scope="col" class="num">
+                      Rejected
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {items.map((j) => (
+                    <tr key={j.id} aria-current={j.id === current ? "true" : undefined}>
+                      <td>
+                        <button type="button" class="link" onClick={() => onOpen(j.id)}>
+                          <span class="sr-only">Show import </span>#{j.id}
+                        </button>
+                      </td>
+                      <td>{j.file_name}</td>
+                      <td>
+                        {sourceName[j.source] ?? j.source}
+                        {j.object ? ` · ${label(j.object)}` : ""}
+                        {j.dry_run ? " (dry run)" : ""}
+                      </td>
+                      <td>{j.started_at.slice(0, 19).replace("T", " ")}</td>
+                      <td>{label(j.status)}</td>
+                      <td class="num">{j.summary?.rows ?? j.progress.rows}</td>
+                      <td class="num">{j.summary?.inserted ?? "—"}</td>
+                      <td class="num">{j.summary?.updated ?? "—"}</td>
+                      <td class="num">{j.summary?.rejected ?? "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )
         }
       </Show>
