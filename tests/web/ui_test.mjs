@@ -477,6 +477,7 @@ try {
       );
     }
     await panel.locator("select[name=handoff-am]").selectOption({ index: 1 });
+    await page.screenshot({ path: join(shots, "handoff-checklist.png") });
     await panel.getByRole("button", { name: "Accept handoff" }).click();
     await page.getByTestId("handoff-note").waitFor();
     const after = await adminApi.get(`/api/v1/handoffs/${open.id}`);

@@ -147,11 +147,11 @@ function HandoffPanel({ id, editable, onChanged, onAccepted }: { id: number; edi
     }
   };
 
-  const accept = async () => {
+  const accept = async (chosen: string) => {
     setError(null);
     setBusy(true);
     try {
-      const o = await api.post<Onboarding>(`/api/v1/handoffs/${id}/accept`, am ? { am_id: Number(am) } : {});
+      const o = await api.post<Onboarding>(`/api/v1/handoffs/${id}/accept`, chosen ? { am_id: Number(chosen) } : {});
       onAccepted(o);
     } catch (e) {
       setError(e as ApiError);
@@ -166,6 +166,8 @@ function HandoffPanel({ id, editable, onChanged, onAccepted }: { id: number; edi
         {(o) => {
           const open = o.status === "open";
           const done = o.checklist.every((i) => i.done);
+          // The AM already named on the handoff, unless another is chosen.
+          const chosen = am || (o.am_id !== null && ams.some((u) => u.id === o.am_id) ? String(o.am_id) : "");
           return (
             <>
               <fieldset class="checklist">
@@ -173,7 +175,7 @@ function HandoffPanel({ id, editable, onChanged, onAccepted }: { id: number; edi
                 <ul class="items">
                   {o.checklist.map((i) => (
                     <li key={i.key}>
-                      <label>
+                      <label class="check">
                         <input type="checkbox" checked={i.done} disabled={!editable || !open || busy} onChange={(e) => void toggle(o, i.key, (e.target as HTMLInputElement).checked)} /> {i.label}
                       </label>
                       {i.notes && <span class="muted small"> · {i.notes}</span>}
@@ -188,13 +190,13 @@ function HandoffPanel({ id, editable, onChanged, onAccepted }: { id: number; edi
                   aria-label={`Accept handoff ${id}`}
                   onSubmit={(e) => {
                     e.preventDefault();
-                    void accept();
+                    void accept(chosen);
                   }}
                 >
                   {mayAssign && (
                     <label>
                       Account manager
-                      <select name="handoff-am" value={am} onChange={(e) => setAm((e.target as HTMLSelectElement).value)}>
+                      <select name="handoff-am" value={chosen} onChange={(e) => setAm((e.target as HTMLSelectElement).value)}>
                         <option value="">Choose an AM…</option>
                         {ams.map((u) => (
                           <option key={u.id} value={String(u.id)}>
@@ -204,7 +206,7 @@ function HandoffPanel({ id, editable, onChanged, onAccepted }: { id: number; edi
                       </select>
                     </label>
                   )}
-                  <button type="submit" class="primary" disabled={!done || busy || (mayAssign && !am)}>
+                  <button type="submit" class="primary" disabled={!done || busy || (mayAssign && !chosen)}>
                     Accept handoff
                   </button>
                   {!done && <span class="muted">Every checklist item is done before the AM accepts.</span>}
