@@ -112,7 +112,7 @@ async function apiClient(base, email) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  return { get: (p) => call("GET", p).then((x) => x.body), patch: (p, b) => call("PATCH", p, b) };
+  return { get: (p) => call("GET", p).then((x) => x.body), patch: (p, b) => call("PATCH", p, b), post: (p, b) => call("POST", p, b) };
 }
 
 const steps = [];
@@ -384,6 +384,28 @@ try {
     assert.ok(cellNow.opportunity_id);
   });
 
+  await step("change an opportunity's stage on the account page, through a stale edit", async () => {
+    const opps = (await adminApi.get(`/api/v1/accounts/${target.account.id}/opportunities?limit=200`)).items;
+    const opp = opps.find((o) => !o.stage.startsWith("closed")) ?? opps[0];
+    assert.ok(opp, "the account has an opportunity");
+    await page.goto(`${base}/accounts/${target.account.id}`);
+    const stage = page.getByTestId("opportunities").getByLabel(`Stage of ${opp.name}`);
+    await stage.waitFor();
+    const first = opp.stage === "negotiation" ? "proposal" : "negotiation";
+    await stage.selectOption(first);
+    await page.getByRole("status").filter({ hasText: `${opp.name}: stage is now` }).waitFor();
+    assert.equal((await adminApi.get(`/api/v1/opportunities/${opp.id}`)).stage, first);
+    // Someone else edits it meanwhile; the page still holds the version it read.
+    const now = await adminApi.get(`/api/v1/opportunities/${opp.id}`);
+    assert.equal((await adminApi.patch(`/api/v1/opportunities/${opp.id}`, { amount_cents: now.amount_cents + 100, version: now.version })).status, 200);
+    await stage.selectOption("qualification");
+    await page.getByTestId("conflict").waitFor();
+    assert.equal(await stage.inputValue(), "qualification", "the user's choice is kept");
+    await page.getByRole("button", { name: "Save mine over theirs" }).click();
+    await page.getByTestId("conflict").waitFor({ state: "detached" });
+    assert.equal((await adminApi.get(`/api/v1/opportunities/${opp.id}`)).stage, "qualification");
+  });
+
   await step("every dashboard renders data", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
     for (const id of ["at-risk", "renewals", "pipeline", "leaderboard", "trend", "portfolio", "coverage", "inspection"]) {
@@ -419,6 +441,132 @@ try {
     await checkAccessibility(page, "settings");
   });
 
+  await step("record a review as held from the reviews list", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reviews" }).click();
+    const row = page.getByTestId("reviews-due").locator("tbody tr[data-review]").first();
+    await row.waitFor();
+    const id = Number(await row.getAttribute("data-review"));
+    await row.getByRole("button", { name: /^Record as held/ }).click();
+    const form = page.getByRole("form", { name: /as held$/ });
+    await form.getByLabel("Attendees").fill("Ada Admin, the customer's CFO");
+    await form.getByLabel("Notes").fill("Walked through the renewal plan (browser test)");
+    await form.getByLabel("Outcomes").fill("Agreed on a pilot");
+    await form.getByRole("button", { name: "Save as held" }).click();
+    await page.getByTestId("review-held-note").waitFor();
+    const review = await adminApi.get(`/api/v1/reviews/${id}`);
+    assert.equal(review.status, "held");
+    assert.equal(review.outcomes, "Agreed on a pilot");
+    await page.locator(`[data-review="${id}"]`).waitFor({ state: "detached" }); // a held review leaves the list
+  });
+
+  await step("complete an open handoff's checklist and accept it for an AM", async () => {
+    const open = (await adminApi.get("/api/v1/handoffs?limit=500")).items.find((h) => h.status === "open");
+    assert.ok(open, "the seeded book has an open handoff");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Handoffs" }).click();
+    await page.getByRole("button", { name: new RegExp(` of handoff ${open.id}$`) }).click();
+    const panel = page.getByTestId(`handoff-${open.id}`);
+    await panel.locator("input[type=checkbox]").first().waitFor();
+    assert.ok(await panel.getByRole("button", { name: "Accept handoff" }).isDisabled() || (await panel.locator("input[type=checkbox]:not(:checked)").count()) === 0);
+    for (let i = 0; i < 10; i++) {
+      const left = await panel.locator("input[type=checkbox]:not(:checked)").count();
+      if (left === 0) break;
+      await panel.locator("input[type=checkbox]:not(:checked)").first().click();
+      await page.waitForFunction(
+        ([sel, n]) => document.querySelectorAll(`${sel} input[type=checkbox]:not(:checked)`).length === n - 1 && document.querySelectorAll(`${sel} input[type=checkbox]:disabled`).length === 0,
+        [`[data-testid=handoff-${open.id}]`, left],
+      );
+    }
+    await panel.locator("select[name=handoff-am]").selectOption({ index: 1 });
+    await page.screenshot({ path: join(shots, "handoff-checklist.png") });
+    await panel.getByRole("button", { name: "Accept handoff" }).click();
+    await page.getByTestId("handoff-note").waitFor();
+    const after = await adminApi.get(`/api/v1/handoffs/${open.id}`);
+    assert.equal(after.status, "accepted");
+    assert.ok(after.am_id);
+    await checkAccessibility(page, "handoffs (checklist)");
+  });
+
+  const imported = `Browsertest Imports ${Date.now() % 100000}`;
+  await step("import a mapped CSV of accounts: progress, summary, a rejected row with its line", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).click();
+    await page.getByRole("heading", { level: 1, name: "Import" }).waitFor();
+    await page.getByTestId("import-recent").or(page.getByText("No imports since the server started.")).waitFor();
+    // Semicolons, and column names Orchard does not know: the mapping is chosen on the page.
+    const csv = `Customer No;Company;Sector;Country;Staff\nBT-1;${imported};Software;Germany;120\nBT-2;Browsertest Rejects AG;Software;Germany;lots\n`;
+    await page.locator("input[name=import-file]").setInputFiles({ name: "customers.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator("select[name=import-source]").selectOption("csv");
+    await page.locator("select[name=import-object]").selectOption("accounts");
+    const mapping = page.getByTestId("import-mapping");
+    await mapping.waitFor();
+    await mapping.getByLabel("Field for column Customer No").selectOption("salesforce_id");
+    await mapping.getByLabel("Field for column Company").selectOption("name");
+    await mapping.getByLabel("Field for column Sector").selectOption("industry");
+    await mapping.getByLabel("Field for column Country").selectOption("region");
+    await mapping.getByLabel("Field for column Staff").selectOption("employees");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByTestId("import-status").filter({ hasText: /^Done/ }).waitFor();
+    const summary = page.getByTestId("import-summary").locator("tbody tr").first();
+    const cells = await summary.locator("td").allTextContents();
+    assert.deepEqual(cells.slice(2), ["2", "1", "0", "0", "1", "0"], `rows, inserted, updated, unchanged, rejected, skipped: ${cells}`);
+    const rejected = page.getByTestId("import-rejected").locator("tbody tr");
+    assert.equal(await rejected.count(), 1);
+    const rej = await rejected.first().locator("td").allTextContents();
+    assert.equal(rej[1], "3", "the rejected row's line");
+    assert.equal(rej[2], "Staff", "the rejected row's column");
+    const href = await page.getByRole("link", { name: /Download all rejected rows/ }).getAttribute("href");
+    assert.match(href, /^\/api\/v1\/imports\/\d+\/rejected$/);
+    const report = await page.evaluate((h) => fetch(h).then((r) => r.text()), href);
+    assert.match(report, /customers\.csv,3,/);
+    await page.getByTestId("import-recent").locator("tbody tr", { hasText: "customers.csv" }).first().waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, "import.png"), fullPage: true });
+    await checkAccessibility(page, "import");
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `the import page fits 1280 px (${wide} px too wide)`);
+    await page.setViewportSize({ width: 820, height: 1180 });
+    const wideTablet = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wideTablet <= 0, `the import page fits 820 px (${wideTablet} px too wide)`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step("the imported account is in the accounts list", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" }).click();
+    await page.getByLabel("Search").fill(imported);
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll(".vbody [role=row]")];
+      return rows.length === 1 && rows[0].textContent.includes(n);
+    }, imported);
+    await page.getByLabel("Search").fill("");
+  });
+
+  await step("a HubSpot companies dry run writes nothing", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).click();
+    const csv = `Record ID,Company name,Industry,Country/Region,Number of Employees\n9001,Browsertest Dry Run Inc,Retail,France,40\n`;
+    await page.locator("input[name=import-file]").setInputFiles({ name: "companies.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator("select[name=import-source]").selectOption("hubspot:companies");
+    await page.getByRole("checkbox", { name: /Dry run/ }).check();
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByTestId("import-job").getByText("A dry run: nothing was written.").waitFor();
+    const cells = await page.getByTestId("import-summary").locator("tbody tr").first().locator("td").allTextContents();
+    assert.equal(cells[3], "1", "one row would be inserted");
+    const found = await adminApi.get(`/api/v1/accounts?q=${encodeURIComponent("Browsertest Dry Run")}`);
+    assert.equal(found.items.length, 0, "a dry run writes nothing");
+  });
+
+  await step("a file over the server's body limit is refused, and the page says why", async () => {
+    const big = `Record ID,Company name\n${Array.from({ length: 60000 }, (_, i) => `${100000 + i},Too Big Company ${i}`).join("\n")}\n`;
+    assert.ok(big.length > 1 << 20);
+    await page.locator("input[name=import-file]").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(big) });
+    await page.getByText("over the default limit").waitFor();
+    await page.getByRole("checkbox", { name: /Dry run/ }).uncheck();
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    const error = page.getByTestId("import-error");
+    await error.waitFor();
+    const said = await error.textContent();
+    assert.match(said, /Too large\.|body limit/);
+    console.log(`     the page said: ${said}`);
+  });
+
   await step("restart the server and find the edits still there", async () => {
     await stopServer();
     // While it is down, a view says so and offers to retry.
@@ -450,6 +598,7 @@ try {
     assert.ok(await page.getByLabel(`Stance of ${contact.name}`).isDisabled());
     assert.equal(await page.getByRole("button", { name: /^Make an opportunity/ }).count(), 0);
     assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).count(), 0);
+    assert.equal(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Import" }).count(), 0);
     // And the server agrees: a viewer's write is refused.
     const viewerApi = await apiClient(base, viewer);
     const c = await viewerApi.get(`/api/v1/contacts/${contact.id}`);
@@ -457,6 +606,17 @@ try {
     assert.equal(r.status, 403);
     await page.screenshot({ path: join(shots, "account-viewer.png") });
     await checkAccessibility(page, "account (viewer)");
+  });
+
+  await step("a viewer sees no import form, only that admins import", async () => {
+    await page.goto(`${base}/import`);
+    await page.getByTestId("import-admin-only").waitFor();
+    assert.equal(await page.locator("input[type=file]").count(), 0, "no file input for a viewer");
+    assert.equal(await page.getByRole("button", { name: "Import", exact: true }).count(), 0);
+    const viewerApi = await apiClient(base, viewer);
+    const r = await viewerApi.post("/api/v1/imports", { source: "hubspot", object: "companies", content: "Record ID,Name\n1,X\n" });
+    assert.equal(r.status, 403, "the server refuses a viewer's import");
+    await checkAccessibility(page, "import (viewer)");
   });
 
   await step("fits a tablet (820 px wide)", async () => {
@@ -477,9 +637,9 @@ try {
     assert.deepEqual(axeFindings, []);
   });
 
-  // Expected: refusals the test provokes (401, 403, 409) and the refused connections while the
+  // Expected: refusals the test provokes (401, 403, 409, 413) and the refused connections while the
   // server was down.
-  assert.deepEqual(consoleErrors.filter((e) => !/status of 40[139]|ERR_CONNECTION_REFUSED/.test(e)), [], "no console errors");
+  assert.deepEqual(consoleErrors.filter((e) => !/status of 4(0[139]|13)|ERR_CONNECTION_REFUSED/.test(e)), [], "no console errors");
   console.log(`all ${steps.length} steps passed; screenshots in ${shots}`);
 } catch (e) {
   console.error(e);

@@ -12,6 +12,7 @@ import { Dashboards } from "./views/dashboards";
 import { Reviews } from "./views/reviews";
 import { Handoffs } from "./views/handoffs";
 import { Settings } from "./views/settings";
+import { Import } from "./views/import";
 import { Loading, ErrorBox } from "./components/states";
 
 async function loadSession(user: User, signOut: () => void): Promise<Session> {
@@ -93,7 +94,12 @@ export function App() {
           </a>
           <nav aria-label="Main">
             <ul>
-              {[...nav, ...(session.user.role === "admin" ? [{ to: "/settings", title: "Settings" }] : [])].map((n) => (
+              {[...nav, ...(session.user.role === "admin"
+                  ? [
+                      { to: "/import", title: "Import" },
+                      { to: "/settings", title: "Settings" },
+                    ]
+                  : [])].map((n) => (
                 <li key={n.to}>
                   <a href={n.to} aria-current={isCurrent(loc.path, n.to) ? "page" : undefined}>
                     {n.title}
@@ -130,6 +136,7 @@ function titleOf(path: string): string {
   if (path.startsWith("/reviews")) return "Reviews due";
   if (path.startsWith("/handoffs")) return "Handoffs";
   if (path.startsWith("/settings")) return "Settings";
+  if (path.startsWith("/import")) return "Import";
   return "Home";
 }
 
@@ -141,6 +148,7 @@ function View({ path }: { path: string }) {
   if (path === "/reviews") return <Reviews />;
   if (path === "/handoffs") return <Handoffs />;
   if (path === "/settings") return <Settings />;
+  if (path === "/import") return <Import />;
   if (path === "/") return <Home />;
   return (
     <section>

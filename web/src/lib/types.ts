@@ -155,6 +155,7 @@ export interface Opportunity {
   amount_cents: number;
   close_date: string | null;
   owner_id: number | null;
+  version: number;
 }
 
 export interface PlanVersion {

@@ -297,9 +297,28 @@ function PlanSummary({ plan, editable, onSaved }: { plan: Plan; editable: boolea
   );
 }
 
+const stages = ["prospecting", "qualification", "discovery", "proposal", "negotiation", "closed_won", "closed_lost"];
+
 function Opportunities({ accountId }: { accountId: number }) {
   const session = useSession();
-  const [opps, reload] = useLoad(() => all<Opportunity>(`/api/v1/accounts/${accountId}/opportunities`), [accountId]);
+  const editable = canEdit(session.user);
+  const [opps, reload, set] = useLoad(() => all<Opportunity>(`/api/v1/accounts/${accountId}/opportunities`), [accountId]);
+  // A stage chosen but not saved: the conflict (409) or the refusal that stopped it.
+  const [pending, setPending] = useState<{ id: number; stage: string; error: ApiError } | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  const save = async (list: Opportunity[], o: Opportunity, stage: string, version: number) => {
+    setSaved(null);
+    try {
+      const updated = await api.patch<Opportunity>(`/api/v1/opportunities/${o.id}`, { stage, version });
+      setPending(null);
+      set(list.map((x) => (x.id === o.id ? updated : x)));
+      setSaved(`${o.name}: stage is now ${label(stage)}.`);
+    } catch (e) {
+      setPending({ id: o.id, stage, error: e as ApiError });
+    }
+  };
+
   return (
     <section class="card" aria-labelledby="opps-title">
       <h2 id="opps-title">Opportunities</h2>
@@ -308,30 +327,68 @@ function Opportunities({ accountId }: { accountId: number }) {
           list.length === 0 ? (
             <Empty>No opportunities yet.</Empty>
           ) : (
-            <table class="plain" data-testid="opportunities">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Stage</th>
-                  <th scope="col" class="num">
-                    Amount
-                  </th>
-                  <th scope="col">Close</th>
-                  <th scope="col">Owner</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...list].reverse().map((o) => (
-                  <tr key={o.id}>
-                    <td>{o.name}</td>
-                    <td>{label(o.stage)}</td>
-                    <td class="num">{money(o.amount_cents)}</td>
-                    <td>{day(o.close_date)}</td>
-                    <td>{userName(session, o.owner_id)}</td>
+            <>
+              {pending?.error.conflict && (
+                <ConflictNotice
+                  what={`the opportunity “${list.find((x) => x.id === pending.id)?.name ?? ""}”`}
+                  currentVersion={pending.error.currentVersion ?? 0}
+                  onKeepMine={() => {
+                    const o = list.find((x) => x.id === pending.id);
+                    if (o) void save(list, o, pending.stage, pending.error.currentVersion ?? o.version);
+                  }}
+                  onTakeTheirs={() => {
+                    setPending(null);
+                    reload();
+                  }}
+                />
+              )}
+              {pending && !pending.error.conflict && <ErrorBox error={pending.error} />}
+              {saved && (
+                <p role="status" class="muted small">
+                  {saved}
+                </p>
+              )}
+              <table class="plain" data-testid="opportunities">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Stage</th>
+                    <th scope="col" class="num">
+                      Amount
+                    </th>
+                    <th scope="col">Close</th>
+                    <th scope="col">Owner</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {[...list].reverse().map((o) => (
+                    <tr key={o.id} data-opportunity={o.id}>
+                      <td>{o.name}</td>
+                      <td>
+                        {editable ? (
+                          <select
+                            aria-label={`Stage of ${o.name}`}
+                            value={pending?.id === o.id ? pending.stage : o.stage}
+                            onChange={(e) => void save(list, o, (e.target as HTMLSelectElement).value, o.version)}
+                          >
+                            {stages.map((s) => (
+                              <option key={s} value={s}>
+                                {label(s)}
+                              </option>
+                            ))}
+                          </select>
+                        ) : (
+                          label(o.stage)
+                        )}
+                      </td>
+                      <td class="num">{money(o.amount_cents)}</td>
+                      <td>{day(o.close_date)}</td>
+                      <td>{userName(session, o.owner_id)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
           )
         }
       </Show>

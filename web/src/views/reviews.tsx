@@ -1,11 +1,11 @@
 // Reviews due: the internal and customer reviews the tiers' cadences scheduled, due within the
 // window, overdue first, with how many each AM has due and overdue.
 import { useState } from "preact/hooks";
-import { api, query } from "../lib/api";
+import { api, ApiError, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
-import { useSession, userName } from "../lib/session";
+import { canEdit, useSession, userName } from "../lib/session";
 import { day, label } from "../lib/format";
-import { Empty, Show } from "../components/states";
+import { Empty, ErrorBox, Show } from "../components/states";
 
 interface Due {
   window_days: number;
@@ -17,6 +17,9 @@ interface Due {
 export function Reviews() {
   const session = useSession();
   const [window, setWindow] = useState(30);
+  const [held, setHeld] = useState<string | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  const editable = canEdit(session.user);
   const [due, reload] = useLoad(() => api.get<Due>(`/api/v1/reviews/due${query({ window, limit: 200 })}`), [window]);
   return (
     <section aria-labelledby="reviews-title">
@@ -33,6 +36,11 @@ export function Reviews() {
           </select>
         </label>
       </form>
+      {held && (
+        <p role="status" class="readonly-note" data-testid="review-held-note">
+          {held}
+        </p>
+      )}
       <Show loaded={due} what="reviews due" retry={reload}>
         {(d) =>
           d.total === 0 ? (
@@ -71,11 +79,12 @@ export function Reviews() {
                       <th scope="col">Review</th>
                       <th scope="col">Due</th>
                       <th scope="col">AM</th>
+                      {editable && <th scope="col"><span class="sr-only">Record</span></th>}
                     </tr>
                   </thead>
                   <tbody>
-                    {d.items.map((r) => (
-                      <tr key={r.id}>
+                    {d.items.map((r) => [
+                      <tr key={r.id} data-review={r.id}>
                         <td>
                           <a href={`/accounts/${r.account_id}`}>{r.account_name}</a>
                         </td>
@@ -85,8 +94,38 @@ export function Reviews() {
                           {r.overdue ? ` · ${r.days_overdue} d overdue` : ""}
                         </td>
                         <td>{userName(session, r.owner_id)}</td>
-                      </tr>
-                    ))}
+                        {editable && (
+                          <td>
+                            <button
+                              type="button"
+                              class="link"
+                              aria-expanded={open === r.id}
+                              onClick={() => setOpen(open === r.id ? null : r.id)}
+                            >
+                              Record as held
+                              <span class="sr-only">
+                                : the {label(r.kind).toLowerCase()} of {r.account_name}
+                              </span>
+                            </button>
+                          </td>
+                        )}
+                      </tr>,
+                      open === r.id && (
+                        <tr key={`${r.id}-held`}>
+                          <td colSpan={5}>
+                            <HeldForm
+                              review={r}
+                              onCancel={() => setOpen(null)}
+                              onDone={(next) => {
+                                setOpen(null);
+                                setHeld(`Recorded the ${label(r.kind).toLowerCase()} of ${r.account_name} as held.${next ? ` The next one is due ${day(next)}.` : ""}`);
+                                reload();
+                              }}
+                            />
+                          </td>
+                        </tr>
+                      ),
+                    ])}
                   </tbody>
                 </table>
               </section>
@@ -95,5 +134,65 @@ export function Reviews() {
         }
       </Show>
     </section>
+  );
+}
+
+function HeldForm({ review, onCancel, onDone }: { review: Due["items"][number]; onCancel: () => void; onDone: (nextDue: string | null) => void }) {
+  const today = new Date().toISOString().slice(0, 10);
+  const [heldOn, setHeldOn] = useState(today);
+  const [attendees, setAttendees] = useState("");
+  const [notes, setNotes] = useState("");
+  const [outcomes, setOutcomes] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.post<{ next: { due_on: string } | null }>(`/api/v1/reviews/${review.id}/held`, { held_on: heldOn, attendees, notes, outcomes });
+      onDone(r.next?.due_on ?? null);
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="held-form"
+      aria-label={`Record the review of ${review.account_name} as held`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div class="filters">
+        <label>
+          Held on
+          <input type="date" value={heldOn} max={today} required onInput={(e) => setHeldOn((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Attendees
+          <input value={attendees} onInput={(e) => setAttendees((e.target as HTMLInputElement).value)} />
+        </label>
+      </div>
+      <label class="block">
+        Notes
+        <textarea rows={2} value={notes} onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      <label class="block">
+        Outcomes
+        <textarea rows={2} value={outcomes} onInput={(e) => setOutcomes((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      {error && <ErrorBox error={error} />}
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy}>
+          Save as held
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
