@@ -1201,6 +1201,16 @@ TEST_P(HttpTest, FiltersNarrowTheList) {
   EXPECT_EQ(search.at("items").as_array().size(), 5u);
   auto both = GetJson("/api/v1/accounts?limit=100&q=north&industry=Energy");
   EXPECT_EQ(both.at("items").as_array().size(), 1u);  // Northwind 12 is the only one in Energy
+  // The search is answered from the book: a rename is found by its new name at once, in any
+  // case, and no longer by the old one; sorted, the same search reads the database.
+  auto renamed = client_->Patch("/api/v1/accounts/2", R"({"version":1,"name":"Zanzibar Traders"})",
+                                "application/json");
+  ASSERT_TRUE(renamed);
+  ASSERT_EQ(renamed->status, 200) << renamed->body;
+  EXPECT_EQ(GetJson("/api/v1/accounts?q=ZANZIBAR").at("items").as_array().size(), 1u);
+  EXPECT_EQ(GetJson("/api/v1/accounts?q=zanzibar&sort=name").at("items").as_array().size(), 1u);
+  EXPECT_EQ(GetJson("/api/v1/accounts?limit=100&q=contoso 2").at("items").as_array().size(),
+            3u);  // Contoso 21, 22 and 23: no longer Contoso 2
 
   // A manual override on account 3, whose $30k puts it in tier 2 by the rule.
   {
