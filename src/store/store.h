@@ -123,6 +123,23 @@ SqlValue ColumnValue(const T& row, std::string_view name) {
   return out;
 }
 
+// Whether column `name` of T can hold NULL (its member is a std::optional).
+template <class M>
+inline constexpr bool kIsOptional = false;
+template <class M>
+inline constexpr bool kIsOptional<std::optional<M>> = true;
+
+template <class T>
+bool ColumnNullable(std::string_view name) {
+  bool nullable = true;  // unknown: the general form
+  ForEachColumn<T>([&](const auto& col) {
+    if (col.name != name) return;
+    using M = std::remove_cvref_t<decltype(std::declval<T>().*(col.member))>;
+    nullable = kIsOptional<M>;
+  });
+  return nullable;
+}
+
 class Store {
  public:
   explicit Store(Database& db) : db_(db) {}
@@ -236,6 +253,15 @@ class Store {
     if (!q.sort) {
       sql += " AND id > ?";
       params.emplace_back(q.after_id);
+    } else if (q.after_id > 0 && !ColumnNullable<T>(q.sort->column)) {
+      // A column that is never NULL: plain keyset paging over (column, id), which an index on
+      // (column, id) answers in order.
+      const std::string& c = q.sort->column;
+      const char* beyond = q.sort->descending ? " < ?" : " > ?";
+      sql += " AND (" + c + beyond + " OR (" + c + " = ? AND id" + beyond + "))";
+      params.push_back(q.after_value);
+      params.push_back(q.after_value);
+      params.emplace_back(q.after_id);
     } else if (q.after_id > 0) {
       // Keyset paging over (column, id) with NULLs last: after a non-NULL value come the larger
       // (or smaller) values, then the NULLs; after a NULL only NULLs with a later id.
@@ -281,8 +307,12 @@ class Store {
     } else {
       const std::string& c = q.sort->column;
       const char* dir = q.sort->descending ? " DESC" : "";
-      // (c IS NULL) is false (0) before true (1) on both backends: NULLs last.
-      sql += " ORDER BY (" + c + " IS NULL), " + c + dir + ", id" + dir;
+      if (ColumnNullable<T>(c)) {
+        // (c IS NULL) is false (0) before true (1) on both backends: NULLs last.
+        sql += " ORDER BY (" + c + " IS NULL), " + c + dir + ", id" + dir;
+      } else {
+        sql += " ORDER BY " + c + dir + ", id" + dir;
+      }
     }
     sql += " LIMIT ?";
     params.push_back(static_cast<int64_t>(limit) + 1);  // one extra tells whether more follow
