@@ -507,6 +507,14 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   return Ok();
 }
 
+// Opening a missing SQLite file would create an empty database and export nothing from it.
+Status RequireExistingDatabase(const std::string& url) {
+  if (!url.starts_with("sqlite:") || url == "sqlite::memory:") return Ok();
+  std::string path = url.substr(7);
+  if (std::filesystem::exists(path)) return Ok();
+  return Fail(ErrorCode::kNotFound, "no database at " + path + " (--db " + url + ")");
+}
+
 // --format salesforce: the Bulk API CSV of one of the four objects that round-trip.
 Status RunSalesforceExport(const cli::ExportArgs& args) {
   auto object = ingest::ParseObject(args.object);
@@ -516,10 +524,7 @@ Status RunSalesforceExport(const cli::ExportArgs& args) {
                 "contract_lines; got \"" +
                     args.object + "\"");
   }
-  if (args.db.starts_with("sqlite:") && args.db != "sqlite::memory:" &&
-      !std::filesystem::exists(args.db.substr(7))) {
-    return Fail(ErrorCode::kNotFound, "no database at " + args.db.substr(7));
-  }
+  ORCHARD_CHECK(RequireExistingDatabase(args.db));
   ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
   if (!args.out) {
     ORCHARD_TRY(int64_t rows, ingest::ExportSalesforce(*db, *object, std::cout));
@@ -551,13 +556,7 @@ Status RunExport(const cli::ExportArgs& args) {
   // Usage errors before the database is touched.
   ORCHARD_TRY(auto format, ingest::ParseExportFormat(args.format));
   ORCHARD_CHECK(ingest::CheckExportable(args.object));
-  // Opening a missing SQLite file would create an empty database and export nothing from it.
-  if (args.db.starts_with("sqlite:") && args.db != "sqlite::memory:") {
-    std::string path = args.db.substr(7);
-    if (!std::filesystem::exists(path)) {
-      return Fail(ErrorCode::kNotFound, "no database at " + path + " (--db " + args.db + ")");
-    }
-  }
+  ORCHARD_CHECK(RequireExistingDatabase(args.db));
   ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
   ingest::ExportSummary summary;
   if (args.out) {

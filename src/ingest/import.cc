@@ -682,6 +682,17 @@ Result<std::optional<UserId>> Importer::FindUser(const std::string& email) {
   return std::optional<UserId>();
 }
 
+Status Importer::ApplyOwner(const ImportRow& row, std::optional<UserId>& owner) {
+  if (!row.Has(Field::kOwner) || row.Get(Field::kOwner).empty()) return Ok();
+  ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
+  if (user) {
+    owner = *user;
+  } else {
+    Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
+  }
+  return Ok();
+}
+
 Result<std::optional<ProductId>> Importer::FindProduct(const ImportRow& row) {
   if (!products_loaded_) {
     ORCHARD_CHECK(WaitForWriter());
@@ -1044,14 +1055,7 @@ Importer::Outcome Importer::Apply(Account& a, ImportRow& row, bool is_new) {
                      "strategic must be true or false; got \"" + row.Get(Field::kStrategic) + "\"");
     }
   }
-  if (row.Has(Field::kOwner) && !row.Get(Field::kOwner).empty()) {
-    ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
-    if (user) {
-      a.owner_id = *user;
-    } else {
-      Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
-    }
-  }
+  ORCHARD_CHECK(ApplyOwner(row, a.owner_id));
   SetKey(row, is_new, &a.salesforce_id, &a.hubspot_id);
   if (row.parent && !row.parent->key.empty()) {
     ORCHARD_TRY(auto parent, Find(ImportObject::kAccounts, *row.parent));
@@ -1083,14 +1087,7 @@ Importer::Outcome Importer::Apply(Contact& c, ImportRow& row, bool is_new) {
   int64_t influence = c.influence;
   if (auto i = SetInt(row, Field::kInfluence, 1, 5, influence)) return i;
   c.influence = static_cast<int>(influence);
-  if (row.Has(Field::kOwner) && !row.Get(Field::kOwner).empty()) {
-    ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
-    if (user) {
-      c.relationship_owner_id = *user;
-    } else {
-      Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
-    }
-  }
+  ORCHARD_CHECK(ApplyOwner(row, c.relationship_owner_id));
   SetKey(row, is_new, &c.salesforce_id, &c.hubspot_id);
   if (row.reports_to && !row.reports_to->key.empty()) {
     ORCHARD_TRY(auto manager, Find(ImportObject::kContacts, *row.reports_to));
@@ -1128,14 +1125,7 @@ Importer::Outcome Importer::Apply(Opportunity& o, ImportRow& row, bool is_new) {
       o.lost_reason = row.Get(Field::kLostReason);
     }
   }
-  if (row.Has(Field::kOwner) && !row.Get(Field::kOwner).empty()) {
-    ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
-    if (user) {
-      o.owner_id = *user;
-    } else {
-      Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
-    }
-  }
+  ORCHARD_CHECK(ApplyOwner(row, o.owner_id));
   SetKey(row, is_new, &o.salesforce_id, &o.hubspot_id);
   return NoIssue();
 }

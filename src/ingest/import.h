@@ -255,6 +255,8 @@ class Importer {
   Outcome Apply(T& entity, ImportRow& row, bool is_new);  // moves text out of row
   Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref);
   Result<std::optional<UserId>> FindUser(const std::string& email);
+  // The row's owner (a user's e-mail) into `owner`; an unknown one is reported and left alone.
+  Status ApplyOwner(const ImportRow& row, std::optional<UserId>& owner);
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
