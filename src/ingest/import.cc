@@ -441,11 +441,7 @@ Status Importer::WriteInTransaction(Batch& batch) {
       }
       auto names = store::ColumnNames<T>();
       ORCHARD_TRY(auto writer, db_.OpenBulkWriter(table, names));
-      size_t width = names.size();
-      for (size_t i = 0; i < part.inserts.size(); ++i) {
-        ORCHARD_CHECK(
-            writer->Add(std::span<const store::SqlValue>(part.values).subspan(i * width, width)));
-      }
+      ORCHARD_CHECK(writer->AddRows(part.values));
       ORCHARD_CHECK(writer->Finish());
       ORCHARD_CHECK(db_.ResetIdSequence(table));
       // One change-log entry for them all: a following server reads them with one query.

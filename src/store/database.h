@@ -44,8 +44,25 @@ class BulkWriter {
  public:
   virtual ~BulkWriter() = default;
   virtual Status Add(std::span<const SqlValue> row) = 0;
+  // Many rows at once, one after another in `values`, each as wide as the column list (SQLite
+  // puts several rows in one statement).
+  virtual Status AddRows(std::span<const SqlValue> values) { return AddEach(values); }
   virtual Status Finish() = 0;
   virtual int64_t rows() const = 0;
+
+ protected:
+  explicit BulkWriter(size_t width) : width_(width) {}
+  Status AddEach(std::span<const SqlValue> values) {
+    if (width_ == 0 || values.size() % width_ != 0) {
+      return Fail(ErrorCode::kInternal, "a bulk load got " + std::to_string(values.size()) +
+                                            " values for rows of " + std::to_string(width_));
+    }
+    for (size_t at = 0; at < values.size(); at += width_) {
+      ORCHARD_CHECK(Add(values.subspan(at, width_)));
+    }
+    return Ok();
+  }
+  size_t width_;  // values per row
 };
 
 class Database {

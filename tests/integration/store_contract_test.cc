@@ -746,11 +746,21 @@ TEST_P(StoreContractTest, BulkWriterRoundTripsAwkwardTextAndNulls) {
   ASSERT_TRUE(tx);
   auto writer = db_->OpenBulkWriter(EntitySchema<Account>::kTable, columns);
   ASSERT_TRUE(writer) << writer.error().message;
-  for (const auto& a : want) {
-    auto values = ToSqlValues(a);
+  // The first half a row at a time, the rest as one run of rows (SQLite puts several rows in a
+  // statement, then the odd ones out one at a time): every row lands, in order, either way.
+  const size_t half = want.size() / 2 + 7;
+  for (size_t i = 0; i < half; ++i) {
+    auto values = ToSqlValues(want[i]);
     auto added = (*writer)->Add(values);
     ASSERT_TRUE(added) << added.error().message;
   }
+  std::vector<SqlValue> rest;
+  for (size_t i = half; i < want.size(); ++i) {
+    auto values = ToSqlValues(want[i]);
+    rest.insert(rest.end(), values.begin(), values.end());
+  }
+  auto added = (*writer)->AddRows(rest);
+  ASSERT_TRUE(added) << added.error().message;
   auto finished = (*writer)->Finish();
   ASSERT_TRUE(finished) << finished.error().message;
   EXPECT_EQ((*writer)->rows(), n);
@@ -804,6 +814,32 @@ TEST_P(StoreContractTest, ABadRowFailsTheBulkLoadAndKeepsNothing) {
     if (failed) failed = (*writer)->Finish();
   }  // rolled back
   ASSERT_FALSE(failed) << "a foreign-key violation must fail Add or Finish";
+  EXPECT_EQ(failed.error().code, ErrorCode::kInvalidValue) << failed.error().message;
+  EXPECT_EQ(Count("contacts"), 0);
+  EXPECT_TRUE(store_->Insert(ContactOf(a.id)));
+}
+
+TEST_P(StoreContractTest, ABadRowAmongManyFailsTheBulkLoadAndKeepsNothing) {
+  std::string_view cols[] = {"account_id", "first_name", "stance",
+                             "influence",  "status",     "version"};
+  Account a = MakeAccount("Bulk target");
+  Status failed = Ok();
+  {
+    auto tx = Transaction::Begin(*db_);
+    ASSERT_TRUE(tx);
+    auto writer = db_->OpenBulkWriter(EntitySchema<Contact>::kTable, cols);
+    ASSERT_TRUE(writer) << writer.error().message;
+    std::vector<SqlValue> rows;
+    for (int i = 0; i < 1000; ++i) {
+      // Row 500 names an account that does not exist: it sits inside a multi-row statement.
+      rows.insert(rows.end(),
+                  {i == 500 ? int64_t{987654} : a.id.value, "c" + std::to_string(i),
+                   std::string("neutral"), int64_t{3}, std::string("active"), int64_t{1}});
+    }
+    failed = (*writer)->AddRows(rows);
+    if (failed) failed = (*writer)->Finish();
+  }  // rolled back
+  ASSERT_FALSE(failed) << "a foreign-key violation must fail AddRows or Finish";
   EXPECT_EQ(failed.error().code, ErrorCode::kInvalidValue) << failed.error().message;
   EXPECT_EQ(Count("contacts"), 0);
   EXPECT_TRUE(store_->Insert(ContactOf(a.id)));

@@ -289,7 +289,8 @@ class TextParams {
 // characters that would otherwise end a field or a row.
 class PostgresBulkWriter final : public BulkWriter {
  public:
-  PostgresBulkWriter(PGconn* conn, size_t columns) : conn_(conn), columns_(columns) {
+  PostgresBulkWriter(PGconn* conn, size_t columns)
+      : BulkWriter(columns), conn_(conn), columns_(columns) {
     buffer_.reserve(kCopyChunkBytes + 4096);
   }
   ~PostgresBulkWriter() override {
