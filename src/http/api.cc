@@ -8,7 +8,10 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <shared_mutex>
 
 #include "engine/health.h"
 #include "engine/read_model.h"
@@ -35,7 +38,32 @@ boost::json::object AccountJson(const service::AccountView& v) {
   return o;
 }
 
-HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& req) {
+// Each row's health today — score and colour — from the in-memory book's day columns: one slot
+// lookup per row under one read lock, no SQL, so a page costs the same at 1M accounts. Without
+// the book (or for an account it does not hold yet) the score is null and the colour "none".
+void AddHealth(const ApiDeps& d, boost::json::array& items) {
+  std::optional<std::shared_lock<std::shared_mutex>> lock;
+  const engine::DayColumns* on = nullptr;
+  if (d.model != nullptr && !items.empty()) {
+    lock.emplace(d.model->ReadLock());
+    on = &d.model->On(d.clock.Today().days(), d.settings.Current());
+  }
+  for (auto& item : items) {
+    auto& o = item.as_object();
+    std::optional<size_t> slot;
+    if (on != nullptr) slot = d.model->SlotOf(o.at("id").as_int64());
+    if (slot && d.model->live(*slot) && on->summary[*slot].health >= 0) {
+      o["health"] = on->summary[*slot].health;
+      o["colour"] = engine::ColourName(on->summary[*slot].colour);
+    } else {
+      o["health"] = nullptr;
+      o["colour"] = "none";
+    }
+  }
+}
+
+HttpResponse ListAccounts(const ApiDeps& d, const HttpRequest& req) {
+  service::AccountService& accounts = d.accounts;
   QueryParams q(req);
   service::AccountListQuery query;
   std::string sort_text = q.Get("sort").value_or("");
@@ -70,6 +98,7 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
   if (!page) return ErrorResponse(page.error());
   boost::json::array items;
   for (const auto& v : page->items) items.push_back(AccountJson(v));
+  AddHealth(d, items);
   boost::json::object out{{"items", std::move(items)}};
   out["next_cursor"] = CursorJson(page->next_cursor, sort_text, page->next_sort_value);
   return JsonResponse(out);
@@ -183,18 +212,21 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
     }
     items.push_back(AccountJson(*view));
   }
+  AddHealth(d, items);
   boost::json::object out{{"items", std::move(items)}};
   out["next_cursor"] =
       next < ids.size() ? boost::json::value(std::to_string(ids[next - 1])) : nullptr;
   return JsonResponse(out);
 }
 
-HttpResponse GetAccount(service::AccountService& accounts, const HttpRequest& req) {
+HttpResponse GetAccount(const ApiDeps& d, const HttpRequest& req) {
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
-  auto view = accounts.Get(AccountId(*id));
+  auto view = d.accounts.Get(AccountId(*id));
   if (!view) return ErrorResponse(view.error());
-  return JsonResponse(AccountJson(*view));
+  boost::json::array one{AccountJson(*view)};
+  AddHealth(d, one);
+  return JsonResponse(one[0]);
 }
 
 HttpResponse Health(store::ConnectionPool& pool) {
@@ -709,7 +741,9 @@ Router MakeRouter(const ApiDeps& d) {
     props["arr_cents"] = {{"type", "integer"}};
     props["tier"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
     props["tier_rule"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
-    for (const char* f : {"arr_cents", "tier", "tier_rule"})
+    props["health"] = {{"type", {"integer", "null"}}, {"minimum", 0}, {"maximum", 100}};
+    props["colour"] = {{"type", "string"}, {"enum", {"green", "yellow", "red", "none"}}};
+    for (const char* f : {"arr_cents", "tier", "tier_rule", "health", "colour"})
       view["required"].as_array().emplace_back(f);
     r.AddSchema("account_views", boost::json::serialize(view));
   }
@@ -747,17 +781,17 @@ Router MakeRouter(const ApiDeps& d) {
       [&auth](const HttpRequest& q) { return RevokeToken(auth, q); },
       RouteDoc("Revoke an API token", K::kDelete, "api_tokens"));
 
-  // Accounts: reads carry ARR today and the tier; writes are the generic ones.
-  service::AccountService& accounts = d.accounts;
+  // Accounts: reads carry ARR today, the tier and health; writes are the generic ones.
   r.Add(
       "GET", "/api/v1/accounts",
       [d](const HttpRequest& q) {
         auto actor = Authenticate(d.auth, q);
         if (!actor) return ErrorResponse(actor.error());
         return WantsBookFilters(q, d.model != nullptr) ? ListAccountsFromBook(d, q)
-                                                       : ListAccounts(d.accounts, q);
+                                                       : ListAccounts(d, q);
       },
-      RouteDoc("List accounts with ARR today and tier. tier (in force), health (green, yellow, "
+      RouteDoc("List accounts with ARR today, tier and health (score and colour, from the "
+               "in-memory book). tier (in force), health (green, yellow, "
                "red, none), quadrant and renewal_within (days) are answered from the in-memory "
                "book and list in id order",
                K::kList, "account_views")
@@ -765,12 +799,12 @@ Router MakeRouter(const ApiDeps& d) {
                   "quadrant", "renewal_within"}));
   r.Add(
       "GET", "/api/v1/accounts/{id}",
-      [&auth, &accounts](const HttpRequest& q) {
-        auto actor = Authenticate(auth, q);
+      [d](const HttpRequest& q) {
+        auto actor = Authenticate(d.auth, q);
         if (!actor) return ErrorResponse(actor.error());
-        return GetAccount(accounts, q);
+        return GetAccount(d, q);
       },
-      RouteDoc("One account with ARR today and tier", K::kGet, "account_views"));
+      RouteDoc("One account with ARR today, tier and health", K::kGet, "account_views"));
   using V = CrudRoutes<Account>::Verbs;
   Crud<Account>(d)->Register(r, "/api/v1/accounts", V::kWritesOnly);
 

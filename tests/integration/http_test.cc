@@ -1071,6 +1071,28 @@ TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
   EXPECT_EQ(before.at("history").as_array().back().at("day").as_string(), "2026-06-15");
   EXPECT_TRUE(before.at("metrics").at("single_threaded").as_bool());
   EXPECT_TRUE(before.at("metrics").at("plan_stale").as_bool()) << "tier 1 without a plan";
+  // The accounts list carries each row's health (the web UI's health column), whichever way the
+  // list is answered: by the store (plain, sorted) or by the book (its filters, a name search).
+  auto listed_health = [&](const std::string& path, int64_t id) {
+    const auto page = GetJson(path);
+    for (const auto& a : page.at("items").as_array()) {
+      if (a.at("id").as_int64() == id) {
+        return std::pair{a.at("health"), std::string(a.at("colour").as_string())};
+      }
+    }
+    ADD_FAILURE() << "account " << id << " is not on " << path;
+    return std::pair{json::value(), std::string()};
+  };
+  const std::vector<std::string> lists = {
+      "/api/v1/accounts?limit=100", "/api/v1/accounts?sort=-name&limit=100",
+      "/api/v1/accounts?tier=1&limit=100", "/api/v1/accounts?q=contoso%2023"};
+  for (const auto& path : lists) {
+    EXPECT_EQ(listed_health(path, 23), (std::pair{json::value(0), std::string("red")})) << path;
+  }
+  EXPECT_EQ(listed_health("/api/v1/accounts?limit=100", 1),
+            (std::pair{json::value(nullptr), std::string("none")}))
+      << "tier 3 without inputs has no score";
+  EXPECT_EQ(GetJson("/api/v1/accounts/23").at("colour").as_string(), "red");
   auto at_risk = GetJson("/api/v1/dashboards/at-risk?limit=5");
   EXPECT_EQ(at_risk.at("total").as_int64(), 21) << "tiers 1 and 2; tier 3 has no inputs";
   ASSERT_EQ(at_risk.at("items").as_array().size(), 5u);
@@ -1098,6 +1120,9 @@ TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
   // 100 × 15, relationships 0 × 15 (nobody named in the meeting) over 90: 7200 / 90 = 80.
   EXPECT_EQ(after.at("score").as_int64(), 80);
   EXPECT_EQ(after.at("colour").as_string(), "green");
+  for (const auto& path : lists) {
+    EXPECT_EQ(listed_health(path, 23), (std::pair{json::value(80), std::string("green")})) << path;
+  }
   const auto& week = after.at("moved").as_array()[0].as_object();
   EXPECT_EQ(week.at("days").as_int64(), 7);
   // A week ago only the NPS response (dated June 1) was known: (100 + 0 + 0) × 15 / 45 = 33.

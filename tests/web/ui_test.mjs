@@ -234,6 +234,14 @@ try {
       const rows = [...document.querySelectorAll(".vbody [role=row]")];
       return rows.length > 0 && rows.every((r) => r.querySelector(".tier")?.textContent === "T1") && location.search.includes("health=yellow");
     });
+    // The health column shows each row's colour and score: here all yellow, 40-69.
+    const healths = await page.locator(".vbody [role=row] [data-health]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-health"), e.textContent]));
+    assert.ok(healths.length > 0, "the table has a health column");
+    for (const [colour, text] of healths) {
+      assert.equal(colour, "yellow", `a yellow-filtered row shows ${colour}`);
+      const score = Number(text.match(/\d+/)?.[0]);
+      assert.ok(score >= 40 && score < 70, `a yellow score is 40-69, not ${text}`);
+    }
     const shown = await page.locator(".vbody [role=row]").count();
     const expected = (await adminApi.get("/api/v1/accounts?tier=1&health=yellow&limit=500")).items.length;
     assert.equal(shown, Math.min(expected, shown), "the table shows the server's filtered accounts");
@@ -260,10 +268,14 @@ try {
       const rows = [...document.querySelectorAll(".vbody [role=row]")];
       return rows.length >= 1 && rows[0].textContent.includes(n);
     }, target.account.name);
+    const listed = (await page.locator(".vbody [role=row]").first().locator("[data-health]").textContent()).match(/\d+/)?.[0];
     await page.getByRole("grid", { name: /Accounts/ }).focus();
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: target.account.name }).waitFor();
     assert.ok(page.url().endsWith(`/accounts/${target.account.id}`));
+    // The list's health column and the account's header agree.
+    await page.getByTestId("header-health").locator(".health-pill").waitFor();
+    assert.match(await page.getByTestId("header-health").textContent(), new RegExp(`^${listed} · `), "the list shows the account's health score");
   });
 
   await step("the health card shows its components and explains itself", async () => {
