@@ -1039,6 +1039,31 @@ TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   ASSERT_EQ(items.size(), 23u);
   EXPECT_EQ(items[0].at("account_id").as_int64(), 23) << "largest ARR first";
   EXPECT_EQ(items[0].at("renewal_date").as_string(), "2026-12-31");
+  // Every row that is an account names it, so a dashboard's page is one request; a rename is
+  // seen at once.
+  for (const char* dashboard : {"renewals?window=200", "at-risk", "portfolio", "inspection"}) {
+    const auto answer = GetJson(std::string("/api/v1/dashboards/") + dashboard);
+    const auto& rows = answer.at("items").as_array();
+    ASSERT_FALSE(rows.empty()) << dashboard;
+    for (const auto& row : rows) {
+      const int64_t id = row.at("account_id").as_int64();
+      EXPECT_EQ(row.at("account_name").as_string(),
+                (id % 4 == 0 ? "Northwind " : "Contoso ") + std::to_string(id))
+          << dashboard;
+    }
+  }
+  const auto renamed = GetJson("/api/v1/accounts/23");
+  auto rename = client_->Patch("/api/v1/accounts/23",
+                               R"({"name":"Contoso Renamed","version":)" +
+                                   std::to_string(renamed.at("version").as_int64()) + "}",
+                               "application/json");
+  ASSERT_EQ(rename->status, 200) << rename->body;
+  EXPECT_EQ(GetJson("/api/v1/dashboards/renewals?window=200")
+                .at("items")
+                .as_array()[0]
+                .at("account_name")
+                .as_string(),
+            "Contoso Renamed");
   auto anns = GetJson("/api/v1/dashboards/renewals?window=200&am=" + std::to_string(ann_.value));
   EXPECT_EQ(anns.at("items").as_array().size(), 12u);
   auto tier1 = GetJson("/api/v1/dashboards/renewals?window=200&tier=1");

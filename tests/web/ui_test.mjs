@@ -418,7 +418,10 @@ try {
     assert.equal((await adminApi.get(`/api/v1/opportunities/${opp.id}`)).stage, "qualification");
   });
 
-  await step("every dashboard renders data", async () => {
+  await step("every dashboard renders data, its rows named without a request per account", async () => {
+    const requests = [];
+    const seen = (r) => requests.push(new URL(r.url()).pathname);
+    page.on("request", seen);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
     for (const id of ["at-risk", "renewals", "pipeline", "leaderboard", "trend", "portfolio", "coverage", "inspection"]) {
       const card = page.getByTestId(`dash-${id}`);
@@ -426,7 +429,19 @@ try {
     }
     await page.getByTestId("kpi-strip").locator("dd").first().waitFor();
     await page.waitForLoadState("networkidle");
+    page.off("request", seen);
     assert.equal(await page.locator(".state.error").count(), 0, "no dashboard shows an error");
+    // Each account row links to its account by name, straight from the dashboard's answer.
+    const links = await page.locator("[data-testid^=dash-] tbody a[href^='/accounts/']").allTextContents();
+    assert.ok(links.length > 0, "dashboard rows link to accounts");
+    assert.deepEqual(links.filter((t) => /^Account \d+$/.test(t)), [], "every account row shows a name");
+    const firstRisk = await page.getByTestId("dash-at-risk").locator("tbody tr").first().locator("a").first();
+    const riskId = Number((await firstRisk.getAttribute("href")).split("/").pop());
+    assert.equal(await firstRisk.textContent(), (await adminApi.get(`/api/v1/accounts/${riskId}`)).name);
+    const lookups = requests.filter((p) => /^\/api\/v1\/accounts\/\d+$/.test(p));
+    assert.deepEqual(lookups, [], "no per-account name lookups");
+    const dashboardCalls = requests.filter((p) => p.startsWith("/api/v1/dashboards/"));
+    assert.equal(dashboardCalls.length, new Set(dashboardCalls).size, `one request per panel: ${dashboardCalls}`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "dashboards.png"), fullPage: true });
     await checkAccessibility(page, "dashboards");

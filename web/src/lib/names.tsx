@@ -1,4 +1,5 @@
-// Account names for the dashboards, which answer with ids: fetched once each, then remembered.
+// Links to accounts. Rows that carry their account's name (the dashboards' rows do) render it
+// directly; rows with only an id (tasks, handoffs) fetch the name once each, then remember it.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api";
 
@@ -16,14 +17,15 @@ export function accountName(id: number): Promise<string> {
   return p;
 }
 
-export function AccountLink({ id }: { id: number }) {
-  const [name, setName] = useState<string | null>(null);
+export function AccountLink({ id, name = null }: { id: number; name?: string | null }) {
+  const [fetched, setFetched] = useState<string | null>(null);
   useEffect(() => {
+    if (name !== null) return undefined;
     let live = true;
-    void accountName(id).then((n) => live && setName(n));
+    void accountName(id).then((n) => live && setFetched(n));
     return () => {
       live = false;
     };
-  }, [id]);
-  return <a href={`/accounts/${id}`}>{name ?? `Account ${id}`}</a>;
+  }, [id, name]);
+  return <a href={`/accounts/${id}`}>{name ?? fetched ?? `Account ${id}`}</a>;
 }

@@ -15,13 +15,13 @@ type C = "green" | "yellow" | "red";
 export interface AtRisk {
   total: number;
   total_arr_cents: number;
-  items: { account_id: number; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[] }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[] }[];
 }
 export interface Renewals {
   total: number;
   total_arr_cents: number;
   at_risk: number;
-  items: { account_id: number; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean }[];
 }
 interface Kpis {
   kpis: {
@@ -47,7 +47,7 @@ interface Leaderboard {
 interface Portfolio {
   grid: Record<string, { accounts: number; arr_cents: number; whitespace_cents: number }>;
   total: number;
-  items: { account_id: number; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
+  items: { account_id: number; account_name: string | null; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
 }
 interface Coverage {
   items: { owner_id: number; tier1_accounts: number; tier2_accounts: number; tier3_accounts: number; arr_cents: number; load: number; status: string }[];
@@ -56,11 +56,14 @@ interface Inspection {
   month: string;
   flagged: number;
   sampled: number;
-  items: { account_id: number; owner_id: number; tier: string; health: number; colour: C; plan_completeness: number; flags: string[]; sampled: boolean }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; health: number; colour: C; plan_completeness: number; flags: string[]; sampled: boolean }[];
 }
 interface Retention {
   total: { nrr: number; grr: number };
 }
+
+// ECharts writes a tooltip's text as HTML: names are people's input.
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const dash = <T,>(name: string, params: Record<string, string | number | null> = {}) => api.get<T>(`/api/v1/dashboards/${name}${query(params)}`);
 
@@ -167,7 +170,7 @@ function AtRiskCard() {
                 <tbody>
                   {r.items.map((x) => (
                     <tr key={x.account_id}>
-                      <td><AccountLink id={x.account_id} /></td>
+                      <td><AccountLink id={x.account_id} name={x.account_name} /></td>
                       <td><span class="dot" style={{ background: healthColour[x.colour] }} /> {x.health}</td>
                       <td>{userName(session, x.owner_id)}</td>
                       <td class="num">{money(x.arr_cents)}</td>
@@ -220,7 +223,7 @@ function RenewalsCard() {
                 <tbody>
                   {r.items.map((x) => (
                     <tr key={x.account_id}>
-                      <td><AccountLink id={x.account_id} /></td>
+                      <td><AccountLink id={x.account_id} name={x.account_name} /></td>
                       <td>{day(x.renewal_date)} <span class="muted">({x.days_left} d)</span></td>
                       <td class="num">{money(x.arr_cents)}</td>
                       <td><span class="dot" style={{ background: healthColour[x.colour] }} /> {x.health}</td>
@@ -402,7 +405,7 @@ function PortfolioCard() {
     if (d.state !== "ready") return null;
     const quads = Object.keys(quadrantColour);
     return {
-      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string } }) => `${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
+      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string; name: string } }) => `${escapeHtml(p.data.name)}<br/>${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
       legend: { top: 0 },
       grid: { top: 30, left: 70, right: 20, bottom: 40 },
       xAxis: { type: "log", name: "ARR ($)", nameLocation: "middle", nameGap: 26, axisLabel: { formatter: (v: number) => money(v * 100) } },
@@ -412,7 +415,7 @@ function PortfolioCard() {
         type: "scatter",
         symbolSize: 7,
         itemStyle: { color: quadrantColour[q] },
-        data: d.value.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id })),
+        data: d.value.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id, name: i.account_name ?? `Account ${i.account_id}` })),
       })),
     };
   }, [d]);
@@ -526,7 +529,7 @@ function InspectionCard() {
                 <tbody>
                   {q.items.map((r) => (
                     <tr key={r.account_id}>
-                      <td><AccountLink id={r.account_id} /></td>
+                      <td><AccountLink id={r.account_id} name={r.account_name} /></td>
                       <td>{userName(session, r.owner_id)}</td>
                       <td><span class="dot" style={{ background: healthColour[r.colour] }} /> {r.health}</td>
                       <td class="num">{r.plan_completeness}%</td>
