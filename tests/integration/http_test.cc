@@ -843,8 +843,9 @@ TEST_P(HttpTest, ReviewsFollowTheTierCadenceAndAReviewHeldSchedulesTheNext) {
   EXPECT_EQ(GetJson(internal).at("status").as_string(), "scheduled");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 0);
 
-  // Held five days ago: the actions become tasks (Bob's account: he owns the one without an
-  // owner), due in 14 days; the next internal review is a month (30 days) after.
+  // Held five days ago: the action items become open actions of the account's plan (account 12
+  // had none: one is made), the one without an owner is Bob's (his account), due in 14 days; the
+  // plan counts as reviewed that day; the next internal review is a month (30 days) after.
   auto held = post(internal + "/held", R"({"held_on":"2026-06-10","attendees":"Ann, Bob, CFO",
       "notes":"Budget is tight","outcomes":"Pilot in Plant 2",
       "actions":[{"description":"Send the ROI study","owner_id":)" +
@@ -858,6 +859,18 @@ TEST_P(HttpTest, ReviewsFollowTheTierCadenceAndAReviewHeldSchedulesTheNext) {
   EXPECT_EQ(actions[0].at("owner_id").as_int64(), ann_.value);
   EXPECT_EQ(actions[1].at("owner_id").as_int64(), bob_.value);
   EXPECT_EQ(actions[1].at("due_on").as_string(), "2026-06-24");
+  EXPECT_EQ(actions[1].at("status").as_string(), "open");
+  const int64_t plan = held.at("plan").at("id").as_int64();
+  EXPECT_EQ(held.at("plan").at("account_id").as_int64(), 12);
+  EXPECT_THAT(std::string(held.at("plan").at("last_reviewed_at").as_string()),
+              HasSubstr("2026-06-10"));
+  const auto on_plan =
+      GetJson("/api/v1/plans/" + std::to_string(plan) + "/actions?sort=id").at("items");
+  ASSERT_EQ(on_plan.as_array().size(), 2u) << "the plan editor lists them";
+  EXPECT_EQ(on_plan.as_array()[0].at("description").as_string(), "Send the ROI study");
+  EXPECT_EQ(on_plan.as_array()[1].at("description").as_string(), "Book the EBR");
+  EXPECT_EQ(GetJson("/api/v1/accounts/12/plans").at("items").as_array().size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 0) << "action items are the plan's, not tasks";
   EXPECT_EQ(held.at("next").at("due_on").as_string(), "2026-07-10");
   EXPECT_TRUE(held.at("activity").is_null()) << "an internal review is not a customer touch";
   EXPECT_EQ(ErrorField(post(internal + "/held", "", 409)), "");

@@ -468,7 +468,8 @@ try {
     await checkAccessibility(page, "settings");
   });
 
-  await step("record a review as held from the reviews list", async () => {
+  const reviewAction = `Send the pilot proposal (browser test ${Date.now() % 100000})`;
+  await step("record a review as held with action items, then find them on the account's plan", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reviews" }).click();
     const row = page.getByTestId("reviews-due").locator("tbody tr[data-review]").first();
     await row.waitFor();
@@ -478,12 +479,35 @@ try {
     await form.getByLabel("Attendees").fill("Ada Admin, the customer's CFO");
     await form.getByLabel("Notes").fill("Walked through the renewal plan (browser test)");
     await form.getByLabel("Outcomes").fill("Agreed on a pilot");
+    // Action items: one with an owner and a date, one left to the defaults (the AM, 14 days).
+    const items = form.getByTestId("review-actions");
+    await items.getByRole("button", { name: "Add action item" }).click();
+    const first = items.getByRole("group", { name: "Action item 1" });
+    await first.getByLabel("Owner").selectOption({ label: "Ada Admin" });
+    await first.getByLabel("Due").fill("2031-03-14");
+    // Without its text it is refused on the page, and nothing is recorded.
     await form.getByRole("button", { name: "Save as held" }).click();
-    await page.getByTestId("review-held-note").waitFor();
+    await form.getByRole("alert").filter({ hasText: "Action item 1 needs a description." }).waitFor();
+    assert.equal((await adminApi.get(`/api/v1/reviews/${id}`)).status, "scheduled");
+    await first.getByLabel("Action", { exact: true }).fill(reviewAction);
+    await items.getByRole("button", { name: "Add action item" }).click();
+    await items.getByRole("group", { name: "Action item 2" }).getByLabel("Action", { exact: true }).fill(`${reviewAction} (follow-up)`);
+    await checkAccessibility(page, "reviews (recording as held)");
+    await form.getByRole("button", { name: "Save as held" }).click();
+    const note = page.getByTestId("review-held-note");
+    await note.filter({ hasText: "2 action items added to its plan." }).waitFor();
     const review = await adminApi.get(`/api/v1/reviews/${id}`);
     assert.equal(review.status, "held");
     assert.equal(review.outcomes, "Agreed on a pilot");
     await page.locator(`[data-review="${id}"]`).waitFor({ state: "detached" }); // a held review leaves the list
+    // The action items are on the account's plan.
+    await note.getByRole("link", { name: /^Open the plan of / }).click();
+    await page.waitForURL(`${base}/accounts/${review.account_id}`);
+    const actions = page.getByTestId("actions");
+    const mine = actions.locator("li", { hasText: reviewAction }).filter({ hasNotText: "follow-up" });
+    await mine.waitFor();
+    assert.match(await mine.textContent(), /Ada Admin · due .*2031/);
+    await actions.locator("li", { hasText: `${reviewAction} (follow-up)` }).waitFor();
   });
 
   await step("complete an open handoff's checklist and accept it for an AM", async () => {
