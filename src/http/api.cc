@@ -319,6 +319,23 @@ HttpResponse Me(service::AuthService& auth, const HttpRequest& req) {
   return JsonResponse(service::ToJson(*user));
 }
 
+// GET /api/v1/auth/session: who this session cookie signs in, and the CSRF token its writes
+// carry. A tab whose token went stale (a sign-in in another tab replaced the session) reads the
+// current one here instead of failing every write. Only the app's own origin can read the answer
+// (SameSite=Strict cookie, no CORS). A caller with an API token has no session and no CSRF token.
+HttpResponse SessionAnswer(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto user = auth.Me(*actor);
+  if (!user) return ErrorResponse(user.error());
+  const bool bearer = req.headers.find("authorization") != req.headers.end();
+  std::string token = bearer ? "" : CookieValue(req, kSessionCookie);
+  boost::json::object out{{"user", service::ToJson(*user)}};
+  out["csrf_token"] = token.empty() ? boost::json::value(nullptr)
+                                    : boost::json::value(service::AuthService::CsrfFor(token));
+  return JsonResponse(out);
+}
+
 HttpResponse CreateToken(service::AuthService& auth, const HttpRequest& req) {
   auto actor = Authenticate(auth, req);
   if (!actor) return ErrorResponse(actor.error());
@@ -552,9 +569,12 @@ Result<service::Actor> Authenticate(service::AuthService& auth, const HttpReques
   if (StateChanging(request)) {
     auto csrf = request.headers.find("x-csrf-token");
     if (csrf == request.headers.end() || csrf->second != service::AuthService::CsrfFor(token)) {
-      return Fail(
-          ErrorCode::kPermissionDenied,
-          "missing or wrong X-CSRF-Token header: send the csrf_token that sign-in returned");
+      // Named as a field, so a client can tell a stale token (re-read it from
+      // GET /api/v1/auth/session) from a write its user may not make.
+      return std::unexpected(
+          Error{ErrorCode::kPermissionDenied,
+                "missing or wrong X-CSRF-Token header: send the csrf_token that sign-in returned",
+                {{"x-csrf-token", "does not match this session's token"}}});
     }
   }
   return actor;
@@ -768,6 +788,16 @@ Router MakeRouter(const ApiDeps& d) {
   r.Add(
       "GET", "/api/v1/me", [&auth](const HttpRequest& q) { return Me(auth, q); },
       RouteDoc("The signed-in user", K::kOther).Response("users"));
+  r.AddSchema("Session", R"({"type":"object","required":["user","csrf_token"],
+    "properties":{"user":{"$ref":"#/components/schemas/users"},
+      "csrf_token":{"type":["string","null"]}}})");
+  r.Add(
+      "GET", "/api/v1/auth/session",
+      [&auth](const HttpRequest& q) { return SessionAnswer(auth, q); },
+      RouteDoc("The signed-in user and the CSRF token of this session (null for an API token): "
+               "a page whose token went stale reads the current one here",
+               K::kOther)
+          .Response("Session"));
   r.Add(
       "GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); },
       RouteDoc("API tokens (yours; all for admins)", K::kList, "api_tokens"));

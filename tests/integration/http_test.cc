@@ -1409,6 +1409,15 @@ TEST_P(HttpTest, SignInSetsAnHttpOnlyCookieAndWritesNeedTheCsrfToken) {
   ASSERT_TRUE(no_csrf);
   EXPECT_EQ(no_csrf->status, 403);
   EXPECT_THAT(no_csrf->body, HasSubstr("X-CSRF-Token"));
+  EXPECT_EQ(ErrorField(json::parse(no_csrf->body).as_object()), "x-csrf-token")
+      << "a client can tell a stale token from a refusal";
+  // The session names its user and its CSRF token, for a page whose token went stale; an API
+  // token has none.
+  auto current = json::parse(browser.Get("/api/v1/auth/session", with_cookie)->body).as_object();
+  EXPECT_EQ(current.at("csrf_token").as_string(), csrf);
+  EXPECT_EQ(current.at("user").at("email").as_string(), "admin@orchard.example");
+  EXPECT_TRUE(GetJson("/api/v1/auth/session").at("csrf_token").is_null());
+  EXPECT_EQ(As("").Get("/api/v1/auth/session")->status, 401);
   httplib::Headers with_csrf = {{"Cookie", session}, {"X-CSRF-Token", csrf}};
   auto ok = browser.Post("/api/v1/products", with_csrf, product, "application/json");
   ASSERT_TRUE(ok);

@@ -169,13 +169,14 @@ try {
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   page.setDefaultTimeout(15000);
 
-  const signIn = async (email) => {
-    await page.goto(`${base}/`);
-    await page.getByLabel("E-mail").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByTestId("signed-in-user").waitFor();
+  const signInOn = async (p, email) => {
+    await p.goto(`${base}/`);
+    await p.getByLabel("E-mail").fill(email);
+    await p.getByLabel("Password").fill(password);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByTestId("signed-in-user").waitFor();
   };
+  const signIn = (email) => signInOn(page, email);
 
   await step("sign-in page, then a wrong password is refused with a message", async () => {
     await page.goto(`${base}/`);
@@ -466,6 +467,36 @@ try {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "settings.png"), fullPage: true });
     await checkAccessibility(page, "settings");
+  });
+
+  await step("a sign-in in another tab replaces the session; this tab's next write still saves", async () => {
+    // The page is on Settings, signed in as the admin. A second tab signs out and in again.
+    const other = await browser.newPage();
+    await other.goto(`${base}/`);
+    await other.getByTestId("signed-in-user").waitFor();
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await signInOn(other, admin);
+    const statuses = [];
+    const seen = (r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "PATCH" && statuses.push(r.status());
+    page.on("response", seen);
+    await page.getByLabel("inspection.sample").fill("14");
+    await page.getByRole("button", { name: /^Save 1 change$/ }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    page.off("response", seen);
+    assert.deepEqual(statuses, [403, 200], "the stale token was refused, then the write went through with the current one");
+    assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14");
+    // Someone else signs in in the other tab: this tab's write is not made as them; it says so
+    // and shows who is signed in now.
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await signInOn(other, viewer);
+    await page.getByLabel("inspection.sample").fill("15");
+    await page.getByRole("button", { name: /^Save 1 change$/ }).click();
+    await page.getByTestId("signed-in-user").filter({ hasText: "Vic Viewer" }).waitFor();
+    assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14", "nothing saved as the viewer");
+    await other.close();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await signIn(admin);
   });
 
   const reviewAction = `Send the pilot proposal (browser test ${Date.now() % 100000})`;
