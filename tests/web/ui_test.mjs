@@ -73,9 +73,11 @@ async function freePort() {
   });
 }
 
+// Above the default 1 MiB, so an upload is big enough to be seen running (see the import steps).
+const bodyLimit = 16 << 20;
 let server = null;
 async function startServer(port) {
-  server = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  server = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`, "--body-limit", String(bodyLimit)], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   server.stderr.on("data", (d) => (log += d));
   for (let i = 0; i < 100; i++) {
@@ -635,9 +637,51 @@ try {
     assert.equal(found.items.length, 0, "a dry run writes nothing");
   });
 
+  await step("a large import is seen running: the progress bar and rows, then the summary", async () => {
+    // 400,000 rows (12 MB) take seconds to import, so the page's polls see the job at work. What
+    // is asserted is the order of what the page showed, never how long anything took.
+    const rows = 400000;
+    const csv = `Record ID,Company name\n${Array.from({ length: rows }, (_, i) => `${2000000 + i},Progress Test Company ${i}`).join("\n")}\n`;
+    assert.ok(csv.length < bodyLimit * 0.9, "the file fits the test server's body limit");
+    await page.locator("input[name=import-file]").setInputFiles({ name: "many.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator("select[name=import-source]").selectOption("hubspot:companies");
+    await page.getByRole("checkbox", { name: /Dry run/ }).check();
+    // Everything the page shows of the job, in order: its status line, the bar, whether the
+    // summary is on the page.
+    await page.evaluate(() => {
+      window.seenImport = [];
+      const look = () => {
+        const status = document.querySelector("[data-testid=import-status]");
+        if (!status) return;
+        const bar = document.querySelector("[data-testid=import-job] [role=progressbar]");
+        const seen = { text: status.textContent, bar: Number(bar?.getAttribute("aria-valuenow")), summary: document.querySelector("[data-testid=import-summary]") !== null };
+        const last = window.seenImport.at(-1);
+        if (!last || last.text !== seen.text || last.bar !== seen.bar || last.summary !== seen.summary) window.seenImport.push(seen);
+      };
+      window.importWatch = new MutationObserver(look);
+      window.importWatch.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByTestId("import-job").getByText("many.csv").waitFor();
+    await page.getByTestId("import-status").filter({ hasText: /^Done/ }).waitFor({ timeout: 300000 });
+    await page.getByTestId("import-summary").waitFor();
+    const seen = await page.evaluate(() => {
+      window.importWatch.disconnect();
+      return window.seenImport;
+    });
+    const running = seen.findIndex((x) => /^Running: [1-9][\d,]* rows/.test(x.text) && x.bar > 0 && x.bar < 100 && !x.summary);
+    assert.ok(running >= 0, `the page showed the import running with rows counted, the bar part-way and no summary yet: ${JSON.stringify(seen.slice(0, 12))}`);
+    const done = seen.findIndex((x, i) => i > running && /^Done: 400,000 rows/.test(x.text));
+    assert.ok(done > running, `then done with every row: ${JSON.stringify(seen.slice(-4))}`);
+    console.log(`     the page showed the job ${seen.filter((x) => x.text.startsWith("Running")).length} times while it ran`);
+    const cells = await page.getByTestId("import-summary").locator("tbody tr").first().locator("td").allTextContents();
+    assert.equal(cells[3].replace(/,/g, ""), String(rows), "every row would be inserted");
+    await page.getByTestId("import-job").getByText("A dry run: nothing was written.").waitFor();
+  });
+
   await step("a file over the server's body limit is refused, and the page says why", async () => {
-    const big = `Record ID,Company name\n${Array.from({ length: 60000 }, (_, i) => `${100000 + i},Too Big Company ${i}`).join("\n")}\n`;
-    assert.ok(big.length > 1 << 20);
+    const big = `Record ID,Company name\n${Array.from({ length: 700000 }, (_, i) => `${100000 + i},Too Big Company ${i}`).join("\n")}\n`;
+    assert.ok(big.length > bodyLimit);
     await page.locator("input[name=import-file]").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(big) });
     await page.getByText("over the default limit").waitFor();
     await page.getByRole("checkbox", { name: /Dry run/ }).uncheck();
