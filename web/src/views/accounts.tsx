@@ -5,8 +5,9 @@ import { api, ApiError, query, type Page } from "../lib/api";
 import { navigate } from "../lib/router";
 import { useSession, userName } from "../lib/session";
 import type { Account } from "../lib/types";
-import { healthColour, money, label } from "../lib/format";
+import { money, label } from "../lib/format";
 import { VirtualTable, type Column } from "../components/virtual_table";
+import { HealthScore } from "../components/health";
 import { Empty, ErrorBox, Loading } from "../components/states";
 
 interface Filters {
@@ -95,7 +96,7 @@ export function Accounts() {
   const columns: Column<Account>[] = [
     { key: "name", title: "Account", width: "minmax(12rem, 2.2fr)", render: (a) => <a href={`/accounts/${a.id}`} tabIndex={-1}>{a.name}</a> },
     { key: "tier", title: "Tier", width: "4.5rem", render: (a) => <span class={`tier t${a.tier}`}>T{a.tier}</span> },
-    { key: "health", title: "Health", width: "4.5rem", render: (a) => <HealthCell account={a} /> },
+    { key: "health", title: "Health", width: "4.5rem", render: (a) => <HealthScore score={a.health} colour={a.colour} /> },
     { key: "arr", title: "ARR", width: "7rem", align: "right", render: (a) => money(a.arr_cents) },
     { key: "owner", title: "Owner", width: "minmax(8rem, 1.2fr)", render: (a) => userName(session, a.owner_id) },
     { key: "industry", title: "Industry", width: "minmax(6rem, 1fr)", render: (a) => a.industry || "—" },
@@ -207,23 +208,5 @@ export function Accounts() {
         />
       )}
     </section>
-  );
-}
-
-// The account's health today: a dot in its colour and the score (the colour also in words, for
-// screen readers); "—" for an account with no input to score.
-function HealthCell({ account: a }: { account: Account }) {
-  if (a.health === null || a.colour === "none") {
-    return (
-      <span data-health="none">
-        —<span class="sr-only"> no score</span>
-      </span>
-    );
-  }
-  return (
-    <span data-health={a.colour}>
-      <span class="dot" aria-hidden="true" style={{ background: healthColour[a.colour] }} /> {a.health}
-      <span class="sr-only"> {a.colour}</span>
-    </span>
   );
 }

@@ -6,6 +6,7 @@ import { useLoad } from "../lib/hooks";
 import { canEdit, useSession, userName } from "../lib/session";
 import { day, label } from "../lib/format";
 import { Empty, Show } from "../components/states";
+import { DataTable } from "../components/table";
 
 interface Due {
   window_days: number;
@@ -49,24 +50,15 @@ export function Reviews() {
             <div class="grid2">
               <section class="card" aria-labelledby="byam-title">
                 <h2 id="byam-title">By account manager</h2>
-                <table class="plain">
-                  <thead>
-                    <tr>
-                      <th scope="col">AM</th>
-                      <th scope="col" class="num">Due</th>
-                      <th scope="col" class="num">Overdue</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.by_am.map((a) => (
-                      <tr key={a.owner_id}>
-                        <td>{userName(session, a.owner_id)}</td>
-                        <td class="num">{a.due}</td>
-                        <td class="num">{a.overdue}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  rows={d.by_am}
+                  rowKey={(a) => a.owner_id}
+                  columns={[
+                    { title: "AM", cell: (a) => userName(session, a.owner_id) },
+                    { title: "Due", num: true, cell: (a) => a.due },
+                    { title: "Overdue", num: true, cell: (a) => a.overdue },
+                  ]}
+                />
               </section>
               <section class="card" aria-labelledby="duelist-title" data-testid="reviews-due">
                 <h2 id="duelist-title">
