@@ -107,7 +107,8 @@ HttpResponse ListAccounts(const ApiDeps& d, const HttpRequest& req) {
 // The filters only the in-memory book can answer: the tier in force, the health colour, the 2×2
 // quadrant and the days to renewal. With any of them the list is in id order (the cursor is the
 // last id), candidates come from the book and the page's rows from the store.
-constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "renewal_within"};
+// And "ids": the accounts named (up to a page of them), for a client that holds only ids.
+constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "renewal_within", "ids"};
 
 // The book answers the filters only it knows, and a name search (a scan of a million names in
 // memory takes milliseconds, where SQL's LIKE '%…%' reads every row) unless the list is sorted
@@ -122,10 +123,11 @@ bool WantsBookFilters(const HttpRequest& req, bool have_book) {
 
 HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
   if (d.model == nullptr) {
-    return ErrorResponse(Error{ErrorCode::kUnavailable,
-                               "tier, health, quadrant and renewal_within need the in-memory book, "
-                               "which this server runs without",
-                               {}});
+    return ErrorResponse(
+        Error{ErrorCode::kUnavailable,
+              "tier, health, quadrant, renewal_within and ids need the in-memory book, "
+              "which this server runs without",
+              {}});
   }
   QueryParams q(req);
   int limit = 50;
@@ -134,9 +136,10 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
   std::optional<std::string> colour;
   std::optional<Quadrant> quadrant;
   std::optional<int64_t> renewal_within, owner;
+  std::optional<std::vector<int64_t>> wanted;  // ids=
   auto parse = [&]() -> Status {
     ORCHARD_CHECK(q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q", "tier",
-                               "health", "quadrant", "renewal_within"}));
+                               "health", "quadrant", "renewal_within", "ids"}));
     ORCHARD_TRY(auto l, q.GetInt("limit", 1, service::kMaxPageSize));
     if (l) limit = static_cast<int>(*l);
     ORCHARD_TRY(auto cursor, ParseCursorParam(req, ""));
@@ -159,6 +162,26 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
       if (!parsed) return FailField("quadrant", parsed.error().message);
       quadrant = *parsed;
     }
+    if (auto text = q.Get("ids")) {
+      wanted.emplace();
+      std::string_view rest = *text;
+      while (true) {
+        std::string_view part = rest.substr(0, rest.find(','));
+        int64_t id = 0;
+        auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+        if (ec != std::errc() || end != part.data() + part.size() || id < 1) {
+          return FailField(
+              "ids", "must be account ids separated by commas; got \"" + std::string(part) + "\"");
+        }
+        wanted->push_back(id);
+        if (wanted->size() > static_cast<size_t>(service::kMaxPageSize)) {
+          return FailField(
+              "ids", "at most " + std::to_string(service::kMaxPageSize) + " ids in one request");
+        }
+        if (part.size() == rest.size()) break;
+        rest.remove_prefix(part.size() + 1);
+      }
+    }
     return Ok();
   };
   if (auto s = parse(); !s) return ErrorResponse(s.error());
@@ -175,7 +198,18 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
     auto lock = model.ReadLock();
     int32_t today = d.clock.Today().days();
     const engine::DayColumns& on = model.On(today, d.settings.Current());
-    for (size_t slot = 0; slot < model.slots(); ++slot) {
+    // With ids, only their slots are looked at; otherwise every account's.
+    std::vector<size_t> named;
+    if (wanted) {
+      for (int64_t id : *wanted) {
+        if (auto slot = model.SlotOf(id)) named.push_back(*slot);
+      }
+      std::sort(named.begin(), named.end());
+      named.erase(std::unique(named.begin(), named.end()), named.end());
+    }
+    const size_t count = wanted ? named.size() : model.slots();
+    for (size_t i = 0; i < count; ++i) {
+      const size_t slot = wanted ? named[i] : i;
       if (!model.live(slot) || model.account_id(slot) <= after_id) continue;
       const engine::Summary& sum = on.summary[slot];
       if (tier && static_cast<Tier>(sum.tier) != *tier) continue;
@@ -822,11 +856,11 @@ Router MakeRouter(const ApiDeps& d) {
       },
       RouteDoc("List accounts with ARR today, tier and health (score and colour, from the "
                "in-memory book). tier (in force), health (green, yellow, "
-               "red, none), quadrant and renewal_within (days) are answered from the in-memory "
-               "book and list in id order",
+               "red, none), quadrant, renewal_within (days) and ids (comma-separated, up to 500) "
+               "are answered from the in-memory book and list in id order",
                K::kList, "account_views")
           .Query({"owner_id", "industry", "region", "q", "tier_override", "tier", "health",
-                  "quadrant", "renewal_within"}));
+                  "quadrant", "renewal_within", "ids"}));
   r.Add(
       "GET", "/api/v1/accounts/{id}",
       [d](const HttpRequest& q) {

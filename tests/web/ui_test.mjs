@@ -456,8 +456,17 @@ try {
     await page.getByTestId("reviews-due").locator("tbody tr").first().waitFor();
     await page.screenshot({ path: join(shots, "reviews.png") });
     await checkAccessibility(page, "reviews");
+    // Handoff rows hold only account ids: their names come in one request, not one per row.
+    const asked = [];
+    const ask = (r) => asked.push(new URL(r.url()));
+    page.on("request", ask);
     await nav.getByRole("link", { name: "Handoffs" }).click();
     await page.getByTestId("handoffs").locator("tbody tr").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    page.off("request", ask);
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=handoffs] tbody a[href^='/accounts/']")].every((a) => !/^Account \d+$/.test(a.textContent)));
+    assert.deepEqual(asked.filter((u) => /^\/api\/v1\/accounts\/\d+$/.test(u.pathname)).map((u) => u.pathname), [], "no per-account name lookups");
+    assert.equal(asked.filter((u) => u.pathname === "/api/v1/accounts" && u.searchParams.has("ids")).length <= 1, true, "at most one request names the handoffs' accounts (names already known are not asked again)");
     await checkAccessibility(page, "handoffs");
     await nav.getByRole("link", { name: "Settings" }).click();
     const sample = page.getByLabel("inspection.sample");
