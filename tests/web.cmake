@@ -7,6 +7,12 @@ if(NODE_PROGRAM)
 else()
   add_test(NAME web_ui COMMAND sh -c "echo 'node is not installed: the browser tests need Node 20 and npm (see docs/ARCHITECTURE.md)' >&2; exit 1")
 endif()
+# ORCHARD_SANITIZED: the test sizes its long-running import for a slower (sanitized) binary.
+if(ORCHARD_SANITIZE)
+  set(ORCHARD_WEB_SANITIZED 1)
+else()
+  set(ORCHARD_WEB_SANITIZED 0)
+endif()
 set_tests_properties(web_ui PROPERTIES
-  TIMEOUT 300
-  ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORCHARD_SCREENSHOTS=${CMAKE_BINARY_DIR}/web-screenshots")
+  TIMEOUT 600
+  ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORCHARD_SCREENSHOTS=${CMAKE_BINARY_DIR}/web-screenshots;ORCHARD_SANITIZED=${ORCHARD_WEB_SANITIZED}")

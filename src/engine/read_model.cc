@@ -151,6 +151,7 @@ size_t ReadModel::SlotFor(int64_t account_id) {
     owner_index_.push_back(0);
     strategic_.push_back(0);
     tier_override_.push_back(0);
+    name_.emplace_back();
     name_folded_.emplace_back();
     industry_.push_back(words_.Intern(""));
     region_.push_back(words_.Intern(""));
@@ -411,6 +412,7 @@ void ReadModel::Upsert(const Account& a) {
   strategic_[s] = a.strategic ? 1 : 0;
   tier_override_[s] =
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
+  name_[s] = a.name;
   name_folded_[s] = a.name;
   for (char& c : name_folded_[s]) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -540,8 +542,10 @@ size_t ReadModel::Bytes() const {
              line_account_.size() * (2 * sizeof(int64_t) + 16) +
              plan_slot_.size() * (sizeof(int64_t) + sizeof(uint32_t) + 16);
   for (const auto& v : lines_) n += v.capacity() * sizeof(Line);
-  for (const auto& name : name_folded_)
-    n += sizeof(std::string) + (name.size() > 15 ? name.capacity() : 0);
+  for (const auto* names : {&name_, &name_folded_}) {
+    for (const auto& name : *names)
+      n += sizeof(std::string) + (name.size() > 15 ? name.capacity() : 0);
+  }
   n += contacts_.Bytes() + opps_.Bytes() + activities_.Bytes() + participants_.Bytes() +
        owner_spans_.Bytes() + tickets_.Bytes() + nps_.Bytes() + usage_.Bytes() +
        overrides_.Bytes() + plans_.Bytes() + priorities_.Bytes() + risks_.Bytes() + cells_.Bytes() +

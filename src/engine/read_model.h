@@ -250,6 +250,8 @@ class ReadModel {
     if (tier_override_[slot] == 0) return std::nullopt;
     return static_cast<Tier>(tier_override_[slot] - 1);
   }
+  // The account's name as written, for rows the book answers (dashboards name their accounts).
+  const std::string& name(size_t slot) const { return name_[slot]; }
   // The account's name in ASCII lower case, for a name search answered from the book.
   const std::string& name_folded(size_t slot) const { return name_folded_[slot]; }
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
@@ -335,6 +337,7 @@ class ReadModel {
   std::unordered_map<int64_t, uint32_t> owner_of_{{0, 0}};
   std::vector<uint8_t> strategic_;
   std::vector<uint8_t> tier_override_;  // 0: none, else the tier's number
+  std::vector<std::string> name_;
   std::vector<std::string> name_folded_;
   std::vector<uint32_t> industry_;
   std::vector<uint32_t> region_;

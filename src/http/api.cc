@@ -8,7 +8,10 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <shared_mutex>
 
 #include "engine/health.h"
 #include "engine/read_model.h"
@@ -35,7 +38,32 @@ boost::json::object AccountJson(const service::AccountView& v) {
   return o;
 }
 
-HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& req) {
+// Each row's health today — score and colour — from the in-memory book's day columns: one slot
+// lookup per row under one read lock, no SQL, so a page costs the same at 1M accounts. Without
+// the book (or for an account it does not hold yet) the score is null and the colour "none".
+void AddHealth(const ApiDeps& d, boost::json::array& items) {
+  std::optional<std::shared_lock<std::shared_mutex>> lock;
+  const engine::DayColumns* on = nullptr;
+  if (d.model != nullptr && !items.empty()) {
+    lock.emplace(d.model->ReadLock());
+    on = &d.model->On(d.clock.Today().days(), d.settings.Current());
+  }
+  for (auto& item : items) {
+    auto& o = item.as_object();
+    std::optional<size_t> slot;
+    if (on != nullptr) slot = d.model->SlotOf(o.at("id").as_int64());
+    if (slot && d.model->live(*slot) && on->summary[*slot].health >= 0) {
+      o["health"] = on->summary[*slot].health;
+      o["colour"] = engine::ColourName(on->summary[*slot].colour);
+    } else {
+      o["health"] = nullptr;
+      o["colour"] = "none";
+    }
+  }
+}
+
+HttpResponse ListAccounts(const ApiDeps& d, const HttpRequest& req) {
+  service::AccountService& accounts = d.accounts;
   QueryParams q(req);
   service::AccountListQuery query;
   std::string sort_text = q.Get("sort").value_or("");
@@ -70,6 +98,7 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
   if (!page) return ErrorResponse(page.error());
   boost::json::array items;
   for (const auto& v : page->items) items.push_back(AccountJson(v));
+  AddHealth(d, items);
   boost::json::object out{{"items", std::move(items)}};
   out["next_cursor"] = CursorJson(page->next_cursor, sort_text, page->next_sort_value);
   return JsonResponse(out);
@@ -78,7 +107,8 @@ HttpResponse ListAccounts(service::AccountService& accounts, const HttpRequest& 
 // The filters only the in-memory book can answer: the tier in force, the health colour, the 2×2
 // quadrant and the days to renewal. With any of them the list is in id order (the cursor is the
 // last id), candidates come from the book and the page's rows from the store.
-constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "renewal_within"};
+// And "ids": the accounts named (up to a page of them), for a client that holds only ids.
+constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "renewal_within", "ids"};
 
 // The book answers the filters only it knows, and a name search (a scan of a million names in
 // memory takes milliseconds, where SQL's LIKE '%…%' reads every row) unless the list is sorted
@@ -93,10 +123,11 @@ bool WantsBookFilters(const HttpRequest& req, bool have_book) {
 
 HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
   if (d.model == nullptr) {
-    return ErrorResponse(Error{ErrorCode::kUnavailable,
-                               "tier, health, quadrant and renewal_within need the in-memory book, "
-                               "which this server runs without",
-                               {}});
+    return ErrorResponse(
+        Error{ErrorCode::kUnavailable,
+              "tier, health, quadrant, renewal_within and ids need the in-memory book, "
+              "which this server runs without",
+              {}});
   }
   QueryParams q(req);
   int limit = 50;
@@ -105,9 +136,10 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
   std::optional<std::string> colour;
   std::optional<Quadrant> quadrant;
   std::optional<int64_t> renewal_within, owner;
+  std::optional<std::vector<int64_t>> wanted;  // ids=
   auto parse = [&]() -> Status {
     ORCHARD_CHECK(q.OnlyKnown({"limit", "cursor", "owner_id", "industry", "region", "q", "tier",
-                               "health", "quadrant", "renewal_within"}));
+                               "health", "quadrant", "renewal_within", "ids"}));
     ORCHARD_TRY(auto l, q.GetInt("limit", 1, service::kMaxPageSize));
     if (l) limit = static_cast<int>(*l);
     ORCHARD_TRY(auto cursor, ParseCursorParam(req, ""));
@@ -130,6 +162,26 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
       if (!parsed) return FailField("quadrant", parsed.error().message);
       quadrant = *parsed;
     }
+    if (auto text = q.Get("ids")) {
+      wanted.emplace();
+      std::string_view rest = *text;
+      while (true) {
+        std::string_view part = rest.substr(0, rest.find(','));
+        int64_t id = 0;
+        auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+        if (ec != std::errc() || end != part.data() + part.size() || id < 1) {
+          return FailField(
+              "ids", "must be account ids separated by commas; got \"" + std::string(part) + "\"");
+        }
+        wanted->push_back(id);
+        if (wanted->size() > static_cast<size_t>(service::kMaxPageSize)) {
+          return FailField(
+              "ids", "at most " + std::to_string(service::kMaxPageSize) + " ids in one request");
+        }
+        if (part.size() == rest.size()) break;
+        rest.remove_prefix(part.size() + 1);
+      }
+    }
     return Ok();
   };
   if (auto s = parse(); !s) return ErrorResponse(s.error());
@@ -146,7 +198,18 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
     auto lock = model.ReadLock();
     int32_t today = d.clock.Today().days();
     const engine::DayColumns& on = model.On(today, d.settings.Current());
-    for (size_t slot = 0; slot < model.slots(); ++slot) {
+    // With ids, only their slots are looked at; otherwise every account's.
+    std::vector<size_t> named;
+    if (wanted) {
+      for (int64_t id : *wanted) {
+        if (auto slot = model.SlotOf(id)) named.push_back(*slot);
+      }
+      std::sort(named.begin(), named.end());
+      named.erase(std::unique(named.begin(), named.end()), named.end());
+    }
+    const size_t count = wanted ? named.size() : model.slots();
+    for (size_t i = 0; i < count; ++i) {
+      const size_t slot = wanted ? named[i] : i;
       if (!model.live(slot) || model.account_id(slot) <= after_id) continue;
       const engine::Summary& sum = on.summary[slot];
       if (tier && static_cast<Tier>(sum.tier) != *tier) continue;
@@ -183,18 +246,21 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
     }
     items.push_back(AccountJson(*view));
   }
+  AddHealth(d, items);
   boost::json::object out{{"items", std::move(items)}};
   out["next_cursor"] =
       next < ids.size() ? boost::json::value(std::to_string(ids[next - 1])) : nullptr;
   return JsonResponse(out);
 }
 
-HttpResponse GetAccount(service::AccountService& accounts, const HttpRequest& req) {
+HttpResponse GetAccount(const ApiDeps& d, const HttpRequest& req) {
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
-  auto view = accounts.Get(AccountId(*id));
+  auto view = d.accounts.Get(AccountId(*id));
   if (!view) return ErrorResponse(view.error());
-  return JsonResponse(AccountJson(*view));
+  boost::json::array one{AccountJson(*view)};
+  AddHealth(d, one);
+  return JsonResponse(one[0]);
 }
 
 HttpResponse Health(store::ConnectionPool& pool) {
@@ -285,6 +351,23 @@ HttpResponse Me(service::AuthService& auth, const HttpRequest& req) {
   auto user = auth.Me(*actor);
   if (!user) return ErrorResponse(user.error());
   return JsonResponse(service::ToJson(*user));
+}
+
+// GET /api/v1/auth/session: who this session cookie signs in, and the CSRF token its writes
+// carry. A tab whose token went stale (a sign-in in another tab replaced the session) reads the
+// current one here instead of failing every write. Only the app's own origin can read the answer
+// (SameSite=Strict cookie, no CORS). A caller with an API token has no session and no CSRF token.
+HttpResponse SessionAnswer(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto user = auth.Me(*actor);
+  if (!user) return ErrorResponse(user.error());
+  const bool bearer = req.headers.find("authorization") != req.headers.end();
+  std::string token = bearer ? "" : CookieValue(req, kSessionCookie);
+  boost::json::object out{{"user", service::ToJson(*user)}};
+  out["csrf_token"] = token.empty() ? boost::json::value(nullptr)
+                                    : boost::json::value(service::AuthService::CsrfFor(token));
+  return JsonResponse(out);
 }
 
 HttpResponse CreateToken(service::AuthService& auth, const HttpRequest& req) {
@@ -520,9 +603,12 @@ Result<service::Actor> Authenticate(service::AuthService& auth, const HttpReques
   if (StateChanging(request)) {
     auto csrf = request.headers.find("x-csrf-token");
     if (csrf == request.headers.end() || csrf->second != service::AuthService::CsrfFor(token)) {
-      return Fail(
-          ErrorCode::kPermissionDenied,
-          "missing or wrong X-CSRF-Token header: send the csrf_token that sign-in returned");
+      // Named as a field, so a client can tell a stale token (re-read it from
+      // GET /api/v1/auth/session) from a write its user may not make.
+      return std::unexpected(
+          Error{ErrorCode::kPermissionDenied,
+                "missing or wrong X-CSRF-Token header: send the csrf_token that sign-in returned",
+                {{"x-csrf-token", "does not match this session's token"}}});
     }
   }
   return actor;
@@ -709,7 +795,9 @@ Router MakeRouter(const ApiDeps& d) {
     props["arr_cents"] = {{"type", "integer"}};
     props["tier"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
     props["tier_rule"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
-    for (const char* f : {"arr_cents", "tier", "tier_rule"})
+    props["health"] = {{"type", {"integer", "null"}}, {"minimum", 0}, {"maximum", 100}};
+    props["colour"] = {{"type", "string"}, {"enum", {"green", "yellow", "red", "none"}}};
+    for (const char* f : {"arr_cents", "tier", "tier_rule", "health", "colour"})
       view["required"].as_array().emplace_back(f);
     r.AddSchema("account_views", boost::json::serialize(view));
   }
@@ -734,6 +822,16 @@ Router MakeRouter(const ApiDeps& d) {
   r.Add(
       "GET", "/api/v1/me", [&auth](const HttpRequest& q) { return Me(auth, q); },
       RouteDoc("The signed-in user", K::kOther).Response("users"));
+  r.AddSchema("Session", R"({"type":"object","required":["user","csrf_token"],
+    "properties":{"user":{"$ref":"#/components/schemas/users"},
+      "csrf_token":{"type":["string","null"]}}})");
+  r.Add(
+      "GET", "/api/v1/auth/session",
+      [&auth](const HttpRequest& q) { return SessionAnswer(auth, q); },
+      RouteDoc("The signed-in user and the CSRF token of this session (null for an API token): "
+               "a page whose token went stale reads the current one here",
+               K::kOther)
+          .Response("Session"));
   r.Add(
       "GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); },
       RouteDoc("API tokens (yours; all for admins)", K::kList, "api_tokens"));
@@ -747,30 +845,30 @@ Router MakeRouter(const ApiDeps& d) {
       [&auth](const HttpRequest& q) { return RevokeToken(auth, q); },
       RouteDoc("Revoke an API token", K::kDelete, "api_tokens"));
 
-  // Accounts: reads carry ARR today and the tier; writes are the generic ones.
-  service::AccountService& accounts = d.accounts;
+  // Accounts: reads carry ARR today, the tier and health; writes are the generic ones.
   r.Add(
       "GET", "/api/v1/accounts",
       [d](const HttpRequest& q) {
         auto actor = Authenticate(d.auth, q);
         if (!actor) return ErrorResponse(actor.error());
         return WantsBookFilters(q, d.model != nullptr) ? ListAccountsFromBook(d, q)
-                                                       : ListAccounts(d.accounts, q);
+                                                       : ListAccounts(d, q);
       },
-      RouteDoc("List accounts with ARR today and tier. tier (in force), health (green, yellow, "
-               "red, none), quadrant and renewal_within (days) are answered from the in-memory "
-               "book and list in id order",
+      RouteDoc("List accounts with ARR today, tier and health (score and colour, from the "
+               "in-memory book). tier (in force), health (green, yellow, "
+               "red, none), quadrant, renewal_within (days) and ids (comma-separated, up to 500) "
+               "are answered from the in-memory book and list in id order",
                K::kList, "account_views")
           .Query({"owner_id", "industry", "region", "q", "tier_override", "tier", "health",
-                  "quadrant", "renewal_within"}));
+                  "quadrant", "renewal_within", "ids"}));
   r.Add(
       "GET", "/api/v1/accounts/{id}",
-      [&auth, &accounts](const HttpRequest& q) {
-        auto actor = Authenticate(auth, q);
+      [d](const HttpRequest& q) {
+        auto actor = Authenticate(d.auth, q);
         if (!actor) return ErrorResponse(actor.error());
-        return GetAccount(accounts, q);
+        return GetAccount(d, q);
       },
-      RouteDoc("One account with ARR today and tier", K::kGet, "account_views"));
+      RouteDoc("One account with ARR today, tier and health", K::kGet, "account_views"));
   using V = CrudRoutes<Account>::Verbs;
   Crud<Account>(d)->Register(r, "/api/v1/accounts", V::kWritesOnly);
 

@@ -127,8 +127,9 @@ HttpResponse HeldAnswer(const ApiDeps& d, const HttpRequest& req) {
                                         action->actor, ReviewId(action->id), *held);
   if (!done) return ErrorResponse(done.error());
   boost::json::array actions;
-  for (const Task& t : done->actions) actions.push_back(service::ToJson(t));
+  for (const PlanAction& a : done->actions) actions.push_back(service::ToJson(a));
   boost::json::object out{{"review", service::ToJson(done->review)},
+                          {"plan", service::ToJson(done->plan)},
                           {"actions", std::move(actions)}};
   out["next"] =
       done->next ? boost::json::value(service::ToJson(*done->next)) : boost::json::value(nullptr);
@@ -211,9 +212,10 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
         "properties":{"description":{"type":"string"},"owner_id":{"type":"integer"},
           "due_on":{"type":"string","format":"date"}}}}}})");
   r.AddSchema("ReviewRecorded",
-              R"({"type":"object","required":["review","actions","next","activity"],
+              R"({"type":"object","required":["review","plan","actions","next","activity"],
     "properties":{"review":{"$ref":"#/components/schemas/reviews"},
-      "actions":{"type":"array","items":{"$ref":"#/components/schemas/tasks"}},
+      "plan":{"$ref":"#/components/schemas/account_plans"},
+      "actions":{"type":"array","items":{"$ref":"#/components/schemas/plan_actions"}},
       "next":{"oneOf":[{"$ref":"#/components/schemas/reviews"},{"type":"null"}]},
       "activity":{"oneOf":[{"$ref":"#/components/schemas/activities"},{"type":"null"}]}}})");
   r.Add(
@@ -232,8 +234,10 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
           .Response("ReviewsDue"));
   r.Add(
       "POST", "/api/v1/reviews/{id}/held", [d](const HttpRequest& q) { return HeldAnswer(d, q); },
-      RouteDoc("Record a scheduled review as held: date, attendees, notes, outcomes and the "
-               "actions it created (tasks); schedules the next of its kind. One transaction",
+      RouteDoc("Record a scheduled review as held: date, attendees, notes, outcomes and its "
+               "action items (description, owner, due date), which become open actions of the "
+               "account's plan (made if it has none; the plan is marked reviewed); schedules the "
+               "next of its kind. One transaction",
                K::kOther)
           .Request("ReviewHeld")
           .Response("ReviewRecorded"));

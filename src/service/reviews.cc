@@ -209,20 +209,30 @@ Result<ReviewRecorded> RecordReviewHeld(store::ConnectionPool& pool, const Clock
                                 r.outcomes = held.outcomes;
                                 return Ok();
                               }));
-  EntityService<Task> tasks(pool, clock, model);
+  // The review is a review of the account's plan: its action items join the plan's actions (made
+  // a plan if the account has none), and the plan counts as reviewed on the day it was held.
+  store::SqlValue account_param[] = {account.id.value};
+  ORCHARD_TRY(auto plan_id,
+              work.db().QueryInt("SELECT id FROM account_plans WHERE account_id = ? ORDER BY id "
+                                 "LIMIT 1",
+                                 account_param));
+  EntityService<AccountPlan> plans(pool, clock, model);
+  if (!plan_id) {
+    AccountPlan fresh;
+    fresh.account_id = account.id;
+    ORCHARD_TRY(AccountPlan made, plans.CreateIn(work, actor, std::move(fresh)));
+    plan_id = made.id.value;
+  }
+  EntityService<PlanAction> plan_actions(pool, clock, model);
   for (size_t i = 0; i < held.actions.size(); ++i) {
     const ReviewAction& a = held.actions[i];
-    Task t;
-    t.account_id = account.id;
-    t.title = a.description;
-    t.description =
-        std::string(current.kind == ReviewKind::kCustomer ? "From the customer review"
-                                                          : "From the internal review") +
-        " of " + held.held_on.ToString();
-    t.owner_id = a.owner_id ? a.owner_id : account.owner_id;
-    t.due_on = a.due_on.value_or(held.held_on.AddDays(14));
-    t.source_key = "review:" + std::to_string(id.value) + ":" + std::to_string(i);
-    auto made = tasks.CreateIn(work, actor, std::move(t));
+    PlanAction action;
+    action.plan_id = PlanId(*plan_id);
+    action.description = a.description;
+    action.owner_id = a.owner_id ? a.owner_id : account.owner_id;
+    action.due_on = a.due_on.value_or(held.held_on.AddDays(14));
+    action.status = ActionStatus::kOpen;
+    auto made = plan_actions.CreateIn(work, actor, std::move(action));
     if (!made) {
       Error e = made.error();
       for (auto& f : e.fields) f.field = "actions[" + std::to_string(i) + "]." + f.field;
@@ -230,6 +240,17 @@ Result<ReviewRecorded> RecordReviewHeld(store::ConnectionPool& pool, const Clock
     }
     out.actions.push_back(std::move(*made));
   }
+  const Timestamp reviewed = held.held_on == today ? clock.Now() : Timestamp::At(held.held_on, 12);
+  // The plan as the actions just left it (each touched it), in this transaction.
+  ORCHARD_TRY(AccountPlan plan_now, store.Get<AccountPlan>(PlanId(*plan_id)));
+  ORCHARD_TRY(
+      out.plan,
+      plans.UpdateIn(work, actor, plan_now.id, plan_now.version, [&](AccountPlan& p) -> Status {
+        if (!p.last_reviewed_at || *p.last_reviewed_at < reviewed) {
+          p.last_reviewed_at = reviewed;
+        }
+        return Ok();
+      }));
   if (current.kind == ReviewKind::kCustomer) {
     Activity qbr;
     qbr.account_id = account.id;

@@ -1,7 +1,8 @@
 // Reviews and cadence (PRODUCT.md, coverage model): each tier-1 and tier-2 account has internal
 // reviews and customer business reviews (QBRs) on its tier's cadence. Orchard schedules them,
-// lists what is due and overdue per AM and per team, and records a review held — with the actions
-// it created and the next review of its kind — in one transaction.
+// lists what is due and overdue per AM and per team, and records a review held — its action items
+// added to the account's plan as actions, the plan marked reviewed, and the next review of its
+// kind scheduled — in one transaction.
 #pragma once
 
 #include <optional>
@@ -59,6 +60,7 @@ struct DueQuery {
 };
 Result<DueReviews> ReviewsDue(store::Database& db, const DueQuery& query);
 
+// An action item agreed in a review: it becomes an open action of the account's plan.
 struct ReviewAction {
   std::string description;
   std::optional<UserId> owner_id;  // default: the account's AM
@@ -70,9 +72,10 @@ struct HeldReview {
   std::vector<ReviewAction> actions;
 };
 struct ReviewRecorded {
-  Review review;                // now held
-  std::vector<Task> actions;    // one task per action
-  std::optional<Review> next;   // the next review of its kind, on the tier's cadence
+  Review review;                    // now held
+  AccountPlan plan;                 // the account's plan (made if it had none), reviewed then
+  std::vector<PlanAction> actions;  // one plan action per action item, open
+  std::optional<Review> next;       // the next review of its kind, on the tier's cadence
   std::optional<Activity> qbr;  // a customer review is a meaningful conversation: a QBR activity
 };
 // Only a scheduled review can be held, not in the future. One transaction.

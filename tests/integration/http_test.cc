@@ -254,6 +254,14 @@ TEST_P(HttpTest, AccountsFilterByTierFromTheBook) {
   auto anns = GetJson("/api/v1/accounts?tier=1&owner_id=" + std::to_string(ann_.value));
   EXPECT_EQ(ids(anns), (std::vector<int64_t>{11, 13, 15, 17, 19, 21, 23}));
   EXPECT_EQ(ids(GetJson("/api/v1/accounts?tier=2&q=northwind")), (std::vector<int64_t>{4, 8}));
+  // ids: the accounts named, in id order (an unknown id is left out), for a client that holds
+  // only ids (the web UI's task and handoff rows); a list it cannot read is refused naming it.
+  EXPECT_EQ(ids(GetJson("/api/v1/accounts?ids=12,3,999,12")), (std::vector<int64_t>{3, 12}));
+  EXPECT_EQ(GetJson("/api/v1/accounts?ids=12").at("items").as_array()[0].at("name").as_string(),
+            "Northwind 12");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?ids=3,x", 400)), "ids");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?ids=", 400)), "ids");
+  EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?ids=3&sort=name", 400)), "sort");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier=4", 400)), "tier");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?health=blue", 400)), "health");
   EXPECT_EQ(ErrorField(GetJson("/api/v1/accounts?tier=1&sort=name", 400)), "sort");
@@ -843,8 +851,9 @@ TEST_P(HttpTest, ReviewsFollowTheTierCadenceAndAReviewHeldSchedulesTheNext) {
   EXPECT_EQ(GetJson(internal).at("status").as_string(), "scheduled");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 0);
 
-  // Held five days ago: the actions become tasks (Bob's account: he owns the one without an
-  // owner), due in 14 days; the next internal review is a month (30 days) after.
+  // Held five days ago: the action items become open actions of the account's plan (account 12
+  // had none: one is made), the one without an owner is Bob's (his account), due in 14 days; the
+  // plan counts as reviewed that day; the next internal review is a month (30 days) after.
   auto held = post(internal + "/held", R"({"held_on":"2026-06-10","attendees":"Ann, Bob, CFO",
       "notes":"Budget is tight","outcomes":"Pilot in Plant 2",
       "actions":[{"description":"Send the ROI study","owner_id":)" +
@@ -858,6 +867,18 @@ TEST_P(HttpTest, ReviewsFollowTheTierCadenceAndAReviewHeldSchedulesTheNext) {
   EXPECT_EQ(actions[0].at("owner_id").as_int64(), ann_.value);
   EXPECT_EQ(actions[1].at("owner_id").as_int64(), bob_.value);
   EXPECT_EQ(actions[1].at("due_on").as_string(), "2026-06-24");
+  EXPECT_EQ(actions[1].at("status").as_string(), "open");
+  const int64_t plan = held.at("plan").at("id").as_int64();
+  EXPECT_EQ(held.at("plan").at("account_id").as_int64(), 12);
+  EXPECT_THAT(std::string(held.at("plan").at("last_reviewed_at").as_string()),
+              HasSubstr("2026-06-10"));
+  const auto on_plan =
+      GetJson("/api/v1/plans/" + std::to_string(plan) + "/actions?sort=id").at("items");
+  ASSERT_EQ(on_plan.as_array().size(), 2u) << "the plan editor lists them";
+  EXPECT_EQ(on_plan.as_array()[0].at("description").as_string(), "Send the ROI study");
+  EXPECT_EQ(on_plan.as_array()[1].at("description").as_string(), "Book the EBR");
+  EXPECT_EQ(GetJson("/api/v1/accounts/12/plans").at("items").as_array().size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 0) << "action items are the plan's, not tasks";
   EXPECT_EQ(held.at("next").at("due_on").as_string(), "2026-07-10");
   EXPECT_TRUE(held.at("activity").is_null()) << "an internal review is not a customer touch";
   EXPECT_EQ(ErrorField(post(internal + "/held", "", 409)), "");
@@ -1039,6 +1060,31 @@ TEST_P(HttpTest, DashboardsAnswerFromTheBookWithFilters) {
   ASSERT_EQ(items.size(), 23u);
   EXPECT_EQ(items[0].at("account_id").as_int64(), 23) << "largest ARR first";
   EXPECT_EQ(items[0].at("renewal_date").as_string(), "2026-12-31");
+  // Every row that is an account names it, so a dashboard's page is one request; a rename is
+  // seen at once.
+  for (const char* dashboard : {"renewals?window=200", "at-risk", "portfolio", "inspection"}) {
+    const auto answer = GetJson(std::string("/api/v1/dashboards/") + dashboard);
+    const auto& rows = answer.at("items").as_array();
+    ASSERT_FALSE(rows.empty()) << dashboard;
+    for (const auto& row : rows) {
+      const int64_t id = row.at("account_id").as_int64();
+      EXPECT_EQ(row.at("account_name").as_string(),
+                (id % 4 == 0 ? "Northwind " : "Contoso ") + std::to_string(id))
+          << dashboard;
+    }
+  }
+  const auto renamed = GetJson("/api/v1/accounts/23");
+  auto rename = client_->Patch("/api/v1/accounts/23",
+                               R"({"name":"Contoso Renamed","version":)" +
+                                   std::to_string(renamed.at("version").as_int64()) + "}",
+                               "application/json");
+  ASSERT_EQ(rename->status, 200) << rename->body;
+  EXPECT_EQ(GetJson("/api/v1/dashboards/renewals?window=200")
+                .at("items")
+                .as_array()[0]
+                .at("account_name")
+                .as_string(),
+            "Contoso Renamed");
   auto anns = GetJson("/api/v1/dashboards/renewals?window=200&am=" + std::to_string(ann_.value));
   EXPECT_EQ(anns.at("items").as_array().size(), 12u);
   auto tier1 = GetJson("/api/v1/dashboards/renewals?window=200&tier=1");
@@ -1071,6 +1117,28 @@ TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
   EXPECT_EQ(before.at("history").as_array().back().at("day").as_string(), "2026-06-15");
   EXPECT_TRUE(before.at("metrics").at("single_threaded").as_bool());
   EXPECT_TRUE(before.at("metrics").at("plan_stale").as_bool()) << "tier 1 without a plan";
+  // The accounts list carries each row's health (the web UI's health column), whichever way the
+  // list is answered: by the store (plain, sorted) or by the book (its filters, a name search).
+  auto listed_health = [&](const std::string& path, int64_t id) {
+    const auto page = GetJson(path);
+    for (const auto& a : page.at("items").as_array()) {
+      if (a.at("id").as_int64() == id) {
+        return std::pair{a.at("health"), std::string(a.at("colour").as_string())};
+      }
+    }
+    ADD_FAILURE() << "account " << id << " is not on " << path;
+    return std::pair{json::value(), std::string()};
+  };
+  const std::vector<std::string> lists = {
+      "/api/v1/accounts?limit=100", "/api/v1/accounts?sort=-name&limit=100",
+      "/api/v1/accounts?tier=1&limit=100", "/api/v1/accounts?q=contoso%2023"};
+  for (const auto& path : lists) {
+    EXPECT_EQ(listed_health(path, 23), (std::pair{json::value(0), std::string("red")})) << path;
+  }
+  EXPECT_EQ(listed_health("/api/v1/accounts?limit=100", 1),
+            (std::pair{json::value(nullptr), std::string("none")}))
+      << "tier 3 without inputs has no score";
+  EXPECT_EQ(GetJson("/api/v1/accounts/23").at("colour").as_string(), "red");
   auto at_risk = GetJson("/api/v1/dashboards/at-risk?limit=5");
   EXPECT_EQ(at_risk.at("total").as_int64(), 21) << "tiers 1 and 2; tier 3 has no inputs";
   ASSERT_EQ(at_risk.at("items").as_array().size(), 5u);
@@ -1098,6 +1166,9 @@ TEST_P(HttpTest, HealthExplainsItselfAndMovesWithEachSignalAtOnce) {
   // 100 × 15, relationships 0 × 15 (nobody named in the meeting) over 90: 7200 / 90 = 80.
   EXPECT_EQ(after.at("score").as_int64(), 80);
   EXPECT_EQ(after.at("colour").as_string(), "green");
+  for (const auto& path : lists) {
+    EXPECT_EQ(listed_health(path, 23), (std::pair{json::value(80), std::string("green")})) << path;
+  }
   const auto& week = after.at("moved").as_array()[0].as_object();
   EXPECT_EQ(week.at("days").as_int64(), 7);
   // A week ago only the NPS response (dated June 1) was known: (100 + 0 + 0) × 15 / 45 = 33.
@@ -1346,6 +1417,15 @@ TEST_P(HttpTest, SignInSetsAnHttpOnlyCookieAndWritesNeedTheCsrfToken) {
   ASSERT_TRUE(no_csrf);
   EXPECT_EQ(no_csrf->status, 403);
   EXPECT_THAT(no_csrf->body, HasSubstr("X-CSRF-Token"));
+  EXPECT_EQ(ErrorField(json::parse(no_csrf->body).as_object()), "x-csrf-token")
+      << "a client can tell a stale token from a refusal";
+  // The session names its user and its CSRF token, for a page whose token went stale; an API
+  // token has none.
+  auto current = json::parse(browser.Get("/api/v1/auth/session", with_cookie)->body).as_object();
+  EXPECT_EQ(current.at("csrf_token").as_string(), csrf);
+  EXPECT_EQ(current.at("user").at("email").as_string(), "admin@orchard.example");
+  EXPECT_TRUE(GetJson("/api/v1/auth/session").at("csrf_token").is_null());
+  EXPECT_EQ(As("").Get("/api/v1/auth/session")->status, 401);
   httplib::Headers with_csrf = {{"Cookie", session}, {"X-CSRF-Token", csrf}};
   auto ok = browser.Post("/api/v1/products", with_csrf, product, "application/json");
   ASSERT_TRUE(ok);

@@ -73,9 +73,11 @@ async function freePort() {
   });
 }
 
+// Above the default 1 MiB, so an upload is big enough to be seen running (see the import steps).
+const bodyLimit = 16 << 20;
 let server = null;
 async function startServer(port) {
-  server = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  server = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`, "--body-limit", String(bodyLimit)], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   server.stderr.on("data", (d) => (log += d));
   for (let i = 0; i < 100; i++) {
@@ -169,13 +171,14 @@ try {
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   page.setDefaultTimeout(15000);
 
-  const signIn = async (email) => {
-    await page.goto(`${base}/`);
-    await page.getByLabel("E-mail").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByTestId("signed-in-user").waitFor();
+  const signInOn = async (p, email) => {
+    await p.goto(`${base}/`);
+    await p.getByLabel("E-mail").fill(email);
+    await p.getByLabel("Password").fill(password);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByTestId("signed-in-user").waitFor();
   };
+  const signIn = (email) => signInOn(page, email);
 
   await step("sign-in page, then a wrong password is refused with a message", async () => {
     await page.goto(`${base}/`);
@@ -234,6 +237,14 @@ try {
       const rows = [...document.querySelectorAll(".vbody [role=row]")];
       return rows.length > 0 && rows.every((r) => r.querySelector(".tier")?.textContent === "T1") && location.search.includes("health=yellow");
     });
+    // The health column shows each row's colour and score: here all yellow, 40-69.
+    const healths = await page.locator(".vbody [role=row] [data-health]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-health"), e.textContent]));
+    assert.ok(healths.length > 0, "the table has a health column");
+    for (const [colour, text] of healths) {
+      assert.equal(colour, "yellow", `a yellow-filtered row shows ${colour}`);
+      const score = Number(text.match(/\d+/)?.[0]);
+      assert.ok(score >= 40 && score < 70, `a yellow score is 40-69, not ${text}`);
+    }
     const shown = await page.locator(".vbody [role=row]").count();
     const expected = (await adminApi.get("/api/v1/accounts?tier=1&health=yellow&limit=500")).items.length;
     assert.equal(shown, Math.min(expected, shown), "the table shows the server's filtered accounts");
@@ -260,10 +271,14 @@ try {
       const rows = [...document.querySelectorAll(".vbody [role=row]")];
       return rows.length >= 1 && rows[0].textContent.includes(n);
     }, target.account.name);
+    const listed = (await page.locator(".vbody [role=row]").first().locator("[data-health]").textContent()).match(/\d+/)?.[0];
     await page.getByRole("grid", { name: /Accounts/ }).focus();
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: target.account.name }).waitFor();
     assert.ok(page.url().endsWith(`/accounts/${target.account.id}`));
+    // The list's health column and the account's header agree.
+    await page.getByTestId("header-health").locator(".health-pill").waitFor();
+    assert.match(await page.getByTestId("header-health").textContent(), new RegExp(`^${listed} · `), "the list shows the account's health score");
   });
 
   await step("the health card shows its components and explains itself", async () => {
@@ -406,7 +421,10 @@ try {
     assert.equal((await adminApi.get(`/api/v1/opportunities/${opp.id}`)).stage, "qualification");
   });
 
-  await step("every dashboard renders data", async () => {
+  await step("every dashboard renders data, its rows named without a request per account", async () => {
+    const requests = [];
+    const seen = (r) => requests.push(new URL(r.url()).pathname);
+    page.on("request", seen);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
     for (const id of ["at-risk", "renewals", "pipeline", "leaderboard", "trend", "portfolio", "coverage", "inspection"]) {
       const card = page.getByTestId(`dash-${id}`);
@@ -414,7 +432,19 @@ try {
     }
     await page.getByTestId("kpi-strip").locator("dd").first().waitFor();
     await page.waitForLoadState("networkidle");
+    page.off("request", seen);
     assert.equal(await page.locator(".state.error").count(), 0, "no dashboard shows an error");
+    // Each account row links to its account by name, straight from the dashboard's answer.
+    const links = await page.locator("[data-testid^=dash-] tbody a[href^='/accounts/']").allTextContents();
+    assert.ok(links.length > 0, "dashboard rows link to accounts");
+    assert.deepEqual(links.filter((t) => /^Account \d+$/.test(t)), [], "every account row shows a name");
+    const firstRisk = await page.getByTestId("dash-at-risk").locator("tbody tr").first().locator("a").first();
+    const riskId = Number((await firstRisk.getAttribute("href")).split("/").pop());
+    assert.equal(await firstRisk.textContent(), (await adminApi.get(`/api/v1/accounts/${riskId}`)).name);
+    const lookups = requests.filter((p) => /^\/api\/v1\/accounts\/\d+$/.test(p));
+    assert.deepEqual(lookups, [], "no per-account name lookups");
+    const dashboardCalls = requests.filter((p) => p.startsWith("/api/v1/dashboards/"));
+    assert.equal(dashboardCalls.length, new Set(dashboardCalls).size, `one request per panel: ${dashboardCalls}`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(shots, "dashboards.png"), fullPage: true });
     await checkAccessibility(page, "dashboards");
@@ -426,8 +456,17 @@ try {
     await page.getByTestId("reviews-due").locator("tbody tr").first().waitFor();
     await page.screenshot({ path: join(shots, "reviews.png") });
     await checkAccessibility(page, "reviews");
+    // Handoff rows hold only account ids: their names come in one request, not one per row.
+    const asked = [];
+    const ask = (r) => asked.push(new URL(r.url()));
+    page.on("request", ask);
     await nav.getByRole("link", { name: "Handoffs" }).click();
     await page.getByTestId("handoffs").locator("tbody tr").first().waitFor();
+    await page.waitForLoadState("networkidle");
+    page.off("request", ask);
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=handoffs] tbody a[href^='/accounts/']")].every((a) => !/^Account \d+$/.test(a.textContent)));
+    assert.deepEqual(asked.filter((u) => /^\/api\/v1\/accounts\/\d+$/.test(u.pathname)).map((u) => u.pathname), [], "no per-account name lookups");
+    assert.equal(asked.filter((u) => u.pathname === "/api/v1/accounts" && u.searchParams.has("ids")).length <= 1, true, "at most one request names the handoffs' accounts (names already known are not asked again)");
     await checkAccessibility(page, "handoffs");
     await nav.getByRole("link", { name: "Settings" }).click();
     const sample = page.getByLabel("inspection.sample");
@@ -441,7 +480,38 @@ try {
     await checkAccessibility(page, "settings");
   });
 
-  await step("record a review as held from the reviews list", async () => {
+  await step("a sign-in in another tab replaces the session; this tab's next write still saves", async () => {
+    // The page is on Settings, signed in as the admin. A second tab signs out and in again.
+    const other = await browser.newPage();
+    await other.goto(`${base}/`);
+    await other.getByTestId("signed-in-user").waitFor();
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await signInOn(other, admin);
+    const statuses = [];
+    const seen = (r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "PATCH" && statuses.push(r.status());
+    page.on("response", seen);
+    await page.getByLabel("inspection.sample").fill("14");
+    await page.getByRole("button", { name: /^Save 1 change$/ }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    page.off("response", seen);
+    assert.deepEqual(statuses, [403, 200], "the stale token was refused, then the write went through with the current one");
+    assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14");
+    // Someone else signs in in the other tab: this tab's write is not made as them; it says so
+    // and shows who is signed in now.
+    await other.getByRole("button", { name: "Sign out" }).click();
+    await signInOn(other, viewer);
+    await page.getByLabel("inspection.sample").fill("15");
+    await page.getByRole("button", { name: /^Save 1 change$/ }).click();
+    await page.getByTestId("signed-in-user").filter({ hasText: "Vic Viewer" }).waitFor();
+    assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14", "nothing saved as the viewer");
+    await other.close();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await signIn(admin);
+  });
+
+  const reviewAction = `Send the pilot proposal (browser test ${Date.now() % 100000})`;
+  await step("record a review as held with action items, then find them on the account's plan", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reviews" }).click();
     const row = page.getByTestId("reviews-due").locator("tbody tr[data-review]").first();
     await row.waitFor();
@@ -451,12 +521,35 @@ try {
     await form.getByLabel("Attendees").fill("Ada Admin, the customer's CFO");
     await form.getByLabel("Notes").fill("Walked through the renewal plan (browser test)");
     await form.getByLabel("Outcomes").fill("Agreed on a pilot");
+    // Action items: one with an owner and a date, one left to the defaults (the AM, 14 days).
+    const items = form.getByTestId("review-actions");
+    await items.getByRole("button", { name: "Add action item" }).click();
+    const first = items.getByRole("group", { name: "Action item 1" });
+    await first.getByLabel("Owner").selectOption({ label: "Ada Admin" });
+    await first.getByLabel("Due").fill("2031-03-14");
+    // Without its text it is refused on the page, and nothing is recorded.
     await form.getByRole("button", { name: "Save as held" }).click();
-    await page.getByTestId("review-held-note").waitFor();
+    await form.getByRole("alert").filter({ hasText: "Action item 1 needs a description." }).waitFor();
+    assert.equal((await adminApi.get(`/api/v1/reviews/${id}`)).status, "scheduled");
+    await first.getByLabel("Action", { exact: true }).fill(reviewAction);
+    await items.getByRole("button", { name: "Add action item" }).click();
+    await items.getByRole("group", { name: "Action item 2" }).getByLabel("Action", { exact: true }).fill(`${reviewAction} (follow-up)`);
+    await checkAccessibility(page, "reviews (recording as held)");
+    await form.getByRole("button", { name: "Save as held" }).click();
+    const note = page.getByTestId("review-held-note");
+    await note.filter({ hasText: "2 action items added to its plan." }).waitFor();
     const review = await adminApi.get(`/api/v1/reviews/${id}`);
     assert.equal(review.status, "held");
     assert.equal(review.outcomes, "Agreed on a pilot");
     await page.locator(`[data-review="${id}"]`).waitFor({ state: "detached" }); // a held review leaves the list
+    // The action items are on the account's plan.
+    await note.getByRole("link", { name: /^Open the plan of / }).click();
+    await page.waitForURL(`${base}/accounts/${review.account_id}`);
+    const actions = page.getByTestId("actions");
+    const mine = actions.locator("li", { hasText: reviewAction }).filter({ hasNotText: "follow-up" });
+    await mine.waitFor();
+    assert.match(await mine.textContent(), /Ada Admin · due .*2031/);
+    await actions.locator("li", { hasText: `${reviewAction} (follow-up)` }).waitFor();
   });
 
   await step("complete an open handoff's checklist and accept it for an AM", async () => {
@@ -553,9 +646,52 @@ try {
     assert.equal(found.items.length, 0, "a dry run writes nothing");
   });
 
+  await step("a large import is seen running: the progress bar and rows, then the summary", async () => {
+    // 400,000 rows (15 MB) take seconds to import, so the page's polls (every 400 ms) see the job
+    // at work. Under the sanitizers every row costs several times more, so a quarter of them do.
+    // What is asserted is the order of what the page showed, never how long anything took.
+    const rows = process.env.ORCHARD_SANITIZED === "1" ? 100000 : 400000;
+    const csv = `Record ID,Company name\n${Array.from({ length: rows }, (_, i) => `${2000000 + i},Progress Test Company ${i}`).join("\n")}\n`;
+    assert.ok(csv.length < bodyLimit * 0.9, "the file fits the test server's body limit");
+    await page.locator("input[name=import-file]").setInputFiles({ name: "many.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.locator("select[name=import-source]").selectOption("hubspot:companies");
+    await page.getByRole("checkbox", { name: /Dry run/ }).check();
+    // Everything the page shows of the job, in order: its status line, the bar, whether the
+    // summary is on the page.
+    await page.evaluate(() => {
+      window.seenImport = [];
+      const look = () => {
+        const status = document.querySelector("[data-testid=import-status]");
+        if (!status) return;
+        const bar = document.querySelector("[data-testid=import-job] [role=progressbar]");
+        const seen = { text: status.textContent, bar: Number(bar?.getAttribute("aria-valuenow")), summary: document.querySelector("[data-testid=import-summary]") !== null };
+        const last = window.seenImport.at(-1);
+        if (!last || last.text !== seen.text || last.bar !== seen.bar || last.summary !== seen.summary) window.seenImport.push(seen);
+      };
+      window.importWatch = new MutationObserver(look);
+      window.importWatch.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByTestId("import-job").getByText("many.csv").waitFor();
+    await page.getByTestId("import-status").filter({ hasText: /^Done/ }).waitFor({ timeout: 300000 });
+    await page.getByTestId("import-summary").waitFor();
+    const seen = await page.evaluate(() => {
+      window.importWatch.disconnect();
+      return window.seenImport;
+    });
+    const running = seen.findIndex((x) => /^Running: [1-9][\d,]* rows/.test(x.text) && x.bar > 0 && x.bar < 100 && !x.summary);
+    assert.ok(running >= 0, `the page showed the import running with rows counted, the bar part-way and no summary yet: ${JSON.stringify(seen.slice(0, 12))}`);
+    const done = seen.findIndex((x, i) => i > running && x.text.startsWith(`Done: ${rows.toLocaleString("en-US")} rows`));
+    assert.ok(done > running, `then done with every row: ${JSON.stringify(seen.slice(-4))}`);
+    console.log(`     the page showed the job ${seen.filter((x) => x.text.startsWith("Running")).length} times while it ran`);
+    const cells = await page.getByTestId("import-summary").locator("tbody tr").first().locator("td").allTextContents();
+    assert.equal(cells[3].replace(/,/g, ""), String(rows), "every row would be inserted");
+    await page.getByTestId("import-job").getByText("A dry run: nothing was written.").waitFor();
+  });
+
   await step("a file over the server's body limit is refused, and the page says why", async () => {
-    const big = `Record ID,Company name\n${Array.from({ length: 60000 }, (_, i) => `${100000 + i},Too Big Company ${i}`).join("\n")}\n`;
-    assert.ok(big.length > 1 << 20);
+    const big = `Record ID,Company name\n${Array.from({ length: 700000 }, (_, i) => `${100000 + i},Too Big Company ${i}`).join("\n")}\n`;
+    assert.ok(big.length > bodyLimit);
     await page.locator("input[name=import-file]").setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.from(big) });
     await page.getByText("over the default limit").waitFor();
     await page.getByRole("checkbox", { name: /Dry run/ }).uncheck();

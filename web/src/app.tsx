@@ -1,6 +1,6 @@
 // The app: signs in, then the shell (navigation, who is signed in) around the current view.
 import { useEffect, useState } from "preact/hooks";
-import { all, api, ApiError, setCsrf, whenSignedOut } from "./lib/api";
+import { all, api, ApiError, currentSession, setCsrf, whenSessionChanged, whenSignedOut } from "./lib/api";
 import { navigate, onLinkClick, useLocation } from "./lib/router";
 import { SessionContext, type Session } from "./lib/session";
 import type { User } from "./lib/types";
@@ -53,8 +53,9 @@ export function App() {
 
   useEffect(() => {
     whenSignedOut(() => setSession(null));
-    api.get<User>("/api/v1/me").then(
-      (u) => start(u),
+    whenSessionChanged((u) => void start(u));
+    currentSession().then(
+      (s) => start(s.user),
       (e: ApiError) => {
         if (e.status === 401) setSession(null);
         else setBootError(e);

@@ -25,6 +25,8 @@ export interface Account {
   tier: number;
   tier_rule: number;
   tier_override: number | null;
+  health: number | null; // today's score from the server's book; null: no input to score
+  colour: Colour | "none";
   version: number;
 }
 

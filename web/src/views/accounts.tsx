@@ -7,6 +7,7 @@ import { useSession, userName } from "../lib/session";
 import type { Account } from "../lib/types";
 import { money, label } from "../lib/format";
 import { VirtualTable, type Column } from "../components/virtual_table";
+import { HealthScore } from "../components/health";
 import { Empty, ErrorBox, Loading } from "../components/states";
 
 interface Filters {
@@ -95,9 +96,10 @@ export function Accounts() {
   const columns: Column<Account>[] = [
     { key: "name", title: "Account", width: "minmax(12rem, 2.2fr)", render: (a) => <a href={`/accounts/${a.id}`} tabIndex={-1}>{a.name}</a> },
     { key: "tier", title: "Tier", width: "4.5rem", render: (a) => <span class={`tier t${a.tier}`}>T{a.tier}</span> },
+    { key: "health", title: "Health", width: "4.5rem", render: (a) => <HealthScore score={a.health} colour={a.colour} /> },
     { key: "arr", title: "ARR", width: "7rem", align: "right", render: (a) => money(a.arr_cents) },
     { key: "owner", title: "Owner", width: "minmax(8rem, 1.2fr)", render: (a) => userName(session, a.owner_id) },
-    { key: "industry", title: "Industry", width: "minmax(8rem, 1fr)", render: (a) => a.industry || "—" },
+    { key: "industry", title: "Industry", width: "minmax(6rem, 1fr)", render: (a) => a.industry || "—" },
     { key: "region", title: "Region", width: "5rem", render: (a) => a.region || "—" },
     { key: "stage", title: "Lifecycle", width: "7rem", render: (a) => label(a.lifecycle_stage) },
   ];

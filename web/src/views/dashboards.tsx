@@ -5,23 +5,25 @@ import { useMemo } from "preact/hooks";
 import { api, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useSession, userName } from "../lib/session";
-import { day, healthColour, label, money, pct } from "../lib/format";
+import { day, label, money, pct } from "../lib/format";
 import { AccountLink } from "../lib/names";
 import { navigate } from "../lib/router";
 import { Chart, type ChartOption } from "../components/chart";
 import { Empty, Show } from "../components/states";
+import { DataTable } from "../components/table";
+import { HealthScore } from "../components/health";
 
 type C = "green" | "yellow" | "red";
 export interface AtRisk {
   total: number;
   total_arr_cents: number;
-  items: { account_id: number; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[] }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[] }[];
 }
 export interface Renewals {
   total: number;
   total_arr_cents: number;
   at_risk: number;
-  items: { account_id: number; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean }[];
 }
 interface Kpis {
   kpis: {
@@ -47,7 +49,7 @@ interface Leaderboard {
 interface Portfolio {
   grid: Record<string, { accounts: number; arr_cents: number; whitespace_cents: number }>;
   total: number;
-  items: { account_id: number; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
+  items: { account_id: number; account_name: string | null; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
 }
 interface Coverage {
   items: { owner_id: number; tier1_accounts: number; tier2_accounts: number; tier3_accounts: number; arr_cents: number; load: number; status: string }[];
@@ -56,11 +58,14 @@ interface Inspection {
   month: string;
   flagged: number;
   sampled: number;
-  items: { account_id: number; owner_id: number; tier: string; health: number; colour: C; plan_completeness: number; flags: string[]; sampled: boolean }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; health: number; colour: C; plan_completeness: number; flags: string[]; sampled: boolean }[];
 }
 interface Retention {
   total: { nrr: number; grr: number };
 }
+
+// ECharts writes a tooltip's text as HTML: names are people's input.
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const dash = <T,>(name: string, params: Record<string, string | number | null> = {}) => api.get<T>(`/api/v1/dashboards/${name}${query(params)}`);
 
@@ -152,38 +157,29 @@ function AtRiskCard() {
               <p class="muted">
                 {r.total} accounts, {money(r.total_arr_cents)} ARR
               </p>
-              <table class="plain">
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Health</th>
-                    <th scope="col">AM</th>
-                    <th scope="col" class="num">ARR</th>
-                    <th scope="col">Renewal</th>
-                    <th scope="col">Last contact</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.items.map((x) => (
-                    <tr key={x.account_id}>
-                      <td><AccountLink id={x.account_id} /></td>
-                      <td><span class="dot" style={{ background: healthColour[x.colour] }} /> {x.health}</td>
-                      <td>{userName(session, x.owner_id)}</td>
-                      <td class="num">{money(x.arr_cents)}</td>
-                      <td>{day(x.renewal_date)}</td>
-                      <td>{day(x.last_meaningful_contact)}</td>
-                      <td class="small">
-                        <ul class="why">
-                          {x.why.map((w, i) => (
-                            <li key={i}>{w}</li>
-                          ))}
-                        </ul>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                rows={r.items}
+                rowKey={(x) => x.account_id}
+                columns={[
+                  { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
+                  { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
+                  { title: "AM", cell: (x) => userName(session, x.owner_id) },
+                  { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+                  { title: "Renewal", cell: (x) => day(x.renewal_date) },
+                  { title: "Last contact", cell: (x) => day(x.last_meaningful_contact) },
+                  {
+                    title: "Why",
+                    class: "small",
+                    cell: (x) => (
+                      <ul class="why">
+                        {x.why.map((w, i) => (
+                          <li key={i}>{w}</li>
+                        ))}
+                      </ul>
+                    ),
+                  },
+                ]}
+              />
             </>
           )
         }
@@ -206,30 +202,25 @@ function RenewalsCard() {
               <p class="muted">
                 {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk
               </p>
-              <table class="plain">
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Renews</th>
-                    <th scope="col" class="num">ARR</th>
-                    <th scope="col">Health</th>
-                    <th scope="col">AM</th>
-                    <th scope="col">Risk</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.items.map((x) => (
-                    <tr key={x.account_id}>
-                      <td><AccountLink id={x.account_id} /></td>
-                      <td>{day(x.renewal_date)} <span class="muted">({x.days_left} d)</span></td>
-                      <td class="num">{money(x.arr_cents)}</td>
-                      <td><span class="dot" style={{ background: healthColour[x.colour] }} /> {x.health}</td>
-                      <td>{userName(session, x.owner_id)}</td>
-                      <td>{x.at_risk ? "At risk" : "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                rows={r.items}
+                rowKey={(x) => x.account_id}
+                columns={[
+                  { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
+                  {
+                    title: "Renews",
+                    cell: (x) => (
+                      <>
+                        {day(x.renewal_date)} <span class="muted">({x.days_left} d)</span>
+                      </>
+                    ),
+                  },
+                  { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+                  { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
+                  { title: "AM", cell: (x) => userName(session, x.owner_id) },
+                  { title: "Risk", cell: (x) => (x.at_risk ? "At risk" : "—") },
+                ]}
+              />
             </>
           )
         }
@@ -312,28 +303,17 @@ function LeaderboardCard() {
           ) : (
             <>
               {option && <Chart option={option} height={Math.max(200, 60 + 34 * l.items.length)} label="NRR and GRR by account manager" testId="leaderboard-chart" />}
-              <table class="plain">
-                <thead>
-                  <tr>
-                    <th scope="col">AM</th>
-                    <th scope="col" class="num">NRR</th>
-                    <th scope="col" class="num">GRR</th>
-                    <th scope="col" class="num">Expansion</th>
-                    <th scope="col" class="num">Churn</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {l.items.map((r) => (
-                    <tr key={r.owner_id}>
-                      <td>{userName(session, r.owner_id)}</td>
-                      <td class="num">{pct(r.nrr)}</td>
-                      <td class="num">{pct(r.grr)}</td>
-                      <td class="num">{money(r.expansion_cents)}</td>
-                      <td class="num">{money(r.churn_cents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                rows={l.items}
+                rowKey={(r) => r.owner_id}
+                columns={[
+                  { title: "AM", cell: (r) => userName(session, r.owner_id) },
+                  { title: "NRR", num: true, cell: (r) => pct(r.nrr) },
+                  { title: "GRR", num: true, cell: (r) => pct(r.grr) },
+                  { title: "Expansion", num: true, cell: (r) => money(r.expansion_cents) },
+                  { title: "Churn", num: true, cell: (r) => money(r.churn_cents) },
+                ]}
+              />
             </>
           )
         }
@@ -402,7 +382,7 @@ function PortfolioCard() {
     if (d.state !== "ready") return null;
     const quads = Object.keys(quadrantColour);
     return {
-      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string } }) => `${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
+      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string; name: string } }) => `${escapeHtml(p.data.name)}<br/>${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
       legend: { top: 0 },
       grid: { top: 30, left: 70, right: 20, bottom: 40 },
       xAxis: { type: "log", name: "ARR ($)", nameLocation: "middle", nameGap: 26, axisLabel: { formatter: (v: number) => money(v * 100) } },
@@ -412,7 +392,7 @@ function PortfolioCard() {
         type: "scatter",
         symbolSize: 7,
         itemStyle: { color: quadrantColour[q] },
-        data: d.value.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id })),
+        data: d.value.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id, name: i.account_name ?? `Account ${i.account_id}` })),
       })),
     };
   }, [d]);
@@ -464,34 +444,19 @@ function CoverageCard() {
           c.items.length === 0 ? (
             <Empty>No AM owns accounts.</Empty>
           ) : (
-            <table class="plain">
-              <thead>
-                <tr>
-                  <th scope="col">AM</th>
-                  <th scope="col" class="num">T1</th>
-                  <th scope="col" class="num">T2</th>
-                  <th scope="col" class="num">T3</th>
-                  <th scope="col" class="num">ARR</th>
-                  <th scope="col" class="num">Load</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.items.map((r) => (
-                  <tr key={r.owner_id}>
-                    <td>{userName(session, r.owner_id)}</td>
-                    <td class="num">{r.tier1_accounts}</td>
-                    <td class="num">{r.tier2_accounts}</td>
-                    <td class="num">{r.tier3_accounts}</td>
-                    <td class="num">{money(r.arr_cents)}</td>
-                    <td class="num">{pct(r.load)}</td>
-                    <td>
-                      <span class={`status ${r.status}`}>{label(r.status)}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={c.items}
+              rowKey={(r) => r.owner_id}
+              columns={[
+                { title: "AM", cell: (r) => userName(session, r.owner_id) },
+                { title: "T1", num: true, cell: (r) => r.tier1_accounts },
+                { title: "T2", num: true, cell: (r) => r.tier2_accounts },
+                { title: "T3", num: true, cell: (r) => r.tier3_accounts },
+                { title: "ARR", num: true, cell: (r) => money(r.arr_cents) },
+                { title: "Load", num: true, cell: (r) => pct(r.load) },
+                { title: "Status", cell: (r) => <span class={`status ${r.status}`}>{label(r.status)}</span> },
+              ]}
+            />
           )
         }
       </Show>
@@ -513,28 +478,17 @@ function InspectionCard() {
               <p class="muted">
                 {q.month}: {q.flagged} flagged, {q.sampled} sampled
               </p>
-              <table class="plain">
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">AM</th>
-                    <th scope="col">Health</th>
-                    <th scope="col" class="num">Plan</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.items.map((r) => (
-                    <tr key={r.account_id}>
-                      <td><AccountLink id={r.account_id} /></td>
-                      <td>{userName(session, r.owner_id)}</td>
-                      <td><span class="dot" style={{ background: healthColour[r.colour] }} /> {r.health}</td>
-                      <td class="num">{r.plan_completeness}%</td>
-                      <td class="small">{r.sampled ? "random sample" : r.flags.map(label).join(", ")}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                rows={q.items}
+                rowKey={(r) => r.account_id}
+                columns={[
+                  { title: "Account", cell: (r) => <AccountLink id={r.account_id} name={r.account_name} /> },
+                  { title: "AM", cell: (r) => userName(session, r.owner_id) },
+                  { title: "Health", cell: (r) => <HealthScore score={r.health} colour={r.colour} /> },
+                  { title: "Plan", num: true, cell: (r) => `${r.plan_completeness}%` },
+                  { title: "Why", class: "small", cell: (r) => (r.sampled ? "random sample" : r.flags.map(label).join(", ")) },
+                ]}
+              />
             </>
           )
         }

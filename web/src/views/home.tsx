@@ -67,7 +67,7 @@ export function Home() {
                 <ul class="items">
                   {r.items.map((x) => (
                     <li key={x.account_id}>
-                      <span class="dot" role="img" style={{ background: healthColour[x.colour] }} aria-label={`health ${x.colour}`} /> <AccountLink id={x.account_id} />{" "}
+                      <span class="dot" role="img" style={{ background: healthColour[x.colour] }} aria-label={`health ${x.colour}`} /> <AccountLink id={x.account_id} name={x.account_name} />{" "}
                       <span class="muted">
                         {x.health} · {money(x.arr_cents)}
                       </span>
@@ -89,7 +89,7 @@ export function Home() {
                 <ul class="items">
                   {r.items.map((x) => (
                     <li key={x.account_id}>
-                      <AccountLink id={x.account_id} /> <span class="muted">{money(x.arr_cents)}</span>
+                      <AccountLink id={x.account_id} name={x.account_name} /> <span class="muted">{money(x.arr_cents)}</span>
                       <div class="muted small">
                         {day(x.renewal_date)} · {x.days_left} days · health {x.health} {label(x.colour)}
                         {x.at_risk ? " · at risk" : ""}

@@ -7,6 +7,7 @@ import { useLoad } from "../lib/hooks";
 import { useSession } from "../lib/session";
 import { label } from "../lib/format";
 import { Empty, Show } from "../components/states";
+import { DataTable } from "../components/table";
 
 interface Progress {
   rows: number;
@@ -475,34 +476,17 @@ function JobSummary({ job, summary }: { job: Job; summary: Summary }) {
     <>
       {summary.dry_run && <p class="readonly-note">A dry run: nothing was written.</p>}
       <div class="scroll-x">
-        <table class="plain" data-testid="import-summary">
-          <caption class="sr-only">What happened per file</caption>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Object</th>
-              {(["rows", "inserted", "updated", "unchanged", "rejected", "skipped"] as const).map((k) => (
-                <th key={k} scope="col" class="num">
-                  {label(k)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {summary.files.map((f) => (
-              <tr key={`${f.file}:${f.object}`}>
-                <td>{f.file}</td>
-                <td>{label(f.object)}</td>
-                <td class="num">{f.rows}</td>
-                <td class="num">{f.inserted}</td>
-                <td class="num">{f.updated}</td>
-                <td class="num">{f.unchanged}</td>
-                <td class="num">{f.rejected}</td>
-                <td class="num">{f.skipped}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="import-summary"
+          caption="What happened per file"
+          rows={summary.files}
+          rowKey={(f) => `${f.file}:${f.object}`}
+          columns={[
+            { title: "File", cell: (f) => f.file },
+            { title: "Object", cell: (f) => label(f.object) },
+            ...(["rows", "inserted", "updated", "unchanged", "rejected", "skipped"] as const).map((k) => ({ title: label(k), num: true, cell: (f: Summary["files"][number]) => f[k] })),
+          ]}
+        />
       </div>
       {summary.warnings.length > 0 && (
         <section aria-labelledby={`warn-${job.id}`}>
@@ -523,28 +507,17 @@ function JobSummary({ job, summary }: { job: Job; summary: Summary }) {
             Rejected rows ({summary.rejected}
             {summary.rejected > shown.length ? `, the first ${shown.length} shown` : ""})
           </h3>
-          <table class="plain" data-testid="import-rejected">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col" class="num">
-                  Line
-                </th>
-                <th scope="col">Column</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr key={`${r.file}:${r.line}:${r.column}`}>
-                  <td>{r.file}</td>
-                  <td class="num">{r.line}</td>
-                  <td>{r.column_name || (r.column > 0 ? `column ${r.column}` : "—")}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="import-rejected"
+            rows={shown}
+            rowKey={(r) => `${r.file}:${r.line}:${r.column}`}
+            columns={[
+              { title: "File", cell: (r) => r.file },
+              { title: "Line", num: true, cell: (r) => r.line },
+              { title: "Column", cell: (r) => r.column_name || (r.column > 0 ? `column ${r.column}` : "—") },
+              { title: "Reason", cell: (r) => r.reason },
+            ]}
+          />
           <p>
             <a href={job.rejected_url} download={`import-${job.id}-rejected.csv`}>
               Download all rejected rows (CSV)

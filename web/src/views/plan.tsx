@@ -148,20 +148,7 @@ function Risks({ planId, editable }: { planId: number; editable: boolean }) {
                   <div class="muted">
                     Likelihood {r.likelihood} · mitigation: {r.mitigation || "none yet"} · owner {userName(session, r.mitigation_owner_id)}
                   </div>
-                  <label class="compact">
-                    Status
-                    <select
-                      value={r.status}
-                      disabled={!editable}
-                      onChange={(e) => write(() => api.patch(`/api/v1/plan-risks/${r.id}`, { status: (e.target as HTMLSelectElement).value }))}
-                    >
-                      {["open", "mitigating", "closed"].map((s) => (
-                        <option key={s} value={s}>
-                          {label(s)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <StatusSelect value={r.status} options={["open", "mitigating", "closed"]} disabled={!editable} onChange={(status) => write(() => api.patch(`/api/v1/plan-risks/${r.id}`, { status }))} />
                 </li>
               ))}
             </ul>
@@ -235,20 +222,7 @@ function Actions({ planId, editable }: { planId: number; editable: boolean }) {
                   <div class="muted">
                     {userName(session, a.owner_id)} · due {day(a.due_on)}
                   </div>
-                  <label class="compact">
-                    Status
-                    <select
-                      value={a.status}
-                      disabled={!editable}
-                      onChange={(e) => write(() => api.patch(`/api/v1/plan-actions/${a.id}`, { status: (e.target as HTMLSelectElement).value }))}
-                    >
-                      {["open", "in_progress", "done", "cancelled"].map((s) => (
-                        <option key={s} value={s}>
-                          {label(s)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <StatusSelect value={a.status} options={["open", "in_progress", "done", "cancelled"]} disabled={!editable} onChange={(status) => write(() => api.patch(`/api/v1/plan-actions/${a.id}`, { status }))} />
                 </li>
               ))}
             </ul>
@@ -282,5 +256,21 @@ function Actions({ planId, editable }: { planId: number; editable: boolean }) {
         </form>
       )}
     </section>
+  );
+}
+
+// A plan part's status, changed in place (each change one PATCH).
+function StatusSelect({ value, options, disabled, onChange }: { value: string; options: string[]; disabled: boolean; onChange: (status: string) => void }) {
+  return (
+    <label class="compact">
+      Status
+      <select value={value} disabled={disabled} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        {options.map((s) => (
+          <option key={s} value={s}>
+            {label(s)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -5,7 +5,8 @@ import { api, ApiError, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { canEdit, useSession, userName } from "../lib/session";
 import { day, label } from "../lib/format";
-import { Empty, ErrorBox, Show } from "../components/states";
+import { Empty, Show } from "../components/states";
+import { DataTable } from "../components/table";
 
 interface Due {
   window_days: number;
@@ -17,7 +18,7 @@ interface Due {
 export function Reviews() {
   const session = useSession();
   const [window, setWindow] = useState(30);
-  const [held, setHeld] = useState<string | null>(null);
+  const [held, setHeld] = useState<{ text: string; accountId: number; accountName: string } | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const editable = canEdit(session.user);
   const [due, reload] = useLoad(() => api.get<Due>(`/api/v1/reviews/due${query({ window, limit: 200 })}`), [window]);
@@ -38,7 +39,7 @@ export function Reviews() {
       </form>
       {held && (
         <p role="status" class="readonly-note" data-testid="review-held-note">
-          {held}
+          {held.text} <a href={`/accounts/${held.accountId}`}>Open the plan of {held.accountName}</a>
         </p>
       )}
       <Show loaded={due} what="reviews due" retry={reload}>
@@ -49,24 +50,15 @@ export function Reviews() {
             <div class="grid2">
               <section class="card" aria-labelledby="byam-title">
                 <h2 id="byam-title">By account manager</h2>
-                <table class="plain">
-                  <thead>
-                    <tr>
-                      <th scope="col">AM</th>
-                      <th scope="col" class="num">Due</th>
-                      <th scope="col" class="num">Overdue</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.by_am.map((a) => (
-                      <tr key={a.owner_id}>
-                        <td>{userName(session, a.owner_id)}</td>
-                        <td class="num">{a.due}</td>
-                        <td class="num">{a.overdue}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  rows={d.by_am}
+                  rowKey={(a) => a.owner_id}
+                  columns={[
+                    { title: "AM", cell: (a) => userName(session, a.owner_id) },
+                    { title: "Due", num: true, cell: (a) => a.due },
+                    { title: "Overdue", num: true, cell: (a) => a.overdue },
+                  ]}
+                />
               </section>
               <section class="card" aria-labelledby="duelist-title" data-testid="reviews-due">
                 <h2 id="duelist-title">
@@ -116,9 +108,13 @@ export function Reviews() {
                             <HeldForm
                               review={r}
                               onCancel={() => setOpen(null)}
-                              onDone={(next) => {
+                              onDone={(next, actions) => {
                                 setOpen(null);
-                                setHeld(`Recorded the ${label(r.kind).toLowerCase()} of ${r.account_name} as held.${next ? ` The next one is due ${day(next)}.` : ""}`);
+                                setHeld({
+                                  text: `Recorded the ${label(r.kind).toLowerCase()} of ${r.account_name} as held.${actions ? ` ${actions} action item${actions === 1 ? "" : "s"} added to its plan.` : ""}${next ? ` The next one is due ${day(next)}.` : ""}`,
+                                  accountId: r.account_id,
+                                  accountName: r.account_name,
+                                });
                                 reload();
                               }}
                             />
@@ -137,20 +133,52 @@ export function Reviews() {
   );
 }
 
-function HeldForm({ review, onCancel, onDone }: { review: Due["items"][number]; onCancel: () => void; onDone: (nextDue: string | null) => void }) {
+interface ActionItem {
+  key: number;
+  description: string;
+  owner_id: string; // a user id, "" for the account's AM
+  due_on: string; // "" for 14 days after the review
+}
+
+// "actions[1].owner_id" → "Action item 2, owner"; other fields as the server names them.
+function fieldName(field: string): string {
+  const m = /^actions\[(\d+)\]\.(\w+)$/.exec(field);
+  if (!m) return field.replace(/_/g, " ");
+  const part = m[2] === "owner_id" ? "owner" : m[2] === "due_on" ? "due date" : m[2];
+  return `Action item ${Number(m[1]) + 1}, ${part}`;
+}
+
+function HeldForm({ review, onCancel, onDone }: { review: Due["items"][number]; onCancel: () => void; onDone: (nextDue: string | null, actions: number, planId: number) => void }) {
+  const session = useSession();
   const today = new Date().toISOString().slice(0, 10);
   const [heldOn, setHeldOn] = useState(today);
   const [attendees, setAttendees] = useState("");
   const [notes, setNotes] = useState("");
   const [outcomes, setOutcomes] = useState("");
+  const [items, setItems] = useState<ActionItem[]>([]);
+  const [nextKey, setNextKey] = useState(1);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const people = [...session.users.values()].filter((u) => u.role !== "viewer").sort((a, b) => a.name.localeCompare(b.name));
+  const change = (key: number, patch: Partial<ActionItem>) => setItems((all) => all.map((a) => (a.key === key ? { ...a, ...patch } : a)));
   const save = async () => {
-    setBusy(true);
     setError(null);
+    // A row left wholly empty is dropped; one with an owner or a date but no text is a mistake.
+    const used = items.filter((a) => a.description.trim() || a.owner_id || a.due_on);
+    const missing = used.findIndex((a) => !a.description.trim());
+    if (missing >= 0) {
+      setError(new ApiError(422, "invalid", `Action item ${items.indexOf(used[missing]!) + 1} needs a description.`));
+      return;
+    }
+    setBusy(true);
     try {
-      const r = await api.post<{ next: { due_on: string } | null }>(`/api/v1/reviews/${review.id}/held`, { held_on: heldOn, attendees, notes, outcomes });
-      onDone(r.next?.due_on ?? null);
+      const actions = used.map((a) => ({
+        description: a.description.trim(),
+        ...(a.owner_id ? { owner_id: Number(a.owner_id) } : {}),
+        ...(a.due_on ? { due_on: a.due_on } : {}),
+      }));
+      const r = await api.post<{ next: { due_on: string } | null; plan: { id: number }; actions: unknown[] }>(`/api/v1/reviews/${review.id}/held`, { held_on: heldOn, attendees, notes, outcomes, actions });
+      onDone(r.next?.due_on ?? null, r.actions.length, r.plan.id);
     } catch (e) {
       setError(e as ApiError);
     } finally {
@@ -184,7 +212,59 @@ function HeldForm({ review, onCancel, onDone }: { review: Due["items"][number]; 
         Outcomes
         <textarea rows={2} value={outcomes} onInput={(e) => setOutcomes((e.target as HTMLTextAreaElement).value)} />
       </label>
-      {error && <ErrorBox error={error} />}
+      <fieldset class="action-items" data-testid="review-actions">
+        <legend>Action items · added to the account's plan</legend>
+        {items.length === 0 && <p class="muted">None yet.</p>}
+        {items.map((a, i) => (
+          <div class="filters action-item" key={a.key} role="group" aria-label={`Action item ${i + 1}`}>
+            <label class="grow">
+              Action
+              <input value={a.description} placeholder="What will be done" onInput={(e) => change(a.key, { description: (e.target as HTMLInputElement).value })} />
+            </label>
+            <label>
+              Owner
+              <select value={a.owner_id} onChange={(e) => change(a.key, { owner_id: (e.target as HTMLSelectElement).value })}>
+                <option value="">{`The account's AM (${userName(session, review.owner_id)})`}</option>
+                {people.map((u) => (
+                  <option key={u.id} value={String(u.id)}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Due
+              <input type="date" value={a.due_on} title="Empty: 14 days after the review" onInput={(e) => change(a.key, { due_on: (e.target as HTMLInputElement).value })} />
+            </label>
+            <button type="button" class="link" onClick={() => setItems((all) => all.filter((x) => x.key !== a.key))}>
+              Remove<span class="sr-only"> action item {i + 1}</span>
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          onClick={() => {
+            setItems((all) => [...all, { key: nextKey, description: "", owner_id: "", due_on: "" }]);
+            setNextKey((k) => k + 1);
+          }}
+        >
+          Add action item
+        </button>
+      </fieldset>
+      {error && (
+        <div class="state error" role="alert">
+          <strong>Not saved.</strong> {error.message}
+          {error.fields.length > 0 && (
+            <ul>
+              {error.fields.map((f) => (
+                <li key={f.field}>
+                  {fieldName(f.field)}: {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           Save as held

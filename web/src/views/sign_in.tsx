@@ -15,7 +15,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
     setError(null);
     try {
       const r = await api.post<{ csrf_token: string; user: User }>("/api/v1/auth/login", { email, password });
-      setCsrf(r.csrf_token);
+      setCsrf(r.csrf_token, r.user.id);
       onSignedIn(r.user);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
