@@ -380,12 +380,12 @@ Status Importer::WaitForWriter() {
 
 Status Importer::Handoff() {
   if (batch_->empty()) return Ok();
-  ORCHARD_CHECK(WaitForWriter());
   // The batch is written on a thread of its own while the next one is read and matched: the
   // two halves of an import (parsing, and the database's work) overlap. Everything else that
   // needs the connection waits for the writer first (WaitForWriter), so it is never shared.
-  // The new rows become SQL values here, on the reading side: the writer only binds them.
-  // Text moves into the values: after this, a new row is only read for its id.
+  // The new rows become SQL values here, on the reading side, while the batch before is still
+  // being written: the writer only binds them. Text moves into the values: after this, a new
+  // row is only read for its id.
   auto prepare = [](auto& part) {
     using T = typename std::remove_cvref_t<decltype(part.inserts)>::value_type;
     part.values.reserve(part.inserts.size() * ColumnCount<T>());
@@ -407,6 +407,7 @@ Status Importer::Handoff() {
   prepare(batch_->contacts);
   prepare(batch_->opportunities);
   prepare(batch_->lines);
+  ORCHARD_CHECK(WaitForWriter());
   writing_ = std::async(std::launch::async,
                         [this, batch = std::move(batch_)]() mutable { return Write(*batch); });
   batch_ = std::make_unique<Batch>();
