@@ -301,6 +301,7 @@ Importer::Importer(store::Database& db, const Clock& clock, ImportOptions option
 Importer::~Importer() {
   (void)WaitForWriter();
   if (in_transaction_) (void)db_.Rollback();
+  (void)db_.CheckpointInBackground(false, 0);
 }
 
 Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clock& clock,
@@ -317,13 +318,11 @@ Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clo
   // SQLite's default 2 MB page cache would read and write the same pages again and again.
   if (db.dialect() == store::Dialect::kSqlite) {
     ORCHARD_CHECK(db.ExecScript("PRAGMA cache_size = -131072"));  // 128 MB, for this connection
-    // SQLite copies the write-ahead log into the database after any commit that leaves the log
-    // over 1000 pages: after every batch of an import. Each copy rewrites the pages the batch
-    // touched, and many batches touch the same pages (the indexes'), so the import lets the log
-    // grow to 64 MB before it is copied: fewer, larger checkpoints (measured: a tenth less of the
-    // writer's time at 1M rows). The setting is this connection's, and an import's connection is
-    // its own.
-    ORCHARD_CHECK(db.ExecScript("PRAGMA wal_autocheckpoint = 16384"));
+    // SQLite copies the write-ahead log into the database after any commit that leaves it over
+    // 1000 pages, on the committing thread: after every batch, on the writer, which then waited
+    // for the copy and its fsyncs. An import has it copied on a thread of its own instead, once
+    // the log holds 64 MB (fewer copies of the indexes' pages, which many batches touch).
+    if (!im->options_.dry_run) ORCHARD_CHECK(db.CheckpointInBackground(true, 16384));
   }
   if (im->options_.dry_run) {
     ORCHARD_CHECK(db.Begin());

@@ -102,6 +102,17 @@ class Database {
   // (PostgreSQL identity sequences; a no-op on SQLite, whose rowid needs none).
   virtual Status ResetIdSequence(std::string_view table) = 0;
 
+  // While on, the write-ahead log is copied into the database by a thread with a connection of
+  // its own each time this connection's commits have added `log_pages` to it, rather than by this
+  // connection after its commits: a long run of writes (an import) does not stop for the copy
+  // and its fsyncs. Turning it off waits for that thread's last copy, and closing the connection
+  // turns it off. SQLite only; elsewhere nothing changes.
+  virtual Status CheckpointInBackground(bool on, int log_pages) {
+    (void)on;
+    (void)log_pages;
+    return Ok();
+  }
+
   // Convenience: a statement expected to return at most one integer (COUNT, MAX, an id).
   Result<std::optional<int64_t>> QueryInt(std::string_view sql,
                                           std::span<const SqlValue> params = {});

@@ -2,10 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <clocale>
+#include <condition_variable>
 #include <cwctype>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -77,6 +80,91 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 class SqliteDatabase;
 
+// Copies the write-ahead log into the database on a thread of its own, through a connection of
+// its own, each time the writing connection's commits have added a step's worth of pages to it.
+// SQLite's own automatic checkpoint runs on the committing thread, which then waits for the copy
+// and two fsyncs (0.9 s of a 1M-row import's 4 s, measured with strace).
+class BackgroundCheckpointer {
+ public:
+  // The writing connection's log hook, after each commit: `pages` are in the log.
+  static int OnCommit(void* self, sqlite3* db, const char* name, int pages) {
+    auto* c = static_cast<BackgroundCheckpointer*>(self);
+    if (pages < c->nudged_at_) c->nudged_at_ = 0;  // the log started afresh
+    // SQLite starts the log afresh only when a write begins with all of it copied, which a
+    // writer that never pauses does not see while the copy runs beside it. Past four times the
+    // step the writer copies what is left itself (little: the background copy did most), so its
+    // next write starts the log afresh and the log stays bounded.
+    if (pages >= 4 * c->pages_) {
+      if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+          SQLITE_OK) {
+        c->nudged_at_ = 0;
+      }
+    } else if (pages - c->nudged_at_ >= c->pages_) {
+      c->nudged_at_ = pages;
+      c->Nudge();
+    }
+    return SQLITE_OK;
+  }
+
+  static Result<std::unique_ptr<BackgroundCheckpointer>> Start(const std::string& path, int pages) {
+    sqlite3* db = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      sqlite3_close_v2(db);
+      return Fail(ErrorCode::kUnavailable, "cannot open \"" + path + "\" to checkpoint: " + reason);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    // A connection opens the log on its first read; until then a checkpoint does nothing.
+    (void)sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
+    return std::unique_ptr<BackgroundCheckpointer>(new BackgroundCheckpointer(db, pages));
+  }
+  ~BackgroundCheckpointer() {  // after one last copy
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    sqlite3_close_v2(db_);
+  }
+  void Nudge() {
+    {
+      std::lock_guard lock(mu_);
+      pending_ = true;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  BackgroundCheckpointer(sqlite3* db, int pages)
+      : db_(db), pages_(std::max(pages, 1)), thread_([this] { Run(); }) {}
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return pending_ || stop_; });
+      bool last = stop_;
+      pending_ = false;
+      lock.unlock();
+      // PASSIVE: copies what it can without waiting for readers or the writer. A failure (busy)
+      // leaves the log to the next nudge, or to the connection that closes last. The last copy
+      // leaves a running server's connections nothing to catch up on at their next commit.
+      (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (last) return;
+      lock.lock();
+    }
+  }
+
+  sqlite3* db_;
+  const int pages_;  // a copy each time the log grew by this many pages
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool pending_ = false, stop_ = false;
+  int nudged_at_ = 0;   // the log's size at the last nudge (the writer's, in OnCommit)
+  std::thread thread_;  // last: it starts once the rest is ready
+};
+
 class SqliteBulkWriter final : public BulkWriter {
  public:
   SqliteBulkWriter(SqliteDatabase& db, sqlite3_stmt* stmt, std::string insert,
@@ -108,8 +196,21 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteDatabase() override {
+    (void)CheckpointInBackground(false, 0);
     cache_.clear();
     sqlite3_close_v2(db_);
+  }
+
+  Status CheckpointInBackground(bool on, int log_pages) override {
+    if (on == (checkpointer_ != nullptr) || path_ == ":memory:") return Ok();
+    if (!on) {
+      sqlite3_wal_autocheckpoint(db_, 1000);  // SQLite's default, which replaces the hook
+      checkpointer_.reset();                  // waits for a copy in progress
+      return Ok();
+    }
+    ORCHARD_TRY(checkpointer_, BackgroundCheckpointer::Start(path_, log_pages));
+    sqlite3_wal_hook(db_, &BackgroundCheckpointer::OnCommit, checkpointer_.get());
+    return Ok();
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
@@ -245,6 +346,7 @@ class SqliteDatabase final : public Database {
   std::string path_;
   std::unordered_map<std::string, StmtPtr> cache_;
   bool in_query_ = false;
+  std::unique_ptr<BackgroundCheckpointer> checkpointer_;
 };
 
 Status SqliteBulkWriter::Add(std::span<const SqlValue> row) {
