@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/text.h"
 #include "engine/health.h"
 #include "engine/parallel.h"
 #include "store/store.h"
@@ -411,10 +412,7 @@ void ReadModel::Upsert(const Account& a) {
   strategic_[s] = a.strategic ? 1 : 0;
   tier_override_[s] =
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
-  name_folded_[s] = a.name;
-  for (char& c : name_folded_[s]) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  name_folded_[s] = FoldCase(a.name);
   industry_[s] = words_.Intern(a.industry);
   region_[s] = words_.Intern(a.region);
   csm_id_[s] = a.csm_id ? a.csm_id->value : 0;

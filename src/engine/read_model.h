@@ -250,7 +250,8 @@ class ReadModel {
     if (tier_override_[slot] == 0) return std::nullopt;
     return static_cast<Tier>(tier_override_[slot] - 1);
   }
-  // The account's name in ASCII lower case, for a name search answered from the book.
+  // The account's name in lower case (FoldCase, as the databases' LOWER), for a name search
+  // answered from the book.
   const std::string& name_folded(size_t slot) const { return name_folded_[slot]; }
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }

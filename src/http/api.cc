@@ -10,6 +10,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/text.h"
 #include "engine/health.h"
 #include "engine/read_model.h"
 #include "engine/relationships.h"
@@ -135,10 +136,7 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
   if (auto s = parse(); !s) return ErrorResponse(s.error());
   auto industry = q.Get("industry");
   auto region = q.Get("region");
-  std::string name_part = q.Get("q").value_or("");
-  for (char& c : name_part) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string name_part = FoldCase(q.Get("q").value_or(""));
 
   std::vector<int64_t> ids;
   {
