@@ -413,6 +413,9 @@ void ReadModel::Upsert(const Account& a) {
   tier_override_[s] =
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
   name_folded_[s] = FoldCase(a.name);
+  for (auto& [column, order] : orders_) {
+    order->Set(static_cast<uint32_t>(s), store::ColumnValue(a, column));
+  }
   industry_[s] = words_.Intern(a.industry);
   region_[s] = words_.Intern(a.region);
   csm_id_[s] = a.csm_id ? a.csm_id->value : 0;
@@ -464,6 +467,7 @@ void ReadModel::EraseAccount(AccountId id) {
   if (it == slot_of_.end()) return;
   size_t s = it->second;
   live_[s] = 0;
+  for (auto& [column, order] : orders_) order->Erase(static_cast<uint32_t>(s));
   for (const Line& l : lines_[s]) line_account_.erase(l.id);
   lines_[s].clear();
   for (const PlanRec& p : plans_.Of(s)) plan_slot_.erase(p.id);
@@ -548,9 +552,55 @@ size_t ReadModel::Bytes() const {
        day_.summary.capacity() * sizeof(Summary) + day_.arr_year_ago.capacity() * sizeof(int64_t) +
        day_.year_owner.capacity() * sizeof(uint32_t) + day_.kpi_counted.capacity() +
        day_.year_by_owner.capacity() * sizeof(RetentionFigures);
+  {
+    std::lock_guard orders(order_mu_);
+    for (const auto& [column, order] : orders_) n += order->Bytes();
+  }
   std::lock_guard days(day_mu_);
   for (const ArrDay& a : arr_days_) n += a.arr->capacity() * sizeof(int64_t);
   return n;
+}
+
+Result<const ColumnOrder*> ReadModel::AccountOrder(const std::string& column,
+                                                   store::Database& db) const {
+  std::lock_guard hold(order_mu_);
+  if (auto it = orders_.find(column); it != orders_.end()) return it->second.get();
+  if (store::ColumnIsCollatedText<Account>(column)) {
+    if (!text_in_byte_order_) {
+      // SQLite compares text byte by byte (BINARY); PostgreSQL by the database's collation,
+      // which is byte order only under C (or POSIX, or C.UTF-8 with libc).
+      bool bytes = db.dialect() == store::Dialect::kSqlite;
+      if (!bytes) {
+        ORCHARD_CHECK(db.Query(
+            "SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()",
+            {}, [&](const store::Row& row) -> Status {
+              std::string collate(row.GetText(0));
+              bool libc = row.GetText(1) == "c";
+              bytes = libc && (collate == "C" || collate == "POSIX" || collate.starts_with("C."));
+              return Ok();
+            }));
+      }
+      text_in_byte_order_ = bytes;
+    }
+    if (!*text_in_byte_order_) return nullptr;
+  }
+  std::vector<std::pair<uint32_t, store::SqlValue>> rows;
+  rows.reserve(slots());
+  // The database has every write this model has applied (each is applied after its commit);
+  // writes it has that the model has not are applied after this read lock is let go, and set
+  // the same values again.
+  ORCHARD_CHECK(
+      db.Query("SELECT id, " + column + " FROM accounts", {}, [&](const store::Row& row) -> Status {
+        ORCHARD_TRY(int64_t id, row.GetInt(0));
+        auto slot = SlotOf(id);
+        if (!slot || !live(*slot)) return Ok();  // not yet in the book
+        ORCHARD_TRY(auto value, store::ColumnFromRow<Account>(row, 1, column));
+        rows.emplace_back(static_cast<uint32_t>(*slot), std::move(value));
+        return Ok();
+      }));
+  auto order = std::make_unique<ColumnOrder>(account_id_);
+  order->Build(std::move(rows));
+  return orders_.emplace(column, std::move(order)).first->second.get();
 }
 
 int32_t ReadModel::RenewalOn(size_t slot, int32_t day) const {
