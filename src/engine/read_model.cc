@@ -53,6 +53,25 @@ Status ScanAll(store::Database& db, const std::function<void(T&&)>& take,
   });
 }
 
+// Whether the database orders text byte by byte, as ColumnOrder does: SQLite always (BINARY);
+// PostgreSQL by the database's collation, which is byte order only under C (or POSIX, or
+// C.UTF-8 with libc).
+Result<bool> TextInByteOrder(store::Database& db) {
+  if (db.dialect() == store::Dialect::kSqlite) return true;
+  bool bytes = false;
+  ORCHARD_CHECK(db.Query(
+      // datlocprovider arrived in PostgreSQL 15 (ICU as a database default); before, only libc.
+      "SELECT datcollate, to_jsonb(d) ->> 'datlocprovider' FROM pg_database d "
+      "WHERE datname = current_database()",
+      {}, [&](const store::Row& row) -> Status {
+        std::string collate(row.GetText(0));
+        bool libc = row.IsNull(1) || row.GetText(1) == "c";
+        bytes = libc && (collate == "C" || collate == "POSIX" || collate.starts_with("C."));
+        return Ok();
+      }));
+  return bytes;
+}
+
 }  // namespace
 
 uint32_t Dictionary::Intern(const std::string& text) {
@@ -73,7 +92,29 @@ Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
   } else {
     scanned = std::unexpected(seq.error());
   }
-  if (scanned) scanned = ScanAll<Account>(db, [&](Account&& a) { model->Upsert(a); });
+  // The web UI's A–Z and Z–A: the order by name is built from this scan, so that the first
+  // sorted page after a start does not read every name again.
+  std::vector<std::pair<uint32_t, store::SqlValue>> names;
+  if (scanned) {
+    scanned = ScanAll<Account>(db, [&](Account&& a) {
+      model->Upsert(a);
+      names.emplace_back(static_cast<uint32_t>(*model->SlotOf(a.id.value)), std::move(a.name));
+    });
+  }
+  if (scanned) {
+    auto bytes = TextInByteOrder(db);
+    if (!bytes) {
+      scanned = std::unexpected(bytes.error());
+    } else {
+      model->text_in_byte_order_ = *bytes;
+      if (*bytes) {
+        auto order = std::make_unique<ColumnOrder>(model->account_id_);
+        order->Build(std::move(names));
+        model->orders_.emplace("name", std::move(order));
+      }
+    }
+    names = {};
+  }
   auto scan = [&]<class T>(std::type_identity<T>, const std::string& where = "") {
     if (scanned)
       scanned = ScanAll<T>(
@@ -567,20 +608,7 @@ Result<const ColumnOrder*> ReadModel::AccountOrder(const std::string& column,
   if (auto it = orders_.find(column); it != orders_.end()) return it->second.get();
   if (store::ColumnIsCollatedText<Account>(column)) {
     if (!text_in_byte_order_) {
-      // SQLite compares text byte by byte (BINARY); PostgreSQL by the database's collation,
-      // which is byte order only under C (or POSIX, or C.UTF-8 with libc).
-      bool bytes = db.dialect() == store::Dialect::kSqlite;
-      if (!bytes) {
-        ORCHARD_CHECK(db.Query(
-            "SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()",
-            {}, [&](const store::Row& row) -> Status {
-              std::string collate(row.GetText(0));
-              bool libc = row.GetText(1) == "c";
-              bytes = libc && (collate == "C" || collate == "POSIX" || collate.starts_with("C."));
-              return Ok();
-            }));
-      }
-      text_in_byte_order_ = bytes;
+      ORCHARD_TRY(text_in_byte_order_, TextInByteOrder(db));
     }
     if (!*text_in_byte_order_) return nullptr;
   }

@@ -275,9 +275,10 @@ class ReadModel {
   void Recompute(int32_t day, const Settings& settings) const;
   // The live accounts in the order of `column` (a column of accounts) for a sorted page of the
   // accounts list: built from `db` on the first question about that column (one read of the
-  // column), then kept current by every account write. nullptr when the book cannot order as
-  // the database does: a text column on PostgreSQL under a collation other than C. The caller
-  // holds ReadLock(), and took `db` from the pool before it (building waits for no writer).
+  // column; the name's is built at load), then kept current by every account write. nullptr when
+  // the book cannot order as the database does: a text column on PostgreSQL under a collation other
+  // than C. The caller holds ReadLock(), and took `db` from the pool before it (building waits for
+  // no writer).
   Result<const ColumnOrder*> AccountOrder(const std::string& column, store::Database& db) const;
   const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
   std::optional<size_t> SlotOf(int64_t account_id) const;
