@@ -12,24 +12,58 @@ int Kind(const store::SqlValue& v) { return std::holds_alternative<int64_t>(v) ?
 
 }  // namespace
 
-int ColumnOrder::Compare(const store::SqlValue& a, const store::SqlValue& b) {
-  if (Kind(a) != Kind(b)) return Kind(a) < Kind(b) ? -1 : 1;
-  if (const auto* x = std::get_if<int64_t>(&a)) {
-    int64_t y = std::get<int64_t>(b);
-    return *x < y ? -1 : *x > y ? 1 : 0;
+store::SqlValue ColumnOrder::value(uint32_t slot) const {
+  switch (state_[slot]) {
+    case kInt:
+      return ints_[slot];
+    case kText:
+      return texts_[slot];
+    default:
+      return store::SqlValue{};
+  }
+}
+
+int ColumnOrder::Compare(uint32_t slot, const store::SqlValue& v) const {
+  int mine = state_[slot] == kInt ? 0 : 1;
+  if (mine != Kind(v)) return mine < Kind(v) ? -1 : 1;
+  if (mine == 0) {
+    int64_t x = ints_[slot], y = std::get<int64_t>(v);
+    return x < y ? -1 : x > y ? 1 : 0;
   }
   // std::string compares bytes as unsigned char (memcmp), as SQLite's BINARY and "C" do.
-  int c = std::get<std::string>(a).compare(std::get<std::string>(b));
+  int c = texts_[slot].compare(std::get<std::string>(v));
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+int ColumnOrder::Compare(uint32_t a, uint32_t b) const {
+  if (state_[a] != state_[b]) return state_[a] == kInt ? -1 : 1;
+  if (state_[a] == kInt) return ints_[a] < ints_[b] ? -1 : ints_[a] > ints_[b] ? 1 : 0;
+  int c = texts_[a].compare(texts_[b]);
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
 bool ColumnOrder::Less(uint32_t slot, const store::SqlValue& v, int64_t id) const {
-  const store::SqlValue& mine = values_[slot];
-  if (!std::holds_alternative<std::monostate>(mine)) {
-    int c = Compare(mine, v);
+  if (state_[slot] != kNull) {
+    int c = Compare(slot, v);
     if (c != 0) return c < 0;
   }
   return ids_[slot] < id;
+}
+
+void ColumnOrder::Put(uint32_t slot, store::SqlValue v) {
+  if (slot >= state_.size()) state_.resize(slot + 1, kAbsent);
+  if (state_[slot] == kText) std::string().swap(texts_[slot]);
+  if (auto* n = std::get_if<int64_t>(&v)) {
+    if (ints_.size() <= slot) ints_.resize(std::max(state_.size(), ids_.size()));
+    ints_[slot] = *n;
+    state_[slot] = kInt;
+  } else if (auto* t = std::get_if<std::string>(&v)) {
+    if (texts_.size() <= slot) texts_.resize(std::max(state_.size(), ids_.size()));
+    texts_[slot] = std::move(*t);
+    state_[slot] = kText;
+  } else {
+    state_[slot] = kNull;
+  }
 }
 
 ColumnOrder::Sequence::Pos ColumnOrder::Find(const store::SqlValue& v, int64_t id) const {
@@ -38,20 +72,16 @@ ColumnOrder::Sequence::Pos ColumnOrder::Find(const store::SqlValue& v, int64_t i
 }
 
 void ColumnOrder::Build(std::vector<std::pair<uint32_t, store::SqlValue>> rows) {
-  values_.assign(ids_.size(), store::SqlValue{});
-  present_.assign(ids_.size(), 0);
+  state_.assign(ids_.size(), kAbsent);
+  ints_.clear();
+  texts_.clear();
   std::vector<uint32_t> with_value, without;
   for (auto& [slot, value] : rows) {
-    if (slot >= values_.size()) {
-      values_.resize(slot + 1);
-      present_.resize(slot + 1);
-    }
-    present_[slot] = 1;
     (std::holds_alternative<std::monostate>(value) ? without : with_value).push_back(slot);
-    values_[slot] = std::move(value);
+    Put(slot, std::move(value));
   }
   std::sort(with_value.begin(), with_value.end(), [&](uint32_t a, uint32_t b) {
-    int c = Compare(values_[a], values_[b]);
+    int c = Compare(a, b);
     return c != 0 ? c < 0 : ids_[a] < ids_[b];
   });
   std::sort(without.begin(), without.end(),
@@ -61,26 +91,21 @@ void ColumnOrder::Build(std::vector<std::pair<uint32_t, store::SqlValue>> rows) 
 }
 
 void ColumnOrder::Erase(uint32_t slot) {
-  if (slot >= present_.size() || !present_[slot]) return;
-  const store::SqlValue& v = values_[slot];
+  if (slot >= state_.size() || state_[slot] == kAbsent) return;
+  store::SqlValue v = value(slot);
   Sequence::Pos at = Find(v, ids_[slot]);
-  Sequence& part = PartOf(values_[slot]);
+  Sequence& part = PartOf(v);
   if (!part.AtEnd(at) && part.At(at) == slot) part.Erase(at);
-  present_[slot] = 0;
-  values_[slot] = store::SqlValue{};
+  if (state_[slot] == kText) std::string().swap(texts_[slot]);
+  state_[slot] = kAbsent;
 }
 
-void ColumnOrder::Set(uint32_t slot, store::SqlValue value) {
-  if (slot < present_.size() && present_[slot] && values_[slot] == value) return;
+void ColumnOrder::Set(uint32_t slot, store::SqlValue v) {
+  if (slot < state_.size() && state_[slot] != kAbsent && value(slot) == v) return;
   Erase(slot);
-  if (slot >= values_.size()) {
-    values_.resize(slot + 1);
-    present_.resize(slot + 1);
-  }
-  Sequence::Pos at = Find(value, ids_[slot]);
-  PartOf(value).Insert(at, slot);
-  values_[slot] = std::move(value);
-  present_[slot] = 1;
+  Sequence::Pos at = Find(v, ids_[slot]);
+  PartOf(v).Insert(at, slot);
+  Put(slot, std::move(v));
 }
 
 void ColumnOrder::Walk(bool descending, const store::SqlValue& after_value, int64_t after_id,
@@ -98,7 +123,7 @@ void ColumnOrder::Walk(bool descending, const store::SqlValue& after_value, int6
       // The first entry after (after_value, after_id): past every entry at or before it.
       Sequence::Pos p =
           from_start ? Sequence::Pos{} : values_in_order_.PartitionPoint([&](uint32_t s) {
-            int c = Compare(values_[s], after_value);
+            int c = Compare(s, after_value);
             return c != 0 ? c < 0 : ids_[s] <= after_id;
           });
       values_in_order_.Forward(p, go_on);
@@ -126,11 +151,10 @@ void ColumnOrder::Walk(bool descending, const store::SqlValue& after_value, int6
 }
 
 size_t ColumnOrder::Bytes() const {
-  size_t bytes = values_.capacity() * sizeof(store::SqlValue) + present_.capacity();
-  for (const auto& v : values_) {
-    if (const auto* s = std::get_if<std::string>(&v); s && s->capacity() > 15) {
-      bytes += s->capacity() + 1;
-    }
+  size_t bytes = state_.capacity() + ints_.capacity() * sizeof(int64_t) +
+                 texts_.capacity() * sizeof(std::string);
+  for (const auto& t : texts_) {
+    if (t.capacity() > 15) bytes += t.capacity() + 1;
   }
   return bytes + values_in_order_.Bytes() + nulls_.Bytes();
 }
