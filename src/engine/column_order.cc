@@ -42,6 +42,28 @@ int ColumnOrder::Compare(uint32_t a, uint32_t b) const {
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
+bool ColumnOrder::Before(uint32_t a, uint32_t b, bool descending) const {
+  bool a_null = state_[a] == kNull, b_null = state_[b] == kNull;
+  if (a_null != b_null) return b_null;
+  if (!a_null) {
+    int c = Compare(a, b);
+    if (c != 0) return descending ? c > 0 : c < 0;
+  }
+  return descending ? ids_[a] > ids_[b] : ids_[a] < ids_[b];
+}
+
+bool ColumnOrder::AfterCursor(uint32_t slot, bool descending, const store::SqlValue& after_value,
+                              int64_t after_id) const {
+  if (after_id <= 0) return true;
+  const bool id_after = descending ? ids_[slot] < after_id : ids_[slot] > after_id;
+  const bool null = state_[slot] == kNull;
+  if (std::holds_alternative<std::monostate>(after_value)) return null && id_after;
+  if (null) return true;  // NULLs come after every value
+  int c = Compare(slot, after_value);
+  if (c != 0) return descending ? c < 0 : c > 0;
+  return id_after;
+}
+
 bool ColumnOrder::Less(uint32_t slot, const store::SqlValue& v, int64_t id) const {
   if (state_[slot] != kNull) {
     int c = Compare(slot, v);

@@ -53,8 +53,19 @@ void CheckEveryCursor(const Model& m, const ColumnOrder& order) {
   for (bool desc : {false, true}) {
     auto expected = Expected(m, desc);
     ASSERT_EQ(Walked(order, desc, SqlValue{}, 0), expected) << (desc ? "desc" : "asc");
+    auto sorted = expected;
+    std::reverse(sorted.begin(), sorted.end());
+    std::sort(sorted.begin(), sorted.end(),
+              [&](uint32_t a, uint32_t b) { return order.Before(a, b, desc); });
+    ASSERT_EQ(sorted, expected) << "Before, " << (desc ? "desc" : "asc");
     for (size_t i = 0; i < expected.size(); ++i) {
       uint32_t s = expected[i];
+      if (i % 7 == 0) {
+        for (size_t k = 0; k < expected.size(); ++k) {
+          ASSERT_EQ(order.AfterCursor(expected[k], desc, *m.values[s], m.ids[s]), k > i)
+              << "AfterCursor, " << (desc ? "desc " : "asc ") << k << " vs " << i;
+        }
+      }
       std::vector<uint32_t> rest(expected.begin() + static_cast<ptrdiff_t>(i) + 1, expected.end());
       ASSERT_EQ(Walked(order, desc, *m.values[s], m.ids[s]), rest)
           << (desc ? "desc" : "asc") << " after position " << i;
