@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/text.h"
 #include "engine/health.h"
 #include "engine/parallel.h"
 #include "store/store.h"
@@ -52,6 +53,25 @@ Status ScanAll(store::Database& db, const std::function<void(T&&)>& take,
   });
 }
 
+// Whether the database orders text byte by byte, as ColumnOrder does: SQLite always (BINARY);
+// PostgreSQL by the database's collation, which is byte order only under C (or POSIX, or
+// C.UTF-8 with libc).
+Result<bool> TextInByteOrder(store::Database& db) {
+  if (db.dialect() == store::Dialect::kSqlite) return true;
+  bool bytes = false;
+  ORCHARD_CHECK(db.Query(
+      // datlocprovider arrived in PostgreSQL 15 (ICU as a database default); before, only libc.
+      "SELECT datcollate, to_jsonb(d) ->> 'datlocprovider' FROM pg_database d "
+      "WHERE datname = current_database()",
+      {}, [&](const store::Row& row) -> Status {
+        std::string collate(row.GetText(0));
+        bool libc = row.IsNull(1) || row.GetText(1) == "c";
+        bytes = libc && (collate == "C" || collate == "POSIX" || collate.starts_with("C."));
+        return Ok();
+      }));
+  return bytes;
+}
+
 }  // namespace
 
 uint32_t Dictionary::Intern(const std::string& text) {
@@ -72,7 +92,29 @@ Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
   } else {
     scanned = std::unexpected(seq.error());
   }
-  if (scanned) scanned = ScanAll<Account>(db, [&](Account&& a) { model->Upsert(a); });
+  // The web UI's A–Z and Z–A: the order by name is built from this scan, so that the first
+  // sorted page after a start does not read every name again.
+  std::vector<std::pair<uint32_t, store::SqlValue>> names;
+  if (scanned) {
+    scanned = ScanAll<Account>(db, [&](Account&& a) {
+      model->Upsert(a);
+      names.emplace_back(static_cast<uint32_t>(*model->SlotOf(a.id.value)), std::move(a.name));
+    });
+  }
+  if (scanned) {
+    auto bytes = TextInByteOrder(db);
+    if (!bytes) {
+      scanned = std::unexpected(bytes.error());
+    } else {
+      model->text_in_byte_order_ = *bytes;
+      if (*bytes) {
+        auto order = std::make_unique<ColumnOrder>(model->account_id_);
+        order->Build(std::move(names));
+        model->orders_.emplace("name", std::move(order));
+      }
+    }
+    names = {};
+  }
   auto scan = [&]<class T>(std::type_identity<T>, const std::string& where = "") {
     if (scanned)
       scanned = ScanAll<T>(
@@ -413,9 +455,9 @@ void ReadModel::Upsert(const Account& a) {
   tier_override_[s] =
       a.tier_override ? static_cast<uint8_t>(static_cast<int>(*a.tier_override) + 1) : uint8_t{0};
   name_[s] = a.name;
-  name_folded_[s] = a.name;
-  for (char& c : name_folded_[s]) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  name_folded_[s] = FoldCase(a.name);
+  for (auto& [column, order] : orders_) {
+    order->Set(static_cast<uint32_t>(s), store::ColumnValue(a, column));
   }
   industry_[s] = words_.Intern(a.industry);
   region_[s] = words_.Intern(a.region);
@@ -468,6 +510,7 @@ void ReadModel::EraseAccount(AccountId id) {
   if (it == slot_of_.end()) return;
   size_t s = it->second;
   live_[s] = 0;
+  for (auto& [column, order] : orders_) order->Erase(static_cast<uint32_t>(s));
   for (const Line& l : lines_[s]) line_account_.erase(l.id);
   lines_[s].clear();
   for (const PlanRec& p : plans_.Of(s)) plan_slot_.erase(p.id);
@@ -554,9 +597,42 @@ size_t ReadModel::Bytes() const {
        day_.summary.capacity() * sizeof(Summary) + day_.arr_year_ago.capacity() * sizeof(int64_t) +
        day_.year_owner.capacity() * sizeof(uint32_t) + day_.kpi_counted.capacity() +
        day_.year_by_owner.capacity() * sizeof(RetentionFigures);
+  {
+    std::lock_guard orders(order_mu_);
+    for (const auto& [column, order] : orders_) n += order->Bytes();
+  }
   std::lock_guard days(day_mu_);
   for (const ArrDay& a : arr_days_) n += a.arr->capacity() * sizeof(int64_t);
   return n;
+}
+
+Result<const ColumnOrder*> ReadModel::AccountOrder(const std::string& column,
+                                                   store::Database& db) const {
+  std::lock_guard hold(order_mu_);
+  if (auto it = orders_.find(column); it != orders_.end()) return it->second.get();
+  if (store::ColumnIsCollatedText<Account>(column)) {
+    if (!text_in_byte_order_) {
+      ORCHARD_TRY(text_in_byte_order_, TextInByteOrder(db));
+    }
+    if (!*text_in_byte_order_) return nullptr;
+  }
+  std::vector<std::pair<uint32_t, store::SqlValue>> rows;
+  rows.reserve(slots());
+  // The database has every write this model has applied (each is applied after its commit);
+  // writes it has that the model has not are applied after this read lock is let go, and set
+  // the same values again.
+  ORCHARD_CHECK(
+      db.Query("SELECT id, " + column + " FROM accounts", {}, [&](const store::Row& row) -> Status {
+        ORCHARD_TRY(int64_t id, row.GetInt(0));
+        auto slot = SlotOf(id);
+        if (!slot || !live(*slot)) return Ok();  // not yet in the book
+        ORCHARD_TRY(auto value, store::ColumnFromRow<Account>(row, 1, column));
+        rows.emplace_back(static_cast<uint32_t>(*slot), std::move(value));
+        return Ok();
+      }));
+  auto order = std::make_unique<ColumnOrder>(account_id_);
+  order->Build(std::move(rows));
+  return orders_.emplace(column, std::move(order)).first->second.get();
 }
 
 int32_t ReadModel::RenewalOn(size_t slot, int32_t day) const {

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "core/result.h"
 #include "domain/entities.h"
 #include "domain/settings.h"
+#include "engine/column_order.h"
 #include "engine/figures.h"
 #include "engine/records.h"
 #include "store/database.h"
@@ -252,7 +254,8 @@ class ReadModel {
   }
   // The account's name as written, for rows the book answers (dashboards name their accounts).
   const std::string& name(size_t slot) const { return name_[slot]; }
-  // The account's name in ASCII lower case, for a name search answered from the book.
+  // The account's name in lower case (FoldCase, as the databases' LOWER), for a name search
+  // answered from the book.
   const std::string& name_folded(size_t slot) const { return name_folded_[slot]; }
   const std::string& industry(size_t slot) const { return words_.Text(industry_[slot]); }
   const std::string& region(size_t slot) const { return words_.Text(region_[slot]); }
@@ -272,6 +275,13 @@ class ReadModel {
   int32_t columns_day() const;
   // Rebuilds the columns for `day` from scratch (orchard score, bench/dashboards).
   void Recompute(int32_t day, const Settings& settings) const;
+  // The live accounts in the order of `column` (a column of accounts) for a sorted page of the
+  // accounts list: built from `db` on the first question about that column (one read of the
+  // column; the name's is built at load), then kept current by every account write. nullptr when
+  // the book cannot order as the database does: a text column on PostgreSQL under a collation other
+  // than C. The caller holds ReadLock(), and took `db` from the pool before it (building waits for
+  // no writer).
+  Result<const ColumnOrder*> AccountOrder(const std::string& column, store::Database& db) const;
   const std::vector<Line>& lines(size_t slot) const { return lines_[slot]; }
   std::optional<size_t> SlotOf(int64_t account_id) const;
   int64_t csm_id(size_t slot) const { return csm_id_[slot]; }
@@ -324,6 +334,11 @@ class ReadModel {
   mutable std::vector<ArrDay> arr_days_;  // under day_mu_; at most kArrDays
   mutable uint64_t arr_clock_ = 0;
   static constexpr size_t kArrDays = 4;
+  // Sorted orders of the accounts by column, built on first use (under the shared lock, so under
+  // order_mu_), changed by account writes (under the exclusive lock).
+  mutable std::mutex order_mu_;
+  mutable std::map<std::string, std::unique_ptr<ColumnOrder>, std::less<>> orders_;
+  mutable std::optional<bool> text_in_byte_order_;  // the database's collation, asked once
   int64_t loaded_seq_ = 0;
   Dictionary words_;
   std::unordered_map<int64_t, uint32_t> slot_of_;  // account id → slot

@@ -8,11 +8,13 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
 
+#include "core/text.h"
 #include "engine/health.h"
 #include "engine/read_model.h"
 #include "engine/relationships.h"
@@ -62,45 +64,151 @@ void AddHealth(const ApiDeps& d, boost::json::array& items) {
   }
 }
 
-HttpResponse ListAccounts(const ApiDeps& d, const HttpRequest& req) {
-  service::AccountService& accounts = d.accounts;
+// The accounts list's parameters, as both its paths read them.
+Status ParseAccountList(const HttpRequest& req, service::AccountListQuery& query) {
   QueryParams q(req);
-  service::AccountListQuery query;
   std::string sort_text = q.Get("sort").value_or("");
-  auto parse = [&]() -> Status {
-    ORCHARD_CHECK(q.OnlyKnown(
-        {"limit", "cursor", "sort", "owner_id", "industry", "region", "q", "tier_override"}));
-    ORCHARD_TRY(auto limit, q.GetInt("limit", 1, service::kMaxPageSize));
-    if (limit) query.limit = static_cast<int>(*limit);
-    ORCHARD_TRY(query.sort, ParseSortParam<Account>(req));
-    ORCHARD_TRY(auto cursor, ParseCursorParam(req, sort_text));
-    query.after_id = cursor.after_id;
-    query.after_value = cursor.after_value;
-    ORCHARD_TRY(auto owner, q.GetInt("owner_id", 1, INT64_MAX));
-    if (owner) query.owner_id = UserId(*owner);
-    query.industry = q.Get("industry");
-    query.region = q.Get("region");
-    query.name_contains = q.Get("q");
-    // "null" (as in the column filters elsewhere): accounts whose tier the rule decides.
-    if (auto tier = q.Get("tier_override")) {
-      if (*tier == "null") {
-        query.tier_override.emplace(std::nullopt);
-      } else {
-        auto parsed = ParseEnum<Tier>(*tier);
-        if (!parsed) return FailField("tier_override", parsed.error().message + " or null");
-        query.tier_override.emplace(*parsed);
-      }
+  ORCHARD_CHECK(q.OnlyKnown(
+      {"limit", "cursor", "sort", "owner_id", "industry", "region", "q", "tier_override"}));
+  ORCHARD_TRY(auto limit, q.GetInt("limit", 1, service::kMaxPageSize));
+  if (limit) query.limit = static_cast<int>(*limit);
+  ORCHARD_TRY(query.sort, ParseSortParam<Account>(req));
+  ORCHARD_TRY(auto cursor, ParseCursorParam(req, sort_text));
+  query.after_id = cursor.after_id;
+  query.after_value = cursor.after_value;
+  ORCHARD_TRY(auto owner, q.GetInt("owner_id", 1, INT64_MAX));
+  if (owner) query.owner_id = UserId(*owner);
+  query.industry = q.Get("industry");
+  query.region = q.Get("region");
+  query.name_contains = q.Get("q");
+  // "null" (as in the column filters elsewhere): accounts whose tier the rule decides.
+  if (auto tier = q.Get("tier_override")) {
+    if (*tier == "null") {
+      query.tier_override.emplace(std::nullopt);
+    } else {
+      auto parsed = ParseEnum<Tier>(*tier);
+      if (!parsed) return FailField("tier_override", parsed.error().message + " or null");
+      query.tier_override.emplace(*parsed);
     }
-    return Ok();
-  };
-  if (auto s = parse(); !s) return ErrorResponse(s.error());
-  auto page = accounts.List(query);
+  }
+  return Ok();
+}
+
+HttpResponse ListAccounts(const ApiDeps& d, const HttpRequest& req) {
+  service::AccountListQuery query;
+  if (auto s = ParseAccountList(req, query); !s) return ErrorResponse(s.error());
+  auto page = d.accounts.List(query);
   if (!page) return ErrorResponse(page.error());
   boost::json::array items;
   for (const auto& v : page->items) items.push_back(AccountJson(v));
   AddHealth(d, items);
   boost::json::object out{{"items", std::move(items)}};
-  out["next_cursor"] = CursorJson(page->next_cursor, sort_text, page->next_sort_value);
+  out["next_cursor"] = CursorJson(page->next_cursor, QueryParams(req).Get("sort").value_or(""),
+                                  page->next_sort_value);
+  return JsonResponse(out);
+}
+
+// A sorted page answered from the book: the accounts in the column's order (kept by every
+// write), walked from the cursor, keeping those that pass the filters; the page's rows come from
+// the store. SQL needs an index per column to page in order, and a search matching few rows
+// walks the whole index. The filters are checked first over every account in slot order (a
+// sequential pass), so the walk reads one byte per account it passes over. Without a sort, or
+// when the book cannot order as the database does, nullopt: SQL answers.
+std::optional<HttpResponse> ListAccountsInOrder(const ApiDeps& d, const HttpRequest& req) {
+  if (d.model == nullptr || !QueryParams(req).Get("sort")) return std::nullopt;
+  service::AccountListQuery query;
+  if (auto s = ParseAccountList(req, query); !s) return ErrorResponse(s.error());
+  const engine::ReadModel& model = *d.model;
+  const std::string name_part = FoldCase(query.name_contains.value_or(""));
+  const bool filtered = query.owner_id || query.industry || query.region || query.tier_override ||
+                        query.name_contains;
+  std::vector<int64_t> ids;
+  store::SqlValue next_value;
+  bool more = false;
+  {
+    // The connection first: building an order reads the column, and a writer holding a
+    // connection may be waiting for the book.
+    auto db = d.pool.Acquire();
+    if (!db) return ErrorResponse(db.error());
+    auto lock = model.ReadLock();
+    auto order = model.AccountOrder(query.sort->column, **db);
+    if (!order) return ErrorResponse(order.error());
+    if (*order == nullptr) return std::nullopt;
+    std::vector<uint8_t> admitted;
+    std::vector<uint32_t> few;  // the admitted slots, while they are few
+    const size_t few_cap = model.slots() / 16 + 64;
+    if (filtered) {
+      std::optional<uint32_t> industry, region;  // codes; none known: nothing matches
+      for (uint32_t c = 0; c < model.word_count(); ++c) {
+        if (query.industry && model.word(c) == *query.industry) industry = c;
+        if (query.region && model.word(c) == *query.region) region = c;
+      }
+      admitted.assign(model.slots(), 0);
+      if ((!query.industry || industry) && (!query.region || region)) {
+        for (size_t slot = 0; slot < model.slots(); ++slot) {
+          if (!model.live(slot)) continue;
+          if (query.owner_id && model.owner_id(slot) != query.owner_id->value) continue;
+          if (industry && model.industry_code(slot) != *industry) continue;
+          if (region && model.region_code(slot) != *region) continue;
+          if (query.tier_override && model.tier_override(slot) != *query.tier_override) continue;
+          if (query.name_contains && model.name_folded(slot).find(name_part) == std::string::npos) {
+            continue;
+          }
+          admitted[slot] = 1;
+          if (few.size() <= few_cap) few.push_back(static_cast<uint32_t>(slot));
+        }
+      }
+    }
+    const size_t limit = static_cast<size_t>(query.limit);
+    const engine::ColumnOrder& by = **order;
+    const bool desc = query.sort->descending;
+    // A walk passes ~(limit + 1) · slots / admitted accounts to fill a page, each a random read of
+    // its mark; sorting the admitted costs ~admitted · log2(admitted). A search that admits few
+    // (none, at worst) sorts them rather than walk past every other account.
+    const double m = static_cast<double>(few.size());
+    const bool sort_few =
+        filtered && few.size() <= few_cap &&
+        m * std::log2(m + 2) <=
+            static_cast<double>(limit + 1) * static_cast<double>(model.slots()) / std::max(m, 1.0);
+    if (sort_few) {
+      std::erase_if(few, [&](uint32_t slot) {
+        return !by.AfterCursor(slot, desc, query.after_value, query.after_id);
+      });
+      size_t keep = std::min(few.size(), limit + 1);
+      std::partial_sort(few.begin(), few.begin() + static_cast<ptrdiff_t>(keep), few.end(),
+                        [&](uint32_t a, uint32_t b) { return by.Before(a, b, desc); });
+      for (size_t i = 0; i < keep && i < limit; ++i) {
+        ids.push_back(model.account_id(few[i]));
+        next_value = by.value(few[i]);
+      }
+      more = few.size() > limit;
+    } else {
+      by.Walk(desc, query.after_value, query.after_id, [&](uint32_t slot) {
+        if (filtered && (slot >= admitted.size() || !admitted[slot])) return true;
+        if (ids.size() == limit) {
+          more = true;
+          return false;
+        }
+        ids.push_back(model.account_id(slot));
+        next_value = by.value(slot);
+        return true;
+      });
+    }
+  }
+  boost::json::array items;
+  for (int64_t id : ids) {
+    auto view = d.accounts.Get(AccountId(id));
+    if (!view) {
+      if (view.error().code == ErrorCode::kNotFound) continue;  // deleted since
+      return ErrorResponse(view.error());
+    }
+    items.push_back(AccountJson(*view));
+  }
+  AddHealth(d, items);
+  boost::json::object out{{"items", std::move(items)}};
+  out["next_cursor"] =
+      CursorJson(more ? std::optional<int64_t>(ids.back()) : std::nullopt,
+                 QueryParams(req).Get("sort").value_or(""), more ? next_value : store::SqlValue{});
   return JsonResponse(out);
 }
 
@@ -112,7 +220,7 @@ constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "rene
 
 // The book answers the filters only it knows, and a name search (a scan of a million names in
 // memory takes milliseconds, where SQL's LIKE '%…%' reads every row) unless the list is sorted
-// or filtered by a column the book does not hold.
+// (ListAccountsInOrder answers that) or filtered by a column the book does not hold.
 bool WantsBookFilters(const HttpRequest& req, bool have_book) {
   QueryParams q(req);
   for (auto name : kBookFilters) {
@@ -187,10 +295,7 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
   if (auto s = parse(); !s) return ErrorResponse(s.error());
   auto industry = q.Get("industry");
   auto region = q.Get("region");
-  std::string name_part = q.Get("q").value_or("");
-  for (char& c : name_part) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string name_part = FoldCase(q.Get("q").value_or(""));
 
   std::vector<int64_t> ids;
   {
@@ -851,8 +956,9 @@ Router MakeRouter(const ApiDeps& d) {
       [d](const HttpRequest& q) {
         auto actor = Authenticate(d.auth, q);
         if (!actor) return ErrorResponse(actor.error());
-        return WantsBookFilters(q, d.model != nullptr) ? ListAccountsFromBook(d, q)
-                                                       : ListAccounts(d, q);
+        if (WantsBookFilters(q, d.model != nullptr)) return ListAccountsFromBook(d, q);
+        if (auto sorted = ListAccountsInOrder(d, q)) return std::move(*sorted);
+        return ListAccounts(d, q);
       },
       RouteDoc("List accounts with ARR today, tier and health (score and colour, from the "
                "in-memory book). tier (in force), health (green, yellow, "

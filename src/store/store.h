@@ -123,6 +123,43 @@ SqlValue ColumnValue(const T& row, std::string_view name) {
   return out;
 }
 
+// Column `name` of T read from column `i` of a row, as ColumnValue gives it for the decoded row
+// (so a value read and a value written compare alike).
+template <class T>
+Result<SqlValue> ColumnFromRow(const Row& row, int i, std::string_view name) {
+  std::optional<Result<SqlValue>> out;
+  ForEachColumn<T>([&](const auto& col) {
+    if (col.name != name) return;
+    using M = std::remove_cvref_t<decltype(std::declval<T>().*(col.member))>;
+    auto v = Codec<M>::FromSql(row, i);
+    if (!v) {
+      out.emplace(std::unexpected(v.error()));
+    } else {
+      out.emplace(Codec<M>::ToSql(*v));
+    }
+  });
+  if (!out) return Fail(ErrorCode::kInternal, "no column " + std::string(name));
+  return std::move(*out);
+}
+
+// Whether column `name` of T is text that the database orders by its collation (not a day or an
+// instant, whose text is in time order and which PostgreSQL stores as such).
+template <class M>
+inline constexpr bool kIsCollatedText = std::is_same_v<M, std::string> || std::is_enum_v<M>;
+template <class M>
+inline constexpr bool kIsCollatedText<std::optional<M>> = kIsCollatedText<M>;
+
+template <class T>
+bool ColumnIsCollatedText(std::string_view name) {
+  bool text = false;
+  ForEachColumn<T>([&](const auto& col) {
+    if (col.name != name) return;
+    using M = std::remove_cvref_t<decltype(std::declval<T>().*(col.member))>;
+    text = kIsCollatedText<M>;
+  });
+  return text;
+}
+
 // Whether column `name` of T can hold NULL (its member is a std::optional).
 template <class M>
 inline constexpr bool kIsOptional = false;
