@@ -21,15 +21,25 @@ std::string RenderMigration(std::string_view sql, Dialect dialect) {
   std::string out;
   out.reserve(sql.size() + 1024);
   constexpr std::string_view kToken = "{{ID}}";
-  size_t pos = 0;
-  while (true) {
-    size_t hit = sql.find(kToken, pos);
-    if (hit == std::string_view::npos) break;
-    out.append(sql.substr(pos, hit - pos));
-    out.append(id);
-    pos = hit + kToken.size();
+  constexpr std::string_view kSqliteOnly = "{{SQLITE}} ";
+  while (!sql.empty()) {
+    size_t end = sql.find('\n');
+    std::string_view line = sql.substr(0, end == std::string_view::npos ? sql.size() : end + 1);
+    sql.remove_prefix(line.size());
+    if (line.starts_with(kSqliteOnly)) {
+      if (dialect != Dialect::kSqlite) continue;
+      line.remove_prefix(kSqliteOnly.size());
+    }
+    size_t pos = 0;
+    while (true) {
+      size_t hit = line.find(kToken, pos);
+      if (hit == std::string_view::npos) break;
+      out.append(line.substr(pos, hit - pos));
+      out.append(id);
+      pos = hit + kToken.size();
+    }
+    out.append(line.substr(pos));
   }
-  out.append(sql.substr(pos));
   return out;
 }
 

@@ -29,7 +29,8 @@ Result<int> SchemaVersion(Database& db);
 // naming both versions, and left untouched. A failing migration rolls back whole.
 Result<int> Migrate(Database& db);
 
-// The SQL of a migration for one backend ({{ID}} replaced).
+// The SQL of a migration for one backend: {{ID}} replaced by the dialect's id column, and a line
+// that starts "{{SQLITE}} " kept (without it) on SQLite only.
 std::string RenderMigration(std::string_view sql, Dialect dialect);
 
 }  // namespace orchard::store
