@@ -85,7 +85,7 @@ struct ImportArgs {
   std::optional<std::string> date_format;
   bool dry_run = false;
   std::string report;  // rejected rows as CSV; empty: <file name>.rejected.csv here
-  int batch = 5000;
+  int batch = 20000;
 };
 
 struct ExportArgs {

@@ -196,7 +196,7 @@ struct ImportProgress {
 struct ImportOptions {
   std::string source = "csv";  // salesforce, hubspot, csv: for the summary and the audit entry
   bool dry_run = false;
-  int batch_rows = 5000;
+  int batch_rows = 20000;
   std::string report_path;  // where rejected rows go as CSV; empty: nowhere
   std::string hide_dir;     // files under it are named without it (an upload's own folder)
   std::optional<UserId> actor;
