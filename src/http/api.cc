@@ -64,6 +64,24 @@ void AddHealth(const ApiDeps& d, boost::json::array& items) {
   }
 }
 
+// The rows of the accounts `ids` names, in that order, as the list shows them (ARR today, tier,
+// health), into `items`: at most `max_items` of them from the first `max_reads` ids, skipping any
+// deleted since the ids were read. Returns how many ids it used.
+Result<size_t> ReadAccountRows(const ApiDeps& d, const std::vector<int64_t>& ids, size_t max_items,
+                               size_t max_reads, boost::json::array& items) {
+  size_t next = 0;
+  for (; next < ids.size() && items.size() < max_items && next < max_reads; ++next) {
+    auto view = d.accounts.Get(AccountId(ids[next]));
+    if (!view) {
+      if (view.error().code == ErrorCode::kNotFound) continue;  // deleted since
+      return std::unexpected(view.error());
+    }
+    items.push_back(AccountJson(*view));
+  }
+  AddHealth(d, items);
+  return next;
+}
+
 // The accounts list's parameters, as both its paths read them.
 Status ParseAccountList(const HttpRequest& req, service::AccountListQuery& query) {
   QueryParams q(req);
@@ -196,15 +214,9 @@ std::optional<HttpResponse> ListAccountsInOrder(const ApiDeps& d, const HttpRequ
     }
   }
   boost::json::array items;
-  for (int64_t id : ids) {
-    auto view = d.accounts.Get(AccountId(id));
-    if (!view) {
-      if (view.error().code == ErrorCode::kNotFound) continue;  // deleted since
-      return ErrorResponse(view.error());
-    }
-    items.push_back(AccountJson(*view));
+  if (auto read = ReadAccountRows(d, ids, ids.size(), ids.size(), items); !read) {
+    return ErrorResponse(read.error());
   }
-  AddHealth(d, items);
   boost::json::object out{{"items", std::move(items)}};
   out["next_cursor"] =
       CursorJson(more ? std::optional<int64_t>(ids.back()) : std::nullopt,
@@ -341,17 +353,9 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
                     ids.begin() + static_cast<ptrdiff_t>(std::min(max_reads, ids.size())),
                     ids.end());
   boost::json::array items;
-  size_t next = 0;
-  for (; next < ids.size() && items.size() < static_cast<size_t>(limit) && next < max_reads;
-       ++next) {
-    auto view = d.accounts.Get(AccountId(ids[next]));
-    if (!view) {
-      if (view.error().code == ErrorCode::kNotFound) continue;  // deleted since
-      return ErrorResponse(view.error());
-    }
-    items.push_back(AccountJson(*view));
-  }
-  AddHealth(d, items);
+  auto read = ReadAccountRows(d, ids, static_cast<size_t>(limit), max_reads, items);
+  if (!read) return ErrorResponse(read.error());
+  const size_t next = *read;
   boost::json::object out{{"items", std::move(items)}};
   out["next_cursor"] =
       next < ids.size() ? boost::json::value(std::to_string(ids[next - 1])) : nullptr;

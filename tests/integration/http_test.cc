@@ -105,6 +105,11 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     service::AuthOptions auth_options;
     auth_options.hash_cost = service::HashCost::kMinimum;
     auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options);
+    ServeFreshBook();
+  }
+
+  // Loads the book from the database and serves it.
+  void ServeFreshBook() {
     {
       auto db = pool_->Acquire();
       ASSERT_TRUE(db);
@@ -138,16 +143,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   void RestartOverFreshBook() {
     server_->Stop();
     server_->Wait();
-    {
-      auto db = pool_->Acquire();
-      ASSERT_TRUE(db);
-      auto model = engine::ReadModel::Load(**db);
-      ASSERT_TRUE(model) << model.error().message;
-      model_ = std::move(*model);
-    }
-    router_ = MakeRouter(
-        ApiDeps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()});
-    StartServer(router_);
+    ServeFreshBook();
   }
 
   // A plain TCP connection to the server, for bytes no HTTP client would send (-1 on failure).

@@ -94,9 +94,11 @@ class BackgroundCheckpointer {
     if (pages < c->nudged_at_) c->nudged_at_ = 0;  // the log started afresh
     // SQLite starts the log afresh only when a write begins with all of it copied, which a
     // writer that never pauses does not see while the copy runs beside it. Past four times the
-    // step the writer copies what is left itself (little: the background copy did most), so its
-    // next write starts the log afresh and the log stays bounded.
+    // step the writer waits for a copy in progress and copies what is left itself (little: the
+    // background copy did most), so its next write starts the log afresh and the log stays
+    // bounded.
     if (pages >= 4 * c->pages_) {
+      c->WaitIdle();
       if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
           SQLITE_OK) {
         c->nudged_at_ = 0;
@@ -131,6 +133,12 @@ class BackgroundCheckpointer {
     thread_.join();
     sqlite3_close_v2(db_);
   }
+  // Until no copy runs; one asked for and not started is dropped (the caller copies instead).
+  void WaitIdle() {
+    std::unique_lock lock(mu_);
+    pending_ = false;
+    idle_.wait(lock, [&] { return !running_; });
+  }
   void Nudge() {
     {
       std::lock_guard lock(mu_);
@@ -148,21 +156,24 @@ class BackgroundCheckpointer {
       cv_.wait(lock, [&] { return pending_ || stop_; });
       bool last = stop_;
       pending_ = false;
+      running_ = true;
       lock.unlock();
       // PASSIVE: copies what it can without waiting for readers or the writer. A failure (busy)
       // leaves the log to the next nudge, or to the connection that closes last. The last copy
       // leaves a running server's connections nothing to catch up on at their next commit.
       (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      if (last) return;
       lock.lock();
+      running_ = false;
+      idle_.notify_all();
+      if (last) return;
     }
   }
 
   sqlite3* db_;
   const int pages_;  // a copy each time the log grew by this many pages
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool pending_ = false, stop_ = false;
+  std::condition_variable cv_, idle_;
+  bool pending_ = false, stop_ = false, running_ = false;
   int nudged_at_ = 0;   // the log's size at the last nudge (the writer's, in OnCommit)
   std::thread thread_;  // last: it starts once the rest is ready
 };
