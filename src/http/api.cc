@@ -126,6 +126,47 @@ HttpResponse ListAccounts(const ApiDeps& d, const HttpRequest& req) {
   return JsonResponse(out);
 }
 
+// The list's filters on what the book holds per account — owner, industry, region, tier
+// override and the name search — checked slot by slot, for both paths the book answers. Industry
+// and region match by their dictionary codes; a word the book has never seen matches nothing.
+// Built and used under the book's read lock.
+class BookColumnFilter {
+ public:
+  BookColumnFilter(const engine::ReadModel& model, std::optional<int64_t> owner,
+                   const std::optional<std::string>& industry,
+                   const std::optional<std::string>& region,
+                   std::optional<std::optional<Tier>> tier_override,
+                   const std::optional<std::string>& name)
+      : model_(model),
+        owner_(owner),
+        tier_override_(tier_override),
+        name_(FoldCase(name.value_or(""))) {
+    for (uint32_t c = 0; c < model.word_count(); ++c) {
+      if (industry && model.word(c) == *industry) industry_ = c;
+      if (region && model.word(c) == *region) region_ = c;
+    }
+    none_ = (industry && !industry_) || (region && !region_);
+    any_ = owner || industry || region || tier_override || !name_.empty();
+  }
+  bool any() const { return any_; }  // whether it filters at all
+  bool Admits(size_t slot) const {
+    if (none_) return false;
+    if (owner_ && model_.owner_id(slot) != *owner_) return false;
+    if (industry_ && model_.industry_code(slot) != *industry_) return false;
+    if (region_ && model_.region_code(slot) != *region_) return false;
+    if (tier_override_ && model_.tier_override(slot) != *tier_override_) return false;
+    return name_.empty() || model_.name_folded(slot).find(name_) != std::string::npos;
+  }
+
+ private:
+  const engine::ReadModel& model_;
+  std::optional<int64_t> owner_;
+  std::optional<uint32_t> industry_, region_;  // codes
+  std::optional<std::optional<Tier>> tier_override_;
+  std::string name_;  // folded
+  bool none_ = false, any_ = false;
+};
+
 // A sorted page answered from the book: the accounts in the column's order (kept by every
 // write), walked from the cursor, keeping those that pass the filters; the page's rows come from
 // the store. SQL needs an index per column to page in order, and a search matching few rows
@@ -137,9 +178,6 @@ std::optional<HttpResponse> ListAccountsInOrder(const ApiDeps& d, const HttpRequ
   service::AccountListQuery query;
   if (auto s = ParseAccountList(req, query); !s) return ErrorResponse(s.error());
   const engine::ReadModel& model = *d.model;
-  const std::string name_part = FoldCase(query.name_contains.value_or(""));
-  const bool filtered = query.owner_id || query.industry || query.region || query.tier_override ||
-                        query.name_contains;
   std::vector<int64_t> ids;
   store::SqlValue next_value;
   bool more = false;
@@ -152,29 +190,19 @@ std::optional<HttpResponse> ListAccountsInOrder(const ApiDeps& d, const HttpRequ
     auto order = model.AccountOrder(query.sort->column, **db);
     if (!order) return ErrorResponse(order.error());
     if (*order == nullptr) return std::nullopt;
+    const BookColumnFilter filter(
+        model, query.owner_id ? std::optional<int64_t>(query.owner_id->value) : std::nullopt,
+        query.industry, query.region, query.tier_override, query.name_contains);
+    const bool filtered = filter.any();
     std::vector<uint8_t> admitted;
     std::vector<uint32_t> few;  // the admitted slots, while they are few
     const size_t few_cap = model.slots() / 16 + 64;
     if (filtered) {
-      std::optional<uint32_t> industry, region;  // codes; none known: nothing matches
-      for (uint32_t c = 0; c < model.word_count(); ++c) {
-        if (query.industry && model.word(c) == *query.industry) industry = c;
-        if (query.region && model.word(c) == *query.region) region = c;
-      }
       admitted.assign(model.slots(), 0);
-      if ((!query.industry || industry) && (!query.region || region)) {
-        for (size_t slot = 0; slot < model.slots(); ++slot) {
-          if (!model.live(slot)) continue;
-          if (query.owner_id && model.owner_id(slot) != query.owner_id->value) continue;
-          if (industry && model.industry_code(slot) != *industry) continue;
-          if (region && model.region_code(slot) != *region) continue;
-          if (query.tier_override && model.tier_override(slot) != *query.tier_override) continue;
-          if (query.name_contains && model.name_folded(slot).find(name_part) == std::string::npos) {
-            continue;
-          }
-          admitted[slot] = 1;
-          if (few.size() <= few_cap) few.push_back(static_cast<uint32_t>(slot));
-        }
+      for (size_t slot = 0; slot < model.slots(); ++slot) {
+        if (!model.live(slot) || !filter.Admits(slot)) continue;
+        admitted[slot] = 1;
+        if (few.size() <= few_cap) few.push_back(static_cast<uint32_t>(slot));
       }
     }
     const size_t limit = static_cast<size_t>(query.limit);
@@ -305,14 +333,13 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
     return Ok();
   };
   if (auto s = parse(); !s) return ErrorResponse(s.error());
-  auto industry = q.Get("industry");
-  auto region = q.Get("region");
-  std::string name_part = FoldCase(q.Get("q").value_or(""));
 
   std::vector<int64_t> ids;
   {
     const engine::ReadModel& model = *d.model;
     auto lock = model.ReadLock();
+    const BookColumnFilter filter(model, owner, q.Get("industry"), q.Get("region"), std::nullopt,
+                                  q.Get("q"));
     int32_t today = d.clock.Today().days();
     const engine::DayColumns& on = model.On(today, d.settings.Current());
     // With ids, only their slots are looked at; otherwise every account's.
@@ -336,12 +363,7 @@ HttpResponse ListAccountsFromBook(const ApiDeps& d, const HttpRequest& req) {
           (on.renewal[slot] == INT32_MAX || on.renewal[slot] > today + *renewal_within)) {
         continue;
       }
-      if (owner && model.owner_id(slot) != *owner) continue;
-      if (industry && model.industry(slot) != *industry) continue;
-      if (region && model.region(slot) != *region) continue;
-      if (!name_part.empty() && model.name_folded(slot).find(name_part) == std::string::npos) {
-        continue;
-      }
+      if (!filter.Admits(slot)) continue;
       ids.push_back(model.account_id(slot));
     }
   }
