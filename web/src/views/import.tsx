@@ -163,6 +163,19 @@ export function Import() {
   );
 }
 
+// One group of a column's field choices: each value is its own label.
+function Choices({ label, values }: { label: string; values: readonly string[] }) {
+  return (
+    <optgroup label={label}>
+      {values.map((t) => (
+        <option key={t} value={t}>
+          {t}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
 function kib(bytes: number): string {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`;
 }
@@ -330,27 +343,9 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
                       <td>
                         <select aria-label={`Field for column ${c || i + 1}`} value={ch.target} onChange={(e) => set({ target: (e.target as HTMLSelectElement).value })}>
                           <option value="">Ignore</option>
-                          <optgroup label="Fields">
-                            {fieldsOf[object].map((t) => (
-                              <option key={t} value={t}>
-                                {t}
-                              </option>
-                            ))}
-                          </optgroup>
-                          <optgroup label="Key">
-                            {keysOf(object).map((t) => (
-                              <option key={t} value={t}>
-                                {t}
-                              </option>
-                            ))}
-                          </optgroup>
-                          <optgroup label="Links">
-                            {linksOf[object].map((t) => (
-                              <option key={t} value={t}>
-                                {t}
-                              </option>
-                            ))}
-                          </optgroup>
+                          <Choices label="Fields" values={fieldsOf[object]} />
+                          <Choices label="Key" values={keysOf(object)} />
+                          <Choices label="Links" values={linksOf[object]} />
                         </select>
                       </td>
                       <td>
