@@ -1,0 +1,105 @@
+// The security suite's world: a real server on 127.0.0.1 over a real database (SQLite file or
+// PostgreSQL), with one user of every role and two books, spoken to by a real HTTP client. Each
+// test file under tests/security/ builds on SecurityTest; tests/security.cmake makes one binary
+// per file.
+//
+// The people (password kPassword for all; an API token each):
+//   admin   Ada   admin
+//   leader  Lee   leader
+//   mia     Mia   manager of ann and cara
+//   max     Max   manager of bob
+//   ann     Ann   AM, owns ann_account_ (CSM cara) — Mia's team
+//   bob     Bob   AM, owns bob_account_ — Max's team
+//   cara    Cara  CSM on ann_account_
+//   vic     Vic   viewer
+// Each account has a plan, a division and a contact.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "engine/read_model.h"
+#include "http/api.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "service/account_service.h"
+#include "service/auth_service.h"
+#include "service/settings_service.h"
+#include "store/pool.h"
+#include "support/test_database.h"
+
+namespace orchard::security {
+
+namespace json = boost::json;
+
+struct Person {
+  UserId id;
+  std::string email;
+  std::string token;  // an API token's secret
+};
+
+// A browser session: the cookie the server set and the CSRF token it answered with.
+struct BrowserSession {
+  std::string cookie;  // "orchard_session=…"
+  std::string csrf;
+};
+
+class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
+ protected:
+  static constexpr const char* kPassword = "correct horse battery";
+
+  void SetUp() override;
+  void TearDown() override;
+
+  // Loads the book from the database and serves it on a new server (after SQL the test ran).
+  void Restart();
+
+  // A client with `who`'s API token ("" for none).
+  httplib::Client As(const std::string& who);
+  httplib::Client Anonymous();
+  // Signs `who` in with their password from this client's address; fails the test if refused.
+  BrowserSession SignIn(const std::string& who);
+
+  // The first value of one SQL query (-1 if none).
+  int64_t Count(const std::string& sql);
+  json::value Json(const httplib::Result& res);
+  // The field the one error shape names first ("" for none).
+  static std::string ErrorField(const httplib::Result& res);
+
+  const Person& P(const std::string& who) const { return people_.at(who); }
+
+  testing::TestDatabase test_db_;
+  std::string url_;
+  FixedClock clock_{Timestamp::At(*Date::Parse("2026-06-15"), 12)};
+  std::map<std::string, Person> people_;
+  AccountId ann_account_, bob_account_;
+  PlanId ann_plan_, bob_plan_;
+  DivisionId ann_division_, bob_division_;
+  ContactId ann_contact_, bob_contact_;
+  ProductId product_;
+
+  std::unique_ptr<store::ConnectionPool> pool_;
+  std::unique_ptr<service::SettingsService> settings_;
+  std::unique_ptr<service::AccountService> accounts_;
+  std::unique_ptr<service::AuthService> auth_;
+  http::Metrics metrics_;
+  std::unique_ptr<engine::ReadModel> model_;
+  http::Router router_;
+  std::unique_ptr<http::Server> server_;
+  http::ServerOptions server_options_;  // tests may change them before Restart()
+};
+
+// Every backend the suite runs on.
+#define ORCHARD_SECURITY_SUITE(Fixture)                                                \
+  INSTANTIATE_TEST_SUITE_P(Backends, Fixture,                                          \
+                           ::testing::Values(::orchard::testing::Backend::kSqliteFile, \
+                                             ::orchard::testing::Backend::kPostgres),  \
+                           ::orchard::testing::BackendName)
+
+}  // namespace orchard::security
