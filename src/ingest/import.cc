@@ -1,5 +1,6 @@
 #include "ingest/import.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
@@ -255,14 +256,13 @@ std::string ImportSummary::ToJson() const {
 template <class T>
 struct Part {
   std::vector<T> inserts;
-  // Ids of new rows are handed out in order, so a new row's place is its id less the first's.
+  // Ids of new rows are handed out in ascending order (from ascending reservations, which may
+  // have gaps between them), so a new row is found by binary search.
   std::optional<size_t> InsertedAt(int64_t id) const {
-    if (inserts.empty()) return std::nullopt;
-    int64_t first = inserts.front().id.value;
-    if (id < first || id - first >= static_cast<int64_t>(inserts.size())) return std::nullopt;
-    size_t at = static_cast<size_t>(id - first);
-    if (inserts[at].id.value != id) return std::nullopt;
-    return at;
+    auto it = std::lower_bound(inserts.begin(), inserts.end(), id,
+                               [](const T& row, int64_t want) { return row.id.value < want; });
+    if (it == inserts.end() || it->id.value != id) return std::nullopt;
+    return static_cast<size_t>(it - inserts.begin());
   }
   std::vector<std::pair<T, int64_t>> updates;   // the row as it will be, the version read
   std::unordered_map<int64_t, size_t> updated;  // id → place in updates
@@ -433,24 +433,11 @@ Status Importer::WriteInTransaction(Batch& batch) {
   auto write = [&]<class T>(Part<T>& part) -> Status {
     std::string table(EntitySchema<T>::kTable);
     if (!part.inserts.empty()) {
-      // Ids were handed out ahead, past the largest in the table when the import began: a row
-      // another writer added since would collide. Refuse the batch whole, rather than fail
-      // half-way through it.
-      store::SqlValue range[] = {part.inserts.front().id.value, part.inserts.back().id.value};
-      ORCHARD_TRY(
-          auto taken,
-          db_.QueryInt("SELECT COUNT(*) FROM " + table + " WHERE id BETWEEN ? AND ?", range));
-      if (taken.value_or(0) > 0) {
-        return Fail(ErrorCode::kConflict,
-                    "another writer added " + table +
-                        " while this import ran, with ids it had taken; nothing of this batch "
-                        "was written: run the import again to complete it");
-      }
+      // Their ids were reserved (NextId), so writes beside the import never hold them.
       auto names = store::ColumnNames<T>();
       ORCHARD_TRY(auto writer, db_.OpenBulkWriter(table, names));
       ORCHARD_CHECK(writer->AddRows(part.values));
       ORCHARD_CHECK(writer->Finish());
-      ORCHARD_CHECK(db_.ResetIdSequence(table));
       // One change-log entry for them all: a following server reads them with one query.
       batch.changes.push_back({EntitySchema<T>::kTable, part.inserts.front().id.value, 0,
                                part.inserts.back().id.value});
@@ -468,6 +455,15 @@ Status Importer::WriteInTransaction(Batch& batch) {
   ORCHARD_CHECK(write(batch.contacts));
   ORCHARD_CHECK(write(batch.opportunities));
   ORCHARD_CHECK(write(batch.lines));
+  // Ids for the batches to come, reserved in this transaction while the reader fills the next.
+  for (ImportObject object : kImportObjects) {
+    bool used;
+    {
+      std::lock_guard lock(ids_mu_);
+      used = ids_[static_cast<size_t>(object)].used;
+    }
+    if (used) ORCHARD_CHECK(ReserveAhead(object));
+  }
   if (!batch.changes.empty()) {
     std::string_view cols[] = {"entity", "entity_id", "at", "account_id", "last_id"};
     ORCHARD_TRY(auto writer, db_.OpenBulkWriter("change_log", cols));
@@ -743,16 +739,41 @@ Importer::Outcome NoIssue() { return std::optional<Importer::RowIssue>(); }
 }  // namespace
 
 Result<int64_t> Importer::NextId(ImportObject object) {
-  int64_t& next = next_id_[static_cast<int64_t>(object)];
-  if (next == 0) {
-    ORCHARD_CHECK(WaitForWriter());
-    ORCHARD_TRY(auto max, db_.QueryInt("SELECT COALESCE(MAX(id), 0) FROM " +
-                                       std::string(ObjectName(object))));
-    // From here on, ids are handed out without asking: the writer checks each batch's range
-    // is still free.
-    next = max.value_or(0) + 1;
+  IdStock& stock = ids_[static_cast<size_t>(object)];
+  if (stock.current.count == 0) {
+    std::unique_lock lock(ids_mu_);
+    stock.used = true;
+    if (stock.ahead.empty()) {
+      lock.unlock();
+      // Nothing reserved yet (or the writer has not caught up): reserve here, once the
+      // connection is free.
+      ORCHARD_CHECK(WaitForWriter());
+      ORCHARD_CHECK(ReserveAhead(object));
+      lock.lock();
+    }
+    stock.current = stock.ahead.front();
+    stock.ahead.erase(stock.ahead.begin());
+    stock.reserved_ahead -= stock.current.count;
   }
-  return next++;
+  --stock.current.count;
+  return stock.current.first++;
+}
+
+// Two batches' worth ahead: the reader fills the next batch while the writer writes one.
+Status Importer::ReserveAhead(ImportObject object) {
+  const int64_t block = std::max(options_.batch_rows, 1);
+  {
+    std::lock_guard lock(ids_mu_);
+    if (ids_[static_cast<size_t>(object)].reserved_ahead >= block) return Ok();
+  }
+  ORCHARD_TRY(auto ranges, db_.ReserveIds(ObjectName(object), 2 * block));
+  std::lock_guard lock(ids_mu_);
+  IdStock& stock = ids_[static_cast<size_t>(object)];
+  for (const store::IdRange& r : ranges) {
+    stock.ahead.push_back(r);
+    stock.reserved_ahead += r.count;
+  }
+  return Ok();
 }
 
 template <class T>

@@ -25,6 +25,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -289,7 +290,19 @@ class Importer {
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;
   Index users_, products_, aliases_;
   bool users_loaded_ = false, products_loaded_ = false;
-  std::unordered_map<int64_t, int64_t> next_id_;  // per object (by enum value)
+  // Ids for new rows, reserved ahead in the database (Database::ReserveIds) so that live writes
+  // beside the import never take them. Per object (by enum value): the range being handed out,
+  // used by the reading thread alone, and the ranges reserved after it, which the writer tops up
+  // after each batch (in the batch's transaction) so that the reader seldom waits to reserve.
+  struct IdStock {
+    store::IdRange current;
+    std::vector<store::IdRange> ahead;
+    int64_t reserved_ahead = 0;  // ids in `ahead`
+    bool used = false;           // the import inserts this object: the writer keeps it stocked
+  };
+  std::mutex ids_mu_;  // guards each IdStock's ahead, reserved_ahead and used
+  std::array<IdStock, kImportObjects.size()> ids_;
+  Status ReserveAhead(ImportObject object);  // on whichever thread holds db_
   // Forward links inside an object: (row id, target ref), set at the end of its file.
   std::vector<std::pair<int64_t, Ref>> pending_parents_, pending_managers_;
   // Set while a row is processed: its account (resolved by Process) and a link Apply could not

@@ -65,6 +65,12 @@ class BulkWriter {
   size_t width_;  // values per row
 };
 
+// Ids first … first + count - 1.
+struct IdRange {
+  int64_t first = 0;
+  int64_t count = 0;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -101,6 +107,15 @@ class Database {
   // After rows were inserted with explicit ids, moves the table's id generator past them
   // (PostgreSQL identity sequences; a no-op on SQLite, whose rowid needs none).
   virtual Status ResetIdSequence(std::string_view table) = 0;
+
+  // Reserves `count` ids of `table` for rows a caller will insert later with explicit ids (an
+  // import hands them out ahead, to link rows before they are written), so that no other writer
+  // takes them meanwhile: PostgreSQL draws them from the table's identity sequence, which every
+  // insert uses; SQLite, whose rowids have no sequence, records the reservation in
+  // id_reservations (migration 0011), which Store::Insert reads. Ascending ranges; on SQLite one
+  // range, made visible to other connections when the caller's transaction commits (at once
+  // outside one). Ids reserved and never used stay unused.
+  virtual Result<std::vector<IdRange>> ReserveIds(std::string_view table, int64_t count) = 0;
 
   // While on, the write-ahead log is copied into the database by a thread with a connection of
   // its own each time this connection's commits have added `log_pages` to it, rather than by this

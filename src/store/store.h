@@ -215,8 +215,18 @@ class Store {
       cols += names[i];
       marks += "?";
     }
-    std::string sql = "INSERT INTO " + std::string(EntitySchema<T>::kTable) + " (" + cols +
-                      ") VALUES (" + marks + ") RETURNING id";
+    const std::string table(EntitySchema<T>::kTable);
+    if (first == 1 && db_.dialect() == Dialect::kSqlite) {
+      // SQLite would take the largest id + 1, which an import running beside this write may
+      // have handed out already: start past its reservation (Database::ReserveIds).
+      cols = "id, " + cols;
+      marks =
+          "(SELECT MAX(COALESCE(MAX(id), 0), COALESCE((SELECT upto FROM id_reservations "
+          "WHERE table_name = '" +
+          table + "'), 0)) + 1 FROM " + table + "), " + marks;
+    }
+    std::string sql =
+        "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") RETURNING id";
     std::span<const SqlValue> params(values.data() + first, values.size() - first);
     ORCHARD_TRY(auto id, db_.QueryInt(sql, params));
     if (!id) return Fail(ErrorCode::kInternal, "insert returned no id");

@@ -526,6 +526,30 @@ class PostgresDatabase final : public Database {
     return std::unique_ptr<BulkWriter>(new PostgresBulkWriter(conn_, columns.size()));
   }
 
+  // Drawn from the identity sequence that every insert without an id uses, so no writer can take
+  // them; concurrent draws may interleave, so the ids come as ascending runs.
+  Result<std::vector<IdRange>> ReserveIds(std::string_view table, int64_t count) override {
+    if (!IsPlainIdentifier(table)) {
+      return Fail(ErrorCode::kInternal,
+                  "postgresql: \"" + std::string(table) + "\" is not a table");
+    }
+    std::vector<IdRange> out;
+    SqlValue params[] = {std::string(table), count};
+    ORCHARD_CHECK(
+        Query("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM "
+              "generate_series(1, ?::bigint) ORDER BY 1",
+              params, [&](const Row& row) -> Status {
+                ORCHARD_TRY(int64_t id, row.GetInt(0));
+                if (!out.empty() && out.back().first + out.back().count == id) {
+                  ++out.back().count;
+                } else {
+                  out.push_back(IdRange{id, 1});
+                }
+                return Ok();
+              }));
+    return out;
+  }
+
   // The table name comes from a domain/schema.h constant, never from user input (and is checked
   // to be a plain identifier), so splicing it into the statement is safe.
   Status ResetIdSequence(std::string_view table) override {

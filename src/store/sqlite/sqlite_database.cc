@@ -309,6 +309,33 @@ class SqliteDatabase final : public Database {
 
   Status ResetIdSequence(std::string_view) override { return Ok(); }
 
+  // The new reservation starts past both the table's largest id and the last reservation; the
+  // table name comes from a domain/schema.h constant (checked to be a plain identifier).
+  Result<std::vector<IdRange>> ReserveIds(std::string_view table, int64_t count) override {
+    if (table.empty() || !std::all_of(table.begin(), table.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        })) {
+      return Fail(ErrorCode::kInternal, "sqlite: \"" + std::string(table) + "\" is not a table");
+    }
+    const std::string t(table);
+    std::vector<SqlValue> params;
+    params.emplace_back(t);
+    params.emplace_back(t);
+    params.emplace_back(count);
+    ORCHARD_TRY(
+        auto upto,
+        QueryInt("INSERT INTO id_reservations (table_name, upto) VALUES (?, "
+                 "MAX((SELECT COALESCE(MAX(id), 0) FROM " +
+                     t +
+                     "), "
+                     "COALESCE((SELECT upto FROM id_reservations WHERE table_name = ?), 0)) + ?) "
+                     "ON CONFLICT (table_name) DO UPDATE SET upto = excluded.upto "
+                     "RETURNING upto",
+                 params));
+    if (!upto) return Fail(ErrorCode::kInternal, "sqlite: reserving ids returned nothing");
+    return std::vector<IdRange>{IdRange{*upto - count + 1, count}};
+  }
+
   Status Bind(sqlite3_stmt* stmt, std::span<const SqlValue> params) {
     sqlite3_reset(stmt);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
@@ -405,7 +432,7 @@ void UnicodeLower(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path) {
+Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path, SqliteOptions options) {
   std::string p(path);
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -422,10 +449,14 @@ Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path) {
     return Fail(ErrorCode::kInternal,
                 "cannot register lower() on SQLite database \"" + p + "\": " + sqlite3_errmsg(db));
   }
-  // WAL lets readers run beside the one writer; NORMAL sync is durable at every checkpoint and
-  // safe against application crashes, the usual choice with WAL. A read-only location shows here.
-  const char* pragmas =
-      "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; "
+  // WAL lets readers run beside the one writer. FULL sync (the default) makes every commit
+  // durable against power loss; NORMAL (sqlite:PATH?synchronous=normal) only at checkpoints,
+  // still safe against application crashes (docs/PERFORMANCE.md measures the difference). A
+  // read-only location shows here.
+  const std::string pragmas =
+      std::string("PRAGMA foreign_keys = ON; PRAGMA synchronous = ") +
+      (options.synchronous_full ? "FULL" : "NORMAL") +
+      "; PRAGMA temp_store = MEMORY; "
       // Reads map the file instead of copying pages through pread (a tenth of a GET's cost in
       // bench/http); the mapping is address space, not memory, and caps at 1 GiB.
       "PRAGMA mmap_size = 1073741824;";
