@@ -19,8 +19,9 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 class TestDatabase {
  public:
   // Call from SetUp; on PostgreSQL without a server it returns false and either sets
-  // skip_reason() (locally: the caller skips) or records a failure (CI=true). An in-memory SQLite
-  // URL is not shareable between connections, so `shareable` asks for a file instead.
+  // skip_reason() (only with ORCHARD_TEST_NO_POSTGRES=1: the caller skips) or records a failure.
+  // An in-memory SQLite URL is not shareable between connections, so `shareable` asks for a file
+  // instead.
   bool Open(Backend backend, bool shareable = false);
   ~TestDatabase();
   const std::string& url() const { return url_; }
