@@ -118,7 +118,8 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
                cli::Grouped(static_cast<int64_t>(model->account_count())),
                cli::Grouped(static_cast<int64_t>(model->line_count())), ms);
   }
-  ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads));
+  // A connection for every event loop and every blocking worker: none waits for another's.
+  ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads + args.blocking_threads));
   // Other servers on the same database write too: follow their changes.
   engine::FollowOptions follow;
   follow.on_error = [](const Error& e) {
@@ -133,12 +134,18 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
                    [&pool] { return static_cast<double>(pool->size()); });
   metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
                    [&pool] { return static_cast<double>(pool->in_use()); });
-  http::Router router = http::MakeRouter(
-      http::ApiDeps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()});
+  metrics.SetToken(args.metrics_token);
+  http::ApiDeps deps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()};
+  deps.pdf_exports_at_once = args.pdf_exports;
+  deps.pdf_exports_per_user = args.pdf_exports_per_user;
+  http::Router router = http::MakeRouter(deps);
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;
   options.threads = threads;
+  options.blocking_threads = args.blocking_threads;
+  options.max_connections = args.max_connections;
+  options.trust_proxy = args.trust_proxy;
   options.body_limit = args.body_limit;
   options.access_log =
       std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());

@@ -121,6 +121,36 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   serve_cmd->add_option("--body-limit", serve.body_limit, "Largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  serve_cmd
+      ->add_option("--blocking-threads", serve.blocking_threads,
+                   "Threads for slow requests (sign-in's password hashing, PDF exports), so the "
+                   "event loops keep answering")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "Open connections at most; past it a new one gets 503 and is closed (0: the "
+                   "file-descriptor limit less 128, at most 10000)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  serve_cmd->add_flag("--trust-proxy", serve.trust_proxy,
+                      "Behind a reverse proxy that terminates TLS: believe X-Forwarded-Proto "
+                      "(session cookies get Secure) and X-Forwarded-For (the client's address)");
+  serve.metrics_token = EnvOr("ORCHARD_METRICS_TOKEN", "");
+  serve_cmd->add_option("--metrics-token", serve.metrics_token,
+                        "/metrics answers only a request with Authorization: Bearer TOKEN (env "
+                        "ORCHARD_METRICS_TOKEN); without one, /metrics is open only when "
+                        "listening on loopback");
+  serve_cmd
+      ->add_option("--pdf-exports", serve.pdf_exports,
+                   "PDF exports (a Chromium process each) at once on this server; past it 429")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve_cmd
+      ->add_option("--pdf-exports-per-user", serve.pdf_exports_per_user,
+                   "PDF exports one user may run at once; past it 429")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
 
   DemoArgs demo;
   std::string demo_db = "sqlite:orchard-demo.db", demo_listen = default_listen;

@@ -44,6 +44,12 @@ struct ServeArgs {
   int threads = 0;  // 0: one per core
   bool access_log = true;
   size_t body_limit = 1 << 20;
+  int blocking_threads = 4;   // sign-in's hashing, PDF exports
+  int max_connections = 0;    // 0: from the file-descriptor limit
+  bool trust_proxy = false;   // believe X-Forwarded-Proto / -For
+  std::string metrics_token;  // /metrics needs it; without one, open on loopback only
+  int pdf_exports = 2;        // at once on this server
+  int pdf_exports_per_user = 1;
 };
 
 struct DemoArgs {

@@ -20,6 +20,7 @@
 #include "engine/relationships.h"
 #include "http/crud.h"
 #include "http/errors.h"
+#include "http/health.h"
 #include "http/openapi.h"
 #include "http/web.h"
 #include "service/entity_json.h"
@@ -394,16 +395,6 @@ HttpResponse GetAccount(const ApiDeps& d, const HttpRequest& req) {
   return JsonResponse(one[0]);
 }
 
-HttpResponse Health(store::ConnectionPool& pool) {
-  auto db = pool.Acquire();
-  Status ping = db ? (*db)->Query("SELECT 1", {}, nullptr) : Status(std::unexpected(db.error()));
-  if (!ping) {
-    return JsonResponse(
-        boost::json::object{{"status", "unavailable"}, {"database", ping.error().message}}, 503);
-  }
-  return JsonResponse(boost::json::object{{"status", "ok"}, {"database", "ok"}});
-}
-
 std::string CookieValue(const HttpRequest& request, std::string_view name) {
   auto it = request.headers.find("cookie");
   if (it == request.headers.end()) return "";
@@ -422,6 +413,14 @@ std::string CookieValue(const HttpRequest& request, std::string_view name) {
 }
 
 constexpr std::string_view kSessionCookie = "orchard_session";
+
+// The session cookie's Set-Cookie value; Secure when the request came over TLS (behind a proxy
+// the server trusts, --trust-proxy).
+std::string SessionCookie(const HttpRequest& req, std::string_view value, std::string_view age) {
+  return std::string(kSessionCookie) + "=" + std::string(value) +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::string(age) +
+         (req.secure ? "; Secure" : "");
+}
 
 bool StateChanging(const HttpRequest& request) {
   return request.method != "GET" && request.method != "HEAD" && request.method != "OPTIONS";
@@ -459,8 +458,7 @@ HttpResponse Login(service::AuthService& auth, const HttpRequest& req) {
       JsonResponse(boost::json::object{{"csrf_token", result->csrf_token},
                                        {"user", service::ToJson(result->user)},
                                        {"expires_at", result->expires_at.ToIso8601()}});
-  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + result->session_token +
-                                           "; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
+  r.headers.emplace_back("Set-Cookie", SessionCookie(req, result->session_token, "604800"));
   return r;
 }
 
@@ -471,8 +469,7 @@ HttpResponse Logout(service::AuthService& auth, const HttpRequest& req) {
   if (!token.empty()) (void)auth.Logout(token);
   HttpResponse r;
   r.status = 204;
-  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
-                                           "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  r.headers.emplace_back("Set-Cookie", SessionCookie(req, "", "0"));
   return r;
 }
 
@@ -900,8 +897,6 @@ Router MakeRouter(const ApiDeps& d) {
   service::AuthService& auth = d.auth;
   using K = RouteDoc::Kind;
 
-  r.AddSchema("Health", R"({"type":"object","required":["status","database"],
-    "properties":{"status":{"type":"string"},"database":{"type":"string"}}})");
   r.AddSchema("Login", R"({"type":"object","required":["email","password"],
     "additionalProperties":false,
     "properties":{"email":{"type":"string"},"password":{"type":"string"}}})");
@@ -938,15 +933,14 @@ Router MakeRouter(const ApiDeps& d) {
       "GET", "/", [](const HttpRequest& q) { return *ServeWeb(q); },
       RouteDoc("The web UI", K::kOther).Public());
   r.SetFallback(ServeWeb);
-  r.Add(
-      "GET", "/healthz", [&pool = d.pool](const HttpRequest&) { return Health(pool); },
-      RouteDoc("Liveness and the database", K::kOther).Response("Health").Public());
+  AddHealthRoutes(r, d.pool);
   r.Add(
       "POST", "/api/v1/auth/login", [&auth](const HttpRequest& q) { return Login(auth, q); },
       RouteDoc("Sign in: sets the session cookie, returns the CSRF token", K::kOther)
           .Request("Login")
           .Response("SessionStarted")
-          .Public());
+          .Public()
+          .Blocking());
   r.Add(
       "POST", "/api/v1/auth/logout", [&auth](const HttpRequest& q) { return Logout(auth, q); },
       RouteDoc("Sign out", K::kOther));
@@ -1077,7 +1071,8 @@ Router MakeRouter(const ApiDeps& d) {
       "POST", "/api/v1/users", [d](const HttpRequest& q) { return CreateUser(d, q); },
       RouteDoc("Add a user with a password (admins)", K::kOther)
           .Request("NewUser")
-          .Response("users"));
+          .Response("users")
+          .Blocking());
   Crud<User>(d)->Register(r, "/api/v1/users");  // its POST is shadowed by the one above
 
   service::SettingsService& settings = d.settings;
@@ -1104,13 +1099,11 @@ Router MakeRouter(const ApiDeps& d) {
   if (d.metrics != nullptr) {
     r.Add(
         "GET", "/metrics",
-        [metrics = d.metrics](const HttpRequest&) {
-          HttpResponse res;
-          res.content_type = "text/plain; version=0.0.4";
-          res.body = metrics->Render();
-          return res;
-        },
-        RouteDoc("Prometheus metrics: requests, latency, database pool", K::kOther).Public());
+        [metrics = d.metrics](const HttpRequest& q) { return metrics->Serve(q); },
+        RouteDoc("Prometheus metrics: requests, latency, database pool (the metrics token, "
+                 "or a server on loopback only)",
+                 K::kOther)
+            .Public());
   }
 
   // The document describes every route above, and itself.

@@ -23,6 +23,10 @@ struct ApiDeps {
   // The in-memory book: kept current by every write, and the source of the metrics routes
   // (which answer 503 without it).
   engine::ReadModel* model = nullptr;
+  // PDF exports (a Chromium process each) at once, on this server and per user; past either,
+  // 429 with Retry-After.
+  int pdf_exports_at_once = 2;
+  int pdf_exports_per_user = 1;
 };
 
 Router MakeRouter(const ApiDeps& deps);

@@ -42,9 +42,24 @@ std::string ErrorBody(const Error& error, std::string_view code_name) {
   return boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
 }
 
+bool IsDatabaseOutage(const Error& error) {
+  if (error.code != ErrorCode::kUnavailable) return false;
+  // The adapters' messages: "postgresql: …", "cannot connect to PostgreSQL at …", "sqlite: …",
+  // "cannot open SQLite database …".
+  const std::string& m = error.message;
+  return m.starts_with("postgresql") || m.starts_with("cannot connect to PostgreSQL") ||
+         m.starts_with("sqlite") || m.starts_with("cannot open SQLite");
+}
+
 HttpResponse ErrorResponse(const Error& error) {
   HttpResponse r;
   r.status = HttpStatus(error.code);
+  if (IsDatabaseOutage(error)) {
+    r.body = ErrorBody(Error{error.code, std::string(kDatabaseUnavailable), {}});
+    r.log_detail = "database: " + error.message;
+    r.headers.emplace_back("Retry-After", "5");
+    return r;
+  }
   r.body = ErrorBody(error);
   return r;
 }

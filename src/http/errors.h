@@ -11,6 +11,13 @@ namespace orchard::http {
 // a rule; 405 (method not allowed) is decided by the router, which names its own code.
 int HttpStatus(ErrorCode code);
 std::string ErrorBody(const Error& error, std::string_view code_name = {});
+// A database outage (kUnavailable from an adapter: unreachable, lost, locked, read-only) reaches
+// the client as kDatabaseUnavailable alone — libpq's message names the host and port — and the
+// detail goes to the access log (HttpResponse::log_detail).
 HttpResponse ErrorResponse(const Error& error);
+
+inline constexpr std::string_view kDatabaseUnavailable =
+    "the database is unavailable; try again shortly";
+bool IsDatabaseOutage(const Error& error);
 
 }  // namespace orchard::http

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "http/errors.h"
+
 namespace orchard::http {
 
 void Metrics::Observe(const std::string& route, int status, int64_t micros) {
@@ -51,6 +53,62 @@ std::string Metrics::Render() const {
     out += fmt::format("{} {}\n", name, g.read());
   }
   return out;
+}
+
+void Metrics::SetToken(std::string token) {
+  std::lock_guard lock(mu_);
+  token_ = std::move(token);
+}
+
+void Metrics::SetLoopbackOnly(bool loopback_only) { loopback_only_ = loopback_only; }
+
+namespace {
+
+// Equal strings, in time that depends on the lengths only, not on where they first differ.
+bool SameSecret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+HttpResponse Metrics::Serve(const HttpRequest& request) const {
+  std::string token;
+  {
+    std::lock_guard lock(mu_);
+    token = token_;
+  }
+  if (!token.empty()) {
+    auto it = request.headers.find("authorization");
+    std::string_view sent = it == request.headers.end() ? "" : std::string_view(it->second);
+    constexpr std::string_view kBearer = "Bearer ";
+    if (!sent.starts_with(kBearer)) {
+      HttpResponse r = ErrorResponse(
+          Error{ErrorCode::kUnauthenticated,
+                "/metrics needs the metrics token: send it as Authorization: Bearer <token>",
+                {}});
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    if (!SameSecret(sent.substr(kBearer.size()), token)) {
+      return ErrorResponse(
+          Error{ErrorCode::kPermissionDenied, "/metrics: that is not the metrics token", {}});
+    }
+  } else if (!loopback_only_) {
+    return ErrorResponse(Error{ErrorCode::kPermissionDenied,
+                               "/metrics is closed on a server that listens beyond loopback "
+                               "without a token: start it with --metrics-token (or "
+                               "ORCHARD_METRICS_TOKEN) and send Authorization: Bearer <token>",
+                               {}});
+  }
+  HttpResponse res;
+  res.content_type = "text/plain; version=0.0.4";
+  res.body = Render();
+  return res;
 }
 
 }  // namespace orchard::http

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+
+#include "http/router.h"
 
 namespace orchard::http {
 
@@ -24,6 +27,15 @@ class Metrics {
   void AddGauge(std::string name, std::string help, std::function<double()> read);
   std::string Render() const;
 
+  // Who may read /metrics. With a token (--metrics-token, ORCHARD_METRICS_TOKEN), a request that
+  // sends it as `Authorization: Bearer <token>` (compared in constant time). Without one, anyone
+  // while the server listens on loopback only, and no one otherwise (403 naming how to enable
+  // it). The server says which when it binds; until then, no one.
+  void SetToken(std::string token);
+  void SetLoopbackOnly(bool loopback_only);
+  // GET /metrics: the rendering, or 401/403 by the rules above.
+  HttpResponse Serve(const HttpRequest& request) const;
+
  private:
   struct Histogram {
     std::array<uint64_t, kBucketsSeconds.size()> buckets{};
@@ -38,6 +50,8 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
   std::map<std::string, Gauge> gauges_;
+  std::string token_;  // under mu_
+  std::atomic<bool> loopback_only_{false};
 };
 
 }  // namespace orchard::http

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "http/body.h"
 #include "http/crud.h"
@@ -182,8 +184,53 @@ Result<PlanPage> GatherPlanPage(const ApiDeps& d, const service::Actor& actor, P
   return page;
 }
 
+// How many PDF exports run at once, overall and per user: each is a Chromium process of a few
+// hundred MB, so a loop of exports must not take the machine.
+class PdfGate {
+ public:
+  PdfGate(int at_once, int per_user)
+      : at_once_(std::max(1, at_once)), per_user_(std::max(1, per_user)) {}
+
+  // A place for one export, given back when the returned pointer is dropped; kResourceExhausted
+  // naming which limit when there is none.
+  Result<std::shared_ptr<void>> Enter(UserId user) {
+    std::lock_guard lock(mu_);
+    int& mine = running_[user.value];
+    if (mine >= per_user_) {
+      return Fail(ErrorCode::kResourceExhausted, "you have " + std::to_string(mine) +
+                                                     " PDF export(s) running, the most one user "
+                                                     "may run at once; try again when it is done");
+    }
+    if (total_ >= at_once_) {
+      return Fail(ErrorCode::kResourceExhausted,
+                  "this server is printing " + std::to_string(total_) +
+                      " PDF export(s), the most it runs at once; try again shortly (the HTML "
+                      "export, format=html, is not limited)");
+    }
+    ++mine;
+    ++total_;
+    return std::shared_ptr<void>(nullptr, [this, user](void*) {
+      std::lock_guard release(mu_);
+      --total_;
+      if (--running_[user.value] == 0) running_.erase(user.value);
+    });
+  }
+
+ private:
+  const int at_once_;
+  const int per_user_;
+  std::mutex mu_;
+  int total_ = 0;
+  std::map<int64_t, int> running_;
+};
+
+// The exported page's policy: it is self-contained (inline styles, no scripts, no fetches).
+constexpr std::string_view kPlanPagePolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'";
+
 // GET /api/v1/plans/{id}/export?format=html|pdf: the plan on one page, for the business review.
-HttpResponse ExportPlan(const ApiDeps& d, const HttpRequest& req) {
+HttpResponse ExportPlan(const ApiDeps& d, PdfGate& gate, const HttpRequest& req) {
   auto actor = Authenticate(d.auth, req);
   if (!actor) return ErrorResponse(actor.error());
   auto id = ParseId(req);
@@ -206,8 +253,16 @@ HttpResponse ExportPlan(const ApiDeps& d, const HttpRequest& req) {
   res.headers.emplace_back("Content-Disposition", "inline; filename=\"" + file + "\"");
   if (format == "html") {
     res.content_type = "text/html; charset=utf-8";
+    res.headers.emplace_back("Content-Security-Policy", std::string(kPlanPagePolicy));
     res.body = std::move(html);
     return res;
+  }
+  auto place = gate.Enter(actor->user);
+  if (!place) {
+    HttpResponse busy = ErrorResponse(place.error());
+    busy.status = 429;
+    busy.headers.emplace_back("Retry-After", "10");
+    return busy;
   }
   const char* chromium = std::getenv("ORCHARD_CHROMIUM");
   auto pdf = PrintToPdf(html, chromium != nullptr ? chromium : "/usr/bin/chromium");
@@ -265,13 +320,17 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
                "row, column and account totals",
                K::kOther)
           .Response("WhitespaceMatrix"));
+  auto gate = std::make_shared<PdfGate>(d.pdf_exports_at_once, d.pdf_exports_per_user);
   r.Add(
-      "GET", "/api/v1/plans/{id}/export", [d](const HttpRequest& q) { return ExportPlan(d, q); },
+      "GET", "/api/v1/plans/{id}/export",
+      [d, gate](const HttpRequest& q) { return ExportPlan(d, *gate, q); },
       RouteDoc("The plan on one printable page for the business review — health and KPIs, "
                "priorities, the relationship map, whitespace, risks, actions — as HTML "
-               "(format=html, the default) or PDF (format=pdf, printed by headless Chromium)",
+               "(format=html, the default) or PDF (format=pdf, printed by headless Chromium; a "
+               "few at once per user and per server, past them 429 with Retry-After)",
                K::kOther)
-          .Query({"format"}));
+          .Query({"format"})
+          .Blocking());
   r.Add(
       "POST", "/api/v1/plan-whitespace-cells/{id}/opportunity",
       [d](const HttpRequest& q) { return ConvertCellAnswer(d, q); },

@@ -29,7 +29,9 @@ std::vector<std::string> Split(std::string_view path) {
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteDoc doc) {
-  Route r{std::move(method), pattern, Split(pattern), std::move(handler), std::move(doc)};
+  std::string name = method + " " + pattern;
+  Route r{std::move(method),  pattern,        Split(pattern),
+          std::move(handler), std::move(doc), std::move(name)};
   routes_.push_back(std::move(r));
 }
 
@@ -58,12 +60,20 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
 }
 
 HttpResponse Router::Handle(HttpRequest& request) const {
+  HttpResponse answer;
+  Found found = Find(request, &answer);
+  if (found.handler == nullptr) return answer;
+  return (*found.handler)(request);
+}
+
+Router::Found Router::Find(HttpRequest& request, HttpResponse* answer) const {
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) {
-    return ErrorResponse(
-        Error{ErrorCode::kInvalidArgument,
-              "the request target \"" + request.target + "\" is not a valid URL path",
-              {}});
+    *answer =
+        ErrorResponse(Error{ErrorCode::kInvalidArgument,
+                            "the request target \"" + request.target + "\" is not a valid URL path",
+                            {}});
+    return {};
   }
   request.path = parsed->path();
   request.query.clear();
@@ -76,7 +86,7 @@ HttpResponse Router::Handle(HttpRequest& request) const {
   if (best == nullptr && request.method == "HEAD") best = Best("GET", segments, &params);
   if (best != nullptr) {
     request.params = std::move(params);
-    return best->handler(request);
+    return {&best->handler, &best->doc, &best->name};
   }
   std::string allow;
   for (const auto& route : routes_) {
@@ -85,7 +95,10 @@ HttpResponse Router::Handle(HttpRequest& request) const {
     allow += route.method;
   }
   if (allow.empty() && fallback_ && (request.method == "GET" || request.method == "HEAD")) {
-    if (auto served = fallback_(request)) return std::move(*served);
+    if (auto served = fallback_(request)) {
+      *answer = std::move(*served);
+      return {};
+    }
   }
   if (!allow.empty()) {
     HttpResponse r;
@@ -96,10 +109,12 @@ HttpResponse Router::Handle(HttpRequest& request) const {
               {}},
         "method_not_allowed");
     r.headers.emplace_back("Allow", allow);
-    return r;
+    *answer = std::move(r);
+    return {};
   }
-  return ErrorResponse(
+  *answer = ErrorResponse(
       Error{ErrorCode::kNotFound, "no such endpoint: " + request.method + " " + request.path, {}});
+  return {};
 }
 
 // Of the routes that match, the one with the fewest {parameters} wins, whatever the order they
@@ -122,7 +137,7 @@ const Router::Route* Router::Best(const std::string& method,
 std::string Router::RouteOf(const HttpRequest& request) const {
   std::map<std::string, std::string> params;
   const Route* route = Best(request.method, Split(request.path), &params);
-  return route == nullptr ? "" : route->method + " " + route->pattern;
+  return route == nullptr ? "" : route->name;
 }
 
 std::optional<std::string> QueryParams::Get(std::string_view name) const {

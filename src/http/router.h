@@ -25,7 +25,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> params;               // {id} and friends from the pattern
   std::string request_id;
-  std::string peer;  // the client's address, for throttling sign-in failures
+  std::string peer;     // the client's address, for throttling sign-in failures
+  bool secure = false;  // came over TLS: a trusted proxy said X-Forwarded-Proto: https
 };
 
 struct HttpResponse {
@@ -33,6 +34,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // For the log only, never sent: what an error's client-facing message leaves out (such as the
+  // database's host and port behind "the database is unavailable").
+  std::string log_detail;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
@@ -49,6 +53,9 @@ struct RouteDoc {
   std::vector<std::string> query;  // query parameters beyond limit/cursor and column filters
   bool column_filters = false;     // any column of `schema` filters the list
   bool public_route = false;       // needs no sign-in
+  // Slow work (a password hash, a Chromium process): the server runs it on its pool of blocking
+  // workers, so the event loops keep answering everyone else meanwhile.
+  bool blocking = false;
 
   RouteDoc() = default;
   RouteDoc(std::string summary_text, Kind route_kind, std::string schema_name = "")
@@ -71,6 +78,10 @@ struct RouteDoc {
   }
   RouteDoc Public() && {
     public_route = true;
+    return std::move(*this);
+  }
+  RouteDoc Blocking() && {
+    blocking = true;
     return std::move(*this);
   }
 };
@@ -98,6 +109,16 @@ class Router {
   // Allow for a known path with another method.
   HttpResponse Handle(HttpRequest& request) const;
 
+  // Handle in two steps, so the server can choose where the handler runs. Find parses the target
+  // and fills request.path, query and params; it returns the route's handler, or null with
+  // *answer already made (400, 404, 405, or the fallback's page).
+  struct Found {
+    const Handler* handler = nullptr;
+    const RouteDoc* doc = nullptr;
+    const std::string* name = nullptr;  // "GET /api/v1/accounts/{id}", as RouteOf says
+  };
+  Found Find(HttpRequest& request, HttpResponse* answer) const;
+
   // "GET /api/v1/accounts/{id}" — the matched pattern, for metrics and logs ("" when none).
   std::string RouteOf(const HttpRequest& request) const;
 
@@ -108,6 +129,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     RouteDoc doc;
+    std::string name;  // method + " " + pattern
   };
   // The route for `method` that matches with the fewest {parameters} (their values in *params);
   // null if none does.

@@ -20,8 +20,16 @@ class Metrics;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0: any free port (see Server::port())
-  int threads = 2;
+  uint16_t port = 8080;      // 0: any free port (see Server::port())
+  int threads = 2;           // event loops, each one io_context on its own thread
+  int blocking_threads = 4;  // the pool that runs routes marked RouteDoc::Blocking()
+  // Connections open at once; past it a new one is answered 503 and closed, and those open keep
+  // being served. 0: from the file-descriptor limit (RLIMIT_NOFILE less 128 for the database,
+  // files and Chromium), at most 10,000.
+  int max_connections = 0;
+  // Behind a reverse proxy that terminates TLS: believe X-Forwarded-Proto (cookies get Secure)
+  // and X-Forwarded-For (the client's address, for sign-in throttling).
+  bool trust_proxy = false;
   size_t body_limit = 1 << 20;                 // larger bodies get 413
   int request_timeout_s = 30;                  // to read one request, headers and body
   int idle_timeout_s = 60;                     // keep-alive connections idle longer are closed
@@ -40,6 +48,8 @@ class Server {
   // Binds and starts the worker threads. A bind failure is one line naming the address.
   Status Start();
   uint16_t port() const;
+  // The connection cap in force (max_connections, or what 0 chose).
+  int max_connections() const;
   // Stops on SIGINT or SIGTERM (graceful, like Stop()).
   void StopOnSignals();
   // Stops accepting, lets in-flight requests finish (up to drain_timeout_s), then stops.

@@ -114,11 +114,25 @@ void SecurityTest::Restart() {
     ASSERT_TRUE(model) << model.error().message;
     model_ = std::move(*model);
   }
-  router_ = http::MakeRouter(
-      http::ApiDeps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()});
+  http::ApiDeps deps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()};
+  deps.pdf_exports_at_once = pdf_exports_at_once_;
+  deps.pdf_exports_per_user = pdf_exports_per_user_;
+  router_ = http::MakeRouter(deps);
+  AddTestRoutes(router_);
   server_ = std::make_unique<http::Server>(router_, server_options_);
   auto started = server_->Start();
   ASSERT_TRUE(started) << started.error().message;
+}
+
+void SecurityTest::OnEveryPooledConnection(const std::string& sql) {
+  std::vector<store::ConnectionPool::Lease> leases;
+  for (int i = 0; i < pool_->size(); ++i) {
+    auto lease = pool_->Acquire();
+    ASSERT_TRUE(lease) << lease.error().message;
+    auto done = (*lease)->ExecScript(sql);
+    ASSERT_TRUE(done) << done.error().message;
+    leases.push_back(std::move(*lease));
+  }
 }
 
 void SecurityTest::TearDown() {

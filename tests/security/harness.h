@@ -59,6 +59,11 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
 
   // Loads the book from the database and serves it on a new server (after SQL the test ran).
   void Restart();
+  // Routes a test adds to the server's router on every Restart() (after the API's own).
+  virtual void AddTestRoutes(http::Router&) {}
+  // Runs one statement on every connection of the server's pool (e.g. PRAGMA query_only), all
+  // leased at once so none is missed.
+  void OnEveryPooledConnection(const std::string& sql);
 
   // A client with `who`'s API token ("" for none).
   httplib::Client As(const std::string& who);
@@ -93,6 +98,8 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   http::ServerOptions server_options_;  // tests may change them before Restart()
+  int pdf_exports_at_once_ = 2;         // ApiDeps' limits, read by Restart()
+  int pdf_exports_per_user_ = 1;
 };
 
 // Every backend the suite runs on.
