@@ -3,3 +3,4 @@ orchard_test(domain_test
           unit/arr_test.cc unit/enums_test.cc
   LIBS orchard_domain)
 orchard_test(cli_parse_test SOURCES unit/cli_parse_test.cc LIBS orchard_cli)
+orchard_test(passwords_test SOURCES unit/passwords_test.cc LIBS orchard_service)

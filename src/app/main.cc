@@ -128,7 +128,7 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   ORCHARD_TRY(auto follower, engine::ChangeFollower::Start(db_url, *model, follow));
   service::SettingsService settings_service(*pool, clock, settings);
   service::AccountService accounts(*pool, clock, settings_service);
-  service::AuthService auth(*pool, clock);
+  service::AuthService auth(*pool, clock, {}, &settings_service);  // the idle limit in force
   http::Metrics metrics;
   metrics.AddGauge("orchard_db_pool_connections", "Database connections the pool may open",
                    [&pool] { return static_cast<double>(pool->size()); });
@@ -235,6 +235,7 @@ Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
   if (args.email.find('@') == std::string::npos) {
     return FailField("--email", "\"" + args.email + "\" is not an e-mail address");
   }
+  if (!generated) ORCHARD_CHECK(service::CheckNewPassword(password, args.email));
   ORCHARD_TRY(std::string hash, service::HashPassword(password));
   ORCHARD_CHECK(OpenMigrated(args.db, true));
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(args.db, 1));

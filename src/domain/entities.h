@@ -295,6 +295,7 @@ struct AuditEntry {
   AuditAction action = AuditAction::kUpdate;
   std::optional<std::string> before_json;
   std::optional<std::string> after_json;
+  std::optional<std::string> address;  // where a sign-in, sign-out or token change came from
 };
 
 // A signed-in browser session; the cookie holds the token, the table only its hash.
@@ -303,8 +304,9 @@ struct Session {
   UserId user_id;
   std::string token_hash;
   Timestamp created_at;
-  Timestamp expires_at;
+  Timestamp expires_at;  // absolute end (7 days by default)
   std::string address;
+  std::optional<Timestamp> last_seen_at;  // to the minute: ends an idle session
 };
 
 // A long-lived token for integrations (Authorization: Bearer); stored as a hash.
@@ -316,6 +318,7 @@ struct ApiToken {
   Timestamp created_at;
   std::optional<Timestamp> last_used_at;
   std::optional<Timestamp> revoked_at;
+  std::optional<Timestamp> expires_at;  // none: until revoked
 };
 
 // One configurable value (tier rules, coverage, cadences, health weights).

@@ -123,8 +123,21 @@ ORCHARD_ENUM_TRAITS(TaskStatus, "task status", "open", "done", "cancelled");
 enum class HandoffStatus { kOpen, kAccepted };
 ORCHARD_ENUM_TRAITS(HandoffStatus, "handoff status", "open", "accepted");
 
-enum class AuditAction { kCreate, kUpdate, kDelete };
-ORCHARD_ENUM_TRAITS(AuditAction, "audit action", "create", "update", "delete");
+// Beside the writes of entities, the identity events (service/auth_service.h): sign-ins (and the
+// failed ones), sign-outs, a token revoked, a password changed by its user or reset by an admin.
+enum class AuditAction {
+  kCreate,
+  kUpdate,
+  kDelete,
+  kSignIn,
+  kSignInFailed,
+  kSignOut,
+  kRevoke,
+  kPasswordChange,
+  kPasswordReset
+};
+ORCHARD_ENUM_TRAITS(AuditAction, "audit action", "create", "update", "delete", "sign_in",
+                    "sign_in_failed", "sign_out", "revoke", "password_change", "password_reset");
 
 template <class E>
 constexpr std::string_view ToString(E e) {

@@ -304,7 +304,8 @@ struct EntitySchema<AuditEntry> {
       Col("id", &AuditEntry::id), Col("actor_id", &AuditEntry::actor_id),
       Col("at", &AuditEntry::at), Col("entity", &AuditEntry::entity),
       Col("entity_id", &AuditEntry::entity_id), Col("action", &AuditEntry::action),
-      Col("before_json", &AuditEntry::before_json), Col("after_json", &AuditEntry::after_json));
+      Col("before_json", &AuditEntry::before_json), Col("after_json", &AuditEntry::after_json),
+      Col("address", &AuditEntry::address));
 };
 
 template <>
@@ -313,7 +314,8 @@ struct EntitySchema<Session> {
   static constexpr auto kColumns = std::make_tuple(
       Col("id", &Session::id), Col("user_id", &Session::user_id),
       Col("token_hash", &Session::token_hash), Col("created_at", &Session::created_at),
-      Col("expires_at", &Session::expires_at), Col("address", &Session::address));
+      Col("expires_at", &Session::expires_at), Col("address", &Session::address),
+      Col("last_seen_at", &Session::last_seen_at));
 };
 
 template <>
@@ -322,7 +324,8 @@ struct EntitySchema<ApiToken> {
   static constexpr auto kColumns = std::make_tuple(
       Col("id", &ApiToken::id), Col("user_id", &ApiToken::user_id), Col("name", &ApiToken::name),
       Col("token_hash", &ApiToken::token_hash), Col("created_at", &ApiToken::created_at),
-      Col("last_used_at", &ApiToken::last_used_at), Col("revoked_at", &ApiToken::revoked_at));
+      Col("last_used_at", &ApiToken::last_used_at), Col("revoked_at", &ApiToken::revoked_at),
+      Col("expires_at", &ApiToken::expires_at));
 };
 
 template <>

@@ -45,6 +45,7 @@ void VisitSettings(S& s, F&& f) {
   f("inspection.sample", s.inspection_sample);
   f("potential.high_bp", s.potential_high_bp);
   f("potential.medium_bp", s.potential_medium_bp);
+  f("sessions.idle_hours", s.session_idle_hours);
 }
 
 }  // namespace
@@ -82,6 +83,9 @@ Status Settings::Apply(const std::vector<Setting>& rows) {
   }
   if (next.health_yellow_min > next.health_green_min || next.health_green_min > 100) {
     return FailValue("health.green_min", "must be ≤ 100 and ≥ health.yellow_min");
+  }
+  if (next.session_idle_hours < 1) {
+    return FailValue("sessions.idle_hours", "must be at least 1 (hour)");
   }
   *this = next;
   return Ok();

@@ -60,6 +60,7 @@ struct Settings {
   int potential_high_bp = 10000;   // whitespace ÷ ARR ≥ 1.0 → high
   int potential_medium_bp = 3000;  // ≥ 0.3 → medium
   int inspection_sample = 10;      // accounts drawn at random each month beside the flagged ones
+  int session_idle_hours = 12;     // a browser session unused this long ends (beside its 7 days)
   bool operator==(const Settings&) const = default;
 
   const TierCoverage& For(Tier t) const { return coverage[static_cast<size_t>(t)]; }

@@ -450,7 +450,9 @@ HttpResponse Login(service::AuthService& auth, const HttpRequest& req) {
     HttpResponse r = ErrorResponse(result.error());
     if (result.error().code == ErrorCode::kResourceExhausted) {
       r.status = 429;
-      r.headers.emplace_back("Retry-After", "900");
+      r.headers.emplace_back(
+          "Retry-After", std::to_string(std::max<int64_t>(
+                             1, auth.RetryAfterSeconds(body->at("email").as_string(), address))));
     }
     return r;
   }
@@ -466,7 +468,7 @@ HttpResponse Logout(service::AuthService& auth, const HttpRequest& req) {
   auto actor = Authenticate(auth, req);
   if (!actor) return ErrorResponse(actor.error());
   std::string token = CookieValue(req, kSessionCookie);
-  if (!token.empty()) (void)auth.Logout(token);
+  if (!token.empty()) (void)auth.Logout(token, req.peer);
   HttpResponse r;
   r.status = 204;
   r.headers.emplace_back("Set-Cookie", SessionCookie(req, "", "0"));
@@ -504,11 +506,30 @@ HttpResponse CreateToken(service::AuthService& auth, const HttpRequest& req) {
   HttpResponse unsupported;
   auto body = ParseBody(req, &unsupported);
   if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  for (const auto& [k, v] : *body) {
+    if (k != "name" && k != "expires_at") {
+      return ErrorResponse(
+          FailField(std::string(k), "unknown field; send name and optionally expires_at").error());
+    }
+  }
   auto name = body->find("name");
   if (name == body->end() || !name->value().is_string()) {
     return ErrorResponse(FailField("name", "is required (a string)").error());
   }
-  auto created = auth.CreateApiToken(*actor, std::string(name->value().as_string()));
+  std::optional<Timestamp> expires_at;
+  if (auto e = body->find("expires_at"); e != body->end() && !e->value().is_null()) {
+    auto at = e->value().is_string()
+                  ? Timestamp::Parse(e->value().as_string())
+                  : Result<Timestamp>(Fail(ErrorCode::kInvalidArgument, "not a string"));
+    if (!at) {
+      return ErrorResponse(
+          FailField("expires_at", "must be a UTC date-time such as 2027-01-31T00:00:00Z, or null")
+              .error());
+    }
+    expires_at = *at;
+  }
+  auto created =
+      auth.CreateApiToken(*actor, std::string(name->value().as_string()), expires_at, req.peer);
   if (!created) return ErrorResponse(created.error());
   boost::json::object out = service::ToJson(created->token);
   out["token"] = created->secret;  // shown once, never again
@@ -530,7 +551,7 @@ HttpResponse RevokeToken(service::AuthService& auth, const HttpRequest& req) {
   if (!actor) return ErrorResponse(actor.error());
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
-  auto s = auth.RevokeApiToken(*actor, ApiTokenId(*id));
+  auto s = auth.RevokeApiToken(*actor, ApiTokenId(*id), req.peer);
   if (!s) return ErrorResponse(s.error());
   HttpResponse r;
   r.status = 204;
@@ -570,6 +591,64 @@ HttpResponse PatchSettings(service::AuthService& auth, service::SettingsService&
   return JsonResponse(boost::json::object{{"settings", std::move(values)}});
 }
 
+// The string fields `names` of a body, all required, nothing else accepted.
+Result<std::vector<std::string>> StringFields(const boost::json::object& body,
+                                              std::initializer_list<const char*> names) {
+  for (const auto& [k, v] : body) {
+    if (std::none_of(names.begin(), names.end(), [&](const char* n) { return k == n; })) {
+      return FailField(std::string(k), "unknown field");
+    }
+  }
+  std::vector<std::string> out;
+  for (const char* n : names) {
+    auto it = body.find(n);
+    if (it == body.end() || !it->value().is_string()) return FailField(n, "is required (a string)");
+    out.emplace_back(it->value().as_string());
+  }
+  return out;
+}
+
+// POST /api/v1/auth/password: the signed-in user's own password, given the current one. Their
+// other sessions end; the one asking stays signed in.
+HttpResponse ChangePassword(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  auto fields = StringFields(*body, {"current_password", "new_password"});
+  if (!fields) return ErrorResponse(fields.error());
+  const bool bearer = req.headers.find("authorization") != req.headers.end();
+  std::string session = bearer ? "" : CookieValue(req, kSessionCookie);
+  auto s = auth.ChangePassword(*actor, session, (*fields)[0], (*fields)[1], req.peer);
+  if (!s) {
+    HttpResponse r = ErrorResponse(s.error());
+    if (s.error().code == ErrorCode::kResourceExhausted) r.status = 429;
+    return r;
+  }
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+// POST /api/v1/users/{id}/password: an admin sets a user's password; all their sessions end.
+HttpResponse ResetPassword(service::AuthService& auth, const HttpRequest& req) {
+  auto actor = Authenticate(auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto id = ParseId(req);
+  if (!id) return ErrorResponse(id.error());
+  HttpResponse unsupported;
+  auto body = ParseBody(req, &unsupported);
+  if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  auto fields = StringFields(*body, {"password"});
+  if (!fields) return ErrorResponse(fields.error());
+  auto s = auth.ResetPassword(*actor, UserId(*id), (*fields)[0], req.peer);
+  if (!s) return ErrorResponse(s.error());
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
 // Users are created with a password, which the generic resource never accepts.
 HttpResponse CreateUser(const ApiDeps& d, const HttpRequest& req) {
   auto actor = Authenticate(d.auth, req);
@@ -579,14 +658,19 @@ HttpResponse CreateUser(const ApiDeps& d, const HttpRequest& req) {
   if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
   auto password = body->find("password");
   if (password == body->end() || !password->value().is_string()) {
-    return ErrorResponse(
-        FailField("password", "is required (a string of at least 8 characters)").error());
+    return ErrorResponse(FailField("password", "is required (a string of at least " +
+                                                   std::to_string(service::kMinPasswordLength) +
+                                                   " characters)")
+                             .error());
   }
   User user;
   user.active = true;
   if (auto s = service::ApplyJson(*body, user, {"password"}); !s) return ErrorResponse(s.error());
   if (!service::Policy::CanAdminister(*actor)) {
     return ErrorResponse(Error{ErrorCode::kPermissionDenied, "only admins add users", {}});
+  }
+  if (auto s = service::CheckNewPassword(password->value().as_string(), user.email); !s) {
+    return ErrorResponse(s.error());
   }
   auto hash = service::HashPassword(password->value().as_string(), d.auth.hash_cost());
   if (!hash) return ErrorResponse(hash.error());
@@ -713,13 +797,15 @@ HttpResponse JsonResponse(const boost::json::value& v, int status) {
 }
 
 Result<service::Actor> Authenticate(service::AuthService& auth, const HttpRequest& request) {
+  // A read may be served by an identity checked a little earlier while the database is away.
+  const service::Use use = StateChanging(request) ? service::Use::kWrite : service::Use::kRead;
   auto bearer = request.headers.find("authorization");
   if (bearer != request.headers.end()) {
     std::string_view value = bearer->second;
     if (!value.starts_with("Bearer ")) {
       return Fail(ErrorCode::kUnauthenticated, "Authorization must be \"Bearer <API token>\"");
     }
-    return auth.FromApiToken(value.substr(7));
+    return auth.FromApiToken(value.substr(7), use);
   }
   std::string token = CookieValue(request, kSessionCookie);
   if (token.empty()) {
@@ -727,7 +813,7 @@ Result<service::Actor> Authenticate(service::AuthService& auth, const HttpReques
         ErrorCode::kUnauthenticated,
         "sign in first (POST /api/v1/auth/login) or send an API token as Authorization: Bearer");
   }
-  ORCHARD_TRY(service::Actor actor, auth.FromSession(token));
+  ORCHARD_TRY(service::Actor actor, auth.FromSession(token, use));
   if (StateChanging(request)) {
     auto csrf = request.headers.find("x-csrf-token");
     if (csrf == request.headers.end() || csrf->second != service::AuthService::CsrfFor(token)) {
@@ -901,7 +987,13 @@ Router MakeRouter(const ApiDeps& d) {
     "additionalProperties":false,
     "properties":{"email":{"type":"string"},"password":{"type":"string"}}})");
   r.AddSchema("TokenRequest", R"({"type":"object","required":["name"],
-    "additionalProperties":false,"properties":{"name":{"type":"string"}}})");
+    "additionalProperties":false,"properties":{"name":{"type":"string"},
+      "expires_at":{"type":["string","null"],"format":"date-time"}}})");
+  r.AddSchema("PasswordChange", R"({"type":"object",
+    "required":["current_password","new_password"],"additionalProperties":false,
+    "properties":{"current_password":{"type":"string"},"new_password":{"type":"string"}}})");
+  r.AddSchema("PasswordReset", R"({"type":"object","required":["password"],
+    "additionalProperties":false,"properties":{"password":{"type":"string"}}})");
   r.AddSchema("users", boost::json::serialize(EntityJsonSchema<User>()));
   r.AddSchema("api_tokens", boost::json::serialize(EntityJsonSchema<ApiToken>()));
   {
@@ -957,6 +1049,12 @@ Router MakeRouter(const ApiDeps& d) {
                "a page whose token went stale reads the current one here",
                K::kOther)
           .Response("Session"));
+  r.Add(
+      "POST", "/api/v1/auth/password",
+      [&auth](const HttpRequest& q) { return ChangePassword(auth, q); },
+      RouteDoc("Change your own password (give the current one); your other sessions end",
+               K::kOther)
+          .Request("PasswordChange"));
   r.Add(
       "GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); },
       RouteDoc("API tokens (yours; all for admins)", K::kList, "api_tokens"));
@@ -1074,6 +1172,11 @@ Router MakeRouter(const ApiDeps& d) {
           .Response("users")
           .Blocking());
   Crud<User>(d)->Register(r, "/api/v1/users");  // its POST is shadowed by the one above
+  r.Add(
+      "POST", "/api/v1/users/{id}/password",
+      [&auth](const HttpRequest& q) { return ResetPassword(auth, q); },
+      RouteDoc("Set a user's password (admins); all of that user's sessions end", K::kOther)
+          .Request("PasswordReset"));
 
   service::SettingsService& settings = d.settings;
   r.AddSchema("Settings", R"({"type":"object","required":["settings"],

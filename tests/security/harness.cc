@@ -7,8 +7,12 @@
 namespace orchard::security {
 
 void SecurityTest::SetUp() {
-  ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), /*shareable=*/true);
-  url_ = test_db_.url();
+  if (database_url_.empty()) {
+    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), /*shareable=*/true);
+    url_ = test_db_.url();
+  } else {
+    url_ = database_url_;
+  }
   {
     auto db = store::OpenDatabase(url_);
     ASSERT_TRUE(db);
@@ -90,9 +94,7 @@ void SecurityTest::SetUp() {
   pool_ = std::move(*pool);
   settings_ = std::make_unique<service::SettingsService>(*pool_, clock_, Settings{});
   accounts_ = std::make_unique<service::AccountService>(*pool_, clock_, *settings_);
-  service::AuthOptions auth_options;
-  auth_options.hash_cost = service::HashCost::kMinimum;
-  auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options);
+  auth_ = std::make_unique<service::AuthService>(*pool_, clock_, auth_options_, settings_.get());
   server_options_.host = "127.0.0.1";
   server_options_.port = 0;
   server_options_.threads = 2;

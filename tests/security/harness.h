@@ -79,6 +79,11 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
 
   const Person& P(const std::string& who) const { return people_.at(who); }
 
+  // Set before SecurityTest::SetUp (in a fixture's own SetUp) to change the world it builds:
+  // a database of the test's own instead of the suite's, the AuthService's options.
+  std::string database_url_;
+  service::AuthOptions auth_options_{.hash_cost = service::HashCost::kMinimum};
+
   testing::TestDatabase test_db_;
   std::string url_;
   FixedClock clock_{Timestamp::At(*Date::Parse("2026-06-15"), 12)};
