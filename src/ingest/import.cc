@@ -7,6 +7,7 @@
 
 #include "domain/schema.h"
 #include "ingest/text.h"
+#include "service/entity_service.h"
 #include "store/store.h"
 
 namespace orchard::ingest {
@@ -281,6 +282,8 @@ struct Importer::Batch {
     int64_t last = 0;  // > 0: the new rows id … last (one entry for a batch's inserts)
   };
   std::vector<Change> changes;
+  // An updated account's owner as it was stored: a change of owner writes its history.
+  std::unordered_map<int64_t, std::optional<UserId>> owners_before;
 
   template <class T>
   Part<T>& part() {
@@ -463,6 +466,15 @@ Status Importer::WriteInTransaction(Batch& batch) {
       used = ids_[static_cast<size_t>(object)].used;
     }
     if (used) ORCHARD_CHECK(ReserveAhead(object));
+  }
+  // The ownership history, as every other path that changes an owner writes it.
+  for (const auto& [after, version] : batch.accounts.updates) {
+    auto was = batch.owners_before.find(after.id.value);
+    if (was == batch.owners_before.end() || was->second == after.owner_id) continue;
+    Account before;
+    before.id = after.id;
+    before.owner_id = was->second;
+    ORCHARD_CHECK(service::RecordOwnerChange(db_, before, after, started_));
   }
   if (!batch.changes.empty()) {
     std::string_view cols[] = {"entity", "entity_id", "at", "account_id", "last_id"};
@@ -937,7 +949,10 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
       ++current().unchanged;
       return NoIssue();
     }
-    if constexpr (std::is_same_v<T, Account>) after.updated_at = started_;
+    if constexpr (std::is_same_v<T, Account>) {
+      after.updated_at = started_;
+      batch_->owners_before.emplace(*found, before.owner_id);
+    }
     int64_t version = 0;
     if constexpr (Versioned<T>) version = before.version;
     ++current().updated;
@@ -1086,6 +1101,14 @@ Importer::Outcome Importer::Apply(Account& a, ImportRow& row, bool is_new) {
     if (parent && *parent == a.id.value) {
       return IssueOf(Field::kParent, "an account cannot be its own parent");
     }
+    if (parent && a.id.valid()) {
+      ORCHARD_TRY(bool cycle, ClosesCycle(a.id.value, *parent));
+      if (cycle) {
+        return IssueOf(Field::kParent, "parent " + row.parent->key + " is below account " +
+                                           std::to_string(a.id.value) +
+                                           ": the link would close a cycle");
+      }
+    }
     if (parent) {
       a.parent_id = AccountId(*parent);
     } else {
@@ -1116,6 +1139,13 @@ Importer::Outcome Importer::Apply(Contact& c, ImportRow& row, bool is_new) {
   if (row.reports_to && !row.reports_to->key.empty()) {
     ORCHARD_TRY(auto manager, Find(ImportObject::kContacts, *row.reports_to));
     if (manager && *manager != c.id.value) {
+      ORCHARD_TRY(auto theirs, AccountOfContact(*manager));
+      if (theirs && *theirs != c.account_id.value) {
+        return IssueOf(Field::kReportsTo, "contact " + row.reports_to->key + " is of account " +
+                                              std::to_string(*theirs) + ", not of account " +
+                                              std::to_string(c.account_id.value) +
+                                              ": a reports-to line stays in its account");
+      }
       c.reports_to_id = ContactId(*manager);
     } else if (!manager) {
       deferred_link_ = *row.reports_to;
@@ -1176,6 +1206,43 @@ Importer::Outcome Importer::Apply(ContractLine& l, ImportRow& row, bool is_new) 
   return NoIssue();
 }
 
+Result<std::optional<int64_t>> Importer::AccountOfContact(int64_t contact) {
+  auto& part = batch_->contacts;
+  if (auto at = part.InsertedAt(contact)) return part.inserts[*at].account_id.value;
+  if (auto up = part.updated.find(contact); up != part.updated.end()) {
+    return part.updates[up->second].first.account_id.value;
+  }
+  ORCHARD_CHECK(WaitForWriter());
+  store::SqlValue id[] = {contact};
+  return db_.QueryInt("SELECT account_id FROM contacts WHERE id = ?", id);
+}
+
+Result<std::optional<int64_t>> Importer::ParentOf(int64_t account) {
+  auto& part = batch_->accounts;
+  auto of = [](const Account& a) -> std::optional<int64_t> {
+    if (a.parent_id) return a.parent_id->value;
+    return std::nullopt;
+  };
+  if (auto at = part.InsertedAt(account)) return of(part.inserts[*at]);
+  if (auto up = part.updated.find(account); up != part.updated.end()) {
+    return of(part.updates[up->second].first);
+  }
+  ORCHARD_CHECK(WaitForWriter());
+  store::SqlValue id[] = {account};
+  return db_.QueryInt("SELECT parent_id FROM accounts WHERE id = ?", id);
+}
+
+Result<bool> Importer::ClosesCycle(int64_t account, int64_t parent) {
+  std::vector<int64_t> seen;
+  for (std::optional<int64_t> at = parent; at;) {
+    if (*at == account) return true;
+    if (std::find(seen.begin(), seen.end(), *at) != seen.end()) return false;  // an older cycle
+    seen.push_back(*at);
+    ORCHARD_TRY(at, ParentOf(*at));
+  }
+  return false;
+}
+
 Status Importer::EndFile() {
   ORCHARD_CHECK(Flush());
   ORCHARD_CHECK(Handoff());
@@ -1195,6 +1262,13 @@ Status Importer::ResolvePendingLinks() {
     ORCHARD_TRY(auto parent, Find(ImportObject::kAccounts, ref));
     if (!parent || *parent == id) {
       Warn("parent account " + ref.key + " is not in Orchard: the link was left empty");
+      continue;
+    }
+    ORCHARD_TRY(bool cycle, ClosesCycle(id, *parent));
+    if (cycle) {
+      Warn("parent account " + ref.key +
+           " is below the account: the link would close a cycle "
+           "and was left empty");
       continue;
     }
     store::SqlValue p[] = {*parent, at, id, *parent};

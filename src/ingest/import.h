@@ -261,6 +261,12 @@ class Importer {
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
+  // Where a row stands now: a contact's account, an account's parent (in the batch being made,
+  // else as stored), for the links that may not cross accounts or close a cycle.
+  Result<std::optional<int64_t>> AccountOfContact(int64_t contact);
+  Result<std::optional<int64_t>> ParentOf(int64_t account);
+  // Whether `parent` (or an account above it) is `account`.
+  Result<bool> ClosesCycle(int64_t account, int64_t parent);
   template <class T>
   void Remember(ImportObject object, const ImportRow& row, const T& fresh);
   Result<int64_t> NextId(ImportObject object);

@@ -96,6 +96,16 @@ Status RecordChange(store::Database& db, std::string_view entity, int64_t entity
 // (store/migrations/0005_account_owners.sql) and logs them, in the caller's transaction.
 Status RecordOwnerChange(store::Database& db, const Account& before, const Account& after,
                          Timestamp at);
+// Who owns and covers an account (owner_id, csm_id, sponsor_id) and who covers a buying centre
+// (a division's covered_by_id) is changed only by a manager whose book it is, a leader or an
+// admin: an AM or CSM edits what they own or cover, but does not seize or drop the coverage.
+Status AuthorizeCoverage(const Actor& actor, const Account& before, const Account& after);
+Status AuthorizeCoverage(const Actor& actor, const Division& before, const Division& after);
+// A task on no account is its owner's: only they, their manager and admins create, change or
+// delete it.
+Status AuthorizePersonalTask(const Actor& actor, const Task& task);
+// An account's parent is another account, and the line up from it does not come back to it.
+Status CheckParent(store::Database& db, const Account& account);
 
 template <class T>
 class EntityService {
@@ -154,6 +164,10 @@ class EntityService {
     if constexpr (requires { row.created_at = now; }) row.created_at = now;
     if constexpr (requires { row.updated_at = now; }) row.updated_at = now;
     if constexpr (Versioned<T>) row.version = 1;
+    if constexpr (std::is_same_v<T, Task>) {
+      // A task on no account and no owner is the actor's own.
+      if (!row.account_id && !row.owner_id && actor.user.valid()) row.owner_id = actor.user;
+    }
     ORCHARD_CHECK(Validate(row));
     ORCHARD_CHECK(AuthorizeWrite(db, actor, row));
     ORCHARD_CHECK(CheckAgainstStore(db, row));
@@ -183,7 +197,11 @@ class EntityService {
     if constexpr (requires { next.updated_at = now; }) next.updated_at = now;
     ORCHARD_CHECK(Validate(next));
     ORCHARD_CHECK(AuthorizeWrite(db, actor, next));
+    if constexpr (std::is_same_v<T, Account> || std::is_same_v<T, Division>) {
+      ORCHARD_CHECK(AuthorizeCoverage(actor, current, next));
+    }
     ORCHARD_CHECK(CheckAgainstStore(db, next));
+    ORCHARD_CHECK(CheckMove(db, current, next));
     ORCHARD_CHECK(Prepare(db, next));
     ORCHARD_CHECK(GuardWorkflow(work, current, next));
     ORCHARD_TRY(T saved, store.Update(next, expected_version));
@@ -382,11 +400,34 @@ class EntityService {
     return Ok();
   }
 
-  // Rules that need the other rows: every id the row holds names a row that exists; a contact's
-  // reports-to line.
+  // Rules that need the other rows: every id the row holds names a row that exists, of the
+  // row's own account or plan where kSameScope says so (service/references.h); a contact's
+  // reports-to line; an account's parent line.
   static Status CheckAgainstStore(store::Database& db, const T& row) {
     ORCHARD_CHECK(CheckReferences(db, row));
+    if constexpr (UnderPlan<T>) {
+      ORCHARD_TRY(AccountId account, AccountOfPlan(db, row.plan_id));
+      ORCHARD_CHECK(CheckSameScope(db, row, account.value, row.plan_id.value));
+    } else if constexpr (UnderAccount<T> && !std::is_same_v<T, Task>) {
+      ORCHARD_CHECK(CheckSameScope(db, row, row.account_id.value, std::nullopt));
+    }
     if constexpr (std::is_same_v<T, Contact>) return CheckReportsTo(db, row);
+    if constexpr (std::is_same_v<T, Account>) return CheckParent(db, row);
+    return Ok();
+  }
+
+  // A row moved to another account or plan leaves no link of kSameScope crossing behind it.
+  static Status CheckMove(store::Database& db, const T& before, const T& after) {
+    if constexpr (UnderPlan<T>) {
+      if (before.plan_id != after.plan_id) {
+        return CheckScopeMove(db, kTable, after.id.value, "plan_id", after.plan_id.value);
+      }
+    } else if constexpr (UnderAccount<T> && !std::is_same_v<T, Task>) {
+      if (before.account_id != after.account_id) {
+        return CheckScopeMove(db, kTable, after.id.value, "account_id", after.account_id.value);
+      }
+    }
+    (void)db, (void)before, (void)after;
     return Ok();
   }
 
@@ -401,13 +442,21 @@ class EntityService {
         }
         return Ok();
       }
-      return AuthorizeAccount(db, actor, row.id);
+      // The account as it is (before a change) or would be (after): its owner, CSM and sponsor
+      // from the row, not from the table, so that a change cannot move it out of the book.
+      if (actor.role == Role::kViewer) return Denied("viewers can only read");
+      ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, row.id, actor));
+      access.owner_id = row.owner_id;
+      access.csm_id = row.csm_id;
+      access.sponsor_id = row.sponsor_id;
+      if (!Policy::CanEditAccount(actor, access)) {
+        return Denied("account " + std::to_string(row.id.value) +
+                      " is not in your book: you can edit the accounts you own or cover");
+      }
+      return Ok();
     } else if constexpr (UnderAccount<T>) {
       if constexpr (std::is_same_v<decltype(row.account_id), std::optional<AccountId>>) {
-        if (!row.account_id) {
-          if (actor.role == Role::kViewer) return Denied("viewers can only read");
-          return Ok();  // a task of one's own, on no account
-        }
+        if (!row.account_id) return AuthorizePersonalTask(actor, row);
         return AuthorizeAccount(db, actor, *row.account_id);
       } else {
         return AuthorizeAccount(db, actor, row.account_id);

@@ -124,6 +124,59 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
   return out;
 }
 
+namespace {
+
+bool InTeam(const Actor& actor, UserId user) {
+  return std::find(actor.team.begin(), actor.team.end(), user) != actor.team.end();
+}
+
+}  // namespace
+
+Status AuthorizeAcceptance(store::Database& db, const Actor& actor, const Handoff& h, UserId to) {
+  auto denied = [](const std::string& why) { return Fail(ErrorCode::kPermissionDenied, why); };
+  const std::string account = "account " + std::to_string(h.account_id.value);
+  switch (actor.role) {
+    case Role::kAdmin:
+    case Role::kLeader:
+      return Ok();  // to anyone who can own accounts (checked with the user)
+    case Role::kViewer:
+      return denied("viewers can only read");
+    case Role::kManager: {
+      ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, h.account_id, actor));
+      if (!Policy::CanEditAccount(actor, access)) {
+        return denied(account +
+                      " is not in your team's book: a manager accepts handoffs of "
+                      "their team's accounts");
+      }
+      if (to != actor.user && !InTeam(actor, to)) {
+        Error e{ErrorCode::kPermissionDenied,
+                "a manager gives a handoff to an AM of their team, or takes it",
+                {}};
+        e.fields.push_back({"am_id", "user " + std::to_string(to.value) + " is not on your team"});
+        return std::unexpected(std::move(e));
+      }
+      return Ok();
+    }
+    case Role::kAm:
+    case Role::kCsm: {
+      if (to != actor.user) {
+        return denied(
+            "an AM accepts a handoff for themselves; admins, leaders and managers may assign it "
+            "to an AM");
+      }
+      if (h.am_id && *h.am_id == actor.user) return Ok();  // the handoff was meant for them
+      ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, h.account_id, actor));
+      if (!Policy::CanEditAccount(actor, access)) {
+        return denied(account +
+                      " is not in your book: you accept handoffs of the accounts you own or "
+                      "cover, or those that name you");
+      }
+      return Ok();
+    }
+  }
+  return denied("not allowed");
+}
+
 Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock,
                                  engine::ReadModel* model, const Actor& actor, HandoffId id,
                                  std::optional<UserId> am) {
@@ -136,11 +189,7 @@ Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock
   // An AM takes it themselves; a leader gives it to the AM named, else to the one it was meant
   // for (a handoff may name its AM from the start), else takes it.
   const UserId to = am ? *am : (leads && h.am_id ? *h.am_id : actor.user);
-  if (!leads && (actor.role == Role::kViewer || to != actor.user)) {
-    return Fail(ErrorCode::kPermissionDenied,
-                "an AM accepts a handoff for themselves; admins, leaders and managers may assign "
-                "it to an AM");
-  }
+  ORCHARD_CHECK(AuthorizeAcceptance(work.db(), actor, h, to));
   if (h.status != HandoffStatus::kOpen) {
     return Fail(ErrorCode::kConflict, "handoff " + std::to_string(id.value) +
                                           " was already accepted by user " +

@@ -50,8 +50,14 @@ struct Onboarding {
   std::string status;  // the worst of the milestones; done when all are; none before acceptance
 };
 
+// Who may accept handoff `h` for user `to`: an AM or CSM for themselves, when the account is in
+// their book or the handoff names them; a manager for the accounts of their team's book (or
+// their own), to themselves or an AM of their team; leaders and admins for anyone.
+Status AuthorizeAcceptance(store::Database& db, const Actor& actor, const Handoff& h, UserId to);
+
 // The AM accepts: only an open handoff whose checklist is done, by the AM themselves or by an
-// admin, leader or manager for an AM (`am`; without it, the AM the handoff names, if any). One
+// admin, leader or manager for an AM (`am`; without it, the AM the handoff names, if any),
+// within the rights of AuthorizeAcceptance. One
 // transaction: the handoff is accepted, the account's owner becomes the AM (recorded in its
 // ownership history), and the 90-day onboarding milestones are created as the AM's tasks.
 Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock,

@@ -1,5 +1,6 @@
 #include "security/harness.h"
 
+#include "domain/handoff.h"
 #include "service/passwords.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -135,6 +136,109 @@ void SecurityTest::OnEveryPooledConnection(const std::string& sql) {
     ASSERT_TRUE(done) << done.error().message;
     leases.push_back(std::move(*lease));
   }
+}
+
+void SecurityTest::AddBobsRows() {
+  {
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    store::Store s(**db);
+    const std::string bob = std::to_string(bob_account_.value);
+    auto first = [&](const std::string& sql) {
+      auto v = (*db)->QueryInt(sql);
+      EXPECT_TRUE(v && *v) << sql;
+      return v && *v ? **v : 0;
+    };
+    bob_line_ =
+        ContractLineId(first("SELECT MIN(id) FROM contract_lines WHERE account_id = " + bob));
+    bob_token_ = ApiTokenId(first("SELECT MIN(id) FROM api_tokens WHERE user_id = " +
+                                  std::to_string(P("bob").id.value)));
+    const Date today = clock_.Today();
+    Opportunity o;
+    o.account_id = bob_account_;
+    o.name = "Fabrikam expansion";
+    o.type = OpportunityType::kNewBusiness;
+    o.stage = OpportunityStage::kClosedWon;
+    o.amount = Money::FromDollars(50'000);
+    o.created_on = today.AddDays(-30);
+    o.close_date = today;
+    o.owner_id = P("bob").id;
+    bob_opportunity_ = s.Insert(o)->id;
+    Handoff h;
+    h.account_id = bob_account_;
+    h.opportunity_id = bob_opportunity_;
+    h.seller_id = P("bob").id;
+    h.checklist_json = HandoffChecklistJson(true);
+    h.created_at = clock_.Now();
+    bob_handoff_ = s.Insert(h)->id;
+    Review r;
+    r.account_id = bob_account_;
+    r.due_on = today.AddDays(3);
+    bob_review_ = s.Insert(r)->id;
+    Task t;
+    t.title = "Bob's own errand";
+    t.owner_id = P("bob").id;
+    t.created_at = clock_.Now();
+    bob_task_ = s.Insert(t)->id;
+    t.title = "Call Fabrikam";
+    t.account_id = bob_account_;
+    bob_account_task_ = s.Insert(t)->id;
+    PlanPriority pr;
+    pr.plan_id = bob_plan_;
+    pr.text = "Cut costs";
+    bob_priority_ = s.Insert(pr)->id;
+    PlanRisk rk;
+    rk.plan_id = bob_plan_;
+    rk.description = "Budget freeze";
+    bob_risk_ = s.Insert(rk)->id;
+    WhitespaceCell c;
+    c.plan_id = bob_plan_;
+    c.division_id = bob_division_;
+    c.product_id = product_;
+    c.potential = Money::FromDollars(10'000);
+    bob_cell_ = s.Insert(c)->id;
+    PlanAction a;
+    a.plan_id = bob_plan_;
+    a.description = "Meet the CFO";
+    a.priority_id = bob_priority_;
+    bob_action_ = s.Insert(a)->id;
+    Activity act;
+    act.account_id = bob_account_;
+    act.occurred_at = clock_.Now();
+    act.subject = "Kickoff";
+    bob_activity_ = s.Insert(act)->id;
+    Ticket tk;
+    tk.account_id = bob_account_;
+    tk.contact_id = bob_contact_;
+    tk.opened_at = clock_.Now();
+    tk.subject = "Login fails";
+    bob_ticket_ = s.Insert(tk)->id;
+    NpsResponse n;
+    n.account_id = bob_account_;
+    n.contact_id = bob_contact_;
+    n.score = 9;
+    n.responded_on = today;
+    bob_nps_ = s.Insert(n)->id;
+    UsageMetric u;
+    u.account_id = bob_account_;
+    u.day = today;
+    u.active_users = 10;
+    u.licensed_seats = 20;
+    bob_usage_ = s.Insert(u)->id;
+    EngagementSignal e;
+    e.account_id = bob_account_;
+    e.contact_id = bob_contact_;
+    e.occurred_at = clock_.Now();
+    bob_signal_ = s.Insert(e)->id;
+    HealthOverride ho;
+    ho.account_id = bob_account_;
+    ho.score = 70;
+    ho.reason = "Calm after the outage";
+    ho.expires_on = today.AddDays(30);
+    ho.created_at = clock_.Now();
+    bob_override_ = s.Insert(ho)->id;
+  }
+  Restart();
 }
 
 void SecurityTest::TearDown() {

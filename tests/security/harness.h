@@ -94,6 +94,30 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
   ContactId ann_contact_, bob_contact_;
   ProductId product_;
 
+  // One row of every kind under bob's book, for the workflow routes and the authorization matrix
+  // (AddBobsRows(); not made by SetUp, so the other tests' world stays as it was): a closed-won
+  // opportunity with its handoff (checklist done), a review, a personal task of bob's (no
+  // account), a task on bob's account, the plan's priority, risk, whitespace cell and action, an
+  // activity, a ticket, an NPS response, a usage day, an engagement signal, a health override.
+  void AddBobsRows();
+  OpportunityId bob_opportunity_;
+  HandoffId bob_handoff_;
+  ReviewId bob_review_;
+  TaskId bob_task_;          // bob's personal task: no account
+  TaskId bob_account_task_;  // a task on bob's account
+  PriorityId bob_priority_;
+  RiskId bob_risk_;
+  WhitespaceCellId bob_cell_;
+  ActionId bob_action_;
+  ActivityId bob_activity_;
+  ContractLineId bob_line_;
+  TicketId bob_ticket_;
+  NpsResponseId bob_nps_;
+  UsageMetricId bob_usage_;
+  EngagementSignalId bob_signal_;
+  HealthOverrideId bob_override_;
+  ApiTokenId bob_token_;
+
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<service::SettingsService> settings_;
   std::unique_ptr<service::AccountService> accounts_;
