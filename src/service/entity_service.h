@@ -405,13 +405,13 @@ class EntityService {
   // reports-to line; an account's parent line.
   static Status CheckAgainstStore(store::Database& db, const T& row) {
     ORCHARD_CHECK(CheckReferences(db, row));
+    if constexpr (std::is_same_v<T, Contact>) ORCHARD_CHECK(CheckReportsTo(db, row));
     if constexpr (UnderPlan<T>) {
       ORCHARD_TRY(AccountId account, AccountOfPlan(db, row.plan_id));
       ORCHARD_CHECK(CheckSameScope(db, row, account.value, row.plan_id.value));
     } else if constexpr (UnderAccount<T> && !std::is_same_v<T, Task>) {
       ORCHARD_CHECK(CheckSameScope(db, row, row.account_id.value, std::nullopt));
     }
-    if constexpr (std::is_same_v<T, Contact>) return CheckReportsTo(db, row);
     if constexpr (std::is_same_v<T, Account>) return CheckParent(db, row);
     return Ok();
   }
