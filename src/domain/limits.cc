@@ -37,7 +37,7 @@ constexpr auto kLimits = std::to_array<TextLimit>({
     Lines("accounts", "tier_override_reason", kNote),
     Line("divisions", "name", kName, true),
     Line("products", "sku", kShort),
-    Line("products", "name", kName, true),
+    Line("products", "name", kName),
     Line("products", "family", kShort),
     Line("contract_lines", "salesforce_id", kKey),
     Line("contacts", "first_name", kName),
