@@ -126,8 +126,10 @@ struct EngineAnswers {
     std::string out;
     for (const auto& r : rows) {
       const auto& f = r.figures;
-      out += fmt::format("{}|{}|{}|{}|{}|{}|{}|{}\n", r.key, f.accounts, f.start_cents, f.end_cents,
-                         f.expansion_cents, f.contraction_cents, f.churn_cents, f.retained_cents);
+      out +=
+          fmt::format("{}|{}|{}|{}|{}|{}|{}|{}\n", r.key, f.accounts, f.start_cents.cents(),
+                      f.end_cents.cents(), f.expansion_cents.cents(), f.contraction_cents.cents(),
+                      f.churn_cents.cents(), f.retained_cents.cents());
     }
     return out;
   }
@@ -175,9 +177,9 @@ struct EngineAnswers {
     }
     const auto& r = k.retention;
     return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}\n", k.accounts, k.arr_cents, depth,
-                       planned, completeness, k.at_risk, r.accounts, r.start_cents, r.end_cents,
-                       r.expansion_cents, r.churn_cents, r.retained_cents,
-                       k.expansion_created_cents);
+                       planned, completeness, k.at_risk, r.accounts, r.start_cents.cents(),
+                       r.end_cents.cents(), r.expansion_cents.cents(), r.churn_cents.cents(),
+                       r.retained_cents.cents(), k.expansion_created_cents);
   }
 };
 

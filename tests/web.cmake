@@ -16,3 +16,13 @@ endif()
 set_tests_properties(web_ui PROPERTIES
   TIMEOUT 600
   ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORCHARD_SCREENSHOTS=${CMAKE_BINARY_DIR}/web-screenshots;ORCHARD_SANITIZED=${ORCHARD_WEB_SANITIZED}")
+
+# Markup in names stays text in every chart's tooltip (tests/web/markup_test.mjs), the same way.
+if(NODE_PROGRAM)
+  add_test(NAME web_markup COMMAND ${NODE_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/web/markup_test.mjs)
+else()
+  add_test(NAME web_markup COMMAND sh -c "echo 'node is not installed: the browser tests need Node 20 and npm (see docs/ARCHITECTURE.md)' >&2; exit 1")
+endif()
+set_tests_properties(web_markup PROPERTIES
+  TIMEOUT 300
+  ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

@@ -1,6 +1,7 @@
 #include "core/money.h"
 
 #include <cstdlib>
+#include <ostream>
 
 namespace orchard {
 
@@ -77,6 +78,7 @@ std::string Money::ToString() const {
 }
 
 namespace {
+// num ÷ den rounded half away from zero, clamped to the int64 range. |num| < 2^126.
 int64_t RoundedDivide(Int128 num, Int128 den) {
   if (den < 0) {
     num = -num;
@@ -85,10 +87,26 @@ int64_t RoundedDivide(Int128 num, Int128 den) {
   Int128 q = num / den;
   Int128 r = num % den;
   if (r < 0) r = -r;
-  if (2 * r >= den) q += (num < 0) ? -1 : 1;
+  if (r >= den - r) q += (num < 0) ? -1 : 1;
+  if (q > static_cast<Int128>(INT64_MAX)) return INT64_MAX;
+  if (q < static_cast<Int128>(INT64_MIN)) return INT64_MIN;
   return static_cast<int64_t>(q);
 }
+
+// |v| × 10000 must stay below 2^126: a total of more than 2^112 cents (no book has one) is
+// scaled down with its denominator first.
+void ScaleForRatio(Int128& num, Int128& den) {
+  const Int128 limit = static_cast<Int128>(1) << 112;
+  while (num > limit || num < -limit || den > limit || den < -limit) {
+    num /= 2;
+    den /= 2;
+  }
+}
 }  // namespace
+
+std::ostream& operator<<(std::ostream& out, const CentsTotal& total) {
+  return out << total.cents();
+}
 
 Money Money::MulDiv(int64_t numerator, int64_t denominator) const {
   if (denominator == 0) return Money(0);
@@ -98,6 +116,13 @@ Money Money::MulDiv(int64_t numerator, int64_t denominator) const {
 int64_t RatioBasisPoints(Money numerator, Money denominator) {
   if (denominator.cents() == 0) return 0;
   return RoundedDivide(static_cast<Int128>(numerator.cents()) * 10000, denominator.cents());
+}
+
+int64_t RatioBasisPoints(const CentsTotal& numerator, const CentsTotal& denominator) {
+  Int128 num = numerator.wide(), den = denominator.wide();
+  ScaleForRatio(num, den);
+  if (den == 0) return 0;
+  return RoundedDivide(num * 10000, den);
 }
 
 }  // namespace orchard

@@ -102,14 +102,14 @@ RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Dat
       if (!Admits(filter, model, slot, sum)) continue;
       part.hits.Push(slot);
       ++part.total;
-      part.arr_cents += on.arr_cents[slot];
+      part.arr_cents = SaturatingAdd(part.arr_cents, on.arr_cents[slot]);
       part.at_risk += sum.colour >= 2 ? 1 : 0;
     }
   };
   Part all = ReduceRanges(model.slots(), Part{hits}, scan, [](Part& into, Part& part) {
     into.hits.Merge(std::move(part.hits));
     into.total += part.total;
-    into.arr_cents += part.arr_cents;
+    into.arr_cents = SaturatingAdd(into.arr_cents, part.arr_cents);
     into.at_risk += part.at_risk;
   });
   page.total = all.total;
@@ -162,13 +162,13 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
       if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
       part.hits.Push({slot, on.arr_cents[slot]});
       ++part.total;
-      part.arr_cents += on.arr_cents[slot];
+      part.arr_cents = SaturatingAdd(part.arr_cents, on.arr_cents[slot]);
     }
   };
   Part all = ReduceRanges(model.slots(), Part{hits}, scan, [](Part& into, Part& part) {
     into.hits.Merge(std::move(part.hits));
     into.total += part.total;
-    into.arr_cents += part.arr_cents;
+    into.arr_cents = SaturatingAdd(into.arr_cents, part.arr_cents);
   });
   page.total = all.total;
   page.total_arr_cents = all.arr_cents;
@@ -207,15 +207,17 @@ Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Dat
     }
   }
   Pipeline p;
+  CentsTotal open;
   for (size_t i = 0; i < t.open_count.size(); ++i) {
     p.stages.push_back(
-        PipelineStage{static_cast<OpportunityStage>(i), t.open_count[i], t.open_cents[i]});
+        PipelineStage{static_cast<OpportunityStage>(i), t.open_count[i], t.open_cents[i].cents()});
     p.open_count += t.open_count[i];
-    p.open_cents += t.open_cents[i];
+    open += t.open_cents[i];
   }
+  p.open_cents = open.cents();
   p.created_count = t.created_count;
-  p.created_cents = t.created_cents;
-  p.won_cents = t.won_cents;
+  p.created_cents = t.created_cents.cents();
+  p.won_cents = t.won_cents.cents();
   return p;
 }
 
@@ -242,8 +244,8 @@ Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date t
       if (!Admits(filter, model, slot, s)) continue;
       PortfolioCell& cell = part.cells[s.quadrant];
       ++cell.accounts;
-      cell.arr_cents += on.arr_cents[slot];
-      cell.whitespace_cents += s.whitespace_cents;
+      cell.arr_cents = SaturatingAdd(cell.arr_cents, on.arr_cents[slot]);
+      cell.whitespace_cents = SaturatingAdd(cell.whitespace_cents, s.whitespace_cents);
       if (!quadrant || static_cast<uint8_t>(*quadrant) == s.quadrant) {
         part.hits.Push({slot, on.arr_cents[slot]});
         ++part.total;
@@ -254,8 +256,9 @@ Portfolio PortfolioGrid(const ReadModel& model, const Settings& settings, Date t
     into.hits.Merge(std::move(part.hits));
     for (size_t q = 0; q < into.cells.size(); ++q) {
       into.cells[q].accounts += part.cells[q].accounts;
-      into.cells[q].arr_cents += part.cells[q].arr_cents;
-      into.cells[q].whitespace_cents += part.cells[q].whitespace_cents;
+      into.cells[q].arr_cents = SaturatingAdd(into.cells[q].arr_cents, part.cells[q].arr_cents);
+      into.cells[q].whitespace_cents =
+          SaturatingAdd(into.cells[q].whitespace_cents, part.cells[q].whitespace_cents);
     }
     into.total += part.total;
   });
@@ -375,7 +378,7 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
         Tier tier = static_cast<Tier>(on.summary[slot].tier);
         CoverageRow& row = part[model.owner_index(slot)];
         ++row.accounts_by_tier[static_cast<size_t>(tier)];
-        row.arr_cents += on.arr_cents[slot];
+        row.arr_cents = SaturatingAdd(row.arr_cents, on.arr_cents[slot]);
       }
     };
     by_am = ReduceRanges(model.slots(), std::vector<CoverageRow>(model.owner_count()), scan,
@@ -384,7 +387,8 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
                              for (size_t t = 0; t < into[i].accounts_by_tier.size(); ++t) {
                                into[i].accounts_by_tier[t] += part[i].accounts_by_tier[t];
                              }
-                             into[i].arr_cents += part[i].arr_cents;
+                             into[i].arr_cents =
+                                 SaturatingAdd(into[i].arr_cents, part[i].arr_cents);
                            }
                          });
     for (size_t i = 0; i < by_am.size(); ++i)
@@ -453,9 +457,9 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
     k.retention = all.retention;
   }
   k.accounts = sums.accounts;
-  k.arr_cents = sums.arr_cents;
+  k.arr_cents = sums.arr_cents.cents();
   k.at_risk = sums.at_risk;
-  k.expansion_created_cents = sums.expansion_created_cents;
+  k.expansion_created_cents = sums.expansion_created_cents.cents();
   if (sums.accounts > 0) k.average_depth = static_cast<double>(sums.depth_sum) / sums.accounts;
   if (sums.planned > 0) {
     k.average_completeness = static_cast<double>(sums.completeness_sum) / sums.planned;

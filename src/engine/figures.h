@@ -1,23 +1,26 @@
 // RetentionFigures: NRR, GRR, expansion, contraction and churn of one cohort (PRODUCT.md,
 // Metrics), summed account by account. engine/retention.h computes them for any period and
-// grouping; the day columns keep the trailing year's by owner (engine/read_model.h).
+// grouping; the day columns keep the trailing year's by owner (engine/read_model.h). The sums are
+// CentsTotal (core/money.h), so no stored amount overflows them.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 
+#include "core/money.h"
+
 namespace orchard::engine {
 
 struct RetentionFigures {
   int64_t accounts = 0;  // in the cohort
   int64_t churned_accounts = 0;
-  int64_t start_cents = 0;  // Σ s
-  int64_t end_cents = 0;    // Σ e
-  int64_t expansion_cents = 0;
-  int64_t contraction_cents = 0;
-  int64_t churn_cents = 0;
-  int64_t retained_cents = 0;  // Σ min(e, s)
+  CentsTotal start_cents;  // Σ s
+  CentsTotal end_cents;    // Σ e
+  CentsTotal expansion_cents;
+  CentsTotal contraction_cents;
+  CentsTotal churn_cents;
+  CentsTotal retained_cents;  // Σ min(e, s)
   // Ratios in basis points (10000 = 100%), rounded half away from zero; none for an empty cohort.
   std::optional<int64_t> nrr_bp() const;
   std::optional<int64_t> grr_bp() const;
@@ -32,9 +35,11 @@ struct RetentionFigures {
       ++churned_accounts;
       churn_cents += s;
     } else if (e > s) {
-      expansion_cents += e - s;
+      expansion_cents += e;  // e − s, in 128 bits
+      expansion_cents -= s;
     } else {
-      contraction_cents += s - e;
+      contraction_cents += s;
+      contraction_cents -= e;
     }
   }
   // Takes one account's Add back (sign -1) or adds it (1): for totals kept across writes.
@@ -46,9 +51,11 @@ struct RetentionFigures {
     Merge(one);
   }
   void Negate() {
-    for (int64_t* f : {&accounts, &churned_accounts, &start_cents, &end_cents, &expansion_cents,
-                       &contraction_cents, &churn_cents, &retained_cents}) {
-      *f = -*f;
+    accounts = -accounts;
+    churned_accounts = -churned_accounts;
+    for (CentsTotal* f : {&start_cents, &end_cents, &expansion_cents, &contraction_cents,
+                          &churn_cents, &retained_cents}) {
+      f->Negate();
     }
   }
   // The figures of both cohorts together.

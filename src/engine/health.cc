@@ -263,7 +263,7 @@ int64_t WhitespaceCents(const ReadModel& model, size_t slot) {
     auto st = static_cast<WhitespaceStatus>(cell.status);
     if (st == WhitespaceStatus::kOpen || st == WhitespaceStatus::kInPipeline ||
         st == WhitespaceStatus::kCompetitor) {
-      sum += cell.potential_cents;
+      sum = SaturatingAdd(sum, cell.potential_cents);
     }
   }
   return sum;
@@ -342,7 +342,8 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   (void)renewal;
   const int32_t year_ago = Date::FromDays(day).AddYears(-1).days();
   for (const OpportunityRec& o : model.opportunities(slot)) {
-    if (o.IsExpansion() && o.CreatedIn(year_ago, day)) s.expansion_created_cents += o.amount_cents;
+    if (o.IsExpansion() && o.CreatedIn(year_ago, day))
+      s.expansion_created_cents = SaturatingAdd(s.expansion_created_cents, o.amount_cents);
   }
 
   // The plan: completeness, freshness, overdue actions, whitespace.

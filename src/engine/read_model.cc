@@ -24,7 +24,7 @@ Line ToLine(const ContractLine& l) {
   out.id = l.id.value;
   out.start = l.start_date.days();
   out.end = l.end_date ? l.end_date->days() : INT32_MAX;
-  out.arr_cents = l.arr.cents();
+  out.arr_cents = BoundedCents(l.arr);
   return out;
 }
 
@@ -243,7 +243,7 @@ void ReadModel::Upsert(const Contact& c) {
 void ReadModel::Upsert(const Opportunity& o) {
   OpportunityRec r;
   r.id = o.id.value;
-  r.amount_cents = o.amount.cents();
+  r.amount_cents = BoundedCents(o.amount);
   r.created = o.created_on.days();
   r.close = o.close_date.days();
   r.type = static_cast<uint8_t>(o.type);
@@ -362,7 +362,7 @@ void ReadModel::Upsert(const PlanRisk& p) {
 
 void ReadModel::Upsert(const WhitespaceCell& c) {
   std::unique_lock lock(mu_);
-  CellRec r{c.id.value, c.potential.cents(), static_cast<uint8_t>(c.status)};
+  CellRec r{c.id.value, BoundedCents(c.potential), static_cast<uint8_t>(c.status)};
   PutPlanPart(
       cells_, c, r, [&](int64_t id) { return PlanSlot(id); }, [&](size_t s) { Refresh(s); });
 }
@@ -777,9 +777,9 @@ void ReadModel::Refresh(size_t slot) {
 }
 
 int64_t ReadModel::ArrCentsOn(size_t slot, int32_t day) const {
-  int64_t sum = 0;
+  int64_t sum = 0;  // saturating: lines stored past the bound clamp, never wrap negative
   for (const Line& l : lines_[slot]) {
-    if (l.ActiveOn(day)) sum += l.arr_cents;
+    if (l.ActiveOn(day)) sum = SaturatingAdd(sum, l.arr_cents);
   }
   return sum;
 }

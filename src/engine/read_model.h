@@ -81,22 +81,22 @@ struct Summary {
 // unfiltered pipeline dashboard reads five numbers instead of every opportunity.
 struct PipelineTotals {
   std::array<int64_t, 5> open_count{};  // by OpportunityStage, prospecting … negotiation
-  std::array<int64_t, 5> open_cents{};
+  std::array<CentsTotal, 5> open_cents{};
   int64_t created_count = 0;
-  int64_t created_cents = 0;
-  int64_t won_cents = 0;  // of those created, closed won
+  CentsTotal created_cents;
+  CentsTotal won_cents;  // of those created, closed won
   // Adds (sign 1) or takes away (-1) one opportunity; "created" counts [from, to].
   void Count(const OpportunityRec& o, int32_t from, int32_t to, int sign) {
     if (!o.IsExpansion()) return;
     if (o.IsOpen()) {
       open_count[o.stage] += sign;
-      open_cents[o.stage] += sign * o.amount_cents;
+      open_cents[o.stage].Count(o.amount_cents, sign);
     }
     if (o.CreatedIn(from, to)) {
       created_count += sign;
-      created_cents += sign * o.amount_cents;
+      created_cents.Count(o.amount_cents, sign);
       if (o.stage == static_cast<uint8_t>(OpportunityStage::kClosedWon)) {
-        won_cents += sign * o.amount_cents;
+        won_cents.Count(o.amount_cents, sign);
       }
     }
   }
@@ -108,23 +108,23 @@ struct PipelineTotals {
 // instead of every account; a filtered strip sums the same way over the accounts it admits.
 struct KpiSums {
   int64_t accounts = 0;
-  int64_t arr_cents = 0;
+  CentsTotal arr_cents;
   int64_t depth_sum = 0;
   int64_t planned = 0;  // tier 1 and 2 accounts: those whose plan completeness is averaged
   int64_t completeness_sum = 0;
   int64_t at_risk = 0;  // yellow or red
-  int64_t expansion_created_cents = 0;
+  CentsTotal expansion_created_cents;
   // Adds (sign 1) or takes away (-1) one account with its summary and ARR on the day.
   void Count(const Summary& s, int64_t arr, int sign) {
     accounts += sign;
-    arr_cents += sign * arr;
+    arr_cents.Count(arr, sign);
     depth_sum += sign * s.depth;
     if (static_cast<Tier>(s.tier) != Tier::kVolume) {
       planned += sign;
       completeness_sum += sign * s.completeness;
     }
     if (s.colour >= 2) at_risk += sign;
-    expansion_created_cents += sign * s.expansion_created_cents;
+    expansion_created_cents.Count(s.expansion_created_cents, sign);
   }
   void Merge(const KpiSums& o) {
     accounts += o.accounts;

@@ -27,13 +27,13 @@ Result<RetentionGroup> ParseRetentionGroup(std::string_view text) {
 }
 
 std::optional<int64_t> RetentionFigures::nrr_bp() const {
-  if (start_cents == 0) return std::nullopt;
-  return RatioBasisPoints(Money::FromCents(end_cents), Money::FromCents(start_cents));
+  if (start_cents.is_zero()) return std::nullopt;
+  return RatioBasisPoints(end_cents, start_cents);
 }
 
 std::optional<int64_t> RetentionFigures::grr_bp() const {
-  if (start_cents == 0) return std::nullopt;
-  return RatioBasisPoints(Money::FromCents(retained_cents), Money::FromCents(start_cents));
+  if (start_cents.is_zero()) return std::nullopt;
+  return RatioBasisPoints(retained_cents, start_cents);
 }
 
 namespace {

@@ -25,11 +25,11 @@ boost::json::object FiguresJson(const engine::RetentionFigures& f) {
   boost::json::object o;
   o["accounts"] = f.accounts;
   o["churned_accounts"] = f.churned_accounts;
-  o["start_arr_cents"] = f.start_cents;
-  o["end_arr_cents"] = f.end_cents;
-  o["expansion_cents"] = f.expansion_cents;
-  o["contraction_cents"] = f.contraction_cents;
-  o["churn_cents"] = f.churn_cents;
+  o["start_arr_cents"] = f.start_cents.cents();
+  o["end_arr_cents"] = f.end_cents.cents();
+  o["expansion_cents"] = f.expansion_cents.cents();
+  o["contraction_cents"] = f.contraction_cents.cents();
+  o["churn_cents"] = f.churn_cents.cents();
   o["nrr"] = Ratio(f.nrr_bp());
   o["grr"] = Ratio(f.grr_bp());
   return o;

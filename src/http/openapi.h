@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 
+#include "domain/limits.h"
 #include "domain/schema.h"
 #include "http/router.h"
 #include "service/entity_json.h"
@@ -73,7 +74,17 @@ boost::json::object EntityInputJsonSchema(bool patch) {
   ForEachColumn<T>([&](const auto& col) {
     if (service::IsServerOwnedColumn(col.name)) return;
     using M = std::remove_cvref_t<decltype(std::declval<T>().*(col.member))>;
-    props[col.name] = JsonSchemaOf<M>::Get();
+    boost::json::object schema = JsonSchemaOf<M>::Get();
+    // What a write may store (domain/limits.h).
+    if (auto limit = TextLimitOf(EntitySchema<T>::kTable, col.name)) {
+      schema["maxLength"] = limit->max_chars;
+      if (limit->required) schema["minLength"] = 1;
+    }
+    if constexpr (std::is_same_v<M, Money>) {
+      schema["minimum"] = -kMaxMoneyCents;
+      schema["maximum"] = kMaxMoneyCents;
+    }
+    props[col.name] = std::move(schema);
   });
   boost::json::object out{{"type", "object"}, {"additionalProperties", false}};
   if (patch && Versioned<T>) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "domain/limits.h"
 #include "domain/schema.h"
 #include "ingest/text.h"
 #include "service/entity_service.h"
@@ -898,6 +899,25 @@ Importer::Outcome Importer::Process(ImportRow& row) {
   }
 }
 
+namespace {
+
+// The limits every write keeps (domain/limits.h: text, money, required dates), on a row as the
+// file left it; a failure names the import field its column came from (the key's for the
+// external ids).
+template <class T>
+Importer::Outcome CheckLimits(const T& entity) {
+  auto checked = ValidateFields(entity);
+  if (checked) return std::optional<Importer::RowIssue>();
+  const Error& e = checked.error();
+  std::string column = e.fields.empty() ? "" : e.fields.front().field;
+  std::string_view name = column;
+  if (name.ends_with("_cents")) name.remove_suffix(6);
+  Field f = FieldOf(ObjectOf<T>(), name).value_or(Field::kKey);
+  return std::optional<Importer::RowIssue>(Importer::RowIssue{f, e.message});
+}
+
+}  // namespace
+
 template <class T>
 Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found) {
   constexpr ImportObject kObject = ObjectOf<T>();
@@ -929,6 +949,8 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
       T after = *waiting;
       ORCHARD_TRY(auto issue, Apply(after, row, false));
       if (issue) return issue;
+      ORCHARD_TRY(issue, CheckLimits(after));
+      if (issue) return issue;
       defer_link(*found);
       if (store::ToSqlValues(after) == store::ToSqlValues(*waiting)) {
         ++current().unchanged;
@@ -943,6 +965,8 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
     ORCHARD_TRY(T before, store.Get<T>(decltype(T::id)(*found)));
     T after = before;
     ORCHARD_TRY(auto issue, Apply(after, row, false));
+    if (issue) return issue;
+    ORCHARD_TRY(issue, CheckLimits(after));
     if (issue) return issue;
     defer_link(*found);
     if (store::ToSqlValues(after) == store::ToSqlValues(before)) {
@@ -972,6 +996,8 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
   }
   if constexpr (std::is_same_v<T, Opportunity>) fresh.created_on = clock_.Today();
   ORCHARD_TRY(auto issue, Apply(fresh, row, true));
+  if (issue) return issue;
+  ORCHARD_TRY(issue, CheckLimits(fresh));
   if (issue) return issue;
   ORCHARD_TRY(int64_t id, NextId(kObject));
   fresh.id = decltype(T::id)(id);
@@ -1006,7 +1032,8 @@ RowIssueOpt SetInt(const ImportRow& row, Field f, int64_t lo, int64_t hi, int64_
 
 RowIssueOpt SetMoney(const ImportRow& row, Field f, Money& out) {
   int64_t cents = out.cents();
-  if (auto issue = SetInt(row, f, -(int64_t{1} << 52), int64_t{1} << 52, cents)) return issue;
+  // The bound every write keeps (core/money.h).
+  if (auto issue = SetInt(row, f, -kMaxMoneyCents, kMaxMoneyCents, cents)) return issue;
   out = Money::FromCents(cents);
   return std::nullopt;
 }

@@ -9,6 +9,14 @@ namespace {
 // A contract line active on the day bound twice (PRODUCT.md: start ≤ d ≤ end, no end = open).
 constexpr std::string_view kActiveOnDay = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)";
 
+// Σ ARR with each line counted within the bound every write keeps (core/money.h), as the read
+// model counts it: a line stored past it by SQL cannot overflow the sum (SQLite fails the query,
+// PostgreSQL answers a numeric past int64).
+const std::string kArrSum = "SUM(CASE WHEN arr_cents > " + std::to_string(kMaxMoneyCents) +
+                            " THEN " + std::to_string(kMaxMoneyCents) + " WHEN arr_cents < " +
+                            std::to_string(-kMaxMoneyCents) + " THEN " +
+                            std::to_string(-kMaxMoneyCents) + " ELSE arr_cents END)";
+
 }  // namespace
 
 Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db, Date today,
@@ -16,7 +24,7 @@ Result<std::unordered_map<int64_t, Money>> ArrToday(store::Database& db, Date to
   std::unordered_map<int64_t, Money> arr;
   if (only && only->empty()) return arr;
   std::string sql =
-      "SELECT account_id, SUM(arr_cents) FROM contract_lines WHERE " + std::string(kActiveOnDay);
+      "SELECT account_id, " + kArrSum + " FROM contract_lines WHERE " + std::string(kActiveOnDay);
   // Built with push_back: g++ 12 warns (falsely) on an initializer list of variants.
   std::vector<store::SqlValue> params;
   params.emplace_back(today.ToString());
@@ -43,10 +51,9 @@ Result<AccountView> AccountService::Get(AccountId id) {
   if (!id.valid()) return FailField("id", "must be a positive integer");
   // One statement (one read transaction) for the account and its ARR today: this is the API's
   // hottest path, and on SQLite each statement outside a transaction pays for its own.
-  static const std::string sql =
-      "SELECT " + store::SelectList<Account>() +
-      ", (SELECT SUM(arr_cents) FROM contract_lines WHERE account_id = accounts.id AND " +
-      std::string(kActiveOnDay) + ") FROM accounts WHERE id = ?";
+  static const std::string sql = "SELECT " + store::SelectList<Account>() + ", (SELECT " + kArrSum +
+                                 " FROM contract_lines WHERE account_id = accounts.id AND " +
+                                 std::string(kActiveOnDay) + ") FROM accounts WHERE id = ?";
   const int arr_column = static_cast<int>(ColumnCount<Account>());
   std::vector<store::SqlValue> params;  // push_back: g++ 12 warns falsely on variant lists
   std::string today = clock_.Today().ToString();

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "domain/arr.h"
+#include "domain/limits.h"
 #include "domain/tiers.h"
 #include "engine/read_model.h"
 #include "service/actor.h"
@@ -37,46 +38,54 @@ concept UnderPlan = requires(T t) {
 };
 
 // Domain checks beyond types, per entity; each failure names the field.
-inline Status Validate(const Account& a) {
+inline Status ValidateRules(const Account& a) {
   if (a.name.empty()) return FailValue("name", "must not be empty");
   if (a.employees < 0) return FailValue("employees", "must not be negative");
   return ValidateTierOverride(a);
 }
-inline Status Validate(const ContractLine& l) { return ValidateContractLine(l); }
-inline Status Validate(const Contact& c) {
+inline Status ValidateRules(const ContractLine& l) { return ValidateContractLine(l); }
+inline Status ValidateRules(const Contact& c) {
   if (c.influence < 1 || c.influence > 5) return FailValue("influence", "must be from 1 to 5");
   if (c.reports_to_id && c.id.valid() && *c.reports_to_id == c.id) {
     return FailValue("reports_to_id", "a contact cannot report to themselves");
   }
   return Ok();
 }
-inline Status Validate(const NpsResponse& r) {
+inline Status ValidateRules(const NpsResponse& r) {
   if (r.score < 0 || r.score > 10) return FailValue("score", "must be from 0 to 10");
   return Ok();
 }
-inline Status Validate(const Opportunity& o) {
+inline Status ValidateRules(const Opportunity& o) {
   if (o.amount.cents() < 0) return FailValue("amount_cents", "must not be negative");
   if (o.name.empty()) return FailValue("name", "must not be empty");
   return Ok();
 }
-inline Status Validate(const User& u) {
+inline Status ValidateRules(const User& u) {
   if (u.email.find('@') == std::string::npos) return FailValue("email", "is not an e-mail address");
   return Ok();
 }
-inline Status Validate(const UsageMetric& u) {
+inline Status ValidateRules(const UsageMetric& u) {
   if (u.active_users < 0 || u.licensed_seats < 0) {
     return FailValue("active_users", "usage figures must not be negative");
   }
   return Ok();
 }
-inline Status Validate(const Handoff& h) {
+inline Status ValidateRules(const Handoff& h) {
   auto items = ParseChecklist(h.checklist_json);
   if (!items) return std::unexpected(items.error());
   return Ok();
 }
 template <class T>
-Status Validate(const T&) {
+Status ValidateRules(const T&) {
   return Ok();
+}
+
+// Every write's checks: the fields' limits (domain/limits.h: text, money, required dates), then
+// the entity's own rules.
+template <class T>
+Status Validate(const T& row) {
+  ORCHARD_CHECK(ValidateFields(row));
+  return ValidateRules(row);
 }
 
 // Reads who owns and covers an account, for the policy.

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "domain/arr.h"
+#include "domain/limits.h"
 #include "service/entity_service.h"
 #include "service/rows.h"
 #include "service/unit_of_work.h"
@@ -16,7 +17,9 @@ Money SizedPotential(int64_t headcount, Money price, int adoption_bp) {
   const int64_t per_year = std::clamp<int64_t>(headcount, 0, 1'000'000'000) *
                            std::clamp<int64_t>(price.cents(), 0, 1'000'000'000);
   const int64_t whole = per_year / 10000, part = per_year % 10000;
-  return Money::FromCents(whole * adoption_bp + (part * adoption_bp + 5000) / 10000);
+  // At most 10^18 (adoption ≤ 10000 bp, PrepareCell), bounded to what a write may store.
+  return Money::FromCents(
+      std::min(kMaxMoneyCents, whole * adoption_bp + (part * adoption_bp + 5000) / 10000));
 }
 
 Status PrepareCell(store::Database& db, WhitespaceCell& cell) {
@@ -91,11 +94,14 @@ Result<WhitespaceMatrix> ReadWhitespace(store::Database& db, PlanId plan_id, Dat
     if (!IsActiveOn(l, today)) continue;
     const int64_t arr = l.arr.cents();
     if (l.division_id) {
-      m.owned_arr_cents[{l.division_id->value, l.product_id.value}] += arr;
-      m.by_division[l.division_id->value].owned_arr_cents += arr;
+      int64_t& cell = m.owned_arr_cents[{l.division_id->value, l.product_id.value}];
+      cell = SaturatingAdd(cell, arr);
+      int64_t& row = m.by_division[l.division_id->value].owned_arr_cents;
+      row = SaturatingAdd(row, arr);
     }
-    m.by_product[l.product_id.value].owned_arr_cents += arr;
-    m.total.owned_arr_cents += arr;
+    int64_t& column = m.by_product[l.product_id.value].owned_arr_cents;
+    column = SaturatingAdd(column, arr);
+    m.total.owned_arr_cents = SaturatingAdd(m.total.owned_arr_cents, arr);
   }
   for (const WhitespaceCell& c : m.cells) {
     if (!CountsAsWhitespace(c.status)) continue;
@@ -103,7 +109,7 @@ Result<WhitespaceMatrix> ReadWhitespace(store::Database& db, PlanId plan_id, Dat
     const int64_t open = c.status == WhitespaceStatus::kOpen ? 1 : 0;
     for (WhitespaceTotals* t :
          {&m.by_division[c.division_id.value], &m.by_product[c.product_id.value], &m.total}) {
-      t->whitespace_cents += potential;
+      t->whitespace_cents = SaturatingAdd(t->whitespace_cents, potential);
       t->open_cells += open;
     }
   }
@@ -141,7 +147,9 @@ Result<ConvertedCell> ConvertCell(store::ConnectionPool& pool, const Clock& cloc
 
   Opportunity o;
   o.account_id = account_id;
-  o.name = request.name.value_or(product.name + " for " + division.name);
+  // A composed name kept within a name's limit (domain/limits.h).
+  o.name = request.name.value_or(TruncateText(product.name + " for " + division.name,
+                                              TextLimitOf("opportunities", "name")->max_chars));
   o.type = has_product ? OpportunityType::kUpsell : OpportunityType::kCrossSell;
   o.stage = request.stage.value_or(OpportunityStage::kProspecting);
   o.amount = request.amount.value_or(cell.potential);

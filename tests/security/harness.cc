@@ -283,6 +283,13 @@ int64_t SecurityTest::Count(const std::string& sql) {
   return n ? n->value_or(-1) : -1;
 }
 
+void SecurityTest::Exec(const std::string& sql) {
+  auto db = store::OpenDatabase(url_);
+  ASSERT_TRUE(db) << db.error().message;
+  auto done = (*db)->ExecScript(sql);
+  ASSERT_TRUE(done) << done.error().message;
+}
+
 json::value SecurityTest::Json(const httplib::Result& res) {
   if (!res) return nullptr;
   boost::system::error_code ec;

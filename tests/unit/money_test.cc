@@ -57,5 +57,66 @@ TEST(MoneyTest, RatioInBasisPoints) {
   EXPECT_EQ(RatioBasisPoints(Money::FromCents(5), Money()), 0);
 }
 
+// Amounts past the int64 range clamp instead of wrapping to the other sign (issue "Trust": three
+// lines of 2^62 cents made an account's ARR negative).
+TEST(MoneyTest, ArithmeticSaturatesInsteadOfWrapping) {
+  const Money huge = Money::FromCents(int64_t{1} << 62);
+  EXPECT_EQ((huge + huge).cents(), INT64_MAX);
+  Money sum;
+  for (int i = 0; i < 3; ++i) sum += huge;
+  EXPECT_EQ(sum.cents(), INT64_MAX);
+  EXPECT_EQ((-huge - huge - huge).cents(), INT64_MIN);
+  EXPECT_EQ((huge * 4).cents(), INT64_MAX);
+  EXPECT_EQ((huge * -4).cents(), INT64_MIN);
+  EXPECT_EQ((-Money::FromCents(INT64_MIN)).cents(), INT64_MAX);
+  EXPECT_EQ((Money::FromCents(5) + Money::FromCents(-7)).cents(), -2);
+  EXPECT_EQ(SaturatingAdd(INT64_MAX, 1), INT64_MAX);
+  EXPECT_EQ(SaturatingSub(INT64_MIN, 1), INT64_MIN);
+}
+
+TEST(MoneyTest, TheBoundIsTenTrillionDollars) {
+  EXPECT_TRUE(Money::FromCents(kMaxMoneyCents).InBounds());
+  EXPECT_TRUE(Money::FromCents(-kMaxMoneyCents).InBounds());
+  EXPECT_FALSE(Money::FromCents(kMaxMoneyCents + 1).InBounds());
+  EXPECT_FALSE(Money::FromCents(int64_t{1} << 62).InBounds());
+  EXPECT_EQ(Money::FromCents(kMaxMoneyCents).ToString(), "$10,000,000,000,000.00");
+  EXPECT_EQ(BoundedCents(Money::FromCents(int64_t{1} << 62)), kMaxMoneyCents);
+  EXPECT_EQ(BoundedCents(Money::FromCents(INT64_MIN)), -kMaxMoneyCents);
+  EXPECT_EQ(BoundedCents(Money::FromCents(12)), 12);
+}
+
+// A kept total that rows are added to and taken from again stays exact past the int64 range.
+TEST(MoneyTest, CentsTotalIsExactPastInt64AndReadsClamped) {
+  CentsTotal t;
+  for (int i = 0; i < 4; ++i) t += INT64_MAX;
+  EXPECT_EQ(t.cents(), INT64_MAX);
+  for (int i = 0; i < 4; ++i) t.Count(INT64_MAX, -1);
+  EXPECT_TRUE(t.is_zero());
+  t += 7;
+  t -= 10;
+  EXPECT_EQ(t.cents(), -3);
+  CentsTotal low;
+  for (int i = 0; i < 3; ++i) low -= INT64_MAX;
+  EXPECT_EQ(low.cents(), INT64_MIN);
+  low.Negate();
+  EXPECT_EQ(low.cents(), INT64_MAX);
+  CentsTotal a, b;
+  a += 5;
+  b += 5;
+  EXPECT_EQ(a, b);
+}
+
+TEST(MoneyTest, RatiosOfHugeTotalsStayInRange) {
+  CentsTotal start, end;
+  for (int i = 0; i < 3; ++i) start += int64_t{1} << 62;
+  for (int i = 0; i < 6; ++i) end += int64_t{1} << 62;
+  EXPECT_EQ(RatioBasisPoints(end, start), 20000);
+  CentsTotal one;
+  one += 1;
+  EXPECT_EQ(RatioBasisPoints(end, one), INT64_MAX);
+  EXPECT_EQ(RatioBasisPoints(end, CentsTotal()), 0);
+  EXPECT_EQ(RatioBasisPoints(Money::FromCents(INT64_MAX), Money::FromCents(1)), INT64_MAX);
+}
+
 }  // namespace
 }  // namespace orchard

@@ -46,3 +46,13 @@ export const healthColour: Record<string, string> = { green: "#1b7f3b", yellow: 
 // For text on white and on the colour itself: contrast of at least 4.5:1 (WCAG AA).
 export const healthText: Record<string, string> = { green: "#1b6b34", yellow: "#7a5c00", red: "#b0321f" };
 export const healthOn: Record<string, string> = { green: "#ffffff", yellow: "#1d2b1f", red: "#ffffff" };
+
+// ECharts writes a tooltip's formatter result as HTML, and names are people's input: every value
+// that reaches HTML goes through escapeHtml, or through the html tag, which escapes each value
+// put into its template and keeps only the template's own markup (`html\`${name}<br/>…\``).
+export function escapeHtml(text: unknown): string {
+  return String(text ?? "").replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+export function html(parts: TemplateStringsArray, ...values: unknown[]): string {
+  return parts.reduce((out, part, i) => out + part + (i < values.length ? escapeHtml(values[i]) : ""), "");
+}

@@ -5,7 +5,7 @@ import { useMemo } from "preact/hooks";
 import { api, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useSession, userName } from "../lib/session";
-import { day, label, money, pct } from "../lib/format";
+import { day, html, label, money, pct } from "../lib/format";
 import { AccountLink } from "../lib/names";
 import { navigate } from "../lib/router";
 import { Chart, type ChartOption } from "../components/chart";
@@ -64,8 +64,6 @@ interface Retention {
   total: { nrr: number; grr: number };
 }
 
-// ECharts writes a tooltip's text as HTML: names are people's input.
-const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const dash = <T,>(name: string, params: Record<string, string | number | null> = {}) => api.get<T>(`/api/v1/dashboards/${name}${query(params)}`);
 
@@ -234,7 +232,7 @@ function PipelineCard() {
   const option = useMemo((): ChartOption | null => {
     if (d.state !== "ready") return null;
     return {
-      tooltip: { trigger: "item", formatter: (p: { name: string; data: { count: number; value: number } }) => `${p.name}: ${p.data.count} opportunities, ${money(p.data.value * 100)}` },
+      tooltip: { trigger: "item", formatter: (p: { name: string; data: { count: number; value: number } }) => html`${p.name}: ${p.data.count} opportunities, ${money(p.data.value * 100)}` },
       series: [
         {
           type: "funnel",
@@ -382,7 +380,7 @@ function PortfolioCard() {
     if (d.state !== "ready") return null;
     const quads = Object.keys(quadrantColour);
     return {
-      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string; name: string } }) => `${escapeHtml(p.data.name)}<br/>${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
+      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string; name: string } }) => html`${p.data.name}<br/>${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
       legend: { top: 0 },
       grid: { top: 30, left: 70, right: 20, bottom: 40 },
       xAxis: { type: "log", name: "ARR ($)", nameLocation: "middle", nameGap: 26, axisLabel: { formatter: (v: number) => money(v * 100) } },

@@ -4,7 +4,7 @@ import { useMemo, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import type { Whitespace, WhitespaceCell } from "../lib/types";
-import { label, money, moneyExact } from "../lib/format";
+import { html, label, money, moneyExact } from "../lib/format";
 import { Chart, type ChartOption } from "../components/chart";
 import { Empty, ErrorBox, Show } from "../components/states";
 
@@ -31,7 +31,8 @@ export function WhitespaceSection({ planId, editable }: { planId: number; editab
           const c = p.data.cell;
           const d = w.divisions.find((x) => x.id === c.division_id)?.name ?? "";
           const pr = w.products.find((x) => x.id === c.product_id)?.name ?? "";
-          return `${d} × ${pr}<br/>${label(c.status)}${c.competitor ? ` (${c.competitor})` : ""}<br/>Potential ${moneyExact(c.potential_cents)}${c.status === "open" ? "<br/>Click to make it an opportunity" : ""}`;
+          // Names and the competitor are people's input: html escapes every value (lib/format.ts).
+          return html`${d} × ${pr}<br/>${label(c.status)}${c.competitor ? ` (${c.competitor})` : ""}<br/>Potential ${moneyExact(c.potential_cents)}` + (c.status === "open" ? "<br/>Click to make it an opportunity" : "");
         },
       },
       grid: { top: 10, left: 150, right: 20, bottom: 70 },
