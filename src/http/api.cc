@@ -1054,7 +1054,8 @@ Router MakeRouter(const ApiDeps& d) {
       [&auth](const HttpRequest& q) { return ChangePassword(auth, q); },
       RouteDoc("Change your own password (give the current one); your other sessions end",
                K::kOther)
-          .Request("PasswordChange"));
+          .Request("PasswordChange")
+          .Blocking());  // Argon2id, twice
   r.Add(
       "GET", "/api/v1/tokens", [&auth](const HttpRequest& q) { return ListTokens(auth, q); },
       RouteDoc("API tokens (yours; all for admins)", K::kList, "api_tokens"));
@@ -1176,7 +1177,8 @@ Router MakeRouter(const ApiDeps& d) {
       "POST", "/api/v1/users/{id}/password",
       [&auth](const HttpRequest& q) { return ResetPassword(auth, q); },
       RouteDoc("Set a user's password (admins); all of that user's sessions end", K::kOther)
-          .Request("PasswordReset"));
+          .Request("PasswordReset")
+          .Blocking());  // Argon2id
 
   service::SettingsService& settings = d.settings;
   r.AddSchema("Settings", R"({"type":"object","required":["settings"],

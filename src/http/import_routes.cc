@@ -329,7 +329,9 @@ void AddImportRoutes(Router& r, const ApiDeps& d) {
                "dry_run, file_name as query parameters, or a JSON object with them and the "
                "content; answers 202 with the job",
                K::kOther)
-          .Query({"source", "object", "map", "date_format", "dry_run", "file_name"}));
+          .Query({"source", "object", "map", "date_format", "dry_run", "file_name"})
+          // Writing an upload of up to --body-limit to disk and checking its mapping.
+          .Blocking());
   r.Add(
       "GET", "/api/v1/imports",
       [d, jobs](const HttpRequest& q) {

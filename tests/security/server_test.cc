@@ -82,6 +82,11 @@ TEST_P(ServerTest, ReadyzFailsWhenTheDatabaseIsReadOnlyAndHealthzStaysOk) {
   auto health = Anonymous().Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200) << health->body;
+  // A write meanwhile is "try again later", not a server error.
+  auto write = As("admin").Patch("/api/v1/accounts/" + std::to_string(ann_account_.value),
+                                 R"({"version": 1, "name": "Contoso Group"})", "application/json");
+  ASSERT_TRUE(write);
+  EXPECT_EQ(write->status, 503) << write->body;
 
   OnEveryPooledConnection(postgres ? "SET default_transaction_read_only = off"
                                    : "PRAGMA query_only = 0");

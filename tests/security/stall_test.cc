@@ -103,6 +103,9 @@ TEST_P(StallTest, SignInUserCreationAndPdfExportAreMarkedBlocking) {
   EXPECT_TRUE(blocking.contains("POST /api/v1/auth/login"));
   EXPECT_TRUE(blocking.contains("POST /api/v1/users"));
   EXPECT_TRUE(blocking.contains("GET /api/v1/plans/{id}/export"));
+  EXPECT_TRUE(blocking.contains("POST /api/v1/auth/password"));
+  EXPECT_TRUE(blocking.contains("POST /api/v1/users/{id}/password"));
+  EXPECT_TRUE(blocking.contains("POST /api/v1/imports"));
   EXPECT_FALSE(blocking.contains("GET /healthz"));
 }
 

@@ -151,9 +151,10 @@ ErrorCode CodeForSqlState(std::string_view state, bool connection_ok) {
   if (state.starts_with("23")) return ErrorCode::kInvalidValue;
   if (state.starts_with("22")) return ErrorCode::kInvalidArgument;
   if (state == "40001" || state == "40P01") return ErrorCode::kConflict;
-  // Connection exceptions, a server shutting down or out of connections: try again later.
+  // Connection exceptions, a server shutting down or out of connections, a database that only
+  // reads (25006: a standby, or default_transaction_read_only): try again later.
   if (state.starts_with("08") || state.starts_with("57P") || state.starts_with("53") ||
-      !connection_ok) {
+      state == "25006" || !connection_ok) {
     return ErrorCode::kUnavailable;
   }
   return ErrorCode::kInternal;
