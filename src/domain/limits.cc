@@ -74,6 +74,7 @@ constexpr auto kLimits = std::to_array<TextLimit>({
     Lines("handoffs", "checklist_json", kJson),
     Lines("health_overrides", "reason", kNote),
     Line("audit_log", "entity", kShort),
+    Line("audit_log", "address", kShort),
     Lines("audit_log", "before_json", kJson),
     Lines("audit_log", "after_json", kJson),
     Line("sessions", "token_hash", kName),

@@ -635,6 +635,10 @@ HttpResponse ChangePassword(service::AuthService& auth, const HttpRequest& req) 
 HttpResponse ResetPassword(service::AuthService& auth, const HttpRequest& req) {
   auto actor = Authenticate(auth, req);
   if (!actor) return ErrorResponse(actor.error());
+  // Refused before the body is read: whoever may not reset learns nothing about what it takes.
+  if (!service::Policy::CanAdminister(*actor)) {
+    return ErrorResponse(Error{ErrorCode::kPermissionDenied, "only admins reset passwords", {}});
+  }
   auto id = ParseId(req);
   if (!id) return ErrorResponse(id.error());
   HttpResponse unsupported;

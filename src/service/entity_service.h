@@ -177,8 +177,9 @@ class EntityService {
       // A task on no account and no owner is the actor's own.
       if (!row.account_id && !row.owner_id && actor.user.valid()) row.owner_id = actor.user;
     }
-    ORCHARD_CHECK(Validate(row));
+    // Who may write it first: a caller without the right learns nothing from the row's checks.
     ORCHARD_CHECK(AuthorizeWrite(db, actor, row));
+    ORCHARD_CHECK(Validate(row));
     ORCHARD_CHECK(CheckAgainstStore(db, row));
     ORCHARD_CHECK(Prepare(db, row));
     ORCHARD_CHECK(GuardWorkflow(work, std::nullopt, row));

@@ -145,6 +145,10 @@ class MatrixTest : public SecurityTest {
       return body;
     }
     if (method == "PUT") return {{"contact_ids", json::array{bob_contact_.value}}};
+    if (pattern == "/api/v1/auth/password") {
+      return {{"current_password", kPassword}, {"new_password", "a matrix passphrase 2026"}};
+    }
+    if (pattern == "/api/v1/users/{id}/password") return {{"password", "a matrix passphrase 2026"}};
     if (method == "DELETE") return {};
     const std::map<std::string, json::object> creates = {
         {"accounts", {{"name", "New Co"}, {"owner_id", P("bob").id.value}}},
@@ -156,12 +160,17 @@ class MatrixTest : public SecurityTest {
           {"start_date", "2026-01-01"}}},
         {"contacts", {{"account_id", account}, {"last_name", "Doe"}}},
         {"opportunities",
-         {{"account_id", account}, {"name", "More"}, {"close_date", "2026-09-30"}}},
-        {"activities", {{"account_id", account}, {"subject", "Call"}}},
-        {"tickets", {{"account_id", account}, {"subject", "Broken"}}},
+         {{"account_id", account},
+          {"name", "More"},
+          {"created_on", "2026-06-01"},
+          {"close_date", "2026-09-30"}}},
+        {"activities",
+         {{"account_id", account}, {"subject", "Call"}, {"occurred_at", "2026-06-01T09:00:00Z"}}},
+        {"tickets",
+         {{"account_id", account}, {"subject", "Broken"}, {"opened_at", "2026-06-01T09:00:00Z"}}},
         {"nps-responses", {{"account_id", account}, {"score", 7}, {"responded_on", "2026-06-01"}}},
         {"usage", {{"account_id", account}, {"day", "2026-06-01"}, {"active_users", 1}}},
-        {"engagement-signals", {{"account_id", account}}},
+        {"engagement-signals", {{"account_id", account}, {"occurred_at", "2026-06-01T09:00:00Z"}}},
         {"plans", {{"account_id", account}, {"summary", "Second plan"}}},
         {"reviews", {{"account_id", account}, {"due_on", "2026-07-01"}}},
         {"tasks", {{"account_id", account}, {"title", "Call back"}}},
@@ -208,10 +217,10 @@ class MatrixTest : public SecurityTest {
 // Where a caller of the matrix may legitimately act: "ROUTE caller". An API token (ann's, vic's)
 // signs out nothing and may make tokens of its own.
 const std::set<std::string> kAllowed = {
-    "POST /api/v1/auth/logout ann",
-    "POST /api/v1/auth/logout vic",
-    "POST /api/v1/tokens ann",
-    "POST /api/v1/tokens vic",
+    "POST /api/v1/auth/logout ann",   "POST /api/v1/auth/logout vic",
+    "POST /api/v1/tokens ann",        "POST /api/v1/tokens vic",
+    "POST /api/v1/auth/password ann",  // their own password
+    "POST /api/v1/auth/password vic",
 };
 
 // Routes that refuse a caller who has a key but no right to the row as if the row were not there
