@@ -155,8 +155,14 @@ class Relay {
         }
       }
       std::vector<std::pair<int, int>> kept;
+      // A pair accepted just now has no entry in fds yet: it is polled from the next round.
+      const size_t polled = (fds.size() - 2) / 2;
       for (size_t i = 0; i < pairs.size(); ++i) {
         auto [a, b] = pairs[i];
+        if (i >= polled) {
+          kept.emplace_back(a, b);
+          continue;
+        }
         bool alive = true;
         for (auto [from, to, ev] :
              {std::tuple{a, b, fds[2 + 2 * i].revents}, std::tuple{b, a, fds[3 + 2 * i].revents}}) {
