@@ -283,6 +283,28 @@ Result<Actor> AuthService::Unchecked(const Error& error, const std::string& key,
   return std::unexpected(error);
 }
 
+namespace {
+
+// Stamps `column` of the session or token row (`table`) whose hash is `hash` with `now`, to the
+// minute: at most one write per row per minute, and only on a cache miss. `table` and `column`
+// are constants of this file, never input.
+Status TouchLastUsed(store::Database& db, std::string_view table, std::string_view column,
+                     std::string_view hash, Timestamp now) {
+  const std::string c(column);
+  std::vector<store::SqlValue> params;  // push_back: g++ 12 warns falsely on variant lists
+  params.emplace_back(now.ToString());
+  params.emplace_back(std::string(hash));
+  params.emplace_back(now.AddSeconds(-60).ToString());
+  auto touched =
+      db.Exec("UPDATE " + std::string(table) + " SET " + c + " = ? WHERE token_hash = ? " +
+                  "AND (" + c + " IS NULL OR " + c + " <= ?)",
+              params);
+  if (!touched) return std::unexpected(touched.error());
+  return Ok();
+}
+
+}  // namespace
+
 Result<Actor> AuthService::FromSession(std::string_view session_token, Use use) {
   std::string key = "s:" + HashSecret(session_token);
   if (auto hit = Cached(key, false)) return *hit;
@@ -318,13 +340,8 @@ Result<Actor> AuthService::FromSession(std::string_view session_token, Use use) 
     Forget(key);
     return actor;
   }
-  // When it was last used, to the minute: the idle limit is hours, and at most one write per
-  // session per minute (only on a cache miss) under load.
-  store::SqlValue seen[] = {now.ToString(), key.substr(2), now.AddSeconds(-60).ToString()};
-  auto touched = (*db)->Exec(
-      "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND "
-      "(last_seen_at IS NULL OR last_seen_at <= ?)",
-      seen);
+  // When it was last used: the idle limit is hours, so the minute is enough.
+  Status touched = TouchLastUsed(**db, "sessions", "last_seen_at", key.substr(2), now);
   if (!touched) return Unchecked(touched.error(), key, use);
   Remember(key, *actor, std::min(expires_at, now.AddSeconds(idle)));
   return actor;
@@ -364,13 +381,8 @@ Result<Actor> AuthService::FromApiToken(std::string_view token, Use use) {
     Forget(key);
     return actor;
   }
-  // When it was last used, to the minute: enough to spot a dead integration, and at most one
-  // write per token per minute (only on a cache miss) under load.
-  store::SqlValue used[] = {now.ToString(), key.substr(2), now.AddSeconds(-60).ToString()};
-  auto touched = (*db)->Exec(
-      "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND "
-      "(last_used_at IS NULL OR last_used_at <= ?)",
-      used);
+  // When it was last used: the minute is enough to spot a dead integration.
+  Status touched = TouchLastUsed(**db, "api_tokens", "last_used_at", key.substr(2), now);
   if (!touched) return Unchecked(touched.error(), key, use);
   // Never past the end of time, with or without an expiry.
   Remember(key, *actor, expires_at.value_or(now.AddSeconds(100LL * 365 * 24 * 3600)));
