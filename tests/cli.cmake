@@ -1,5 +1,6 @@
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-add_library(orchard_test_support STATIC support/process.cc support/test_database.cc)
+add_library(orchard_test_support STATIC support/process.cc support/socket.cc
+  support/test_database.cc)
 target_link_libraries(orchard_test_support PUBLIC orchard_store GTest::gtest)
 target_include_directories(orchard_test_support PUBLIC ${PROJECT_SOURCE_DIR}/tests)
 orchard_test(cli_test SOURCES integration/cli_test.cc

@@ -23,6 +23,7 @@
 #include "service/passwords.h"
 #include "store/migrate.h"
 #include "support/process.h"
+#include "support/socket.h"
 #include "support/test_database.h"
 
 namespace orchard::http {
@@ -147,20 +148,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   }
 
   // A plain TCP connection to the server, for bytes no HTTP client would send (-1 on failure).
-  int ConnectRaw() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(server_->port());
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      close(fd);
-      return -1;
-    }
-    timeval tv{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-  }
+  int ConnectRaw() { return testing::ConnectLoopback(server_->port()); }
 
   httplib::Client As(const std::string& token) {
     httplib::Client c("127.0.0.1", server_->port());

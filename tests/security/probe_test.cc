@@ -1,12 +1,10 @@
 // The probe's cases that held (issue "Trust"), kept as tests so they stay held: paths that climb
 // out of the web UI's files, bodies an attacker would send, and clients that send slowly.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "security/harness.h"
+#include "support/socket.h"
 
 namespace orchard::security {
 namespace {
@@ -16,24 +14,8 @@ using ::testing::Not;
 
 using ProbeTest = SecurityTest;
 
-// A raw connection, for bytes no HTTP client sends (-1 on failure); reads time out after 5 s.
-int Connect(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  timeval tv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
-
 std::string Exchange(uint16_t port, const std::string& request) {
-  int fd = Connect(port);
+  int fd = testing::ConnectLoopback(port);
   if (fd < 0) return "";
   (void)!write(fd, request.data(), request.size());
   std::string out;
@@ -96,7 +78,7 @@ TEST_P(ProbeTest, ASlowClientIsCutOffAndHoldsUpNobody) {
   Restart();
   std::vector<int> slow;
   for (int i = 0; i < 8; ++i) {
-    int fd = Connect(server_->port());
+    int fd = testing::ConnectLoopback(server_->port());
     ASSERT_GE(fd, 0);
     (void)!write(fd, "GET /healthz HTTP/1.1\r\nHo", 25);
     slow.push_back(fd);
