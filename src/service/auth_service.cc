@@ -287,7 +287,10 @@ namespace {
 
 // Stamps `column` of the session or token row (`table`) whose hash is `hash` with `now`, to the
 // minute: at most one write per row per minute, and only on a cache miss. `table` and `column`
-// are constants of this file, never input.
+// are constants of this file, never input. The stamp never waits for another writer (an import
+// holds SQLite's write lock for its whole run): while one holds the lock it is skipped, and the
+// next check after it writes the stamp. The idle limit is hours, so a skipped minute changes
+// nothing.
 Status TouchLastUsed(store::Database& db, std::string_view table, std::string_view column,
                      std::string_view hash, Timestamp now) {
   const std::string c(column);
@@ -295,10 +298,10 @@ Status TouchLastUsed(store::Database& db, std::string_view table, std::string_vi
   params.emplace_back(now.ToString());
   params.emplace_back(std::string(hash));
   params.emplace_back(now.AddSeconds(-60).ToString());
-  auto touched =
-      db.Exec("UPDATE " + std::string(table) + " SET " + c + " = ? WHERE token_hash = ? " +
-                  "AND (" + c + " IS NULL OR " + c + " <= ?)",
-              params);
+  auto touched = db.ExecUnlessLocked("UPDATE " + std::string(table) + " SET " + c +
+                                         " = ? WHERE token_hash = ? " + "AND (" + c +
+                                         " IS NULL OR " + c + " <= ?)",
+                                     params);
   if (!touched) return std::unexpected(touched.error());
   return Ok();
 }

@@ -91,6 +91,13 @@ class Database {
   // Runs one statement; returns the number of rows it changed.
   virtual Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) = 0;
 
+  // Runs one statement that may as well be skipped (a bookkeeping stamp) without waiting for a
+  // lock another connection holds: the rows it changed, or nullopt when the lock was taken
+  // (SQLite's write lock, held by an import for its whole run; on PostgreSQL a row or table lock
+  // held past 100 ms) and nothing was written. Outside a transaction only.
+  virtual Result<std::optional<int64_t>> ExecUnlessLocked(std::string_view sql,
+                                                          std::span<const SqlValue> params) = 0;
+
   // Waits up to timeout_ms for a notification on `channel` (a plain identifier), listening from
   // the first call on; true when one (or more) came. PostgreSQL's LISTEN/NOTIFY: SQLite has none,
   // so it waits out the timeout and answers false, and the caller polls.

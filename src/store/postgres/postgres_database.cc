@@ -151,6 +151,7 @@ ErrorCode CodeForSqlState(std::string_view state, bool connection_ok) {
   if (state.starts_with("23")) return ErrorCode::kInvalidValue;
   if (state.starts_with("22")) return ErrorCode::kInvalidArgument;
   if (state == "40001" || state == "40P01") return ErrorCode::kConflict;
+  if (state == "55P03") return ErrorCode::kUnavailable;  // lock_timeout: held by another writer
   // Connection exceptions, a server shutting down or out of connections, a database that only
   // reads (25006: a standby, or default_transaction_read_only): try again later.
   if (state.starts_with("08") || state.starts_with("57P") || state.starts_with("53") ||
@@ -425,6 +426,21 @@ class PostgresDatabase final : public Database {
     return changed;
   }
 
+  Result<std::optional<int64_t>> ExecUnlessLocked(std::string_view sql,
+                                                  std::span<const SqlValue> params) override {
+    ORCHARD_CHECK(Begin());
+    Status limited = ExecScript("SET LOCAL lock_timeout = '100ms'");
+    Result<int64_t> changed = limited ? Exec(sql, params) : std::unexpected(limited.error());
+    if (!changed) {
+      const bool locked = lock_refused_;
+      (void)Rollback();
+      if (locked) return std::nullopt;
+      return std::unexpected(changed.error());
+    }
+    ORCHARD_CHECK(Commit());
+    return *changed;
+  }
+
   Result<bool> WaitForNotification(std::string_view channel, int timeout_ms) override {
     ORCHARD_CHECK(Ready());
     if (listening_ != channel) {
@@ -571,6 +587,7 @@ class PostgresDatabase final : public Database {
   Status Run(std::string_view sql, std::span<const SqlValue> params, const RowCallback* on_row,
              int64_t* changed) {
     ORCHARD_CHECK(Ready());
+    lock_refused_ = false;
     const std::string& text = Rewritten(sql);
     TextParams values(params);
     if (PQsendQueryParams(conn_, text.c_str(), values.count(), nullptr, values.values(), nullptr,
@@ -601,6 +618,8 @@ class PostgresDatabase final : public Database {
       } else if (st == PGRES_COMMAND_OK) {
         if (changed != nullptr) *changed = CmdTuples(raw);
       } else if (st != PGRES_EMPTY_QUERY) {
+        const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+        lock_refused_ = state != nullptr && std::string_view(state) == "55P03";
         status = std::unexpected(ResultError(conn_, raw));
       }
     }
@@ -640,8 +659,9 @@ class PostgresDatabase final : public Database {
   PGconn* conn_;
   std::string description_;
   bool in_transaction_ = false;
-  bool in_query_ = false;  // a statement's rows are being delivered
-  std::string listening_;  // the channel LISTENed to on this session
+  bool in_query_ = false;      // a statement's rows are being delivered
+  bool lock_refused_ = false;  // the last statement gave up on a lock (SQLSTATE 55P03)
+  std::string listening_;      // the channel LISTENed to on this session
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> rewritten_;
 };
 

@@ -19,6 +19,9 @@ namespace orchard::store {
 
 namespace {
 
+// How long a statement waits for another connection's write lock before answering busy.
+constexpr int kBusyTimeoutMs = 5000;
+
 Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   std::string message(context);
   message += ": ";
@@ -119,7 +122,7 @@ class BackgroundCheckpointer {
       sqlite3_close_v2(db);
       return Fail(ErrorCode::kUnavailable, "cannot open \"" + path + "\" to checkpoint: " + reason);
     }
-    sqlite3_busy_timeout(db, 5000);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
     // A connection opens the log on its first read; until then a checkpoint does nothing.
     (void)sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
     return std::unique_ptr<BackgroundCheckpointer>(new BackgroundCheckpointer(db, pages));
@@ -263,6 +266,7 @@ class SqliteDatabase final : public Database {
         continue;
       }
       if (rc == SQLITE_DONE) break;
+      busy_ = (rc & 0xff) == SQLITE_BUSY;
       Error e = SqliteError(db_, rc, "sqlite");
       sqlite3_reset(stmt);
       return std::unexpected(std::move(e));
@@ -274,6 +278,22 @@ class SqliteDatabase final : public Database {
   Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) override {
     ORCHARD_CHECK(Query(sql, params, nullptr));
     return static_cast<int64_t>(sqlite3_changes64(db_));
+  }
+
+  Result<std::optional<int64_t>> ExecUnlessLocked(std::string_view sql,
+                                                  std::span<const SqlValue> params) override {
+    if (!sqlite3_get_autocommit(db_)) {
+      return Fail(ErrorCode::kInternal, "sqlite: ExecUnlessLocked inside a transaction");
+    }
+    // With no busy handler a held write lock answers SQLITE_BUSY at once instead of after the
+    // busy timeout.
+    sqlite3_busy_timeout(db_, 0);
+    busy_ = false;
+    auto changed = Exec(sql, params);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (!changed && busy_) return std::nullopt;
+    if (!changed) return std::unexpected(changed.error());
+    return *changed;
   }
 
   Result<bool> WaitForNotification(std::string_view, int timeout_ms) override {
@@ -384,6 +404,7 @@ class SqliteDatabase final : public Database {
 
   sqlite3* db_;
   std::string path_;
+  bool busy_ = false;  // the last failed step found the write lock held
   std::unordered_map<std::string, StmtPtr> cache_;
   bool in_query_ = false;
   std::unique_ptr<BackgroundCheckpointer> checkpointer_;
@@ -443,7 +464,7 @@ Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path, SqliteOption
     return Fail(ErrorCode::kUnavailable, "cannot open SQLite database \"" + p + "\": " + reason);
   }
   auto database = std::make_unique<SqliteDatabase>(db, p);
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   if (sqlite3_create_function(db, "lower", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                               UnicodeLower, nullptr, nullptr) != SQLITE_OK) {
     return Fail(ErrorCode::kInternal,
