@@ -103,6 +103,12 @@ std::optional<std::string> CheckText(std::string_view text, const TextLimit& lim
   bool blank = true;
   for (size_t i = 0; i < n;) {
     const unsigned char c = in[i];
+    if (c > 0x20 && c < 0x7F) {  // printable ASCII, most of what an import reads: one compare
+      blank = false;
+      ++chars;
+      ++i;
+      continue;
+    }
     uint32_t cp = c;
     size_t len = 1;
     if (c >= 0x80) {

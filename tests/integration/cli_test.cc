@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -11,6 +15,7 @@
 #include "store/database.h"
 #include "store/migrate.h"
 #include "support/process.h"
+#include "support/socket.h"
 
 namespace orchard {
 namespace {
@@ -231,6 +236,59 @@ TEST(CliTest, ServeHonoursBodyLimitAndAccessLogFlags) {
     EXPECT_THAT(serve.ReadStderr(), HasSubstr(id + " GET /healthz 200"))
         << "the access log carries the request id";
   }
+}
+
+// Out of file descriptors, an accept fails until a connection closes. Before the back-off the
+// acceptor retried at once: a busy loop that wrote one warning per failure and held a core.
+// After it, one try per 100 ms; once the connections close, the server answers again.
+TEST(CliTest, ServeOutOfFileDescriptorsRetriesAcceptSlowlyAndRecovers) {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/fds.db";
+  // The child inherits the test's limit: 48 descriptors are enough to start (about 16 open) and
+  // run out after some 30 connections.
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  rlimit low = before;
+  low.rlim_cur = 48;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  BackgroundProcess serve({"serve", "--db", db, "--listen", "127.0.0.1:0", "--no-access-log"});
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &before), 0);
+  std::string serving = serve.WaitForLine("serving", 30'000);
+  ASSERT_FALSE(serving.empty()) << serve.ReadStderr();
+  const uint16_t port = static_cast<uint16_t>(PortFrom(serving));
+
+  // The kernel completes connections into the listen backlog whether or not the server accepts
+  // them, so 80 connects all succeed while the server runs out.
+  std::vector<int> held;
+  for (int i = 0; i < 80; ++i) {
+    int fd = testing::ConnectLoopback(port);
+    ASSERT_GE(fd, 0) << "connection " << i;
+    held.push_back(fd);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto held_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+  for (int fd : held) ::close(fd);
+
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(20);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health) << "no answer after the connections closed";
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(serve.Stop(SIGTERM, 10'000), 0);
+
+  const std::string err = serve.ReadStderr();
+  size_t failures = 0;
+  for (size_t at = err.find("accept failed"); at != std::string::npos;
+       at = err.find("accept failed", at + 1)) {
+    ++failures;
+  }
+  EXPECT_GE(failures, 1u) << "the server never ran out: the test proves nothing\n" << err;
+  // A bound, not a timing: a slow machine retries less often, never more. One try per 100 ms
+  // while held, plus those around the closing; a busy loop makes thousands.
+  EXPECT_LE(failures, static_cast<size_t>(held_ms / 100 + 20)) << err.substr(0, 2000);
 }
 
 TEST(CliTest, ServeRefusesAnInMemoryDatabase) {
