@@ -26,3 +26,14 @@ endif()
 set_tests_properties(web_markup PROPERTIES
   TIMEOUT 300
   ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+
+# The OpenAPI document passes Redocly CLI's lint (tests/web/openapi_lint.mjs; @redocly/cli from
+# web/node_modules), the same way.
+if(NODE_PROGRAM)
+  add_test(NAME openapi_lint COMMAND ${NODE_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/web/openapi_lint.mjs)
+else()
+  add_test(NAME openapi_lint COMMAND sh -c "echo 'node is not installed: the OpenAPI lint needs Node 20 and npm (see docs/ARCHITECTURE.md)' >&2; exit 1")
+endif()
+set_tests_properties(openapi_lint PROPERTIES
+  TIMEOUT 300
+  ENVIRONMENT "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

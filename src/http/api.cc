@@ -1176,7 +1176,7 @@ Router MakeRouter(const ApiDeps& d) {
           .Request("NewUser")
           .Response("users")
           .Blocking());
-  Crud<User>(d)->Register(r, "/api/v1/users");  // its POST is shadowed by the one above
+  Crud<User>(d)->Register(r, "/api/v1/users", CrudRoutes<User>::Verbs::kAllButCreate);
   r.Add(
       "POST", "/api/v1/users/{id}/password",
       [&auth](const HttpRequest& q) { return ResetPassword(auth, q); },
@@ -1187,6 +1187,9 @@ Router MakeRouter(const ApiDeps& d) {
   service::SettingsService& settings = d.settings;
   r.AddSchema("Settings", R"({"type":"object","required":["settings"],
     "properties":{"settings":{"type":"object","additionalProperties":{"type":"string"}}}})");
+  r.AddSchema("SettingsChange", R"({"type":"object",
+    "description":"The settings to change, by name (as GET /api/v1/settings names them), each with its new value",
+    "additionalProperties":{"oneOf":[{"type":"string"},{"type":"integer"}]}})");
   r.Add(
       "GET", "/api/v1/settings",
       [&auth, &settings](const HttpRequest& q) { return GetSettings(auth, settings, q); },
@@ -1195,7 +1198,9 @@ Router MakeRouter(const ApiDeps& d) {
   r.Add(
       "PATCH", "/api/v1/settings",
       [&auth, &settings](const HttpRequest& q) { return PatchSettings(auth, settings, q); },
-      RouteDoc("Change settings, all or nothing (admins)", K::kOther).Response("Settings"));
+      RouteDoc("Change settings, all or nothing (admins)", K::kOther)
+          .Request("SettingsChange")
+          .Response("Settings"));
   Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   AddPlanRoutes(r, d);

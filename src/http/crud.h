@@ -140,15 +140,22 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
              engine::ReadModel* model)
       : pool_(pool), clock_(clock), auth_(auth), model_(model) {}
 
-  enum class Verbs { kAll, kReadOnly, kWritesOnly };
+  // kAllButCreate: the entity's create is a route of its own (a user's, which takes a password).
+  enum class Verbs { kAll, kReadOnly, kWritesOnly, kAllButCreate };
 
-  // GET/POST base, GET/PATCH/DELETE base/{id}, or only the reads, or only the writes.
+  // GET/POST base, GET/PATCH/DELETE base/{id}, or only the reads, or only the writes, or all but
+  // the POST. The input schemas are those of the writes registered, so the document names none
+  // that no route takes.
   void Register(Router& r, const std::string& base, Verbs verbs = Verbs::kAll) {
     auto self = this->shared_from_this();
     std::string schema(EntitySchema<T>::kTable);
     r.AddSchema(schema, boost::json::serialize(EntityJsonSchema<T>()));
-    r.AddSchema(CreateInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(false)));
-    r.AddSchema(PatchInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(true)));
+    if (verbs == Verbs::kAll || verbs == Verbs::kWritesOnly) {
+      r.AddSchema(CreateInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(false)));
+    }
+    if (verbs != Verbs::kReadOnly) {
+      r.AddSchema(PatchInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(true)));
+    }
     using K = RouteDoc::Kind;
     if (verbs != Verbs::kWritesOnly) {
       r.Add(
@@ -159,9 +166,11 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
           RouteDoc("Get one of " + schema, K::kGet, schema));
     }
     if (verbs == Verbs::kReadOnly) return;
-    r.Add(
-        "POST", base, [self](const HttpRequest& q) { return self->Create(q, std::nullopt); },
-        RouteDoc("Create one of " + schema, K::kCreate, schema));
+    if (verbs != Verbs::kAllButCreate) {
+      r.Add(
+          "POST", base, [self](const HttpRequest& q) { return self->Create(q, std::nullopt); },
+          RouteDoc("Create one of " + schema, K::kCreate, schema));
+    }
     r.Add(
         "PATCH", base + "/{id}", [self](const HttpRequest& q) { return self->Patch(q); },
         RouteDoc("Change one of " + schema + " (send the version you read)", K::kPatch, schema));

@@ -323,6 +323,13 @@ Result<std::shared_ptr<Job>> FindJob(const ApiDeps& d, const Jobs& jobs, const H
 void AddImportRoutes(Router& r, const ApiDeps& d) {
   using K = RouteDoc::Kind;
   auto jobs = std::make_shared<Jobs>();
+  r.AddSchema("ImportRequest", R"({"type":"object","required":["source","content"],
+    "additionalProperties":false,
+    "properties":{"source":{"type":"string","description":"where the file comes from: salesforce, hubspot or csv"},
+      "object":{"type":"string","description":"what the rows are: accounts, contacts, opportunities…"},
+      "map":{"oneOf":[{"type":"object"},{"type":"string"}],"description":"a mapped CSV's columns to Orchard's fields, see docs/IMPORT.md"},
+      "date_format":{"type":"string"},"dry_run":{"type":"boolean"},"file_name":{"type":"string"},
+      "content":{"type":"string","description":"the file's text"}}})");
   r.Add(
       "POST", "/api/v1/imports", [d, jobs](const HttpRequest& q) { return Start(d, *jobs, q); },
       RouteDoc("Start an import (admins): the file as text/csv with source, object, map, "
@@ -330,6 +337,8 @@ void AddImportRoutes(Router& r, const ApiDeps& d) {
                "content; answers 202 with the job",
                K::kOther)
           .Query({"source", "object", "map", "date_format", "dry_run", "file_name"})
+          .Request("ImportRequest")
+          .CsvBody()
           // Writing an upload of up to --body-limit to disk and checking its mapping.
           .Blocking());
   r.Add(

@@ -1,5 +1,7 @@
 #include "http/openapi.h"
 
+#include <cctype>
+
 namespace orchard::http {
 
 namespace {
@@ -34,6 +36,22 @@ boost::json::object Parameter(const std::string& name, const std::string& in, bo
 
 }  // namespace
 
+std::string OperationId(std::string_view method, std::string_view pattern) {
+  std::string id;
+  for (char c : method) id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (pattern.starts_with("/api/v1/")) pattern.remove_prefix(7);
+  for (char c : pattern) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (id.back() != '_') {
+      id += '_';
+    }
+  }
+  while (id.back() == '_') id.pop_back();
+  if (id.find('_') == std::string::npos) id += "_root";
+  return id;
+}
+
 boost::json::object BuildOpenApi(const Router& router) {
   boost::json::object schemas;
   for (const auto& [name, text] : router.schemas()) schemas[name] = boost::json::parse(text);
@@ -50,7 +68,7 @@ boost::json::object BuildOpenApi(const Router& router) {
     const RouteDoc& doc = route.doc;
     boost::json::object op;
     op["summary"] = doc.summary.empty() ? route.method + " " + route.pattern : doc.summary;
-    op["operationId"] = route.method + route.pattern;
+    op["operationId"] = OperationId(route.method, route.pattern);
     boost::json::array params;
     for (const auto& p : PathParams(route.pattern)) {
       params.push_back(Parameter(p, "path", true, {{"type", "integer"}, {"minimum", 1}}));
@@ -107,8 +125,11 @@ boost::json::object BuildOpenApi(const Router& router) {
         break;
       case RouteDoc::Kind::kOther:
         if (!doc.request_schema.empty()) {
-          op["requestBody"] = {{"required", true},
-                               {"content", JsonContent(Ref(doc.request_schema))}};
+          boost::json::object content = JsonContent(Ref(doc.request_schema));
+          if (doc.csv_body) {
+            content["text/csv"] = {{"schema", {{"type", "string"}}}};
+          }
+          op["requestBody"] = {{"required", true}, {"content", std::move(content)}};
         }
         if (doc.response_schema.empty()) {
           responses[route.method == "DELETE" || route.pattern.ends_with("logout") ? "204" : "200"] =
@@ -129,12 +150,14 @@ boost::json::object BuildOpenApi(const Router& router) {
     if (!PathParams(route.pattern).empty()) responses["404"] = error;
     op["parameters"] = std::move(params);
     op["responses"] = std::move(responses);
+    // Declared on every operation: a public one with none (an empty list), so a reader (and the
+    // linter) can tell "needs no sign-in" from "forgot to say".
+    boost::json::array security;
     if (!doc.public_route) {
-      boost::json::array security;
       security.push_back(boost::json::object{{"session", boost::json::array{}}});
       security.push_back(boost::json::object{{"token", boost::json::array{}}});
-      op["security"] = std::move(security);
     }
+    op["security"] = std::move(security);
     std::string method = route.method;
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto& entry = paths[route.pattern];
@@ -151,6 +174,8 @@ boost::json::object BuildOpenApi(const Router& router) {
          "Account management: accounts, plans, health, retention. Sign in with "
          "POST /api/v1/auth/login (session cookie + X-CSRF-Token on writes) or send an API token "
          "as Authorization: Bearer."}}},
+      // Relative: the paths are absolute on the server that serves this document.
+      {"servers", boost::json::array{boost::json::object{{"url", "/"}}}},
       {"paths", std::move(paths)},
       {"components",
        {{"schemas", std::move(schemas)},

@@ -99,6 +99,11 @@ boost::json::object EntityInputJsonSchema(bool patch) {
 inline std::string CreateInputName(const std::string& schema) { return schema + "_create"; }
 inline std::string PatchInputName(const std::string& schema) { return schema + "_patch"; }
 
+// An operation's id from its method and path: "get_accounts_id_health" for
+// GET /api/v1/accounts/{id}/health (letters, digits and underscores only, so it is safe in a URL,
+// and unique as the routes are).
+std::string OperationId(std::string_view method, std::string_view pattern);
+
 // The whole document for the routes registered so far.
 boost::json::object BuildOpenApi(const Router& router);
 

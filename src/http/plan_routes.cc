@@ -281,7 +281,19 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
     "properties":{"plan_id":{"type":"integer"},"from":{"type":"object"},"to":{"type":"object"},
       "versions":{"type":"array","items":{"type":"object"}},
       "changes":{"type":"object","required":["plan","priorities","risks","whitespace_cells","incomplete",
-        "actions"]}}})");
+        "actions"],
+        "properties":{"plan":{"type":"object","description":"each changed field of the plan"},
+          "priorities":{"$ref":"#/components/schemas/PlanPartChanges"},
+          "risks":{"$ref":"#/components/schemas/PlanPartChanges"},
+          "whitespace_cells":{"$ref":"#/components/schemas/PlanPartChanges"},
+          "actions":{"$ref":"#/components/schemas/PlanPartChanges"},
+          "incomplete":{"type":"array","items":{"type":"string"},
+            "description":"parts one version did not keep as rows: imported or seeded with counts only"}}}}})");
+  r.AddSchema("PlanPartChanges", R"({"type":"object","required":["added","removed","changed"],
+    "properties":{"added":{"type":"array","items":{"type":"object"}},
+      "removed":{"type":"array","items":{"type":"object"}},
+      "changed":{"type":"array","items":{"type":"object","required":["id","fields"],
+        "properties":{"id":{"type":"integer"},"fields":{"type":"object"}}}}}})");
   r.Add(
       "GET", "/api/v1/plans/{id}/diff", [d](const HttpRequest& q) { return PlanDiffAnswer(d, q); },
       RouteDoc("What changed in a plan from version `from` to version `to` (default: the latest "
@@ -294,7 +306,7 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
       "POST", "/api/v1/plans/{id}/reviewed",
       [d](const HttpRequest& q) { return MarkReviewed(d, q); },
       RouteDoc("Mark the plan reviewed now: its freshness starts again", K::kOther)
-          .Response("plans"));
+          .Response("account_plans"));
   r.AddSchema("WhitespaceTotals", R"({"type":"object",
     "required":["whitespace_cents","owned_arr_cents","open_cells"],
     "properties":{"whitespace_cents":{"type":"integer"},"owned_arr_cents":{"type":"integer"},

@@ -202,9 +202,13 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
     "required":["as_of","window_days","total","by_am","items"],
     "properties":{"as_of":{"type":"string","format":"date"},"window_days":{"type":"integer"},
       "total":{"type":"integer"},
-      "by_am":{"type":"array","items":{"type":"object","required":["owner_id","due","overdue"]}},
+      "by_am":{"type":"array","items":{"type":"object","required":["owner_id","due","overdue"],
+        "properties":{"owner_id":{"type":["integer","null"]},"due":{"type":"integer"},
+          "overdue":{"type":"integer"}}}},
       "items":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/reviews"},
-        {"type":"object","required":["account_name","owner_id","days_overdue","overdue"]}]}}}})");
+        {"type":"object","required":["account_name","owner_id","days_overdue","overdue"],
+         "properties":{"account_name":{"type":"string"},"owner_id":{"type":["integer","null"]},
+           "days_overdue":{"type":"integer"},"overdue":{"type":"boolean"}}}]}}}})");
   r.AddSchema("ReviewHeld", R"({"type":"object","additionalProperties":false,
     "properties":{"held_on":{"type":"string","format":"date"},"attendees":{"type":"string"},
       "notes":{"type":"string"},"outcomes":{"type":"string"},
@@ -244,7 +248,9 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
   r.AddSchema("Onboarding", R"({"allOf":[{"$ref":"#/components/schemas/handoffs"},
     {"type":"object","required":["checklist","milestones","onboarding_status"],
      "properties":{"checklist":{"type":"array","items":{"type":"object",
-         "required":["key","label","done","notes"]}},
+         "required":["key","label","done","notes"],
+         "properties":{"key":{"type":"string"},"label":{"type":"string"},"done":{"type":"boolean"},
+           "notes":{"type":"string"}}}},
        "milestones":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/tasks"},
          {"type":"object","required":["day","milestone_status"],"properties":{
            "day":{"type":"integer"},

@@ -52,6 +52,7 @@ struct RouteDoc {
   std::string response_schema;     // kOther: 200 response component, if any
   std::vector<std::string> query;  // query parameters beyond limit/cursor and column filters
   bool column_filters = false;     // any column of `schema` filters the list
+  bool csv_body = false;           // the body may also be a CSV file itself (text/csv)
   bool public_route = false;       // needs no sign-in
   // Slow work (a password hash, a Chromium process): the server runs it on its pool of blocking
   // workers, so the event loops keep answering everyone else meanwhile.
@@ -74,6 +75,10 @@ struct RouteDoc {
   }
   RouteDoc ColumnFilters() && {
     column_filters = true;
+    return std::move(*this);
+  }
+  RouteDoc CsvBody() && {
+    csv_body = true;
     return std::move(*this);
   }
   RouteDoc Public() && {
