@@ -91,6 +91,10 @@ try {
   page.setDefaultTimeout(15000);
 
   const signInOn = (p, email) => signInThrough(p, base, email);
+  // After a save the settings page reads the settings again. The next steps sign out in another
+  // tab, and a read still in flight then would answer 401 and send this tab to sign-in, so a
+  // save there waits for that read too (the race made the test fail now and then under load).
+  const settingsReread = () => page.waitForResponse((r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "GET");
   const signIn = (email) => signInOn(page, email);
 
   await step("sign-in page, then a wrong password is refused with a message", async () => {
@@ -384,8 +388,10 @@ try {
     await nav.getByRole("link", { name: "Settings" }).click();
     const sample = page.getByLabel("inspection.sample");
     await sample.fill("12");
+    const reread = settingsReread();
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await reread;
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "12");
     assert.equal(await page.locator(".state.error").count(), 0);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -404,8 +410,10 @@ try {
     const seen = (r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "PATCH" && statuses.push(r.status());
     page.on("response", seen);
     await page.getByLabel("inspection.sample").fill("14");
+    const reread = settingsReread();
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await reread;
     page.off("response", seen);
     assert.deepEqual(statuses, [403, 200], "the stale token was refused, then the write went through with the current one");
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14");
