@@ -6,84 +6,19 @@
 // the tooltips showed the names as text.
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR.
-import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import assert from "node:assert/strict";
+import { apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn } from "./harness.mjs";
 
-const source = process.env.ORCHARD_SOURCE_DIR ?? new URL("../..", import.meta.url).pathname;
-const binary = process.env.ORCHARD_BINARY ?? join(source, "build/orchard");
-const chromiumPath = process.env.ORCHARD_CHROMIUM ?? "/usr/bin/chromium";
-
-function fail(message) {
-  console.error(`FAIL: ${message}`);
-  process.exit(1);
-}
-if (!existsSync(binary)) fail(`no orchard binary at ${binary}`);
-if (!existsSync(chromiumPath)) fail(`no chromium at ${chromiumPath}: run scripts/bootstrap (it installs Debian's chromium)`);
-let chromium;
-try {
-  chromium = createRequire(join(source, "web/package.json"))("playwright-core").chromium;
-} catch {
-  fail("playwright-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
-}
-
-const work = mkdtempSync(join(tmpdir(), "orchard-markup-"));
-const db = `sqlite:${join(work, "book.db")}`;
-const password = "correct horse battery";
+const { work, db, cleanUp } = scratch("orchard-markup-");
 const admin = "admin@orchard.test";
 // What a hostile name looks like: an element whose error handler runs script.
 const evil = (tag) => `<img src=x onerror="window.__pwned='${tag}'">${tag}`;
 
-function run(args, input) {
-  const r = spawnSync(binary, args, { input, encoding: "utf8" });
-  if (r.status !== 0) fail(`orchard ${args.join(" ")}: ${r.stderr || r.stdout}`);
-}
+const server = orchardServer(db);
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-let server = null;
-async function startServer(port) {
-  server = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  server.stderr.on("data", (d) => (log += d));
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`the server did not start: ${log}`);
-}
-
-async function apiClient(base, email) {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
-  assert.equal(r.status, 200, "API sign-in");
-  const cookie = r.headers.get("set-cookie").split(";")[0];
-  const { csrf_token } = await r.json();
-  const call = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, "x-csrf-token": csrf_token, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+// The admin's API client, where every call must succeed.
+async function mustClient(base, email) {
+  const { call } = await apiClient(base, email);
   const must = async (method, path, body) => {
     const r = await call(method, path, body);
     assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
@@ -99,8 +34,8 @@ try {
   run(["user", "add", "--db", db, "--email", admin, "--role", "admin", "--name", "Ada Admin"], `${password}\n`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  await startServer(port);
-  const api = await apiClient(base, admin);
+  await server.start(port);
+  const api = await mustClient(base, admin);
 
   // The account: planned, with contacts and whitespace cells; everything it shows gets a name
   // made of markup.
@@ -127,12 +62,7 @@ try {
   }
   await api.patch(`/api/v1/users/${account.owner_id}`, { name: evil("owner") });
 
-  browser = await chromium.launchPersistentContext(join(work, "profile"), {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchBrowser(work);
   // Every element added to the page is checked as it arrives, so one that a tooltip shows and
   // removes again is caught too.
   await browser.addInitScript(() => {
@@ -175,11 +105,7 @@ try {
     return [...seen].join("\n");
   };
 
-  await page.goto(`${base}/`);
-  await page.getByLabel("E-mail").fill(admin);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("signed-in-user").waitFor();
+  await signInOn(page, base, admin);
 
   await page.goto(`${base}/accounts/${account.id}`);
   await page.getByTestId("whitespace-chart").waitFor();
@@ -213,11 +139,7 @@ try {
   exitCode = 1;
 } finally {
   if (browser) await browser.close().catch(() => {});
-  if (server) {
-    const done = new Promise((r) => server.once("exit", r));
-    server.kill("SIGTERM");
-    await done;
-  }
-  rmSync(work, { recursive: true, force: true });
+  await server.stop();
+  cleanUp();
 }
 process.exit(exitCode);

@@ -5,37 +5,18 @@
 // edit. Saves a screenshot of each main view. Missing node, chromium or playwright-core fail.
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_SCREENSHOTS (dir).
-import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import { apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn as signInThrough, source, webRequire } from "./harness.mjs";
 
-const source = process.env.ORCHARD_SOURCE_DIR ?? new URL("../..", import.meta.url).pathname;
-const binary = process.env.ORCHARD_BINARY ?? join(source, "build/orchard");
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
-const chromiumPath = process.env.ORCHARD_CHROMIUM ?? "/usr/bin/chromium";
-
-function fail(message) {
-  console.error(`FAIL: ${message}`);
-  process.exit(1);
-}
-if (!existsSync(binary)) fail(`no orchard binary at ${binary}`);
-if (!existsSync(chromiumPath)) fail(`no chromium at ${chromiumPath}: run scripts/bootstrap (it installs Debian's chromium)`);
-let chromium;
-try {
-  chromium = createRequire(join(source, "web/package.json"))("playwright-core").chromium;
-} catch {
-  fail("playwright-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
-}
 
 // axe-core checks each main view for accessibility problems (evaluated through the DevTools
 // protocol, which the page's Content-Security-Policy does not govern).
 let axeSource;
 try {
-  axeSource = readFileSync(createRequire(join(source, "web/package.json")).resolve("axe-core/axe.min.js"), "utf8");
+  axeSource = readFileSync(webRequire.resolve("axe-core/axe.min.js"), "utf8");
 } catch {
   fail("axe-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
 }
@@ -51,71 +32,14 @@ async function checkAccessibility(page, view) {
   for (const f of found) axeFindings.push(`${view}: ${f}`);
 }
 
-const work = mkdtempSync(join(tmpdir(), "orchard-web-"));
-const db = `sqlite:${join(work, "book.db")}`;
-const password = "correct horse battery";
+const { work, db, cleanUp } = scratch("orchard-web-");
 const admin = "admin@orchard.test";
 const viewer = "viewer@orchard.test";
 mkdirSync(shots, { recursive: true });
 
-function run(args, input) {
-  const r = spawnSync(binary, args, { input, encoding: "utf8" });
-  if (r.status !== 0) fail(`orchard ${args.join(" ")}: ${r.stderr || r.stdout}`);
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // Above the default 1 MiB, so an upload is big enough to be seen running (see the import steps).
 const bodyLimit = 16 << 20;
-let server = null;
-async function startServer(port) {
-  server = spawn(binary, ["serve", "--db", db, "--listen", `127.0.0.1:${port}`, "--body-limit", String(bodyLimit)], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  server.stderr.on("data", (d) => (log += d));
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`the server did not start: ${log}`);
-}
-async function stopServer() {
-  if (!server) return;
-  const done = new Promise((r) => server.once("exit", r));
-  server.kill("SIGTERM");
-  await done;
-  server = null;
-}
-
-// A signed-in API client, to pick the account to test and to play "someone else" editing.
-async function apiClient(base, email) {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
-  assert.equal(r.status, 200, "API sign-in");
-  const cookie = r.headers.get("set-cookie").split(";")[0];
-  const { csrf_token } = await r.json();
-  const call = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, "x-csrf-token": csrf_token, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  return { get: (p) => call("GET", p).then((x) => x.body), patch: (p, b) => call("PATCH", p, b), post: (p, b) => call("POST", p, b) };
-}
+const server = orchardServer(db, ["--body-limit", String(bodyLimit)]);
 
 const steps = [];
 async function step(name, f) {
@@ -138,7 +62,7 @@ try {
   run(["user", "add", "--db", db, "--email", viewer, "--role", "viewer", "--name", "Vic Viewer"], `${password}\n`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  await startServer(port);
+  await server.start(port);
 
   const index = await (await fetch(`${base}/`)).text();
   if (!index.includes('<div id="app">')) fail("the binary serves no web UI (built without web/dist): run scripts/bootstrap, then build again");
@@ -158,26 +82,19 @@ try {
   }
   assert.ok(target, "the seeded book has a planned account with contacts and open whitespace");
 
-  // A fresh profile each run (playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(join(work, "profile"), {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  // A fresh profile each run.
+  browser = await launchBrowser(work);
   const page = browser.pages()[0] ?? (await browser.newPage());
   const consoleErrors = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   page.setDefaultTimeout(15000);
 
-  const signInOn = async (p, email) => {
-    await p.goto(`${base}/`);
-    await p.getByLabel("E-mail").fill(email);
-    await p.getByLabel("Password").fill(password);
-    await p.getByRole("button", { name: "Sign in" }).click();
-    await p.getByTestId("signed-in-user").waitFor();
-  };
+  const signInOn = (p, email) => signInThrough(p, base, email);
+  // After a save the settings page reads the settings again. The next steps sign out in another
+  // tab, and a read still in flight then would answer 401 and send this tab to sign-in, so a
+  // save there waits for that read too (the race made the test fail now and then under load).
+  const settingsReread = () => page.waitForResponse((r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "GET");
   const signIn = (email) => signInOn(page, email);
 
   await step("sign-in page, then a wrong password is refused with a message", async () => {
@@ -471,8 +388,10 @@ try {
     await nav.getByRole("link", { name: "Settings" }).click();
     const sample = page.getByLabel("inspection.sample");
     await sample.fill("12");
+    const reread = settingsReread();
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await reread;
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "12");
     assert.equal(await page.locator(".state.error").count(), 0);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -491,8 +410,10 @@ try {
     const seen = (r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "PATCH" && statuses.push(r.status());
     page.on("response", seen);
     await page.getByLabel("inspection.sample").fill("14");
+    const reread = settingsReread();
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await reread;
     page.off("response", seen);
     assert.deepEqual(statuses, [403, 200], "the stale token was refused, then the write went through with the current one");
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14");
@@ -706,11 +627,11 @@ try {
   });
 
   await step("restart the server and find the edits still there", async () => {
-    await stopServer();
+    await server.stop();
     // While it is down, a view says so and offers to retry.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Accounts" }).click();
     await page.getByRole("alert").filter({ hasText: "cannot be reached" }).waitFor();
-    await startServer(port);
+    await server.start(port);
     await page.getByRole("button", { name: "Retry" }).click();
     await page.locator(".vbody [role=row]").first().waitFor();
     await page.goto(`${base}/accounts/${target.account.id}`);
@@ -784,7 +705,7 @@ try {
   exitCode = 1;
 } finally {
   if (browser) await browser.close().catch(() => {});
-  await stopServer();
-  rmSync(work, { recursive: true, force: true });
+  await server.stop();
+  cleanUp();
 }
 process.exit(exitCode);

@@ -9,7 +9,8 @@ import { day, html, label, money, pct } from "../lib/format";
 import { AccountLink } from "../lib/names";
 import { navigate } from "../lib/router";
 import { Chart, type ChartOption } from "../components/chart";
-import { Empty, Show } from "../components/states";
+import { Show } from "../components/states";
+import { DashboardCard } from "../components/dashboard_card";
 import { DataTable } from "../components/table";
 import { HealthScore } from "../components/health";
 
@@ -132,107 +133,112 @@ export function Dashboards() {
   );
 }
 
-function Card({ id, title, wide = false, children }: { id: string; title: string; wide?: boolean; children: preact.ComponentChildren }) {
-  return (
-    <section class={wide ? "card wide" : "card"} id={id} aria-labelledby={`${id}-title`} data-testid={`dash-${id}`}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      {children}
-    </section>
-  );
-}
-
 function AtRiskCard() {
   const session = useSession();
-  const [d, reload] = useLoad(() => dash<AtRisk>("at-risk", { limit: 12 }), []);
   return (
-    <Card id="at-risk" title="Accounts at risk" wide>
-      <Show loaded={d} what="accounts at risk" retry={reload}>
-        {(r) =>
-          r.items.length === 0 ? (
-            <Empty>No account is yellow or red.</Empty>
-          ) : (
-            <>
-              <p class="muted">
-                {r.total} accounts, {money(r.total_arr_cents)} ARR
-              </p>
-              <DataTable
-                rows={r.items}
-                rowKey={(x) => x.account_id}
-                columns={[
-                  { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
-                  { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
-                  { title: "AM", cell: (x) => userName(session, x.owner_id) },
-                  { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
-                  { title: "Renewal", cell: (x) => day(x.renewal_date) },
-                  { title: "Last contact", cell: (x) => day(x.last_meaningful_contact) },
-                  {
-                    title: "Why",
-                    class: "small",
-                    cell: (x) => (
-                      <ul class="why">
-                        {x.why.map((w, i) => (
-                          <li key={i}>{w}</li>
-                        ))}
-                      </ul>
-                    ),
-                  },
-                ]}
-              />
-            </>
-          )
-        }
-      </Show>
-    </Card>
+    <DashboardCard
+      id="at-risk"
+      title="Accounts at risk"
+      wide
+      load={() => dash<AtRisk>("at-risk", { limit: 12 })}
+      what="accounts at risk"
+      isEmpty={(r) => r.items.length === 0}
+      empty="No account is yellow or red."
+    >
+      {(r) => (
+        <>
+          <p class="muted">
+            {r.total} accounts, {money(r.total_arr_cents)} ARR
+          </p>
+          <DataTable
+            rows={r.items}
+            rowKey={(x) => x.account_id}
+            columns={[
+              { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
+              { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
+              { title: "AM", cell: (x) => userName(session, x.owner_id) },
+              { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+              { title: "Renewal", cell: (x) => day(x.renewal_date) },
+              { title: "Last contact", cell: (x) => day(x.last_meaningful_contact) },
+              {
+                title: "Why",
+                class: "small",
+                cell: (x) => (
+                  <ul class="why">
+                    {x.why.map((w, i) => (
+                      <li key={i}>{w}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </DashboardCard>
   );
 }
 
 function RenewalsCard() {
   const session = useSession();
-  const [d, reload] = useLoad(() => dash<Renewals>("renewals", { limit: 12 }), []);
   return (
-    <Card id="renewals" title="Upcoming renewals (90 days)">
-      <Show loaded={d} what="renewals" retry={reload}>
-        {(r) =>
-          r.items.length === 0 ? (
-            <Empty>No renewals in the next 90 days.</Empty>
-          ) : (
-            <>
-              <p class="muted">
-                {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk
-              </p>
-              <DataTable
-                rows={r.items}
-                rowKey={(x) => x.account_id}
-                columns={[
-                  { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
-                  {
-                    title: "Renews",
-                    cell: (x) => (
-                      <>
-                        {day(x.renewal_date)} <span class="muted">({x.days_left} d)</span>
-                      </>
-                    ),
-                  },
-                  { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
-                  { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
-                  { title: "AM", cell: (x) => userName(session, x.owner_id) },
-                  { title: "Risk", cell: (x) => (x.at_risk ? "At risk" : "—") },
-                ]}
-              />
-            </>
-          )
-        }
-      </Show>
-    </Card>
+    <DashboardCard
+      id="renewals"
+      title="Upcoming renewals (90 days)"
+      load={() => dash<Renewals>("renewals", { limit: 12 })}
+      what="renewals"
+      isEmpty={(r) => r.items.length === 0}
+      empty="No renewals in the next 90 days."
+    >
+      {(r) => (
+        <>
+          <p class="muted">
+            {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk
+          </p>
+          <DataTable
+            rows={r.items}
+            rowKey={(x) => x.account_id}
+            columns={[
+              { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
+              {
+                title: "Renews",
+                cell: (x) => (
+                  <>
+                    {day(x.renewal_date)} <span class="muted">({x.days_left} d)</span>
+                  </>
+                ),
+              },
+              { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+              { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
+              { title: "AM", cell: (x) => userName(session, x.owner_id) },
+              { title: "Risk", cell: (x) => (x.at_risk ? "At risk" : "—") },
+            ]}
+          />
+        </>
+      )}
+    </DashboardCard>
   );
 }
 
 function PipelineCard() {
-  const [d, reload] = useLoad(() => dash<Pipeline>("expansion-pipeline"), []);
-  const option = useMemo((): ChartOption | null => {
-    if (d.state !== "ready") return null;
-    return {
-      tooltip: { trigger: "item", formatter: (p: { name: string; data: { count: number; value: number } }) => html`${p.name}: ${p.data.count} opportunities, ${money(p.data.value * 100)}` },
+  return (
+    <DashboardCard
+      id="pipeline"
+      title="Expansion pipeline by stage"
+      load={() => dash<Pipeline>("expansion-pipeline")}
+      what="the pipeline"
+      isEmpty={(p) => p.items.length === 0}
+      empty="No open upsell or cross-sell opportunities."
+    >
+      {(p) => <PipelineFigure p={p} />}
+    </DashboardCard>
+  );
+}
+
+function PipelineFigure({ p }: { p: Pipeline }) {
+  const option = useMemo(
+    (): ChartOption => ({
+      tooltip: { trigger: "item", formatter: (x: { name: string; data: { count: number; value: number } }) => html`${x.name}: ${x.data.count} opportunities, ${money(x.data.value * 100)}` },
       series: [
         {
           type: "funnel",
@@ -241,45 +247,49 @@ function PipelineCard() {
           width: "52%",
           minSize: "20%",
           label: {
-            position: "right", formatter: (p: { name: string; data: { count: number; value: number } }) => `${p.name} · ${p.data.count} · ${money(p.data.value * 100)}` },
-          data: d.value.items.map((s) => ({ name: label(s.stage), value: Math.round(s.amount_cents / 100), count: s.count })),
+            position: "right", formatter: (x: { name: string; data: { count: number; value: number } }) => `${x.name} · ${x.data.count} · ${money(x.data.value * 100)}` },
+          data: p.items.map((s) => ({ name: label(s.stage), value: Math.round(s.amount_cents / 100), count: s.count })),
         },
       ],
-    };
-  }, [d]);
+    }),
+    [p],
+  );
   return (
-    <Card id="pipeline" title="Expansion pipeline by stage">
-      <Show loaded={d} what="the pipeline" retry={reload}>
-        {(p) =>
-          p.items.length === 0 ? (
-            <Empty>No open upsell or cross-sell opportunities.</Empty>
-          ) : (
-            <>
-              <p class="muted">
-                {p.open_count} open, {money(p.open_cents)}
-              </p>
-              {option && <Chart option={option} label={`Funnel of ${p.open_count} open expansion opportunities by stage`} testId="pipeline-chart" />}
-              <ul class="sr-only">
-                {p.items.map((s) => (
-                  <li key={s.stage}>
-                    {label(s.stage)}: {s.count}, {money(s.amount_cents)}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )
-        }
-      </Show>
-    </Card>
+    <>
+      <p class="muted">
+        {p.open_count} open, {money(p.open_cents)}
+      </p>
+      <Chart option={option} label={`Funnel of ${p.open_count} open expansion opportunities by stage`} testId="pipeline-chart" />
+      <ul class="sr-only">
+        {p.items.map((s) => (
+          <li key={s.stage}>
+            {label(s.stage)}: {s.count}, {money(s.amount_cents)}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
 function LeaderboardCard() {
+  return (
+    <DashboardCard
+      id="leaderboard"
+      title="NRR leaderboard by AM"
+      load={() => dash<Leaderboard>("nrr-leaderboard", { limit: 20 })}
+      what="the leaderboard"
+      isEmpty={(l) => l.items.length === 0}
+      empty="No AM has a cohort in this period."
+    >
+      {(l) => <LeaderboardFigure l={l} />}
+    </DashboardCard>
+  );
+}
+
+function LeaderboardFigure({ l }: { l: Leaderboard }) {
   const session = useSession();
-  const [d, reload] = useLoad(() => dash<Leaderboard>("nrr-leaderboard", { limit: 20 }), []);
-  const option = useMemo((): ChartOption | null => {
-    if (d.state !== "ready") return null;
-    const rows = d.value.items;
+  const option = useMemo((): ChartOption => {
+    const rows = l.items;
     return {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -291,96 +301,108 @@ function LeaderboardCard() {
         { name: "GRR", type: "bar", data: rows.map((r) => +(r.grr * 100).toFixed(1)), itemStyle: { color: "#9cc59a" } },
       ],
     };
-  }, [d]);
+  }, [l]);
   return (
-    <Card id="leaderboard" title="NRR leaderboard by AM">
-      <Show loaded={d} what="the leaderboard" retry={reload}>
-        {(l) =>
-          l.items.length === 0 ? (
-            <Empty>No AM has a cohort in this period.</Empty>
-          ) : (
-            <>
-              {option && <Chart option={option} height={Math.max(200, 60 + 34 * l.items.length)} label="NRR and GRR by account manager" testId="leaderboard-chart" />}
-              <DataTable
-                rows={l.items}
-                rowKey={(r) => r.owner_id}
-                columns={[
-                  { title: "AM", cell: (r) => userName(session, r.owner_id) },
-                  { title: "NRR", num: true, cell: (r) => pct(r.nrr) },
-                  { title: "GRR", num: true, cell: (r) => pct(r.grr) },
-                  { title: "Expansion", num: true, cell: (r) => money(r.expansion_cents) },
-                  { title: "Churn", num: true, cell: (r) => money(r.churn_cents) },
-                ]}
-              />
-            </>
-          )
-        }
-      </Show>
-    </Card>
+    <>
+      <Chart option={option} height={Math.max(200, 60 + 34 * l.items.length)} label="NRR and GRR by account manager" testId="leaderboard-chart" />
+      <DataTable
+        rows={l.items}
+        rowKey={(r) => r.owner_id}
+        columns={[
+          { title: "AM", cell: (r) => userName(session, r.owner_id) },
+          { title: "NRR", num: true, cell: (r) => pct(r.nrr) },
+          { title: "GRR", num: true, cell: (r) => pct(r.grr) },
+          { title: "Expansion", num: true, cell: (r) => money(r.expansion_cents) },
+          { title: "Churn", num: true, cell: (r) => money(r.churn_cents) },
+        ]}
+      />
+    </>
   );
 }
 
+interface TrendPoint {
+  to: string;
+  nrr: number;
+  grr: number;
+}
+
 // NRR and GRR over time: the trailing twelve months ending at each of the last eight quarter ends.
+async function loadTrend(): Promise<TrendPoint[]> {
+  const today = new Date();
+  const ends: Date[] = [];
+  for (let i = 7; i >= 0; i--) {
+    const e = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3 * i, today.getUTCDate()));
+    ends.push(e);
+  }
+  const iso = (x: Date) => x.toISOString().slice(0, 10);
+  return Promise.all(
+    ends.map(async (e) => {
+      const from = new Date(Date.UTC(e.getUTCFullYear() - 1, e.getUTCMonth(), e.getUTCDate()));
+      const r = await api.get<Retention>(`/api/v1/metrics/retention${query({ from: iso(from), to: iso(e) })}`);
+      return { to: iso(e), nrr: r.total.nrr, grr: r.total.grr };
+    }),
+  );
+}
+
 function TrendCard() {
-  const [d, reload] = useLoad(async () => {
-    const today = new Date();
-    const ends: Date[] = [];
-    for (let i = 7; i >= 0; i--) {
-      const e = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3 * i, today.getUTCDate()));
-      ends.push(e);
-    }
-    const iso = (x: Date) => x.toISOString().slice(0, 10);
-    return Promise.all(
-      ends.map(async (e) => {
-        const from = new Date(Date.UTC(e.getUTCFullYear() - 1, e.getUTCMonth(), e.getUTCDate()));
-        const r = await api.get<Retention>(`/api/v1/metrics/retention${query({ from: iso(from), to: iso(e) })}`);
-        return { to: iso(e), nrr: r.total.nrr, grr: r.total.grr };
-      }),
-    );
-  }, []);
-  const option = useMemo((): ChartOption | null => {
-    if (d.state !== "ready") return null;
-    return {
+  return (
+    <DashboardCard id="trend" title="NRR and GRR over time (trailing 12 months)" load={loadTrend} what="retention over time">
+      {(pts) => <TrendFigure pts={pts} />}
+    </DashboardCard>
+  );
+}
+
+function TrendFigure({ pts }: { pts: TrendPoint[] }) {
+  const option = useMemo(
+    (): ChartOption => ({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { top: 30, left: 50, right: 20, bottom: 30 },
-      xAxis: { type: "category", data: d.value.map((p) => p.to) },
+      xAxis: { type: "category", data: pts.map((p) => p.to) },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v: number) => `${v}%` } },
       series: [
-        { name: "NRR", type: "line", data: d.value.map((p) => +(p.nrr * 100).toFixed(1)), itemStyle: { color: "#2f6b3a" } },
-        { name: "GRR", type: "line", data: d.value.map((p) => +(p.grr * 100).toFixed(1)), itemStyle: { color: "#c99a06" } },
+        { name: "NRR", type: "line", data: pts.map((p) => +(p.nrr * 100).toFixed(1)), itemStyle: { color: "#2f6b3a" } },
+        { name: "GRR", type: "line", data: pts.map((p) => +(p.grr * 100).toFixed(1)), itemStyle: { color: "#c99a06" } },
       ],
-    };
-  }, [d]);
+    }),
+    [pts],
+  );
   return (
-    <Card id="trend" title="NRR and GRR over time (trailing 12 months)">
-      <Show loaded={d} what="retention over time" retry={reload}>
-        {(pts) => (
-          <>
-            {option && <Chart option={option} label="NRR and GRR, trailing twelve months, at each quarter end" testId="trend-chart" />}
-            <ul class="sr-only">
-              {pts.map((p) => (
-                <li key={p.to}>
-                  {p.to}: NRR {pct(p.nrr)}, GRR {pct(p.grr)}
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </Show>
-    </Card>
+    <>
+      <Chart option={option} label="NRR and GRR, trailing twelve months, at each quarter end" testId="trend-chart" />
+      <ul class="sr-only">
+        {pts.map((p) => (
+          <li key={p.to}>
+            {p.to}: NRR {pct(p.nrr)}, GRR {pct(p.grr)}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
 const quadrantColour: Record<string, string> = { invest: "#1b7f3b", protect: "#2f5fa7", develop: "#c99a06", automate: "#8a8f98" };
 
 function PortfolioCard() {
-  const [d, reload] = useLoad(() => dash<Portfolio>("portfolio", { limit: 2000 }), []);
-  const option = useMemo((): ChartOption | null => {
-    if (d.state !== "ready") return null;
+  return (
+    <DashboardCard
+      id="portfolio"
+      title="Portfolio: value × potential"
+      load={() => dash<Portfolio>("portfolio", { limit: 2000 })}
+      what="the portfolio"
+      isEmpty={(p) => p.total === 0}
+      empty="No accounts."
+    >
+      {(p) => <PortfolioFigure p={p} />}
+    </DashboardCard>
+  );
+}
+
+function PortfolioFigure({ p }: { p: Portfolio }) {
+  const option = useMemo((): ChartOption => {
     const quads = Object.keys(quadrantColour);
     return {
-      tooltip: { formatter: (p: { data: { value: number[]; quadrant: string; name: string } }) => html`${p.data.name}<br/>${label(p.data.quadrant)} · click to open<br/>ARR ${money(p.data.value[0]! * 100)}<br/>Whitespace ${money(p.data.value[1]! * 100)}` },
+      tooltip: { formatter: (x: { data: { value: number[]; quadrant: string; name: string } }) => html`${x.data.name}<br/>${label(x.data.quadrant)} · click to open<br/>ARR ${money(x.data.value[0]! * 100)}<br/>Whitespace ${money(x.data.value[1]! * 100)}` },
       legend: { top: 0 },
       grid: { top: 30, left: 70, right: 20, bottom: 40 },
       xAxis: { type: "log", name: "ARR ($)", nameLocation: "middle", nameGap: 26, axisLabel: { formatter: (v: number) => money(v * 100) } },
@@ -390,107 +412,96 @@ function PortfolioCard() {
         type: "scatter",
         symbolSize: 7,
         itemStyle: { color: quadrantColour[q] },
-        data: d.value.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id, name: i.account_name ?? `Account ${i.account_id}` })),
+        data: p.items.filter((i) => i.quadrant === q && i.arr_cents > 0).map((i) => ({ value: [i.arr_cents / 100, Math.max(1, i.whitespace_cents / 100)], quadrant: q, id: i.account_id, name: i.account_name ?? `Account ${i.account_id}` })),
       })),
     };
-  }, [d]);
+  }, [p]);
   return (
-    <Card id="portfolio" title="Portfolio: value × potential">
-      <Show loaded={d} what="the portfolio" retry={reload}>
-        {(p) =>
-          p.total === 0 ? (
-            <Empty>No accounts.</Empty>
-          ) : (
-            <>
-              <dl class="quads">
-                {Object.entries(p.grid).map(([q, g]) => (
-                  <div key={q} style={{ borderColor: quadrantColour[q] }}>
-                    <dt>{label(q)}</dt>
-                    <dd>
-                      {g.accounts} accts · {money(g.arr_cents)} ARR · {money(g.whitespace_cents)} whitespace
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-              {option && (
-                <Chart
-                  option={option}
-                  height={320}
-                  label="Scatter of accounts by ARR and whitespace potential, coloured by quadrant"
-                  testId="portfolio-chart"
-                  onClick={(e) => {
-                    const id = (e.data as { id?: number } | undefined)?.id;
-                    if (id) navigate(`/accounts/${id}`);
-                  }}
-                />
-              )}
-            </>
-          )
-        }
-      </Show>
-    </Card>
+    <>
+      <dl class="quads">
+        {Object.entries(p.grid).map(([q, g]) => (
+          <div key={q} style={{ borderColor: quadrantColour[q] }}>
+            <dt>{label(q)}</dt>
+            <dd>
+              {g.accounts} accts · {money(g.arr_cents)} ARR · {money(g.whitespace_cents)} whitespace
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <Chart
+        option={option}
+        height={320}
+        label="Scatter of accounts by ARR and whitespace potential, coloured by quadrant"
+        testId="portfolio-chart"
+        onClick={(e) => {
+          const id = (e.data as { id?: number } | undefined)?.id;
+          if (id) navigate(`/accounts/${id}`);
+        }}
+      />
+    </>
   );
 }
 
 function CoverageCard() {
   const session = useSession();
-  const [d, reload] = useLoad(() => dash<Coverage>("coverage", { limit: 50 }), []);
   return (
-    <Card id="coverage" title="Coverage: each AM's book against the tier ratios">
-      <Show loaded={d} what="coverage" retry={reload}>
-        {(c) =>
-          c.items.length === 0 ? (
-            <Empty>No AM owns accounts.</Empty>
-          ) : (
-            <DataTable
-              rows={c.items}
-              rowKey={(r) => r.owner_id}
-              columns={[
-                { title: "AM", cell: (r) => userName(session, r.owner_id) },
-                { title: "T1", num: true, cell: (r) => r.tier1_accounts },
-                { title: "T2", num: true, cell: (r) => r.tier2_accounts },
-                { title: "T3", num: true, cell: (r) => r.tier3_accounts },
-                { title: "ARR", num: true, cell: (r) => money(r.arr_cents) },
-                { title: "Load", num: true, cell: (r) => pct(r.load) },
-                { title: "Status", cell: (r) => <span class={`status ${r.status}`}>{label(r.status)}</span> },
-              ]}
-            />
-          )
-        }
-      </Show>
-    </Card>
+    <DashboardCard
+      id="coverage"
+      title="Coverage: each AM's book against the tier ratios"
+      load={() => dash<Coverage>("coverage", { limit: 50 })}
+      what="coverage"
+      isEmpty={(c) => c.items.length === 0}
+      empty="No AM owns accounts."
+    >
+      {(c) => (
+        <DataTable
+          rows={c.items}
+          rowKey={(r) => r.owner_id}
+          columns={[
+            { title: "AM", cell: (r) => userName(session, r.owner_id) },
+            { title: "T1", num: true, cell: (r) => r.tier1_accounts },
+            { title: "T2", num: true, cell: (r) => r.tier2_accounts },
+            { title: "T3", num: true, cell: (r) => r.tier3_accounts },
+            { title: "ARR", num: true, cell: (r) => money(r.arr_cents) },
+            { title: "Load", num: true, cell: (r) => pct(r.load) },
+            { title: "Status", cell: (r) => <span class={`status ${r.status}`}>{label(r.status)}</span> },
+          ]}
+        />
+      )}
+    </DashboardCard>
   );
 }
 
 function InspectionCard() {
   const session = useSession();
-  const [d, reload] = useLoad(() => dash<Inspection>("inspection", { limit: 30 }), []);
   return (
-    <Card id="inspection" title="Inspection queue" wide>
-      <Show loaded={d} what="the inspection queue" retry={reload}>
-        {(q) =>
-          q.items.length === 0 ? (
-            <Empty>Nothing to inspect this month.</Empty>
-          ) : (
-            <>
-              <p class="muted">
-                {q.month}: {q.flagged} flagged, {q.sampled} sampled
-              </p>
-              <DataTable
-                rows={q.items}
-                rowKey={(r) => r.account_id}
-                columns={[
-                  { title: "Account", cell: (r) => <AccountLink id={r.account_id} name={r.account_name} /> },
-                  { title: "AM", cell: (r) => userName(session, r.owner_id) },
-                  { title: "Health", cell: (r) => <HealthScore score={r.health} colour={r.colour} /> },
-                  { title: "Plan", num: true, cell: (r) => `${r.plan_completeness}%` },
-                  { title: "Why", class: "small", cell: (r) => (r.sampled ? "random sample" : r.flags.map(label).join(", ")) },
-                ]}
-              />
-            </>
-          )
-        }
-      </Show>
-    </Card>
+    <DashboardCard
+      id="inspection"
+      title="Inspection queue"
+      wide
+      load={() => dash<Inspection>("inspection", { limit: 30 })}
+      what="the inspection queue"
+      isEmpty={(q) => q.items.length === 0}
+      empty="Nothing to inspect this month."
+    >
+      {(q) => (
+        <>
+          <p class="muted">
+            {q.month}: {q.flagged} flagged, {q.sampled} sampled
+          </p>
+          <DataTable
+            rows={q.items}
+            rowKey={(r) => r.account_id}
+            columns={[
+              { title: "Account", cell: (r) => <AccountLink id={r.account_id} name={r.account_name} /> },
+              { title: "AM", cell: (r) => userName(session, r.owner_id) },
+              { title: "Health", cell: (r) => <HealthScore score={r.health} colour={r.colour} /> },
+              { title: "Plan", num: true, cell: (r) => `${r.plan_completeness}%` },
+              { title: "Why", class: "small", cell: (r) => (r.sampled ? "random sample" : r.flags.map(label).join(", ")) },
+            ]}
+          />
+        </>
+      )}
+    </DashboardCard>
   );
 }
