@@ -615,6 +615,8 @@ Status RunExport(const cli::ExportArgs& args) {
 
 int main(int argc, char** argv) {
   orchard::SystemClock clock;
+  std::vector<std::string> dashboards;
+  for (const auto& entry : orchard::engine::DashboardTable()) dashboards.emplace_back(entry.name);
   orchard::cli::Handlers handlers{
       .migrate = [](const orchard::cli::MigrateArgs& a) { return orchard::RunMigrate(a); },
       .seed = [&](const orchard::cli::SeedArgs& a) { return orchard::RunSeed(a, clock); },
@@ -625,6 +627,7 @@ int main(int argc, char** argv) {
       .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
       .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
       .export_ = [](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a); },
+      .dashboards = std::move(dashboards),
   };
   return orchard::cli::Run(argc, argv, handlers);
 }
