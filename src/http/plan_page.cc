@@ -146,23 +146,9 @@ void OrgChart(std::ostringstream& out, const PlanPage& p, std::optional<ContactI
   out << "</ul>";
 }
 
-}  // namespace
-
-std::string RenderPlanPage(const PlanPage& p) {
-  std::ostringstream out;
-  const std::string title = "Account plan — " + p.account.name;
-  out << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << Escape(title)
-      << "</title><style>" << kStyle << "</style></head><body>";
-  out << "<h1>" << Escape(p.account.name) << "</h1><p class=\"meta\">" << Escape(p.account.industry)
-      << (p.account.industry.empty() ? "" : " · ")
-      << "AM: " << Escape(UserName(p, p.account.owner_id)) << " · plan version " << p.plan.version
-      << ", changed " << p.plan.updated_at.date().ToString()
-      << (p.plan.last_reviewed_at ? ", reviewed " + p.plan.last_reviewed_at->date().ToString()
-                                  : std::string(", never reviewed"))
-      << " · printed " << p.today.ToString() << "</p>";
-  if (!p.plan.summary.empty()) out << "<p>" << Escape(p.plan.summary) << "</p>";
-
-  // KPIs and health.
+// The KPI strip (health, ARR, tier, the account's metrics, whitespace) and the health
+// components, from the engine's health report.
+void HealthAndKpis(std::ostringstream& out, const PlanPage& p) {
   out << "<h2>Health and KPIs</h2><div class=\"kpis\">";
   if (p.health) {
     const engine::HealthReport& h = *p.health;
@@ -189,6 +175,25 @@ std::string RenderPlanPage(const PlanPage& p) {
     }
     out << "</table>";
   }
+}
+
+}  // namespace
+
+std::string RenderPlanPage(const PlanPage& p) {
+  std::ostringstream out;
+  const std::string title = "Account plan — " + p.account.name;
+  out << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << Escape(title)
+      << "</title><style>" << kStyle << "</style></head><body>";
+  out << "<h1>" << Escape(p.account.name) << "</h1><p class=\"meta\">" << Escape(p.account.industry)
+      << (p.account.industry.empty() ? "" : " · ")
+      << "AM: " << Escape(UserName(p, p.account.owner_id)) << " · plan version " << p.plan.version
+      << ", changed " << p.plan.updated_at.date().ToString()
+      << (p.plan.last_reviewed_at ? ", reviewed " + p.plan.last_reviewed_at->date().ToString()
+                                  : std::string(", never reviewed"))
+      << " · printed " << p.today.ToString() << "</p>";
+  if (!p.plan.summary.empty()) out << "<p>" << Escape(p.plan.summary) << "</p>";
+
+  HealthAndKpis(out, p);
 
   out << "<div class=\"cols\"><div>";
   // Priorities, in the customer's words.
