@@ -26,9 +26,10 @@
 #include <vector>
 
 #include "bench/dashboards_sql.h"
+#include "engine/dashboard_json.h"
+#include "engine/dashboard_table.h"
 #include "engine/dashboards.h"
 #include "engine/health.h"
-#include "http/engine_routes.h"
 #include "ingest/seed.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -190,10 +191,6 @@ std::string SqlAnswer(store::Database& db, const std::vector<std::string>& queri
   return out;
 }
 
-constexpr const char* kDashboards[] = {"at-risk",         "renewals",  "expansion-pipeline",
-                                       "nrr-leaderboard", "portfolio", "coverage",
-                                       "inspection",      "kpis"};
-
 struct Options {
   int64_t accounts = 1'000'000;
   std::string pg_url;
@@ -342,14 +339,21 @@ Engine LoadEngine(store::Database& db, Date today, const Settings& settings) {
   return e;
 }
 
-// Each of `runs` askings of dashboard `name` the way the API answers it (http::Dashboard, JSON
+// The dashboard `name` the way the API answers it: the engine's table, then its JSON.
+void AskDashboard(std::string_view name, const engine::ReadModel& model, const Settings& settings,
+                  Date today) {
+  auto answer = Must(engine::AnswerDashboard(name, model, settings, today, {}), std::string(name));
+  engine::DashboardJson(model, answer);
+}
+
+// Each of `runs` askings of dashboard `name` the way the API answers it (AskDashboard, JSON
 // included), in milliseconds.
 std::vector<double> TimeDashboard(const std::string& name, const engine::ReadModel& model,
                                   const Settings& settings, Date today, int runs) {
   std::vector<double> times;
   for (int i = 0; i < runs; ++i) {
     auto started = Clock::now();
-    Must(http::Dashboard(name, model, settings, today, {}), name);
+    AskDashboard(name, model, settings, today);
     times.push_back(Ms(Clock::now() - started));
   }
   return times;
@@ -362,7 +366,8 @@ int RunEngineOnly(const Options& o, const std::string& file, Date today, const S
   fmt::print("engine: loaded in {:.0f} ms, {} MB\nfull recompute {:.0f} ms\n", e.load_ms,
              e.model->Bytes() >> 20, e.recompute_ms);
   double max_ms = 0;
-  for (const char* name : kDashboards) {
+  for (const engine::DashboardEntry& entry : engine::DashboardTable()) {
+    const std::string name(entry.name);
     if (!o.only.empty() && o.only != name) continue;
     std::vector<double> ours = TimeDashboard(name, *e.model, settings, today, o.runs);
     fmt::print("{:<20} {:>10.2f} ms (first {:.2f})\n", name, Median(ours), ours.front());
@@ -461,7 +466,7 @@ int Run(const Options& o) {
   double min_pg = 1e300, min_sqlite = 1e300, max_ms = 0;
   bool all_agree = true;
   for (const auto& q : questions) {
-    // The engine: the API's own answer (http::Dashboard, JSON included), median of `runs`.
+    // The engine: the API's own answer (AskDashboard, JSON included), median of `runs`.
     std::vector<double> ours = TimeDashboard(q.name, *model, settings, today, o.runs);
     const std::string want = q.engine();
     std::map<std::string, double> theirs;
@@ -521,7 +526,7 @@ int Run(const Options& o) {
     auto started = Clock::now();
     model->Upsert(t);
     auto applied = Clock::now();
-    Must(http::Dashboard("at-risk", *model, settings, today, {}), "at-risk");
+    AskDashboard("at-risk", *model, settings, today);
     fmt::print(
         "\none new signal → its account's health and the at-risk dashboard: {:.2f} ms "
         "(applying it {:.2f} ms)\n",

@@ -20,10 +20,11 @@
 #include "cli/progress.h"
 #include "core/clock.h"
 #include "domain/schema.h"
+#include "engine/dashboard_json.h"
+#include "engine/dashboard_table.h"
 #include "engine/follower.h"
 #include "engine/retention.h"
 #include "http/api.h"
-#include "http/engine_routes.h"
 #include "http/server.h"
 #include "ingest/export.h"
 #include "ingest/salesforce_export.h"
@@ -319,17 +320,40 @@ std::string CsvCell(const boost::json::value& v) {
 
 Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
   ORCHARD_TRY(auto book, LoadBook(args.db));
-  std::map<std::string, std::string> params;
-  if (args.am) params["am"] = std::to_string(*args.am);
-  if (args.tier) params["tier"] = *args.tier;
-  if (args.window) params["window"] = std::to_string(*args.window);
-  if (args.from) params["from"] = args.from->ToString();
-  if (args.to) params["to"] = args.to->ToString();
-  if (args.quadrant) params["quadrant"] = *args.quadrant;
-  if (args.limit) params["limit"] = std::to_string(*args.limit);
-  if (args.offset) params["offset"] = std::to_string(*args.offset);
+  // A parameter the dashboard does not take is refused, as the API refuses it. (The CLI checked
+  // each value in cli.cc, so the enum names it let through always parse.)
+  if (const engine::DashboardEntry* entry = engine::FindDashboard(args.name)) {
+    std::vector<std::string_view> given;
+    for (auto [name, set] : {std::pair{"am", args.am.has_value()},
+                             {"tier", args.tier.has_value()},
+                             {"window", args.window.has_value()},
+                             {"from", args.from.has_value()},
+                             {"to", args.to.has_value()},
+                             {"quadrant", args.quadrant.has_value()},
+                             {"limit", args.limit.has_value()},
+                             {"offset", args.offset.has_value()}}) {
+      if (set) given.push_back(name);
+    }
+    ORCHARD_CHECK(engine::OnlyDashboardParams(*entry, std::move(given)));
+  }
+  engine::DashboardQuery query;
+  query.filter.am = args.am;
+  if (args.tier) {
+    ORCHARD_TRY(query.filter.tier, ParseEnum<Tier>(*args.tier));
+  }
+  if (args.window) query.window_days = static_cast<int>(*args.window);
+  query.from = args.from;
+  query.to = args.to;
+  if (args.quadrant) {
+    ORCHARD_TRY(query.quadrant, ParseEnum<Quadrant>(*args.quadrant));
+  }
+  if (args.limit) query.limit = static_cast<size_t>(*args.limit);
+  if (args.offset) query.offset = static_cast<size_t>(*args.offset);
   Date today = args.today.value_or(clock.Today());
-  ORCHARD_TRY(auto body, http::Dashboard(args.name, *book.model, book.settings, today, params));
+  ORCHARD_TRY(auto answer,
+              engine::AnswerDashboard(args.name, *book.model, book.settings, today, query));
+  // The API's JSON form, which the table and the CSV print the rows of.
+  const boost::json::object body = engine::DashboardJson(*book.model, answer);
   if (args.format == "json") {
     fmt::print("{}\n", boost::json::serialize(body));
     return Ok();
@@ -432,11 +456,13 @@ Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
       "  {:<20} {:>8.1f} ms\n", "full recompute",
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - compute_started)
           .count());
-  for (std::string_view name : http::kDashboards) {
+  for (const engine::DashboardEntry& entry : engine::DashboardTable()) {
     auto one = std::chrono::steady_clock::now();
-    ORCHARD_CHECK(http::Dashboard(name, *book.model, book.settings, today, {}));
+    ORCHARD_TRY(auto answer, engine::AnswerDashboard(entry.name, *book.model, book.settings, today,
+                                                     engine::DashboardQuery{}));
+    engine::DashboardJson(*book.model, answer);  // as the API answers it, JSON included
     fmt::print(
-        "  {:<20} {:>8.1f} ms\n", name,
+        "  {:<20} {:>8.1f} ms\n", entry.name,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - one).count());
   }
   auto one = std::chrono::steady_clock::now();
@@ -589,6 +615,8 @@ Status RunExport(const cli::ExportArgs& args) {
 
 int main(int argc, char** argv) {
   orchard::SystemClock clock;
+  std::vector<std::string> dashboards;
+  for (const auto& entry : orchard::engine::DashboardTable()) dashboards.emplace_back(entry.name);
   orchard::cli::Handlers handlers{
       .migrate = [](const orchard::cli::MigrateArgs& a) { return orchard::RunMigrate(a); },
       .seed = [&](const orchard::cli::SeedArgs& a) { return orchard::RunSeed(a, clock); },
@@ -599,6 +627,7 @@ int main(int argc, char** argv) {
       .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
       .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
       .export_ = [](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a); },
+      .dashboards = std::move(dashboards),
   };
   return orchard::cli::Run(argc, argv, handlers);
 }

@@ -183,15 +183,15 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   ReportArgs report;
   report.db = default_db;
   std::string report_today, report_from, report_to;
-  auto* report_cmd = app.add_subcommand(
-      "report",
-      "Print a dashboard from the in-memory book: at-risk, renewals, expansion-pipeline, "
-      "nrr-leaderboard, portfolio, coverage, inspection, kpis");
-  // The same names as http::kDashboards (the CLI does not link the HTTP layer).
+  std::string dashboard_names;
+  for (const auto& n : handlers.dashboards) {
+    dashboard_names += (dashboard_names.empty() ? "" : ", ") + n;
+  }
+  auto* report_cmd =
+      app.add_subcommand("report", "Print a dashboard from the in-memory book: " + dashboard_names);
   report_cmd->add_option("name", report.name, "The dashboard")
       ->required()
-      ->check(CLI::IsMember({"at-risk", "renewals", "expansion-pipeline", "nrr-leaderboard",
-                             "portfolio", "coverage", "inspection", "kpis"}));
+      ->check(CLI::IsMember(handlers.dashboards));
   report_cmd->add_option("--db", report.db, db_help)->capture_default_str();
   report_cmd->add_option("--format", report.format, "table, csv or json")
       ->capture_default_str()

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/date.h"
 #include "core/result.h"
@@ -67,7 +68,7 @@ struct UserAddArgs {
 
 struct ReportArgs {
   std::string db;
-  std::string name;              // a dashboard, as http::kDashboards names them
+  std::string name;              // a dashboard, one of Handlers::dashboards
   std::string format = "table";  // table, csv or json
   std::optional<int64_t> am;
   std::optional<std::string> tier;
@@ -111,6 +112,9 @@ struct Handlers {
   std::function<Status(const ScoreArgs&)> score;
   std::function<Status(const ImportArgs&)> import_;
   std::function<Status(const ExportArgs&)> export_;
+  // The dashboards `report` prints, by name, in order (engine/dashboard_table.h: app/ hands them
+  // over, so the CLI depends on nothing above core).
+  std::vector<std::string> dashboards;
 };
 
 // Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.

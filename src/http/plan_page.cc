@@ -12,8 +12,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <boost/json.hpp>
+#include <type_traits>
 
 #include "domain/enums.h"
 
@@ -68,12 +67,15 @@ std::string Label(std::string_view enum_text) {
   return out;
 }
 
-// A value of the API's JSON as the page shows it: a string as is, a number as written, "—" for
-// missing or null.
-std::string Shown(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return "—";
-  return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
+// A value of the health report as the page shows it: "—" for none.
+template <class T>
+std::string Shown(const std::optional<T>& v) {
+  if (!v) return "—";
+  if constexpr (std::is_same_v<T, Date>) {
+    return v->ToString();
+  } else {
+    return std::to_string(*v);
+  }
 }
 
 std::string Name(const Contact& c) {
@@ -144,6 +146,37 @@ void OrgChart(std::ostringstream& out, const PlanPage& p, std::optional<ContactI
   out << "</ul>";
 }
 
+// The KPI strip (health, ARR, tier, the account's metrics, whitespace) and the health
+// components, from the engine's health report.
+void HealthAndKpis(std::ostringstream& out, const PlanPage& p) {
+  out << "<h2>Health and KPIs</h2><div class=\"kpis\">";
+  if (p.health) {
+    const engine::HealthReport& h = *p.health;
+    const std::string colour(engine::ColourName(h.colour));
+    Kpi(out, Shown(h.score) + " " + colour, "health", colour);
+    Kpi(out, Dollars(h.arr_cents), "ARR today");
+    Kpi(out, "Tier " + std::string(ToString(h.tier)), "coverage tier");
+    const engine::AccountMetrics& m = h.metrics;
+    Kpi(out, Shown(m.renewal_date), "renewal");
+    Kpi(out, std::to_string(m.multithreading_depth), "multithreading depth");
+    Kpi(out, std::to_string(m.plan_completeness) + "%", "plan completeness");
+    Kpi(out, Shown(m.plan_freshness_days) + " days", "since the plan changed");
+    Kpi(out, Shown(m.last_meaningful_contact), "last meaningful contact");
+  }
+  Kpi(out, Dollars(p.whitespace.total.whitespace_cents), "whitespace potential");
+  out << "</div>";
+  if (p.health) {
+    out << "<table style=\"margin-top:6px\"><tr><th>component</th><th class=\"num\">value</th>"
+           "<th class=\"num\">weight</th><th>what it is made of</th></tr>";
+    for (const auto& c : p.health->components) {
+      out << "<tr><td>" << Escape(c.name) << "</td><td class=\"num\">" << Escape(Shown(c.value))
+          << "</td><td class=\"num\">" << c.weight << "%</td><td>" << Escape(c.detail)
+          << "</td></tr>";
+    }
+    out << "</table>";
+  }
+}
+
 }  // namespace
 
 std::string RenderPlanPage(const PlanPage& p) {
@@ -160,41 +193,7 @@ std::string RenderPlanPage(const PlanPage& p) {
       << " · printed " << p.today.ToString() << "</p>";
   if (!p.plan.summary.empty()) out << "<p>" << Escape(p.plan.summary) << "</p>";
 
-  // KPIs and health.
-  out << "<h2>Health and KPIs</h2><div class=\"kpis\">";
-  if (p.health) {
-    const auto& h = *p.health;
-    auto text = [&](const char* key) { return Shown(h, key); };
-    const std::string colour = text("colour");
-    Kpi(out, text("score") + (colour == "—" ? "" : " " + colour), "health", colour);
-    Kpi(out, h.contains("arr_cents") ? Dollars(h.at("arr_cents").as_int64()) : "—", "ARR today");
-    Kpi(out, "Tier " + text("tier"), "coverage tier");
-    if (const auto* m = h.if_contains("metrics"); m != nullptr && m->is_object()) {
-      const auto& metrics = m->as_object();
-      auto metric = [&](const char* key) { return Shown(metrics, key); };
-      Kpi(out, metric("renewal_date"), "renewal");
-      Kpi(out, metric("multithreading_depth"), "multithreading depth");
-      Kpi(out, metric("plan_completeness") + "%", "plan completeness");
-      Kpi(out, metric("plan_freshness_days") + " days", "since the plan changed");
-      Kpi(out, metric("last_meaningful_contact"), "last meaningful contact");
-    }
-  }
-  Kpi(out, Dollars(p.whitespace.total.whitespace_cents), "whitespace potential");
-  out << "</div>";
-  if (p.health) {
-    if (const auto* parts = p.health->if_contains("components"); parts && parts->is_array()) {
-      out << "<table style=\"margin-top:6px\"><tr><th>component</th><th class=\"num\">value</th>"
-             "<th class=\"num\">weight</th><th>what it is made of</th></tr>";
-      for (const auto& c : parts->as_array()) {
-        const auto& o = c.as_object();
-        auto field = [&](const char* key) { return Shown(o, key); };
-        out << "<tr><td>" << Escape(field("name")) << "</td><td class=\"num\">"
-            << Escape(field("value")) << "</td><td class=\"num\">" << Escape(field("weight"))
-            << "%</td><td>" << Escape(field("detail")) << "</td></tr>";
-      }
-      out << "</table>";
-    }
-  }
+  HealthAndKpis(out, p);
 
   out << "<div class=\"cols\"><div>";
   // Priorities, in the customer's words.

@@ -9,11 +9,10 @@
 #include <string>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 #include "core/date.h"
 #include "core/result.h"
 #include "domain/entities.h"
+#include "engine/health_report.h"
 #include "service/whitespace.h"
 
 namespace orchard::http {
@@ -27,8 +26,8 @@ struct PlanPage {
   service::WhitespaceMatrix whitespace;
   std::vector<PlanRisk> risks;
   std::vector<PlanAction> actions;
-  std::map<int64_t, std::string> user_names;  // by user id
-  std::optional<boost::json::object> health;  // as GET /api/v1/accounts/{id}/health answers
+  std::map<int64_t, std::string> user_names;   // by user id
+  std::optional<engine::HealthReport> health;  // none without the in-memory book
 };
 
 // The whole page, self-contained (styles inline, no scripts, no external resources), every

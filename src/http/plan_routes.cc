@@ -10,7 +10,6 @@
 
 #include "http/body.h"
 #include "http/crud.h"
-#include "http/engine_routes.h"
 #include "http/errors.h"
 #include "http/params.h"
 #include "http/plan_page.h"
@@ -178,7 +177,7 @@ Result<PlanPage> GatherPlanPage(const ApiDeps& d, const service::Actor& actor, P
   ORCHARD_TRY(auto users, service::RowsOf<User>(store, {}));
   for (const User& u : users) page.user_names[u.id.value] = u.name.empty() ? u.email : u.name;
   if (d.model != nullptr) {
-    auto health = AccountHealth(*d.model, d.settings.Current(), page.today, account);
+    auto health = engine::AccountHealthReport(*d.model, d.settings.Current(), page.today, account);
     if (health) page.health = std::move(*health);
   }
   return page;

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "http/engine_routes.h"
+#include "engine/dashboard_table.h"
 #include "security/harness.h"
 
 namespace orchard::security {
@@ -141,8 +141,8 @@ TEST_P(InputsTest, StoredHugeAmountsStillRead) {
   check("/api/v1/plans/" + Id(ann_plan_.value) + "/whitespace");
   check("/api/v1/metrics/retention");
   check("/api/v1/metrics/retention?group_by=am");
-  for (std::string_view name : http::kDashboards) {
-    check("/api/v1/dashboards/" + std::string(name));
+  for (const engine::DashboardEntry& entry : engine::DashboardTable()) {
+    check("/api/v1/dashboards/" + std::string(entry.name));
   }
   auto kpis = check("/api/v1/dashboards/kpis");
   const json::value* strip = kpis.is_object() ? kpis.as_object().if_contains("kpis") : nullptr;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/health.h"
+#include "engine/health_report.h"
 #include "unit/book_builder.h"
 
 namespace orchard::engine {
@@ -182,6 +183,46 @@ TEST_F(HealthTest, ThePastIsComputedFromWhatWasKnownThen) {
   Health then = HealthOf(1, today_.AddDays(-30));
   EXPECT_EQ(then.components[3].value, 100);
   EXPECT_NE(then.computed, HealthOf(1, today_).computed);
+}
+
+// The typed report the health route and the plan page render: the sentences are made here, once.
+TEST_F(HealthTest, TheReportExplainsTheScoreWhatMovedAndTheHistory) {
+  BuildFullAccount(1);
+  auto report = AccountHealthReport(model_, settings_, today_, 1, 10);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->score, 69);
+  EXPECT_EQ(report->colour, 2) << "yellow";
+  ASSERT_EQ(report->components.size(), 6u);
+  EXPECT_EQ(report->components[0].name, "usage");
+  EXPECT_EQ(report->components[0].value, 74);
+  EXPECT_EQ(report->components[0].weight, 30);
+  // Shares after sentiment's 10% drops out: 30/90 → 33%, 15/90 → 17%.
+  ASSERT_EQ(report->explanation.size(), 4u);
+  EXPECT_EQ(report->explanation[0],
+            "Computed 69 of 100: usage 74 × 33%, support 60 × 17%, nps 63 × 17%, engagement 75 × "
+            "17%, relationships 67 × 17%.");
+  EXPECT_EQ(report->explanation[1],
+            "No data for sentiment: their weight is shared among the components present.");
+  ASSERT_EQ(report->moved.size(), 2u);
+  EXPECT_EQ(report->moved[0].days, 7);
+  EXPECT_EQ(report->moved[1].days, 30);
+  EXPECT_EQ(report->moved[1].summary, report->explanation[3]);
+  // 30 days ago engagement was 100 (HealthTest.ThePastIsComputedFromWhatWasKnownThen).
+  bool engagement_fell = false;
+  for (const auto& c : report->moved[1].components) {
+    if (c.name == "engagement") engagement_fell = c.then == 100 && c.now == 75 && c.points < 0;
+  }
+  EXPECT_TRUE(engagement_fell);
+  EXPECT_NE(report->moved[1].summary.find("engagement fell from 100 to 75"), std::string::npos)
+      << report->moved[1].summary;
+  ASSERT_EQ(report->history.size(), 10u);
+  EXPECT_EQ(report->history.back().day, today_);
+  EXPECT_EQ(report->history.back().score, report->score);
+  EXPECT_EQ(report->metrics.multithreading_depth, 2);
+  EXPECT_EQ(report->metrics.last_meaningful_contact, today_.AddDays(-45));
+  auto missing = AccountHealthReport(model_, settings_, today_, 99);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(HealthTest, WhyLowNamesTheCostliestComponentsFirst) {

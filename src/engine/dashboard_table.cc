@@ -1,0 +1,164 @@
+#include "engine/dashboard_table.h"
+
+#include <algorithm>
+#include <string>
+
+namespace orchard::engine {
+
+namespace {
+
+DashboardPage PageOf(const DashboardQuery& q, int64_t total) { return {total, q.offset, q.limit}; }
+
+// The period of the dashboards that take one: [from, to], the trailing year by default.
+struct Period {
+  Date from, to;
+};
+Period PeriodOf(const DashboardQuery& q, Date today) {
+  Date to = q.to.value_or(today);
+  return {q.from.value_or(to.AddYears(-1)), to};
+}
+
+// The rows [offset, offset + limit) of a whole answer.
+template <class T>
+std::vector<T> Slice(std::vector<T> rows, const DashboardQuery& q) {
+  const size_t begin = std::min(q.offset, rows.size());
+  const size_t end = std::min(rows.size(), begin + q.limit);
+  return std::vector<T>(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(begin)),
+                        std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
+}
+
+Result<DashboardBody> AtRiskAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                   const DashboardQuery& q) {
+  auto answer = AccountsAtRisk(model, settings, today, q.filter, q.offset, q.limit);
+  return AtRiskDashboard{PageOf(q, answer.total), std::move(answer)};
+}
+
+Result<DashboardBody> RenewalsAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                     const DashboardQuery& q) {
+  const int days = q.window_days.value_or(settings.renewal_window_days);
+  auto answer = RenewalsPaged(model, settings, today, days, q.filter, q.offset, q.limit);
+  return RenewalsDashboard{PageOf(q, answer.total), days, std::move(answer)};
+}
+
+Result<DashboardBody> ExpansionAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                      const DashboardQuery& q) {
+  const Period p = PeriodOf(q, today);
+  if (p.to < p.from) return FailValue("from", "must not be after `to`");
+  return ExpansionDashboard{p.from, p.to,
+                            ExpansionPipeline(model, settings, today, p.from, p.to, q.filter)};
+}
+
+Result<DashboardBody> NrrAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                const DashboardQuery& q) {
+  const Period p = PeriodOf(q, today);
+  ORCHARD_TRY(auto board, NrrLeaderboard(model, settings, p.from, p.to, q.filter));
+  const auto total = static_cast<int64_t>(board.size());
+  return NrrDashboard{PageOf(q, total), p.from, p.to, Slice(std::move(board), q)};
+}
+
+Result<DashboardBody> PortfolioAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                      const DashboardQuery& q) {
+  auto answer = PortfolioGrid(model, settings, today, q.filter, q.quadrant, q.offset, q.limit);
+  return PortfolioDashboard{PageOf(q, answer.total), std::move(answer)};
+}
+
+Result<DashboardBody> CoverageAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                     const DashboardQuery& q) {
+  auto rows = Coverage(model, settings, today, q.filter);
+  const auto total = static_cast<int64_t>(rows.size());
+  return CoverageDashboard{PageOf(q, total), Slice(std::move(rows), q)};
+}
+
+Result<DashboardBody> InspectionAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                       const DashboardQuery& q) {
+  auto answer = InspectionQueueFor(model, settings, today, q.filter, q.offset, q.limit);
+  return InspectionDashboard{PageOf(q, answer.flagged + answer.sampled), std::move(answer)};
+}
+
+Result<DashboardBody> KpiAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                const DashboardQuery& q) {
+  return KpiDashboard{KpiStrip(model, settings, today, q.filter)};
+}
+
+}  // namespace
+
+const DashboardParam* FindDashboardParam(std::string_view name) {
+  for (const auto& p : kDashboardParams) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::span<const DashboardEntry> DashboardTable() {
+  // Built once, read only: the table is constant data, not state.
+  static const std::vector<DashboardEntry> kTable = {
+      {"at-risk",
+       "Accounts at risk: yellow or red health today, largest ARR first, with why",
+       {"am", "tier", "limit", "offset"},
+       AtRiskAnswer},
+      {"renewals",
+       "Upcoming renewals within the window, largest ARR first, with their health",
+       {"am", "tier", "window", "limit", "offset"},
+       RenewalsAnswer},
+      {"expansion-pipeline",
+       "Open upsell and cross-sell opportunities by stage, and those created in the period",
+       {"am", "tier", "from", "to"},
+       ExpansionAnswer},
+      {"nrr-leaderboard",
+       "Retention per AM over the period (default: the trailing 12 months)",
+       {"am", "tier", "from", "to", "limit", "offset"},
+       NrrAnswer},
+      {"portfolio",
+       "The 2×2 grid of value and potential, and its accounts, largest ARR first",
+       {"am", "tier", "quadrant", "limit", "offset"},
+       PortfolioAnswer},
+      {"coverage",
+       "Each AM's book against the tier ratios",
+       {"am", "tier", "limit", "offset"},
+       CoverageAnswer},
+      {"inspection",
+       "Every tier-1 account with a governance flag, then the month's random sample",
+       {"am", "tier", "limit", "offset"},
+       InspectionAnswer},
+      {"kpis",
+       "The KPI strip: retention over the trailing 12 months, the book today",
+       {"am", "tier"},
+       KpiAnswer},
+  };
+  return kTable;
+}
+
+const DashboardEntry* FindDashboard(std::string_view name) {
+  for (const auto& entry : DashboardTable()) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+Status OnlyDashboardParams(const DashboardEntry& entry, std::vector<std::string_view> given) {
+  std::sort(given.begin(), given.end());
+  for (std::string_view name : given) {
+    if (std::find(entry.params.begin(), entry.params.end(), name) != entry.params.end()) continue;
+    std::string list;
+    for (auto n : entry.params) list += (list.empty() ? "" : ", ") + std::string(n);
+    return FailField(std::string(name),
+                     "unknown parameter; " + std::string(entry.name) + " takes " + list);
+  }
+  return Ok();
+}
+
+Result<DashboardAnswer> AnswerDashboard(std::string_view name, const ReadModel& model,
+                                        const Settings& settings, Date today,
+                                        const DashboardQuery& query) {
+  const DashboardEntry* entry = FindDashboard(name);
+  if (entry == nullptr) {
+    std::string list;
+    for (const auto& e : DashboardTable()) list += (list.empty() ? "" : ", ") + std::string(e.name);
+    return Fail(ErrorCode::kNotFound,
+                "no dashboard \"" + std::string(name) + "\"; there are " + list);
+  }
+  ORCHARD_TRY(auto body, entry->answer(model, settings, today, query));
+  return DashboardAnswer{entry->name, today, std::move(body)};
+}
+
+}  // namespace orchard::engine

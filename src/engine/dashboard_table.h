@@ -1,0 +1,129 @@
+// The one table of dashboards: each entry names a dashboard, the parameters it takes (documented
+// once, in kDashboardParams), a summary, and the function that answers it with a typed result.
+// The API's routes and their OpenAPI document, `orchard report` and bench/dashboards all read this
+// table, so adding a dashboard is one entry here plus its function (and its JSON form in
+// engine/dashboard_json.cc, which the compiler asks for: the result is a variant).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "domain/settings.h"
+#include "engine/dashboards.h"
+#include "engine/read_model.h"
+#include "engine/retention.h"
+
+namespace orchard::engine {
+
+// What a dashboard may be asked, typed. A dashboard reads only the parameters its entry names
+// (the routes refuse the others); unset ones take the defaults written beside them.
+struct DashboardQuery {
+  DashboardFilter filter;            // am, tier
+  std::optional<int> window_days;    // renewals; default: settings' renewal window
+  std::optional<Date> from, to;      // to: default today; from: default a year before `to`
+  std::optional<Quadrant> quadrant;  // portfolio: only this quadrant's accounts
+  size_t offset = 0;                 // long dashboards: rows skipped
+  size_t limit = 100;                // long dashboards: rows answered, 1 to 10,000
+};
+
+// A parameter of the dashboards, as the API and `orchard report` name it.
+struct DashboardParam {
+  std::string_view name;
+  std::string_view doc;
+};
+// Every parameter, in the order a request's are read (the first bad one is the one reported).
+inline constexpr std::array<DashboardParam, 8> kDashboardParams = {{
+    {"am", "Only this AM's accounts (user id)"},
+    {"tier", "Only this tier (1, 2 or 3)"},
+    {"window", "Renewals: days ahead, 1 to 730 (default: settings)"},
+    {"limit", "Long dashboards: rows to answer, 1 to 10,000 (default 100)"},
+    {"offset", "Long dashboards: rows to skip"},
+    {"to", "Last day of the period (default: today)"},
+    {"from", "First day of the period (default: a year before `to`)"},
+    {"quadrant", "Portfolio: only this quadrant (invest, protect, develop, automate)"},
+}};
+const DashboardParam* FindDashboardParam(std::string_view name);
+
+// Which rows of how many a long dashboard answered.
+struct DashboardPage {
+  int64_t total = 0;
+  size_t offset = 0;
+  size_t limit = 0;
+};
+
+// The typed results, one per dashboard.
+struct AtRiskDashboard {
+  DashboardPage page;
+  AtRiskPage answer;
+};
+struct RenewalsDashboard {
+  DashboardPage page;
+  int window_days = 0;
+  RenewalsPage answer;
+};
+struct ExpansionDashboard {
+  Date from, to;
+  Pipeline answer;
+};
+struct NrrDashboard {
+  DashboardPage page;
+  Date from, to;
+  std::vector<RetentionRow> items;  // the page asked for; key: the AM's user id
+};
+struct PortfolioDashboard {
+  DashboardPage page;
+  Portfolio answer;
+};
+struct CoverageDashboard {
+  DashboardPage page;
+  std::vector<CoverageRow> items;  // the page asked for
+};
+struct InspectionDashboard {
+  DashboardPage page;
+  InspectionQueue answer;
+};
+struct KpiDashboard {
+  Kpis kpis;
+};
+using DashboardBody =
+    std::variant<AtRiskDashboard, RenewalsDashboard, ExpansionDashboard, NrrDashboard,
+                 PortfolioDashboard, CoverageDashboard, InspectionDashboard, KpiDashboard>;
+
+struct DashboardAnswer {
+  std::string_view name;
+  Date as_of;
+  DashboardBody body;
+};
+
+using DashboardFn = Result<DashboardBody> (*)(const ReadModel& model, const Settings& settings,
+                                              Date today, const DashboardQuery& query);
+
+struct DashboardEntry {
+  std::string_view name;     // the route's last segment and `orchard report`'s argument
+  std::string_view summary;  // one line, for the OpenAPI document and `orchard report --help`
+  // The parameters it takes, in the order its refusal of another lists them.
+  std::vector<std::string_view> params;
+  DashboardFn answer;
+};
+
+// The table, in the order the API and `orchard report` list the dashboards.
+std::span<const DashboardEntry> DashboardTable();
+const DashboardEntry* FindDashboard(std::string_view name);
+
+// Refuses the first of `given` (parameter names, in name order) that `entry` does not take,
+// naming the ones it does: a filter a dashboard would ignore is an error, not a silent no-op.
+Status OnlyDashboardParams(const DashboardEntry& entry, std::vector<std::string_view> given);
+
+// The dashboard `name` on `today`; NotFound, naming the dashboards there are, for another name.
+Result<DashboardAnswer> AnswerDashboard(std::string_view name, const ReadModel& model,
+                                        const Settings& settings, Date today,
+                                        const DashboardQuery& query);
+
+}  // namespace orchard::engine
