@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ingest/csv.h"
+#include "ingest/picklists.h"
 #include "ingest/text.h"
 #include "store/database.h"
 
