@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "domain/schema.h"
 #include "engine/dashboard_json.h"
 #include "engine/dashboard_table.h"
@@ -309,13 +310,7 @@ std::string CsvCell(const boost::json::value& v) {
                      : v.is_double() ? fmt::format("{}", v.as_double())
                      : v.is_array()  ? (v.as_array().empty() ? "" : HumanCell("", v))
                                      : boost::json::serialize(v);
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  return CsvField(text);
 }
 
 Status RunReport(const cli::ReportArgs& args, const Clock& clock) {

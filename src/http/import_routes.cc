@@ -1,145 +1,36 @@
 #include "http/import_routes.h"
 
-#include <atomic>
 #include <boost/json.hpp>
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <sstream>
-#include <thread>
 
 #include "http/crud.h"
 #include "http/errors.h"
 #include "http/params.h"
-#include "ingest/sources.h"
+#include "ingest/import_jobs.h"
 
 namespace orchard::http {
 
 namespace {
 
-namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// One import: its file in a folder of its own, and what is known of it so far.
-struct Job {
-  int64_t id = 0;
-  std::string source, object, file_name;
-  bool dry_run = false;
-  Timestamp started_at;
-  fs::path dir;
-  std::atomic<bool> stop{false};
-
-  mutable std::mutex mu;           // guards what follows
-  std::string status = "running";  // running, done, failed
-  ingest::ImportProgress progress;
-  std::optional<ingest::ImportSummary> summary;
-  std::string error;
-
-  json::object ToJson() const {
-    std::lock_guard lock(mu);
-    json::object o{{"id", id},           {"status", status},
-                   {"source", source},   {"file_name", file_name},
-                   {"dry_run", dry_run}, {"started_at", started_at.ToString()}};
-    if (!object.empty()) o["object"] = object;
-    double rate = progress.seconds > 0 ? static_cast<double>(progress.rows) / progress.seconds : 0;
-    double eta = 0;
-    if (progress.bytes > 0 && progress.total_bytes > progress.bytes) {
-      eta = progress.seconds * static_cast<double>(progress.total_bytes - progress.bytes) /
-            static_cast<double>(progress.bytes);
-    }
-    o["progress"] = json::object{{"rows", progress.rows},
-                                 {"bytes", progress.bytes},
-                                 {"total_bytes", progress.total_bytes},
-                                 {"seconds", progress.seconds},
-                                 {"rows_per_s", rate},
-                                 {"eta_s", eta}};
-    if (summary) o["summary"] = json::parse(summary->ToJson());
-    if (!error.empty()) o["error"] = error;
-    o["rejected_url"] = "/api/v1/imports/" + std::to_string(id) + "/rejected";
-    return o;
-  }
-};
-
-// The jobs of this server, newest last; the oldest finished ones are forgotten (and their files
-// removed) past kKept.
-class Jobs {
- public:
-  static constexpr size_t kKept = 20;
-
-  ~Jobs() {
-    std::vector<std::jthread> threads;
-    {
-      std::lock_guard lock(mu_);
-      for (auto& [id, job] : jobs_) job->stop = true;
-      threads = std::move(threads_);
-    }
-    threads.clear();  // joins: each stops at its next batch
-    std::lock_guard lock(mu_);
-    for (auto& [id, job] : jobs_) {
-      std::error_code ec;
-      fs::remove_all(job->dir, ec);
-    }
-  }
-
-  std::shared_ptr<Job> Add(std::shared_ptr<Job> job) {
-    std::lock_guard lock(mu_);
-    job->id = ++last_id_;
-    jobs_[job->id] = job;
-    while (jobs_.size() > kKept) {
-      auto oldest = jobs_.begin();
-      {
-        std::lock_guard job_lock(oldest->second->mu);
-        if (oldest->second->status == "running") break;
-      }
-      std::error_code ec;
-      fs::remove_all(oldest->second->dir, ec);
-      jobs_.erase(oldest);
-    }
-    return job;
-  }
-
-  void Run(std::function<void()> work) {
-    std::lock_guard lock(mu_);
-    threads_.emplace_back(std::move(work));
-  }
-
-  std::shared_ptr<Job> Get(int64_t id) const {
-    std::lock_guard lock(mu_);
-    auto it = jobs_.find(id);
-    return it == jobs_.end() ? nullptr : it->second;
-  }
-
-  std::vector<std::shared_ptr<Job>> All() const {
-    std::lock_guard lock(mu_);
-    std::vector<std::shared_ptr<Job>> out;
-    for (const auto& [id, job] : jobs_) out.push_back(job);
-    return out;
-  }
-
- private:
-  mutable std::mutex mu_;
-  int64_t last_id_ = 0;
-  std::map<int64_t, std::shared_ptr<Job>> jobs_;
-  std::vector<std::jthread> threads_;
-};
-
-Status RequireAdmin(const service::Actor& actor) {
-  if (actor.role != Role::kAdmin) {
-    return Fail(ErrorCode::kPermissionDenied, "only admins import data");
-  }
-  return Ok();
+// A job as the API answers it: its state, progress with rate and ETA, summary and report link.
+json::object JobJson(const ingest::ImportJobState& job) {
+  json::object o{{"id", job.id},           {"status", ingest::ToString(job.status)},
+                 {"source", job.source},   {"file_name", job.file_name},
+                 {"dry_run", job.dry_run}, {"started_at", job.started_at.ToString()}};
+  if (!job.object.empty()) o["object"] = job.object;
+  o["progress"] = json::object{{"rows", job.progress.rows},
+                               {"bytes", job.progress.bytes},
+                               {"total_bytes", job.progress.total_bytes},
+                               {"seconds", job.progress.seconds},
+                               {"rows_per_s", job.RowsPerSecond()},
+                               {"eta_s", job.EtaSeconds()}};
+  if (job.summary) o["summary"] = json::parse(job.summary->ToJson());
+  if (!job.error.empty()) o["error"] = job.error;
+  o["rejected_url"] = "/api/v1/imports/" + std::to_string(job.id) + "/rejected";
+  return o;
 }
-
-// What a POST asks for: the request's fields and the file's content.
-struct Posted {
-  ingest::ImportRequest request;
-  std::string file_name;
-  std::string content;
-  bool dry_run = false;
-};
 
 Result<bool> BoolText(const std::string& name, const std::string& text) {
   if (text == "true" || text == "1") return true;
@@ -147,8 +38,9 @@ Result<bool> BoolText(const std::string& name, const std::string& text) {
   return FailField(name, "must be true or false; got \"" + text + "\"");
 }
 
-Result<Posted> ReadPost(const HttpRequest& req) {
-  Posted p;
+// What a POST asks for: the request's fields and the file's content.
+Result<ingest::ImportUpload> ReadPost(const HttpRequest& req) {
+  ingest::ImportUpload p;
   auto type_it = req.headers.find("content-type");
   std::string type = type_it == req.headers.end() ? "" : type_it->second;
   if (type.starts_with("application/json")) {
@@ -220,109 +112,72 @@ Result<Posted> ReadPost(const HttpRequest& req) {
     return FailField("source", "name where the file comes from: salesforce, hubspot or csv");
   }
   if (p.content.empty()) return FailField("content", "the file is empty");
-  // Only a name: the file is stored in the job's own folder, never where the client says.
-  p.file_name = fs::path(p.file_name).filename().string();
-  if (p.file_name.empty() || p.file_name == "." || p.file_name == "..") p.file_name = "upload";
   return p;
 }
 
-HttpResponse Start(const ApiDeps& d, Jobs& jobs, const HttpRequest& req) {
+HttpResponse Start(const ApiDeps& d, ingest::ImportJobs& jobs, const HttpRequest& req) {
   auto actor = Authenticate(d.auth, req);
   if (!actor) return ErrorResponse(actor.error());
-  if (auto ok = RequireAdmin(*actor); !ok) return ErrorResponse(ok.error());
+  // Before the body is read: a caller who may not import learns that, not what is wrong with it.
+  if (auto ok = ingest::CheckMayImport(*actor); !ok) return ErrorResponse(ok.error());
   auto posted = ReadPost(req);
   if (!posted) return ErrorResponse(posted.error());
-  // The request is checked before anything runs: a wrong source, object or mapping is a 400
-  // now, not a failed job later.
-  if (auto ok = ingest::CheckImportRequest(posted->request); !ok) {
-    return ErrorResponse(ok.error());
-  }
-  auto job = std::make_shared<Job>();
-  job->source = posted->request.source;
-  job->object = posted->request.object.value_or("");
-  job->file_name = posted->file_name;
-  job->dry_run = posted->dry_run;
-  job->started_at = d.clock.Now();
-  std::error_code ec;
-  std::string pattern = (fs::temp_directory_path() / "orchard-import-XXXXXX").string();
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  if (!mkdtemp(buf.data())) {
-    return ErrorResponse(Error{ErrorCode::kUnavailable, "cannot make a folder for the upload", {}});
-  }
-  job->dir = buf.data();
-  fs::path file = job->dir / job->file_name;
-  {
-    std::ofstream out(file, std::ios::binary);
-    out << posted->content;
-    if (!out) {
-      return ErrorResponse(Error{ErrorCode::kUnavailable, "cannot store the upload", {}});
-    }
-  }
-  jobs.Add(job);
-  ingest::ImportRequest request = posted->request;
-  request.path = file.string();
-  std::optional<UserId> actor_id;
-  if (actor->user.valid()) actor_id = actor->user;
-  std::string url = d.pool.url();
-  const Clock& clock = d.clock;
-  jobs.Run([job, request, actor_id, url, &clock] {
-    ingest::ImportOptions options;
-    options.dry_run = job->dry_run;
-    options.actor = actor_id;
-    options.report_path = (job->dir / "rejected.csv").string();
-    options.hide_dir = job->dir.string();
-    options.stop = &job->stop;
-    options.on_progress = [&](const ingest::ImportProgress& p) {
-      std::lock_guard lock(job->mu);
-      job->progress = p;
-    };
-    auto run = [&]() -> Result<ingest::ImportSummary> {
-      ORCHARD_TRY(auto db, store::OpenDatabase(url));
-      return ingest::RunImport(*db, clock, request, std::move(options));
-    };
-    auto summary = run();
-    std::lock_guard lock(job->mu);
-    if (summary) {
-      job->progress.rows = summary->rows;
-      job->progress.seconds = summary->seconds;
-      job->progress.bytes = job->progress.total_bytes;
-      job->summary = std::move(*summary);
-      job->status = "done";
-    } else {
-      // Named as uploaded: the job's own folder is the server's business.
-      job->error = summary.error().message;
-      std::string dir = job->dir.string() + "/";
-      for (size_t at; (at = job->error.find(dir)) != std::string::npos;) {
-        job->error.erase(at, dir.size());
-      }
-      job->status = "failed";
-    }
-  });
-  HttpResponse resp = JsonResponse(job->ToJson(), 202);
+  auto job = jobs.Start(*actor, std::move(*posted));
+  if (!job) return ErrorResponse(job.error());
+  HttpResponse resp = JsonResponse(JobJson(*job), 202);
   resp.headers.emplace_back("Location", "/api/v1/imports/" + std::to_string(job->id));
   return resp;
 }
 
-Result<std::shared_ptr<Job>> FindJob(const ApiDeps& d, const Jobs& jobs, const HttpRequest& req) {
-  ORCHARD_TRY(auto actor, Authenticate(d.auth, req));
-  ORCHARD_CHECK(RequireAdmin(actor));
-  ORCHARD_TRY(int64_t id, ParseId(req));
-  auto job = jobs.Get(id);
-  if (!job) {
-    return Fail(ErrorCode::kNotFound, "import " + std::to_string(id) +
-                                          " is not known to this server (jobs are kept "
-                                          "until it restarts, the last " +
-                                          std::to_string(Jobs::kKept) + ")");
+HttpResponse List(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRequest& req) {
+  auto actor = Authenticate(d.auth, req);
+  if (!actor) return ErrorResponse(actor.error());
+  auto all = jobs.List(*actor);
+  if (!all) return ErrorResponse(all.error());
+  json::array items;
+  for (const auto& job : *all) {
+    json::object o = JobJson(job);
+    if (auto s = o.if_contains("summary"); s && s->is_object()) {
+      s->as_object().erase("rejected_rows");
+    }
+    items.push_back(std::move(o));
   }
-  return job;
+  return JsonResponse(json::object{{"items", std::move(items)}});
+}
+
+HttpResponse Get(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRequest& req) {
+  auto job = [&]() -> Result<ingest::ImportJobState> {
+    ORCHARD_TRY(auto actor, Authenticate(d.auth, req));
+    ORCHARD_CHECK(ingest::CheckMayImport(actor));
+    ORCHARD_TRY(int64_t id, ParseId(req));
+    return jobs.Get(actor, id);
+  }();
+  if (!job) return ErrorResponse(job.error());
+  return JsonResponse(JobJson(*job));
+}
+
+HttpResponse Rejected(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRequest& req) {
+  int64_t id = 0;
+  auto csv = [&]() -> Result<std::string> {
+    ORCHARD_TRY(auto actor, Authenticate(d.auth, req));
+    ORCHARD_CHECK(ingest::CheckMayImport(actor));
+    ORCHARD_TRY(id, ParseId(req));
+    return jobs.RejectedCsv(actor, id);
+  }();
+  if (!csv) return ErrorResponse(csv.error());
+  HttpResponse resp;
+  resp.content_type = "text/csv; charset=utf-8";
+  resp.body = std::move(*csv);
+  resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"import-" +
+                                                       std::to_string(id) + "-rejected.csv\"");
+  return resp;
 }
 
 }  // namespace
 
 void AddImportRoutes(Router& r, const ApiDeps& d) {
   using K = RouteDoc::Kind;
-  auto jobs = std::make_shared<Jobs>();
+  auto jobs = std::make_shared<ingest::ImportJobs>(d.pool.url(), d.clock);
   r.AddSchema("ImportRequest", R"({"type":"object","required":["source","content"],
     "additionalProperties":false,
     "properties":{"source":{"type":"string","description":"where the file comes from: salesforce, hubspot or csv"},
@@ -342,53 +197,16 @@ void AddImportRoutes(Router& r, const ApiDeps& d) {
           // Writing an upload of up to --body-limit to disk and checking its mapping.
           .Blocking());
   r.Add(
-      "GET", "/api/v1/imports",
-      [d, jobs](const HttpRequest& q) {
-        auto actor = Authenticate(d.auth, q);
-        if (!actor) return ErrorResponse(actor.error());
-        if (auto ok = RequireAdmin(*actor); !ok) return ErrorResponse(ok.error());
-        json::array items;
-        auto all = jobs->All();
-        for (auto it = all.rbegin(); it != all.rend(); ++it) {
-          json::object o = (*it)->ToJson();
-          if (auto s = o.if_contains("summary"); s && s->is_object()) {
-            s->as_object().erase("rejected_rows");
-          }
-          items.push_back(std::move(o));
-        }
-        return JsonResponse(json::object{{"items", std::move(items)}});
-      },
+      "GET", "/api/v1/imports", [d, jobs](const HttpRequest& q) { return List(d, *jobs, q); },
       RouteDoc("This server's recent imports, newest first (admins)", K::kOther));
   r.Add(
-      "GET", "/api/v1/imports/{id}",
-      [d, jobs](const HttpRequest& q) {
-        auto job = FindJob(d, *jobs, q);
-        if (!job) return ErrorResponse(job.error());
-        return JsonResponse((*job)->ToJson());
-      },
+      "GET", "/api/v1/imports/{id}", [d, jobs](const HttpRequest& q) { return Get(d, *jobs, q); },
       RouteDoc("One import: status, progress (rows, rows/s, ETA), its summary when done and "
                "the first rejected rows (admins)",
                K::kOther));
   r.Add(
       "GET", "/api/v1/imports/{id}/rejected",
-      [d, jobs](const HttpRequest& q) {
-        auto job = FindJob(d, *jobs, q);
-        if (!job) return ErrorResponse(job.error());
-        std::ifstream in((*job)->dir / "rejected.csv", std::ios::binary);
-        std::ostringstream text;
-        if (in) {
-          text << in.rdbuf();
-        } else {
-          text << "file,line,column,column_name,reason\n";
-        }
-        HttpResponse resp;
-        resp.content_type = "text/csv; charset=utf-8";
-        resp.body = text.str();
-        resp.headers.emplace_back(
-            "Content-Disposition",
-            "attachment; filename=\"import-" + std::to_string((*job)->id) + "-rejected.csv\"");
-        return resp;
-      },
+      [d, jobs](const HttpRequest& q) { return Rejected(d, *jobs, q); },
       RouteDoc("An import's rejected rows as CSV: file, line, column, column name, reason "
                "(admins)",
                K::kOther));

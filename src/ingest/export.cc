@@ -10,6 +10,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "core/text.h"
 #include "domain/schema.h"
 #include "service/entity_json.h"
 #include "store/codec.h"
@@ -42,15 +43,6 @@ constexpr Refusal kRefused[] = {
 };
 
 constexpr size_t kChunk = 64 << 10;
-
-// A plain loop: find_first_of calls memchr over the four characters for every byte of s.
-bool NeedsQuotes(std::string_view s) {
-  if (s.empty()) return true;
-  for (char c : s) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
-  }
-  return false;
-}
 
 // Formats rows into a buffer and hands it to the sink whenever it passes kChunk.
 class RowWriter {
@@ -131,17 +123,13 @@ class RowWriter {
     return s;
   }
 
+  // An empty text is quoted so that it stays apart from NULL (an empty field).
   void AppendCsvText(std::string_view s) {
-    if (!NeedsQuotes(s)) {
-      buf_ += s;
+    if (s.empty()) {
+      buf_ += "\"\"";
       return;
     }
-    buf_ += '"';
-    for (char c : s) {
-      if (c == '"') buf_ += '"';
-      buf_ += c;
-    }
-    buf_ += '"';
+    AppendCsvField(buf_, s);
   }
 
   void AppendCsv(const boost::json::value& v) {

@@ -320,13 +320,4 @@ class Importer {
   double started_seconds_ = 0;
 };
 
-// Picklist mapping, Salesforce's and HubSpot's standard values to Orchard's. Matching ignores
-// case and spaces; an unknown value maps to none (the caller keeps the row, says so, and picks
-// the default).
-std::optional<OpportunityStage> StageFromLabel(std::string_view label);
-std::optional<OpportunityType> TypeFromLabel(std::string_view label);
-// The label the Salesforce export writes (and StageFromLabel reads back).
-std::string_view SalesforceStageLabel(OpportunityStage stage);
-std::string_view SalesforceTypeLabel(OpportunityType type);
-
 }  // namespace orchard::ingest

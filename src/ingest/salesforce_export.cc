@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/text.h"
 #include "domain/enums.h"
+#include "ingest/picklists.h"
 #include "ingest/text.h"
 
 namespace orchard::ingest {
@@ -106,7 +108,7 @@ Result<int64_t> ExportSalesforce(store::Database& db, ImportObject object, std::
       if (r.IsNull(i)) continue;
       switch (e.as[static_cast<size_t>(i)]) {
         case Export::As::kText:
-          out << CsvQuoted(r.GetText(i));
+          out << CsvField(r.GetText(i));
           break;
         case Export::As::kMoney: {
           ORCHARD_TRY(int64_t cents, r.GetInt(i));
@@ -115,12 +117,12 @@ Result<int64_t> ExportSalesforce(store::Database& db, ImportObject object, std::
         }
         case Export::As::kStage: {
           ORCHARD_TRY(auto stage, ParseEnum<OpportunityStage>(r.GetText(i)));
-          out << CsvQuoted(SalesforceStageLabel(stage));
+          out << CsvField(SalesforceStageLabel(stage));
           break;
         }
         case Export::As::kType: {
           ORCHARD_TRY(auto type, ParseEnum<OpportunityType>(r.GetText(i)));
-          out << CsvQuoted(SalesforceTypeLabel(type));
+          out << CsvField(SalesforceTypeLabel(type));
           break;
         }
       }

@@ -1,5 +1,6 @@
 // Small text helpers the importers and exporters share: ASCII case folding (Salesforce field
-// names and keys compare case-insensitively), picklist folding, trimming, CSV quoting.
+// names and keys compare case-insensitively), picklist folding, trimming. (CSV quoting is
+// core/text.h's AppendCsvField, shared with the reports.)
 #pragma once
 
 #include <string>
@@ -32,18 +33,6 @@ inline std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-// One CSV field per RFC 4180: quoted when it holds a comma, quote or line break.
-inline std::string CsvQuoted(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
 }
 
 }  // namespace orchard::ingest
