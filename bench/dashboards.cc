@@ -377,27 +377,23 @@ int RunEngineOnly(const Options& o, const std::string& file, Date today, const S
   return 0;
 }
 
-int Run(const Options& o) {
-  const Date today = *Date::Parse("2026-11-25");  // fixed: the same book and answers every run
-  const Settings settings;
-  if (!o.print_sql.empty()) {  // for EXPLAIN ANALYZE by hand
-    DashboardSql q(o.print_sql == "sqlite" ? store::Dialect::kSqlite : store::Dialect::kPostgres,
-                   today, settings);
-    const Date from = today.AddYears(-1);
-    for (const auto& sql :
-         {q.AtRisk(100), q.Renewals(settings.renewal_window_days, 100), q.PipelineOpen(),
-          q.PipelineCreated(from, today), q.Leaderboard(from, today), q.PortfolioGrid(),
-          q.PortfolioPage(100), q.Coverage(), q.InspectionFlagged(), q.Kpis()}) {
-      fmt::print("{};\n\n", sql);
-    }
-    return 0;
+// --print-sql: the peers' statements, for EXPLAIN ANALYZE by hand.
+int PrintSql(const Options& o, Date today, const Settings& settings) {
+  DashboardSql q(o.print_sql == "sqlite" ? store::Dialect::kSqlite : store::Dialect::kPostgres,
+                 today, settings);
+  const Date from = today.AddYears(-1);
+  for (const auto& sql :
+       {q.AtRisk(100), q.Renewals(settings.renewal_window_days, 100), q.PipelineOpen(),
+        q.PipelineCreated(from, today), q.Leaderboard(from, today), q.PortfolioGrid(),
+        q.PortfolioPage(100), q.Coverage(), q.InspectionFlagged(), q.Kpis()}) {
+    fmt::print("{};\n\n", sql);
   }
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a line at a time, also into a log file
-  std::filesystem::create_directories(o.work);
-  const std::string file = o.work + "/bench.db";
-  if (o.engine_only) return RunEngineOnly(o, file, today, settings);
-  auto sqlite = SqliteBook(o, file, today);
-  // A database of its own on the server given, made afresh: nothing else there is touched.
+  return 0;
+}
+
+// A database of its own on the PostgreSQL server given, made afresh: nothing else there is
+// touched.
+std::unique_ptr<store::Database> FreshPostgres(const Options& o) {
   {
     auto admin = Must(store::OpenDatabase(o.pg_url), "opening PostgreSQL");
     Must(admin->ExecScript("DROP DATABASE IF EXISTS orchard_bench"), "dropping orchard_bench");
@@ -408,8 +404,41 @@ int Run(const Options& o) {
   }
   auto slash = o.pg_url.rfind('/');
   if (slash == std::string::npos || slash < o.pg_url.find("://") + 3) Die("--pg: not a URL");
-  auto pg =
-      Must(store::OpenDatabase(o.pg_url.substr(0, slash) + "/orchard_bench"), "opening PostgreSQL");
+  return Must(store::OpenDatabase(o.pg_url.substr(0, slash) + "/orchard_bench"),
+              "opening PostgreSQL");
+}
+
+// One new signal: a ticket on the largest at-risk account, applied as the services apply it,
+// then the at-risk dashboard asked again.
+void MeasureOneSignal(engine::ReadModel& model, const Settings& settings, Date today) {
+  auto first = engine::AccountsAtRisk(model, settings, today, {}, 0, 1);
+  if (first.items.empty()) return;
+  Ticket t;
+  t.id = TicketId(1'000'000'000'000);
+  t.account_id = AccountId(first.items[0].account_id);
+  t.severity = TicketSeverity::kUrgent;
+  t.escalated = true;
+  t.opened_at = Timestamp::At(today, 9);
+  auto started = Clock::now();
+  model.Upsert(t);
+  auto applied = Clock::now();
+  AskDashboard("at-risk", model, settings, today);
+  fmt::print(
+      "\none new signal → its account's health and the at-risk dashboard: {:.2f} ms "
+      "(applying it {:.2f} ms)\n",
+      Ms(Clock::now() - started), Ms(applied - started));
+}
+
+int Run(const Options& o) {
+  const Date today = *Date::Parse("2026-11-25");  // fixed: the same book and answers every run
+  const Settings settings;
+  if (!o.print_sql.empty()) return PrintSql(o, today, settings);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a line at a time, also into a log file
+  std::filesystem::create_directories(o.work);
+  const std::string file = o.work + "/bench.db";
+  if (o.engine_only) return RunEngineOnly(o, file, today, settings);
+  auto sqlite = SqliteBook(o, file, today);
+  auto pg = FreshPostgres(o);
   auto summary = SeedInto(*pg, o, today, "PostgreSQL");
   fmt::print("book: {} accounts, {} contacts, {} opportunities, {} signal events\n",
              summary.accounts, summary.contacts, summary.opportunities, summary.signals);
@@ -513,25 +542,7 @@ int Run(const Options& o) {
                theirs["postgres"], theirs["sqlite"], vs_pg, vs_sqlite, verdict);
   }
 
-  // One new signal: a ticket on the largest at-risk account, applied as the services apply it,
-  // then the at-risk dashboard asked again.
-  auto first = engine::AccountsAtRisk(*model, settings, today, {}, 0, 1);
-  if (!first.items.empty()) {
-    Ticket t;
-    t.id = TicketId(1'000'000'000'000);
-    t.account_id = AccountId(first.items[0].account_id);
-    t.severity = TicketSeverity::kUrgent;
-    t.escalated = true;
-    t.opened_at = Timestamp::At(today, 9);
-    auto started = Clock::now();
-    model->Upsert(t);
-    auto applied = Clock::now();
-    AskDashboard("at-risk", *model, settings, today);
-    fmt::print(
-        "\none new signal → its account's health and the at-risk dashboard: {:.2f} ms "
-        "(applying it {:.2f} ms)\n",
-        Ms(Clock::now() - started), Ms(applied - started));
-  }
+  MeasureOneSignal(*model, settings, today);
   if (!all_agree) fmt::print("answers differ: see {}/*.txt\n", o.work);
   fmt::print(
       "RESULT min_ratio_vs_postgres={:.0f} min_ratio_vs_sqlite={:.0f} max_dashboard_ms={:.2f} "

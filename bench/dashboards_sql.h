@@ -174,6 +174,7 @@ class DashboardSql {
 
   // `facts`: one row per account with what the dashboards read. With health: its score and
   // colour, depth, flags and plan completeness too.
+  // Long: one SQL statement, its common table expressions in the order each builds on the last.
   std::string Facts(bool health) const {
     const std::string d = std::to_string(d_);
     const std::string t1 = std::to_string(s_.tiers.tier1_min_arr.cents());

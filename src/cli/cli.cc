@@ -69,6 +69,8 @@ int Finish(const Status& status) {
 
 }  // namespace
 
+// Long: the commands' option declarations, one statement per flag, which must all outlive the
+// parse; the dispatch after them is short.
 int Run(int argc, char** argv, const Handlers& handlers) {
   CLI::App app{
       "Orchard: account management as a measured system — tiers, living account plans, health "
