@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <semaphore>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +70,14 @@ class BulkWriter {
 struct IdRange {
   int64_t first = 0;
   int64_t count = 0;
+};
+
+// The turn that writers of one database in this process take before they begin a transaction:
+// a waiting writer sleeps until the one before it ends, instead of polling SQLite's write lock
+// through its busy handler (sleeps of up to 100 ms, in no order: under 64 concurrent writers the
+// slowest waited over 2 s). One per ConnectionPool; PostgreSQL, with row locks, has no use for it.
+struct WriterTurns {
+  std::binary_semaphore turn{1};
 };
 
 class Database {
@@ -134,6 +143,10 @@ class Database {
     (void)log_pages;
     return Ok();
   }
+
+  // From now on Begin() waits for `turns` (shared by the connections of one pool) before it
+  // takes the write lock, and the transaction's end gives it back. SQLite only.
+  virtual void TakeTurnsWith(std::shared_ptr<WriterTurns> turns) { (void)turns; }
 
   // Convenience: a statement expected to return at most one integer (COUNT, MAX, an id).
   Result<std::optional<int64_t>> QueryInt(std::string_view sql,

@@ -6,6 +6,7 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(std::string url, in
   if (size < 1) size = 1;
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool(std::move(url), size));
   ORCHARD_TRY(auto first, OpenDatabase(pool->url_));
+  first->TakeTurnsWith(pool->turns_);
   pool->idle_.push_back(std::move(first));
   pool->opened_ = 1;
   return pool;
@@ -28,6 +29,7 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
     cv_.notify_one();
     return std::unexpected(db.error());
   }
+  (*db)->TakeTurnsWith(turns_);
   return Lease(this, std::move(*db));
 }
 

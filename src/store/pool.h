@@ -48,6 +48,8 @@ class ConnectionPool {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Database>> idle_;
+  // Its connections' writers take turns (SQLite): see WriterTurns.
+  const std::shared_ptr<WriterTurns> turns_ = std::make_shared<WriterTurns>();
   int opened_ = 0;
 };
 

@@ -687,6 +687,71 @@ TEST_P(StoreContractTest, APoolNeverLendsOutAnOpenTransaction) {
   EXPECT_TRUE((*again)->Rollback());
 }
 
+// A pool's writers take turns (SQLite: WriterTurns): each transaction's end — commit, rollback,
+// a lease given back mid-transaction — hands the turn on, or the next writer would wait out the
+// busy timeout and fail with "database is locked".
+TEST_P(StoreContractTest, APoolsWritersTakeTurnsAndEveryEndHandsTheTurnOn) {
+  testing::TestDatabase shared;
+  ORCHARD_OPEN_TEST_DATABASE(shared, GetParam(), /*shareable=*/true);
+  auto pool = ConnectionPool::Open(shared.url(), 4);
+  ASSERT_TRUE(pool) << pool.error().message;
+  {
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE(Migrate(**lease));
+  }
+  auto insert = [&](const std::string& name) -> Status {
+    ORCHARD_TRY(auto lease, (*pool)->Acquire());
+    ORCHARD_TRY(auto tx, Transaction::Begin(*lease));
+    Store s(*lease);
+    Account a;
+    a.name = name;
+    ORCHARD_CHECK(s.Insert(a));
+    return tx.Commit();
+  };
+  {  // on one connection, one transaction after another: a commit, a rollback after a failed
+     // statement
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE((*lease)->Begin());
+    ASSERT_TRUE((*lease)->Commit());
+    Status again = (*lease)->Begin();
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_FALSE((*lease)->Exec("INSERT INTO no_such_table VALUES (1)", {}));
+    ASSERT_TRUE((*lease)->Rollback());
+    again = (*lease)->Begin();
+    ASSERT_TRUE(again) << again.error().message;
+    ASSERT_TRUE((*lease)->Rollback());
+  }
+  ASSERT_TRUE(insert("after a rollback"));
+  {  // a lease given back with its transaction open
+    auto lease = (*pool)->Acquire();
+    ASSERT_TRUE(lease);
+    ASSERT_TRUE((*lease)->Begin());
+  }
+  Status after_release = insert("after a lease given back mid-transaction");
+  ASSERT_TRUE(after_release) << after_release.error().message;
+
+  // Writers on every connection at once: each waits its turn, none fails.
+  constexpr int kThreads = 8, kEach = 15;
+  std::vector<std::thread> threads;
+  std::vector<std::string> failures(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        Status done = insert("writer " + std::to_string(t) + " row " + std::to_string(i));
+        if (!done && failures[t].empty()) failures[t] = done.error().message;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& f : failures) EXPECT_EQ(f, "");
+  auto lease = (*pool)->Acquire();
+  ASSERT_TRUE(lease);
+  EXPECT_EQ((*lease)->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(-1),
+            2 + kThreads * kEach);
+}
+
 TEST_P(StoreContractTest, CommittedWorkIsKept) {
   auto tx = Transaction::Begin(*db_);
   ASSERT_TRUE(tx);

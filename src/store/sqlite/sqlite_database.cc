@@ -212,6 +212,7 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteDatabase() override {
+    GiveBackTurn();
     (void)CheckpointInBackground(false, 0);
     cache_.clear();
     sqlite3_close_v2(db_);
@@ -301,12 +302,35 @@ class SqliteDatabase final : public Database {
     return false;
   }
 
-  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
-  Status Rollback() override {
-    if (sqlite3_get_autocommit(db_)) return Ok();  // nothing open (e.g. already rolled back)
-    return ExecScript("ROLLBACK");
+  Status Begin() override {
+    if (turns_ != nullptr) {
+      if (!turns_->turn.try_acquire_for(std::chrono::milliseconds(kBusyTimeoutMs))) {
+        return Fail(ErrorCode::kUnavailable,
+                    "sqlite: database is locked (another write held it for " +
+                        std::to_string(kBusyTimeoutMs / 1000) + " s)");
+      }
+      holding_turn_ = true;
+    }
+    Status begun = ExecScript("BEGIN IMMEDIATE");
+    if (!begun) GiveBackTurn();
+    return begun;
   }
+  Status Commit() override {
+    Status committed = ExecScript("COMMIT");
+    // A COMMIT that failed busy leaves the transaction open: the turn goes back at its rollback.
+    if (sqlite3_get_autocommit(db_)) GiveBackTurn();
+    return committed;
+  }
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_)) {  // nothing open (e.g. already rolled back)
+      GiveBackTurn();
+      return Ok();
+    }
+    Status rolled_back = ExecScript("ROLLBACK");
+    if (sqlite3_get_autocommit(db_)) GiveBackTurn();
+    return rolled_back;
+  }
+  void TakeTurnsWith(std::shared_ptr<WriterTurns> turns) override { turns_ = std::move(turns); }
 
   Result<std::unique_ptr<BulkWriter>> OpenBulkWriter(
       std::string_view table, std::span<const std::string_view> columns) override {
@@ -404,7 +428,15 @@ class SqliteDatabase final : public Database {
 
   sqlite3* db_;
   std::string path_;
-  bool busy_ = false;  // the last failed step found the write lock held
+  bool busy_ = false;                   // the last failed step found the write lock held
+  std::shared_ptr<WriterTurns> turns_;  // null: not in a pool, the busy handler alone
+  bool holding_turn_ = false;
+
+  void GiveBackTurn() {
+    if (!holding_turn_) return;
+    holding_turn_ = false;
+    turns_->turn.release();
+  }
   std::unordered_map<std::string, StmtPtr> cache_;
   bool in_query_ = false;
   std::unique_ptr<BackgroundCheckpointer> checkpointer_;
