@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include <algorithm>
+
 #include "store/postgres/postgres_database.h"
 #include "store/sqlite/sqlite_database.h"
 
@@ -38,6 +40,32 @@ Error NestedQueryError() {
                "a statement was run from inside another statement's row callback on the same "
                "connection; collect the rows first, then run the next statement",
                {}};
+}
+
+bool WriterTurns::Take(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  if (!held_ && waiting_.empty()) {
+    held_ = true;
+    return true;
+  }
+  Waiter me;
+  waiting_.push_back(&me);
+  if (me.cv.wait_for(lock, timeout, [&] { return me.granted; })) return true;
+  waiting_.erase(std::find(waiting_.begin(), waiting_.end(), &me));
+  return false;
+}
+
+// Hands the turn straight to the oldest waiter, waking it alone: no herd, no overtaking.
+void WriterTurns::GiveBack() {
+  std::lock_guard lock(mu_);
+  if (waiting_.empty()) {
+    held_ = false;
+    return;
+  }
+  Waiter* next = waiting_.front();
+  waiting_.pop_front();
+  next->granted = true;
+  next->cv.notify_one();
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(std::string_view url) {

@@ -4,11 +4,14 @@
 // A Database is one connection: use it from one thread at a time (ConnectionPool hands them out).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
-#include <semaphore>
 #include <span>
 #include <string>
 #include <string_view>
@@ -72,12 +75,26 @@ struct IdRange {
   int64_t count = 0;
 };
 
-// The turn that writers of one database in this process take before they begin a transaction:
-// a waiting writer sleeps until the one before it ends, instead of polling SQLite's write lock
-// through its busy handler (sleeps of up to 100 ms, in no order: under 64 concurrent writers the
-// slowest waited over 2 s). One per ConnectionPool; PostgreSQL, with row locks, has no use for it.
-struct WriterTurns {
-  std::binary_semaphore turn{1};
+// The turns that writers of one database in this process take before they begin a transaction:
+// a waiting writer sleeps until the one before it ends, in the order they came, instead of
+// polling SQLite's write lock through its busy handler (sleeps of up to 100 ms, in no order:
+// under 64 concurrent writers some waited over 2 s). One per ConnectionPool; PostgreSQL, with row
+// locks, has no use for it.
+class WriterTurns {
+ public:
+  // Waits for the caller's turn, first come first served; false after `timeout` (the place in
+  // the queue is given up).
+  bool Take(std::chrono::milliseconds timeout);
+  void GiveBack();
+
+ private:
+  struct Waiter {
+    std::condition_variable cv;
+    bool granted = false;
+  };
+  std::mutex mu_;
+  std::deque<Waiter*> waiting_;  // oldest first; each on its waiter's stack
+  bool held_ = false;
 };
 
 class Database {

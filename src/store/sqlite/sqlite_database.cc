@@ -304,7 +304,7 @@ class SqliteDatabase final : public Database {
 
   Status Begin() override {
     if (turns_ != nullptr) {
-      if (!turns_->turn.try_acquire_for(std::chrono::milliseconds(kBusyTimeoutMs))) {
+      if (!turns_->Take(std::chrono::milliseconds(kBusyTimeoutMs))) {
         return Fail(ErrorCode::kUnavailable,
                     "sqlite: database is locked (another write held it for " +
                         std::to_string(kBusyTimeoutMs / 1000) + " s)");
@@ -435,7 +435,7 @@ class SqliteDatabase final : public Database {
   void GiveBackTurn() {
     if (!holding_turn_) return;
     holding_turn_ = false;
-    turns_->turn.release();
+    turns_->GiveBack();
   }
   std::unordered_map<std::string, StmtPtr> cache_;
   bool in_query_ = false;
