@@ -18,8 +18,13 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "permission_denied";
     case ErrorCode::kUnauthenticated:
       return "unauthenticated";
+    // The two finer codes keep the names clients have always read in error bodies; only the
+    // HTTP status (429, 415) tells them apart.
     case ErrorCode::kResourceExhausted:
+    case ErrorCode::kTooManyRequests:
       return "resource_exhausted";
+    case ErrorCode::kUnsupportedMediaType:
+      return "invalid_argument";
     case ErrorCode::kUnavailable:
       return "unavailable";
     case ErrorCode::kInternal:

@@ -12,16 +12,18 @@
 namespace orchard {
 
 enum class ErrorCode {
-  kInvalidArgument,    // input that cannot be read: syntax, type, unknown field or parameter
-  kInvalidValue,       // readable input that breaks a rule: out of range, inconsistent, dangling
-  kNotFound,           // the thing asked for does not exist (or is not visible to the actor)
-  kAlreadyExists,      // a unique key is taken
-  kConflict,           // a stale version: someone else changed it first
-  kPermissionDenied,   // authenticated, but not allowed
-  kUnauthenticated,    // no valid session or token
-  kResourceExhausted,  // too large, too many, too fast
-  kUnavailable,        // a dependency (database, disk) cannot be reached right now
-  kInternal,           // a bug or an invariant broken
+  kInvalidArgument,       // input that cannot be read: syntax, type, unknown field or parameter
+  kInvalidValue,          // readable input that breaks a rule: out of range, inconsistent, dangling
+  kNotFound,              // the thing asked for does not exist (or is not visible to the actor)
+  kAlreadyExists,         // a unique key is taken
+  kConflict,              // a stale version: someone else changed it first
+  kPermissionDenied,      // authenticated, but not allowed
+  kUnauthenticated,       // no valid session or token
+  kResourceExhausted,     // too large: a body, a file, memory
+  kTooManyRequests,       // too many or too fast: wait (sign-in attempts, exports at once)
+  kUnsupportedMediaType,  // a body in a format the operation does not read
+  kUnavailable,           // a dependency (database, disk) cannot be reached right now
+  kInternal,              // a bug or an invariant broken
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

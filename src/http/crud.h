@@ -10,71 +10,12 @@
 #include <string>
 
 #include "http/errors.h"
+#include "http/handler_kit.h"
 #include "http/openapi.h"
 #include "http/router.h"
-#include "service/auth_service.h"
 #include "service/entity_service.h"
 
 namespace orchard::http {
-
-inline constexpr size_t kMaxJsonDepth = 32;
-
-HttpResponse JsonResponse(const boost::json::value& v, int status = 200);
-
-// Who is asking: a Bearer API token, or the session cookie (plus X-CSRF-Token on writes).
-Result<service::Actor> Authenticate(service::AuthService& auth, const HttpRequest& request);
-
-// The body as a JSON object: 415 for another content type, 400 for malformed or too-deep JSON.
-Result<boost::json::object> ParseBody(const HttpRequest& request, HttpResponse* unsupported);
-// What a POST to a row's action (/…/{id}/accept, /…/{id}/held) starts with: the caller, the id
-// and the body, whose every field is optional (an empty body is an empty object); or the
-// response that refuses the request (401, 400, 415).
-struct ActionRequest {
-  service::Actor actor;
-  int64_t id = 0;
-  boost::json::object body;
-};
-std::expected<ActionRequest, HttpResponse> ReadAction(service::AuthService& auth,
-                                                      const HttpRequest& request);
-
-Result<int64_t> ParseId(const HttpRequest& request, const std::string& name = "id");
-
-// Where a page starts: after the row with after_id (and, in a sorted list, after_value).
-struct ListCursor {
-  int64_t after_id = 0;
-  store::SqlValue after_value;
-};
-// `sort` is the list's sort parameter as given ("" for id order); a cursor from a list in
-// another order is refused.
-Result<ListCursor> ParseCursorParam(const HttpRequest& request, const std::string& sort = "");
-// The next_cursor member of a page: null at the end.
-boost::json::value CursorJson(const std::optional<int64_t>& next_id, const std::string& sort,
-                              const store::SqlValue& value);
-
-// ?sort=column or ?sort=-column (descending) on any readable column of T.
-template <class T>
-Result<std::optional<store::SortKey>> ParseSortParam(const HttpRequest& request) {
-  auto text = QueryParams(request).Get("sort");
-  if (!text) return std::nullopt;
-  store::SortKey key;
-  std::string name = *text;
-  if (!name.empty() && name.front() == '-') {
-    key.descending = true;
-    name.erase(0, 1);
-  }
-  bool found = false;
-  ForEachColumn<T>([&](const auto& col) {
-    if (col.name == name && !service::IsSecretColumn(col.name)) found = true;
-  });
-  if (!found) {
-    return FailField("sort", "\"" + *text + "\" is not a column of " +
-                                 std::string(EntitySchema<T>::kTable) +
-                                 "; give a column name, with - in front for descending order");
-  }
-  key.column = std::move(name);
-  return key;
-}
-HttpResponse ConflictResponse(const Error& error);
 
 // A query-string value as the SQL value of column `name` of T; unknown or secret columns fail.
 template <class T>
@@ -136,9 +77,8 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
   using Service = service::EntityService<T>;
   using IdT = decltype(T::id);
 
-  CrudRoutes(store::ConnectionPool& pool, const Clock& clock, service::AuthService& auth,
-             engine::ReadModel* model)
-      : pool_(pool), clock_(clock), auth_(auth), model_(model) {}
+  CrudRoutes(store::ConnectionPool& pool, const Clock& clock, engine::ReadModel* model)
+      : pool_(pool), clock_(clock), model_(model) {}
 
   // kAllButCreate: the entity's create is a route of its own (a user's, which takes a password).
   enum class Verbs { kAll, kReadOnly, kWritesOnly, kAllButCreate };
@@ -157,25 +97,30 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
       r.AddSchema(PatchInputName(schema), boost::json::serialize(EntityInputJsonSchema<T>(true)));
     }
     using K = RouteDoc::Kind;
+    using A = const service::Actor&;
     if (verbs != Verbs::kWritesOnly) {
       r.Add(
-          "GET", base, [self](const HttpRequest& q) { return self->List(q, std::nullopt); },
+          "GET", base,
+          [self](const HttpRequest& q, A who) { return self->List(q, who, std::nullopt); },
           RouteDoc("List " + schema, K::kList, schema).ColumnFilters());
       r.Add(
-          "GET", base + "/{id}", [self](const HttpRequest& q) { return self->Get(q); },
+          "GET", base + "/{id}", [self](const HttpRequest& q, A who) { return self->Get(q, who); },
           RouteDoc("Get one of " + schema, K::kGet, schema));
     }
     if (verbs == Verbs::kReadOnly) return;
     if (verbs != Verbs::kAllButCreate) {
       r.Add(
-          "POST", base, [self](const HttpRequest& q) { return self->Create(q, std::nullopt); },
+          "POST", base,
+          [self](const HttpRequest& q, A who) { return self->Create(q, who, std::nullopt); },
           RouteDoc("Create one of " + schema, K::kCreate, schema));
     }
     r.Add(
-        "PATCH", base + "/{id}", [self](const HttpRequest& q) { return self->Patch(q); },
+        "PATCH", base + "/{id}",
+        [self](const HttpRequest& q, A who) { return self->Patch(q, who); },
         RouteDoc("Change one of " + schema + " (send the version you read)", K::kPatch, schema));
     r.Add(
-        "DELETE", base + "/{id}", [self](const HttpRequest& q) { return self->Delete(q); },
+        "DELETE", base + "/{id}",
+        [self](const HttpRequest& q, A who) { return self->Delete(q, who); },
         RouteDoc("Delete one of " + schema, K::kDelete, schema));
   }
 
@@ -188,140 +133,115 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
     auto self = this->shared_from_this();
     r.Add(
         "GET", parent + "/{pid}/" + name,
-        [self](const HttpRequest& q) {
-          auto pid = ParseId(q, "pid");
-          if (!pid) return ErrorResponse(pid.error());
-          return self->List(q, *pid);
+        [self](const HttpRequest& q, const service::Actor& who) -> Result<Reply> {
+          ORCHARD_TRY(int64_t pid, ParseId(q, "pid"));
+          return self->List(q, who, pid);
         },
         RouteDoc("List " + schema + " of one parent", K::kList, schema).ColumnFilters());
     r.Add(
         "POST", parent + "/{pid}/" + name,
-        [self](const HttpRequest& q) {
-          auto pid = ParseId(q, "pid");
-          if (!pid) return ErrorResponse(pid.error());
-          return self->Create(q, *pid);
+        [self](const HttpRequest& q, const service::Actor& who) -> Result<Reply> {
+          ORCHARD_TRY(int64_t pid, ParseId(q, "pid"));
+          return self->Create(q, who, pid);
         },
         RouteDoc("Create one of " + schema + " under a parent", K::kCreate, schema));
   }
 
  private:
-  HttpResponse List(const HttpRequest& q, std::optional<int64_t> parent) {
-    auto actor = Authenticate(auth_, q);
-    if (!actor) return ErrorResponse(actor.error());
+  // The list's parameters: limit, cursor, sort, and a filter (or a _from/_to bound) per column.
+  Result<store::ListQuery> ReadList(const HttpRequest& q) {
     store::ListQuery query;
-    auto sort = ParseSortParam<T>(q);
-    if (!sort) return ErrorResponse(sort.error());
-    query.sort = *sort;
-    std::string sort_text = QueryParams(q).Get("sort").value_or("");
+    ORCHARD_TRY(query.sort, ParseSortParam<T>(q));
+    const QueryParams params(q);
+    std::string sort_text = params.Get("sort").value_or("");
     for (const auto& [k, v] : q.query) {
       if (k == "limit") {
-        auto limit = QueryParams(q).GetInt("limit", 1, 500);
-        if (!limit) return ErrorResponse(limit.error());
-        query.limit = static_cast<int>(**limit);
+        ORCHARD_TRY(auto limit, params.Int("limit", 1, 500));
+        query.limit = static_cast<int>(*limit);
       } else if (k == "cursor") {
-        auto cursor = ParseCursorParam(q, sort_text);
-        if (!cursor) return ErrorResponse(cursor.error());
-        query.after_id = cursor->after_id;
-        query.after_value = cursor->after_value;
+        ORCHARD_TRY(auto cursor, ParseCursorParam(q, sort_text));
+        query.after_id = cursor.after_id;
+        query.after_value = cursor.after_value;
       } else if (k == "sort") {
         continue;
       } else if (auto range = RangeFilter<T>(k, v); range) {
-        if (!*range) return ErrorResponse(range->error());
+        if (!*range) return std::unexpected(range->error());
         query.filters.push_back(std::move(**range));
       } else {
-        auto value = FilterValue<T>(k, v);
-        if (!value) return ErrorResponse(value.error());
-        query.filters.push_back({k, std::move(*value)});
+        ORCHARD_TRY(auto value, FilterValue<T>(k, v));
+        query.filters.push_back({k, std::move(value)});
       }
     }
+    return query;
+  }
+
+  Result<Reply> List(const HttpRequest& q, const service::Actor& who,
+                     std::optional<int64_t> parent) {
+    ORCHARD_TRY(store::ListQuery query, ReadList(q));
     if (parent) query.filters.push_back({parent_column_, *parent});
-    auto page = Service(pool_, clock_, model_).List(*actor, query);
-    if (!page) return ErrorResponse(page.error());
+    ORCHARD_TRY(auto page, Service(pool_, clock_, model_).List(who, query));
     boost::json::array items;
-    for (const auto& item : page->items) items.push_back(service::ToJson(item));
+    for (const auto& item : page.items) items.push_back(service::ToJson(item));
     boost::json::object out{{"items", std::move(items)}};
-    out["next_cursor"] = CursorJson(page->next_cursor, sort_text, page->next_sort_value);
+    out["next_cursor"] =
+        CursorJson(page.next_cursor, QueryParams(q).Get("sort").value_or(""), page.next_sort_value);
     return JsonResponse(out);
   }
 
-  HttpResponse Get(const HttpRequest& q) {
-    auto actor = Authenticate(auth_, q);
-    if (!actor) return ErrorResponse(actor.error());
-    auto id = ParseId(q);
-    if (!id) return ErrorResponse(id.error());
-    auto row = Service(pool_, clock_, model_).Get(*actor, IdT(*id));
-    if (!row) return ErrorResponse(row.error());
-    return JsonResponse(service::ToJson(*row));
+  Result<Reply> Get(const HttpRequest& q, const service::Actor& who) {
+    ORCHARD_TRY(int64_t id, ParseId(q));
+    ORCHARD_TRY(auto row, Service(pool_, clock_, model_).Get(who, IdT(id)));
+    return JsonResponse(service::ToJson(row));
   }
 
-  HttpResponse Create(const HttpRequest& q, std::optional<int64_t> parent) {
-    auto actor = Authenticate(auth_, q);
-    if (!actor) return ErrorResponse(actor.error());
-    HttpResponse unsupported;
-    auto body = ParseBody(q, &unsupported);
-    if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  Result<Reply> Create(const HttpRequest& q, const service::Actor& who,
+                       std::optional<int64_t> parent) {
+    ORCHARD_TRY(auto body, ParseBody(q));
     if (parent) {
-      auto given = body->find(parent_column_);
-      if (given != body->end() &&
+      auto given = body.find(parent_column_);
+      if (given != body.end() &&
           !(given->value().is_int64() && given->value().as_int64() == *parent)) {
-        return ErrorResponse(
-            FailField(parent_column_, "must match the path (" + std::to_string(*parent) + ")")
-                .error());
+        return FailField(parent_column_, "must match the path (" + std::to_string(*parent) + ")");
       }
-      (*body)[parent_column_] = *parent;
+      body[parent_column_] = *parent;
     }
     T row{};
-    if (auto s = service::ApplyJson(*body, row); !s) return ErrorResponse(s.error());
-    auto saved = Service(pool_, clock_, model_).Create(*actor, std::move(row));
-    if (!saved) return ErrorResponse(saved.error());
-    return JsonResponse(service::ToJson(*saved), 201);
+    ORCHARD_CHECK(service::ApplyJson(body, row));
+    ORCHARD_TRY(auto saved, Service(pool_, clock_, model_).Create(who, std::move(row)));
+    return JsonResponse(service::ToJson(saved), 201);
   }
 
-  HttpResponse Patch(const HttpRequest& q) {
-    auto actor = Authenticate(auth_, q);
-    if (!actor) return ErrorResponse(actor.error());
-    auto id = ParseId(q);
-    if (!id) return ErrorResponse(id.error());
-    HttpResponse unsupported;
-    auto body = ParseBody(q, &unsupported);
-    if (!body) return unsupported.status != 200 ? unsupported : ErrorResponse(body.error());
+  Result<Reply> Patch(const HttpRequest& q, const service::Actor& who) {
+    ORCHARD_TRY(int64_t id, ParseId(q));
+    ORCHARD_TRY(auto body, ParseBody(q));
     int64_t version = 0;
     if constexpr (Versioned<T>) {
-      auto v = body->find("version");
-      if (v == body->end() || !v->value().is_int64()) {
-        return ErrorResponse(
-            FailField(
-                "version",
-                "is required: send the version you read, so a concurrent edit is not overwritten")
-                .error());
+      auto v = body.find("version");
+      if (v == body.end() || !v->value().is_int64()) {
+        return FailField(
+            "version",
+            "is required: send the version you read, so a concurrent edit is not overwritten");
       }
       version = v->value().as_int64();
     }
-    auto saved = Service(pool_, clock_, model_).Update(*actor, IdT(*id), version, [&](T& row) {
-      return service::ApplyJson(*body, row, {"version"});
+    auto saved = Service(pool_, clock_, model_).Update(who, IdT(id), version, [&](T& row) {
+      return service::ApplyJson(body, row, {"version"});
     });
-    if (!saved) {
-      return saved.error().code == ErrorCode::kConflict ? ConflictResponse(saved.error())
-                                                        : ErrorResponse(saved.error());
+    if (!saved && saved.error().code == ErrorCode::kConflict) {
+      return ConflictResponse(saved.error());
     }
+    if (!saved) return std::unexpected(std::move(saved.error()));
     return JsonResponse(service::ToJson(*saved));
   }
 
-  HttpResponse Delete(const HttpRequest& q) {
-    auto actor = Authenticate(auth_, q);
-    if (!actor) return ErrorResponse(actor.error());
-    auto id = ParseId(q);
-    if (!id) return ErrorResponse(id.error());
-    auto s = Service(pool_, clock_, model_).Delete(*actor, IdT(*id));
-    if (!s) return ErrorResponse(s.error());
-    HttpResponse r;
-    r.status = 204;
-    return r;
+  Result<Reply> Delete(const HttpRequest& q, const service::Actor& who) {
+    ORCHARD_TRY(int64_t id, ParseId(q));
+    ORCHARD_CHECK(Service(pool_, clock_, model_).Delete(who, IdT(id)));
+    return NoContent();
   }
 
   store::ConnectionPool& pool_;
   const Clock& clock_;
-  service::AuthService& auth_;
   engine::ReadModel* model_;  // kept current with every write, when the server has one
   std::string parent_column_ = "account_id";
 };

@@ -8,8 +8,7 @@
 #include "engine/dashboard_table.h"
 #include "engine/health_report.h"
 #include "engine/retention.h"
-#include "http/crud.h"
-#include "http/params.h"
+#include "http/handler_kit.h"
 
 namespace orchard::http {
 
@@ -24,21 +23,20 @@ constexpr std::string_view kFiguresSchema = R"({"type":"object",
     "churn_cents":{"type":"integer"},"nrr":{"type":["number","null"]},
     "grr":{"type":["number","null"]}}})";
 
-Result<boost::json::object> RetentionAnswer(const engine::ReadModel& model,
-                                            const Settings& settings, Date today,
-                                            const Params& params) {
-  ORCHARD_CHECK(OnlyParams(params, "retention", {"from", "to", "group_by"}));
-  ORCHARD_TRY(Date to, DayParam(params, "to", today));
-  ORCHARD_TRY(Date from, DayParam(params, "from", to.AddYears(-1)));
-  auto group_by = params.find("group_by");
-  std::string group_text = group_by == params.end() ? "" : group_by->second;
+Result<boost::json::object> GetRetention(const engine::ReadModel& model, const Settings& settings,
+                                         Date today, const HttpRequest& req) {
+  const QueryParams params(req);
+  ORCHARD_CHECK(params.Only("retention", {"from", "to", "group_by"}));
+  ORCHARD_TRY(Date to, params.Day("to", today));
+  ORCHARD_TRY(Date from, params.Day("from", to.AddYears(-1)));
+  auto group_by = params.Get("group_by");
+  std::string group_text = group_by.value_or("");
   ORCHARD_TRY(auto group, engine::ParseRetentionGroup(group_text));
   ORCHARD_TRY(auto report, engine::Retention(model, from, to, group, settings));
   boost::json::object out;
   out["from"] = report.from.ToString();
   out["to"] = report.to.ToString();
-  out["group_by"] =
-      group_by == params.end() ? boost::json::value(nullptr) : boost::json::value(group_text);
+  out["group_by"] = group_by ? boost::json::value(group_text) : boost::json::value(nullptr);
   out["total"] = engine::RetentionFiguresJson(report.total);
   boost::json::array groups;
   for (const auto& row : report.rows) {
@@ -50,59 +48,48 @@ Result<boost::json::object> RetentionAnswer(const engine::ReadModel& model,
   return out;
 }
 
-// A route answered from the in-memory book: signed in, a model present (else 503), the query
-// parameters handed to `answer`.
-Handler FromBook(const ApiDeps& d,
-                 std::function<Result<boost::json::object>(const engine::ReadModel&,
-                                                           const Settings&, Date, const Params&)>
-                     answer) {
-  return [d, answer = std::move(answer)](const HttpRequest& req) {
-    auto actor = Authenticate(d.auth, req);
-    if (!actor) return ErrorResponse(actor.error());
+// A route answered from the in-memory book: a model present (else 503), the request handed to
+// `answer`. (Signed in, as every route not marked public.)
+using BookAnswer = std::function<Result<boost::json::object>(
+    const engine::ReadModel&, const Settings&, Date, const HttpRequest&)>;
+Handler FromBook(const ApiDeps& d, BookAnswer answer) {
+  return [d, answer = std::move(answer)](const HttpRequest& req,
+                                         const service::Actor&) -> Result<Reply> {
     if (d.model == nullptr) {
-      return ErrorResponse(
-          Error{ErrorCode::kUnavailable, "this server runs without the in-memory book", {}});
+      return Fail(ErrorCode::kUnavailable, "this server runs without the in-memory book");
     }
-    Params params;
-    for (const auto& [k, v] : req.query) params[k] = v;
-    for (const auto& [k, v] : req.params) params[":" + k] = v;
-    auto body = answer(*d.model, d.settings.Current(), d.clock.Today(), params);
-    if (!body) return ErrorResponse(body.error());
-    return JsonResponse(*body);
+    ORCHARD_TRY(auto body, answer(*d.model, d.settings.Current(), d.clock.Today(), req));
+    return JsonResponse(body);
   };
 }
 
 // The query of dashboard `entry`, typed: its parameters only (another is refused, naming the
 // ones it takes), read in kDashboardParams' order so the first bad one is the one reported.
 Result<engine::DashboardQuery> ReadQuery(const engine::DashboardEntry& entry,
-                                         const Params& params) {
-  std::vector<std::string_view> given;
-  for (const auto& [k, v] : params) {
-    if (!k.starts_with(':')) given.push_back(k);  // not a path parameter
-  }
-  ORCHARD_CHECK(engine::OnlyDashboardParams(entry, std::move(given)));
+                                         const QueryParams& params) {
+  ORCHARD_CHECK(engine::OnlyDashboardParams(entry, params.Names()));
   engine::DashboardQuery q;
-  ORCHARD_TRY(q.filter.am, IntParam(params, "am", 1, INT64_MAX));
-  if (auto it = params.find("tier"); it != params.end()) {
-    auto tier = ParseEnum<Tier>(it->second);
+  ORCHARD_TRY(q.filter.am, params.Int("am", 1, INT64_MAX));
+  if (auto text = params.Get("tier")) {
+    auto tier = ParseEnum<Tier>(*text);
     if (!tier) return FailField("tier", tier.error().message);
     q.filter.tier = *tier;
   }
-  ORCHARD_TRY(auto window, IntParam(params, "window", 1, 730));
+  ORCHARD_TRY(auto window, params.Int("window", 1, 730));
   if (window) q.window_days = static_cast<int>(*window);
-  ORCHARD_TRY(auto limit, IntParam(params, "limit", 1, 10'000));
-  ORCHARD_TRY(auto offset, IntParam(params, "offset", 0, INT32_MAX));
+  ORCHARD_TRY(auto limit, params.Int("limit", 1, 10'000));
+  ORCHARD_TRY(auto offset, params.Int("offset", 0, INT32_MAX));
   if (limit) q.limit = static_cast<size_t>(*limit);
   if (offset) q.offset = static_cast<size_t>(*offset);
   for (auto [name, day] : {std::pair{"to", &q.to}, std::pair{"from", &q.from}}) {
-    if (auto it = params.find(name); it != params.end()) {
-      auto parsed = Date::Parse(it->second);
+    if (auto text = params.Get(name)) {
+      auto parsed = Date::Parse(*text);
       if (!parsed) return FailField(name, parsed.error().message);
       *day = *parsed;
     }
   }
-  if (auto it = params.find("quadrant"); it != params.end()) {
-    auto quadrant = ParseEnum<Quadrant>(it->second);
+  if (auto text = params.Get("quadrant")) {
+    auto quadrant = ParseEnum<Quadrant>(*text);
     if (!quadrant) return FailField("quadrant", quadrant.error().message);
     q.quadrant = *quadrant;
   }
@@ -195,15 +182,16 @@ boost::json::object HealthJson(const engine::HealthReport& r) {
 }
 
 // One account's health on `today`: GET /api/v1/accounts/{id}/health.
-Result<boost::json::object> HealthAnswer(const engine::ReadModel& model, const Settings& settings,
-                                         Date today, const Params& params) {
-  ORCHARD_CHECK(OnlyParams(params, "health", {"days"}));
-  ORCHARD_TRY(auto history_days, IntParam(params, "days", 1, 730));
+Result<boost::json::object> GetAccountHealth(const engine::ReadModel& model,
+                                             const Settings& settings, Date today,
+                                             const HttpRequest& req) {
+  const QueryParams params(req);
+  ORCHARD_CHECK(params.Only("health", {"days"}));
+  ORCHARD_TRY(auto history_days, params.Int("days", 1, 730));
   // The path's {id}, named as the client knows it.
-  Params path{{"id", params.count(":id") ? params.at(":id") : ""}};
-  ORCHARD_TRY(auto id, IntParam(path, "id", 1, INT64_MAX));
+  ORCHARD_TRY(int64_t id, ParseInt("id", req.params.at("id"), 1, INT64_MAX));
   ORCHARD_TRY(auto report,
-              engine::AccountHealthReport(model, settings, today, id.value_or(0),
+              engine::AccountHealthReport(model, settings, today, id,
                                           static_cast<int>(history_days.value_or(90))));
   return HealthJson(report);
 }
@@ -219,7 +207,7 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
       "groups":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/RetentionFigures"},
         {"type":"object","required":["key"],"properties":{"key":{"type":"string"}}}]}}}})");
   r.Add(
-      "GET", "/api/v1/metrics/retention", FromBook(d, RetentionAnswer),
+      "GET", "/api/v1/metrics/retention", FromBook(d, GetRetention),
       RouteDoc(
           "NRR, GRR, expansion, contraction and churn over [from, to] (default: the trailing "
           "12 months), in total and by am (the owner at the end; am_at_start: at the start), tier, "
@@ -240,7 +228,7 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
       "moved":{"type":"array","items":{"type":"object"}},
       "history":{"type":"array","items":{"type":"object","required":["day","score","colour"]}},
       "metrics":{"type":"object"}}})");
-  r.Add("GET", "/api/v1/accounts/{id}/health", FromBook(d, HealthAnswer),
+  r.Add("GET", "/api/v1/accounts/{id}/health", FromBook(d, GetAccountHealth),
         RouteDoc("One account's health: score, colour, components with their contributions, the "
                  "explanation, what moved since 7 and 30 days ago, the daily history (days, "
                  "default 90) and the account's metrics (depth, last meaningful contact, plan "
@@ -256,8 +244,8 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
     r.Add("GET", "/api/v1/dashboards/" + std::string(entry.name),
           FromBook(d,
                    [&entry](const engine::ReadModel& model, const Settings& settings, Date today,
-                            const Params& params) -> Result<boost::json::object> {
-                     ORCHARD_TRY(auto query, ReadQuery(entry, params));
+                            const HttpRequest& req) -> Result<boost::json::object> {
+                     ORCHARD_TRY(auto query, ReadQuery(entry, QueryParams(req)));
                      ORCHARD_TRY(auto answer, engine::AnswerDashboard(entry.name, model, settings,
                                                                       today, query));
                      return engine::DashboardJson(model, answer);

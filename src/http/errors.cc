@@ -22,6 +22,10 @@ int HttpStatus(ErrorCode code) {
       return 409;
     case ErrorCode::kResourceExhausted:
       return 413;
+    case ErrorCode::kTooManyRequests:
+      return 429;
+    case ErrorCode::kUnsupportedMediaType:
+      return 415;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kInternal:

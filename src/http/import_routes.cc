@@ -3,9 +3,7 @@
 #include <boost/json.hpp>
 #include <memory>
 
-#include "http/crud.h"
-#include "http/errors.h"
-#include "http/params.h"
+#include "http/handler_kit.h"
 #include "ingest/import_jobs.h"
 
 namespace orchard::http {
@@ -13,6 +11,7 @@ namespace orchard::http {
 namespace {
 
 namespace json = boost::json;
+using A = const service::Actor&;
 
 // A job as the API answers it: its state, progress with rate and ETA, summary and report link.
 json::object JobJson(const ingest::ImportJobState& job) {
@@ -85,14 +84,10 @@ Result<ingest::ImportUpload> ReadPost(const HttpRequest& req) {
   } else if (type.starts_with("text/csv") || type.starts_with("text/plain") ||
              type.starts_with("application/octet-stream")) {
     // The file as the body; the rest as query parameters.
-    Params params(req.query.begin(), req.query.end());
-    ORCHARD_CHECK(OnlyParams(params, "an import",
-                             {"source", "object", "map", "date_format", "dry_run", "file_name"}));
-    auto get = [&](const char* name) -> std::optional<std::string> {
-      auto it = params.find(name);
-      if (it == params.end()) return std::nullopt;
-      return it->second;
-    };
+    const QueryParams params(req);
+    ORCHARD_CHECK(params.Only("an import",
+                              {"source", "object", "map", "date_format", "dry_run", "file_name"}));
+    auto get = [&](const char* name) { return params.Get(name); };
     p.request.source = get("source").value_or("");
     p.request.object = get("object");
     p.request.map_json = get("map");
@@ -115,27 +110,20 @@ Result<ingest::ImportUpload> ReadPost(const HttpRequest& req) {
   return p;
 }
 
-HttpResponse Start(const ApiDeps& d, ingest::ImportJobs& jobs, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
+Result<Reply> StartImport(ingest::ImportJobs& jobs, const HttpRequest& req, A actor) {
   // Before the body is read: a caller who may not import learns that, not what is wrong with it.
-  if (auto ok = ingest::CheckMayImport(*actor); !ok) return ErrorResponse(ok.error());
-  auto posted = ReadPost(req);
-  if (!posted) return ErrorResponse(posted.error());
-  auto job = jobs.Start(*actor, std::move(*posted));
-  if (!job) return ErrorResponse(job.error());
-  HttpResponse resp = JsonResponse(JobJson(*job), 202);
-  resp.headers.emplace_back("Location", "/api/v1/imports/" + std::to_string(job->id));
+  ORCHARD_CHECK(ingest::CheckMayImport(actor));
+  ORCHARD_TRY(auto posted, ReadPost(req));
+  ORCHARD_TRY(auto job, jobs.Start(actor, std::move(posted)));
+  Reply resp = JsonResponse(JobJson(job), 202);
+  resp.headers.emplace_back("Location", "/api/v1/imports/" + std::to_string(job.id));
   return resp;
 }
 
-HttpResponse List(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto all = jobs.List(*actor);
-  if (!all) return ErrorResponse(all.error());
+Result<Reply> ListImports(const ingest::ImportJobs& jobs, const HttpRequest&, A actor) {
+  ORCHARD_TRY(auto all, jobs.List(actor));
   json::array items;
-  for (const auto& job : *all) {
+  for (const auto& job : all) {
     json::object o = JobJson(job);
     if (auto s = o.if_contains("summary"); s && s->is_object()) {
       s->as_object().erase("rejected_rows");
@@ -145,29 +133,20 @@ HttpResponse List(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRe
   return JsonResponse(json::object{{"items", std::move(items)}});
 }
 
-HttpResponse Get(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRequest& req) {
-  auto job = [&]() -> Result<ingest::ImportJobState> {
-    ORCHARD_TRY(auto actor, Authenticate(d.auth, req));
-    ORCHARD_CHECK(ingest::CheckMayImport(actor));
-    ORCHARD_TRY(int64_t id, ParseId(req));
-    return jobs.Get(actor, id);
-  }();
-  if (!job) return ErrorResponse(job.error());
-  return JsonResponse(JobJson(*job));
+Result<Reply> GetImport(const ingest::ImportJobs& jobs, const HttpRequest& req, A actor) {
+  ORCHARD_CHECK(ingest::CheckMayImport(actor));
+  ORCHARD_TRY(int64_t id, ParseId(req));
+  ORCHARD_TRY(auto job, jobs.Get(actor, id));
+  return JsonResponse(JobJson(job));
 }
 
-HttpResponse Rejected(const ApiDeps& d, const ingest::ImportJobs& jobs, const HttpRequest& req) {
-  int64_t id = 0;
-  auto csv = [&]() -> Result<std::string> {
-    ORCHARD_TRY(auto actor, Authenticate(d.auth, req));
-    ORCHARD_CHECK(ingest::CheckMayImport(actor));
-    ORCHARD_TRY(id, ParseId(req));
-    return jobs.RejectedCsv(actor, id);
-  }();
-  if (!csv) return ErrorResponse(csv.error());
-  HttpResponse resp;
+Result<Reply> GetRejectedRows(const ingest::ImportJobs& jobs, const HttpRequest& req, A actor) {
+  ORCHARD_CHECK(ingest::CheckMayImport(actor));
+  ORCHARD_TRY(int64_t id, ParseId(req));
+  ORCHARD_TRY(auto csv, jobs.RejectedCsv(actor, id));
+  Reply resp;
   resp.content_type = "text/csv; charset=utf-8";
-  resp.body = std::move(*csv);
+  resp.body = std::move(csv);
   resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"import-" +
                                                        std::to_string(id) + "-rejected.csv\"");
   return resp;
@@ -177,6 +156,7 @@ HttpResponse Rejected(const ApiDeps& d, const ingest::ImportJobs& jobs, const Ht
 
 void AddImportRoutes(Router& r, const ApiDeps& d) {
   using K = RouteDoc::Kind;
+  using A = const service::Actor&;
   auto jobs = std::make_shared<ingest::ImportJobs>(d.pool.url(), d.clock);
   r.AddSchema("ImportRequest", R"({"type":"object","required":["source","content"],
     "additionalProperties":false,
@@ -186,7 +166,8 @@ void AddImportRoutes(Router& r, const ApiDeps& d) {
       "date_format":{"type":"string"},"dry_run":{"type":"boolean"},"file_name":{"type":"string"},
       "content":{"type":"string","description":"the file's text"}}})");
   r.Add(
-      "POST", "/api/v1/imports", [d, jobs](const HttpRequest& q) { return Start(d, *jobs, q); },
+      "POST", "/api/v1/imports",
+      [jobs](const HttpRequest& q, A who) { return StartImport(*jobs, q, who); },
       RouteDoc("Start an import (admins): the file as text/csv with source, object, map, "
                "dry_run, file_name as query parameters, or a JSON object with them and the "
                "content; answers 202 with the job",
@@ -197,16 +178,18 @@ void AddImportRoutes(Router& r, const ApiDeps& d) {
           // Writing an upload of up to --body-limit to disk and checking its mapping.
           .Blocking());
   r.Add(
-      "GET", "/api/v1/imports", [d, jobs](const HttpRequest& q) { return List(d, *jobs, q); },
+      "GET", "/api/v1/imports",
+      [jobs](const HttpRequest& q, A who) { return ListImports(*jobs, q, who); },
       RouteDoc("This server's recent imports, newest first (admins)", K::kOther));
   r.Add(
-      "GET", "/api/v1/imports/{id}", [d, jobs](const HttpRequest& q) { return Get(d, *jobs, q); },
+      "GET", "/api/v1/imports/{id}",
+      [jobs](const HttpRequest& q, A who) { return GetImport(*jobs, q, who); },
       RouteDoc("One import: status, progress (rows, rows/s, ETA), its summary when done and "
                "the first rejected rows (admins)",
                K::kOther));
   r.Add(
       "GET", "/api/v1/imports/{id}/rejected",
-      [d, jobs](const HttpRequest& q) { return Rejected(d, *jobs, q); },
+      [jobs](const HttpRequest& q, A who) { return GetRejectedRows(*jobs, q, who); },
       RouteDoc("An import's rejected rows as CSV: file, line, column, column name, reason "
                "(admins)",
                K::kOther));

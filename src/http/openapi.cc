@@ -52,6 +52,82 @@ std::string OperationId(std::string_view method, std::string_view pattern) {
   return id;
 }
 
+namespace {
+
+// The parameters, request body and success responses a route's kind implies (a list's paging
+// and column filters, a create's and a patch's input schemas, …).
+void DescribeKind(const Router::RouteInfo& route, boost::json::object& schemas,
+                  boost::json::object& op, boost::json::array& params,
+                  boost::json::object& responses) {
+  const RouteDoc& doc = route.doc;
+  switch (doc.kind) {
+    case RouteDoc::Kind::kList: {
+      params.push_back(Parameter("limit", "query", false,
+                                 {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}));
+      params.push_back(Parameter("cursor", "query", false, {{"type", "string"}}));
+      params.push_back(Parameter("sort", "query", false,
+                                 {{"type", "string"},
+                                  {"description",
+                                   "a column to order by, with - in front for descending; "
+                                   "NULLs come last"}}));
+      if (doc.column_filters && schemas.contains(doc.schema)) {
+        for (const auto& [name, s] : schemas[doc.schema].at("properties").as_object()) {
+          params.push_back(Parameter(name, "query", false, s.as_object()));
+          // Inclusive bounds on ordered columns: numbers, days and instants.
+          const auto& o = s.as_object();
+          bool ordered = o.contains("format") || (o.contains("type") && o.at("type").is_string() &&
+                                                  o.at("type").as_string() == "integer");
+          if (!ordered) continue;
+          params.push_back(Parameter(std::string(name) + "_from", "query", false, s.as_object()));
+          params.push_back(Parameter(std::string(name) + "_to", "query", false, s.as_object()));
+        }
+      }
+      boost::json::object page{{"type", "object"},
+                               {"required", {"items", "next_cursor"}},
+                               {"properties",
+                                {{"items", {{"type", "array"}, {"items", Ref(doc.schema)}}},
+                                 {"next_cursor", {{"type", {"string", "null"}}}}}}};
+      responses["200"] = Response("A page of " + doc.schema, std::move(page));
+      break;
+    }
+    case RouteDoc::Kind::kGet:
+      responses["200"] = Response("One of " + doc.schema, Ref(doc.schema));
+      break;
+    case RouteDoc::Kind::kCreate:
+      op["requestBody"] = {{"required", true},
+                           {"content", JsonContent(Ref(CreateInputName(doc.schema)))}};
+      responses["201"] = Response("Created", Ref(doc.schema));
+      break;
+    case RouteDoc::Kind::kPatch:
+      op["requestBody"] = {{"required", true},
+                           {"content", JsonContent(Ref(PatchInputName(doc.schema)))}};
+      responses["200"] = Response("Updated", Ref(doc.schema));
+      responses["409"] = Response("Stale version: someone else changed it first", Ref("Error"));
+      break;
+    case RouteDoc::Kind::kDelete:
+      responses["204"] = {{"description", "Deleted"}};
+      break;
+    case RouteDoc::Kind::kOther:
+      if (!doc.request_schema.empty()) {
+        boost::json::object content = JsonContent(Ref(doc.request_schema));
+        if (doc.csv_body) {
+          content["text/csv"] = {{"schema", {{"type", "string"}}}};
+        }
+        op["requestBody"] = {{"required", true}, {"content", std::move(content)}};
+      }
+      if (doc.response_schema.empty()) {
+        responses[route.method == "DELETE" || route.pattern.ends_with("logout") ? "204" : "200"] = {
+            {"description", "Done"}};
+      } else {
+        responses[route.method == "POST" && route.pattern.ends_with("tokens") ? "201" : "200"] =
+            Response("OK", Ref(doc.response_schema));
+      }
+      break;
+  }
+}
+
+}  // namespace
+
 boost::json::object BuildOpenApi(const Router& router) {
   boost::json::object schemas;
   for (const auto& [name, text] : router.schemas()) schemas[name] = boost::json::parse(text);
@@ -75,71 +151,7 @@ boost::json::object BuildOpenApi(const Router& router) {
     }
     boost::json::object responses;
     auto error = Response("Error", Ref("Error"));
-    switch (doc.kind) {
-      case RouteDoc::Kind::kList: {
-        params.push_back(Parameter("limit", "query", false,
-                                   {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}));
-        params.push_back(Parameter("cursor", "query", false, {{"type", "string"}}));
-        params.push_back(Parameter("sort", "query", false,
-                                   {{"type", "string"},
-                                    {"description",
-                                     "a column to order by, with - in front for descending; "
-                                     "NULLs come last"}}));
-        if (doc.column_filters && schemas.contains(doc.schema)) {
-          for (const auto& [name, s] : schemas[doc.schema].at("properties").as_object()) {
-            params.push_back(Parameter(name, "query", false, s.as_object()));
-            // Inclusive bounds on ordered columns: numbers, days and instants.
-            const auto& o = s.as_object();
-            bool ordered =
-                o.contains("format") || (o.contains("type") && o.at("type").is_string() &&
-                                         o.at("type").as_string() == "integer");
-            if (!ordered) continue;
-            params.push_back(Parameter(std::string(name) + "_from", "query", false, s.as_object()));
-            params.push_back(Parameter(std::string(name) + "_to", "query", false, s.as_object()));
-          }
-        }
-        boost::json::object page{{"type", "object"},
-                                 {"required", {"items", "next_cursor"}},
-                                 {"properties",
-                                  {{"items", {{"type", "array"}, {"items", Ref(doc.schema)}}},
-                                   {"next_cursor", {{"type", {"string", "null"}}}}}}};
-        responses["200"] = Response("A page of " + doc.schema, std::move(page));
-        break;
-      }
-      case RouteDoc::Kind::kGet:
-        responses["200"] = Response("One of " + doc.schema, Ref(doc.schema));
-        break;
-      case RouteDoc::Kind::kCreate:
-        op["requestBody"] = {{"required", true},
-                             {"content", JsonContent(Ref(CreateInputName(doc.schema)))}};
-        responses["201"] = Response("Created", Ref(doc.schema));
-        break;
-      case RouteDoc::Kind::kPatch:
-        op["requestBody"] = {{"required", true},
-                             {"content", JsonContent(Ref(PatchInputName(doc.schema)))}};
-        responses["200"] = Response("Updated", Ref(doc.schema));
-        responses["409"] = Response("Stale version: someone else changed it first", Ref("Error"));
-        break;
-      case RouteDoc::Kind::kDelete:
-        responses["204"] = {{"description", "Deleted"}};
-        break;
-      case RouteDoc::Kind::kOther:
-        if (!doc.request_schema.empty()) {
-          boost::json::object content = JsonContent(Ref(doc.request_schema));
-          if (doc.csv_body) {
-            content["text/csv"] = {{"schema", {{"type", "string"}}}};
-          }
-          op["requestBody"] = {{"required", true}, {"content", std::move(content)}};
-        }
-        if (doc.response_schema.empty()) {
-          responses[route.method == "DELETE" || route.pattern.ends_with("logout") ? "204" : "200"] =
-              {{"description", "Done"}};
-        } else {
-          responses[route.method == "POST" && route.pattern.ends_with("tokens") ? "201" : "200"] =
-              Response("OK", Ref(doc.response_schema));
-        }
-        break;
-    }
+    DescribeKind(route, schemas, op, params, responses);
     for (const auto& q : doc.query)
       params.push_back(Parameter(q, "query", false, {{"type", "string"}}));
     responses["400"] = error;

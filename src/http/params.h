@@ -1,58 +1,42 @@
-// Query parameters, read with errors that name the parameter: shared by the routes that take
-// more than an id (engine_routes.cc, plan_routes.cc).
+// Query parameters, read with errors that name the parameter: the one reader every route uses
+// (the accounts list, the generic lists, the dashboards, plans, reviews, imports).
 #pragma once
 
-#include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <initializer_list>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/date.h"
 #include "core/result.h"
+#include "http/router.h"
 
 namespace orchard::http {
 
-// Query parameters by name; path parameters as ":name".
-using Params = std::map<std::string, std::string>;
+class QueryParams {
+ public:
+  explicit QueryParams(const HttpRequest& request) : request_(request) {}
 
-inline Result<std::optional<int64_t>> IntParam(const Params& params, const std::string& name,
-                                               int64_t min, int64_t max) {
-  auto it = params.find(name);
-  if (it == params.end()) return std::nullopt;
-  int64_t v = 0;
-  const std::string& t = it->second;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || v < min || v > max) {
-    return FailField(name, "must be a whole number from " + std::to_string(min) + " to " +
-                               std::to_string(max) + "; got \"" + t + "\"");
-  }
-  return v;
-}
+  // The first value given for `name`.
+  std::optional<std::string> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+  // A whole number from min to max, or nullopt when not given.
+  Result<std::optional<int64_t>> Int(std::string_view name, int64_t min, int64_t max) const;
+  // A date, YYYY-MM-DD, or `fallback` when not given.
+  Result<Date> Day(std::string_view name, Date fallback) const;
+  // Only these parameters: names the first one given that `what` does not take, and the ones
+  // it does.
+  Status Only(std::string_view what, std::initializer_list<std::string_view> known) const;
+  // The names given, in order (a dashboard checks them against its own list).
+  std::vector<std::string_view> Names() const;
 
-inline Result<Date> DayParam(const Params& params, const std::string& name, Date fallback) {
-  auto it = params.find(name);
-  if (it == params.end()) return fallback;
-  auto day = Date::Parse(it->second);
-  if (!day) return FailField(name, day.error().message);
-  return *day;
-}
+ private:
+  const HttpRequest& request_;
+};
 
-// Names the first parameter `what` does not take, and the ones it does.
-inline Status OnlyParams(const Params& params, std::string_view what,
-                         std::initializer_list<std::string_view> known) {
-  for (const auto& [k, v] : params) {
-    if (k.starts_with(':')) continue;  // a path parameter
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      std::string list;
-      for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-      return FailField(k, "unknown parameter; " + std::string(what) + " takes " + list);
-    }
-  }
-  return Ok();
-}
+// `text` as a whole number from min to max; a failure names `name`.
+Result<int64_t> ParseInt(std::string_view name, std::string_view text, int64_t min, int64_t max);
 
 }  // namespace orchard::http

@@ -9,9 +9,7 @@
 #include <mutex>
 
 #include "http/body.h"
-#include "http/crud.h"
-#include "http/errors.h"
-#include "http/params.h"
+#include "http/handler_kit.h"
 #include "http/plan_page.h"
 #include "service/entity_service.h"
 #include "service/plan_history.h"
@@ -22,6 +20,8 @@ namespace orchard::http {
 
 namespace {
 
+using A = const service::Actor&;
+
 // A version without its snapshot: who changed what, when.
 boost::json::object VersionJson(const PlanVersion& v) {
   boost::json::object out = service::ToJson(v);
@@ -30,45 +30,33 @@ boost::json::object VersionJson(const PlanVersion& v) {
 }
 
 // GET /api/v1/plans/{id}/diff?from=&to=: the versions from `from` to `to` and what changed.
-HttpResponse PlanDiffAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  Params params(req.query.begin(), req.query.end());
-  if (auto known = OnlyParams(params, "a plan's diff", {"from", "to"}); !known) {
-    return ErrorResponse(known.error());
-  }
-  auto from = IntParam(params, "from", 1, INT64_MAX);
-  if (!from) return ErrorResponse(from.error());
-  auto to = IntParam(params, "to", 1, INT64_MAX);
-  if (!to) return ErrorResponse(to.error());
-  auto diff = service::DiffPlan(d.pool, PlanId(*id), *from, *to);
-  if (!diff) return ErrorResponse(diff.error());
+Result<Reply> GetPlanDiff(const ApiDeps& d, const HttpRequest& req, A) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
+  const QueryParams params(req);
+  ORCHARD_CHECK(params.Only("a plan's diff", {"from", "to"}));
+  ORCHARD_TRY(auto from, params.Int("from", 1, INT64_MAX));
+  ORCHARD_TRY(auto to, params.Int("to", 1, INT64_MAX));
+  ORCHARD_TRY(auto diff, service::DiffPlan(d.pool, PlanId(id), from, to));
   boost::json::array versions;
-  for (const PlanVersion& v : diff->versions) versions.push_back(VersionJson(v));
-  return JsonResponse(boost::json::object{{"plan_id", *id},
-                                          {"from", VersionJson(diff->versions.front())},
-                                          {"to", VersionJson(diff->versions.back())},
+  for (const PlanVersion& v : diff.versions) versions.push_back(VersionJson(v));
+  return JsonResponse(boost::json::object{{"plan_id", id},
+                                          {"from", VersionJson(diff.versions.front())},
+                                          {"to", VersionJson(diff.versions.back())},
                                           {"versions", std::move(versions)},
-                                          {"changes", std::move(diff->changes)}});
+                                          {"changes", std::move(diff.changes)}});
 }
 
 // POST /api/v1/plans/{id}/reviewed: the plan was reviewed now, which resets its freshness.
-HttpResponse MarkReviewed(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
+Result<Reply> MarkPlanReviewed(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
   service::EntityService<AccountPlan> plans(d.pool, d.clock, d.model);
-  auto current = plans.Get(*actor, PlanId(*id));
-  if (!current) return ErrorResponse(current.error());
-  auto saved = plans.Update(*actor, PlanId(*id), current->version, [&](AccountPlan& p) -> Status {
-    p.last_reviewed_at = d.clock.Now();
-    return Ok();
-  });
-  if (!saved) return ErrorResponse(saved.error());
-  return JsonResponse(service::ToJson(*saved));
+  ORCHARD_TRY(auto current, plans.Get(actor, PlanId(id)));
+  ORCHARD_TRY(auto saved,
+              plans.Update(actor, PlanId(id), current.version, [&](AccountPlan& p) -> Status {
+                p.last_reviewed_at = d.clock.Now();
+                return Ok();
+              }));
+  return JsonResponse(service::ToJson(saved));
 }
 
 boost::json::object TotalsJson(const service::WhitespaceTotals& t) {
@@ -79,34 +67,29 @@ boost::json::object TotalsJson(const service::WhitespaceTotals& t) {
 
 // GET /api/v1/plans/{id}/whitespace: divisions × products, each cell with how its potential was
 // sized, the ARR owned there today, and the row, column and account totals.
-HttpResponse WhitespaceAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  auto db = d.pool.Acquire();
-  if (!db) return ErrorResponse(db.error());
-  auto m = service::ReadWhitespace(**db, PlanId(*id), d.clock.Today());
-  if (!m) return ErrorResponse(m.error());
+Result<Reply> GetWhitespace(const ApiDeps& d, const HttpRequest& req, A) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  ORCHARD_TRY(const auto m, service::ReadWhitespace(*db, PlanId(id), d.clock.Today()));
   std::map<int64_t, const Division*> divisions;
   std::map<int64_t, const Product*> products;
   boost::json::array rows, columns, cells;
-  for (const Division& div : m->divisions) {
+  for (const Division& div : m.divisions) {
     divisions[div.id.value] = &div;
     boost::json::object row = service::ToJson(div);
-    row["totals"] = TotalsJson(m->by_division.at(div.id.value));
+    row["totals"] = TotalsJson(m.by_division.at(div.id.value));
     rows.push_back(std::move(row));
   }
-  for (const Product& p : m->products) {
+  for (const Product& p : m.products) {
     products[p.id.value] = &p;
     boost::json::object column = service::ToJson(p);
-    column["totals"] = TotalsJson(m->by_product.at(p.id.value));
+    column["totals"] = TotalsJson(m.by_product.at(p.id.value));
     columns.push_back(std::move(column));
   }
-  for (const WhitespaceCell& c : m->cells) {
+  for (const WhitespaceCell& c : m.cells) {
     boost::json::object cell = service::ToJson(c);
-    auto owned = m->owned_arr_cents.find({c.division_id.value, c.product_id.value});
-    cell["owned_arr_cents"] = owned == m->owned_arr_cents.end() ? 0 : owned->second;
+    auto owned = m.owned_arr_cents.find({c.division_id.value, c.product_id.value});
+    cell["owned_arr_cents"] = owned == m.owned_arr_cents.end() ? 0 : owned->second;
     cell["counts_as_whitespace"] = service::CountsAsWhitespace(c.status);
     // The sizing inputs, for every cell: a sized cell shows how it was sized; an entered one
     // what sizing would start from.
@@ -123,12 +106,12 @@ HttpResponse WhitespaceAnswer(const ApiDeps& d, const HttpRequest& req) {
     }
     cells.push_back(std::move(cell));
   }
-  return JsonResponse(boost::json::object{{"plan_id", *id},
-                                          {"account_id", m->plan.account_id.value},
+  return JsonResponse(boost::json::object{{"plan_id", id},
+                                          {"account_id", m.plan.account_id.value},
                                           {"divisions", std::move(rows)},
                                           {"products", std::move(columns)},
                                           {"cells", std::move(cells)},
-                                          {"totals", TotalsJson(m->total)}});
+                                          {"totals", TotalsJson(m.total)}});
 }
 
 // POST /api/v1/plan-whitespace-cells/{id}/opportunity: an open cell becomes a linked upsell or
@@ -146,16 +129,13 @@ Result<service::CellOpportunity> ReadCellOpportunity(const boost::json::object& 
   return ask;
 }
 
-HttpResponse ConvertCellAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto action = ReadAction(d.auth, req);
-  if (!action) return action.error();
-  auto ask = ReadCellOpportunity(action->body);
-  if (!ask) return ErrorResponse(ask.error());
-  auto done = service::ConvertCell(d.pool, d.clock, d.model, action->actor,
-                                   WhitespaceCellId(action->id), *ask);
-  if (!done) return ErrorResponse(done.error());
-  return JsonResponse(boost::json::object{{"opportunity", service::ToJson(done->opportunity)},
-                                          {"cell", service::ToJson(done->cell)}},
+Result<Reply> ConvertCell(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(auto action, ReadAction(req));
+  ORCHARD_TRY(auto ask, ReadCellOpportunity(action.body));
+  ORCHARD_TRY(auto done, service::ConvertCell(d.pool, d.clock, d.model, actor,
+                                              WhitespaceCellId(action.id), ask));
+  return JsonResponse(boost::json::object{{"opportunity", service::ToJson(done.opportunity)},
+                                          {"cell", service::ToJson(done.cell)}},
                       201);
 }
 
@@ -190,18 +170,18 @@ class PdfGate {
   PdfGate(int at_once, int per_user)
       : at_once_(std::max(1, at_once)), per_user_(std::max(1, per_user)) {}
 
-  // A place for one export, given back when the returned pointer is dropped; kResourceExhausted
+  // A place for one export, given back when the returned pointer is dropped; kTooManyRequests
   // naming which limit when there is none.
   Result<std::shared_ptr<void>> Enter(UserId user) {
     std::lock_guard lock(mu_);
     int& mine = running_[user.value];
     if (mine >= per_user_) {
-      return Fail(ErrorCode::kResourceExhausted, "you have " + std::to_string(mine) +
-                                                     " PDF export(s) running, the most one user "
-                                                     "may run at once; try again when it is done");
+      return Fail(ErrorCode::kTooManyRequests, "you have " + std::to_string(mine) +
+                                                   " PDF export(s) running, the most one user "
+                                                   "may run at once; try again when it is done");
     }
     if (total_ >= at_once_) {
-      return Fail(ErrorCode::kResourceExhausted,
+      return Fail(ErrorCode::kTooManyRequests,
                   "this server is printing " + std::to_string(total_) +
                       " PDF export(s), the most it runs at once; try again shortly (the HTML "
                       "export, format=html, is not limited)");
@@ -229,26 +209,19 @@ constexpr std::string_view kPlanPagePolicy =
     "form-action 'none'; frame-ancestors 'none'";
 
 // GET /api/v1/plans/{id}/export?format=html|pdf: the plan on one page, for the business review.
-HttpResponse ExportPlan(const ApiDeps& d, PdfGate& gate, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  Params params(req.query.begin(), req.query.end());
-  if (auto known = OnlyParams(params, "a plan's export", {"format"}); !known) {
-    return ErrorResponse(known.error());
-  }
-  const std::string format = params.count("format") ? params.at("format") : "html";
+Result<Reply> ExportPlan(const ApiDeps& d, PdfGate& gate, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
+  const QueryParams params(req);
+  ORCHARD_CHECK(params.Only("a plan's export", {"format"}));
+  const std::string format = params.Get("format").value_or("html");
   if (format != "html" && format != "pdf") {
-    return ErrorResponse(
-        FailField("format", "must be html or pdf; got \"" + format + "\"").error());
+    return FailField("format", "must be html or pdf; got \"" + format + "\"");
   }
-  auto page = GatherPlanPage(d, *actor, PlanId(*id));
-  if (!page) return ErrorResponse(page.error());
-  std::string html = RenderPlanPage(*page);
-  std::string file = "plan-" + std::to_string(page->account.id.value) + "-" +
-                     page->today.ToString() + "." + format;
-  HttpResponse res;
+  ORCHARD_TRY(auto page, GatherPlanPage(d, actor, PlanId(id)));
+  std::string html = RenderPlanPage(page);
+  std::string file =
+      "plan-" + std::to_string(page.account.id.value) + "-" + page.today.ToString() + "." + format;
+  Reply res;
   res.headers.emplace_back("Content-Disposition", "inline; filename=\"" + file + "\"");
   if (format == "html") {
     res.content_type = "text/html; charset=utf-8";
@@ -256,18 +229,16 @@ HttpResponse ExportPlan(const ApiDeps& d, PdfGate& gate, const HttpRequest& req)
     res.body = std::move(html);
     return res;
   }
-  auto place = gate.Enter(actor->user);
+  auto place = gate.Enter(actor.user);
   if (!place) {
-    HttpResponse busy = ErrorResponse(place.error());
-    busy.status = 429;
+    Reply busy = ErrorResponse(place.error());  // 429
     busy.headers.emplace_back("Retry-After", "10");
     return busy;
   }
   const char* chromium = std::getenv("ORCHARD_CHROMIUM");
-  auto pdf = PrintToPdf(html, chromium != nullptr ? chromium : "/usr/bin/chromium");
-  if (!pdf) return ErrorResponse(pdf.error());
+  ORCHARD_TRY(auto pdf, PrintToPdf(html, chromium != nullptr ? chromium : "/usr/bin/chromium"));
   res.content_type = "application/pdf";
-  res.body = std::move(*pdf);
+  res.body = std::move(pdf);
   return res;
 }
 
@@ -275,6 +246,7 @@ HttpResponse ExportPlan(const ApiDeps& d, PdfGate& gate, const HttpRequest& req)
 
 void AddPlanRoutes(Router& r, const ApiDeps& d) {
   using K = RouteDoc::Kind;
+  using A = const service::Actor&;
   r.AddSchema("PlanDiff",
               R"({"type":"object","required":["plan_id","from","to","versions","changes"],
     "properties":{"plan_id":{"type":"integer"},"from":{"type":"object"},"to":{"type":"object"},
@@ -294,7 +266,8 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
       "changed":{"type":"array","items":{"type":"object","required":["id","fields"],
         "properties":{"id":{"type":"integer"},"fields":{"type":"object"}}}}}})");
   r.Add(
-      "GET", "/api/v1/plans/{id}/diff", [d](const HttpRequest& q) { return PlanDiffAnswer(d, q); },
+      "GET", "/api/v1/plans/{id}/diff",
+      [d](const HttpRequest& q, A who) { return GetPlanDiff(d, q, who); },
       RouteDoc("What changed in a plan from version `from` to version `to` (default: the latest "
                "and the one before): the versions between, who made them and when, the plan's "
                "changed fields, and each part's added, removed and changed rows",
@@ -303,7 +276,7 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
           .Response("PlanDiff"));
   r.Add(
       "POST", "/api/v1/plans/{id}/reviewed",
-      [d](const HttpRequest& q) { return MarkReviewed(d, q); },
+      [d](const HttpRequest& q, A who) { return MarkPlanReviewed(d, q, who); },
       RouteDoc("Mark the plan reviewed now: its freshness starts again", K::kOther)
           .Response("account_plans"));
   r.AddSchema("WhitespaceTotals", R"({"type":"object",
@@ -325,7 +298,7 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
       "cell":{"$ref":"#/components/schemas/whitespace_cells"}}})");
   r.Add(
       "GET", "/api/v1/plans/{id}/whitespace",
-      [d](const HttpRequest& q) { return WhitespaceAnswer(d, q); },
+      [d](const HttpRequest& q, A who) { return GetWhitespace(d, q, who); },
       RouteDoc("The plan's whitespace matrix: the account's divisions × products, each cell with "
                "its sizing (headcount × price × adoption) and the ARR owned there today, and the "
                "row, column and account totals",
@@ -334,7 +307,7 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
   auto gate = std::make_shared<PdfGate>(d.pdf_exports_at_once, d.pdf_exports_per_user);
   r.Add(
       "GET", "/api/v1/plans/{id}/export",
-      [d, gate](const HttpRequest& q) { return ExportPlan(d, *gate, q); },
+      [d, gate](const HttpRequest& q, A who) { return ExportPlan(d, *gate, q, who); },
       RouteDoc("The plan on one printable page for the business review — health and KPIs, "
                "priorities, the relationship map, whitespace, risks, actions — as HTML "
                "(format=html, the default) or PDF (format=pdf, printed by headless Chromium; a "
@@ -344,7 +317,7 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
           .Blocking());
   r.Add(
       "POST", "/api/v1/plan-whitespace-cells/{id}/opportunity",
-      [d](const HttpRequest& q) { return ConvertCellAnswer(d, q); },
+      [d](const HttpRequest& q, A who) { return ConvertCell(d, q, who); },
       RouteDoc("Turn an open whitespace cell into a linked upsell (the account has the product) "
                "or cross-sell opportunity; the cell moves to in pipeline. One transaction",
                K::kOther)

@@ -3,9 +3,7 @@
 #include <boost/json.hpp>
 
 #include "http/body.h"
-#include "http/crud.h"
-#include "http/errors.h"
-#include "http/params.h"
+#include "http/handler_kit.h"
 #include "service/entity_json.h"
 #include "service/handoff.h"
 #include "service/reviews.h"
@@ -14,39 +12,37 @@ namespace orchard::http {
 
 namespace {
 
+using A = const service::Actor&;
+
 boost::json::value IdOrNull(const std::optional<UserId>& id) {
   return id ? boost::json::value(id->value) : boost::json::value(nullptr);
 }
 
 // POST /api/v1/reviews/schedule: the whole book's reviews from the tiers' cadences.
-HttpResponse ScheduleAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  if (actor->role != Role::kAdmin && actor->role != Role::kLeader) {
-    return ErrorResponse(Error{
-        ErrorCode::kPermissionDenied, "only admins and leaders schedule the book's reviews", {}});
+Result<Reply> ScheduleReviews(const ApiDeps& d, const HttpRequest&, A actor) {
+  if (actor.role != Role::kAdmin && actor.role != Role::kLeader) {
+    return Fail(ErrorCode::kPermissionDenied,
+                "only admins and leaders schedule the book's reviews");
   }
-  auto report = service::ScheduleReviews(d.pool, d.clock, d.model, d.settings.Current(), *actor);
-  if (!report) return ErrorResponse(report.error());
-  return JsonResponse(boost::json::object{{"accounts", report->accounts},
-                                          {"scheduled", report->scheduled},
-                                          {"cancelled", report->cancelled}});
+  ORCHARD_TRY(auto report,
+              service::ScheduleReviews(d.pool, d.clock, d.model, d.settings.Current(), actor));
+  return JsonResponse(boost::json::object{{"accounts", report.accounts},
+                                          {"scheduled", report.scheduled},
+                                          {"cancelled", report.cancelled}});
 }
 
 // GET /api/v1/reviews/due?am=&team=&window=&limit=&offset=
-HttpResponse DueAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  Params params(req.query.begin(), req.query.end());
+Result<Reply> ListReviewsDue(const ApiDeps& d, const HttpRequest& req, A) {
+  const QueryParams params(req);
   auto answer = [&]() -> Result<boost::json::object> {
-    ORCHARD_CHECK(OnlyParams(params, "reviews due", {"am", "team", "window", "limit", "offset"}));
+    ORCHARD_CHECK(params.Only("reviews due", {"am", "team", "window", "limit", "offset"}));
     service::DueQuery q;
     q.today = d.clock.Today();
-    ORCHARD_TRY(auto am, IntParam(params, "am", 1, INT64_MAX));
-    ORCHARD_TRY(auto team, IntParam(params, "team", 1, INT64_MAX));
-    ORCHARD_TRY(auto window, IntParam(params, "window", 0, 3660));
-    ORCHARD_TRY(auto limit, IntParam(params, "limit", 1, 1000));
-    ORCHARD_TRY(auto offset, IntParam(params, "offset", 0, INT64_MAX));
+    ORCHARD_TRY(auto am, params.Int("am", 1, INT64_MAX));
+    ORCHARD_TRY(auto team, params.Int("team", 1, INT64_MAX));
+    ORCHARD_TRY(auto window, params.Int("window", 0, 3660));
+    ORCHARD_TRY(auto limit, params.Int("limit", 1, 1000));
+    ORCHARD_TRY(auto offset, params.Int("offset", 0, INT64_MAX));
     if (am) q.am = UserId(*am);
     if (team) q.team_of = UserId(*team);
     q.window_days = static_cast<int>(window.value_or(30));
@@ -72,9 +68,8 @@ HttpResponse DueAnswer(const ApiDeps& d, const HttpRequest& req) {
                                {"by_am", std::move(by_am)},
                                {"items", std::move(items)}};
   };
-  auto out = answer();
-  if (!out) return ErrorResponse(out.error());
-  return JsonResponse(*out);
+  ORCHARD_TRY(auto out, answer());
+  return JsonResponse(out);
 }
 
 Result<service::HeldReview> ReadHeld(const boost::json::object& body, Date today) {
@@ -118,23 +113,20 @@ Result<service::HeldReview> ReadHeld(const boost::json::object& body, Date today
 }
 
 // POST /api/v1/reviews/{id}/held
-HttpResponse HeldAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto action = ReadAction(d.auth, req);
-  if (!action) return action.error();
-  auto held = ReadHeld(action->body, d.clock.Today());
-  if (!held) return ErrorResponse(held.error());
-  auto done = service::RecordReviewHeld(d.pool, d.clock, d.model, d.settings.Current(),
-                                        action->actor, ReviewId(action->id), *held);
-  if (!done) return ErrorResponse(done.error());
+Result<Reply> RecordReviewHeld(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(auto action, ReadAction(req));
+  ORCHARD_TRY(auto held, ReadHeld(action.body, d.clock.Today()));
+  ORCHARD_TRY(auto done, service::RecordReviewHeld(d.pool, d.clock, d.model, d.settings.Current(),
+                                                   actor, ReviewId(action.id), held));
   boost::json::array actions;
-  for (const PlanAction& a : done->actions) actions.push_back(service::ToJson(a));
-  boost::json::object out{{"review", service::ToJson(done->review)},
-                          {"plan", service::ToJson(done->plan)},
+  for (const PlanAction& a : done.actions) actions.push_back(service::ToJson(a));
+  boost::json::object out{{"review", service::ToJson(done.review)},
+                          {"plan", service::ToJson(done.plan)},
                           {"actions", std::move(actions)}};
   out["next"] =
-      done->next ? boost::json::value(service::ToJson(*done->next)) : boost::json::value(nullptr);
+      done.next ? boost::json::value(service::ToJson(*done.next)) : boost::json::value(nullptr);
   out["activity"] =
-      done->qbr ? boost::json::value(service::ToJson(*done->qbr)) : boost::json::value(nullptr);
+      done.qbr ? boost::json::value(service::ToJson(*done.qbr)) : boost::json::value(nullptr);
   return JsonResponse(out);
 }
 
@@ -162,39 +154,30 @@ boost::json::object OnboardingJson(const service::Onboarding& o) {
 }
 
 // POST /api/v1/handoffs/{id}/accept {"am_id": …}
-HttpResponse AcceptAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto action = ReadAction(d.auth, req);
-  if (!action) return action.error();
-  if (auto known = OnlyFields(action->body, "accepting a handoff", {"am_id"}); !known) {
-    return ErrorResponse(known.error());
-  }
-  auto given = IntField(action->body, "am_id", 1);
-  if (!given) return ErrorResponse(given.error());
+Result<Reply> AcceptHandoff(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(auto action, ReadAction(req));
+  ORCHARD_CHECK(OnlyFields(action.body, "accepting a handoff", {"am_id"}));
+  ORCHARD_TRY(auto given, IntField(action.body, "am_id", 1));
   std::optional<UserId> am;
-  if (*given) am = UserId(**given);
-  auto done =
-      service::AcceptHandoff(d.pool, d.clock, d.model, action->actor, HandoffId(action->id), am);
-  if (!done) return ErrorResponse(done.error());
-  return JsonResponse(OnboardingJson(*done));
+  if (given) am = UserId(*given);
+  ORCHARD_TRY(auto done,
+              service::AcceptHandoff(d.pool, d.clock, d.model, actor, HandoffId(action.id), am));
+  return JsonResponse(OnboardingJson(done));
 }
 
 // GET /api/v1/handoffs/{id}/onboarding
-HttpResponse OnboardingAnswer(const ApiDeps& d, const HttpRequest& req) {
-  auto actor = Authenticate(d.auth, req);
-  if (!actor) return ErrorResponse(actor.error());
-  auto id = ParseId(req);
-  if (!id) return ErrorResponse(id.error());
-  auto db = d.pool.Acquire();
-  if (!db) return ErrorResponse(db.error());
-  auto o = service::ReadOnboarding(**db, HandoffId(*id), d.clock.Today());
-  if (!o) return ErrorResponse(o.error());
-  return JsonResponse(OnboardingJson(*o));
+Result<Reply> GetOnboarding(const ApiDeps& d, const HttpRequest& req, A) {
+  ORCHARD_TRY(int64_t id, ParseId(req));
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  ORCHARD_TRY(auto o, service::ReadOnboarding(*db, HandoffId(id), d.clock.Today()));
+  return JsonResponse(OnboardingJson(o));
 }
 
 }  // namespace
 
 void AddReviewRoutes(Router& r, const ApiDeps& d) {
   using K = RouteDoc::Kind;
+  using A = const service::Actor&;
   r.AddSchema("ScheduleReport", R"({"type":"object","required":["accounts","scheduled","cancelled"],
     "properties":{"accounts":{"type":"integer"},"scheduled":{"type":"integer"},
       "cancelled":{"type":"integer"}}})");
@@ -224,20 +207,22 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
       "activity":{"oneOf":[{"$ref":"#/components/schemas/activities"},{"type":"null"}]}}})");
   r.Add(
       "POST", "/api/v1/reviews/schedule",
-      [d](const HttpRequest& q) { return ScheduleAnswer(d, q); },
+      [d](const HttpRequest& q, A who) { return ScheduleReviews(d, q, who); },
       RouteDoc("Schedule every account's internal and customer reviews from its tier's cadence "
                "(admins and leaders); running it again changes nothing",
                K::kOther)
           .Response("ScheduleReport"));
   r.Add(
-      "GET", "/api/v1/reviews/due", [d](const HttpRequest& q) { return DueAnswer(d, q); },
+      "GET", "/api/v1/reviews/due",
+      [d](const HttpRequest& q, A who) { return ListReviewsDue(d, q, who); },
       RouteDoc("Reviews due within `window` days (default 30), overdue first, with counts per "
                "AM; `am` narrows to one AM's accounts, `team` to the AMs a manager leads",
                K::kOther)
           .Query({"am", "team", "window", "limit", "offset"})
           .Response("ReviewsDue"));
   r.Add(
-      "POST", "/api/v1/reviews/{id}/held", [d](const HttpRequest& q) { return HeldAnswer(d, q); },
+      "POST", "/api/v1/reviews/{id}/held",
+      [d](const HttpRequest& q, A who) { return RecordReviewHeld(d, q, who); },
       RouteDoc("Record a scheduled review as held: date, attendees, notes, outcomes and its "
                "action items (description, owner, due date), which become open actions of the "
                "account's plan (made if it has none; the plan is marked reviewed); schedules the "
@@ -260,7 +245,7 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
     "properties":{"am_id":{"type":"integer"}}})");
   r.Add(
       "POST", "/api/v1/handoffs/{id}/accept",
-      [d](const HttpRequest& q) { return AcceptAnswer(d, q); },
+      [d](const HttpRequest& q, A who) { return AcceptHandoff(d, q, who); },
       RouteDoc("The AM accepts a closed-won handoff whose checklist is done (admins, leaders and "
                "managers may name the AM): the account moves from the seller to the AM and the "
                "90-day onboarding milestones appear as the AM's tasks. One transaction",
@@ -269,7 +254,7 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
           .Response("Onboarding"));
   r.Add(
       "GET", "/api/v1/handoffs/{id}/onboarding",
-      [d](const HttpRequest& q) { return OnboardingAnswer(d, q); },
+      [d](const HttpRequest& q, A who) { return GetOnboarding(d, q, who); },
       RouteDoc("A handoff's checklist and its onboarding milestones, each done, on track, behind "
                "(overdue up to 14 days) or stuck",
                K::kOther)

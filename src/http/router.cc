@@ -2,7 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
-#include <charconv>
+#include <stdexcept>
 
 #include "http/errors.h"
 
@@ -29,10 +29,34 @@ std::vector<std::string> Split(std::string_view path) {
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteDoc doc) {
-  std::string name = method + " " + pattern;
-  Route r{std::move(method),  pattern,        Split(pattern),
-          std::move(handler), std::move(doc), std::move(name)};
-  routes_.push_back(std::move(r));
+  if (doc.public_route) {
+    throw std::logic_error(method + " " + pattern + ": a public route takes a PublicHandler");
+  }
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.handler = std::move(handler);
+  r.doc = std::move(doc);
+  AddRoute(std::move(r));
+}
+
+void Router::Add(std::string method, std::string pattern, PublicHandler handler, RouteDoc doc) {
+  if (!doc.public_route) {
+    throw std::logic_error(method + " " + pattern +
+                           ": a PublicHandler's route is marked RouteDoc::Public()");
+  }
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.public_handler = std::move(handler);
+  r.doc = std::move(doc);
+  AddRoute(std::move(r));
+}
+
+void Router::AddRoute(Route route) {
+  route.segments = Split(route.pattern);
+  route.name = route.method + " " + route.pattern;
+  routes_.push_back(std::move(route));
 }
 
 void Router::AddSchema(std::string name, std::string json_schema) {
@@ -62,8 +86,24 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
 HttpResponse Router::Handle(HttpRequest& request) const {
   HttpResponse answer;
   Found found = Find(request, &answer);
-  if (found.handler == nullptr) return answer;
-  return (*found.handler)(request);
+  if (found.route == nullptr) return answer;
+  return Run(found, request);
+}
+
+HttpResponse Router::Run(const Found& found, const HttpRequest& request) const {
+  const Route& route = *found.route;
+  Result<Reply> reply;
+  if (route.doc.public_route) {
+    reply = route.public_handler(request);
+  } else if (!authenticate_) {
+    reply = Fail(ErrorCode::kInternal, "this server cannot sign requests in");
+  } else if (auto actor = authenticate_(request); !actor) {
+    reply = std::unexpected(std::move(actor.error()));
+  } else {
+    reply = route.handler(request, *actor);
+  }
+  if (!reply) return ErrorResponse(reply.error());
+  return std::move(*reply);
 }
 
 Router::Found Router::Find(HttpRequest& request, HttpResponse* answer) const {
@@ -86,7 +126,7 @@ Router::Found Router::Find(HttpRequest& request, HttpResponse* answer) const {
   if (best == nullptr && request.method == "HEAD") best = Best("GET", segments, &params);
   if (best != nullptr) {
     request.params = std::move(params);
-    return {&best->handler, &best->doc, &best->name};
+    return {best, &best->doc, &best->name};
   }
   std::string allow;
   for (const auto& route : routes_) {
@@ -138,45 +178,6 @@ std::string Router::RouteOf(const HttpRequest& request) const {
   std::map<std::string, std::string> params;
   const Route* route = Best(request.method, Split(request.path), &params);
   return route == nullptr ? "" : route->name;
-}
-
-std::optional<std::string> QueryParams::Get(std::string_view name) const {
-  for (const auto& [k, v] : request_.query) {
-    if (k == name) return v;
-  }
-  return std::nullopt;
-}
-
-Result<std::optional<int64_t>> QueryParams::GetInt(std::string_view name, int64_t min,
-                                                   int64_t max) const {
-  auto text = Get(name);
-  if (!text) return std::optional<int64_t>();
-  int64_t value = 0;
-  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (text->empty() || ec != std::errc() || p != text->data() + text->size()) {
-    return FailField(std::string(name), "must be a whole number; got \"" + *text + "\"");
-  }
-  if (value < min || value > max) {
-    return FailField(std::string(name), "must be from " + std::to_string(min) + " to " +
-                                            std::to_string(max) + "; got " + *text);
-  }
-  return std::optional<int64_t>(value);
-}
-
-Status QueryParams::OnlyKnown(std::initializer_list<std::string_view> known) const {
-  for (const auto& [k, v] : request_.query) {
-    bool ok = false;
-    for (auto name : known) ok = ok || name == k;
-    if (!ok) {
-      std::string list;
-      for (auto name : known) {
-        if (!list.empty()) list += ", ";
-        list += name;
-      }
-      return FailField(k, "unknown query parameter; known: " + list);
-    }
-  }
-  return Ok();
 }
 
 }  // namespace orchard::http

@@ -132,9 +132,9 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
     asio::post(blocking_, std::forward<F>(work));
   }
 
-  HttpResponse Call(const Handler& handler, const HttpRequest& request) {
+  HttpResponse Call(const Router::Found& found, const HttpRequest& request) {
     try {
-      return handler(request);
+      return router_.Run(found, request);
     } catch (const std::exception& e) {
       // A handler that throws is a bug; the client still gets the one error shape.
       if (options_.access_log)
@@ -266,21 +266,20 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!peer_ec) request.peer = peer.address().to_string();
       if (server_.options().trust_proxy) TrustProxy(request);
       Router::Found found = server_.Find(request, &response);
-      if (found.handler != nullptr) {
+      if (found.route != nullptr) {
         route_ = found.name;
-        if (found.doc->blocking)
-          return RunBlocking(std::move(request), *found.handler, keep_alive, version);
-        response = server_.Call(*found.handler, request);
+        if (found.doc->blocking) return RunBlocking(std::move(request), found, keep_alive, version);
+        response = server_.Call(found, request);
       }
     }
     Finish(request, std::move(response), keep_alive, version);
   }
 
   // The handler runs on the blocking pool; its answer is written from this connection's loop.
-  void RunBlocking(HttpRequest request, const Handler& handler, bool keep_alive, unsigned version) {
+  void RunBlocking(HttpRequest request, Router::Found found, bool keep_alive, unsigned version) {
     auto shared = std::make_shared<HttpRequest>(std::move(request));
-    server_.RunBlocking([self = shared_from_this(), shared, &handler, keep_alive, version] {
-      auto response = std::make_shared<HttpResponse>(self->server_.Call(handler, *shared));
+    server_.RunBlocking([self = shared_from_this(), shared, found, keep_alive, version] {
+      auto response = std::make_shared<HttpResponse>(self->server_.Call(found, *shared));
       asio::post(self->stream_.get_executor(), [self, shared, response, keep_alive, version] {
         self->Finish(*shared, std::move(*response), keep_alive, version);
       });

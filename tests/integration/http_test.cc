@@ -1928,13 +1928,16 @@ TEST_P(HttpTest, StopLetsAnInFlightRequestFinish) {
   server_->Wait();
   std::promise<void> entered;
   Router slow;
-  slow.Add("GET", "/slow", [&entered](const HttpRequest&) {
-    entered.set_value();
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    HttpResponse r;
-    r.body = R"({"done":true})";
-    return r;
-  });
+  slow.Add(
+      "GET", "/slow",
+      [&entered](const HttpRequest&) {
+        entered.set_value();
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        HttpResponse r;
+        r.body = R"({"done":true})";
+        return r;
+      },
+      RouteDoc("slow", RouteDoc::Kind::kOther).Public());
   StartServer(slow);
   auto reply = std::async(std::launch::async, [this] { return client_->Get("/slow"); });
   entered.get_future().wait();

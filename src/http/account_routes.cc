@@ -1,0 +1,308 @@
+#include "http/account_routes.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <set>
+
+#include "engine/relationships.h"
+#include "http/crud.h"
+#include "http/handler_kit.h"
+#include "http/openapi.h"
+#include "service/entity_json.h"
+#include "service/participants.h"
+
+namespace orchard::http {
+
+namespace {
+
+using A = const service::Actor&;
+using service::ToJson;
+using service::ToJsonValue;
+
+boost::json::object AccountJson(const service::AccountRow& row) {
+  const service::AccountView& v = row.view;
+  boost::json::object o = ToJson(v.account);
+  o["arr_cents"] = v.arr.cents();
+  o["tier"] = ToJsonValue(v.tier.effective);
+  o["tier_rule"] = ToJsonValue(v.tier.rule);
+  o["health"] = row.health ? boost::json::value(*row.health) : boost::json::value(nullptr);
+  o["colour"] = row.colour;
+  return o;
+}
+
+// The filters only the in-memory book can answer: with any of them the list is in id order and
+// takes no sort and no tier_override (AccountListQuery::BookOnly).
+constexpr std::string_view kBookFilters[] = {"tier", "health", "quadrant", "renewal_within", "ids"};
+
+// ids=1,2,3: the accounts named, up to a page of them.
+Result<std::vector<int64_t>> ParseIds(std::string_view rest) {
+  std::vector<int64_t> ids;
+  while (true) {
+    std::string_view part = rest.substr(0, rest.find(','));
+    int64_t id = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+    if (ec != std::errc() || end != part.data() + part.size() || id < 1) {
+      return FailField(
+          "ids", "must be account ids separated by commas; got \"" + std::string(part) + "\"");
+    }
+    ids.push_back(id);
+    if (ids.size() > static_cast<size_t>(service::kMaxPageSize)) {
+      return FailField("ids",
+                       "at most " + std::to_string(service::kMaxPageSize) + " ids in one request");
+    }
+    if (part.size() == rest.size()) break;
+    rest.remove_prefix(part.size() + 1);
+  }
+  return ids;
+}
+
+// The book-only filters' parameters.
+Status ReadBookFilters(const QueryParams& q, service::AccountListQuery& query) {
+  ORCHARD_TRY(query.renewal_within, q.Int("renewal_within", 0, 3660));
+  if (auto t = q.Get("tier")) {
+    auto parsed = ParseEnum<Tier>(*t);
+    if (!parsed) return FailField("tier", parsed.error().message);
+    query.tier = *parsed;
+  }
+  if (auto h = q.Get("health")) {
+    if (*h != "green" && *h != "yellow" && *h != "red" && *h != "none") {
+      return FailField("health", "must be green, yellow, red or none; got \"" + *h + "\"");
+    }
+    query.colour = *h;
+  }
+  if (auto qd = q.Get("quadrant")) {
+    auto parsed = ParseEnum<Quadrant>(*qd);
+    if (!parsed) return FailField("quadrant", parsed.error().message);
+    query.quadrant = *parsed;
+  }
+  if (auto text = q.Get("ids")) {
+    ORCHARD_TRY(query.ids, ParseIds(*text));
+  }
+  return Ok();
+}
+
+// The accounts list's parameters, typed. With a book-only filter the list takes those and the
+// book's column filters; otherwise a sort, a cursor in that order, and tier_override.
+Result<service::AccountListQuery> ReadAccountList(const HttpRequest& req) {
+  const QueryParams q(req);
+  bool book_only = false;
+  for (auto name : kBookFilters) book_only = book_only || q.Has(name);
+  service::AccountListQuery query;
+  if (book_only) {
+    ORCHARD_CHECK(q.Only("the accounts list with tier, health, quadrant, renewal_within or ids",
+                         {"limit", "cursor", "owner_id", "industry", "region", "q", "tier",
+                          "health", "quadrant", "renewal_within", "ids"}));
+  } else {
+    ORCHARD_CHECK(q.Only("the accounts list", {"limit", "cursor", "sort", "owner_id", "industry",
+                                               "region", "q", "tier_override"}));
+  }
+  ORCHARD_TRY(auto limit, q.Int("limit", 1, service::kMaxPageSize));
+  if (limit) query.limit = static_cast<int>(*limit);
+  ORCHARD_TRY(query.sort, ParseSortParam<Account>(req));
+  ORCHARD_TRY(auto cursor, ParseCursorParam(req, q.Get("sort").value_or("")));
+  query.after_id = cursor.after_id;
+  query.after_value = cursor.after_value;
+  ORCHARD_TRY(auto owner, q.Int("owner_id", 1, INT64_MAX));
+  if (owner) query.owner_id = UserId(*owner);
+  query.industry = q.Get("industry");
+  query.region = q.Get("region");
+  query.name_contains = q.Get("q");
+  // "null" (as in the column filters elsewhere): accounts whose tier the rule decides.
+  if (auto tier = q.Get("tier_override")) {
+    if (*tier == "null") {
+      query.tier_override.emplace(std::nullopt);
+    } else {
+      auto parsed = ParseEnum<Tier>(*tier);
+      if (!parsed) return FailField("tier_override", parsed.error().message + " or null");
+      query.tier_override.emplace(*parsed);
+    }
+  }
+  if (book_only) ORCHARD_CHECK(ReadBookFilters(q, query));
+  return query;
+}
+
+// GET /api/v1/accounts: the service chooses how to answer (SQL, the book's column orders, the
+// book's columns); this renders the page.
+Result<Reply> ListAccounts(const ApiDeps& d, const HttpRequest& req, A) {
+  ORCHARD_TRY(auto query, ReadAccountList(req));
+  ORCHARD_TRY(auto page, d.accounts.List(query, d.model));
+  boost::json::array items;
+  for (const auto& row : page.items) items.push_back(AccountJson(row));
+  boost::json::object out{{"items", std::move(items)}};
+  out["next_cursor"] =
+      CursorJson(page.next_cursor, QueryParams(req).Get("sort").value_or(""), page.next_sort_value);
+  return JsonResponse(out);
+}
+
+Result<Reply> GetAccount(const ApiDeps& d, const HttpRequest& req, A) {
+  ORCHARD_TRY(int64_t id, ParseId(req));
+  ORCHARD_TRY(auto row, d.accounts.GetRow(AccountId(id), d.model));
+  return JsonResponse(AccountJson(row));
+}
+
+boost::json::object ParticipantsJson(ActivityId activity, const std::vector<ContactId>& ids) {
+  boost::json::array list;
+  for (ContactId c : ids) list.emplace_back(c.value);
+  return {{"activity_id", activity.value}, {"contact_ids", std::move(list)}};
+}
+
+Result<Reply> GetParticipants(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
+  ORCHARD_TRY(auto ids,
+              service::ParticipantService(d.pool, d.clock, d.model).Get(actor, ActivityId(id)));
+  return JsonResponse(ParticipantsJson(ActivityId(id), ids));
+}
+
+// One account's relationship map, ready to draw as an org chart coloured by stance: its contacts
+// as nodes, the reports-to lines as edges (manager → report), the roots (reporting to no one
+// mapped), and the alerts the map raises today (engine/relationships.h).
+Result<Reply> GetRelationshipMap(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
+  ORCHARD_CHECK(
+      service::EntityService<Account>(d.pool, d.clock, d.model).Get(actor, AccountId(id)));
+  service::EntityService<Contact> contacts(d.pool, d.clock, d.model);
+  store::ListQuery query;
+  query.filters.push_back({"account_id", id});
+  query.limit = 1000;
+  std::vector<Contact> people;
+  for (;;) {
+    ORCHARD_TRY(auto page, contacts.List(actor, query));
+    people.insert(people.end(), page.items.begin(), page.items.end());
+    if (!page.next_cursor) break;
+    query.after_id = *page.next_cursor;
+  }
+  std::set<int64_t> mapped;
+  for (const Contact& c : people) mapped.insert(c.id.value);
+  boost::json::array nodes, edges, roots, alerts;
+  for (const Contact& c : people) {
+    boost::json::object node = service::ToJson(c);
+    node["name"] = c.first_name + (c.last_name.empty() ? "" : " ") + c.last_name;
+    nodes.push_back(std::move(node));
+    if (c.reports_to_id && mapped.contains(c.reports_to_id->value)) {
+      edges.push_back({{"from", c.reports_to_id->value}, {"to", c.id.value}});
+    } else {
+      roots.push_back(c.id.value);
+    }
+  }
+  if (d.model != nullptr) {
+    auto lock = d.model->ReadLock();
+    if (auto slot = d.model->SlotOf(id)) {
+      for (const auto& a : engine::RelationshipAlerts(*d.model, *slot, d.clock.Today().days())) {
+        alerts.push_back({{"code", a.code},
+                          {"contact_id", a.contact_id ? boost::json::value(a.contact_id)
+                                                      : boost::json::value(nullptr)},
+                          {"why", a.why}});
+      }
+    }
+  }
+  return JsonResponse(boost::json::object{{"account_id", id},
+                                          {"nodes", std::move(nodes)},
+                                          {"edges", std::move(edges)},
+                                          {"roots", std::move(roots)},
+                                          {"alerts", std::move(alerts)}});
+}
+
+Result<Reply> PutParticipants(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_TRY(const int64_t id, ParseId(req));
+  ORCHARD_TRY(auto body, ParseBody(req));
+  for (const auto& [key, value] : body) {
+    if (key != "contact_ids") {
+      return FailField(std::string(key), "unknown field; send contact_ids");
+    }
+  }
+  auto list = body.find("contact_ids");
+  if (list == body.end() || !list->value().is_array()) {
+    return FailField("contact_ids", "is required: an array of contact ids");
+  }
+  std::vector<ContactId> contacts;
+  for (const auto& v : list->value().as_array()) {
+    if (!v.is_int64() || v.as_int64() <= 0) {
+      return FailField("contact_ids",
+                       "must hold positive whole numbers; got " + boost::json::serialize(v));
+    }
+    contacts.emplace_back(v.as_int64());
+  }
+  ORCHARD_TRY(auto saved, service::ParticipantService(d.pool, d.clock, d.model)
+                              .Set(actor, ActivityId(id), std::move(contacts)));
+  return JsonResponse(ParticipantsJson(ActivityId(id), saved));
+}
+
+}  // namespace
+
+void AddAccountRoutes(Router& r, const ApiDeps& d) {
+  using K = RouteDoc::Kind;
+  auto view = EntityJsonSchema<Account>();
+  auto& props = view["properties"].as_object();
+  props["arr_cents"] = {{"type", "integer"}};
+  props["tier"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
+  props["tier_rule"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
+  props["health"] = {{"type", {"integer", "null"}}, {"minimum", 0}, {"maximum", 100}};
+  props["colour"] = {{"type", "string"}, {"enum", {"green", "yellow", "red", "none"}}};
+  for (const char* f : {"arr_cents", "tier", "tier_rule", "health", "colour"})
+    view["required"].as_array().emplace_back(f);
+  r.AddSchema("account_views", boost::json::serialize(view));
+
+  // Reads carry ARR today, the tier and health; writes are the generic ones.
+  r.Add(
+      "GET", "/api/v1/accounts",
+      [d](const HttpRequest& q, A who) { return ListAccounts(d, q, who); },
+      RouteDoc("List accounts with ARR today, tier and health (score and colour, from the "
+               "in-memory book). tier (in force), health (green, yellow, "
+               "red, none), quadrant, renewal_within (days) and ids (comma-separated, up to 500) "
+               "are answered from the in-memory book and list in id order",
+               K::kList, "account_views")
+          .Query({"owner_id", "industry", "region", "q", "tier_override", "tier", "health",
+                  "quadrant", "renewal_within", "ids"}));
+  r.Add(
+      "GET", "/api/v1/accounts/{id}",
+      [d](const HttpRequest& q, A who) { return GetAccount(d, q, who); },
+      RouteDoc("One account with ARR today, tier and health", K::kGet, "account_views"));
+  using V = CrudRoutes<Account>::Verbs;
+  std::make_shared<CrudRoutes<Account>>(d.pool, d.clock, d.model)
+      ->Register(r, "/api/v1/accounts", V::kWritesOnly);
+}
+
+void AddRelationshipMapRoute(Router& r, const ApiDeps& d) {
+  using K = RouteDoc::Kind;
+  r.AddSchema("RelationshipMap", R"({"type":"object",
+    "required":["account_id","nodes","edges","roots","alerts"],
+    "properties":{"account_id":{"type":"integer"},
+      "nodes":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/contacts"},
+        {"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}]}},
+      "edges":{"type":"array","items":{"type":"object","required":["from","to"],
+        "properties":{"from":{"type":"integer"},"to":{"type":"integer"}}}},
+      "roots":{"type":"array","items":{"type":"integer"}},
+      "alerts":{"type":"array","items":{"type":"object","required":["code","contact_id","why"],
+        "properties":{"code":{"type":"string",
+          "enum":["champion_lost","no_economic_buyer","detractor_dark"]},
+          "contact_id":{"type":["integer","null"]},"why":{"type":"string"}}}}}})");
+  r.Add(
+      "GET", "/api/v1/accounts/{id}/relationship-map",
+      [d](const HttpRequest& q, A who) { return GetRelationshipMap(d, q, who); },
+      RouteDoc("The account's relationship map: contacts as nodes, reports-to lines as edges "
+               "(manager → report), roots, and its alerts (champion or economic buyer departed, "
+               "no economic buyer, an influential detractor not engaged for 60 days)",
+               K::kOther)
+          .Response("RelationshipMap"));
+}
+
+void AddParticipantRoutes(Router& r, const ApiDeps& d) {
+  using K = RouteDoc::Kind;
+  r.AddSchema("Participants", R"({"type":"object","required":["contact_ids"],
+    "properties":{"activity_id":{"type":"integer"},
+      "contact_ids":{"type":"array","items":{"type":"integer"}}}})");
+  r.Add(
+      "GET", "/api/v1/activities/{id}/contacts",
+      [d](const HttpRequest& q, A who) { return GetParticipants(d, q, who); },
+      RouteDoc("Who took part in an activity (multithreading depth counts them)", K::kOther)
+          .Response("Participants"));
+  r.Add(
+      "PUT", "/api/v1/activities/{id}/contacts",
+      [d](const HttpRequest& q, A who) { return PutParticipants(d, q, who); },
+      RouteDoc("Replace who took part in an activity: contacts of its account", K::kOther)
+          .Request("Participants")
+          .Response("Participants"));
+}
+
+}  // namespace orchard::http
