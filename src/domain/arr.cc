@@ -12,7 +12,7 @@ Money ArrOn(std::span<const ContractLine> lines, Date day) {
 
 Status ValidateContractLine(const ContractLine& line) {
   if (line.arr.cents() < 0) return FailValue("arr_cents", "must not be negative");
-  if (line.end_date && *line.end_date < line.start_date) {
+  if (EndsBeforeStart(line)) {
     return FailValue("end_date", "is before start_date " + line.start_date.ToString());
   }
   return Ok();

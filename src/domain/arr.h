@@ -12,6 +12,11 @@ constexpr bool IsActiveOn(const ContractLine& line, Date day) {
   return line.start_date <= day && (!line.end_date || day <= *line.end_date);
 }
 
+// A line whose last day of service comes before its first (a rule: ValidateContractLine).
+constexpr bool EndsBeforeStart(const ContractLine& line) {
+  return line.end_date && *line.end_date < line.start_date;
+}
+
 Money ArrOn(std::span<const ContractLine> lines, Date day);
 
 // A line must start before (or on) its last day and carry a non-negative ARR.

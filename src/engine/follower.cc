@@ -3,11 +3,8 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
-#include <type_traits>
 #include <utility>
 #include <vector>
-
-#include "store/store.h"
 
 namespace orchard::engine {
 
@@ -141,106 +138,12 @@ Status ChangeFollower::Round() {
   return Ok();
 }
 
-namespace {
-
-// The row as the database holds it now: upserted into the model, or erased if it is gone. Rows
-// other than accounts, lines and plans are first erased from the account logged with the change,
-// which is where they were if they moved (accounts and lines track their own moves; erasing a
-// plan would drop its parts).
-template <class T>
-Status Reread(store::Store& store, ReadModel& model, int64_t id, int64_t account) {
-  auto row = store.Get<T>(decltype(T::id)(id));
-  if (!row && row.error().code != ErrorCode::kNotFound) return std::unexpected(row.error());
-  constexpr bool kTracksMoves = std::is_same_v<T, Account> || std::is_same_v<T, ContractLine> ||
-                                std::is_same_v<T, AccountPlan>;
-  if (!row || (!kTracksMoves && account != 0)) model.EraseRow<T>(id, account);
-  if (row) model.Upsert(*row);
-  return Ok();
-}
-
-}  // namespace
-
-namespace {
-
-// New rows first..last, read with one query and put into the model (a bulk import's batch).
-template <class T>
-Status ReadRange(store::Database& db, ReadModel& model, int64_t first, int64_t last) {
-  static const std::string sql = "SELECT " + store::SelectList<T>() + " FROM " +
-                                 std::string(EntitySchema<T>::kTable) +
-                                 " WHERE id BETWEEN ? AND ? ORDER BY id";
-  store::SqlValue params[] = {first, last};
-  std::vector<T> rows;
-  ORCHARD_CHECK(db.Query(sql, params, [&](const store::Row& row) -> Status {
-    ORCHARD_TRY(T item, store::FromRow<T>(row));
-    rows.push_back(std::move(item));
-    return Ok();
-  }));
-  for (const T& row : rows) model.Upsert(row);
-  return Ok();
-}
-
-}  // namespace
-
 Status ChangeFollower::ApplyRange(const std::string& entity, int64_t first, int64_t last) {
-  bool known = false;
-  Status done = Ok();
-  auto try_entity = [&]<class T>(std::type_identity<T>) {
-    if (known || entity != EntitySchema<T>::kTable) return;
-    known = true;
-    done = ReadRange<T>(*db_, model_, first, last);
-  };
-  try_entity(std::type_identity<Account>());
-  try_entity(std::type_identity<ContractLine>());
-  try_entity(std::type_identity<Contact>());
-  try_entity(std::type_identity<Opportunity>());
-  // Anything else is read row by row, as a single entry would be.
-  for (int64_t id = first; !known && done && id <= last; ++id) done = Apply(entity, id, 0);
-  return done;
+  return model_.FollowRange(*db_, entity, first, last);
 }
 
 Status ChangeFollower::Apply(const std::string& entity, int64_t id, int64_t account) {
-  store::Store store(*db_);
-  Status done = Ok();
-  bool known = false;
-  auto try_entity = [&]<class T>(std::type_identity<T>) {
-    if (known || entity != EntitySchema<T>::kTable) return;
-    known = true;
-    done = Reread<T>(store, model_, id, account);
-  };
-  try_entity(std::type_identity<Account>());
-  try_entity(std::type_identity<ContractLine>());
-  try_entity(std::type_identity<Contact>());
-  try_entity(std::type_identity<Opportunity>());
-  try_entity(std::type_identity<Activity>());
-  try_entity(std::type_identity<Ticket>());
-  try_entity(std::type_identity<NpsResponse>());
-  try_entity(std::type_identity<UsageMetric>());
-  try_entity(std::type_identity<HealthOverride>());
-  try_entity(std::type_identity<AccountPlan>());
-  try_entity(std::type_identity<PlanPriority>());
-  try_entity(std::type_identity<PlanRisk>());
-  try_entity(std::type_identity<WhitespaceCell>());
-  try_entity(std::type_identity<PlanAction>());
-  if (!known && entity == "activity_contacts") {
-    // `id` is the activity: its participants as they are now.
-    std::vector<int64_t> people;
-    std::vector<store::SqlValue> params;
-    params.emplace_back(id);
-    ORCHARD_CHECK(db_->Query(
-        "SELECT contact_id FROM activity_contacts WHERE activity_id = ? ORDER BY contact_id",
-        params, [&](const store::Row& row) -> Status {
-          ORCHARD_TRY(int64_t c, row.GetInt(0));
-          people.push_back(c);
-          return Ok();
-        }));
-    model_.SetParticipants(id, account, people);
-  }
-  if (!known && entity == "account_owners") {
-    // `id` is the account: its ownership history as it is now.
-    ORCHARD_TRY(auto spans, ReadModel::ReadOwnerHistory(*db_, id));
-    model_.SetOwnerHistory(id, spans);
-  }
-  return done;  // an entity the model does not hold (logged by a newer server) is skipped
+  return model_.Follow(*db_, entity, id, account);
 }
 
 }  // namespace orchard::engine

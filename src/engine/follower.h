@@ -1,8 +1,9 @@
 // ChangeFollower: keeps a server's ReadModel current with writes made by other servers sharing
 // its database. It reads the change log (store/migrations/0003) on a connection of its own, woken
-// at once by PostgreSQL's NOTIFY and in any case every poll interval, and re-reads each row the
-// log names — so applying a change twice, or out of the order it was logged, is harmless: the
-// model ends with the row as the database holds it.
+// at once by PostgreSQL's NOTIFY and in any case every poll interval, and has the model re-read
+// each row the log names (ReadModel::Follow, engine/book_loader.cc) — so applying a change twice,
+// or out of the order it was logged, is harmless: the model ends with the row as the database holds
+// it.
 //
 // Sequence numbers are handed out when a row is inserted, not when its transaction commits, so a
 // lower number can become visible after a higher one. Numbers skipped over are kept as gaps and

@@ -28,160 +28,12 @@ Line ToLine(const ContractLine& l) {
   return out;
 }
 
-// An account_owners row's since (NULL: from the start) and owner_id (NULL: none) at `at`, at + 1.
-Result<ReadModel::OwnerSince> OwnerSinceOf(const store::Row& row, int at) {
-  ReadModel::OwnerSince o;
-  if (!row.IsNull(at)) {
-    ORCHARD_TRY(Date since, Date::Parse(row.GetText(at)));
-    o.since = since.days();
-  }
-  if (!row.IsNull(at + 1)) {
-    ORCHARD_TRY(o.owner_id, row.GetInt(at + 1));
-  }
-  return o;
-}
-
-template <class T>
-Status ScanAll(store::Database& db, const std::function<void(T&&)>& take,
-               const std::string& where = "") {
-  const std::string sql = "SELECT " + store::SelectList<T>() + " FROM " +
-                          std::string(EntitySchema<T>::kTable) + where + " ORDER BY id";
-  return db.Query(sql, {}, [&](const store::Row& row) -> Status {
-    ORCHARD_TRY(T item, store::FromRow<T>(row));
-    take(std::move(item));
-    return Ok();
-  });
-}
-
-// Whether the database orders text byte by byte, as ColumnOrder does: SQLite always (BINARY);
-// PostgreSQL by the database's collation, which is byte order only under C (or POSIX, or
-// C.UTF-8 with libc).
-Result<bool> TextInByteOrder(store::Database& db) {
-  if (db.dialect() == store::Dialect::kSqlite) return true;
-  bool bytes = false;
-  ORCHARD_CHECK(db.Query(
-      // datlocprovider arrived in PostgreSQL 15 (ICU as a database default); before, only libc.
-      "SELECT datcollate, to_jsonb(d) ->> 'datlocprovider' FROM pg_database d "
-      "WHERE datname = current_database()",
-      {}, [&](const store::Row& row) -> Status {
-        std::string collate(row.GetText(0));
-        bool libc = row.IsNull(1) || row.GetText(1) == "c";
-        bytes = libc && (collate == "C" || collate == "POSIX" || collate.starts_with("C."));
-        return Ok();
-      }));
-  return bytes;
-}
-
 }  // namespace
 
 uint32_t Dictionary::Intern(const std::string& text) {
   auto [it, added] = codes_.try_emplace(text, static_cast<uint32_t>(texts_.size()));
   if (added) texts_.push_back(text);
   return it->second;
-}
-
-Result<std::unique_ptr<ReadModel>> ReadModel::Load(store::Database& db) {
-  auto model = std::make_unique<ReadModel>();
-  // One read transaction, so accounts and lines are from the same moment.
-  ORCHARD_CHECK(db.ExecScript(db.dialect() == store::Dialect::kSqlite ? "BEGIN DEFERRED"
-                                                                      : "BEGIN READ ONLY"));
-  Status scanned = Ok();
-  auto seq = db.QueryInt("SELECT MAX(seq) FROM change_log");
-  if (seq) {
-    model->loaded_seq_ = seq->value_or(0);
-  } else {
-    scanned = std::unexpected(seq.error());
-  }
-  // The web UI's A–Z and Z–A: the order by name is built from this scan, so that the first
-  // sorted page after a start does not read every name again.
-  std::vector<std::pair<uint32_t, store::SqlValue>> names;
-  if (scanned) {
-    scanned = ScanAll<Account>(db, [&](Account&& a) {
-      model->Upsert(a);
-      names.emplace_back(static_cast<uint32_t>(*model->SlotOf(a.id.value)), std::move(a.name));
-    });
-  }
-  if (scanned) {
-    auto bytes = TextInByteOrder(db);
-    if (!bytes) {
-      scanned = std::unexpected(bytes.error());
-    } else {
-      model->text_in_byte_order_ = *bytes;
-      if (*bytes) {
-        auto order = std::make_unique<ColumnOrder>(model->account_id_);
-        order->Build(std::move(names));
-        model->orders_.emplace("name", std::move(order));
-      }
-    }
-    names = {};
-  }
-  auto scan = [&]<class T>(std::type_identity<T>, const std::string& where = "") {
-    if (scanned)
-      scanned = ScanAll<T>(
-          db, [&](T&& row) { model->Upsert(row); }, where);
-  };
-  scan(std::type_identity<ContractLine>());
-  scan(std::type_identity<Contact>());
-  scan(std::type_identity<Opportunity>());
-  scan(std::type_identity<Activity>(), " WHERE meaningful");
-  if (scanned) {
-    // Participants in account order, one activity's together.
-    int64_t activity = 0, account = 0;
-    std::vector<int64_t> people;
-    auto flush = [&] {
-      if (activity != 0) model->SetParticipants(activity, account, people);
-      people.clear();
-    };
-    scanned = db.Query(
-        "SELECT ac.activity_id, a.account_id, ac.contact_id FROM activity_contacts ac "
-        "JOIN activities a ON a.id = ac.activity_id ORDER BY ac.activity_id, ac.contact_id",
-        {}, [&](const store::Row& row) -> Status {
-          ORCHARD_TRY(int64_t id, row.GetInt(0));
-          if (id != activity) {
-            flush();
-            activity = id;
-          }
-          ORCHARD_TRY(account, row.GetInt(1));
-          ORCHARD_TRY(int64_t contact, row.GetInt(2));
-          people.push_back(contact);
-          return Ok();
-        });
-    if (scanned) flush();
-  }
-  if (scanned) {
-    // Ownership histories, one account's together.
-    int64_t account = 0;
-    std::vector<OwnerSince> spans;
-    auto flush = [&] {
-      if (account != 0) model->SetOwnerHistory(account, spans);
-      spans.clear();
-    };
-    scanned = db.Query("SELECT account_id, since, owner_id FROM account_owners ORDER BY account_id",
-                       {}, [&](const store::Row& row) -> Status {
-                         ORCHARD_TRY(int64_t id, row.GetInt(0));
-                         if (id != account) {
-                           flush();
-                           account = id;
-                         }
-                         ORCHARD_TRY(OwnerSince o, OwnerSinceOf(row, 1));
-                         spans.push_back(o);
-                         return Ok();
-                       });
-    if (scanned) flush();
-  }
-  scan(std::type_identity<Ticket>());
-  scan(std::type_identity<NpsResponse>());
-  scan(std::type_identity<UsageMetric>());
-  scan(std::type_identity<HealthOverride>());
-  scan(std::type_identity<AccountPlan>());
-  scan(std::type_identity<PlanPriority>());
-  scan(std::type_identity<PlanRisk>());
-  scan(std::type_identity<WhitespaceCell>());
-  scan(std::type_identity<PlanAction>());
-  Status ended = db.Rollback();
-  ORCHARD_CHECK(scanned);
-  ORCHARD_CHECK(ended);
-  return model;
 }
 
 size_t ReadModel::SlotFor(int64_t account_id) {
@@ -375,75 +227,128 @@ void ReadModel::Upsert(const PlanAction& a) {
       actions_, a, r, [&](int64_t id) { return PlanSlot(id); }, [&](size_t s) { Refresh(s); });
 }
 
+// What the book keeps of each entity it holds beside the accounts' columns: its records per
+// account (kRecs) and, where erasing one takes more than its record, Erase. Accounts and lines
+// have columns of their own and erase themselves (EraseWhole).
+template <>
+struct BookTable<Account> {
+  static void EraseWhole(ReadModel& m, int64_t id) { m.EraseAccount(AccountId(id)); }
+};
+template <>
+struct BookTable<ContractLine> {
+  static void EraseWhole(ReadModel& m, int64_t id) { m.EraseContractLine(ContractLineId(id)); }
+};
+template <>
+struct BookTable<Contact> {
+  static constexpr auto kRecs = &ReadModel::contacts_;
+  static void Erase(ReadModel& m, size_t slot, int64_t id) {  // and where they took part
+    m.contacts_.Erase(slot, id);
+    m.participants_.EraseIf(slot, [&](const ParticipantRec& p) { return p.contact_id == id; });
+  }
+};
+template <>
+struct BookTable<Opportunity> {
+  static constexpr auto kRecs = &ReadModel::opps_;
+  static void Erase(ReadModel& m, size_t slot, int64_t id) {  // out of the pipeline's totals
+    for (const OpportunityRec& old : m.opps_.Of(slot)) {
+      if (old.id == id) m.CountOpportunity(old, -1);
+    }
+    m.opps_.Erase(slot, id);
+  }
+};
+template <>
+struct BookTable<Activity> {
+  static constexpr auto kRecs = &ReadModel::activities_;
+  static void Erase(ReadModel& m, size_t slot, int64_t id) {  // and who took part
+    m.activities_.Erase(slot, id);
+    m.participants_.Erase(slot, id);
+  }
+};
+template <>
+struct BookTable<Ticket> {
+  static constexpr auto kRecs = &ReadModel::tickets_;
+};
+template <>
+struct BookTable<NpsResponse> {
+  static constexpr auto kRecs = &ReadModel::nps_;
+};
+template <>
+struct BookTable<UsageMetric> {
+  static constexpr auto kRecs = &ReadModel::usage_;
+};
+template <>
+struct BookTable<HealthOverride> {
+  static constexpr auto kRecs = &ReadModel::overrides_;
+};
+template <>
+struct BookTable<AccountPlan> {
+  static constexpr auto kRecs = &ReadModel::plans_;
+  static void Erase(ReadModel& m, size_t slot, int64_t id) {  // and its parts
+    if (m.plans_.Erase(slot, id)) {
+      m.plan_slot_.erase(id);
+      m.priorities_.Clear(slot);
+      m.risks_.Clear(slot);
+      m.cells_.Clear(slot);
+      m.actions_.Clear(slot);
+    }
+  }
+};
+template <>
+struct BookTable<PlanPriority> {
+  static constexpr auto kRecs = &ReadModel::priorities_;
+};
+template <>
+struct BookTable<PlanRisk> {
+  static constexpr auto kRecs = &ReadModel::risks_;
+};
+template <>
+struct BookTable<WhitespaceCell> {
+  static constexpr auto kRecs = &ReadModel::cells_;
+};
+template <>
+struct BookTable<PlanAction> {
+  static constexpr auto kRecs = &ReadModel::actions_;
+};
+
+template <class F>
+void ReadModel::ForEachTable(F&& f) {
+  ForEachIn(BookEntities{}, [&]<class T>(std::type_identity<T>) {
+    if constexpr (requires { BookTable<T>::kRecs; }) f(this->*BookTable<T>::kRecs);
+  });
+}
+
+template <class F>
+void ReadModel::ForEachTable(F&& f) const {
+  ForEachIn(BookEntities{}, [&]<class T>(std::type_identity<T>) {
+    if constexpr (requires { BookTable<T>::kRecs; }) f(this->*BookTable<T>::kRecs);
+  });
+}
+
 template <class T>
-void ReadModel::EraseRow(int64_t id, int64_t account_id) {
-  if constexpr (std::is_same_v<T, Account>) {
-    EraseAccount(AccountId(id));
-  } else if constexpr (std::is_same_v<T, ContractLine>) {
-    EraseContractLine(ContractLineId(id));
+void ReadModel::EraseRowAs(int64_t id, int64_t account_id) {
+  if constexpr (requires { &BookTable<T>::EraseWhole; }) {
+    BookTable<T>::EraseWhole(*this, id);
   } else {
+    static_assert(
+        requires { BookTable<T>::kRecs; }, "a held entity without its records");
     std::unique_lock lock(mu_);
     auto found = SlotOf(account_id);
     if (!found) return;
-    size_t slot = *found;
-    if constexpr (std::is_same_v<T, Contact>) {
-      contacts_.Erase(slot, id);
-      participants_.EraseIf(slot, [&](const ParticipantRec& p) { return p.contact_id == id; });
-    } else if constexpr (std::is_same_v<T, Opportunity>) {
-      for (const OpportunityRec& old : opps_.Of(slot)) {
-        if (old.id == id) CountOpportunity(old, -1);
-      }
-      opps_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, Activity>) {
-      activities_.Erase(slot, id);
-      participants_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, Ticket>) {
-      tickets_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, NpsResponse>) {
-      nps_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, UsageMetric>) {
-      usage_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, HealthOverride>) {
-      overrides_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, AccountPlan>) {
-      if (plans_.Erase(slot, id)) {
-        plan_slot_.erase(id);
-        priorities_.Clear(slot);
-        risks_.Clear(slot);
-        cells_.Clear(slot);
-        actions_.Clear(slot);
-      }
-    } else if constexpr (std::is_same_v<T, PlanPriority>) {
-      priorities_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, PlanRisk>) {
-      risks_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, WhitespaceCell>) {
-      cells_.Erase(slot, id);
-    } else if constexpr (std::is_same_v<T, PlanAction>) {
-      actions_.Erase(slot, id);
+    if constexpr (requires { &BookTable<T>::Erase; }) {
+      BookTable<T>::Erase(*this, *found, id);
     } else {
-      static_assert(!kHolds<T>, "a held entity without an erase");
+      (this->*BookTable<T>::kRecs).Erase(*found, id);
     }
-    Refresh(slot);
+    Refresh(*found);
   }
 }
 
-#define ORCHARD_ERASE_ROW(T) template void ReadModel::EraseRow<T>(int64_t, int64_t);
-ORCHARD_ERASE_ROW(Account)
-ORCHARD_ERASE_ROW(ContractLine)
-ORCHARD_ERASE_ROW(Contact)
-ORCHARD_ERASE_ROW(Opportunity)
-ORCHARD_ERASE_ROW(Activity)
-ORCHARD_ERASE_ROW(Ticket)
-ORCHARD_ERASE_ROW(NpsResponse)
-ORCHARD_ERASE_ROW(UsageMetric)
-ORCHARD_ERASE_ROW(HealthOverride)
-ORCHARD_ERASE_ROW(AccountPlan)
-ORCHARD_ERASE_ROW(PlanPriority)
-ORCHARD_ERASE_ROW(PlanRisk)
-ORCHARD_ERASE_ROW(WhitespaceCell)
-ORCHARD_ERASE_ROW(PlanAction)
-#undef ORCHARD_ERASE_ROW
+void ReadModel::EraseRowOf(size_t entity, int64_t id, int64_t account_id) {
+  size_t at = 0;
+  ForEachIn(BookEntities{}, [&]<class T>(std::type_identity<T>) {
+    if (at++ == entity) EraseRowAs<T>(id, account_id);
+  });
+}
 
 void ReadModel::Upsert(const Account& a) {
   std::unique_lock lock(mu_);
@@ -491,19 +396,6 @@ void ReadModel::SetOwnerHistory(int64_t account_id, std::span<const OwnerSince> 
   Refresh(slot);  // the owner it counts under in the kept year of retention
 }
 
-Result<std::vector<ReadModel::OwnerSince>> ReadModel::ReadOwnerHistory(store::Database& db,
-                                                                       int64_t account_id) {
-  std::vector<OwnerSince> out;
-  store::SqlValue params[] = {account_id};
-  ORCHARD_CHECK(db.Query("SELECT since, owner_id FROM account_owners WHERE account_id = ?", params,
-                         [&](const store::Row& row) -> Status {
-                           ORCHARD_TRY(OwnerSince o, OwnerSinceOf(row, 0));
-                           out.push_back(o);
-                           return Ok();
-                         }));
-  return out;
-}
-
 void ReadModel::EraseAccount(AccountId id) {
   std::unique_lock lock(mu_);
   auto it = slot_of_.find(id.value);
@@ -515,20 +407,9 @@ void ReadModel::EraseAccount(AccountId id) {
   lines_[s].clear();
   for (const PlanRec& p : plans_.Of(s)) plan_slot_.erase(p.id);
   for (const OpportunityRec& o : opps_.Of(s)) CountOpportunity(o, -1);
-  contacts_.Clear(s);
-  opps_.Clear(s);
-  activities_.Clear(s);
+  ForEachTable([&](auto& table) { table.Clear(s); });
   participants_.Clear(s);
   owner_spans_.Clear(s);
-  tickets_.Clear(s);
-  nps_.Clear(s);
-  usage_.Clear(s);
-  overrides_.Clear(s);
-  plans_.Clear(s);
-  priorities_.Clear(s);
-  risks_.Clear(s);
-  cells_.Clear(s);
-  actions_.Clear(s);
   Refresh(s);
 }
 
@@ -572,9 +453,9 @@ size_t ReadModel::line_count() const {
 
 size_t ReadModel::signal_count() const {
   std::shared_lock lock(mu_);
-  return contacts_.Count() + opps_.Count() + activities_.Count() + participants_.Count() +
-         tickets_.Count() + nps_.Count() + usage_.Count() + overrides_.Count() + plans_.Count() +
-         priorities_.Count() + risks_.Count() + cells_.Count() + actions_.Count();
+  size_t n = participants_.Count();
+  ForEachTable([&](const auto& table) { n += table.Count(); });
+  return n;
 }
 
 size_t ReadModel::Bytes() const {
@@ -589,10 +470,8 @@ size_t ReadModel::Bytes() const {
     for (const auto& name : *names)
       n += sizeof(std::string) + (name.size() > 15 ? name.capacity() : 0);
   }
-  n += contacts_.Bytes() + opps_.Bytes() + activities_.Bytes() + participants_.Bytes() +
-       owner_spans_.Bytes() + tickets_.Bytes() + nps_.Bytes() + usage_.Bytes() +
-       overrides_.Bytes() + plans_.Bytes() + priorities_.Bytes() + risks_.Bytes() + cells_.Bytes() +
-       actions_.Bytes();
+  n += participants_.Bytes() + owner_spans_.Bytes();
+  ForEachTable([&](const auto& table) { n += table.Bytes(); });
   n += day_.arr_cents.capacity() * sizeof(int64_t) + day_.renewal.capacity() * sizeof(int32_t) +
        day_.summary.capacity() * sizeof(Summary) + day_.arr_year_ago.capacity() * sizeof(int64_t) +
        day_.year_owner.capacity() * sizeof(uint32_t) + day_.kpi_counted.capacity() +
@@ -604,35 +483,6 @@ size_t ReadModel::Bytes() const {
   std::lock_guard days(day_mu_);
   for (const ArrDay& a : arr_days_) n += a.arr->capacity() * sizeof(int64_t);
   return n;
-}
-
-Result<const ColumnOrder*> ReadModel::AccountOrder(const std::string& column,
-                                                   store::Database& db) const {
-  std::lock_guard hold(order_mu_);
-  if (auto it = orders_.find(column); it != orders_.end()) return it->second.get();
-  if (store::ColumnIsCollatedText<Account>(column)) {
-    if (!text_in_byte_order_) {
-      ORCHARD_TRY(text_in_byte_order_, TextInByteOrder(db));
-    }
-    if (!*text_in_byte_order_) return nullptr;
-  }
-  std::vector<std::pair<uint32_t, store::SqlValue>> rows;
-  rows.reserve(slots());
-  // The database has every write this model has applied (each is applied after its commit);
-  // writes it has that the model has not are applied after this read lock is let go, and set
-  // the same values again.
-  ORCHARD_CHECK(
-      db.Query("SELECT id, " + column + " FROM accounts", {}, [&](const store::Row& row) -> Status {
-        ORCHARD_TRY(int64_t id, row.GetInt(0));
-        auto slot = SlotOf(id);
-        if (!slot || !live(*slot)) return Ok();  // not yet in the book
-        ORCHARD_TRY(auto value, store::ColumnFromRow<Account>(row, 1, column));
-        rows.emplace_back(static_cast<uint32_t>(*slot), std::move(value));
-        return Ok();
-      }));
-  auto order = std::make_unique<ColumnOrder>(account_id_);
-  order->Build(std::move(rows));
-  return orders_.emplace(column, std::move(order)).first->second.get();
 }
 
 int32_t ReadModel::RenewalOn(size_t slot, int32_t day) const {

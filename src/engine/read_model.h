@@ -16,6 +16,7 @@
 #include <shared_mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
@@ -163,12 +164,70 @@ struct DayColumns {
   std::vector<uint8_t> kpi_counted;
 };
 
+template <class... Ts>
+struct EntityList {
+  static constexpr size_t kSize = sizeof...(Ts);
+};
+// Calls f(std::type_identity<T>()) for each T of the list, in order.
+template <class F, class... Ts>
+constexpr void ForEachIn(EntityList<Ts...>, F&& f) {
+  (f(std::type_identity<Ts>()), ...);
+}
+template <class T, class... Ts>
+constexpr size_t IndexIn(EntityList<Ts...>) {
+  constexpr bool same[] = {std::is_same_v<T, Ts>...};
+  for (size_t i = 0; i < sizeof...(Ts); ++i) {
+    if (same[i]) return i;
+  }
+  return sizeof...(Ts);
+}
+
+// The entities the book holds, in the order Load reads them (accounts first, a plan before its
+// parts). Everything per entity follows from this one list: kHolds (what the services log and
+// apply), Load's scans and the follower's re-reads (engine/book_loader.cc), EraseRow, and what
+// an account's erase clears (engine/read_model.cc). Adding an entity: a line here, its Upsert, its
+// records (records.h) and its BookTable entry in read_model.cc.
+using BookEntities = EntityList<Account, ContractLine, Contact, Opportunity, Activity, Ticket,
+                                NpsResponse, UsageMetric, HealthOverride, AccountPlan, PlanPriority,
+                                PlanRisk, WhitespaceCell, PlanAction>;
+
+// How the book reads an entity it holds, where it differs from the rest.
+struct BookRead {
+  std::string_view where;       // which rows Load reads (SQL after the table's name)
+  bool tracks_moves = false;    // Upsert finds a row that moved account itself (no erase first)
+  bool read_in_ranges = false;  // a bulk import logs its new rows as one range, read at once
+};
+template <class T>
+inline constexpr BookRead kBookRead{};
+template <>
+inline constexpr BookRead kBookRead<Account>{"", true, true};
+template <>
+inline constexpr BookRead kBookRead<ContractLine>{"", true, true};
+template <>
+inline constexpr BookRead kBookRead<Contact>{"", false, true};
+template <>
+inline constexpr BookRead kBookRead<Opportunity>{"", false, true};
+template <>
+inline constexpr BookRead kBookRead<Activity>{" WHERE meaningful"};  // only those are kept
+template <>
+inline constexpr BookRead kBookRead<AccountPlan>{"", true};  // an erase would drop its parts
+
+template <class T>
+struct BookTable;  // what the book keeps of T (engine/read_model.cc)
+
 class ReadModel {
  public:
   ReadModel() = default;
 
-  // Reads every account and contract line (two scans, no per-account query).
+  // Reads every entity of BookEntities, who took part in each activity and the ownership
+  // histories, in one read transaction (a scan per table, no per-account query).
   static Result<std::unique_ptr<ReadModel>> Load(store::Database& db);
+  // A change-log entry (engine/follower.h): row `id` of table `entity` re-read from `db` and put
+  // into the model as the database holds it now, or erased if it is gone — first erased from
+  // `account` (where it was, if it moved; 0: not logged). An entity the book does not hold is
+  // skipped. FollowRange: the new rows first…last of a bulk import's entry.
+  Status Follow(store::Database& db, std::string_view entity, int64_t id, int64_t account);
+  Status FollowRange(store::Database& db, std::string_view entity, int64_t first, int64_t last);
 
   // Held by a writer from just before its commit until it has applied the change here, so that
   // changes reach the model in the order they were committed.
@@ -204,18 +263,15 @@ class ReadModel {
   };
   void SetOwnerHistory(int64_t account_id, std::span<const OwnerSince> spans);
   static Result<std::vector<OwnerSince>> ReadOwnerHistory(store::Database& db, int64_t account_id);
-  // Erases row `id` of entity T from account `account_id` (and what the database cascades).
-  template <class T>
-  void EraseRow(int64_t id, int64_t account_id);
   // Whether the model holds rows of T (the services log and apply only those).
   template <class T>
-  static constexpr bool kHolds =
-      std::is_same_v<T, Account> || std::is_same_v<T, ContractLine> || std::is_same_v<T, Contact> ||
-      std::is_same_v<T, Opportunity> || std::is_same_v<T, Activity> || std::is_same_v<T, Ticket> ||
-      std::is_same_v<T, NpsResponse> || std::is_same_v<T, UsageMetric> ||
-      std::is_same_v<T, HealthOverride> || std::is_same_v<T, AccountPlan> ||
-      std::is_same_v<T, PlanPriority> || std::is_same_v<T, PlanRisk> ||
-      std::is_same_v<T, WhitespaceCell> || std::is_same_v<T, PlanAction>;
+  static constexpr bool kHolds = IndexIn<T>(BookEntities{}) < BookEntities::kSize;
+  // Erases row `id` of entity T from account `account_id` (and what the database cascades).
+  template <class T>
+  void EraseRow(int64_t id, int64_t account_id) {
+    static_assert(kHolds<T>, "an entity the book does not hold");
+    EraseRowOf(IndexIn<T>(BookEntities{}), id, account_id);
+  }
 
   // The change log's last sequence number when the model was loaded: a follower starts there.
   int64_t loaded_seq() const { return loaded_seq_; }
@@ -301,6 +357,18 @@ class ReadModel {
   std::span<const ActionRec> actions(size_t slot) const { return actions_.Of(slot); }
 
  private:
+  template <class T>
+  friend struct BookTable;
+  // EraseRow of the entity at `entity` in BookEntities.
+  void EraseRowOf(size_t entity, int64_t id, int64_t account_id);
+  template <class T>
+  void EraseRowAs(int64_t id, int64_t account_id);
+  // Calls f(table) for the records of each entity of BookEntities kept per account (all but
+  // accounts and lines, which have columns of their own).
+  template <class F>
+  void ForEachTable(F&& f);
+  template <class F>
+  void ForEachTable(F&& f) const;
   size_t SlotFor(int64_t account_id);     // creates an empty, not yet live slot if needed
   uint32_t OwnerIndex(int64_t owner_id);  // the owner's dense index, made on first sight
   static uint32_t OwnerIndexIn(std::span<const OwnerSpanRec> spans, int32_t day);

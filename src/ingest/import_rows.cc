@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "domain/limits.h"
+#include "domain/rules.h"
 #include "domain/schema.h"
 #include "ingest/import.h"
 #include "ingest/import_batch.h"
@@ -431,7 +432,8 @@ Importer::Outcome Importer::Apply(Contact& c, ImportRow& row, bool is_new) {
   if (auto i = SetEnum(row, Field::kStance, c.stance)) return i;
   if (auto i = SetEnum(row, Field::kStatus, c.status)) return i;
   int64_t influence = c.influence;
-  if (auto i = SetInt(row, Field::kInfluence, 1, 5, influence)) return i;
+  // The domain's range (domain/rules.h), in the importer's words.
+  if (auto i = SetInt(row, Field::kInfluence, kInfluence.lo, kInfluence.hi, influence)) return i;
   c.influence = static_cast<int>(influence);
   ORCHARD_CHECK(ApplyOwner(row, c.relationship_owner_id));
   SetKey(row, is_new, &c.salesforce_id, &c.hubspot_id);
@@ -497,7 +499,7 @@ Importer::Outcome Importer::Apply(ContractLine& l, ImportRow& row, bool is_new) 
   }
   if (auto i = SetDate(row, Field::kStartDate, l.start_date)) return i;
   if (auto i = SetOptionalDate(row, Field::kEndDate, l.end_date)) return i;
-  if (l.end_date && *l.end_date < l.start_date) {
+  if (EndsBeforeStart(l)) {  // the domain's rule (domain/arr.h), in the importer's words
     return IssueOf(Field::kEndDate, "the end date " + l.end_date->ToString() +
                                         " is before the start date " + l.start_date.ToString());
   }

@@ -11,11 +11,10 @@
 #include <vector>
 
 #include "core/result.h"
-#include "domain/arr.h"
 #include "domain/entities.h"
 #include "domain/handoff.h"
+#include "domain/rules.h"
 #include "domain/schema.h"
-#include "domain/tiers.h"
 #include "store/database.h"
 #include "store/store.h"
 
@@ -88,18 +87,20 @@ inline Status Rule(bool holds, const char* rule) {
   return Fail(ErrorCode::kInternal, rule);
 }
 
-// Domain rules (the same the API enforces) and reference order, checked on every row: a
-// generator bug fails the seed, rolled back, instead of writing a book the product would reject.
+// Every row is checked against the entity's own rules — the domain's, the very ones the API
+// enforces (domain/rules.h: ValidateRules, reported as "field: reason") — then the generator's
+// own invariants, stricter than the product's, and the reference order: a generator bug fails
+// the seed, rolled back, instead of writing a book the product would reject. (The limits of
+// domain/limits.h are not run here: the generator's words and dates keep them by construction.)
 inline Status CheckRow(const User& u, const Refs& r) {
-  ORCHARD_CHECK(Rule(u.email.find('@') != std::string::npos, "email is not an e-mail address"));
+  ORCHARD_CHECK(ValidateRules(u));
   return Rule(r.Has(u.manager_id), "manager must be an earlier user");
 }
 inline Status CheckRow(const Product& p, const Refs&) {
   return Rule(p.list_price.cents() > 0 && !p.sku.empty(), "a product needs a SKU and a price");
 }
 inline Status CheckRow(const Account& a, const Refs& r) {
-  ORCHARD_CHECK(ValidateTierOverride(a));
-  ORCHARD_CHECK(Rule(!a.name.empty() && a.employees >= 0, "name and employees are required"));
+  ORCHARD_CHECK(ValidateRules(a));  // a name, employees ≥ 0, an override with its reason
   return Rule(r.Has(a.parent_id) && r.Has(a.owner_id) && r.Has(a.csm_id) && r.Has(a.sponsor_id),
               "parent, owner, CSM and sponsor must exist");
 }
@@ -108,19 +109,19 @@ inline Status CheckRow(const Division& d, const Refs& r) {
   return Rule(r.Has(d.account_id) && r.Has(d.covered_by_id), "account and cover must exist");
 }
 inline Status CheckRow(const ContractLine& l, const Refs& r) {
-  ORCHARD_CHECK(ValidateContractLine(l));  // end ≥ start, ARR ≥ 0
+  ORCHARD_CHECK(ValidateRules(l));  // end ≥ start, ARR ≥ 0
   return Rule(r.Has(l.account_id) && r.Has(l.product_id) && r.Has(l.division_id),
               "account, product and division must exist");
 }
 inline Status CheckRow(const Contact& c, const Refs& r) {
-  ORCHARD_CHECK(Rule(c.influence >= 1 && c.influence <= 5, "influence must be from 1 to 5"));
+  ORCHARD_CHECK(ValidateRules(c));  // influence 1–5
   // Reporting lines point at an earlier contact, so they can never form a cycle.
   ORCHARD_CHECK(Rule(r.Has(c.reports_to_id), "reports_to must be an earlier contact"));
   return Rule(r.Has(c.account_id) && r.Has(c.division_id) && r.Has(c.relationship_owner_id),
               "account, division and relationship owner must exist");
 }
 inline Status CheckRow(const Opportunity& o, const Refs& r) {
-  ORCHARD_CHECK(Rule(o.amount.cents() >= 0 && !o.name.empty(), "amount ≥ 0 and a name"));
+  ORCHARD_CHECK(ValidateRules(o));  // amount ≥ 0 and a name
   ORCHARD_CHECK(Rule(o.created_on <= o.close_date, "created on or before the close date"));
   return Rule(
       r.Has(o.account_id) && r.Has(o.product_id) && r.Has(o.division_id) && r.Has(o.owner_id),
@@ -137,12 +138,12 @@ inline Status CheckRow(const Ticket& t, const Refs& r) {
   return Rule(r.Has(t.account_id) && r.Has(t.contact_id), "account and contact must exist");
 }
 inline Status CheckRow(const NpsResponse& n, const Refs& r) {
-  ORCHARD_CHECK(Rule(n.score >= 0 && n.score <= 10, "score must be from 0 to 10"));
+  ORCHARD_CHECK(ValidateRules(n));  // score 0–10
   return Rule(r.Has(n.account_id) && r.Has(n.contact_id), "account and contact must exist");
 }
 inline Status CheckRow(const UsageMetric& u, const Refs& r) {
-  ORCHARD_CHECK(Rule(u.active_users >= 0 && u.active_users <= u.licensed_seats,
-                     "0 ≤ active users ≤ licensed seats"));
+  ORCHARD_CHECK(ValidateRules(u));  // no negative figures
+  ORCHARD_CHECK(Rule(u.active_users <= u.licensed_seats, "0 ≤ active users ≤ licensed seats"));
   return Rule(r.Has(u.account_id), "account must exist");
 }
 inline Status CheckRow(const EngagementSignal& e, const Refs& r) {
@@ -158,8 +159,7 @@ inline Status CheckRow(const PlanRisk& k, const Refs& r) {
   return Rule(r.Has(k.plan_id) && r.Has(k.mitigation_owner_id), "plan and owner must exist");
 }
 inline Status CheckRow(const WhitespaceCell& c, const Refs& r) {
-  ORCHARD_CHECK(Rule(c.potential.cents() >= 0, "potential must not be negative"));
-  ORCHARD_CHECK(Rule(c.adoption_bp >= 0 && c.adoption_bp <= 10000, "adoption is 0–100%"));
+  ORCHARD_CHECK(ValidateRules(c));  // potential ≥ 0, a competitor named, adoption 0–100%
   return Rule(
       r.Has(c.plan_id) && r.Has(c.division_id) && r.Has(c.product_id) && r.Has(c.opportunity_id),
       "plan, division, product and opportunity must exist");

@@ -17,18 +17,15 @@ Money SizedPotential(int64_t headcount, Money price, int adoption_bp) {
   const int64_t per_year = std::clamp<int64_t>(headcount, 0, 1'000'000'000) *
                            std::clamp<int64_t>(price.cents(), 0, 1'000'000'000);
   const int64_t whole = per_year / 10000, part = per_year % 10000;
-  // At most 10^18 (adoption ≤ 10000 bp, PrepareCell), bounded to what a write may store.
+  // At most 10^18 (adoption ≤ 10000 bp: domain/rules.h), bounded to what a write may store.
   return Money::FromCents(
       std::min(kMaxMoneyCents, whole * adoption_bp + (part * adoption_bp + 5000) / 10000));
 }
 
 Status PrepareCell(store::Database& db, WhitespaceCell& cell) {
+  // Its own rules (potential, competitor, adoption) are the domain's, checked before this
+  // (domain/rules.h).
   store::Store store(db);
-  if (cell.potential.cents() < 0) return FailValue("potential_cents", "must not be negative");
-  if (cell.status == WhitespaceStatus::kCompetitor &&
-      (!cell.competitor || cell.competitor->empty())) {
-    return FailValue("competitor", "a competitor cell names the competitor");
-  }
   ORCHARD_TRY(AccountId account, AccountOfPlan(db, cell.plan_id));
   ORCHARD_TRY(Division division, store.Get<Division>(cell.division_id));
   if (division.account_id != account) {
@@ -50,15 +47,8 @@ Status PrepareCell(store::Database& db, WhitespaceCell& cell) {
                     std::to_string(cell.product_id.value) + "; change that one");
   }
   if (cell.potential_source == PotentialSource::kSized) {
-    if (cell.adoption_bp < 1 || cell.adoption_bp > 10000) {
-      return FailValue("adoption_bp",
-                       "a sized cell needs an adoption assumption from 1 to 10000 basis points "
-                       "(0.01% to 100%)");
-    }
     ORCHARD_TRY(Product product, store.Get<Product>(cell.product_id));
     cell.potential = SizedPotential(division.headcount, product.list_price, cell.adoption_bp);
-  } else if (cell.adoption_bp < 0 || cell.adoption_bp > 10000) {
-    return FailValue("adoption_bp", "must be from 0 to 10000 basis points");
   }
   return Ok();
 }

@@ -24,9 +24,10 @@ namespace orchard::service {
 // headcount × price × adoption (basis points: 2500 = 25%), rounded half up to the cent.
 Money SizedPotential(int64_t headcount, Money price, int adoption_bp);
 
-// Run on every cell write before it is stored (EntityService): a sized cell takes its potential
-// from its division and product; the division must be of the plan's account; a plan has one cell
-// per division × product; a competitor cell names the competitor. Each refusal names the field.
+// Run on every cell write before it is stored (EntityService, after the cell's own rules in
+// domain/rules.h): a sized cell takes its potential from its division and product; the division
+// must be of the plan's account; a plan has one cell per division × product. Each refusal names
+// the field.
 Status PrepareCell(store::Database& db, WhitespaceCell& cell);
 
 // What the matrix counts as whitespace: the potential of open and in-pipeline cells (the engine's
