@@ -615,6 +615,10 @@ Result<ImportSummary> Importer::Finish() {
     summary_.rejected += f.rejected;
     summary_.skipped += f.skipped;
   }
+  if (!options_.dry_run && db_.dialect() == store::Dialect::kSqlite) {
+    // The last commit below syncs the log, and with it every batch (see Start).
+    ORCHARD_CHECK(db_.ExecScript("PRAGMA synchronous = FULL"));
+  }
   if (options_.dry_run) {
     in_transaction_ = false;
     ORCHARD_CHECK(db_.Rollback());
