@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "engine/dashboard_json.h"
 #include "engine/dashboard_table.h"
@@ -65,6 +67,17 @@ Handler FromBook(const ApiDeps& d, BookAnswer answer) {
 
 // The query of dashboard `entry`, typed: its parameters only (another is refused, naming the
 // ones it takes), read in kDashboardParams' order so the first bad one is the one reported.
+// What each of the entry's parameters means, from the table's one list (kDashboardParams).
+std::map<std::string, std::string> ParamDocs(const engine::DashboardEntry& entry) {
+  std::map<std::string, std::string> docs;
+  for (std::string_view name : entry.params) {
+    if (const engine::DashboardParam* p = engine::FindDashboardParam(name)) {
+      docs[std::string(name)] = std::string(p->doc);
+    }
+  }
+  return docs;
+}
+
 Result<engine::DashboardQuery> ReadQuery(const engine::DashboardEntry& entry,
                                          const QueryParams& params) {
   ORCHARD_CHECK(engine::OnlyDashboardParams(entry, params.Names()));
@@ -223,10 +236,15 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
         "enum":["green","yellow","red","none"]},
       "computed_score":{"type":["integer","null"]},"override":{"type":["object","null"]},
       "components":{"type":"array","items":{"type":"object","required":["name","value","weight",
-        "share","contribution","detail"]}},
+        "share","contribution","detail"],
+        "properties":{"name":{"type":"string"},"value":{"type":["integer","null"]},
+          "weight":{"type":"integer"},"share":{"type":"number"},"contribution":{"type":"number"},
+          "detail":{"type":"string"}}}},
       "explanation":{"type":"array","items":{"type":"string"}},
       "moved":{"type":"array","items":{"type":"object"}},
-      "history":{"type":"array","items":{"type":"object","required":["day","score","colour"]}},
+      "history":{"type":"array","items":{"type":"object","required":["day","score","colour"],
+        "properties":{"day":{"type":"string","format":"date"},"score":{"type":["integer","null"]},
+          "colour":{"type":"string","enum":["green","yellow","red","none"]}}}},
       "metrics":{"type":"object"}}})");
   r.Add("GET", "/api/v1/accounts/{id}/health", FromBook(d, GetAccountHealth),
         RouteDoc("One account's health: score, colour, components with their contributions, the "
@@ -252,6 +270,7 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
                    }),
           RouteDoc("Dashboard: " + std::string(entry.summary), RouteDoc::Kind::kOther)
               .Query(std::vector<std::string>(entry.params.begin(), entry.params.end()))
+              .QueryDocs(ParamDocs(entry))
               .Response("Dashboard"));
   }
 }

@@ -152,8 +152,13 @@ boost::json::object BuildOpenApi(const Router& router) {
     boost::json::object responses;
     auto error = Response("Error", Ref("Error"));
     DescribeKind(route, schemas, op, params, responses);
-    for (const auto& q : doc.query)
-      params.push_back(Parameter(q, "query", false, {{"type", "string"}}));
+    for (const auto& q : doc.query) {
+      boost::json::object schema{{"type", "string"}};
+      if (auto it = doc.query_docs.find(q); it != doc.query_docs.end()) {
+        schema["description"] = it->second;
+      }
+      params.push_back(Parameter(q, "query", false, std::move(schema)));
+    }
     responses["400"] = error;
     if (!doc.public_route) {
       responses["401"] = error;

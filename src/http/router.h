@@ -63,9 +63,10 @@ struct RouteDoc {
   std::string request_schema;      // kOther: request body component, if any
   std::string response_schema;     // kOther: 200 response component, if any
   std::vector<std::string> query;  // query parameters beyond limit/cursor and column filters
-  bool column_filters = false;     // any column of `schema` filters the list
-  bool csv_body = false;           // the body may also be a CSV file itself (text/csv)
-  bool public_route = false;       // needs no sign-in: the handler is a PublicHandler
+  std::map<std::string, std::string> query_docs;  // what some of them mean, by name
+  bool column_filters = false;                    // any column of `schema` filters the list
+  bool csv_body = false;      // the body may also be a CSV file itself (text/csv)
+  bool public_route = false;  // needs no sign-in: the handler is a PublicHandler
   // Slow work (a password hash, a Chromium process): the server runs it on its pool of blocking
   // workers, so the event loops keep answering everyone else meanwhile.
   bool blocking = false;
@@ -83,6 +84,11 @@ struct RouteDoc {
   }
   RouteDoc Query(std::vector<std::string> names) && {
     query = std::move(names);
+    return std::move(*this);
+  }
+  // What each query parameter means, by name (the OpenAPI document's descriptions).
+  RouteDoc QueryDocs(std::map<std::string, std::string> docs) && {
+    query_docs = std::move(docs);
     return std::move(*this);
   }
   RouteDoc ColumnFilters() && {

@@ -1989,7 +1989,8 @@ void ValidateSchema(const json::value& v, const json::object& schema,
       return (t == "object" && v.is_object()) || (t == "array" && v.is_array()) ||
              (t == "string" && v.is_string()) ||
              (t == "integer" && (v.is_int64() || v.is_uint64())) ||
-             (t == "boolean" && v.is_bool()) || (t == "null" && v.is_null());
+             (t == "number" && v.is_number()) || (t == "boolean" && v.is_bool()) ||
+             (t == "null" && v.is_null());
     };
     if (std::none_of(types.begin(), types.end(), is)) {
       errors.push_back(where + ": " + json::serialize(v) + " is not " +
