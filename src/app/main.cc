@@ -221,6 +221,27 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
   return Serve(serve, clock, banner);
 }
 
+// A user is added to a book that exists: a mistyped --db (or the default, orchard.db, when the
+// demo book is orchard-demo.db) must not silently start a new, empty one the user then signs in
+// to and finds nothing. `--create` says a new book is meant.
+Status RequireBook(const std::string& url, bool create) {
+  if (create) return Ok();
+  const std::string hint =
+      ": `orchard user add` adds a user to an existing book. For the demo book pass "
+      "--db sqlite:orchard-demo.db; to start a new, empty book, add --create";
+  if (url.starts_with("sqlite:") && url != "sqlite::memory:") {
+    std::string path =
+        url.substr(7, url.find('?') == std::string::npos ? std::string::npos : url.find('?') - 7);
+    if (!std::filesystem::exists(path)) {
+      return FailField("--db", "there is no database at " + path + hint);
+    }
+  }
+  ORCHARD_TRY(auto db, store::OpenDatabase(url));
+  ORCHARD_TRY(int version, store::SchemaVersion(*db));
+  if (version == 0) return FailField("--db", db->description() + " holds no Orchard book" + hint);
+  return Ok();
+}
+
 Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
   ORCHARD_TRY(Role role, ParseEnum<Role>(args.role));
   std::string password;
@@ -238,6 +259,7 @@ Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
     return FailField("--email", "\"" + args.email + "\" is not an e-mail address");
   }
   if (!generated) ORCHARD_CHECK(service::CheckNewPassword(password, args.email));
+  ORCHARD_CHECK(RequireBook(args.db, args.create));
   ORCHARD_TRY(std::string hash, service::HashPassword(password));
   ORCHARD_CHECK(OpenMigrated(args.db, true));
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(args.db, 1));

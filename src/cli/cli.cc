@@ -181,6 +181,9 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->required()
       ->check(CLI::IsMember({"admin", "leader", "manager", "am", "csm", "viewer"}));
   user_add_cmd->add_option("--name", user_add.name, "Full name");
+  user_add_cmd->add_flag("--create", user_add.create,
+                         "Start a new, empty book if --db names none (without it, a missing or "
+                         "empty database is an error: users are added to an existing book)");
 
   ReportArgs report;
   report.db = default_db;

@@ -64,6 +64,7 @@ struct UserAddArgs {
   std::string email;
   std::string role;
   std::string name;
+  bool create = false;  // start a new, empty book when --db names none
 };
 
 struct ReportArgs {

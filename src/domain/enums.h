@@ -98,6 +98,17 @@ ORCHARD_ENUM_TRAITS(EngagementKind, "engagement signal kind", "pricing_page_visi
 enum class WhitespaceStatus { kOwned, kInPipeline, kCompetitor, kOpen, kNotAFit };
 ORCHARD_ENUM_TRAITS(WhitespaceStatus, "whitespace status", "owned", "in_pipeline", "competitor",
                     "open", "not_a_fit");
+// The one rule of what counts as whitespace, for the plan's matrix, the account page and every
+// dashboard (potential, quadrant, portfolio): the potential of open, in-pipeline and competitor
+// cells — business we do not have yet, competitor cells being the displacement kind. Owned and
+// not-a-fit cells never count.
+constexpr bool CountsAsWhitespace(WhitespaceStatus s) {
+  return s == WhitespaceStatus::kOpen || s == WhitespaceStatus::kInPipeline ||
+         s == WhitespaceStatus::kCompetitor;
+}
+inline constexpr const char* kWhitespaceRule =
+    "Whitespace potential counts open, in-pipeline and competitor cells; owned and not-a-fit "
+    "cells never count.";
 
 enum class PotentialSource { kEntered, kSized };
 ORCHARD_ENUM_TRAITS(PotentialSource, "potential source", "entered", "sized");

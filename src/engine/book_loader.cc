@@ -114,7 +114,17 @@ Status Reread(store::Database& db, ReadModel& model, int64_t id, int64_t account
   store::Store store(db);
   auto row = store.Get<T>(decltype(T::id)(id));
   if (!row && row.error().code != ErrorCode::kNotFound) return std::unexpected(row.error());
-  if (!row || (!kBookRead<T>.tracks_moves && account != 0)) model.EraseRow<T>(id, account);
+  // A row still there is erased from the logged account only when it has left it: an erase is a
+  // delete's, and takes what hangs from the row too. Erasing a contact on every followed edit
+  // dropped the meaningful activities it took part in, and multithreading depth fell with each
+  // stance or influence change (issue "The daily work", item 13; tests/integration/depth_test).
+  auto moved = [&](const T& now) {
+    if constexpr (requires { now.account_id.value; }) return now.account_id.value != account;
+    return true;  // a plan's part: the row does not say its account; erase and put it again
+  };
+  if (!row || (!kBookRead<T>.tracks_moves && account != 0 && moved(*row))) {
+    model.EraseRow<T>(id, account);
+  }
   if (row) model.Upsert(*row);
   return Ok();
 }

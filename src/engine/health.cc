@@ -10,13 +10,13 @@ namespace orchard::engine {
 
 namespace {
 
-constexpr int kUsageWindow = 30;        // the latest figure, and the recent trend period
-constexpr int kUsagePrior = 90;         // the trend compares with (d−90, d−30]
-constexpr int kSupportWindow = 90;      // tickets counted
-constexpr int kNpsWindow = 180;         // responses counted
-constexpr int kDepthWindow = 90;        // multithreading depth
-constexpr int kRenewalLookahead = 180;  // the renewal is engaged inside this window
-constexpr int kMinSeats = 50;           // ticket volume is per 100 seats, counting at least 50
+constexpr int kUsageWindow = 30;                // the latest figure, and the recent trend period
+constexpr int kUsagePrior = 90;                 // the trend compares with (d−90, d−30]
+constexpr int kSupportWindow = 90;              // tickets counted
+constexpr int kNpsWindow = 180;                 // responses counted
+constexpr int kDepthWindow = kDepthWindowDays;  // multithreading depth
+constexpr int kRenewalLookahead = 180;          // the renewal is engaged inside this window
+constexpr int kMinSeats = 50;  // ticket volume is per 100 seats, counting at least 50
 
 int RoundHalfUp(double v) { return static_cast<int>(std::floor(v + 0.5)); }
 
@@ -216,6 +216,18 @@ void ForEachMet(const ReadModel& model, size_t slot, int32_t day, Met met) {
   }
 }
 
+// The last day of service of the latest line, when no line is active on `day` and one ended
+// before it; none for a customer (a line active) and for an account with no line yet.
+std::optional<Date> ChurnedAfter(const std::vector<Line>& lines, int32_t day) {
+  int32_t last_end = kNoDay;
+  for (const Line& l : lines) {
+    if (l.start <= day && day <= l.end) return std::nullopt;
+    if (l.end < day) last_end = std::max(last_end, l.end);
+  }
+  if (last_end == kNoDay) return std::nullopt;
+  return Date::FromDays(last_end);
+}
+
 }  // namespace
 
 int MultithreadingDepth(const ReadModel& model, size_t slot, int32_t day) {
@@ -260,9 +272,7 @@ Potential PotentialOf(const ReadModel& model, size_t slot, int64_t arr_cents,
 int64_t WhitespaceCents(const ReadModel& model, size_t slot) {
   int64_t sum = 0;
   for (const CellRec& cell : model.cells(slot)) {
-    auto st = static_cast<WhitespaceStatus>(cell.status);
-    if (st == WhitespaceStatus::kOpen || st == WhitespaceStatus::kInPipeline ||
-        st == WhitespaceStatus::kCompetitor) {
+    if (CountsAsWhitespace(static_cast<WhitespaceStatus>(cell.status))) {
       sum = SaturatingAdd(sum, cell.potential_cents);
     }
   }
@@ -309,6 +319,12 @@ Health ComputeHealth(const ReadModel& model, size_t slot, int32_t day, Tier tier
       score += part.contribution;
     }
     h.computed = RoundHalfUp(score);
+  }
+  h.churned_after = ChurnedAfter(model.lines(slot), day);
+  if (h.churned_after) {
+    h.computed.reset();
+    h.score.reset();
+    return h;
   }
   h.score = h.computed;
   const OverrideRec* in_force = nullptr;

@@ -77,6 +77,9 @@ struct Health {
   std::optional<int> computed;  // from the components; none when every one is missing
   std::optional<int> score;     // the override if one is in force, else computed
   std::optional<HealthOverrideInForce> override_in_force;
+  // The day the account's last contract line ended, when none is active on `day` and one was
+  // before: a churned account has no score (no usage or silence makes a lost customer healthy).
+  std::optional<Date> churned_after;
   std::array<HealthComponent, 6> components;
   // Inputs worked out on the way, for the metrics beside the score.
   int depth = 0;                     // MultithreadingDepth

@@ -29,6 +29,12 @@ std::vector<std::string> HowMade(const Health& now) {
       missing += (missing.empty() ? "" : ", ") + std::string(name);
     }
   }
+  if (now.churned_after) {
+    explanation.push_back("No score: churned. Its last contract line ended on " +
+                          now.churned_after->ToString() +
+                          "; a lost customer is not scored, however quiet its signals.");
+    return explanation;
+  }
   if (now.computed) {
     explanation.push_back("Computed " + std::to_string(*now.computed) + " of 100: " + parts + ".");
   } else {
@@ -139,6 +145,7 @@ Result<HealthReport> AccountHealthReport(const ReadModel& model, const Settings&
   r.colour = ColourOf(now.score, settings);
   r.computed = now.computed;
   r.override_in_force = now.override_in_force;
+  r.churned_after = now.churned_after;
   for (size_t i = 0; i < now.components.size(); ++i) {
     const auto& c = now.components[i];
     r.components.push_back(

@@ -76,6 +76,7 @@ struct HealthReport {
   uint8_t colour = 0;        // ColourName
   std::optional<int> computed;
   std::optional<HealthOverrideInForce> override_in_force;
+  std::optional<Date> churned_after;  // no score: the last contract line ended that day
   std::vector<HealthReportComponent> components;
   std::vector<std::string> explanation;  // how the score was made, then what moved
   std::vector<HealthMove> moved;         // since 7 and since 30 days ago

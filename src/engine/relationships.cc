@@ -18,7 +18,8 @@ bool IsEconomicBuyer(const ContactRec& c) {
   return c.role == static_cast<int>(BuyingRole::kEconomicBuyer);
 }
 
-// The last day on or before `day` that `contact` took part in a meaningful activity.
+}  // namespace
+
 int32_t LastMet(const ReadModel& model, size_t slot, int64_t contact, int32_t day) {
   int32_t last = kNoDay;
   auto activities = model.activities(slot);
@@ -30,6 +31,8 @@ int32_t LastMet(const ReadModel& model, size_t slot, int64_t contact, int32_t da
   }
   return last;
 }
+
+namespace {
 
 // Calls alert(kind, contact or nullptr, last engaged day) for each alert on `day`.
 template <class F>

@@ -28,6 +28,16 @@ struct RelationshipAlert {
   std::string why;         // one sentence
 };
 
+// The latest day on or before `day` of a meaningful activity `contact` took part in; kNoDay if
+// none. "Engaged in 90 days" — what multithreading depth counts — is this, within 90 days, for an
+// active contact; the relationship map shows it as the contact's last meaningful contact.
+int32_t LastMet(const ReadModel& model, size_t slot, int64_t contact, int32_t day);
+inline constexpr int kDepthWindowDays = 90;
+inline constexpr std::string_view kEngagedRule =
+    "Engaged: an active contact who took part in a meaningful activity (a call, meeting or QBR "
+    "logged as meaningful) in the last 90 days. Multithreading depth counts them; last "
+    "meaningful contact is the latest such activity.";
+
 // Summary::kChampionLost | kMissingEconomicBuyer | kDetractorDark, as they stand on `day`.
 uint16_t RelationshipFlags(const ReadModel& model, size_t slot, int32_t day);
 std::vector<RelationshipAlert> RelationshipAlerts(const ReadModel& model, size_t slot, int32_t day);

@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <map>
 #include <set>
 
+#include "engine/health.h"
 #include "engine/relationships.h"
 #include "http/crud.h"
 #include "http/handler_kit.h"
@@ -175,20 +177,18 @@ Result<Reply> GetRelationshipMap(const ApiDeps& d, const HttpRequest& req, A act
   std::set<int64_t> mapped;
   for (const Contact& c : people) mapped.insert(c.id.value);
   boost::json::array nodes, edges, roots, alerts;
-  for (const Contact& c : people) {
-    boost::json::object node = service::ToJson(c);
-    node["name"] = c.first_name + (c.last_name.empty() ? "" : " ") + c.last_name;
-    nodes.push_back(std::move(node));
-    if (c.reports_to_id && mapped.contains(c.reports_to_id->value)) {
-      edges.push_back({{"from", c.reports_to_id->value}, {"to", c.id.value}});
-    } else {
-      roots.push_back(c.id.value);
-    }
-  }
+  // One definition of "engaged", the one multithreading depth counts: an active contact who took
+  // part in a meaningful activity in the last 90 days (last_engaged_on is the CRM's own date).
+  const int32_t today = d.clock.Today().days();
+  std::map<int64_t, int32_t> last_met;
+  int depth = 0;
   if (d.model != nullptr) {
     auto lock = d.model->ReadLock();
     if (auto slot = d.model->SlotOf(id)) {
-      for (const auto& a : engine::RelationshipAlerts(*d.model, *slot, d.clock.Today().days())) {
+      for (const Contact& c : people)
+        last_met[c.id.value] = engine::LastMet(*d.model, *slot, c.id.value, today);
+      depth = engine::MultithreadingDepth(*d.model, *slot, today);
+      for (const auto& a : engine::RelationshipAlerts(*d.model, *slot, today)) {
         alerts.push_back({{"code", a.code},
                           {"contact_id", a.contact_id ? boost::json::value(a.contact_id)
                                                       : boost::json::value(nullptr)},
@@ -196,11 +196,30 @@ Result<Reply> GetRelationshipMap(const ApiDeps& d, const HttpRequest& req, A act
       }
     }
   }
+  for (const Contact& c : people) {
+    boost::json::object node = service::ToJson(c);
+    node["name"] = c.first_name + (c.last_name.empty() ? "" : " ") + c.last_name;
+    auto met = last_met.find(c.id.value);
+    const bool has_met = met != last_met.end() && met->second != engine::kNoDay;
+    node["last_meaningful_on"] = has_met
+                                     ? boost::json::value(Date::FromDays(met->second).ToString())
+                                     : boost::json::value(nullptr);
+    node["engaged"] = has_met && c.status == ContactStatus::kActive &&
+                      today - met->second < engine::kDepthWindowDays;
+    nodes.push_back(std::move(node));
+    if (c.reports_to_id && mapped.contains(c.reports_to_id->value)) {
+      edges.push_back({{"from", c.reports_to_id->value}, {"to", c.id.value}});
+    } else {
+      roots.push_back(c.id.value);
+    }
+  }
   return JsonResponse(boost::json::object{{"account_id", id},
                                           {"nodes", std::move(nodes)},
                                           {"edges", std::move(edges)},
                                           {"roots", std::move(roots)},
-                                          {"alerts", std::move(alerts)}});
+                                          {"alerts", std::move(alerts)},
+                                          {"depth", depth},
+                                          {"engaged_rule", engine::kEngagedRule}});
 }
 
 Result<Reply> PutParticipants(const ApiDeps& d, const HttpRequest& req, A actor) {
@@ -266,10 +285,15 @@ void AddAccountRoutes(Router& r, const ApiDeps& d) {
 void AddRelationshipMapRoute(Router& r, const ApiDeps& d) {
   using K = RouteDoc::Kind;
   r.AddSchema("RelationshipMap", R"({"type":"object",
-    "required":["account_id","nodes","edges","roots","alerts"],
+    "required":["account_id","nodes","edges","roots","alerts","depth","engaged_rule"],
     "properties":{"account_id":{"type":"integer"},
+      "depth":{"type":"integer","description":"Multithreading depth: the nodes engaged"},
+      "engaged_rule":{"type":"string","description":"What engaged means, in one sentence"},
       "nodes":{"type":"array","items":{"allOf":[{"$ref":"#/components/schemas/contacts"},
-        {"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}]}},
+        {"type":"object","required":["name","last_meaningful_on","engaged"],
+          "properties":{"name":{"type":"string"},
+            "last_meaningful_on":{"type":["string","null"],"format":"date"},
+            "engaged":{"type":"boolean"}}}]}},
       "edges":{"type":"array","items":{"type":"object","required":["from","to"],
         "properties":{"from":{"type":"integer"},"to":{"type":"integer"}}}},
       "roots":{"type":"array","items":{"type":"integer"}},

@@ -154,6 +154,8 @@ boost::json::object HealthJson(const engine::HealthReport& r) {
   } else {
     out["override"] = nullptr;
   }
+  out["churned_after"] = r.churned_after ? boost::json::value(r.churned_after->ToString())
+                                         : boost::json::value(nullptr);
   boost::json::array components;
   for (const auto& c : r.components) {
     components.push_back({{"name", c.name},
@@ -235,6 +237,8 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
       "score":{"type":["integer","null"]},"colour":{"type":"string",
         "enum":["green","yellow","red","none"]},
       "computed_score":{"type":["integer","null"]},"override":{"type":["object","null"]},
+      "churned_after":{"type":["string","null"],"format":"date",
+        "description":"Set when no contract line is active and one ended before: the last day of service. A churned account has no score."},
       "components":{"type":"array","items":{"type":"object","required":["name","value","weight",
         "share","contribution","detail"],
         "properties":{"name":{"type":"string"},"value":{"type":["integer","null"]},

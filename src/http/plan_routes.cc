@@ -111,7 +111,8 @@ Result<Reply> GetWhitespace(const ApiDeps& d, const HttpRequest& req, A) {
                                           {"divisions", std::move(rows)},
                                           {"products", std::move(columns)},
                                           {"cells", std::move(cells)},
-                                          {"totals", TotalsJson(m.total)}});
+                                          {"totals", TotalsJson(m.total)},
+                                          {"rule", kWhitespaceRule}});
 }
 
 // POST /api/v1/plan-whitespace-cells/{id}/opportunity: an open cell becomes a linked upsell or
@@ -284,8 +285,9 @@ void AddPlanRoutes(Router& r, const ApiDeps& d) {
     "properties":{"whitespace_cents":{"type":"integer"},"owned_arr_cents":{"type":"integer"},
       "open_cells":{"type":"integer"}}})");
   r.AddSchema("WhitespaceMatrix", R"({"type":"object",
-    "required":["plan_id","account_id","divisions","products","cells","totals"],
+    "required":["plan_id","account_id","divisions","products","cells","totals","rule"],
     "properties":{"plan_id":{"type":"integer"},"account_id":{"type":"integer"},
+      "rule":{"type":"string","description":"Which cells the totals count, in one sentence"},
       "divisions":{"type":"array","items":{"type":"object"}},
       "products":{"type":"array","items":{"type":"object"}},
       "cells":{"type":"array","items":{"type":"object"}},

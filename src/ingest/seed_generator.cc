@@ -347,7 +347,8 @@ void BookGenerator::MakeOpportunities(int64_t index, const Profile& p) {
     o.product_id = rng.Pick(products_).id;
     o.division_id = rng.Pick(d_.divisions).id;
     o.owner_id = owner;
-    o.name = a.name + " — " + std::string(ToString(type)) + " " + std::to_string(close.year());
+    o.name = a.name + " — " + std::string(kOpportunityTypeNames[static_cast<size_t>(type)]) + " " +
+             std::to_string(close.year());
     if (stage == OpportunityStage::kClosedLost) {
       o.lost_reason = std::string(rng.Pick(kLostReasons));
     }

@@ -71,6 +71,11 @@ inline constexpr std::array<std::string_view, 4> kPlanChanges = {
     "Sized whitespace in two more divisions", "Recorded a new risk and its mitigation"};
 inline constexpr std::array<std::string_view, 4> kCompetitors = {"Gainsight", "Totango",
                                                                  "ChurnZero", "Salesforce"};
+// Opportunity names read as a person writes them ("Acme — Cross-sell 2027"), by
+// OpportunityType's order.
+inline constexpr std::array<std::string_view, 4> kOpportunityTypeNames = {"New business", "Renewal",
+                                                                          "Upsell", "Cross-sell"};
+
 inline constexpr std::array<std::string_view, 5> kLostReasons = {
     "Chose a competitor on price", "No budget this year", "Project deprioritised",
     "Built it in-house", "Consolidated onto the parent company's tool"};

@@ -30,14 +30,11 @@ Money SizedPotential(int64_t headcount, Money price, int adoption_bp);
 // the field.
 Status PrepareCell(store::Database& db, WhitespaceCell& cell);
 
-// What the matrix counts as whitespace: the potential of open and in-pipeline cells (the engine's
-// whitespace potential, engine/read_model.h Summary::whitespace_cents).
-constexpr bool CountsAsWhitespace(WhitespaceStatus s) {
-  return s == WhitespaceStatus::kOpen || s == WhitespaceStatus::kInPipeline;
-}
+// What the matrix counts as whitespace: domain/enums.h CountsAsWhitespace, the engine's rule too.
+using ::orchard::CountsAsWhitespace;
 
 struct WhitespaceTotals {
-  int64_t whitespace_cents = 0;  // Σ potential of open and in-pipeline cells
+  int64_t whitespace_cents = 0;  // Σ potential of the cells that count (CountsAsWhitespace)
   int64_t owned_arr_cents = 0;   // ARR today on contract lines of the row / column / account
   int64_t open_cells = 0;
   bool operator==(const WhitespaceTotals&) const = default;

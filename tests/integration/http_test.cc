@@ -873,6 +873,23 @@ TEST_P(HttpTest, WhitespaceIsAMatrixInDollarsAndAnOpenCellBecomesAnOpportunity) 
     return int64_t{-1};
   };
   EXPECT_EQ(whitespace_of_6(), 25'000'00) << "the engine sees the plan's whitespace at once";
+  // One rule on the plan and on the dashboards (domain/enums.h CountsAsWhitespace): a competitor
+  // cell counts on both, a not-a-fit one on neither. Reported: the engine counted competitor
+  // cells and the plan did not, so the account page and the portfolio disagreed.
+  const int64_t rival =
+      cell(plant1, 1, R"("status":"competitor","competitor":"Gainsight","potential_cents":700000)")
+          .at("id")
+          .as_int64();
+  EXPECT_EQ(GetJson(under + "/whitespace").at("totals").at("whitespace_cents").as_int64(),
+            32'000'00);
+  EXPECT_EQ(whitespace_of_6(), 32'000'00);
+  const std::string rival_path = "/api/v1/plan-whitespace-cells/" + std::to_string(rival);
+  ASSERT_EQ(client_->Patch(rival_path, R"({"status":"not_a_fit"})", "application/json")->status,
+            200);
+  EXPECT_EQ(GetJson(under + "/whitespace").at("totals").at("whitespace_cents").as_int64(),
+            25'000'00);
+  EXPECT_EQ(whitespace_of_6(), 25'000'00);
+  ASSERT_EQ(client_->Delete(rival_path)->status, 204);
 
   // The sized cell follows its division's headcount; so do the totals and the engine.
   auto grown = client_->Patch("/api/v1/divisions/" + std::to_string(plant1), R"({"headcount":800})",

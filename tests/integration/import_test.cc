@@ -656,8 +656,9 @@ TEST(ImportApiTest, AnUploadedFileImportsInTheBackgroundWithProgressAndReport) {
   testing::TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/book.db";
   for (auto [email, role] : {std::pair{"admin@x.example", "admin"}, {"amy@x.example", "am"}}) {
-    auto added = testing::RunOrchard({"user", "add", "--db", db, "--email", email, "--role", role},
-                                     {}, "a long enough secret\n");
+    auto added = testing::RunOrchard(
+        {"user", "add", "--db", db, "--email", email, "--role", role, "--create"}, {},
+        "a long enough secret\n");
     ASSERT_EQ(added.exit_code, 0) << added.err;
   }
   testing::BackgroundProcess server(

@@ -14,10 +14,12 @@
 
 #include "engine/dashboards.h"
 #include "engine/follower.h"
+#include "engine/health.h"
 #include "engine/read_model.h"
 #include "engine/retention.h"
 #include "ingest/sources.h"
 #include "service/entity_service.h"
+#include "service/participants.h"
 #include "store/migrate.h"
 #include "store/pool.h"
 #include "support/test_database.h"
@@ -527,6 +529,89 @@ TEST_P(ReadModelTest, AnotherServerFollowsTheWritesOfThisOne) {
   }
   EXPECT_EQ(logged, 2) << "14 entries, all seen, 2 kept";
   EXPECT_EQ((*c_model)->Dump(), want);
+}
+
+// Reported from the demo (issue "The daily work", item 13): each stance or influence change on a
+// contact lowered multithreading depth, and a restart kept it lower. A following server — and a
+// server starting, which re-reads the recent log — re-read the edited contact by erasing it and
+// putting it back, and the erase took the meaningful activities it took part in. Edits to a
+// contact and to an activity keep who took part; a deletion still drops it.
+TEST_P(ReadModelTest, AFollowedEditKeepsWhoTookPart) {
+  auto b_db = pool_->Acquire();
+  ASSERT_TRUE(b_db);
+  const service::Actor admin{users_[0], Role::kAdmin, {}};
+  Account a;
+  a.name = "Threaded";
+  a.owner_id = users_[0];
+  auto account = service::EntityService<Account>(*pool_, clock_, live_.get()).Create(admin, a);
+  ASSERT_TRUE(account) << account.error().message;
+  service::EntityService<Contact> contacts(*pool_, clock_, live_.get());
+  std::vector<ContactId> people;
+  for (const char* name : {"Ada", "Bo", "Cy"}) {
+    Contact c;
+    c.account_id = account->id;
+    c.first_name = name;
+    auto saved = contacts.Create(admin, c);
+    ASSERT_TRUE(saved) << saved.error().message;
+    people.push_back(saved->id);
+  }
+  Activity meeting;
+  meeting.account_id = account->id;
+  meeting.kind = ActivityKind::kMeeting;
+  meeting.meaningful = true;
+  meeting.subject = "Strategy";
+  meeting.occurred_at = clock_.Now();
+  service::EntityService<Activity> activities(*pool_, clock_, live_.get());
+  auto held = activities.Create(admin, meeting);
+  ASSERT_TRUE(held) << held.error().message;
+  ASSERT_TRUE(
+      service::ParticipantService(*pool_, clock_, live_.get()).Set(admin, held->id, people));
+
+  auto b_model = ReadModel::Load(**b_db);
+  ASSERT_TRUE(b_model);
+  FollowOptions options;
+  options.poll_ms = 50;
+  auto follower = ChangeFollower::Start(test_db_.url(), **b_model, options);
+  ASSERT_TRUE(follower) << follower.error().message;
+  auto depth_in = [&](const ReadModel& m) {
+    auto lock = m.ReadLock();
+    return MultithreadingDepth(m, *m.SlotOf(account->id.value), clock_.Today().days());
+  };
+  ASSERT_EQ(depth_in(*live_), 3);
+  ASSERT_EQ(depth_in(**b_model), 3);
+  auto caught_up = [&] {
+    const std::string want = live_->Dump();
+    for (int i = 0; i < 400 && (*b_model)->Dump() != want; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return (*b_model)->Dump() == want;
+  };
+  for (int64_t version = 1; version <= 2; ++version) {
+    ASSERT_TRUE(contacts.Update(admin, people[0], version, [&](Contact& c) -> Status {
+      c.stance = version == 1 ? Stance::kChampion : Stance::kDetractor;
+      c.influence = version == 1 ? 5 : 2;
+      return Ok();
+    }));
+  }
+  ASSERT_TRUE(activities.Update(admin, held->id, 0, [](Activity& x) -> Status {
+    x.subject = "Strategy, renamed";
+    return Ok();
+  }));
+  ASSERT_TRUE(caught_up()) << "server B does not show server A's edits";
+  EXPECT_EQ(depth_in(**b_model), 3) << "a followed edit dropped who took part";
+  // A server starting now re-reads the recent log: the same book.
+  auto c_model = ReadModel::Load(**b_db);
+  ASSERT_TRUE(c_model);
+  auto c = ChangeFollower::Start(test_db_.url(), **c_model, options);
+  ASSERT_TRUE(c);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(depth_in(**c_model), 3);
+  EXPECT_EQ((*c_model)->Dump(), live_->Dump());
+  // Deleting a contact still drops where they took part, here and there.
+  ASSERT_TRUE(contacts.Delete(admin, people[1]));
+  ASSERT_TRUE(caught_up());
+  EXPECT_EQ(depth_in(*live_), 2);
+  EXPECT_EQ(depth_in(**b_model), 2);
 }
 
 TEST_P(ReadModelTest, AFollowingServerTakesAnImportsBatchesWhole) {

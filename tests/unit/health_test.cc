@@ -225,6 +225,40 @@ TEST_F(HealthTest, TheReportExplainsTheScoreWhatMovedAndTheHistory) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+// Reported from the demo: a churned account (ARR 0) read "100 · Green". A lost customer has no
+// score, whatever its leftover signals say, and says why; its past, while it was a customer,
+// keeps its scores. An account that never had a line is not churned.
+TEST_F(HealthTest, AChurnedAccountHasNoScoreAndSaysWhy) {
+  BuildFullAccount(1);
+  Account churned;
+  churned.id = AccountId(2);
+  model_.Upsert(churned);
+  book_.AddLine(2, 80'000, "2025-01-01", "2026-05-31");  // last day of service: 2 weeks ago
+  for (int score : {10, 10, 9}) book_.AddNps(2, today_.AddDays(-20), score);
+  book_.AddUsage(2, today_.AddDays(-3), 50, 50);
+  Health h = HealthOf(2, today_);
+  EXPECT_FALSE(h.score);
+  EXPECT_FALSE(h.computed);
+  EXPECT_EQ(h.churned_after, D("2026-05-31"));
+  EXPECT_EQ(SummaryOf(2).colour, 0) << "no colour: not green";
+  auto report = AccountHealthReport(model_, settings_, today_, 2, 30);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->score);
+  EXPECT_EQ(report->churned_after, D("2026-05-31"));
+  ASSERT_FALSE(report->explanation.empty());
+  EXPECT_EQ(report->explanation[0],
+            "No score: churned. Its last contract line ended on 2026-05-31; a lost customer is "
+            "not scored, however quiet its signals.");
+  EXPECT_TRUE(report->history.front().score) << "a customer 30 days ago: scored then";
+  EXPECT_TRUE(HealthOf(2, D("2026-05-31")).score) << "the last day of service still counts";
+  // A renewal line starting later makes it a customer again (no gap in the definition).
+  book_.AddLine(2, 80'000, "2026-06-10");
+  EXPECT_TRUE(HealthOf(2, today_).score);
+  EXPECT_FALSE(HealthOf(2, today_).churned_after);
+  // The full account, with an open-ended line, is scored as before.
+  EXPECT_FALSE(HealthOf(1, today_).churned_after);
+}
+
 TEST_F(HealthTest, WhyLowNamesTheCostliestComponentsFirst) {
   BuildFullAccount(1);
   auto why = WhyLow(HealthOf(1, today_), 2);

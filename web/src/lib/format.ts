@@ -23,11 +23,30 @@ export function day(iso: string | null | undefined): string {
   return iso.slice(0, 10);
 }
 
-const acronyms: Record<string, string> = { nps: "NPS", am: "AM", csm: "CSM", arr: "ARR" };
+// Every enum value reaches the page through label(): the words a person uses, never the raw
+// name (`cross_sell`, `Qbr`).
+const named: Record<string, string> = {
+  nps: "NPS",
+  am: "AM",
+  csm: "CSM",
+  arr: "ARR",
+  qbr: "QBR",
+  cross_sell: "Cross-sell",
+  upsell: "Upsell",
+  new_business: "New business",
+  closed_won: "Closed won",
+  closed_lost: "Closed lost",
+  economic_buyer: "Economic buyer",
+  technical_evaluator: "Technical evaluator",
+  decision_maker: "Decision maker",
+  email: "E-mail",
+  in_pipeline: "In pipeline",
+  not_a_fit: "Not a fit",
+};
 
 export function label(snake: string | null | undefined): string {
   if (!snake) return "—";
-  if (acronyms[snake]) return acronyms[snake] as string;
+  if (named[snake]) return named[snake] as string;
   const s = snake.replace(/_/g, " ");
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

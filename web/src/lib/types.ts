@@ -43,8 +43,9 @@ export interface HealthComponent {
 
 export interface Health {
   account_id: number;
-  score: number;
-  colour: Colour;
+  score: number | null;
+  colour: Colour | "none";
+  churned_after: string | null;
   components: HealthComponent[];
   explanation: string[];
   moved: { days: number; score_then: number; change: number; summary: string }[];
@@ -139,14 +140,17 @@ export interface WhitespaceCell {
   opportunity_id: number | null;
   owned_arr_cents: number;
   counts_as_whitespace: boolean;
+  version: number;
 }
 
 export interface Whitespace {
   plan_id: number;
-  divisions: { id: number; name: string; totals: { whitespace_cents: number } }[];
+  account_id: number;
+  divisions: { id: number; name: string; headcount: number; totals: { whitespace_cents: number } }[];
   products: { id: number; name: string; totals: { whitespace_cents: number } }[];
   cells: WhitespaceCell[];
   totals: { whitespace_cents: number; owned_arr_cents: number; open_cells: number };
+  rule: string;
 }
 
 export interface Opportunity {

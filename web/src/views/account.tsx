@@ -6,9 +6,10 @@ import { all, api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { canEdit, useSession, userName } from "../lib/session";
 import type { Account, Health, Opportunity, Plan, PlanVersion } from "../lib/types";
-import { day, healthColour, healthOn, healthText, label, money, tierName } from "../lib/format";
+import { day, healthColour, healthText, label, money, tierName } from "../lib/format";
 import { Empty, ErrorBox, Show } from "../components/states";
 import { ConflictNotice } from "../components/conflict";
+import { HealthPill } from "../components/health";
 import { PlanParts } from "./plan";
 import { RelationshipSection } from "./relationships";
 import { WhitespaceSection } from "./whitespace";
@@ -54,9 +55,7 @@ export function AccountPage({ id }: { id: number }) {
             <dt>Health</dt>
             <dd data-testid="header-health">
               {health.state === "ready" ? (
-                <span class="health-pill" style={{ background: healthColour[health.value.colour], color: healthOn[health.value.colour] }}>
-                  {health.value.score} · {health.value.colour}
-                </span>
+                <HealthPill score={health.value.score} colour={health.value.colour} churnedAfter={health.value.churned_after} />
               ) : (
                 "…"
               )}
@@ -134,12 +133,18 @@ function HealthCard({ loaded, retry }: { loaded: ReturnType<typeof useLoad<Healt
       <Show loaded={loaded} what="health" retry={retry}>
         {(h) => (
           <>
-            <p class="score">
-              <span class="big" style={{ color: healthText[h.colour] }}>
-                {h.score}
-              </span>{" "}
-              / 100 · {label(h.colour)}
-            </p>
+            {h.score === null ? (
+              <p class="score">
+                <HealthPill score={null} colour="none" churnedAfter={h.churned_after} />
+              </p>
+            ) : (
+              <p class="score">
+                <span class="big" style={{ color: healthText[h.colour] }}>
+                  {h.score}
+                </span>{" "}
+                / 100 · {label(h.colour)}
+              </p>
+            )}
             <HealthTrend history={h.history} />
             <ul class="bars" aria-label="Health components">
               {h.components.map((c) => (
@@ -417,7 +422,7 @@ function Timeline({ accountId }: { accountId: number }) {
       ),
     ]);
     const out: TimelineItem[] = [
-      ...acts.items.map((a) => ({ at: a.occurred_at, kind: a.meaningful ? `${a.kind} ★` : a.kind, text: a.subject, key: `a${a.id}` })),
+      ...acts.items.map((a) => ({ at: a.occurred_at, kind: a.meaningful ? `${label(a.kind)} ★` : label(a.kind), text: a.subject, key: `a${a.id}` })),
       ...tickets.items.map((t) => ({ at: t.opened_at, kind: `ticket · ${t.severity}`, text: `${t.subject} (${t.status}${t.escalated ? ", escalated" : ""})`, key: `t${t.id}` })),
       ...nps.items.map((n) => ({ at: n.responded_on, kind: `NPS ${n.score}`, text: n.comment || "—", key: `n${n.id}` })),
     ];
