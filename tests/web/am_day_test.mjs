@@ -30,6 +30,15 @@ async function step(name, f) {
   }
 }
 
+// Polls `f` until it answers true (10 s at most): what the server stored after the page's write.
+async function eventually(f, what) {
+  for (let i = 0; i < 100; i++) {
+    if (await f()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`never: ${what}`);
+}
+
 const today = new Date().toISOString().slice(0, 10);
 const daysAgo = (n) => new Date(Date.now() - n * 864e5).toISOString().slice(0, 10);
 
@@ -209,11 +218,13 @@ try {
     await page.getByLabel(`Buying role of ${whoName}`).selectOption("economic_buyer");
     await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: "Economic buyer" }).waitFor({ state: "attached" });
     await page.getByLabel(`Influence of ${whoName}`).selectOption("5");
-    await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/contacts/${id}`)).json()).influence === 5, who.id);
+    await eventually(async () => (await adminApi.get(`/api/v1/contacts/${who.id}`)).influence === 5, "influence 5 stored");
+    const bossName = `${boss.first_name} ${boss.last_name}`.trim();
     await page.getByLabel(`${whoName} reports to`).selectOption(String(boss.id));
-    await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: "reports to" }).waitFor({ state: "attached" });
+    await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: `reports to ${bossName}` }).waitFor({ state: "attached" });
     await page.getByLabel(`Status of ${whoName}`).selectOption("departed");
-    await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/contacts/${id}`)).json()).status === "departed", who.id);
+    await eventually(async () => (await adminApi.get(`/api/v1/contacts/${who.id}`)).status === "departed", "departed stored");
+    assert.equal(await page.getByTestId("conflict").count(), 0, "successive edits of one contact are not a conflict with oneself");
     const stored = await adminApi.get(`/api/v1/contacts/${who.id}`);
     assert.deepEqual([stored.buying_role, stored.influence, stored.reports_to_id, stored.status], ["economic_buyer", 5, boss.id, "departed"]);
     await page.waitForFunction((label) => document.querySelector(`select[aria-label="${label}"]`)?.value === "departed", `Status of ${whoName}`);

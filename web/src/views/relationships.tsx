@@ -238,6 +238,10 @@ function ContactRow({
   const [choice, setChoice] = useState<Stance>(contact.stance);
   const [manager, setManager] = useState<number | null>(contact.reports_to_id);
   const [pending, setPending] = useState<ContactPatch | null>(null);
+  // The version this row last stored: a second edit made before the map is re-read is not a
+  // conflict with one's own first edit.
+  const [stored, setStored] = useState(contact.version);
+  const latest = Math.max(stored, contact.version);
   const [conflict, setConflict] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const save = async (patch: ContactPatch, version: number) => {
@@ -245,6 +249,7 @@ function ContactRow({
     setPending(patch);
     try {
       const saved = await api.patch<Contact>(`/api/v1/contacts/${contact.id}`, { ...patch, version });
+      setStored(saved.version);
       setConflict(null);
       setPending(null);
       // A line, a role or a departure changes the chart's shape and the map's alerts: re-read it.
@@ -280,7 +285,7 @@ function ContactRow({
               value={contact.buying_role ?? ""}
               onChange={(e) => {
                 const v = (e.target as HTMLSelectElement).value;
-                void save({ buying_role: v || null }, contact.version);
+                void save({ buying_role: v || null }, latest);
               }}
             >
               <option value="">—</option>
@@ -305,7 +310,7 @@ function ContactRow({
             onChange={(e) => {
               const s = (e.target as HTMLSelectElement).value as Stance;
               setChoice(s);
-              void save({ stance: s }, contact.version);
+              void save({ stance: s }, latest);
             }}
           >
             {stances.map((s) => (
@@ -324,7 +329,7 @@ function ContactRow({
               const v = (e.target as HTMLSelectElement).value;
               const m = v === "" ? null : Number(v);
               setManager(m);
-              void save({ reports_to_id: m }, contact.version);
+              void save({ reports_to_id: m }, latest);
             }}
           >
             <option value="">No one mapped</option>
@@ -339,7 +344,7 @@ function ContactRow({
         </td>
         <td class="num">
           {editable ? (
-            <select aria-label={`Influence of ${contact.name}`} value={String(contact.influence)} onChange={(e) => void save({ influence: Number((e.target as HTMLSelectElement).value) }, contact.version)}>
+            <select aria-label={`Influence of ${contact.name}`} value={String(contact.influence)} onChange={(e) => void save({ influence: Number((e.target as HTMLSelectElement).value) }, latest)}>
               {[1, 2, 3, 4, 5].map((n) => (
                 <option key={n} value={String(n)}>
                   {n}
@@ -356,7 +361,7 @@ function ContactRow({
             <select
               aria-label={`Status of ${contact.name}`}
               value={contact.status}
-              onChange={(e) => void save({ status: (e.target as HTMLSelectElement).value as Contact["status"] }, contact.version)}
+              onChange={(e) => void save({ status: (e.target as HTMLSelectElement).value as Contact["status"] }, latest)}
             >
               <option value="active">Active</option>
               <option value="departed">Departed</option>
