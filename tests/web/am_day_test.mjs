@@ -30,9 +30,10 @@ async function step(name, f) {
   }
 }
 
-// Polls `f` until it answers true (10 s at most): what the server stored after the page's write.
+// Polls `f` until it answers true (30 s at most, as the page's waits: the machine may be shared
+// with other builds): what the server stored after the page's write.
 async function eventually(f, what) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (await f()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -95,7 +96,7 @@ try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(30000);
   await signInOn(page, base, mine.am.email);
 
   await step("on another AM's account the AM finds no edit controls, and is told whose book it is", async () => {
@@ -213,6 +214,10 @@ try {
     await actions.locator("li", { hasText: action }).locator(".muted", { hasText: `${team[1]} · due` }).waitFor();
 
     // A contact's buying role, influence, reports-to and departure.
+    const contactWrites = [];
+    page.on("response", async (r) => {
+      if (r.request().method() === "PATCH" && r.url().includes("/api/v1/contacts/")) contactWrites.push(`${r.request().postData()} → ${r.status()}`);
+    });
     const [boss, who] = [mine.contacts[0], mine.contacts[1]];
     const whoName = `${who.first_name} ${who.last_name}`.trim();
     await page.getByLabel(`Buying role of ${whoName}`).selectOption("economic_buyer");
@@ -223,7 +228,10 @@ try {
     await page.getByLabel(`${whoName} reports to`).selectOption(String(boss.id));
     await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: `reports to ${bossName}` }).waitFor({ state: "attached" });
     await page.getByLabel(`Status of ${whoName}`).selectOption("departed");
-    await eventually(async () => (await adminApi.get(`/api/v1/contacts/${who.id}`)).status === "departed", "departed stored");
+    await eventually(async () => (await adminApi.get(`/api/v1/contacts/${who.id}`)).status === "departed", "departed stored").catch(async (e) => {
+      const shown = await page.locator("[data-testid=conflict], [data-testid=write-error]").allTextContents();
+      throw new Error(`${e.message}; writes: ${contactWrites.join(" | ")}; the page shows: ${shown.join(" | ")}`);
+    });
     assert.equal(await page.getByTestId("conflict").count(), 0, "successive edits of one contact are not a conflict with oneself");
     const stored = await adminApi.get(`/api/v1/contacts/${who.id}`);
     assert.deepEqual([stored.buying_role, stored.influence, stored.reports_to_id, stored.status], ["economic_buyer", 5, boss.id, "departed"]);
