@@ -201,6 +201,11 @@ try {
     await risks.getByLabel("Owner").selectOption({ label: owners.find((o) => o.startsWith(`${team[1]} · `)) });
     await risks.getByRole("button", { name: "Add risk" }).click();
     await risks.locator("li", { hasText: risk }).getByText(`owner ${team[1]}`).waitFor();
+    // Its mitigation, written in place.
+    await risks.getByRole("button", { name: `Change the plan against “${risk}”` }).click();
+    await risks.getByLabel(`The plan against “${risk}”`).fill("Pull the renewal forward to Q2");
+    await risks.getByRole("button", { name: "Save", exact: true }).click();
+    await risks.locator("li", { hasText: risk }).getByText("mitigation: Pull the renewal forward to Q2").waitFor();
     // Handed back to the owner AM from the row.
     await risks.getByLabel(`Who mitigates “${risk}”`).selectOption({ label: owners.find((o) => o.startsWith(`${team[0]} · `)) });
     await risks.locator("li", { hasText: risk }).getByText(`owner ${team[0]}`).waitFor();
@@ -212,6 +217,10 @@ try {
     await actions.getByLabel("Owner", { exact: true }).selectOption({ label: owners.find((o) => o.startsWith(`${team[1]} · `)) });
     await actions.getByRole("button", { name: "Add action" }).click();
     await actions.locator("li", { hasText: action }).locator(".muted", { hasText: `${team[1]} · due` }).waitFor();
+    await actions.getByRole("button", { name: `Change the due date of “${action}”` }).click();
+    await actions.getByLabel(`The due date of “${action}”`).fill(daysAgo(-7));
+    await actions.getByRole("button", { name: "Save", exact: true }).click();
+    await actions.locator("li", { hasText: action }).getByText(`${team[1]} · due ${daysAgo(-7)}`).waitFor();
 
     // A contact's buying role, influence, reports-to and departure.
     const contactWrites = [];

@@ -10,6 +10,7 @@ import type { TeamMember } from "../lib/team";
 import type { Action, Contact, Plan, Priority, Risk } from "../lib/types";
 import { day, label } from "../lib/format";
 import { AddForm, PlanPartList, type Write } from "../components/plan_part_list";
+import { FieldEdit } from "../components/field_edit";
 
 export function PlanParts({ plan, editable, team, accountId }: { plan: Plan; editable: boolean; team: TeamMember[]; accountId: number }) {
   return (
@@ -239,7 +240,14 @@ function Risks({ planId, editable, team }: { planId: number; editable: boolean; 
         <>
           <span class={`sev ${r.severity}`}>{label(r.severity)}</span> <span class="text">{r.description}</span>
           <div class="muted">
-            Likelihood {r.likelihood} · mitigation: {r.mitigation || "none yet"} · owner {userName(session, r.mitigation_owner_id)}
+            Likelihood {r.likelihood} · mitigation: {r.mitigation || "none yet"}
+            {editable && (
+              <>
+                {" "}
+                <FieldEdit name={`the plan against “${r.description}”`} value={r.mitigation} save={(mitigation) => write(() => api.patch(`/api/v1/plan-risks/${r.id}`, { mitigation: mitigation.trim() }))} />
+              </>
+            )}{" "}
+            · owner {userName(session, r.mitigation_owner_id)}
           </div>
           {editable && (
             <TeamSelect
@@ -323,6 +331,12 @@ function Actions({ planId, editable, team }: { planId: number; editable: boolean
           <span class="text">{a.description}</span>
           <div class="muted">
             {userName(session, a.owner_id)} · due {day(a.due_on)}
+            {editable && (
+              <>
+                {" "}
+                <FieldEdit name={`the due date of “${a.description}”`} type="date" value={a.due_on ?? ""} save={(due) => write(() => api.patch(`/api/v1/plan-actions/${a.id}`, { due_on: due || null }))} />
+              </>
+            )}
           </div>
           {editable && (
             <TeamSelect label="Owner" name={`Owner of “${a.description}”`} value={a.owner_id} team={team} onChange={(id) => write(() => api.patch(`/api/v1/plan-actions/${a.id}`, { owner_id: id }))} />
