@@ -312,8 +312,17 @@ function PlanSummary({ plan, editable, onSaved, onReviewed }: { plan: Plan; edit
         void save(base.version);
       }}
     >
-      <label for="plan-summary">Summary</label>
-      <textarea id="plan-summary" rows={3} value={text} readOnly={!editable} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      {editable ? (
+        <>
+          <label for="plan-summary">Summary</label>
+          <textarea id="plan-summary" rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+        </>
+      ) : (
+        <>
+          <h3 class="label">Summary</h3>
+          <p data-testid="plan-summary-text">{text || "No summary yet."}</p>
+        </>
+      )}
       <p class="muted">
         Version {base.version} · last reviewed {day(base.last_reviewed_at)} · updated {day(base.updated_at)}
       </p>

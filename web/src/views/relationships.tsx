@@ -156,7 +156,16 @@ export function RelationshipSection({
                   </li>
                 ))}
               </ul>
-              <ContactTable contacts={m.nodes} editable={editable} onSaved={replace} onLinesChanged={reload} />
+              <ContactTable
+                contacts={m.nodes}
+                editable={editable}
+                onSaved={replace}
+                onLinesChanged={() => {
+                  // A role, an influence or a departure also moves health (relationships).
+                  reload();
+                  onChanged();
+                }}
+              />
               {editable && <AddContact accountId={accountId} contacts={m.nodes} onAdded={reload} />}
             </>
           )
