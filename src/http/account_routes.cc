@@ -11,6 +11,7 @@
 #include "http/crud.h"
 #include "http/handler_kit.h"
 #include "http/openapi.h"
+#include "service/entity_hooks.h"
 #include "service/entity_json.h"
 #include "service/participants.h"
 
@@ -137,10 +138,16 @@ Result<Reply> ListAccounts(const ApiDeps& d, const HttpRequest& req, A) {
   return JsonResponse(out);
 }
 
-Result<Reply> GetAccount(const ApiDeps& d, const HttpRequest& req, A) {
+// One account, with `can_edit`: whether the caller may change it and what hangs from it (its
+// plan, contacts, opportunities, activities), answered by the Policy the writes run, so the UI
+// shows edit controls only where a write would be taken.
+Result<Reply> GetAccount(const ApiDeps& d, const HttpRequest& req, A actor) {
   ORCHARD_TRY(int64_t id, ParseId(req));
   ORCHARD_TRY(auto row, d.accounts.GetRow(AccountId(id), d.model));
-  return JsonResponse(AccountJson(row));
+  boost::json::object out = AccountJson(row);
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  ORCHARD_TRY(out["can_edit"], service::MayEditAccount(*db, actor, AccountId(id)));
+  return JsonResponse(out);
 }
 
 boost::json::object ParticipantsJson(ActivityId activity, const std::vector<ContactId>& ids) {
@@ -261,6 +268,16 @@ void AddAccountRoutes(Router& r, const ApiDeps& d) {
   for (const char* f : {"arr_cents", "tier", "tier_rule", "health", "colour"})
     view["required"].as_array().emplace_back(f);
   r.AddSchema("account_views", boost::json::serialize(view));
+  // One account adds what the caller may do with it.
+  auto one = view;
+  one["properties"].as_object()["can_edit"] = {
+      {"type", "boolean"},
+      {"description",
+       "whether the caller may change this account and what hangs from it (admins and leaders: "
+       "every account; managers: their team's books; an AM or CSM: the accounts they own or "
+       "cover; viewers: none)"}};
+  one["required"].as_array().emplace_back("can_edit");
+  r.AddSchema("account_view", boost::json::serialize(one));
 
   // Reads carry ARR today, the tier and health; writes are the generic ones.
   r.Add(
@@ -276,7 +293,9 @@ void AddAccountRoutes(Router& r, const ApiDeps& d) {
   r.Add(
       "GET", "/api/v1/accounts/{id}",
       [d](const HttpRequest& q, A who) { return GetAccount(d, q, who); },
-      RouteDoc("One account with ARR today, tier and health", K::kGet, "account_views"));
+      RouteDoc("One account with ARR today, tier and health, and whether the caller may change "
+               "it (can_edit)",
+               K::kGet, "account_view"));
   using V = CrudRoutes<Account>::Verbs;
   std::make_shared<CrudRoutes<Account>>(d.pool, d.clock, d.model)
       ->Register(r, "/api/v1/accounts", V::kWritesOnly);

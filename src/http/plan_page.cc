@@ -113,6 +113,18 @@ constexpr std::string_view kStyle = R"(
   .owned { background: #d8f3e0; } .in_pipeline { background: #dbe8fb; } .competitor { background: #fbd5d2; }
   .open { background: #fff6d6; } .not_a_fit { background: #f1f3f7; color: #8a94a6; }
   .foot { margin-top: 12px; color: #8a94a6; font-size: 8pt; }
+  @media screen {
+    body { max-width: 1120px; margin: 16px auto; padding: 0 16px; }
+    .print-hint { background: #eef2f8; border: 1px solid #c9d1e0; border-radius: 6px;
+      padding: 6px 10px; margin: 0 0 10px; }
+  }
+  @media print {
+    .print-hint { display: none; }
+    body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+    h2 { break-after: avoid; page-break-after: avoid; }
+    tr, li, .kpi { break-inside: avoid; page-break-inside: avoid; }
+    table { page-break-inside: auto; }
+  }
 )";
 
 void Kpi(std::ostringstream& out, const std::string& value, std::string_view label,
@@ -184,6 +196,9 @@ std::string RenderPlanPage(const PlanPage& p) {
   const std::string title = "Account plan — " + p.account.name;
   out << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << Escape(title)
       << "</title><style>" << kStyle << "</style></head><body>";
+  // On screen only (print CSS hides it): how this page becomes a PDF in any browser.
+  out << "<p class=\"print-hint\">Print-ready: use your browser's Print (Ctrl+P or ⌘P) and "
+         "choose <b>Save as PDF</b>. This note is not printed.</p>";
   out << "<h1>" << Escape(p.account.name) << "</h1><p class=\"meta\">" << Escape(p.account.industry)
       << (p.account.industry.empty() ? "" : " · ")
       << "AM: " << Escape(UserName(p, p.account.owner_id)) << " · plan version " << p.plan.version

@@ -47,10 +47,7 @@ Status EntityHooks<Account>::Authorize(store::Database& db, const Actor& actor,
   access.owner_id = row.owner_id;
   access.csm_id = row.csm_id;
   access.sponsor_id = row.sponsor_id;
-  if (!Policy::CanEditAccount(actor, access)) {
-    return Denied("account " + std::to_string(row.id.value) +
-                  " is not in your book: you can edit the accounts you own or cover");
-  }
+  if (!Policy::CanEditAccount(actor, access)) return std::unexpected(NotYourBook(db, access));
   return Ok();
 }
 

@@ -40,8 +40,14 @@ concept UnderPlan = requires(T t) {
 Result<AccountAccess> LoadAccountAccess(store::Database& db, AccountId id, const Actor& actor);
 Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan);
 // Whether `actor` may change what hangs from `account`: not a viewer, and the account is in
-// their book (Policy::CanEditAccount).
+// their book (Policy::CanEditAccount). Refused, the message names the book's owner: "You can't
+// change this account: it's in Bob Reed's book".
 Status AuthorizeAccountEdit(store::Database& db, const Actor& actor, AccountId account);
+// The same question as a value, for reads that tell the UI which controls to show (the account's
+// `can_edit`): the same Policy, so the answer and the writes never disagree.
+Result<bool> MayEditAccount(store::Database& db, const Actor& actor, AccountId account);
+// The refusal of an edit outside the actor's book, naming the owner whose book it is.
+Error NotYourBook(store::Database& db, const AccountAccess& access);
 Status WriteAudit(store::Store& store, const Actor& actor, Timestamp at, std::string_view entity,
                   int64_t entity_id, AuditAction action, std::optional<std::string> before,
                   std::optional<std::string> after);

@@ -37,15 +37,36 @@ Result<AccountId> AccountOfPlan(store::Database& db, PlanId plan) {
   return AccountId(*account);
 }
 
+Error NotYourBook(store::Database& db, const AccountAccess& access) {
+  std::string whose;
+  if (access.owner_id) {
+    store::SqlValue params[] = {access.owner_id->value};
+    auto read = db.Query("SELECT name FROM users WHERE id = ?", params,
+                         [&](const store::Row& row) -> Status {
+                           whose = std::string(row.GetText(0));
+                           return Ok();
+                         });
+    if (!read) return read.error();
+    if (whose.empty()) whose = "user " + std::to_string(access.owner_id->value);
+  }
+  std::string message =
+      whose.empty() ? "You can't change this account: it has no owner, and it is not in your book"
+                    : "You can't change this account: it's in " + whose + "'s book";
+  return Error{
+      ErrorCode::kPermissionDenied, message + " (you change the accounts you own or cover)", {}};
+}
+
+Result<bool> MayEditAccount(store::Database& db, const Actor& actor, AccountId account) {
+  if (actor.role == Role::kViewer) return false;
+  ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, account, actor));
+  return Policy::CanEditAccount(actor, access);
+}
+
 Status AuthorizeAccountEdit(store::Database& db, const Actor& actor, AccountId account) {
   if (actor.role == Role::kViewer)
     return Fail(ErrorCode::kPermissionDenied, "viewers can only read");
   ORCHARD_TRY(AccountAccess access, LoadAccountAccess(db, account, actor));
-  if (!Policy::CanEditAccount(actor, access)) {
-    return Fail(ErrorCode::kPermissionDenied,
-                "account " + std::to_string(account.value) +
-                    " is not in your book: you can edit the accounts you own or cover");
-  }
+  if (!Policy::CanEditAccount(actor, access)) return std::unexpected(NotYourBook(db, access));
   return Ok();
 }
 

@@ -1751,7 +1751,7 @@ TEST_P(HttpTest, BooksDecideWhoEdits) {
   auto other =
       ann.Post("/api/v1/accounts/2/contacts", R"({"first_name":"Theirs"})", "application/json");
   EXPECT_EQ(other->status, 403);
-  EXPECT_THAT(other->body, HasSubstr("not in your book"));
+  EXPECT_THAT(other->body, HasSubstr("You can't change this account: it's in"));
   EXPECT_EQ(ann.Get("/api/v1/accounts/2")->status, 200) << "everyone reads";
   auto move = ann.Patch(
       "/api/v1/contacts/" + std::to_string(json::parse(own->body).as_object().at("id").as_int64()),

@@ -7,7 +7,8 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { all, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
-import { Empty, ErrorBox, Show } from "./states";
+import { Empty, Show } from "./states";
+import { WriteError } from "./refusal";
 
 // Runs one write; true once it is stored (and the list reloaded), false when it was refused.
 export type Write = (f: () => Promise<unknown>) => Promise<boolean>;
@@ -55,7 +56,7 @@ export function PlanPartList<T extends { id: number }>({
           items.length === 0 ? <Empty>{empty}</Empty> : ordered ? <ol class="items">{rows(items)}</ol> : <ul class="items">{rows(items)}</ul>
         }
       </Show>
-      {error && <ErrorBox error={error} />}
+      {error && <WriteError error={error} />}
       {editable && add(write)}
     </section>
   );

@@ -75,3 +75,24 @@ export function escapeHtml(text: unknown): string {
 export function html(parts: TemplateStringsArray, ...values: unknown[]): string {
   return parts.reduce((out, part, i) => out + part + (i < values.length ? escapeHtml(values[i]) : ""), "");
 }
+
+// Opportunity types and activity kinds as people say them (never the enum's name).
+export const opportunityTypes: [string, string][] = [
+  ["new_business", "New business"],
+  ["renewal", "Renewal"],
+  ["upsell", "Upsell"],
+  ["cross_sell", "Cross-sell"],
+];
+export function opportunityType(type: string | null | undefined): string {
+  return opportunityTypes.find(([t]) => t === type)?.[1] ?? label(type);
+}
+export const activityKinds: [string, string][] = [
+  ["call", "Call"],
+  ["meeting", "Meeting"],
+  ["email", "E-mail"],
+  ["qbr", "QBR"],
+  ["note", "Note"],
+];
+export function activityKind(kind: string | null | undefined): string {
+  return activityKinds.find(([k]) => k === kind)?.[1] ?? label(kind);
+}

@@ -28,6 +28,10 @@ export interface Account {
   health: number | null; // today's score from the server's book; null: no input to score
   colour: Colour | "none";
   version: number;
+  sponsor_id?: number | null;
+  // GET /api/v1/accounts/{id} only: whether the signed-in user may change this account and what
+  // hangs from it (the server's Policy decides; the UI only hides what would be refused).
+  can_edit?: boolean;
 }
 
 export type Colour = "green" | "yellow" | "red";
@@ -81,6 +85,7 @@ export interface Priority {
   source: string;
   said_on: string | null;
   position: number;
+  source_contact_id: number | null;
 }
 
 export type Level = "low" | "medium" | "high";
@@ -179,4 +184,32 @@ export interface Task {
   owner_id: number | null;
   due_on: string | null;
   status: string;
+}
+
+export type ActivityKind = "email" | "call" | "meeting" | "qbr" | "note";
+export interface Activity {
+  id: number;
+  account_id: number;
+  kind: ActivityKind;
+  meaningful: boolean;
+  occurred_at: string;
+  user_id: number | null;
+  subject: string;
+  body: string;
+}
+
+export interface Review {
+  id: number;
+  account_id: number;
+  kind: string;
+  status: string;
+  due_on: string;
+  held_on: string | null;
+}
+
+export interface Division {
+  id: number;
+  account_id: number;
+  name: string;
+  covered_by_id: number | null;
 }

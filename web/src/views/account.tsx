@@ -1,15 +1,22 @@
 // Account: the header, the health card that explains itself, the plan (its five parts), the
-// relationship map, the whitespace heat map, opportunities, the timeline and the plan's history.
+// reviews due, the relationship map, the whitespace heat map, opportunities, the timeline (where
+// an activity is logged) and the plan's history. Edit controls show only where the server says
+// the signed-in user may change the account (its `can_edit`).
 import { useMemo, useState } from "preact/hooks";
 import { Chart, type ChartOption } from "../components/chart";
 import { all, api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
-import { canEdit, useSession, userName } from "../lib/session";
-import type { Account, Health, Opportunity, Plan, PlanVersion } from "../lib/types";
+import { canEditAccount, useSession, userName } from "../lib/session";
+import type { Account, Health, Plan, PlanVersion } from "../lib/types";
 import { day, healthColour, healthText, label, money, tierName } from "../lib/format";
 import { Empty, ErrorBox, Show } from "../components/states";
 import { ConflictNotice } from "../components/conflict";
 import { HealthPill } from "../components/health";
+import { WriteError } from "../components/refusal";
+import { Opportunities } from "../components/opportunities";
+import { ActivitySection } from "../components/activity_log";
+import { ReviewsDue } from "../components/reviews_due";
+import { useAccountTeam } from "../lib/team";
 import { PlanParts } from "./plan";
 import { RelationshipSection } from "./relationships";
 import { WhitespaceSection } from "./whitespace";
@@ -19,6 +26,7 @@ export function AccountPage({ id }: { id: number }) {
   const [account] = useLoad(() => api.get<Account>(`/api/v1/accounts/${id}`), [id]);
   const [health, reloadHealth] = useLoad(() => api.get<Health>(`/api/v1/accounts/${id}/health`), [id]);
   const [plans, reloadPlans] = useLoad(() => all<Plan>(`/api/v1/accounts/${id}/plans`), [id]);
+  const team = useAccountTeam(session, id, account.state === "ready" ? account.value : null);
 
   if (account.state === "loading") return <Show loaded={account} what="the account">{() => null}</Show>;
   if (account.state === "error") {
@@ -34,7 +42,7 @@ export function AccountPage({ id }: { id: number }) {
   }
   const a = account.value;
   const plan = plans.state === "ready" ? (plans.value[0] ?? null) : null;
-  const editable = canEdit(session.user);
+  const editable = canEditAccount(session, a);
 
   return (
     <article class="account" aria-labelledby="account-title">
@@ -79,7 +87,13 @@ export function AccountPage({ id }: { id: number }) {
           </div>
           <div>
             <dt>Multithreading</dt>
-            <dd>{health.state === "ready" ? `${health.value.metrics.multithreading_depth} of ${health.value.metrics.multithreading_target || "—"}` : "…"}</dd>
+            <dd data-testid="header-depth">
+              {health.state === "ready" ? `${health.value.metrics.multithreading_depth} of ${health.value.metrics.multithreading_target || "—"}` : "…"}
+            </dd>
+          </div>
+          <div>
+            <dt>Last meaningful contact</dt>
+            <dd data-testid="header-last-contact">{health.state === "ready" ? day(health.value.metrics.last_meaningful_contact) : "…"}</dd>
           </div>
           <div>
             <dt>Industry · region</dt>
@@ -90,7 +104,9 @@ export function AccountPage({ id }: { id: number }) {
         </dl>
         {!editable && (
           <p class="readonly-note" data-testid="read-only">
-            You have read-only access: viewers see plans but cannot change them.
+            {session.user.role === "viewer"
+              ? "You have read-only access: viewers see plans but cannot change them."
+              : `You can read this account but not change it: it's in ${userName(session, a.owner_id)}'s book.`}
           </p>
         )}
       </header>
@@ -104,7 +120,10 @@ export function AccountPage({ id }: { id: number }) {
               list[0] ? (
                 <>
                   {health.state === "ready" && <PlanHealth metrics={health.value.metrics} />}
-                  <PlanSummary plan={list[0]} editable={editable} onSaved={reloadPlans} />
+                  <PlanSummary plan={list[0]} editable={editable} onSaved={reloadPlans} onReviewed={() => {
+                    reloadPlans();
+                    reloadHealth();
+                  }} />
                 </>
               ) : (
                 <NoPlan accountId={id} editable={editable} onCreated={reloadPlans} />
@@ -114,12 +133,13 @@ export function AccountPage({ id }: { id: number }) {
         </section>
       </div>
 
-      {plan && <PlanParts plan={plan} editable={editable} />}
+      <ReviewsDue accountId={id} tier={a.tier} />
+      {plan && <PlanParts plan={plan} editable={editable} team={team} accountId={id} />}
       <RelationshipSection accountId={id} accountName={a.name} editable={editable} onChanged={reloadHealth} />
       {plan && <WhitespaceSection planId={plan.id} editable={editable} />}
       <div class="grid2">
-        <Opportunities accountId={id} />
-        <Timeline accountId={id} />
+        <Opportunities accountId={id} editable={editable} />
+        <ActivitySection accountId={id} editable={editable} onLogged={reloadHealth} />
       </div>
       {plan && <PlanHistory planId={plan.id} />}
     </article>
@@ -242,26 +262,40 @@ function NoPlan({ accountId, editable, onCreated }: { accountId: number; editabl
           Start a plan
         </button>
       )}
-      {error && <ErrorBox error={error} />}
+      {error && <WriteError error={error} />}
     </Empty>
   );
 }
 
 // The plan's summary: a versioned edit. A stale version shows the conflict and keeps the text.
-function PlanSummary({ plan, editable, onSaved }: { plan: Plan; editable: boolean; onSaved: () => void }) {
+// "Mark plan reviewed" sets its last_reviewed_at (the freshness above starts again); "Export plan
+// (PDF)" opens the one-page export, print-ready, for the browser's Print → Save as PDF.
+function PlanSummary({ plan, editable, onSaved, onReviewed }: { plan: Plan; editable: boolean; onSaved: () => void; onReviewed: () => void }) {
   const [text, setText] = useState(plan.summary);
   const [base, setBase] = useState(plan);
   const [conflict, setConflict] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const markReviewed = async () => {
+    setError(null);
+    setSaved(null);
+    try {
+      const p = await api.post<Plan>(`/api/v1/plans/${plan.id}/reviewed`);
+      setBase(p);
+      setSaved(`Marked reviewed on ${day(p.last_reviewed_at)}.`);
+      onReviewed();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  };
   const save = async (version: number) => {
     setError(null);
-    setSaved(false);
+    setSaved(null);
     try {
       const p = await api.patch<Plan>(`/api/v1/plans/${plan.id}`, { summary: text, version });
       setBase(p);
       setConflict(null);
-      setSaved(true);
+      setSaved("Saved.");
       onSaved();
     } catch (e) {
       const err = e as ApiError;
@@ -283,170 +317,43 @@ function PlanSummary({ plan, editable, onSaved }: { plan: Plan; editable: boolea
         void save(base.version);
       }}
     >
-      <label for="plan-summary">Summary</label>
-      <textarea id="plan-summary" rows={3} value={text} readOnly={!editable} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      {editable ? (
+        <>
+          <label for="plan-summary">Summary</label>
+          <textarea id="plan-summary" rows={3} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+        </>
+      ) : (
+        <>
+          <h3 class="label">Summary</h3>
+          <p data-testid="plan-summary-text">{text || "No summary yet."}</p>
+        </>
+      )}
       <p class="muted">
         Version {base.version} · last reviewed {day(base.last_reviewed_at)} · updated {day(base.updated_at)}
       </p>
       {conflict !== null && <ConflictNotice what="the plan summary" currentVersion={conflict} onKeepMine={() => save(conflict)} onTakeTheirs={takeTheirs} />}
-      {error && <ErrorBox error={error} />}
-      {editable && (
-        <div class="row">
+      {error && <WriteError error={error} />}
+      <div class="row">
+        {editable && (
           <button type="submit" disabled={text === base.summary && conflict === null}>
             Save summary
           </button>
-          {saved && <span role="status">Saved.</span>}
-        </div>
-      )}
+        )}
+        {editable && (
+          <button type="button" onClick={() => void markReviewed()}>
+            Mark plan reviewed
+          </button>
+        )}
+        <button
+          type="button"
+          title="Opens the plan as one print-ready page: use your browser's Print (Ctrl+P) and choose Save as PDF"
+          onClick={() => window.open(`/api/v1/plans/${plan.id}/export`, "_blank")}
+        >
+          Export plan (PDF)
+        </button>
+        {saved && <span role="status">{saved}</span>}
+      </div>
     </form>
-  );
-}
-
-const stages = ["prospecting", "qualification", "discovery", "proposal", "negotiation", "closed_won", "closed_lost"];
-
-function Opportunities({ accountId }: { accountId: number }) {
-  const session = useSession();
-  const editable = canEdit(session.user);
-  const [opps, reload, set] = useLoad(() => all<Opportunity>(`/api/v1/accounts/${accountId}/opportunities`), [accountId]);
-  // A stage chosen but not saved: the conflict (409) or the refusal that stopped it.
-  const [pending, setPending] = useState<{ id: number; stage: string; error: ApiError } | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-
-  const save = async (list: Opportunity[], o: Opportunity, stage: string, version: number) => {
-    setSaved(null);
-    try {
-      const updated = await api.patch<Opportunity>(`/api/v1/opportunities/${o.id}`, { stage, version });
-      setPending(null);
-      set(list.map((x) => (x.id === o.id ? updated : x)));
-      setSaved(`${o.name}: stage is now ${label(stage)}.`);
-    } catch (e) {
-      setPending({ id: o.id, stage, error: e as ApiError });
-    }
-  };
-
-  return (
-    <section class="card" aria-labelledby="opps-title">
-      <h2 id="opps-title">Opportunities</h2>
-      <Show loaded={opps} what="opportunities" retry={reload}>
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No opportunities yet.</Empty>
-          ) : (
-            <>
-              {pending?.error.conflict && (
-                <ConflictNotice
-                  what={`the opportunity “${list.find((x) => x.id === pending.id)?.name ?? ""}”`}
-                  currentVersion={pending.error.currentVersion ?? 0}
-                  onKeepMine={() => {
-                    const o = list.find((x) => x.id === pending.id);
-                    if (o) void save(list, o, pending.stage, pending.error.currentVersion ?? o.version);
-                  }}
-                  onTakeTheirs={() => {
-                    setPending(null);
-                    reload();
-                  }}
-                />
-              )}
-              {pending && !pending.error.conflict && <ErrorBox error={pending.error} />}
-              {saved && (
-                <p role="status" class="muted small">
-                  {saved}
-                </p>
-              )}
-              <table class="plain" data-testid="opportunities">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Stage</th>
-                    <th scope="col" class="num">
-                      Amount
-                    </th>
-                    <th scope="col">Close</th>
-                    <th scope="col">Owner</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...list].reverse().map((o) => (
-                    <tr key={o.id} data-opportunity={o.id}>
-                      <td>{o.name}</td>
-                      <td>
-                        {editable ? (
-                          <select
-                            aria-label={`Stage of ${o.name}`}
-                            value={pending?.id === o.id ? pending.stage : o.stage}
-                            onChange={(e) => void save(list, o, (e.target as HTMLSelectElement).value, o.version)}
-                          >
-                            {stages.map((s) => (
-                              <option key={s} value={s}>
-                                {label(s)}
-                              </option>
-                            ))}
-                          </select>
-                        ) : (
-                          label(o.stage)
-                        )}
-                      </td>
-                      <td class="num">{money(o.amount_cents)}</td>
-                      <td>{day(o.close_date)}</td>
-                      <td>{userName(session, o.owner_id)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          )
-        }
-      </Show>
-    </section>
-  );
-}
-
-interface TimelineItem {
-  at: string;
-  kind: string;
-  text: string;
-  key: string;
-}
-
-function Timeline({ accountId }: { accountId: number }) {
-  const [items, reload] = useLoad(async (): Promise<TimelineItem[]> => {
-    const [acts, tickets, nps] = await Promise.all([
-      api.get<{ items: { id: number; kind: string; meaningful: boolean; occurred_at: string; subject: string }[] }>(
-        `/api/v1/accounts/${accountId}/activities?sort=-occurred_at&limit=30`,
-      ),
-      api.get<{ items: { id: number; severity: string; status: string; opened_at: string; subject: string; escalated: boolean }[] }>(
-        `/api/v1/accounts/${accountId}/tickets?sort=-opened_at&limit=15`,
-      ),
-      api.get<{ items: { id: number; score: number; comment: string; responded_on: string }[] }>(
-        `/api/v1/accounts/${accountId}/nps-responses?sort=-responded_on&limit=10`,
-      ),
-    ]);
-    const out: TimelineItem[] = [
-      ...acts.items.map((a) => ({ at: a.occurred_at, kind: a.meaningful ? `${label(a.kind)} ★` : label(a.kind), text: a.subject, key: `a${a.id}` })),
-      ...tickets.items.map((t) => ({ at: t.opened_at, kind: `ticket · ${t.severity}`, text: `${t.subject} (${t.status}${t.escalated ? ", escalated" : ""})`, key: `t${t.id}` })),
-      ...nps.items.map((n) => ({ at: n.responded_on, kind: `NPS ${n.score}`, text: n.comment || "—", key: `n${n.id}` })),
-    ];
-    return out.sort((x, y) => (x.at < y.at ? 1 : -1)).slice(0, 40);
-  }, [accountId]);
-  return (
-    <section class="card" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Timeline</h2>
-      <Show loaded={items} what="the timeline" retry={reload}>
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No activities, tickets or NPS responses yet.</Empty>
-          ) : (
-            <ol class="timeline" data-testid="timeline" tabIndex={0} aria-label="Activities, tickets and NPS, newest first">
-              {list.map((i) => (
-                <li key={i.key}>
-                  <time dateTime={i.at}>{day(i.at)}</time> <span class="kind">{label(i.kind)}</span> {i.text}
-                </li>
-              ))}
-            </ol>
-          )
-        }
-      </Show>
-    </section>
   );
 }
 

@@ -1,13 +1,15 @@
 // The relationship map: an org chart (reports-to lines) coloured by stance, with buying-role
-// badges; the contact list beside it edits stance in place (a versioned edit: a stale one shows
-// the conflict). The chart is also written out as text for screen readers.
+// badges; the contact list beside it edits, in place, each contact's stance, buying role,
+// influence (1–5), reports-to line and status (active or departed) — each a versioned edit: a
+// stale one shows the conflict. The chart is also written out as text for screen readers.
 import { useMemo, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import type { Contact, RelationshipMap, Stance } from "../lib/types";
 import { day, label, stanceColour } from "../lib/format";
 import { Chart, type ChartOption } from "../components/chart";
-import { Empty, ErrorBox, Show } from "../components/states";
+import { Empty, Show } from "../components/states";
+import { WriteError } from "../components/refusal";
 import { ConflictNotice } from "../components/conflict";
 
 const stances: Stance[] = ["champion", "supporter", "neutral", "detractor", "blocker"];
@@ -154,7 +156,16 @@ export function RelationshipSection({
                   </li>
                 ))}
               </ul>
-              <ContactTable contacts={m.nodes} editable={editable} onSaved={replace} onLinesChanged={reload} />
+              <ContactTable
+                contacts={m.nodes}
+                editable={editable}
+                onSaved={replace}
+                onLinesChanged={() => {
+                  // A role, an influence or a departure also moves health (relationships).
+                  reload();
+                  onChanged();
+                }}
+              />
               {editable && <AddContact accountId={accountId} contacts={m.nodes} onAdded={reload} />}
             </>
           )
@@ -218,7 +229,7 @@ function ContactTable({
   );
 }
 
-type ContactPatch = { stance?: Stance; reports_to_id?: number | null };
+type ContactPatch = { stance?: Stance; reports_to_id?: number | null; buying_role?: string | null; influence?: number; status?: Contact["status"] };
 
 function ContactRow({
   contact,
@@ -236,6 +247,10 @@ function ContactRow({
   const [choice, setChoice] = useState<Stance>(contact.stance);
   const [manager, setManager] = useState<number | null>(contact.reports_to_id);
   const [pending, setPending] = useState<ContactPatch | null>(null);
+  // The version this row last stored: a second edit made before the map is re-read is not a
+  // conflict with one's own first edit.
+  const [stored, setStored] = useState(contact.version);
+  const latest = Math.max(stored, contact.version);
   const [conflict, setConflict] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const save = async (patch: ContactPatch, version: number) => {
@@ -243,10 +258,12 @@ function ContactRow({
     setPending(patch);
     try {
       const saved = await api.patch<Contact>(`/api/v1/contacts/${contact.id}`, { ...patch, version });
+      setStored(saved.version);
       setConflict(null);
       setPending(null);
-      if ("reports_to_id" in patch) onLinesChanged();
-      else onSaved(saved);
+      // A line, a role or a departure changes the chart's shape and the map's alerts: re-read it.
+      if ("stance" in patch) onSaved(saved);
+      else onLinesChanged();
     } catch (e) {
       const err = e as ApiError;
       if (err.conflict) setConflict(err.currentVersion);
@@ -270,7 +287,29 @@ function ContactRow({
       <tr data-contact={contact.id}>
         <th scope="row">{contact.name}</th>
         <td>{contact.title || "—"}</td>
-        <td>{contact.buying_role ? <span class="badge">{label(contact.buying_role)}</span> : "—"}</td>
+        <td>
+          {editable ? (
+            <select
+              aria-label={`Buying role of ${contact.name}`}
+              value={contact.buying_role ?? ""}
+              onChange={(e) => {
+                const v = (e.target as HTMLSelectElement).value;
+                void save({ buying_role: v || null }, latest);
+              }}
+            >
+              <option value="">—</option>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {label(r)}
+                </option>
+              ))}
+            </select>
+          ) : contact.buying_role ? (
+            <span class="badge">{label(contact.buying_role)}</span>
+          ) : (
+            "—"
+          )}
+        </td>
         <td>
           <select
             aria-label={`Stance of ${contact.name}`}
@@ -280,7 +319,7 @@ function ContactRow({
             onChange={(e) => {
               const s = (e.target as HTMLSelectElement).value as Stance;
               setChoice(s);
-              void save({ stance: s }, contact.version);
+              void save({ stance: s }, latest);
             }}
           >
             {stances.map((s) => (
@@ -299,7 +338,7 @@ function ContactRow({
               const v = (e.target as HTMLSelectElement).value;
               const m = v === "" ? null : Number(v);
               setManager(m);
-              void save({ reports_to_id: m }, contact.version);
+              void save({ reports_to_id: m }, latest);
             }}
           >
             <option value="">No one mapped</option>
@@ -312,9 +351,34 @@ function ContactRow({
               ))}
           </select>
         </td>
-        <td class="num">{contact.influence}</td>
+        <td class="num">
+          {editable ? (
+            <select aria-label={`Influence of ${contact.name}`} value={String(contact.influence)} onChange={(e) => void save({ influence: Number((e.target as HTMLSelectElement).value) }, latest)}>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <option key={n} value={String(n)}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          ) : (
+            contact.influence
+          )}
+        </td>
         <td>{day(contact.last_engaged_on)}</td>
-        <td>{label(contact.status)}</td>
+        <td>
+          {editable ? (
+            <select
+              aria-label={`Status of ${contact.name}`}
+              value={contact.status}
+              onChange={(e) => void save({ status: (e.target as HTMLSelectElement).value as Contact["status"] }, latest)}
+            >
+              <option value="active">Active</option>
+              <option value="departed">Departed</option>
+            </select>
+          ) : (
+            label(contact.status)
+          )}
+        </td>
       </tr>
       {(conflict !== null || error) && (
         <tr>
@@ -322,7 +386,7 @@ function ContactRow({
             {conflict !== null && pending && (
               <ConflictNotice what={`${contact.name}'s record`} currentVersion={conflict} onKeepMine={() => save(pending, conflict)} onTakeTheirs={takeTheirs} />
             )}
-            {error && <ErrorBox error={error} />}
+            {error && <WriteError error={error} />}
           </td>
         </tr>
       )}
@@ -404,7 +468,7 @@ function AddContact({ accountId, contacts, onAdded }: { accountId: number; conta
       <button type="submit" disabled={!draft.first_name.trim()}>
         Add contact
       </button>
-      {error && <ErrorBox error={error} />}
+      {error && <WriteError error={error} />}
     </form>
   );
 }
