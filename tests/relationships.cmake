@@ -6,3 +6,7 @@ add_dependencies(depth_test orchard)
 # Building the whitespace matrix in the browser; the plan and the portfolio agree on its total.
 orchard_node_test(web_whitespace web/whitespace_test.mjs 300
   "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+# Numbers that are right and read right in the browser: depth through stance edits, a churned
+# account, labels in words, the org chart's legend and labels that never overlap.
+orchard_node_test(web_numbers web/numbers_test.mjs 300
+  "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

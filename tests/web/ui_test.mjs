@@ -282,7 +282,7 @@ try {
     const other = target.map.nodes[1];
     await page.getByLabel("Nadia Browser reports to").selectOption(String(other.id));
     await page.waitForFunction(
-      (name) => [...document.querySelectorAll("[data-testid=map-as-text] li")].some((li) => li.textContent.includes(`Nadia Browser: champion, Champion, reports to ${name}`)),
+      (name) => [...document.querySelectorAll("[data-testid=map-as-text] li")].some((li) => li.textContent.includes(`Nadia Browser: Champion, Champion, reports to ${name}`)),
       other.name,
     );
   });

@@ -52,6 +52,9 @@ export function Chart({
     if (!el.current) return undefined;
     const c = echarts.init(el.current, undefined, { renderer: "canvas" });
     chart.current = c;
+    // The instance on its element, for the browser tests that measure what was drawn (labels
+    // must not overlap); nothing in the app reads it.
+    (el.current as HTMLDivElement & { chart?: echarts.ECharts }).chart = c;
     c.on("click", (p) => click.current?.(p as unknown as { data?: unknown; dataIndex: number }));
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);

@@ -125,10 +125,16 @@ export interface Contact {
   status: "active" | "departed";
   last_engaged_on: string | null;
   version: number;
+  // On the relationship map: the latest meaningful activity they took part in, and whether that
+  // is within 90 days (what multithreading depth counts).
+  last_meaningful_on?: string | null;
+  engaged?: boolean;
 }
 
 export interface RelationshipMap {
   account_id: number;
+  depth: number;
+  engaged_rule: string;
   nodes: Contact[];
   edges: { from: number; to: number }[];
   roots: number[];

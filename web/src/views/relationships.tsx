@@ -73,31 +73,39 @@ export function RelationshipSection({
   onChanged: () => void;
 }) {
   const [map, reload, setMap] = useLoad(() => api.get<RelationshipMap>(`/api/v1/accounts/${accountId}/relationship-map`), [accountId]);
+  // A chart whose labels never overlap: top-down while each level fits its names side by side,
+  // left-to-right (one row per contact, names to the right) once a level is too wide.
+  const shape = useMemo(() => (map.state === "ready" ? shapeOf(map.value) : { levels: 1, widest: 1, leaves: 1 }), [map]);
+  const sideways = shape.widest > 6;
   const option = useMemo((): ChartOption | null => {
     if (map.state !== "ready") return null;
+    const across = Math.max(60, Math.floor(900 / Math.max(1, shape.widest)) - 8);
     return {
       tooltip: { trigger: "item", triggerOn: "mousemove" },
       series: [
         {
           type: "tree",
           data: [treeOf(map.value, accountName)],
-          orient: "TB",
-          top: 30,
-          bottom: 60,
-          left: 20,
-          right: 20,
+          orient: sideways ? "LR" : "TB",
+          top: sideways ? 20 : 30,
+          bottom: sideways ? 20 : 60,
+          left: sideways ? 120 : 20,
+          right: sideways ? 220 : 20,
           symbol: "circle",
-          symbolSize: 16,
+          symbolSize: 14,
           expandAndCollapse: false,
           initialTreeDepth: -1,
-          label: { position: "top", fontSize: 11, distance: 6 },
-          leaves: { label: { position: "bottom", distance: 6 } },
+          label: sideways
+            ? { position: "left", fontSize: 11, distance: 6, width: 110, overflow: "truncate" }
+            : { position: "top", fontSize: 11, distance: 6, width: across, overflow: "truncate" },
+          leaves: { label: sideways ? { position: "right", distance: 6, width: 200, overflow: "truncate" } : { position: "bottom", distance: 6, width: across, overflow: "truncate" } },
+          labelLayout: { hideOverlap: true },
           lineStyle: { color: "#b7c2b9", width: 1.5 },
           animation: false,
         },
       ],
     };
-  }, [map, accountName]);
+  }, [map, accountName, shape, sideways]);
 
   const replace = (c: Contact) => {
     if (map.state !== "ready") return;
@@ -134,10 +142,17 @@ export function RelationshipSection({
                   <span class="dot departed" /> Departed
                 </li>
               </ul>
+              <ul class="legend" aria-label="Buying-role tags" data-testid="role-legend">
+                {Object.entries(roleBadge).map(([role, tag]) => (
+                  <li key={role}>
+                    <span class="badge">[{tag}]</span> {label(role)}
+                  </li>
+                ))}
+              </ul>
               {option && (
                 <Chart
                   option={option}
-                  height={Math.max(320, 120 + 60 * depthOf(m))}
+                  height={sideways ? Math.max(320, 40 + 24 * shape.leaves) : Math.max(320, 120 + 60 * shape.levels)}
                   label={`Org chart of ${m.nodes.length} contacts, coloured by stance`}
                   testId="relationship-chart"
                   onClick={(p) => {
@@ -150,12 +165,15 @@ export function RelationshipSection({
               <ul class="sr-only" data-testid="map-as-text" aria-label="Relationship map as text">
                 {m.nodes.map((n) => (
                   <li key={n.id} data-contact={n.id} data-stance={n.stance}>
-                    {n.name}: {n.stance}
+                    {n.name}: {label(n.stance)}
                     {n.buying_role ? `, ${label(n.buying_role)}` : ""}
                     {n.reports_to_id ? `, reports to ${m.nodes.find((x) => x.id === n.reports_to_id)?.name ?? "someone unmapped"}` : ""}
                   </li>
                 ))}
               </ul>
+              <p class="muted" data-testid="engaged-rule">
+                {m.engaged_rule} Engaged now: <strong>{m.depth}</strong>.
+              </p>
               <ContactTable
                 contacts={m.nodes}
                 editable={editable}
@@ -175,9 +193,11 @@ export function RelationshipSection({
   );
 }
 
-function depthOf(m: RelationshipMap): number {
+// The org chart's shape: how many levels, the most contacts on one level, and how many leaves.
+function shapeOf(m: RelationshipMap): { levels: number; widest: number; leaves: number } {
   const parent = new Map(m.edges.map((e) => [e.to, e.from]));
-  let max = 1;
+  const perLevel = new Map<number, number>();
+  let levels = 1;
   for (const n of m.nodes) {
     let d = 1;
     let id: number | undefined = n.id;
@@ -187,9 +207,11 @@ function depthOf(m: RelationshipMap): number {
       id = parent.get(id);
       d++;
     }
-    max = Math.max(max, d);
+    levels = Math.max(levels, d);
+    perLevel.set(d, (perLevel.get(d) ?? 0) + 1);
   }
-  return max;
+  const managers = new Set(m.edges.map((e) => e.from));
+  return { levels, widest: Math.max(1, ...perLevel.values()), leaves: Math.max(1, m.nodes.filter((n) => !managers.has(n.id)).length) };
 }
 
 function ContactTable({
@@ -216,7 +238,7 @@ function ContactTable({
           <th scope="col" class="num">
             Influence
           </th>
-          <th scope="col">Last engaged</th>
+          <th scope="col">Last meaningful contact</th>
           <th scope="col">Status</th>
         </tr>
       </thead>
@@ -364,7 +386,10 @@ function ContactRow({
             contact.influence
           )}
         </td>
-        <td>{day(contact.last_engaged_on)}</td>
+        <td data-engaged={contact.engaged ? "yes" : "no"} title={contact.last_engaged_on ? `Last activity in the CRM: ${day(contact.last_engaged_on)}` : undefined}>
+          {day(contact.last_meaningful_on)}
+          {contact.engaged && <span class="badge">engaged</span>}
+        </td>
         <td>
           {editable ? (
             <select
