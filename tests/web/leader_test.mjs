@@ -164,6 +164,11 @@ try {
     }
     assert.equal(seen.size, total, "paging reaches every account at risk, each once");
     assert.match(await page.getByTestId("dash-at-risk-rows").textContent(), new RegExp(`–${total} of ${total}$`));
+    // The portfolio's chart lists its accounts too, page by page.
+    const portfolio = (await api.get("/api/v1/dashboards/portfolio?limit=1")).total;
+    await page.getByTestId("dash-portfolio-all").getByText(`See all (${portfolio})`).click();
+    await page.getByTestId("dash-portfolio-rows").getByText(`Rows 1–25 of ${portfolio}`).waitFor();
+    assert.equal(await page.getByTestId("dash-portfolio").locator("tbody tr").count(), 25);
     // Every AM on the leaderboard, the pooled team among them.
     const board = await api.get("/api/v1/dashboards/nrr-leaderboard?limit=1000");
     await page.getByTestId("dash-leaderboard").locator("tbody tr").first().waitFor();
@@ -233,6 +238,9 @@ try {
     await page.goto(`${base}/accounts`);
     await page.waitForFunction(() => document.querySelector("[data-testid=accounts-count]")?.textContent.startsWith("1 account"));
     assert.equal(await page.locator(".vbody [role=row] a").first().textContent(), redwood.name, "the account Cal covers as CSM");
+    await page.goto(`${base}/`);
+    await page.getByTestId("home-at-risk").locator("li").first().waitFor();
+    assert.deepEqual(await page.getByTestId("home-at-risk").locator("li a").allTextContents(), [redwood.name], "a CSM's Home: the accounts they cover");
 
     await signIn(users.manager);
     await page.goto(`${base}/dashboards`);

@@ -33,7 +33,8 @@ export function DashboardCard<T>({
   wide?: boolean; // spans both columns of the grid
   load: (page: CardPage) => Promise<T>; // called as the card is shown, and for each page
   deps?: unknown[]; // the page's filters: a change loads the card again, from its preview
-  paging?: { preview: number; pageSize: number; total: (value: T) => number };
+  // always: offer "See all" even when the preview holds every row (a chart's rows, as a list)
+  paging?: { preview: number; pageSize: number; total: (value: T) => number; always?: boolean };
   what: string; // for "Loading {what}…"
   isEmpty?: (value: T) => boolean;
   empty?: ComponentChildren; // shown instead of children when isEmpty says so
@@ -51,7 +52,7 @@ export function DashboardCard<T>({
         {(value) => (
           <>
             {isEmpty?.(value) ? <Empty>{empty}</Empty> : children(value)}
-            {paging && <Pager id={id} total={paging.total(value)} page={page} open={open} show={(offset) => setAll(offset === null ? null : { offset, key })} />}
+            {paging && <Pager id={id} total={paging.total(value)} page={page} open={open} always={paging.always ?? false} show={(offset) => setAll(offset === null ? null : { offset, key })} />}
           </>
         )}
       </Show>
@@ -59,9 +60,9 @@ export function DashboardCard<T>({
   );
 }
 
-function Pager({ id, total, page, open, show }: { id: string; total: number; page: CardPage; open: boolean; show: (offset: number | null) => void }) {
+function Pager({ id, total, page, open, always, show }: { id: string; total: number; page: CardPage; open: boolean; always: boolean; show: (offset: number | null) => void }) {
   if (!open) {
-    return total > page.limit ? (
+    return total > page.limit || (always && total > 0) ? (
       <p class="pager">
         <button type="button" class="link" data-testid={`dash-${id}-all`} onClick={() => show(0)}>
           See all ({total})

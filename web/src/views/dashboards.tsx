@@ -58,6 +58,7 @@ interface Leaderboard {
 interface Portfolio {
   grid: Record<string, { accounts: number; arr_cents: number; whitespace_cents: number }>;
   total: number;
+  limit: number;
   items: { account_id: number; account_name: string | null; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
 }
 interface Coverage {
@@ -522,14 +523,34 @@ function PortfolioCard({ scope }: { scope: Scope }) {
     <DashboardCard
       id="portfolio"
       title="Portfolio: value × potential"
-      load={() => dash<Portfolio>("portfolio", { ...scope, limit: 2000 })}
+      load={(page) => dash<Portfolio>("portfolio", { ...scope, ...paged(page) })}
       deps={[scope]}
+      paging={{ preview: chartPoints, pageSize: 25, total: (p) => p.total, always: true }}
       what="the portfolio"
       isEmpty={(p) => p.total === 0}
       empty="No accounts."
     >
-      {(p) => <PortfolioFigure p={p} />}
+      {(p) => (p.limit === chartPoints ? <PortfolioFigure p={p} /> : <PortfolioTable p={p} />)}
     </DashboardCard>
+  );
+}
+
+// The chart draws up to this many accounts (largest ARR first); "See all" lists every account.
+const chartPoints = 2000;
+
+function PortfolioTable({ p }: { p: Portfolio }) {
+  return (
+    <DataTable
+      rows={p.items}
+      rowKey={(x) => x.account_id}
+      columns={[
+        { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
+        { title: "Quadrant", cell: (x) => label(x.quadrant) },
+        { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+        { title: "Whitespace", num: true, cell: (x) => money(x.whitespace_cents) },
+        { title: "Health", num: true, cell: (x) => x.health ?? "—" },
+      ]}
+    />
   );
 }
 

@@ -8,6 +8,7 @@ import type { Task } from "../lib/types";
 import { day, healthColour, label, money } from "../lib/format";
 import { AccountLink } from "../lib/names";
 import { Empty, Show } from "../components/states";
+import { bookLabel, dashboardScope, defaultBook } from "../lib/book";
 import { KpiStrip, RankBy, urgencyRule, type AtRisk, type Rank, type Renewals } from "./dashboards";
 
 export function Home() {
@@ -15,20 +16,24 @@ export function Home() {
   const mine = ["am", "csm"].includes(session.user.role);
   const today = new Date().toISOString().slice(0, 10);
   const am = mine ? session.user.id : null;
+  // Whose at-risk accounts, renewals and KPIs: an AM's own, a CSM's covered, a manager's team's.
+  const book = defaultBook(session.user);
+  const scope = dashboardScope(book, session.user);
+  const key = JSON.stringify(scope);
   const [tasks, reloadTasks] = useLoad(
     () => api.get<{ items: Task[] }>(`/api/v1/tasks${query({ owner_id: am, status: "open", sort: "due_on", limit: 10 })}`),
     [am],
   );
   const [rank, setRank] = useState<Rank>("urgency");
-  const [risk, reloadRisk] = useLoad(() => api.get<AtRisk>(`/api/v1/dashboards/at-risk${query({ am, limit: 8, sort: rank })}`), [am, rank]);
-  const [renewals, reloadRenewals] = useLoad(() => api.get<Renewals>(`/api/v1/dashboards/renewals${query({ am, limit: 8, sort: rank })}`), [am, rank]);
+  const [risk, reloadRisk] = useLoad(() => api.get<AtRisk>(`/api/v1/dashboards/at-risk${query({ ...scope, limit: 8, sort: rank })}`), [key, rank]);
+  const [renewals, reloadRenewals] = useLoad(() => api.get<Renewals>(`/api/v1/dashboards/renewals${query({ ...scope, limit: 8, sort: rank })}`), [key, rank]);
   return (
     <section aria-labelledby="home-title">
       <h1 id="home-title">
         {mine ? `Good day, ${session.user.name.split(" ")[0] ?? ""}` : "The book today"}
-        <span class="muted small">{mine ? " · your book" : " · every account"}</span>
+        <span class="muted small">{book === "all" ? " · every account" : ` · ${bookLabel(book, session.user).toLowerCase()}`}</span>
       </h1>
-      <KpiStrip am={am} />
+      <KpiStrip scope={scope} />
       <p class="muted small" data-testid="home-rank">
         <RankBy value={rank} onChange={setRank} /> {rank === "urgency" ? urgencyRule : "Largest ARR first."}
       </p>
