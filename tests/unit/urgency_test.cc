@@ -98,6 +98,37 @@ TEST_F(UrgencyTest, ARedTierOneRenewingInSixDaysLeadsBothPanels) {
   EXPECT_EQ(s.answer.items[0].account_id, 3);
 }
 
+// Item 8: a manager's team (the owners' ids) and a CSM narrow every dashboard as an AM does,
+// including those the whole book answers from kept totals (the KPI strip, the leaderboard).
+TEST_F(UrgencyTest, TeamAndCsmNarrowEveryDashboard) {
+  Add(1, 150'000, 25, 6);   // AM 7
+  Add(2, 300'000, 30, 20);  // AM 8, CSM 9
+  Account two;
+  two.id = AccountId(2);
+  two.owner_id = UserId(8);
+  two.csm_id = UserId(9);
+  model_.Upsert(two);
+  Add(3, 200'000, 35, 40);  // AM 7
+  DashboardQuery q;
+  q.filter.team = std::vector<int64_t>{7, 11};  // a manager 11 and AM 7
+  auto risk = AnswerDashboard("at-risk", model_, settings_, today_, q);
+  const auto& r = std::get<AtRiskDashboard>(risk->body);
+  EXPECT_EQ(r.answer.total, 2);
+  EXPECT_EQ(r.answer.total_arr_cents, 350'000'00);
+  auto kpis = AnswerDashboard("kpis", model_, settings_, today_, q);
+  EXPECT_EQ(std::get<KpiDashboard>(kpis->body).kpis.accounts, 2);
+  auto board = AnswerDashboard("nrr-leaderboard", model_, settings_, today_, q);
+  const auto& b = std::get<NrrDashboard>(board->body);
+  ASSERT_EQ(b.items.size(), 1u);
+  EXPECT_EQ(b.items[0].key, "7");
+  DashboardQuery csm;
+  csm.filter.csm = 9;
+  auto covered = AnswerDashboard("renewals", model_, settings_, today_, csm);
+  const auto& c = std::get<RenewalsDashboard>(covered->body);
+  ASSERT_EQ(c.answer.items.size(), 1u);
+  EXPECT_EQ(c.answer.items[0].account_id, 2);
+}
+
 TEST(UrgencyRuleTest, SortParsesUrgencyOrArrAndNamesTheParameterOtherwise) {
   EXPECT_EQ(*ParseDashboardSort("urgency"), DashboardSort::kUrgency);
   EXPECT_EQ(*ParseDashboardSort("arr"), DashboardSort::kArr);
