@@ -1,18 +1,19 @@
 // The accounts list's derived columns — what the book computes per account on the day (ARR,
 // health, next renewal, last meaningful contact, plan completeness, multithreading depth) — and
 // a sorted, counted page of the accounts by one of them, answered by one pass over the day
-// columns: every admitted account is counted and only the page is kept (a bounded heap of
-// limit + 1), so sorting and counting a million-account book asks no SQL. Service code owns the
-// filters (service/account_service.cc) and hands them in as a predicate on slots.
+// columns, split across the cores: every admitted account is counted and only the page is kept (a
+// bounded heap of limit + 1), so sorting and counting a million-account book asks no SQL. Service
+// code owns the filters (service/account_service.cc) and hands them in as a predicate on slots.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <queue>
 #include <string_view>
 #include <vector>
 
+#include "engine/parallel.h"
 #include "engine/read_model.h"
 
 namespace orchard::engine {
@@ -71,31 +72,45 @@ class AccountOrderBy {
   bool desc_;
 };
 
-// One pass over every live slot that `admits` (a predicate on slots): counts them and keeps the
+// One pass over every live slot that `admits` (a predicate on slots, called from several threads
+// at once: it only reads), split across the cores (engine/parallel.h): counts them and keeps the
 // `limit` first after `cursor` in `by`'s order. The caller holds the model's read lock.
 template <class Admits>
 SortedAccounts SortAccounts(const ReadModel& model, const AccountOrderBy& by,
                             const AccountCursor& cursor, size_t limit, Admits&& admits) {
-  SortedAccounts out;
   auto worse = [&](size_t a, size_t b) { return by.Before(a, b); };  // max-heap: worst on top
-  std::priority_queue<size_t, std::vector<size_t>, decltype(worse)> kept(worse);
   const size_t keep = limit + 1;
-  for (size_t slot = 0; slot < model.slots(); ++slot) {
-    if (!model.live(slot) || !admits(slot)) continue;
-    ++out.total;
-    if (!by.After(cursor, slot)) continue;
-    if (kept.size() < keep) {
-      kept.push(slot);
-    } else if (by.Before(slot, kept.top())) {
-      kept.pop();
-      kept.push(slot);
+  struct Part {
+    std::vector<size_t> heap;
+    int64_t total = 0;
+  };
+  auto push = [&](Part& part, size_t slot) {
+    if (part.heap.size() < keep) {
+      part.heap.push_back(slot);
+      std::push_heap(part.heap.begin(), part.heap.end(), worse);
+    } else if (by.Before(slot, part.heap.front())) {
+      std::pop_heap(part.heap.begin(), part.heap.end(), worse);
+      part.heap.back() = slot;
+      std::push_heap(part.heap.begin(), part.heap.end(), worse);
     }
-  }
-  out.slots.resize(kept.size());
-  for (size_t i = kept.size(); i-- > 0;) {
-    out.slots[i] = kept.top();
-    kept.pop();
-  }
+  };
+  Part all = ReduceRanges(
+      model.slots(), Part{},
+      [&](Part& part, size_t begin, size_t end) {
+        for (size_t slot = begin; slot < end; ++slot) {
+          if (!model.live(slot) || !admits(slot)) continue;
+          ++part.total;
+          if (by.After(cursor, slot)) push(part, slot);
+        }
+      },
+      [&](Part& into, const Part& part) {
+        into.total += part.total;
+        for (size_t slot : part.heap) push(into, slot);
+      });
+  SortedAccounts out;
+  out.total = all.total;
+  std::sort_heap(all.heap.begin(), all.heap.end(), worse);
+  out.slots = std::move(all.heap);
   if (out.slots.size() > limit) {
     out.more = true;
     out.slots.resize(limit);

@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "engine/health.h"
+#include "engine/parallel.h"
 
 namespace orchard::service {
 
@@ -368,9 +369,12 @@ int64_t AccountService::CountFromBook(const AccountListQuery& query,
   auto lock = book.ReadLock();
   const int32_t today = clock_.Today().days();
   const BookListFilter admits(book, book.On(today, settings_.Current()), today, query);
-  int64_t n = 0;
-  for (size_t slot = 0; slot < book.slots(); ++slot) n += book.live(slot) && admits(slot) ? 1 : 0;
-  return n;
+  return engine::ReduceRanges(
+      book.slots(), int64_t{0},
+      [&](int64_t& n, size_t begin, size_t end) {
+        for (size_t slot = begin; slot < end; ++slot) n += book.live(slot) && admits(slot) ? 1 : 0;
+      },
+      [](int64_t& into, const int64_t& part) { into += part; });
 }
 
 Result<AccountPage> AccountService::ListByDerived(const AccountListQuery& query,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "engine/parallel.h"
 #include "engine/read_model.h"
 #include "service/account_service.h"
 #include "store/migrate.h"
@@ -18,7 +19,11 @@ namespace {
 
 class AccountListTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
+  // Small ranges, so the book's passes split as they do over a large book.
+  void TearDown() override { engine::MinPerRange() = min_per_range_; }
   void SetUp() override {
+    min_per_range_ = engine::MinPerRange();
+    engine::MinPerRange() = 4;
     ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), /*shareable=*/true);
     auto db = store::OpenDatabase(test_db_.url());
     ASSERT_TRUE(db);
@@ -81,6 +86,7 @@ class AccountListTest : public ::testing::TestWithParam<testing::Backend> {
     return q;
   }
 
+  size_t min_per_range_ = 0;
   testing::TestDatabase test_db_;
   const Date today_ = *Date::Parse("2026-06-15");
   FixedClock clock_{Timestamp::At(today_, 12)};
