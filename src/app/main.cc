@@ -335,30 +335,50 @@ std::string CsvCell(const boost::json::value& v) {
   return CsvField(text);
 }
 
-Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
-  ORCHARD_TRY(auto book, LoadBook(args.db));
-  // A parameter the dashboard does not take is refused, as the API refuses it. (The CLI checked
-  // each value in cli.cc, so the enum names it let through always parse.)
+// The dashboard query `orchard report` was asked, typed as the API's: a parameter the dashboard
+// does not take is refused, as the API refuses it. (The CLI checked each value in cli.cc, so the
+// enum names it let through always parse.) A team is read from the book's database.
+Result<engine::DashboardQuery> ReportQuery(const cli::ReportArgs& args) {
   if (const engine::DashboardEntry* entry = engine::FindDashboard(args.name)) {
     std::vector<std::string_view> given;
     for (auto [name, set] : {std::pair{"am", args.am.has_value()},
+                             {"team", args.team.has_value()},
+                             {"csm", args.csm.has_value()},
                              {"tier", args.tier.has_value()},
                              {"window", args.window.has_value()},
                              {"from", args.from.has_value()},
                              {"to", args.to.has_value()},
                              {"quadrant", args.quadrant.has_value()},
                              {"limit", args.limit.has_value()},
-                             {"offset", args.offset.has_value()}}) {
+                             {"offset", args.offset.has_value()},
+                             {"sort", args.sort.has_value()}}) {
       if (set) given.push_back(name);
     }
     ORCHARD_CHECK(engine::OnlyDashboardParams(*entry, std::move(given)));
   }
   engine::DashboardQuery query;
   query.filter.am = args.am;
+  query.filter.csm = args.csm;
   if (args.tier) {
     ORCHARD_TRY(query.filter.tier, ParseEnum<Tier>(*args.tier));
   }
   if (args.window) query.window_days = static_cast<int>(*args.window);
+  if (args.sort) {
+    ORCHARD_TRY(query.sort, engine::ParseDashboardSort(*args.sort));
+  }
+  if (args.team) {  // the manager and their reports, as the API reads them
+    ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+    std::vector<int64_t> team{*args.team};
+    store::SqlValue params[] = {*args.team};
+    ORCHARD_CHECK(db->Query("SELECT id FROM users WHERE manager_id = ?", params,
+                            [&](const store::Row& row) -> Status {
+                              ORCHARD_TRY(int64_t member, row.GetInt(0));
+                              team.push_back(member);
+                              return Ok();
+                            }));
+    std::sort(team.begin(), team.end());
+    query.filter.team = std::move(team);
+  }
   query.from = args.from;
   query.to = args.to;
   if (args.quadrant) {
@@ -366,6 +386,12 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
   }
   if (args.limit) query.limit = static_cast<size_t>(*args.limit);
   if (args.offset) query.offset = static_cast<size_t>(*args.offset);
+  return query;
+}
+
+Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
+  ORCHARD_TRY(auto book, LoadBook(args.db));
+  ORCHARD_TRY(const engine::DashboardQuery query, ReportQuery(args));
   Date today = args.today.value_or(clock.Today());
   ORCHARD_TRY(auto answer,
               engine::AnswerDashboard(args.name, *book.model, book.settings, today, query));

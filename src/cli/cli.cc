@@ -205,6 +205,12 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->check(CLI::Range(int64_t{1}, INT64_MAX));
   report_cmd->add_option("--tier", report.tier, "Only this tier (1, 2 or 3)")
       ->check(CLI::IsMember({"1", "2", "3"}));
+  report_cmd->add_option("--team", report.team, "Only this manager's team's accounts (user id)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  report_cmd->add_option("--csm", report.csm, "Only the accounts this CSM covers (user id)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  report_cmd->add_option("--sort", report.sort, "At risk, renewals: urgency (default) or arr")
+      ->check(CLI::IsMember({"urgency", "arr"}));
   report_cmd->add_option("--window", report.window, "Renewals: days ahead (default: settings)")
       ->check(CLI::Range(int64_t{1}, int64_t{730}));
   report_cmd->add_option("--from", report_from, "NRR leaderboard, expansion pipeline: first day")

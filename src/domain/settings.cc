@@ -46,6 +46,7 @@ void VisitSettings(S& s, F&& f) {
   f("potential.high_bp", s.potential_high_bp);
   f("potential.medium_bp", s.potential_medium_bp);
   f("sessions.idle_hours", s.session_idle_hours);
+  f("coverage.pooled_accounts_per_am", s.pooled_accounts_per_am);
 }
 
 }  // namespace
@@ -83,6 +84,10 @@ Status Settings::Apply(const std::vector<Setting>& rows) {
   }
   if (next.health_yellow_min > next.health_green_min || next.health_green_min > 100) {
     return FailValue("health.green_min", "must be ≤ 100 and ≥ health.yellow_min");
+  }
+  if (next.pooled_accounts_per_am < 1 || next.pooled_accounts_per_am > 100'000) {
+    return FailValue("coverage.pooled_accounts_per_am",
+                     "must be from 1 to 100,000 (accounts per pooled AM)");
   }
   if (next.session_idle_hours < 1) {
     return FailValue("sessions.idle_hours", "must be at least 1 (hour)");

@@ -61,6 +61,9 @@ struct Settings {
   int potential_medium_bp = 3000;  // ≥ 0.3 → medium
   int inspection_sample = 10;      // accounts drawn at random each month beside the flagged ones
   int session_idle_hours = 12;     // a browser session unused this long ends (beside its 7 days)
+  // Accounts one AM of the pooled tier-3 team carries (coverage measures a pooled book against
+  // it, within 80–120 %): 1 to 100,000.
+  int pooled_accounts_per_am = 200;
   bool operator==(const Settings&) const = default;
 
   const TierCoverage& For(Tier t) const { return coverage[static_cast<size_t>(t)]; }

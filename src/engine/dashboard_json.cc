@@ -77,8 +77,11 @@ struct Render {
       row["renewal_date"] = DayJson(r.renewal_date);
       row["last_meaningful_contact"] = DayJson(r.last_meaningful);
       row["why"] = Strings(r.why);
+      row["urgency_cents"] = r.urgency_cents;
       items.push_back(std::move(row));
     }
+    out["sort"] = std::string(ToString(d.sort));
+    out["window_days"] = d.window_days;
     PutPage(out, d.page);
     out["total_arr_cents"] = d.answer.total_arr_cents;
     NameAccounts(model, items);
@@ -95,9 +98,11 @@ struct Render {
       row["engaged_days_before"] = r.engaged_days_before
                                        ? boost::json::value(*r.engaged_days_before)
                                        : boost::json::value(nullptr);
+      row["urgency_cents"] = r.urgency_cents;
       items.push_back(std::move(row));
     }
     out["window_days"] = d.window_days;
+    out["sort"] = std::string(ToString(d.sort));
     PutPage(out, d.page);
     out["total_arr_cents"] = d.answer.total_arr_cents;
     out["at_risk"] = d.answer.at_risk;
@@ -188,7 +193,8 @@ struct Render {
                        {"tier3_accounts", row.accounts_by_tier[2]},
                        {"arr_cents", row.arr_cents},
                        {"load", std::round(row.load * 1000) / 1000},
-                       {"status", row.status}});
+                       {"status", row.status},
+                       {"pooled", row.pooled}});
     }
     out["items"] = std::move(items);
   }

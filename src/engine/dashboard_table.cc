@@ -29,15 +29,18 @@ std::vector<T> Slice(std::vector<T> rows, const DashboardQuery& q) {
 
 Result<DashboardBody> AtRiskAnswer(const ReadModel& model, const Settings& settings, Date today,
                                    const DashboardQuery& q) {
-  auto answer = AccountsAtRisk(model, settings, today, q.filter, q.offset, q.limit);
-  return AtRiskDashboard{PageOf(q, answer.total), std::move(answer)};
+  const DashboardSort sort = q.sort.value_or(DashboardSort::kUrgency);
+  auto answer = AccountsAtRisk(model, settings, today, q.filter, q.offset, q.limit, sort);
+  return AtRiskDashboard{PageOf(q, answer.total), sort, settings.renewal_window_days,
+                         std::move(answer)};
 }
 
 Result<DashboardBody> RenewalsAnswer(const ReadModel& model, const Settings& settings, Date today,
                                      const DashboardQuery& q) {
   const int days = q.window_days.value_or(settings.renewal_window_days);
-  auto answer = RenewalsPaged(model, settings, today, days, q.filter, q.offset, q.limit);
-  return RenewalsDashboard{PageOf(q, answer.total), days, std::move(answer)};
+  const DashboardSort sort = q.sort.value_or(DashboardSort::kUrgency);
+  auto answer = RenewalsPaged(model, settings, today, days, q.filter, q.offset, q.limit, sort);
+  return RenewalsDashboard{PageOf(q, answer.total), days, sort, std::move(answer)};
 }
 
 Result<DashboardBody> ExpansionAnswer(const ReadModel& model, const Settings& settings, Date today,
@@ -93,36 +96,36 @@ std::span<const DashboardEntry> DashboardTable() {
   // Built once, read only: the table is constant data, not state.
   static const std::vector<DashboardEntry> kTable = {
       {"at-risk",
-       "Accounts at risk: yellow or red health today, largest ARR first, with why",
-       {"am", "tier", "limit", "offset"},
+       "Accounts at risk: yellow or red health today, most urgent first (or largest ARR), with why",
+       {"am", "team", "csm", "tier", "sort", "limit", "offset"},
        AtRiskAnswer},
       {"renewals",
-       "Upcoming renewals within the window, largest ARR first, with their health",
-       {"am", "tier", "window", "limit", "offset"},
+       "Upcoming renewals within the window, most urgent first (or largest ARR), with their health",
+       {"am", "team", "csm", "tier", "window", "sort", "limit", "offset"},
        RenewalsAnswer},
       {"expansion-pipeline",
        "Open upsell and cross-sell opportunities by stage, and those created in the period",
-       {"am", "tier", "from", "to"},
+       {"am", "team", "csm", "tier", "from", "to"},
        ExpansionAnswer},
       {"nrr-leaderboard",
        "Retention per AM over the period (default: the trailing 12 months)",
-       {"am", "tier", "from", "to", "limit", "offset"},
+       {"am", "team", "csm", "tier", "from", "to", "limit", "offset"},
        NrrAnswer},
       {"portfolio",
        "The 2×2 grid of value and potential, and its accounts, largest ARR first",
-       {"am", "tier", "quadrant", "limit", "offset"},
+       {"am", "team", "csm", "tier", "quadrant", "limit", "offset"},
        PortfolioAnswer},
       {"coverage",
        "Each AM's book against the tier ratios",
-       {"am", "tier", "limit", "offset"},
+       {"am", "team", "csm", "tier", "limit", "offset"},
        CoverageAnswer},
       {"inspection",
        "Every tier-1 account with a governance flag, then the month's random sample",
-       {"am", "tier", "limit", "offset"},
+       {"am", "team", "csm", "tier", "limit", "offset"},
        InspectionAnswer},
       {"kpis",
        "The KPI strip: retention over the trailing 12 months, the book today",
-       {"am", "tier"},
+       {"am", "team", "csm", "tier"},
        KpiAnswer},
   };
   return kTable;

@@ -25,12 +25,13 @@ namespace orchard::engine {
 // What a dashboard may be asked, typed. A dashboard reads only the parameters its entry names
 // (the routes refuse the others); unset ones take the defaults written beside them.
 struct DashboardQuery {
-  DashboardFilter filter;            // am, tier
-  std::optional<int> window_days;    // renewals; default: settings' renewal window
-  std::optional<Date> from, to;      // to: default today; from: default a year before `to`
-  std::optional<Quadrant> quadrant;  // portfolio: only this quadrant's accounts
-  size_t offset = 0;                 // long dashboards: rows skipped
-  size_t limit = 100;                // long dashboards: rows answered, 1 to 10,000
+  DashboardFilter filter;             // am, team, tier
+  std::optional<int> window_days;     // renewals; default: settings' renewal window
+  std::optional<Date> from, to;       // to: default today; from: default a year before `to`
+  std::optional<Quadrant> quadrant;   // portfolio: only this quadrant's accounts
+  std::optional<DashboardSort> sort;  // at risk, renewals; default: urgency
+  size_t offset = 0;                  // long dashboards: rows skipped
+  size_t limit = 100;                 // long dashboards: rows answered, 1 to 10,000
 };
 
 // A parameter of the dashboards, as the API and `orchard report` name it.
@@ -39,8 +40,10 @@ struct DashboardParam {
   std::string_view doc;
 };
 // Every parameter, in the order a request's are read (the first bad one is the one reported).
-inline constexpr std::array<DashboardParam, 8> kDashboardParams = {{
+inline constexpr std::array<DashboardParam, 11> kDashboardParams = {{
     {"am", "Only this AM's accounts (user id)"},
+    {"team", "Only the accounts of this manager's team: the manager and their reports (user id)"},
+    {"csm", "Only the accounts this user covers as CSM (user id)"},
     {"tier", "Only this tier (1, 2 or 3)"},
     {"window", "Renewals: days ahead, 1 to 730 (default: settings)"},
     {"limit", "Long dashboards: rows to answer, 1 to 10,000 (default 100)"},
@@ -48,6 +51,9 @@ inline constexpr std::array<DashboardParam, 8> kDashboardParams = {{
     {"to", "Last day of the period (default: today)"},
     {"from", "First day of the period (default: a year before `to`)"},
     {"quadrant", "Portfolio: only this quadrant (invest, protect, develop, automate)"},
+    {"sort",
+     "At risk, renewals: urgency (default: ARR x ((100 - health)/100)^2 x a time weight, 1 within "
+     "30 days of the renewal, falling to 0.25 at the window's end) or arr (largest first)"},
 }};
 const DashboardParam* FindDashboardParam(std::string_view name);
 
@@ -61,11 +67,14 @@ struct DashboardPage {
 // The typed results, one per dashboard.
 struct AtRiskDashboard {
   DashboardPage page;
+  DashboardSort sort = DashboardSort::kUrgency;
+  int window_days = 0;  // the urgency's window: the settings' renewal window
   AtRiskPage answer;
 };
 struct RenewalsDashboard {
   DashboardPage page;
   int window_days = 0;
+  DashboardSort sort = DashboardSort::kUrgency;
   RenewalsPage answer;
 };
 struct ExpansionDashboard {

@@ -1,6 +1,7 @@
 #include "engine/dashboards.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "domain/tiers.h"
@@ -75,17 +76,57 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// Days to the slot's next renewal; nullopt without one.
+std::optional<int> DaysLeft(const DayColumns& on, size_t slot, int32_t today) {
+  if (on.renewal[slot] == kOpenEnd || on.renewal[slot] == kNoDay) return std::nullopt;
+  return on.renewal[slot] - today;
+}
+
 }  // namespace
+
+Result<DashboardSort> ParseDashboardSort(std::string_view text) {
+  if (text == "urgency") return DashboardSort::kUrgency;
+  if (text == "arr") return DashboardSort::kArr;
+  return FailField("sort", "must be urgency or arr; got \"" + std::string(text) + "\"");
+}
+
+std::string_view ToString(DashboardSort sort) {
+  return sort == DashboardSort::kUrgency ? "urgency" : "arr";
+}
+
+int UrgencyWeightBp(std::optional<int> days_left, int window_days) {
+  constexpr int kNear = 30, kFull = 10'000, kFloor = 2'500;
+  if (!days_left || *days_left > window_days) return kFloor;
+  if (*days_left <= kNear) return kFull;
+  // Inside the window past 30 days: from 1 at day 30 down to 0.25 at the window's last day.
+  const int64_t span = window_days - kNear;
+  return kFull -
+         static_cast<int>((kFull - kFloor) * static_cast<int64_t>(*days_left - kNear) / span);
+}
+
+int64_t UrgencyCents(int64_t arr_cents, int health, std::optional<int> days_left, int window_days) {
+  const int h = health < 0 ? 50 : std::min(health, 100);
+  const double share = (100 - h) / 100.0;
+  const double at_risk = static_cast<double>(arr_cents) * share * share;
+  return std::llround(at_risk * UrgencyWeightBp(days_left, window_days) / 10'000.0);
+}
 
 RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Date today,
                            int window_days, const DashboardFilter& filter, size_t offset,
-                           size_t limit) {
+                           size_t limit, DashboardSort sort) {
   RenewalsPage page;
   const int32_t d = today.days();
   const int32_t last = d + window_days;
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
-  auto hits = MakePage<size_t>(offset, limit, [&](size_t a, size_t b) {
+  auto urgency = [&](size_t slot) {
+    return UrgencyCents(on.arr_cents[slot], on.summary[slot].health, DaysLeft(on, slot, d),
+                        window_days);
+  };
+  using Hit = std::pair<size_t, int64_t>;  // slot, urgency (0 when sorted by ARR)
+  auto hits = MakePage<Hit>(offset, limit, [&](const Hit& x, const Hit& y) {
+    const size_t a = x.first, b = y.first;
+    if (x.second != y.second) return x.second > y.second;
     if (on.arr_cents[a] != on.arr_cents[b]) return on.arr_cents[a] > on.arr_cents[b];
     if (on.renewal[a] != on.renewal[b]) return on.renewal[a] < on.renewal[b];
     return model.account_id(a) < model.account_id(b);
@@ -100,7 +141,7 @@ RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Dat
       if (on.renewal[slot] > last) continue;
       const Summary& sum = on.summary[slot];
       if (!Admits(filter, model, slot, sum)) continue;
-      part.hits.Push(slot);
+      part.hits.Push({slot, sort == DashboardSort::kUrgency ? urgency(slot) : 0});
       ++part.total;
       part.arr_cents = SaturatingAdd(part.arr_cents, on.arr_cents[slot]);
       part.at_risk += sum.colour >= 2 ? 1 : 0;
@@ -115,7 +156,7 @@ RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Dat
   page.total = all.total;
   page.total_arr_cents = all.arr_cents;
   page.at_risk = all.at_risk;
-  for (size_t slot : std::move(all.hits).Take()) {
+  for (const auto& [slot, key] : std::move(all.hits).Take()) {
     const Summary& sum = on.summary[slot];
     Renewal r;
     r.account_id = model.account_id(slot);
@@ -128,6 +169,7 @@ RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Dat
     r.colour = sum.colour;
     r.at_risk = sum.colour >= 2;
     r.engaged_days_before = RenewalEngagement(model, slot, on.renewal[slot], d);
+    r.urgency_cents = urgency(slot);
     page.items.push_back(r);
   }
   return page;
@@ -139,14 +181,21 @@ std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, 
 }
 
 AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date today,
-                          const DashboardFilter& filter, size_t offset, size_t limit) {
+                          const DashboardFilter& filter, size_t offset, size_t limit,
+                          DashboardSort sort) {
   AtRiskPage page;
   const int32_t d = today.days();
   auto lock = model.ReadLock();
   const DayColumns& on = model.On(d, settings);
-  using Hit = std::pair<size_t, int64_t>;  // slot, ARR
+  auto urgency = [&](size_t slot) {
+    return UrgencyCents(on.arr_cents[slot], on.summary[slot].health, DaysLeft(on, slot, d),
+                        settings.renewal_window_days);
+  };
+  using Hit = std::pair<size_t, int64_t>;  // slot, urgency (0 when sorted by ARR)
   auto hits = MakePage<Hit>(offset, limit, [&](const Hit& a, const Hit& b) {
     if (a.second != b.second) return a.second > b.second;
+    const int64_t arr_a = on.arr_cents[a.first], arr_b = on.arr_cents[b.first];
+    if (arr_a != arr_b) return arr_a > arr_b;
     int ha = on.summary[a.first].health, hb = on.summary[b.first].health;
     if (ha != hb) return ha < hb;
     return model.account_id(a.first) < model.account_id(b.first);
@@ -160,7 +209,7 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
     for (size_t slot = begin; slot < end; ++slot) {
       const Summary& s = on.summary[slot];
       if (s.colour < 2 || !Admits(filter, model, slot, s)) continue;
-      part.hits.Push({slot, on.arr_cents[slot]});
+      part.hits.Push({slot, sort == DashboardSort::kUrgency ? urgency(slot) : 0});
       ++part.total;
       part.arr_cents = SaturatingAdd(part.arr_cents, on.arr_cents[slot]);
     }
@@ -172,7 +221,8 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
   });
   page.total = all.total;
   page.total_arr_cents = all.arr_cents;
-  for (const auto& [slot, arr] : std::move(all.hits).Take()) {
+  for (const auto& [slot, key] : std::move(all.hits).Take()) {
+    const int64_t arr = on.arr_cents[slot];
     const Summary& s = on.summary[slot];
     AtRisk r;
     r.account_id = model.account_id(slot);
@@ -184,6 +234,7 @@ AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date
     r.health = s.health;
     r.colour = s.colour;
     r.why = WhyLow(ComputeHealth(model, slot, d, r.tier, settings, true), 2);
+    r.urgency_cents = urgency(slot);
     page.items.push_back(std::move(r));
   }
   return page;
@@ -196,7 +247,7 @@ Pipeline ExpansionPipeline(const ReadModel& model, const Settings& settings, Dat
   // The whole book over the default period: the totals every opportunity write keeps. Otherwise
   // the same totals, counted over the accounts in the filter.
   PipelineTotals t;
-  if (!filter.am && !filter.tier && from == today.AddYears(-1) && to == today) {
+  if (filter.Whole() && from == today.AddYears(-1) && to == today) {
     t = on.pipeline;
   } else {
     for (size_t slot = 0; slot < model.slots(); ++slot) {
@@ -407,6 +458,17 @@ std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settin
       if (c.accounts_per_am_max > 0) at_top += n / c.accounts_per_am_max;
       if (c.accounts_per_am_min > 0) at_bottom += n / c.accounts_per_am_min;
     }
+    // The pooled tier-3 team: a book at least nine tenths tier 3 is measured against the pooled
+    // capacity (its range 80–120 % of it), not reported "under" for want of tier-1 and tier-2
+    // accounts.
+    const int64_t n3 = row.accounts_by_tier[2];
+    row.pooled = am != 0 && n3 * 10 >= 9 * (row.accounts_by_tier[0] + row.accounts_by_tier[1] + n3);
+    if (row.pooled && settings.pooled_accounts_per_am > 0) {
+      const double capacity = settings.pooled_accounts_per_am;
+      at_target += static_cast<double>(n3) / capacity;
+      at_top += static_cast<double>(n3) / (capacity * 1.2);
+      at_bottom += static_cast<double>(n3) / (capacity * 0.8);
+    }
     row.load = at_target;
     if (am == 0) {
       row.status = "unassigned";
@@ -431,7 +493,7 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   const DayColumns& on = model.On(t1, settings);
   KpiSums sums;
   Kpis k;
-  if (!filter.am && !filter.tier && on.year_ago == t0) {
+  if (filter.Whole() && on.year_ago == t0) {
     // The whole book: its sums and trailing year are kept by every write.
     sums = on.kpi_total;
     k.retention = on.year_total;

@@ -9,14 +9,31 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.h"
+#include "core/result.h"
 #include "domain/settings.h"
 #include "engine/read_model.h"
 #include "engine/retention.h"
 
 namespace orchard::engine {
+
+// --- urgency: how the at-risk and renewals lists rank by default (docs/DASHBOARDS.md) ----------
+// urgency = ARR × ((100 − health) / 100)² × time weight. Squaring the share at risk makes how red
+// count: health 25 puts 56% of the ARR at stake, health 85 only 2%, so a red account ranks above
+// a green one many times its size. The time weight is 1 for a renewal within 30 days, falls in a
+// straight line to 0.25 at the window's last day, and is 0.25 past the window or without a
+// renewal. An account without a health score counts as health 50.
+enum class DashboardSort { kUrgency, kArr };
+// "urgency" or "arr"; another is an error naming the parameter `sort`.
+Result<DashboardSort> ParseDashboardSort(std::string_view text);
+std::string_view ToString(DashboardSort sort);
+// The time weight in basis points (10,000 = 1): days_left nullopt means no renewal.
+int UrgencyWeightBp(std::optional<int> days_left, int window_days);
+// The urgency in cents of ARR, rounded to the cent.
+int64_t UrgencyCents(int64_t arr_cents, int health, std::optional<int> days_left, int window_days);
 
 // --- upcoming renewals: accounts whose next renewal falls in [today, today + window_days] -------
 struct Renewal {
@@ -30,6 +47,7 @@ struct Renewal {
   uint8_t colour = 0;
   bool at_risk = false;                    // yellow or red
   std::optional<int> engaged_days_before;  // when the renewal was first engaged, if it was
+  int64_t urgency_cents = 0;               // UrgencyCents over the window
 };
 struct RenewalsPage {
   int64_t total = 0;  // renewals in the window, in the filter
@@ -37,10 +55,11 @@ struct RenewalsPage {
   int64_t at_risk = 0;
   std::vector<Renewal> items;  // the page asked for
 };
-// Largest ARR first (ties: sooner renewal, then id). Only the page is sorted and detailed.
+// Most urgent first (kUrgency; ties: larger ARR) or largest ARR first (kArr); then the sooner
+// renewal, then id. Only the page is sorted and detailed.
 RenewalsPage RenewalsPaged(const ReadModel& model, const Settings& settings, Date today,
                            int window_days, const DashboardFilter& filter, size_t offset,
-                           size_t limit);
+                           size_t limit, DashboardSort sort = DashboardSort::kArr);
 // Every renewal in the window.
 std::vector<Renewal> Renewals(const ReadModel& model, const Settings& settings, Date today,
                               int window_days, const DashboardFilter& filter);
@@ -56,14 +75,18 @@ struct AtRisk {
   int health = 0;
   uint8_t colour = 0;
   std::vector<std::string> why;  // filled for the page asked for only
+  int64_t urgency_cents = 0;     // UrgencyCents over the settings' renewal window
 };
 struct AtRiskPage {
   int64_t total = 0;            // accounts at risk in the filter
   int64_t total_arr_cents = 0;  // their ARR
-  std::vector<AtRisk> items;    // largest ARR first (then lowest health, then id)
+  // Most urgent first (kUrgency; ties: larger ARR) or largest ARR first (kArr); then the lower
+  // health, then id.
+  std::vector<AtRisk> items;
 };
 AtRiskPage AccountsAtRisk(const ReadModel& model, const Settings& settings, Date today,
-                          const DashboardFilter& filter, size_t offset, size_t limit);
+                          const DashboardFilter& filter, size_t offset, size_t limit,
+                          DashboardSort sort = DashboardSort::kArr);
 
 // --- expansion pipeline: open upsell and cross-sell opportunities by stage
 // ------------------------
@@ -92,10 +115,12 @@ struct CoverageRow {
   int64_t owner_id = 0;                       // 0: accounts with no AM
   std::array<int64_t, 3> accounts_by_tier{};  // tier 1, 2, 3
   int64_t arr_cents = 0;
-  // Σ tier-1 and tier-2 accounts ÷ their target per AM: 1.0 is a full book. Tier 3 is pooled.
+  // Σ tier-1 and tier-2 accounts ÷ their target per AM: 1.0 is a full book. Tier 3 counts only
+  // in a pooled AM's book, against the pooled capacity (settings.pooled_accounts_per_am).
   double load = 0;
-  std::string status;  // "overloaded" (over even every range's top), "under" (below every
-                       // range's bottom), "within"; "unassigned" for the no-AM row
+  bool pooled = false;  // at least 90 % of the book is tier 3: an AM of the pooled team
+  std::string status;   // "overloaded" (over even every range's top), "under" (below every
+                        // range's bottom), "within"; "unassigned" for the no-AM row
 };
 std::vector<CoverageRow> Coverage(const ReadModel& model, const Settings& settings, Date today,
                                   const DashboardFilter& filter);

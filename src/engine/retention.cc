@@ -65,7 +65,7 @@ Result<Grouped> Group(const ReadModel& model, Date from, Date to, RetentionGroup
   auto lock = model.ReadLock();
   // The trailing year to the columns' day, for the whole book, by AM or in total: the figures
   // every write keeps (DayColumns), one row per AM instead of a pass over every account.
-  if ((group == RetentionGroup::kAm || group == RetentionGroup::kNone) && !filter.am &&
+  if ((group == RetentionGroup::kAm || group == RetentionGroup::kNone) && filter.Whole() &&
       !filter.tier && from == to.AddYears(-1) && model.columns_day() == to.days()) {
     const DayColumns& on = model.On(to.days(), settings);
     all.total = on.year_total;

@@ -30,10 +30,16 @@ Tier TierFor(const ReadModel& model, size_t slot, int64_t arr_cents, const TierR
 struct DashboardFilter {
   std::optional<int64_t> am;  // owner's user id
   std::optional<Tier> tier;
+  // A manager's team: the owners' user ids (the manager and their reports), sorted.
+  std::optional<std::vector<int64_t>> team;
+  std::optional<int64_t> csm;  // the account's CSM's user id
 
   bool Admits(const ReadModel& model, size_t slot, Tier slot_tier) const {
-    return (!am || model.owner_id(slot) == *am) && (!tier || slot_tier == *tier);
+    return (!am || model.owner_id(slot) == *am) && (!tier || slot_tier == *tier) &&
+           (!team || std::binary_search(team->begin(), team->end(), model.owner_id(slot))) &&
+           (!csm || model.csm_id(slot) == *csm);
   }
+  bool Whole() const { return !am && !tier && !team && !csm; }  // admits every account
 };
 
 // By AM: the account's owner at the period's end (kAm) or start (kAmAtStart), from its ownership

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "engine/account_list.h"
 #include "engine/health.h"
 #include "engine/relationships.h"
 #include "http/crud.h"
@@ -31,6 +32,16 @@ boost::json::object AccountJson(const service::AccountRow& row) {
   o["tier_rule"] = ToJsonValue(v.tier.rule);
   o["health"] = row.health ? boost::json::value(*row.health) : boost::json::value(nullptr);
   o["colour"] = row.colour;
+  auto day = [](const std::optional<Date>& d) {
+    return d ? boost::json::value(d->ToString()) : boost::json::value(nullptr);
+  };
+  auto number = [](const std::optional<int>& n) {
+    return n ? boost::json::value(*n) : boost::json::value(nullptr);
+  };
+  o["renewal_date"] = day(row.renewal_date);
+  o["last_meaningful_contact"] = day(row.last_meaningful_contact);
+  o["plan_completeness"] = number(row.plan_completeness);
+  o["multithreading_depth"] = number(row.multithreading_depth);
   return o;
 }
 
@@ -85,29 +96,57 @@ Status ReadBookFilters(const QueryParams& q, service::AccountListQuery& query) {
   return Ok();
 }
 
-// The accounts list's parameters, typed. With a book-only filter the list takes those and the
-// book's column filters; otherwise a sort, a cursor in that order, and tier_override.
-Result<service::AccountListQuery> ReadAccountList(const HttpRequest& req) {
+// The sorts the book derives (engine/account_list.h): `sort=[-]name`; nullopt for another.
+std::optional<service::AccountListQuery::Derived> DerivedSort(std::string_view text) {
+  const bool desc = text.starts_with('-');
+  auto column = engine::ParseAccountColumn(text.substr(desc ? 1 : 0));
+  if (!column) return std::nullopt;
+  return service::AccountListQuery::Derived{*column, desc};
+}
+
+// The accounts list's parameters, typed. A sort by a column the book derives (ARR, health,
+// renewal, last contact, plan completeness, depth) takes every filter. Otherwise, with a
+// book-only filter the list takes those and the book's column filters (in id order); without,
+// a sort by a column of accounts, a cursor in that order, and tier_override.
+Result<service::AccountListQuery> ReadAccountList(const HttpRequest& req, const ApiDeps& d) {
   const QueryParams q(req);
   bool book_only = false;
   for (auto name : kBookFilters) book_only = book_only || q.Has(name);
   service::AccountListQuery query;
-  if (book_only) {
-    ORCHARD_CHECK(q.Only("the accounts list with tier, health, quadrant, renewal_within or ids",
-                         {"limit", "cursor", "owner_id", "industry", "region", "q", "tier",
-                          "health", "quadrant", "renewal_within", "ids"}));
+  query.by = DerivedSort(q.Get("sort").value_or(""));
+  if (query.by) {
+    ORCHARD_CHECK(
+        q.Only("the accounts list sorted by a derived column",
+               {"limit", "cursor", "sort", "owner_id", "csm_id", "team", "industry", "region", "q",
+                "tier_override", "tier", "health", "quadrant", "renewal_within", "ids"}));
+  } else if (book_only) {
+    ORCHARD_CHECK(
+        q.Only("the accounts list with tier, health, quadrant, renewal_within or ids "
+               "(sort only by arr_cents, health, renewal_date, last_meaningful_contact, "
+               "plan_completeness or multithreading_depth)",
+               {"limit", "cursor", "owner_id", "csm_id", "team", "industry", "region", "q", "tier",
+                "health", "quadrant", "renewal_within", "ids"}));
   } else {
-    ORCHARD_CHECK(q.Only("the accounts list", {"limit", "cursor", "sort", "owner_id", "industry",
-                                               "region", "q", "tier_override"}));
+    ORCHARD_CHECK(
+        q.Only("the accounts list", {"limit", "cursor", "sort", "owner_id", "csm_id", "team",
+                                     "industry", "region", "q", "tier_override"}));
   }
   ORCHARD_TRY(auto limit, q.Int("limit", 1, service::kMaxPageSize));
   if (limit) query.limit = static_cast<int>(*limit);
-  ORCHARD_TRY(query.sort, ParseSortParam<Account>(req));
+  if (!query.by) {
+    ORCHARD_TRY(query.sort, ParseSortParam<Account>(req));
+  }
   ORCHARD_TRY(auto cursor, ParseCursorParam(req, q.Get("sort").value_or("")));
   query.after_id = cursor.after_id;
   query.after_value = cursor.after_value;
   ORCHARD_TRY(auto owner, q.Int("owner_id", 1, INT64_MAX));
   if (owner) query.owner_id = UserId(*owner);
+  ORCHARD_TRY(auto csm, q.Int("csm_id", 1, INT64_MAX));
+  if (csm) query.csm_id = UserId(*csm);
+  ORCHARD_TRY(auto team, q.Int("team", 1, INT64_MAX));
+  if (team) {
+    ORCHARD_TRY(query.team, service::TeamOf(d.pool, UserId(*team)));
+  }
   query.industry = q.Get("industry");
   query.region = q.Get("region");
   query.name_contains = q.Get("q");
@@ -128,11 +167,12 @@ Result<service::AccountListQuery> ReadAccountList(const HttpRequest& req) {
 // GET /api/v1/accounts: the service chooses how to answer (SQL, the book's column orders, the
 // book's columns); this renders the page.
 Result<Reply> ListAccounts(const ApiDeps& d, const HttpRequest& req, A) {
-  ORCHARD_TRY(auto query, ReadAccountList(req));
+  ORCHARD_TRY(auto query, ReadAccountList(req, d));
   ORCHARD_TRY(auto page, d.accounts.List(query, d.model));
   boost::json::array items;
   for (const auto& row : page.items) items.push_back(AccountJson(row));
   boost::json::object out{{"items", std::move(items)}};
+  out["total"] = page.total ? boost::json::value(*page.total) : boost::json::value(nullptr);
   out["next_cursor"] =
       CursorJson(page.next_cursor, QueryParams(req).Get("sort").value_or(""), page.next_sort_value);
   return JsonResponse(out);
@@ -265,6 +305,10 @@ void AddAccountRoutes(Router& r, const ApiDeps& d) {
   props["tier_rule"] = {{"type", "integer"}, {"enum", {1, 2, 3}}};
   props["health"] = {{"type", {"integer", "null"}}, {"minimum", 0}, {"maximum", 100}};
   props["colour"] = {{"type", "string"}, {"enum", {"green", "yellow", "red", "none"}}};
+  props["renewal_date"] = {{"type", {"string", "null"}}, {"format", "date"}};
+  props["last_meaningful_contact"] = {{"type", {"string", "null"}}, {"format", "date"}};
+  props["plan_completeness"] = {{"type", {"integer", "null"}}, {"minimum", 0}, {"maximum", 100}};
+  props["multithreading_depth"] = {{"type", {"integer", "null"}}, {"minimum", 0}};
   for (const char* f : {"arr_cents", "tier", "tier_rule", "health", "colour"})
     view["required"].as_array().emplace_back(f);
   r.AddSchema("account_views", boost::json::serialize(view));
@@ -283,13 +327,25 @@ void AddAccountRoutes(Router& r, const ApiDeps& d) {
   r.Add(
       "GET", "/api/v1/accounts",
       [d](const HttpRequest& q, A who) { return ListAccounts(d, q, who); },
-      RouteDoc("List accounts with ARR today, tier and health (score and colour, from the "
-               "in-memory book). tier (in force), health (green, yellow, "
-               "red, none), quadrant, renewal_within (days) and ids (comma-separated, up to 500) "
-               "are answered from the in-memory book and list in id order",
+      RouteDoc("List accounts with ARR today, tier, health (score and colour), next renewal, last "
+               "meaningful contact, plan completeness and multithreading depth (from the "
+               "in-memory book). tier (in force), health (green, yellow, red, none), quadrant, "
+               "renewal_within (days), team and ids (comma-separated, up to 500) are answered "
+               "from the in-memory book and list in id order, or sorted by a derived column: "
+               "sort=[-]arr_cents, health, renewal_date, last_meaningful_contact, "
+               "plan_completeness or multithreading_depth (NULLs last), which takes every "
+               "filter. The first page (no cursor) and every derived sort carry `total`: the "
+               "number of accounts matching the filters",
                K::kList, "account_views")
-          .Query({"owner_id", "industry", "region", "q", "tier_override", "tier", "health",
-                  "quadrant", "renewal_within", "ids"}));
+          .Query({"owner_id", "csm_id", "team", "industry", "region", "q", "tier_override", "tier",
+                  "health", "quadrant", "renewal_within", "ids"})
+          .QueryDocs({{"owner_id", "Only the accounts this user owns (user id)"},
+                      {"csm_id", "Only the accounts this user covers as CSM (user id)"},
+                      {"team",
+                       "Only the accounts of this manager's team: owned by the manager or one of "
+                       "their reports (user id)"},
+                      {"renewal_within", "Only accounts renewing within this many days"},
+                      {"ids", "Only these accounts: ids separated by commas, up to 500"}}));
   r.Add(
       "GET", "/api/v1/accounts/{id}",
       [d](const HttpRequest& q, A who) { return GetAccount(d, q, who); },

@@ -11,6 +11,7 @@
 #include "engine/health_report.h"
 #include "engine/retention.h"
 #include "http/handler_kit.h"
+#include "service/account_service.h"
 
 namespace orchard::http {
 
@@ -79,10 +80,15 @@ std::map<std::string, std::string> ParamDocs(const engine::DashboardEntry& entry
 }
 
 Result<engine::DashboardQuery> ReadQuery(const engine::DashboardEntry& entry,
-                                         const QueryParams& params) {
+                                         const QueryParams& params, store::ConnectionPool& pool) {
   ORCHARD_CHECK(engine::OnlyDashboardParams(entry, params.Names()));
   engine::DashboardQuery q;
   ORCHARD_TRY(q.filter.am, params.Int("am", 1, INT64_MAX));
+  ORCHARD_TRY(auto team, params.Int("team", 1, INT64_MAX));
+  if (team) {
+    ORCHARD_TRY(q.filter.team, service::TeamOf(pool, UserId(*team)));
+  }
+  ORCHARD_TRY(q.filter.csm, params.Int("csm", 1, INT64_MAX));
   if (auto text = params.Get("tier")) {
     auto tier = ParseEnum<Tier>(*text);
     if (!tier) return FailField("tier", tier.error().message);
@@ -105,6 +111,9 @@ Result<engine::DashboardQuery> ReadQuery(const engine::DashboardEntry& entry,
     auto quadrant = ParseEnum<Quadrant>(*text);
     if (!quadrant) return FailField("quadrant", quadrant.error().message);
     q.quadrant = *quadrant;
+  }
+  if (auto text = params.Get("sort")) {
+    ORCHARD_TRY(q.sort, engine::ParseDashboardSort(*text));
   }
   return q;
 }
@@ -265,9 +274,10 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
   for (const engine::DashboardEntry& entry : engine::DashboardTable()) {
     r.Add("GET", "/api/v1/dashboards/" + std::string(entry.name),
           FromBook(d,
-                   [&entry](const engine::ReadModel& model, const Settings& settings, Date today,
-                            const HttpRequest& req) -> Result<boost::json::object> {
-                     ORCHARD_TRY(auto query, ReadQuery(entry, QueryParams(req)));
+                   [&entry, &pool = d.pool](const engine::ReadModel& model,
+                                            const Settings& settings, Date today,
+                                            const HttpRequest& req) -> Result<boost::json::object> {
+                     ORCHARD_TRY(auto query, ReadQuery(entry, QueryParams(req), pool));
                      ORCHARD_TRY(auto answer, engine::AnswerDashboard(entry.name, model, settings,
                                                                       today, query));
                      return engine::DashboardJson(model, answer);

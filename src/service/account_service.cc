@@ -6,10 +6,17 @@
 
 #include "core/text.h"
 #include "engine/health.h"
+#include "engine/parallel.h"
 
 namespace orchard::service {
 
 namespace {
+
+AccountRow RowOf(AccountView view) {
+  AccountRow row;
+  row.view = std::move(view);
+  return row;
+}
 
 // A contract line active on the day bound twice (PRODUCT.md: start ≤ d ≤ end, no end = open).
 constexpr std::string_view kActiveOnDay = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)";
@@ -31,6 +38,8 @@ class BookColumnFilter {
   BookColumnFilter(const engine::ReadModel& model, const AccountListQuery& query)
       : model_(model),
         owner_(query.owner_id ? std::optional<int64_t>(query.owner_id->value) : std::nullopt),
+        csm_(query.csm_id ? std::optional<int64_t>(query.csm_id->value) : std::nullopt),
+        team_(query.team ? &*query.team : nullptr),
         tier_override_(query.tier_override),
         name_(FoldCase(query.name_contains.value_or(""))) {
     const auto& industry = query.industry;
@@ -40,12 +49,16 @@ class BookColumnFilter {
       if (region && model.word(c) == *region) region_ = c;
     }
     none_ = (industry && !industry_) || (region && !region_);
-    any_ = owner_ || industry || region || tier_override_ || !name_.empty();
+    any_ = owner_ || csm_ || team_ || industry || region || tier_override_ || !name_.empty();
   }
   bool any() const { return any_; }  // whether it filters at all
   bool Admits(size_t slot) const {
     if (none_) return false;
     if (owner_ && model_.owner_id(slot) != *owner_) return false;
+    if (csm_ && model_.csm_id(slot) != *csm_) return false;
+    if (team_ && !std::binary_search(team_->begin(), team_->end(), model_.owner_id(slot))) {
+      return false;
+    }
     if (industry_ && model_.industry_code(slot) != *industry_) return false;
     if (region_ && model_.region_code(slot) != *region_) return false;
     if (tier_override_ && model_.tier_override(slot) != *tier_override_) return false;
@@ -54,7 +67,8 @@ class BookColumnFilter {
 
  private:
   const engine::ReadModel& model_;
-  std::optional<int64_t> owner_;
+  std::optional<int64_t> owner_, csm_;
+  const std::vector<int64_t>* team_;           // sorted owners
   std::optional<uint32_t> industry_, region_;  // codes
   std::optional<std::optional<Tier>> tier_override_;
   std::string name_;  // folded
@@ -124,6 +138,45 @@ SortedIds WalkInOrder(const engine::ReadModel& model, const engine::ColumnOrder&
   return out;
 }
 
+// Whether the slot passes the book-only filters (tier in force, health colour, quadrant,
+// renewal window; not ids). Under the book's read lock.
+bool PassesDayFilters(const engine::DayColumns& on, size_t slot, int32_t today,
+                      const AccountListQuery& query) {
+  const engine::Summary& sum = on.summary[slot];
+  if (query.tier && static_cast<Tier>(sum.tier) != *query.tier) return false;
+  if (query.colour && engine::ColourName(sum.colour) != *query.colour) return false;
+  if (query.quadrant && static_cast<Quadrant>(sum.quadrant) != *query.quadrant) return false;
+  return !query.renewal_within ||
+         (on.renewal[slot] != INT32_MAX && on.renewal[slot] <= today + *query.renewal_within);
+}
+
+// Every filter of the list as one predicate on slots (the column filters, the book-only ones and
+// the ids named), for the derived sorts and the count. Under the book's read lock.
+class BookListFilter {
+ public:
+  BookListFilter(const engine::ReadModel& model, const engine::DayColumns& on, int32_t today,
+                 const AccountListQuery& query)
+      : on_(on), today_(today), query_(query), columns_(model, query) {
+    if (query.ids) {
+      for (int64_t id : *query.ids) {
+        if (auto slot = model.SlotOf(id)) named_.push_back(*slot);
+      }
+      std::sort(named_.begin(), named_.end());
+    }
+  }
+  bool operator()(size_t slot) const {
+    if (query_.ids && !std::binary_search(named_.begin(), named_.end(), slot)) return false;
+    return PassesDayFilters(on_, slot, today_, query_) && columns_.Admits(slot);
+  }
+
+ private:
+  const engine::DayColumns& on_;
+  int32_t today_;
+  const AccountListQuery& query_;
+  BookColumnFilter columns_;
+  std::vector<size_t> named_;
+};
+
 // The ids, in slot order, of the accounts that pass the book-only filters and the column
 // filters; with query.ids, only their slots are looked at. Under the book's read lock.
 std::vector<int64_t> FilterFromBook(const engine::ReadModel& model, const engine::DayColumns& on,
@@ -144,14 +197,7 @@ std::vector<int64_t> FilterFromBook(const engine::ReadModel& model, const engine
   for (size_t i = 0; i < count; ++i) {
     const size_t slot = query.ids ? named[i] : i;
     if (!model.live(slot) || model.account_id(slot) <= query.after_id) continue;
-    const engine::Summary& sum = on.summary[slot];
-    if (query.tier && static_cast<Tier>(sum.tier) != *query.tier) continue;
-    if (query.colour && engine::ColourName(sum.colour) != *query.colour) continue;
-    if (query.quadrant && static_cast<Quadrant>(sum.quadrant) != *query.quadrant) continue;
-    if (query.renewal_within &&
-        (on.renewal[slot] == INT32_MAX || on.renewal[slot] > today + *query.renewal_within)) {
-      continue;
-    }
+    if (!PassesDayFilters(on, slot, today, query)) continue;
     if (!filter.Admits(slot)) continue;
     ids.push_back(model.account_id(slot));
   }
@@ -230,6 +276,7 @@ Result<store::Page<AccountView>> AccountService::ListBySql(const AccountListQuer
   q.sort = query.sort;
   q.limit = query.limit;
   if (query.owner_id) q.filters.push_back({"owner_id", query.owner_id->value});
+  if (query.csm_id) q.filters.push_back({"csm_id", query.csm_id->value});
   if (query.industry) q.filters.push_back({"industry", *query.industry});
   if (query.region) q.filters.push_back({"region", *query.region});
   if (query.tier_override) {
@@ -262,16 +309,26 @@ void AccountService::AddHealth(const engine::ReadModel* book, std::vector<Accoun
   const engine::DayColumns& on = book->On(clock_.Today().days(), settings_.Current());
   for (auto& row : rows) {
     std::optional<size_t> slot = book->SlotOf(row.view.account.id.value);
-    if (slot && book->live(*slot) && on.summary[*slot].health >= 0) {
-      row.health = on.summary[*slot].health;
-      row.colour = engine::ColourName(on.summary[*slot].colour);
+    if (!slot || !book->live(*slot)) continue;
+    const engine::Summary& sum = on.summary[*slot];
+    if (sum.health >= 0) {
+      row.health = sum.health;
+      row.colour = engine::ColourName(sum.colour);
     }
+    auto day = [&](engine::AccountColumn c) -> std::optional<Date> {
+      auto v = engine::AccountColumnValue(on, *slot, c);
+      return v ? std::optional<Date>(Date::FromDays(static_cast<int32_t>(*v))) : std::nullopt;
+    };
+    row.renewal_date = day(engine::AccountColumn::kRenewal);
+    row.last_meaningful_contact = day(engine::AccountColumn::kLastContact);
+    row.plan_completeness = sum.completeness;
+    row.multithreading_depth = sum.depth;
   }
 }
 
 Result<AccountRow> AccountService::GetRow(AccountId id, const engine::ReadModel* book) {
   ORCHARD_TRY(auto view, Get(id));
-  std::vector<AccountRow> one{AccountRow{std::move(view), std::nullopt}};
+  std::vector<AccountRow> one{RowOf(std::move(view))};
   AddHealth(book, one);
   return std::move(one[0]);
 }
@@ -286,15 +343,92 @@ Result<size_t> AccountService::ReadRows(const std::vector<int64_t>& ids, size_t 
       if (view.error().code == ErrorCode::kNotFound) continue;  // deleted since
       return std::unexpected(view.error());
     }
-    rows.push_back(AccountRow{std::move(*view), std::nullopt});
+    rows.push_back(RowOf(std::move(*view)));
   }
   AddHealth(book, rows);
   return next;
 }
 
+Result<std::vector<int64_t>> TeamOf(store::ConnectionPool& pool, UserId manager) {
+  std::vector<int64_t> team{manager.value};
+  ORCHARD_TRY(auto db, pool.Acquire());
+  store::SqlValue params[] = {manager.value};
+  ORCHARD_CHECK(db->Query("SELECT id FROM users WHERE manager_id = ?", params,
+                          [&](const store::Row& row) -> Status {
+                            ORCHARD_TRY(int64_t member, row.GetInt(0));
+                            team.push_back(member);
+                            return Ok();
+                          }));
+  std::sort(team.begin(), team.end());
+  return team;
+}
+
+int64_t AccountService::CountFromBook(const AccountListQuery& query,
+                                      const engine::ReadModel& book) {
+  if (!query.Filtered()) return static_cast<int64_t>(book.account_count());  // locks itself
+  auto lock = book.ReadLock();
+  const int32_t today = clock_.Today().days();
+  const BookListFilter admits(book, book.On(today, settings_.Current()), today, query);
+  return engine::ReduceRanges(
+      book.slots(), int64_t{0},
+      [&](int64_t& n, size_t begin, size_t end) {
+        for (size_t slot = begin; slot < end; ++slot) n += book.live(slot) && admits(slot) ? 1 : 0;
+      },
+      [](int64_t& into, const int64_t& part) { into += part; });
+}
+
+Result<AccountPage> AccountService::ListByDerived(const AccountListQuery& query,
+                                                  const engine::ReadModel& book) {
+  if (query.limit < 1 || query.limit > kMaxPageSize) {
+    return FailField("limit", "must be from 1 to " + std::to_string(kMaxPageSize));
+  }
+  engine::SortedAccounts sorted;
+  std::vector<int64_t> ids;
+  {
+    auto lock = book.ReadLock();
+    const int32_t today = clock_.Today().days();
+    const engine::DayColumns& on = book.On(today, settings_.Current());
+    const engine::AccountOrderBy by(book, on, query.by->column, query.by->descending);
+    engine::AccountCursor cursor{std::nullopt, query.after_id};
+    if (const auto* v = std::get_if<int64_t>(&query.after_value)) cursor.value = *v;
+    sorted = engine::SortAccounts(book, by, cursor, static_cast<size_t>(query.limit),
+                                  BookListFilter(book, on, today, query));
+    for (size_t slot : sorted.slots) ids.push_back(book.account_id(slot));
+  }
+  AccountPage out;
+  out.total = sorted.total;
+  ORCHARD_CHECK(ReadRows(ids, ids.size(), ids.size(), &book, out.items));
+  if (sorted.more && !ids.empty()) {
+    out.next_cursor = ids.back();
+    if (sorted.last) out.next_sort_value = *sorted.last;
+  }
+  return out;
+}
+
 Result<AccountPage> AccountService::List(const AccountListQuery& query,
                                          const engine::ReadModel* book) {
-  if (query.BookOnly()) {
+  ORCHARD_TRY(auto page, ListPage(query, book));
+  if (book != nullptr && !page.total && query.after_id == 0) {
+    page.total = CountFromBook(query, *book);
+  }
+  return page;
+}
+
+Result<AccountPage> AccountService::ListPage(const AccountListQuery& query,
+                                             const engine::ReadModel* book) {
+  if (query.by) {
+    if (book == nullptr) {
+      return Fail(ErrorCode::kUnavailable,
+                  "sorting by " + std::string(engine::ToString(query.by->column)) +
+                      " needs the in-memory book, which this server runs without");
+    }
+    return ListByDerived(query, *book);
+  }
+  if (query.team && book == nullptr) {
+    return Fail(ErrorCode::kUnavailable,
+                "team needs the in-memory book, which this server runs without");
+  }
+  if (query.BookOnly() || (query.team && !query.sort)) {
     if (book == nullptr) {
       return Fail(ErrorCode::kUnavailable,
                   "tier, health, quadrant, renewal_within and ids need the in-memory book, "
@@ -311,12 +445,17 @@ Result<AccountPage> AccountService::List(const AccountListQuery& query,
   if (book != nullptr && query.sort) {
     ORCHARD_TRY(auto sorted, ListInOrder(query, *book));
     if (sorted) return std::move(*sorted);
+    if (query.team) {
+      return FailField("sort",
+                       "with team, sort by a column the book orders (not this text "
+                       "column under the database's collation)");
+    }
   }
   ORCHARD_TRY(auto page, ListBySql(query));
   AccountPage out;
   out.next_cursor = page.next_cursor;
   out.next_sort_value = std::move(page.next_sort_value);
-  for (auto& view : page.items) out.items.push_back(AccountRow{std::move(view), std::nullopt});
+  for (auto& view : page.items) out.items.push_back(RowOf(std::move(view)));
   AddHealth(book, out.items);
   return out;
 }

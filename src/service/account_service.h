@@ -14,6 +14,7 @@
 #include "domain/entities.h"
 #include "domain/settings.h"
 #include "domain/tiers.h"
+#include "engine/account_list.h"
 #include "engine/read_model.h"
 #include "service/settings_service.h"
 #include "store/pool.h"
@@ -35,7 +36,17 @@ struct AccountListQuery {
   // Set: only accounts whose manual override is this tier; set to nullopt: only accounts with no
   // override (the rule decides). Unset: no filter.
   std::optional<std::optional<Tier>> tier_override;
+  std::optional<UserId> csm_id;
+  // A manager's team: the owners (the manager and their reports, sorted), answered by the book.
+  std::optional<std::vector<int64_t>> team;
   std::optional<store::SortKey> sort;  // a column of accounts; none: id order
+  // Or a column the book derives (ARR, health, renewal, last contact, plan completeness, depth):
+  // answered by the book, with every filter; the cursor's value is after_value (int or NULL).
+  struct Derived {
+    engine::AccountColumn column;
+    bool descending = false;
+  };
+  std::optional<Derived> by;
   int64_t after_id = 0;
   store::SqlValue after_value;  // with a sort: the sort value of the row at after_id
   int limit = 50;
@@ -48,6 +59,10 @@ struct AccountListQuery {
   std::optional<int64_t> renewal_within;    // days to the renewal, from today
   std::optional<std::vector<int64_t>> ids;  // the accounts named (up to a page of them)
   bool BookOnly() const { return tier || colour || quadrant || renewal_within || ids; }
+  bool Filtered() const {  // any filter at all
+    return BookOnly() || owner_id || industry || region || name_contains || tier_override ||
+           csm_id || team;
+  }
 };
 
 // One row of the list (or one account) as the API shows it: the view, and health today from the
@@ -56,13 +71,25 @@ struct AccountRow {
   AccountView view;
   std::optional<int> health;
   std::string_view colour = "none";
+  // From the book too (nullopt without it, or for what the account lacks).
+  std::optional<Date> renewal_date;
+  std::optional<Date> last_meaningful_contact;
+  std::optional<int> plan_completeness;
+  std::optional<int> multithreading_depth;
 };
 
 struct AccountPage {
   std::vector<AccountRow> items;
   std::optional<int64_t> next_cursor;  // the last row's id, when there is more
   store::SqlValue next_sort_value;     // with a sort: that row's sort value
+  // The accounts matching the filters, from the book: on a list's first page (no cursor) or a
+  // derived sort; nullopt otherwise and without the book.
+  std::optional<int64_t> total;
 };
+
+// A manager's team as the lists and dashboards filter it: the manager and everyone who reports
+// to them (users.manager_id), sorted. One read of users, never of accounts.
+Result<std::vector<int64_t>> TeamOf(store::ConnectionPool& pool, UserId manager);
 
 inline constexpr int kMaxPageSize = 500;
 
@@ -83,13 +110,19 @@ class AccountService {
   // or tier_override) are answered from its columns, a sort from its column orders when it can
   // order as the database does; everything else by SQL. The book-only filters without the book
   // are kUnavailable.
+  // With the book, the first page (no cursor) carries the total of matching accounts.
   Result<AccountPage> List(const AccountListQuery& query, const engine::ReadModel* book);
 
  private:
+  Result<AccountPage> ListPage(const AccountListQuery& query, const engine::ReadModel* book);
   Result<store::Page<AccountView>> ListBySql(const AccountListQuery& query);
   Result<std::optional<AccountPage>> ListInOrder(const AccountListQuery& query,
                                                  const engine::ReadModel& book);
   Result<AccountPage> ListFromBook(const AccountListQuery& query, const engine::ReadModel& book);
+  // A derived sort (query.by): one pass over the book's day columns, counted.
+  Result<AccountPage> ListByDerived(const AccountListQuery& query, const engine::ReadModel& book);
+  // How many accounts pass every filter of `query` (one pass over the book).
+  int64_t CountFromBook(const AccountListQuery& query, const engine::ReadModel& book);
   // The rows of `ids`, in that order: at most `max_items` from the first `max_reads` ids,
   // skipping any deleted since the ids were read. Returns how many ids it used.
   Result<size_t> ReadRows(const std::vector<int64_t>& ids, size_t max_items, size_t max_reads,

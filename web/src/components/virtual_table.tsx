@@ -9,6 +9,14 @@ export interface Column<T> {
   width: string; // CSS grid track
   render: (row: T) => ComponentChildren;
   align?: "right";
+  sortKey?: string; // the server's sort name: the header sorts by it (again: the other way)
+}
+
+// The list's order, as the server's `sort` names it ("arr_cents", "-arr_cents"); "" for none.
+export interface TableSort {
+  sort: string;
+  onSort: (sort: string) => void;
+  firstDescending?: (key: string) => boolean; // a first click sorts this column largest first
 }
 
 const rowHeight = 40;
@@ -23,6 +31,7 @@ export function VirtualTable<T>({
   onOpen,
   rowKey,
   height = 560,
+  sorting,
 }: {
   rows: T[];
   columns: Column<T>[];
@@ -32,6 +41,7 @@ export function VirtualTable<T>({
   onOpen: (row: T) => void;
   rowKey: (row: T) => string | number;
   height?: number;
+  sorting?: TableSort;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
@@ -85,8 +95,8 @@ export function VirtualTable<T>({
     >
       <div class="vrow vhead" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
-          <div role="columnheader" key={c.key} class={c.align === "right" ? "num" : ""}>
-            {c.title}
+          <div role="columnheader" key={c.key} class={c.align === "right" ? "num" : ""} aria-sort={sortState(sorting, c.sortKey)}>
+            {sorting && c.sortKey ? <SortButton column={c} sorting={sorting} /> : c.title}
           </div>
         ))}
       </div>
@@ -119,5 +129,24 @@ export function VirtualTable<T>({
         </div>
       </div>
     </div>
+  );
+}
+
+function sortState(sorting: TableSort | undefined, key: string | undefined): "ascending" | "descending" | undefined {
+  if (!sorting || !key) return undefined;
+  if (sorting.sort === key) return "ascending";
+  if (sorting.sort === `-${key}`) return "descending";
+  return undefined;
+}
+
+function SortButton<T>({ column, sorting }: { column: Column<T>; sorting: TableSort }) {
+  const key = column.sortKey as string;
+  const state = sortState(sorting, key);
+  const next = state === "ascending" ? `-${key}` : state === "descending" ? key : sorting.firstDescending?.(key) ? `-${key}` : key;
+  return (
+    <button type="button" class="link sort" data-sort={key} onClick={() => sorting.onSort(next)} title={`Sort by ${column.title}`}>
+      {column.title}
+      {state === "ascending" ? " ▲" : state === "descending" ? " ▼" : ""}
+    </button>
   );
 }

@@ -1,30 +1,37 @@
-// Dashboards: the weekly review. The KPI strip, accounts at risk, renewals (90 days), the
-// expansion funnel by stage, the NRR leaderboard by AM, NRR and GRR over time, the portfolio
-// 2×2, coverage and the inspection queue — each from its /api/v1/dashboards route.
-import { useMemo } from "preact/hooks";
+// Dashboards: the weekly review. The KPI strip, accounts at risk, renewals (the window is a
+// filter, default from settings), the expansion funnel by stage, the NRR leaderboard by AM, NRR
+// and GRR over time, the portfolio 2×2, coverage and the inspection queue — each from its
+// /api/v1/dashboards route, under the page's filters (book, team, AM, tier, window), which the
+// address keeps. Long panels show their first rows, then "See all (N)" pages to the end.
+import { useMemo, useState } from "preact/hooks";
 import { api, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useSession, userName } from "../lib/session";
 import { day, html, label, money, pct } from "../lib/format";
 import { AccountLink } from "../lib/names";
 import { navigate } from "../lib/router";
+import { bookChoices, bookFromUrl, bookLabel, dashboardScope, type Book } from "../lib/book";
 import { Chart, type ChartOption } from "../components/chart";
 import { Show } from "../components/states";
-import { DashboardCard } from "../components/dashboard_card";
+import { DashboardCard, type CardPage } from "../components/dashboard_card";
 import { DataTable } from "../components/table";
 import { HealthScore } from "../components/health";
 
 type C = "green" | "yellow" | "red";
+export type Rank = "urgency" | "arr";
 export interface AtRisk {
   total: number;
   total_arr_cents: number;
-  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[] }[];
+  sort: Rank;
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[]; urgency_cents: number }[];
 }
 export interface Renewals {
   total: number;
   total_arr_cents: number;
   at_risk: number;
-  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean }[];
+  window_days: number;
+  sort: Rank;
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean; urgency_cents: number }[];
 }
 interface Kpis {
   kpis: {
@@ -45,31 +52,56 @@ interface Pipeline {
   items: { stage: string; count: number; amount_cents: number }[];
 }
 interface Leaderboard {
+  total: number;
   items: { owner_id: number; accounts: number; nrr: number; grr: number; expansion_cents: number; churn_cents: number; start_arr_cents: number; end_arr_cents: number }[];
 }
 interface Portfolio {
   grid: Record<string, { accounts: number; arr_cents: number; whitespace_cents: number }>;
   total: number;
+  limit: number;
   items: { account_id: number; account_name: string | null; quadrant: string; arr_cents: number; whitespace_cents: number; health: number }[];
 }
 interface Coverage {
-  items: { owner_id: number; tier1_accounts: number; tier2_accounts: number; tier3_accounts: number; arr_cents: number; load: number; status: string }[];
+  total: number;
+  items: { owner_id: number; tier1_accounts: number; tier2_accounts: number; tier3_accounts: number; arr_cents: number; load: number; status: string; pooled?: boolean }[];
 }
 interface Inspection {
   month: string;
   flagged: number;
   sampled: number;
+  total: number;
   items: { account_id: number; account_name: string | null; owner_id: number; tier: string; health: number; colour: C; plan_completeness: number; flags: string[]; sampled: boolean }[];
 }
 interface Retention {
   total: { nrr: number; grr: number };
 }
 
+// The rule the at-risk and renewals lists rank by (engine/dashboards.h, docs/DASHBOARDS.md), in
+// one sentence for the page.
+export const urgencyRule =
+  "Most urgent first: ARR × ((100 − health) ÷ 100)² × a time weight that is 1 for a renewal within 30 days and falls to ¼ at the window's end (¼ past it).";
 
-const dash = <T,>(name: string, params: Record<string, string | number | null> = {}) => api.get<T>(`/api/v1/dashboards/${name}${query(params)}`);
+export function RankBy({ value, onChange }: { value: Rank; onChange: (r: Rank) => void }) {
+  return (
+    <label>
+      Rank by{" "}
+      <select name="rank" value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value as Rank)}>
+        <option value="urgency">Urgency</option>
+        <option value="arr">ARR</option>
+      </select>
+    </label>
+  );
+}
 
-export function KpiStrip({ am = null }: { am?: number | null }) {
-  const [k, reload] = useLoad(() => dash<Kpis>("kpis", { am }), [am]);
+// What every panel is asked under: the page's filters, as the API names them.
+export type Scope = Record<string, string | number | null>;
+
+const dash = <T,>(name: string, params: Scope = {}) => api.get<T>(`/api/v1/dashboards/${name}${query(params)}`);
+const paged = (p: CardPage) => ({ offset: p.offset || null, limit: p.limit });
+
+export function KpiStrip({ am = null, scope = {} }: { am?: number | null; scope?: Scope }) {
+  const params = { ...scope, am: am ?? scope.am ?? null };
+  const [k, reload] = useLoad(() => dash<Kpis>("kpis", params), [JSON.stringify(params)]);
   return (
     <section aria-label="Key figures" class="kpis" data-testid="kpi-strip">
       <Show loaded={k} what="KPIs" retry={reload}>
@@ -80,7 +112,7 @@ export function KpiStrip({ am = null }: { am?: number | null }) {
             <Kpi name="Expansion ARR" value={money(kpis.expansion_cents)} />
             <Kpi name="Churned ARR" value={money(kpis.churn_cents)} />
             <Kpi name="Avg. multithreading" value={kpis.average_multithreading_depth.toFixed(1)} />
-            <Kpi name="Plan completeness" value={`${Math.round(kpis.average_plan_completeness)}%`} />
+            <Kpi name="Plan completeness" value={kpis.average_plan_completeness === null ? "—" : `${Math.round(kpis.average_plan_completeness)}%`} />
             <Kpi name="Book ARR" value={`${money(kpis.book_arr_cents)} · ${kpis.book_accounts} accts`} />
           </dl>
         )}
@@ -98,7 +130,37 @@ function Kpi({ name, value }: { name: string; value: string }) {
   );
 }
 
+interface DashFilters {
+  book: Book;
+  team: string;
+  am: string;
+  tier: string;
+  window: string;
+}
+const filterKeys: (keyof DashFilters)[] = ["book", "team", "am", "tier", "window"];
+
 export function Dashboards() {
+  const session = useSession();
+  const [f, setF] = useState<DashFilters>(() => {
+    const s = new URLSearchParams(location.search);
+    return { book: bookFromUrl(session.user), team: s.get("team") ?? "", am: s.get("am") ?? "", tier: s.get("tier") ?? "", window: s.get("window") ?? "" };
+  });
+  const update = (k: keyof DashFilters, v: string) => {
+    const next = { ...f, [k]: v };
+    setF(next);
+    const q = Object.fromEntries(filterKeys.map((key) => [key, next[key] || null]));
+    history.replaceState(null, "", `/dashboards${query(q)}${location.hash}`);
+  };
+  // Mine and my team narrow to the signed-in user's book; "all" takes the team and AM filters.
+  const scope: Scope = { ...dashboardScope(f.book, session.user), tier: f.tier || null };
+  if (f.book === "all") {
+    scope.team = f.team || null;
+    scope.am = f.am || null;
+  }
+  const people = [...session.users.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const managers = people.filter((u) => u.role === "manager");
+  const ams = people.filter((u) => ["am", "csm", "manager"].includes(u.role));
+  const pick = (k: keyof DashFilters) => (e: Event) => update(k, (e.target as HTMLSelectElement).value);
   return (
     <section aria-labelledby="dash-title">
       <h1 id="dash-title">Dashboards</h1>
@@ -118,29 +180,86 @@ export function Dashboards() {
           </a>
         ))}
       </nav>
-      <KpiStrip />
+      <form class="filters" aria-label="Dashboard filters" data-testid="dash-filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Book
+          <select name="book" value={f.book} onChange={pick("book")}>
+            {bookChoices(session.user).map((b) => (
+              <option key={b} value={b}>
+                {bookLabel(b, session.user)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Team
+          <select name="team" value={f.team} onChange={pick("team")} disabled={f.book !== "all"}>
+            <option value="">Every team</option>
+            {managers.map((u) => (
+              <option key={u.id} value={String(u.id)}>
+                {u.name}'s team
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          AM
+          <select name="am" value={f.am} onChange={pick("am")} disabled={f.book !== "all"}>
+            <option value="">Anyone</option>
+            {ams.map((u) => (
+              <option key={u.id} value={String(u.id)}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tier
+          <select name="tier" value={f.tier} onChange={pick("tier")}>
+            <option value="">Any</option>
+            <option value="1">Tier 1</option>
+            <option value="2">Tier 2</option>
+            <option value="3">Tier 3</option>
+          </select>
+        </label>
+        <label>
+          Renewal window
+          <select name="window" value={f.window} onChange={pick("window")}>
+            <option value="">Default (settings)</option>
+            {[30, 60, 90, 120, 180, 365].map((d) => (
+              <option key={d} value={String(d)}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <KpiStrip scope={scope} />
       <div class="grid2">
-        <AtRiskCard />
-        <RenewalsCard />
-        <PipelineCard />
-        <LeaderboardCard />
+        <AtRiskCard scope={scope} />
+        <RenewalsCard scope={scope} window={f.window} />
+        <PipelineCard scope={scope} />
+        <LeaderboardCard scope={scope} />
         <TrendCard />
-        <PortfolioCard />
-        <CoverageCard />
-        <InspectionCard />
+        <PortfolioCard scope={scope} />
+        <CoverageCard scope={scope} />
+        <InspectionCard scope={scope} />
       </div>
     </section>
   );
 }
 
-function AtRiskCard() {
+function AtRiskCard({ scope }: { scope: Scope }) {
   const session = useSession();
+  const [rank, setRank] = useState<Rank>("urgency");
   return (
     <DashboardCard
       id="at-risk"
       title="Accounts at risk"
       wide
-      load={() => dash<AtRisk>("at-risk", { limit: 12 })}
+      load={(p) => dash<AtRisk>("at-risk", { ...scope, sort: rank, ...paged(p) })}
+      deps={[scope, rank]}
+      paging={{ preview: 12, pageSize: 25, total: (r) => r.total }}
       what="accounts at risk"
       isEmpty={(r) => r.items.length === 0}
       empty="No account is yellow or red."
@@ -148,7 +267,8 @@ function AtRiskCard() {
       {(r) => (
         <>
           <p class="muted">
-            {r.total} accounts, {money(r.total_arr_cents)} ARR
+            {r.total} accounts, {money(r.total_arr_cents)} ARR · <RankBy value={rank} onChange={setRank} />{" "}
+            <span class="small">{rank === "urgency" ? urgencyRule : "Largest ARR first."}</span>
           </p>
           <DataTable
             rows={r.items}
@@ -158,6 +278,7 @@ function AtRiskCard() {
               { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
               { title: "AM", cell: (x) => userName(session, x.owner_id) },
               { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+              { title: "Urgency", num: true, cell: (x) => money(x.urgency_cents) },
               { title: "Renewal", cell: (x) => day(x.renewal_date) },
               { title: "Last contact", cell: (x) => day(x.last_meaningful_contact) },
               {
@@ -179,21 +300,29 @@ function AtRiskCard() {
   );
 }
 
-function RenewalsCard() {
+function RenewalsCard({ scope, window }: { scope: Scope; window: string }) {
   const session = useSession();
+  const [rank, setRank] = useState<Rank>("urgency");
+  const [days, setDays] = useState<number | null>(null);
   return (
     <DashboardCard
       id="renewals"
-      title="Upcoming renewals (90 days)"
-      load={() => dash<Renewals>("renewals", { limit: 12 })}
+      title={`Upcoming renewals (${days ?? (window || "…")} days)`}
+      load={async (p) => {
+        const r = await dash<Renewals>("renewals", { ...scope, window: window || null, sort: rank, ...paged(p) });
+        setDays(r.window_days);
+        return r;
+      }}
+      deps={[scope, window, rank]}
+      paging={{ preview: 12, pageSize: 25, total: (r) => r.total }}
       what="renewals"
       isEmpty={(r) => r.items.length === 0}
-      empty="No renewals in the next 90 days."
+      empty="No renewals in the window."
     >
       {(r) => (
         <>
           <p class="muted">
-            {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk
+            {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk · <RankBy value={rank} onChange={setRank} />
           </p>
           <DataTable
             rows={r.items}
@@ -220,12 +349,13 @@ function RenewalsCard() {
   );
 }
 
-function PipelineCard() {
+function PipelineCard({ scope }: { scope: Scope }) {
   return (
     <DashboardCard
       id="pipeline"
       title="Expansion pipeline by stage"
-      load={() => dash<Pipeline>("expansion-pipeline")}
+      load={() => dash<Pipeline>("expansion-pipeline", scope)}
+      deps={[scope]}
       what="the pipeline"
       isEmpty={(p) => p.items.length === 0}
       empty="No open upsell or cross-sell opportunities."
@@ -271,12 +401,16 @@ function PipelineFigure({ p }: { p: Pipeline }) {
   );
 }
 
-function LeaderboardCard() {
+// Every AM, best NRR first: the preview holds a whole sales org (100 AMs), so the pooled team at
+// the bottom — where the churn is — is on the page, and "See all" pages past that.
+function LeaderboardCard({ scope }: { scope: Scope }) {
   return (
     <DashboardCard
       id="leaderboard"
       title="NRR leaderboard by AM"
-      load={() => dash<Leaderboard>("nrr-leaderboard", { limit: 20 })}
+      load={(p) => dash<Leaderboard>("nrr-leaderboard", { ...scope, ...paged(p) })}
+      deps={[scope]}
+      paging={{ preview: 100, pageSize: 50, total: (l) => l.total }}
       what="the leaderboard"
       isEmpty={(l) => l.items.length === 0}
       empty="No AM has a cohort in this period."
@@ -309,7 +443,8 @@ function LeaderboardFigure({ l }: { l: Leaderboard }) {
         rows={l.items}
         rowKey={(r) => r.owner_id}
         columns={[
-          { title: "AM", cell: (r) => userName(session, r.owner_id) },
+          { title: "AM", cell: (r) => <a href={`/accounts${query({ owner_id: r.owner_id })}`}>{userName(session, r.owner_id)}</a> },
+          { title: "Accounts", num: true, cell: (r) => r.accounts },
           { title: "NRR", num: true, cell: (r) => pct(r.nrr) },
           { title: "GRR", num: true, cell: (r) => pct(r.grr) },
           { title: "Expansion", num: true, cell: (r) => money(r.expansion_cents) },
@@ -383,18 +518,39 @@ function TrendFigure({ pts }: { pts: TrendPoint[] }) {
 
 const quadrantColour: Record<string, string> = { invest: "#1b7f3b", protect: "#2f5fa7", develop: "#c99a06", automate: "#8a8f98" };
 
-function PortfolioCard() {
+function PortfolioCard({ scope }: { scope: Scope }) {
   return (
     <DashboardCard
       id="portfolio"
       title="Portfolio: value × potential"
-      load={() => dash<Portfolio>("portfolio", { limit: 2000 })}
+      load={(page) => dash<Portfolio>("portfolio", { ...scope, ...paged(page) })}
+      deps={[scope]}
+      paging={{ preview: chartPoints, pageSize: 25, total: (p) => p.total, always: true }}
       what="the portfolio"
       isEmpty={(p) => p.total === 0}
       empty="No accounts."
     >
-      {(p) => <PortfolioFigure p={p} />}
+      {(p) => (p.limit === chartPoints ? <PortfolioFigure p={p} /> : <PortfolioTable p={p} />)}
     </DashboardCard>
+  );
+}
+
+// The chart draws up to this many accounts (largest ARR first); "See all" lists every account.
+const chartPoints = 2000;
+
+function PortfolioTable({ p }: { p: Portfolio }) {
+  return (
+    <DataTable
+      rows={p.items}
+      rowKey={(x) => x.account_id}
+      columns={[
+        { title: "Account", cell: (x) => <AccountLink id={x.account_id} name={x.account_name} /> },
+        { title: "Quadrant", cell: (x) => label(x.quadrant) },
+        { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
+        { title: "Whitespace", num: true, cell: (x) => money(x.whitespace_cents) },
+        { title: "Health", num: true, cell: (x) => x.health ?? "—" },
+      ]}
+    />
   );
 }
 
@@ -442,13 +598,15 @@ function PortfolioFigure({ p }: { p: Portfolio }) {
   );
 }
 
-function CoverageCard() {
+function CoverageCard({ scope }: { scope: Scope }) {
   const session = useSession();
   return (
     <DashboardCard
       id="coverage"
       title="Coverage: each AM's book against the tier ratios"
-      load={() => dash<Coverage>("coverage", { limit: 50 })}
+      load={(p) => dash<Coverage>("coverage", { ...scope, ...paged(p) })}
+      deps={[scope]}
+      paging={{ preview: 50, pageSize: 50, total: (c) => c.total }}
       what="coverage"
       isEmpty={(c) => c.items.length === 0}
       empty="No AM owns accounts."
@@ -458,13 +616,13 @@ function CoverageCard() {
           rows={c.items}
           rowKey={(r) => r.owner_id}
           columns={[
-            { title: "AM", cell: (r) => userName(session, r.owner_id) },
+            { title: "AM", cell: (r) => (r.owner_id ? <a href={`/accounts${query({ owner_id: r.owner_id })}`}>{userName(session, r.owner_id)}</a> : "No AM") },
             { title: "T1", num: true, cell: (r) => r.tier1_accounts },
             { title: "T2", num: true, cell: (r) => r.tier2_accounts },
             { title: "T3", num: true, cell: (r) => r.tier3_accounts },
             { title: "ARR", num: true, cell: (r) => money(r.arr_cents) },
             { title: "Load", num: true, cell: (r) => pct(r.load) },
-            { title: "Status", cell: (r) => <span class={`status ${r.status}`}>{label(r.status)}</span> },
+            { title: "Status", cell: (r) => <span class={`status ${r.status}`}>{label(r.status)}{r.pooled ? " (pooled)" : ""}</span> },
           ]}
         />
       )}
@@ -472,14 +630,16 @@ function CoverageCard() {
   );
 }
 
-function InspectionCard() {
+function InspectionCard({ scope }: { scope: Scope }) {
   const session = useSession();
   return (
     <DashboardCard
       id="inspection"
       title="Inspection queue"
       wide
-      load={() => dash<Inspection>("inspection", { limit: 30 })}
+      load={(p) => dash<Inspection>("inspection", { ...scope, ...paged(p) })}
+      deps={[scope]}
+      paging={{ preview: 30, pageSize: 30, total: (q) => q.total }}
       what="the inspection queue"
       isEmpty={(q) => q.items.length === 0}
       empty="Nothing to inspect this month."
@@ -497,7 +657,8 @@ function InspectionCard() {
               { title: "AM", cell: (r) => userName(session, r.owner_id) },
               { title: "Health", cell: (r) => <HealthScore score={r.health} colour={r.colour} /> },
               { title: "Plan", num: true, cell: (r) => `${r.plan_completeness}%` },
-              { title: "Why", class: "small", cell: (r) => (r.sampled ? "random sample" : r.flags.map(label).join(", ")) },
+              { title: "Selected by", cell: (r) => <span data-testid="selected-by">{r.sampled ? "Random sample" : "Rule"}</span> },
+              { title: "Rules", class: "small", cell: (r) => (r.sampled ? "—" : r.flags.map(label).join(", ")) },
             ]}
           />
         </>

@@ -1,5 +1,6 @@
 // Home: what needs me now — my tasks due, my at-risk accounts, my renewals and my KPIs. For
 // people without a book of their own (admins, leaders), the whole book.
+import { useState } from "preact/hooks";
 import { api, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useSession } from "../lib/session";
@@ -7,26 +8,35 @@ import type { Task } from "../lib/types";
 import { day, healthColour, label, money } from "../lib/format";
 import { AccountLink } from "../lib/names";
 import { Empty, Show } from "../components/states";
-import { KpiStrip, type AtRisk, type Renewals } from "./dashboards";
+import { bookLabel, dashboardScope, defaultBook } from "../lib/book";
+import { KpiStrip, RankBy, urgencyRule, type AtRisk, type Rank, type Renewals } from "./dashboards";
 
 export function Home() {
   const session = useSession();
   const mine = ["am", "csm"].includes(session.user.role);
   const today = new Date().toISOString().slice(0, 10);
   const am = mine ? session.user.id : null;
+  // Whose at-risk accounts, renewals and KPIs: an AM's own, a CSM's covered, a manager's team's.
+  const book = defaultBook(session.user);
+  const scope = dashboardScope(book, session.user);
+  const key = JSON.stringify(scope);
   const [tasks, reloadTasks] = useLoad(
     () => api.get<{ items: Task[] }>(`/api/v1/tasks${query({ owner_id: am, status: "open", sort: "due_on", limit: 10 })}`),
     [am],
   );
-  const [risk, reloadRisk] = useLoad(() => api.get<AtRisk>(`/api/v1/dashboards/at-risk${query({ am, limit: 8 })}`), [am]);
-  const [renewals, reloadRenewals] = useLoad(() => api.get<Renewals>(`/api/v1/dashboards/renewals${query({ am, limit: 8 })}`), [am]);
+  const [rank, setRank] = useState<Rank>("urgency");
+  const [risk, reloadRisk] = useLoad(() => api.get<AtRisk>(`/api/v1/dashboards/at-risk${query({ ...scope, limit: 8, sort: rank })}`), [key, rank]);
+  const [renewals, reloadRenewals] = useLoad(() => api.get<Renewals>(`/api/v1/dashboards/renewals${query({ ...scope, limit: 8, sort: rank })}`), [key, rank]);
   return (
     <section aria-labelledby="home-title">
       <h1 id="home-title">
         {mine ? `Good day, ${session.user.name.split(" ")[0] ?? ""}` : "The book today"}
-        <span class="muted small">{mine ? " · your book" : " · every account"}</span>
+        <span class="muted small">{book === "all" ? " · every account" : ` · ${bookLabel(book, session.user).toLowerCase()}`}</span>
       </h1>
-      <KpiStrip am={am} />
+      <KpiStrip scope={scope} />
+      <p class="muted small" data-testid="home-rank">
+        <RankBy value={rank} onChange={setRank} /> {rank === "urgency" ? urgencyRule : "Largest ARR first."}
+      </p>
       <div class="grid3">
         <section class="card" aria-labelledby="tasks-title">
           <h2 id="tasks-title">{mine ? "My tasks due" : "Open tasks due"}</h2>
@@ -64,7 +74,7 @@ export function Home() {
               r.items.length === 0 ? (
                 <Empty>No account is yellow or red.</Empty>
               ) : (
-                <ul class="items">
+                <ul class="items" data-testid="home-at-risk">
                   {r.items.map((x) => (
                     <li key={x.account_id}>
                       <span class="dot" role="img" style={{ background: healthColour[x.colour] }} aria-label={`health ${x.colour}`} /> <AccountLink id={x.account_id} name={x.account_name} />{" "}
@@ -80,13 +90,15 @@ export function Home() {
           </Show>
         </section>
         <section class="card" aria-labelledby="myren-title">
-          <h2 id="myren-title">{mine ? "My renewals" : "Renewals"} (90 days)</h2>
+          <h2 id="myren-title">
+            {mine ? "My renewals" : "Renewals"} ({renewals.state === "ready" ? renewals.value.window_days : 90} days)
+          </h2>
           <Show loaded={renewals} what="renewals" retry={reloadRenewals}>
             {(r) =>
               r.items.length === 0 ? (
                 <Empty>No renewals in the window.</Empty>
               ) : (
-                <ul class="items">
+                <ul class="items" data-testid="home-renewals">
                   {r.items.map((x) => (
                     <li key={x.account_id}>
                       <AccountLink id={x.account_id} name={x.account_name} /> <span class="muted">{money(x.arr_cents)}</span>
