@@ -250,4 +250,48 @@ Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock
   return out;
 }
 
+Result<HandoffPage> ListHandoffs(store::Database& db, const HandoffQuery& q) {
+  std::vector<store::SqlValue> params;
+  std::string where = " FROM handoffs h JOIN accounts a ON a.id = h.account_id WHERE 1 = 1";
+  if (q.status) {
+    where += " AND h.status = ?";
+    params.emplace_back(std::string(ToString(*q.status)));
+  }
+  std::string book = BookClause(q.book, q.actor, "a", params);
+  if (q.book == Book::kMine) {
+    // The handoffs meant for the actor, or sold by them, are theirs too.
+    book.insert(book.size() - 1, " OR h.am_id = ? OR h.seller_id = ?");
+    params.emplace_back(q.actor.user.value);
+    params.emplace_back(q.actor.user.value);
+  }
+  where += book;
+  HandoffPage out;
+  ORCHARD_CHECK(
+      db.Query("SELECT COUNT(*), SUM(CASE WHEN h.status = 'open' THEN 1 ELSE 0 END)" + where,
+               params, [&](const store::Row& row) -> Status {
+                 ORCHARD_TRY(out.total, row.GetInt(0));
+                 if (!row.IsNull(1)) {
+                   ORCHARD_TRY(out.open, row.GetInt(1));
+                 }
+                 return Ok();
+               }));
+  params.emplace_back(static_cast<int64_t>(q.limit));
+  params.emplace_back(static_cast<int64_t>(q.offset));
+  std::vector<int64_t> ids;
+  ORCHARD_CHECK(db.Query("SELECT h.id" + where +
+                             " ORDER BY CASE WHEN h.status = 'open' THEN 0 ELSE 1 END, h.id DESC "
+                             "LIMIT ? OFFSET ?",
+                         params, [&](const store::Row& row) -> Status {
+                           ORCHARD_TRY(int64_t id, row.GetInt(0));
+                           ids.push_back(id);
+                           return Ok();
+                         }));
+  store::Store store(db);
+  for (int64_t id : ids) {
+    ORCHARD_TRY(Handoff h, store.Get<Handoff>(HandoffId(id)));
+    out.items.push_back(std::move(h));
+  }
+  return out;
+}
+
 }  // namespace orchard::service
