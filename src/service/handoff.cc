@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "domain/handoff.h"
+#include "engine/csm_kpis.h"
 #include "service/entity_service.h"
 #include "service/unit_of_work.h"
 
@@ -93,7 +94,7 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
   Onboarding out;
   ORCHARD_TRY(out.handoff, store.Get<Handoff>(id));
   if (out.handoff.status != HandoffStatus::kAccepted) return out;
-  int behind = 0, stuck = 0, done = 0;
+  std::vector<std::string> statuses;
   for (const OnboardingStep& step : kOnboardingSteps) {
     store::SqlValue params[] = {MilestoneKey(id.value, step.day)};
     ORCHARD_TRY(auto task_id,
@@ -102,25 +103,11 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
     Milestone m;
     ORCHARD_TRY(m.task, store.Get<Task>(TaskId(*task_id)));
     m.day = step.day;
-    const int late = m.task.due_on ? today.days() - m.task.due_on->days() : 0;
-    if (m.task.status != TaskStatus::kOpen) {
-      m.status = "done";
-      ++done;
-    } else if (late <= 0) {
-      m.status = "on_track";
-    } else if (late <= 14) {
-      m.status = "behind";
-      ++behind;
-    } else {
-      m.status = "stuck";
-      ++stuck;
-    }
+    m.status = engine::MilestoneStatus(m.task, today);  // one definition, the scoreboard's too
+    statuses.push_back(m.status);
     out.milestones.push_back(std::move(m));
   }
-  out.status = stuck > 0                                                 ? "stuck"
-               : behind > 0                                              ? "behind"
-               : done == static_cast<int>(out.milestones.size()) && done ? "done"
-                                                                         : "on_track";
+  out.status = engine::OnboardingStatus(statuses);
   return out;
 }
 

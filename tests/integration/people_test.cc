@@ -163,6 +163,7 @@ class PeopleTest : public ::testing::TestWithParam<testing::Backend> {
   std::map<std::string, std::string> tokens_;
   AccountId ann_account_, carl_account_;
   HandoffId ann_handoff_, named_handoff_;
+  TaskId value_task_;
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<store::ConnectionPool> pool_;
   std::unique_ptr<service::SettingsService> settings_;
@@ -268,6 +269,81 @@ TEST_P(PeopleTest, HandoffsQueueNarrowsToTheBookOpenFirst) {
   EXPECT_EQ(Get("mona", "/api/v1/handoffs/queue?book=team").at("total").as_int64(), 1);
   EXPECT_EQ(Get("ann", "/api/v1/handoffs/queue?book=mine&status=open").at("total").as_int64(), 1);
   Get("ann", "/api/v1/handoffs/queue?status=maybe", 400);
+}
+
+TEST_P(PeopleTest, TicketsTakeASatisfactionScoreFromOneToFive) {
+  const std::string body =
+      R"({"account_id":)" + std::to_string(carl_account_.value) +
+      R"(,"severity":"low","status":"closed","opened_at":"2026-06-01T09:00:00Z",)"
+      R"("closed_at":"2026-06-10T09:00:00Z","satisfaction":)";
+  auto bad = As("admin").Post("/api/v1/tickets", body + "6}", "application/json");
+  ASSERT_EQ(bad->status, 422) << bad->body;
+  EXPECT_EQ(json::parse(bad->body).at("error").at("fields").as_array()[0].at("field").as_string(),
+            "satisfaction");
+  auto ok = As("admin").Post("/api/v1/tickets", body + "5}", "application/json");
+  ASSERT_EQ(ok->status, 201) << ok->body;
+  EXPECT_EQ(json::parse(ok->body).at("satisfaction").as_int64(), 5);
+  auto unrated = As("admin").Post("/api/v1/tickets", body + "null}", "application/json");
+  EXPECT_EQ(unrated->status, 201) << unrated->body;
+}
+
+TEST_P(PeopleTest, ATaskRemembersWhenItWasDoneAndTheScoreboardReadsIt) {
+  // Carl covers one account; its handoff was accepted on 2026-06-01 and its first-value
+  // milestone is marked done today (2026-06-15): 14 days to first value.
+  {
+    auto db = store::OpenDatabase(url_);
+    store::Store s(**db);
+    Opportunity o;
+    o.account_id = carl_account_;
+    o.name = "Won";
+    o.stage = OpportunityStage::kClosedWon;
+    o.created_on = *Date::Parse("2026-01-01");
+    o.close_date = *Date::Parse("2026-05-01");
+    Handoff h;
+    h.account_id = carl_account_;
+    h.opportunity_id = s.Insert(o)->id;
+    h.status = HandoffStatus::kAccepted;
+    h.checklist_json = "[]";
+    h.accepted_at = Timestamp::At(*Date::Parse("2026-06-01"), 10);
+    HandoffId hid = s.Insert(h)->id;
+    for (const OnboardingStep& step : kOnboardingSteps) {
+      Task t;
+      t.account_id = carl_account_;
+      t.title = std::string(step.title);
+      t.due_on = Date::Parse("2026-06-01")->AddDays(step.day);
+      t.source_key = MilestoneKey(hid.value, step.day);
+      TaskId id = s.Insert(t)->id;
+      if (step.day == kValueDeliveredDay) value_task_ = id;
+    }
+    UsageMetric u;
+    u.account_id = carl_account_;
+    u.day = *Date::Parse("2026-06-14");
+    u.active_users = 30;
+    u.licensed_seats = 40;
+    ASSERT_TRUE(s.Insert(u));
+  }
+  const std::string task = "/api/v1/tasks/" + std::to_string(value_task_.value);
+  auto done = As("admin").Patch(task, R"({"status":"done","completed_at":"2020-01-01T00:00:00Z"})",
+                                "application/json");
+  ASSERT_EQ(done->status, 200) << done->body;
+  EXPECT_THAT(std::string(json::parse(done->body).at("completed_at").as_string()),
+              HasSubstr("2026-06-15"))
+      << "stamped by the server, not taken from the body";
+  auto board = Get("carl", "/api/v1/csm/scoreboard");
+  EXPECT_EQ(board.at("csm_id").as_int64(), users_["carl"].value);
+  EXPECT_EQ(board.at("accounts").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(board.at("adoption_rate").as_double(), 0.75);
+  EXPECT_DOUBLE_EQ(board.at("ttfv_median_days").as_double(), 14);
+  EXPECT_EQ(board.at("onboarding").at("behind").as_int64(), 1) << "day 7 is a week late";
+  EXPECT_TRUE(board.at("csat").is_null()) << "no ratings: no CSAT, not 0";
+  // A leader reads any CSM's; reopening the task clears its completion.
+  auto other = Get("lee", "/api/v1/csm/scoreboard?csm=" + std::to_string(users_["carl"].value));
+  EXPECT_EQ(other.at("ttfv_delivered").as_int64(), 1);
+  auto reopened = As("admin").Patch(task, R"({"status":"open"})", "application/json");
+  ASSERT_EQ(reopened->status, 200) << reopened->body;
+  EXPECT_TRUE(json::parse(reopened->body).at("completed_at").is_null());
+  EXPECT_EQ(Get("carl", "/api/v1/csm/scoreboard").at("ttfv_waiting").as_int64(), 1);
+  Get("carl", "/api/v1/csm/scoreboard?csm=zero", 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PeopleTest,
