@@ -4,3 +4,5 @@ orchard_test(settings_labels_test SOURCES unit/settings_labels_test.cc LIBS orch
 orchard_test(csm_kpis_test SOURCES unit/csm_kpis_test.cc LIBS orchard_engine)
 orchard_test(people_test SOURCES integration/people_test.cc
   LIBS orchard_http orchard_test_support PkgConfig::HTTPLIB)
+orchard_node_test(web_people web/people_test.mjs 600
+  "ORCHARD_BINARY=$<TARGET_FILE:orchard>;ORCHARD_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORCHARD_SCREENSHOTS=${CMAKE_BINARY_DIR}/web-screenshots")
