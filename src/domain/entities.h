@@ -143,6 +143,7 @@ struct Ticket {
   std::optional<Timestamp> closed_at;
   std::string subject;
   std::string body;
+  std::optional<int64_t> satisfaction;  // the customer's rating of its handling, 1–5 (CSAT)
 };
 
 struct NpsResponse {
@@ -261,6 +262,7 @@ struct Task {
   TaskStatus status = TaskStatus::kOpen;
   std::optional<std::string> source_key;  // the rule that opened it: keeps automation idempotent
   Timestamp created_at;
+  std::optional<Timestamp> completed_at;  // when it was marked done (stamped by the service)
 };
 
 struct Handoff {

@@ -34,6 +34,10 @@ inline constexpr std::array<OnboardingStep, 5> kOnboardingSteps{{
     {90, "90-day success review with the economic buyer"},
 }};
 
+// The milestone whose completion marks the first value delivered: the time to first value runs
+// from the handoff's acceptance to its task marked done (engine/csm_kpis.h).
+inline constexpr int kValueDeliveredDay = 30;
+
 // The checklist as stored in Handoff::checklist_json: every item, done or not (all but `open`
 // when `done`), with empty notes.
 std::string HandoffChecklistJson(bool done, std::string_view open = "");

@@ -35,6 +35,13 @@ Status ValidateRules(const Opportunity& o) {
   return Ok();
 }
 
+Status ValidateRules(const Ticket& t) {
+  if (t.satisfaction && !kSatisfaction.Holds(*t.satisfaction)) {
+    return FailValue("satisfaction", "must be " + kSatisfaction.Text() + ", or empty");
+  }
+  return Ok();
+}
+
 Status ValidateRules(const User& u) {
   if (u.email.find('@') == std::string::npos) return FailValue("email", "is not an e-mail address");
   return Ok();

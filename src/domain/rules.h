@@ -29,6 +29,7 @@ struct IntRange {
 
 inline constexpr IntRange kInfluence{1, 5};             // a contact's influence
 inline constexpr IntRange kNpsScore{0, 10};             // an NPS response's score
+inline constexpr IntRange kSatisfaction{1, 5};          // a ticket's satisfaction score (CSAT)
 inline constexpr IntRange kAdoptionBp{0, 10'000};       // a whitespace cell's adoption, 0–100%
 inline constexpr IntRange kSizedAdoptionBp{1, 10'000};  // a sized cell's: some adoption
 
@@ -39,6 +40,7 @@ Status ValidateRules(const ContractLine& l);
 Status ValidateRules(const Contact& c);
 Status ValidateRules(const NpsResponse& r);
 Status ValidateRules(const Opportunity& o);
+Status ValidateRules(const Ticket& t);
 Status ValidateRules(const User& u);
 Status ValidateRules(const UsageMetric& u);
 Status ValidateRules(const WhitespaceCell& c);

@@ -159,7 +159,8 @@ struct EntitySchema<Ticket> {
                       Col("contact_id", &Ticket::contact_id), Col("severity", &Ticket::severity),
                       Col("status", &Ticket::status), Col("escalated", &Ticket::escalated),
                       Col("opened_at", &Ticket::opened_at), Col("closed_at", &Ticket::closed_at),
-                      Col("subject", &Ticket::subject), Col("body", &Ticket::body));
+                      Col("subject", &Ticket::subject), Col("body", &Ticket::body),
+                      Col("satisfaction", &Ticket::satisfaction));
 };
 
 template <>
@@ -273,7 +274,8 @@ struct EntitySchema<Task> {
       Col("id", &Task::id), Col("account_id", &Task::account_id), Col("title", &Task::title),
       Col("description", &Task::description), Col("owner_id", &Task::owner_id),
       Col("due_on", &Task::due_on), Col("status", &Task::status),
-      Col("source_key", &Task::source_key), Col("created_at", &Task::created_at));
+      Col("source_key", &Task::source_key), Col("created_at", &Task::created_at),
+      Col("completed_at", &Task::completed_at));
 };
 
 template <>

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/money.h"
@@ -73,5 +74,33 @@ struct Settings {
   // Applies stored rows over the defaults; an unknown key or a bad value is an error naming it.
   Status Apply(const std::vector<Setting>& rows);
 };
+
+// How a person reads a setting: its label, the group it belongs to and the unit its stored whole
+// number is in. The UI shows and takes values in the person's unit (dollars for cents, percent
+// for basis points) and converts; errors name the setting by its label. One row per key in
+// settings.cc (`kDescriptions`): a new setting is one row there.
+enum class SettingUnit {
+  kCents,        // money, stored in cents, shown in dollars
+  kBasisPoints,  // a ratio, stored in 1/10,000, shown in percent
+  kPercent,
+  kDays,
+  kHours,
+  kCount,  // accounts, contacts
+  kScore,  // a health score, 0–100
+};
+std::string_view ToString(SettingUnit unit);
+
+struct SettingInfo {
+  std::string key;    // as stored and as the API names it, e.g. "tiers.tier1_min_arr_cents"
+  std::string group;  // e.g. "Tiers", "Coverage · Tier 1"
+  std::string label;  // e.g. "Tier 1 (Strategic) from ARR"
+  SettingUnit unit = SettingUnit::kCount;
+};
+// The description of `key`; a key without one is described by its own name, in plain numbers.
+SettingInfo DescribeSetting(std::string_view key);
+// Every setting's description, in the order Settings::ToRows() lists them.
+std::vector<SettingInfo> DescribeSettings();
+// `value` (a stored whole number) as a person reads it: "$100,000", "30 %", "90 days".
+std::string FormatSetting(SettingUnit unit, int64_t value);
 
 }  // namespace orchard

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/settings.h"
 #include "http/crud.h"
 #include "http/handler_kit.h"
 #include "service/entity_json.h"
@@ -48,10 +49,19 @@ Result<Reply> CreateUser(const ApiDeps& d, const HttpRequest& req, A actor) {
   return JsonResponse(service::ToJson(saved), 201);
 }
 
+// The settings' values by key, and how a person reads each (settings.h: SettingInfo).
 boost::json::object SettingsJson(const std::map<std::string, std::string>& all) {
   boost::json::object values;
   for (const auto& [k, v] : all) values[k] = v;
-  return boost::json::object{{"settings", std::move(values)}};
+  boost::json::array fields;
+  for (const auto& [k, v] : all) {
+    const SettingInfo info = DescribeSetting(k);
+    fields.push_back({{"key", info.key},
+                      {"group", info.group},
+                      {"label", info.label},
+                      {"unit", ToString(info.unit)}});
+  }
+  return boost::json::object{{"settings", std::move(values)}, {"fields", std::move(fields)}};
 }
 
 Result<Reply> GetSettings(service::SettingsService& settings, const HttpRequest&, A) {
@@ -101,15 +111,21 @@ void AddAdminRoutes(Router& r, const ApiDeps& d) {
           .Blocking());  // Argon2id
 
   service::SettingsService& settings = d.settings;
-  r.AddSchema("Settings", R"({"type":"object","required":["settings"],
-    "properties":{"settings":{"type":"object","additionalProperties":{"type":"string"}}}})");
+  r.AddSchema("Settings", R"({"type":"object","required":["settings","fields"],
+    "properties":{"settings":{"type":"object","additionalProperties":{"type":"string"}},
+      "fields":{"type":"array","description":"How a person reads each setting: its label, group and the unit of its stored whole number: cents are shown as dollars, basis points as percent",
+        "items":{"type":"object","required":["key","group","label","unit"],
+          "properties":{"key":{"type":"string"},"group":{"type":"string"},"label":{"type":"string"},
+            "unit":{"enum":["cents","basis_points","percent","days","hours","count","score"]}}}}}})");
   r.AddSchema("SettingsChange", R"({"type":"object",
     "description":"The settings to change, by name (as GET /api/v1/settings names them), each with its new value",
     "additionalProperties":{"oneOf":[{"type":"string"},{"type":"integer"}]}})");
   r.Add(
       "GET", "/api/v1/settings",
       [&settings](const HttpRequest& q, A who) { return GetSettings(settings, q, who); },
-      RouteDoc("Every setting in force (tiers, coverage, cadences, health weights)", K::kOther)
+      RouteDoc("Every setting in force (tiers, coverage, cadences, health weights), with each "
+               "one's label and unit; everyone signed in reads them",
+               K::kOther)
           .Response("Settings"));
   r.Add(
       "PATCH", "/api/v1/settings",

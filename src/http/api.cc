@@ -12,6 +12,7 @@
 #include "http/admin_routes.h"
 #include "http/auth_routes.h"
 #include "http/crud.h"
+#include "http/csm_routes.h"
 #include "http/engine_routes.h"
 #include "http/health.h"
 #include "http/import_routes.h"
@@ -87,6 +88,7 @@ Router MakeRouter(const ApiDeps& d) {
                                  CrudRoutes<PlanVersion>::Verbs::kReadOnly);
   AddPlanRoutes(r, d);
   AddReviewRoutes(r, d);
+  AddCsmRoutes(r, d);
   AddImportRoutes(r, d);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
   AddEngineRoutes(r, d);

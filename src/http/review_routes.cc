@@ -31,13 +31,17 @@ Result<Reply> ScheduleReviews(const ApiDeps& d, const HttpRequest&, A actor) {
                                           {"cancelled", report.cancelled}});
 }
 
-// GET /api/v1/reviews/due?am=&team=&window=&limit=&offset=
-Result<Reply> ListReviewsDue(const ApiDeps& d, const HttpRequest& req, A) {
+// GET /api/v1/reviews/due?book=&am=&team=&window=&limit=&offset=
+Result<Reply> ListReviewsDue(const ApiDeps& d, const HttpRequest& req, A actor) {
   const QueryParams params(req);
   auto answer = [&]() -> Result<boost::json::object> {
-    ORCHARD_CHECK(params.Only("reviews due", {"am", "team", "window", "limit", "offset"}));
+    ORCHARD_CHECK(params.Only("reviews due", {"book", "am", "team", "window", "limit", "offset"}));
     service::DueQuery q;
     q.today = d.clock.Today();
+    q.actor = actor;
+    if (auto book = params.Get("book")) {
+      ORCHARD_TRY(q.book, service::ParseBook(*book));
+    }
     ORCHARD_TRY(auto am, params.Int("am", 1, INT64_MAX));
     ORCHARD_TRY(auto team, params.Int("team", 1, INT64_MAX));
     ORCHARD_TRY(auto window, params.Int("window", 0, 3660));
@@ -62,11 +66,9 @@ Result<Reply> ListReviewsDue(const ApiDeps& d, const HttpRequest& req, A) {
     for (const auto& c : due.by_am) {
       by_am.push_back({{"owner_id", IdOrNull(c.owner_id)}, {"due", c.due}, {"overdue", c.overdue}});
     }
-    return boost::json::object{{"as_of", q.today.ToString()},
-                               {"window_days", q.window_days},
-                               {"total", due.total},
-                               {"by_am", std::move(by_am)},
-                               {"items", std::move(items)}};
+    return boost::json::object{{"as_of", q.today.ToString()},  {"book", service::ToString(q.book)},
+                               {"window_days", q.window_days}, {"total", due.total},
+                               {"by_am", std::move(by_am)},    {"items", std::move(items)}};
   };
   ORCHARD_TRY(auto out, answer());
   return JsonResponse(out);
@@ -165,6 +167,34 @@ Result<Reply> AcceptHandoff(const ApiDeps& d, const HttpRequest& req, A actor) {
   return JsonResponse(OnboardingJson(done));
 }
 
+// GET /api/v1/handoffs/queue?book=&status=&limit=&offset=
+Result<Reply> ListHandoffs(const ApiDeps& d, const HttpRequest& req, A actor) {
+  const QueryParams params(req);
+  ORCHARD_CHECK(params.Only("the handoffs queue", {"book", "status", "limit", "offset"}));
+  service::HandoffQuery q;
+  q.actor = actor;
+  if (auto book = params.Get("book")) {
+    ORCHARD_TRY(q.book, service::ParseBook(*book));
+  }
+  if (auto status = params.Get("status")) {
+    auto parsed = ParseEnum<HandoffStatus>(*status);
+    if (!parsed) return FailField("status", "must be open or accepted; got \"" + *status + "\"");
+    q.status = *parsed;
+  }
+  ORCHARD_TRY(auto limit, params.Int("limit", 1, 500));
+  ORCHARD_TRY(auto offset, params.Int("offset", 0, INT64_MAX));
+  q.limit = static_cast<size_t>(limit.value_or(50));
+  q.offset = static_cast<size_t>(offset.value_or(0));
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  ORCHARD_TRY(auto page, service::ListHandoffs(*db, q));
+  boost::json::array items;
+  for (const Handoff& h : page.items) items.push_back(service::ToJson(h));
+  return JsonResponse(boost::json::object{{"book", service::ToString(q.book)},
+                                          {"total", page.total},
+                                          {"open", page.open},
+                                          {"items", std::move(items)}});
+}
+
 // GET /api/v1/handoffs/{id}/onboarding
 Result<Reply> GetOnboarding(const ApiDeps& d, const HttpRequest& req, A) {
   ORCHARD_TRY(int64_t id, ParseId(req));
@@ -182,8 +212,9 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
     "properties":{"accounts":{"type":"integer"},"scheduled":{"type":"integer"},
       "cancelled":{"type":"integer"}}})");
   r.AddSchema("ReviewsDue", R"({"type":"object",
-    "required":["as_of","window_days","total","by_am","items"],
+    "required":["as_of","book","window_days","total","by_am","items"],
     "properties":{"as_of":{"type":"string","format":"date"},"window_days":{"type":"integer"},
+      "book":{"enum":["mine","team","all"]},
       "total":{"type":"integer"},
       "by_am":{"type":"array","items":{"type":"object","required":["owner_id","due","overdue"],
         "properties":{"owner_id":{"type":["integer","null"]},"due":{"type":"integer"},
@@ -215,10 +246,13 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
   r.Add(
       "GET", "/api/v1/reviews/due",
       [d](const HttpRequest& q, A who) { return ListReviewsDue(d, q, who); },
-      RouteDoc("Reviews due within `window` days (default 30), overdue first, with counts per "
-               "AM; `am` narrows to one AM's accounts, `team` to the AMs a manager leads",
+      RouteDoc("Reviews due within `window` days (default 30), overdue first (the oldest first), "
+               "with the total and counts per AM; `book` narrows before paging to the caller's "
+               "own accounts (`mine`: owned or covered as CSM), their team's (`team`: theirs and "
+               "their reports') or `all` (the default); `am` narrows to one AM's accounts, "
+               "`team` to the AMs a manager leads; `limit` (default 100) and `offset` page",
                K::kOther)
-          .Query({"am", "team", "window", "limit", "offset"})
+          .Query({"book", "am", "team", "window", "limit", "offset"})
           .Response("ReviewsDue"));
   r.Add(
       "POST", "/api/v1/reviews/{id}/held",
@@ -252,6 +286,21 @@ void AddReviewRoutes(Router& r, const ApiDeps& d) {
                K::kOther)
           .Request("AcceptHandoff")
           .Response("Onboarding"));
+  r.AddSchema("HandoffQueue", R"({"type":"object","required":["book","total","open","items"],
+    "properties":{"book":{"enum":["mine","team","all"]},"total":{"type":"integer"},
+      "open":{"type":"integer"},
+      "items":{"type":"array","items":{"$ref":"#/components/schemas/handoffs"}}}})");
+  r.Add(
+      "GET", "/api/v1/handoffs/queue",
+      [d](const HttpRequest& q, A who) { return ListHandoffs(d, q, who); },
+      RouteDoc("The handoffs of a book, open first, then the newest first, with the total and "
+               "how many are open; `book` narrows before paging to the caller's own "
+               "(`mine`: accounts owned or covered as CSM, and handoffs naming them as AM or "
+               "seller), their team's (`team`) or `all` (the default); `status` (open, "
+               "accepted); `limit` (default 50) and `offset` page",
+               K::kOther)
+          .Query({"book", "status", "limit", "offset"})
+          .Response("HandoffQueue"));
   r.Add(
       "GET", "/api/v1/handoffs/{id}/onboarding",
       [d](const HttpRequest& q, A who) { return GetOnboarding(d, q, who); },

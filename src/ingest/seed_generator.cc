@@ -463,6 +463,12 @@ void BookGenerator::MakeSupport(int64_t index, const Profile& p) {
     t.escalated = t.severity >= TicketSeverity::kHigh && rng.Chance(0.3);
     t.subject = std::string(rng.Pick(kTicketSubjects));
     t.body = "Reported by the customer; see thread.";
+    // Two closed tickets in three rated (CSAT, 1–5, mostly satisfied), drawn from the id so the
+    // book's other draws stay as they were.
+    if (!open && t.id.value % 3 != 0) {
+      static constexpr int64_t kScores[] = {5, 4, 5, 3, 4, 5, 2, 4, 5, 1};  // 7 of 10 satisfied
+      t.satisfaction = kScores[(t.id.value / 3) % 10];
+    }
     w_.Add(t);
   }
   // NPS: a response or two a year from about half the accounts; mostly promoters.

@@ -240,6 +240,13 @@ void BookGenerator::MakeWorkflow(int64_t index, const Profile& p) {
       t.status = *t.due_on < Day(-3) && rng.Chance(0.8) ? TaskStatus::kDone : TaskStatus::kOpen;
       t.source_key = MilestoneKey(h.id.value, step.day);
       t.created_at = *h.accepted_at;
+      // Done a few days either side of its due day (from the id: the other draws stay as they
+      // were), never before the acceptance.
+      if (t.status == TaskStatus::kDone) {
+        const Date on = std::max(h.accepted_at->date(),
+                                 t.due_on->AddDays(static_cast<int32_t>(t.id.value % 9) - 5));
+        t.completed_at = Timestamp::At(std::min(on, Day(0)), 15);
+      }
       w_.Add(t);
     }
   }

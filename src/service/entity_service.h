@@ -80,6 +80,9 @@ class EntityService {
     if constexpr (requires { row.updated_at = now; }) row.updated_at = now;
     if constexpr (Versioned<T>) row.version = 1;
     Hooks::Defaults(actor, row);
+    if constexpr (requires { Hooks::Stamp(std::optional<T>(), row, now); }) {
+      Hooks::Stamp(std::nullopt, row, now);
+    }
     // Who may write it first: a caller without the right learns nothing from the row's checks.
     ORCHARD_CHECK(Hooks::Authorize(db, actor, row));
     ORCHARD_CHECK(Validate(row));
@@ -105,6 +108,9 @@ class EntityService {
     ORCHARD_CHECK(change(next));
     Timestamp now = clock_.Now();
     if constexpr (requires { next.updated_at = now; }) next.updated_at = now;
+    if constexpr (requires { Hooks::Stamp(std::optional<T>(), next, now); }) {
+      Hooks::Stamp(current, next, now);
+    }
     ORCHARD_CHECK(Validate(next));
     ORCHARD_CHECK(Hooks::Authorize(db, actor, next));
     ORCHARD_CHECK(Hooks::AuthorizeChange(actor, current, next));

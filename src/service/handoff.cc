@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "domain/handoff.h"
+#include "engine/csm_kpis.h"
 #include "service/entity_service.h"
 #include "service/unit_of_work.h"
 
@@ -93,7 +94,7 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
   Onboarding out;
   ORCHARD_TRY(out.handoff, store.Get<Handoff>(id));
   if (out.handoff.status != HandoffStatus::kAccepted) return out;
-  int behind = 0, stuck = 0, done = 0;
+  std::vector<std::string> statuses;
   for (const OnboardingStep& step : kOnboardingSteps) {
     store::SqlValue params[] = {MilestoneKey(id.value, step.day)};
     ORCHARD_TRY(auto task_id,
@@ -102,25 +103,11 @@ Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today)
     Milestone m;
     ORCHARD_TRY(m.task, store.Get<Task>(TaskId(*task_id)));
     m.day = step.day;
-    const int late = m.task.due_on ? today.days() - m.task.due_on->days() : 0;
-    if (m.task.status != TaskStatus::kOpen) {
-      m.status = "done";
-      ++done;
-    } else if (late <= 0) {
-      m.status = "on_track";
-    } else if (late <= 14) {
-      m.status = "behind";
-      ++behind;
-    } else {
-      m.status = "stuck";
-      ++stuck;
-    }
+    m.status = engine::MilestoneStatus(m.task, today);  // one definition, the scoreboard's too
+    statuses.push_back(m.status);
     out.milestones.push_back(std::move(m));
   }
-  out.status = stuck > 0                                                 ? "stuck"
-               : behind > 0                                              ? "behind"
-               : done == static_cast<int>(out.milestones.size()) && done ? "done"
-                                                                         : "on_track";
+  out.status = engine::OnboardingStatus(statuses);
   return out;
 }
 
@@ -247,6 +234,50 @@ Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock
   }
   out.status = "on_track";
   ORCHARD_CHECK(work.Commit());
+  return out;
+}
+
+Result<HandoffPage> ListHandoffs(store::Database& db, const HandoffQuery& q) {
+  std::vector<store::SqlValue> params;
+  std::string where = " FROM handoffs h JOIN accounts a ON a.id = h.account_id WHERE 1 = 1";
+  if (q.status) {
+    where += " AND h.status = ?";
+    params.emplace_back(std::string(ToString(*q.status)));
+  }
+  std::string book = BookClause(q.book, q.actor, "a", params);
+  if (q.book == Book::kMine) {
+    // The handoffs meant for the actor, or sold by them, are theirs too.
+    book.insert(book.size() - 1, " OR h.am_id = ? OR h.seller_id = ?");
+    params.emplace_back(q.actor.user.value);
+    params.emplace_back(q.actor.user.value);
+  }
+  where += book;
+  HandoffPage out;
+  ORCHARD_CHECK(
+      db.Query("SELECT COUNT(*), SUM(CASE WHEN h.status = 'open' THEN 1 ELSE 0 END)" + where,
+               params, [&](const store::Row& row) -> Status {
+                 ORCHARD_TRY(out.total, row.GetInt(0));
+                 if (!row.IsNull(1)) {
+                   ORCHARD_TRY(out.open, row.GetInt(1));
+                 }
+                 return Ok();
+               }));
+  params.emplace_back(static_cast<int64_t>(q.limit));
+  params.emplace_back(static_cast<int64_t>(q.offset));
+  std::vector<int64_t> ids;
+  ORCHARD_CHECK(db.Query("SELECT h.id" + where +
+                             " ORDER BY CASE WHEN h.status = 'open' THEN 0 ELSE 1 END, h.id DESC "
+                             "LIMIT ? OFFSET ?",
+                         params, [&](const store::Row& row) -> Status {
+                           ORCHARD_TRY(int64_t id, row.GetInt(0));
+                           ids.push_back(id);
+                           return Ok();
+                         }));
+  store::Store store(db);
+  for (int64_t id : ids) {
+    ORCHARD_TRY(Handoff h, store.Get<Handoff>(HandoffId(id)));
+    out.items.push_back(std::move(h));
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "domain/entities.h"
 #include "engine/read_model.h"
 #include "service/actor.h"
+#include "service/book_scope.h"
 #include "store/pool.h"
 #include "store/store.h"
 
@@ -66,5 +67,20 @@ Result<Onboarding> AcceptHandoff(store::ConnectionPool& pool, const Clock& clock
 
 // The handoff with its milestones and their status today.
 Result<Onboarding> ReadOnboarding(store::Database& db, HandoffId id, Date today);
+
+// The handoffs of a book, open first (newest first), then the rest (newest first). "Mine" also
+// holds the handoffs that name the actor as their AM or seller, whoever owns the account now.
+struct HandoffQuery {
+  Book book = Book::kAll;
+  Actor actor;
+  std::optional<HandoffStatus> status;
+  size_t offset = 0, limit = 50;
+};
+struct HandoffPage {
+  std::vector<Handoff> items;
+  int64_t total = 0;  // in the book (and status), before paging
+  int64_t open = 0;   // of those, still open
+};
+Result<HandoffPage> ListHandoffs(store::Database& db, const HandoffQuery& query);
 
 }  // namespace orchard::service

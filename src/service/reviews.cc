@@ -141,6 +141,9 @@ Result<DueReviews> ReviewsDue(store::Database& db, const DueQuery& q) {
     where += " AND a.owner_id IN (SELECT id FROM users WHERE manager_id = ?)";
     params.emplace_back(q.team_of->value);
   }
+  // Narrowed to the book before counting and paging: an AM's overdue review is on their first
+  // page however far down the whole book's list it would be.
+  where += BookClause(q.book, q.actor, "a", params);
   std::vector<store::SqlValue> counted = {today};
   counted.insert(counted.end(), params.begin(), params.end());
   ORCHARD_CHECK(

@@ -15,6 +15,7 @@
 #include "domain/settings.h"
 #include "engine/read_model.h"
 #include "service/actor.h"
+#include "service/book_scope.h"
 #include "store/pool.h"
 
 namespace orchard::service {
@@ -56,6 +57,8 @@ struct DueQuery {
   int window_days = 30;           // due up to today + window
   std::optional<UserId> am;       // one AM's accounts
   std::optional<UserId> team_of;  // the accounts of the AMs whose manager this is
+  Book book = Book::kAll;         // the actor's own accounts (owned or covered), team, or all
+  Actor actor;                    // whose book
   size_t offset = 0, limit = 100;
 };
 Result<DueReviews> ReviewsDue(store::Database& db, const DueQuery& query);

@@ -386,7 +386,7 @@ try {
     assert.equal(asked.filter((u) => u.pathname === "/api/v1/accounts" && u.searchParams.has("ids")).length <= 1, true, "at most one request names the handoffs' accounts (names already known are not asked again)");
     await checkAccessibility(page, "handoffs");
     await nav.getByRole("link", { name: "Settings" }).click();
-    const sample = page.getByLabel("inspection.sample");
+    const sample = page.getByLabel("Inspection queue: Random sample each month");
     await sample.fill("12");
     const reread = settingsReread();
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
@@ -409,7 +409,7 @@ try {
     const statuses = [];
     const seen = (r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "PATCH" && statuses.push(r.status());
     page.on("response", seen);
-    await page.getByLabel("inspection.sample").fill("14");
+    await page.getByLabel("Inspection queue: Random sample each month").fill("14");
     const reread = settingsReread();
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
@@ -421,7 +421,7 @@ try {
     // and shows who is signed in now.
     await other.getByRole("button", { name: "Sign out" }).click();
     await signInOn(other, viewer);
-    await page.getByLabel("inspection.sample").fill("15");
+    await page.getByLabel("Inspection queue: Random sample each month").fill("15");
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByTestId("signed-in-user").filter({ hasText: "Vic Viewer" }).waitFor();
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14", "nothing saved as the viewer");

@@ -11,7 +11,9 @@ import { Home } from "./views/home";
 import { Dashboards } from "./views/dashboards";
 import { Reviews } from "./views/reviews";
 import { Handoffs } from "./views/handoffs";
-import { Settings } from "./views/settings";
+import { Settings, mayReadSettings } from "./views/settings";
+import { People } from "./views/people";
+import { Csm, mayReadCsmScoreboard } from "./views/csm";
 import { Import } from "./views/import";
 import { Loading, ErrorBox } from "./components/states";
 
@@ -32,6 +34,16 @@ const nav = [
   { to: "/reviews", title: "Reviews" },
   { to: "/handoffs", title: "Handoffs" },
 ];
+
+// The pages only some roles may use: shown only to them (the server refuses the rest anyway).
+function navFor(role: string): { to: string; title: string }[] {
+  return [
+    ...nav,
+    ...(mayReadCsmScoreboard(role) ? [{ to: "/csm", title: "CSM scoreboard" }] : []),
+    ...(role === "admin" ? [{ to: "/import", title: "Import" }, { to: "/people", title: "People" }] : []),
+    ...(mayReadSettings(role) ? [{ to: "/settings", title: "Settings" }] : []),
+  ];
+}
 
 export function App() {
   const [session, setSession] = useState<Session | null | "checking">("checking");
@@ -95,12 +107,7 @@ export function App() {
           </a>
           <nav aria-label="Main">
             <ul>
-              {[...nav, ...(session.user.role === "admin"
-                  ? [
-                      { to: "/import", title: "Import" },
-                      { to: "/settings", title: "Settings" },
-                    ]
-                  : [])].map((n) => (
+              {navFor(session.user.role).map((n) => (
                 <li key={n.to}>
                   <a href={n.to} aria-current={isCurrent(loc.path, n.to) ? "page" : undefined}>
                     {n.title}
@@ -137,6 +144,8 @@ function titleOf(path: string): string {
   if (path.startsWith("/reviews")) return "Reviews due";
   if (path.startsWith("/handoffs")) return "Handoffs";
   if (path.startsWith("/settings")) return "Settings";
+  if (path.startsWith("/people")) return "People";
+  if (path.startsWith("/csm")) return "CSM scoreboard";
   if (path.startsWith("/import")) return "Import";
   return "Home";
 }
@@ -149,6 +158,8 @@ function View({ path }: { path: string }) {
   if (path === "/reviews") return <Reviews />;
   if (path === "/handoffs") return <Handoffs />;
   if (path === "/settings") return <Settings />;
+  if (path === "/people") return <People />;
+  if (path === "/csm") return <Csm />;
   if (path === "/import") return <Import />;
   if (path === "/") return <Home />;
   return (

@@ -218,4 +218,31 @@ export interface Division {
   account_id: number;
   name: string;
   covered_by_id: number | null;
+// The CSM's scoreboard (GET /api/v1/csm/scoreboard; docs/CSM_KPIS.md defines each figure).
+export interface CsmScoreboard {
+  csm_id: number;
+  as_of: string;
+  accounts: number;
+  accounts_with_usage: number;
+  adoption_rate: number | null;
+  adoption_rate_30d_ago: number | null;
+  adoption_trend: number | null;
+  ttfv_median_days: number | null;
+  ttfv_mean_days: number | null;
+  ttfv_delivered: number;
+  ttfv_waiting: number;
+  csat: number | null;
+  csat_mean: number | null;
+  csat_ratings: number;
+  onboarding: { on_track: number; behind: number; stuck: number; done: number };
+  rows: {
+    account_id: number;
+    account_name: string;
+    adoption: number | null;
+    adoption_30d_ago: number | null;
+    ttfv_days: number | null;
+    csat: number | null;
+    csat_ratings: number;
+    onboarding: string | null;
+  }[];
 }

@@ -1,9 +1,13 @@
 // Handoffs: each closed-won deal's handoff to its AM, with how much of the checklist is done. An
 // open one unfolds into its checklist (ticked off item by item, with the version read) and, once
 // every item is done, the AM accepts it: the account moves to the AM with its onboarding tasks.
-import { useState } from "preact/hooks";
-import { all, api, ApiError } from "../lib/api";
+// An AM or CSM opens on their own handoffs, a manager on their team's (?book=mine|team|all); the
+// server narrows to the book before paging, open ones first.
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
+import { useLocation } from "../lib/router";
+import { BookSwitch, bookOf, Pager } from "./book";
 import { canEdit, useSession, userName } from "../lib/session";
 import { label } from "../lib/format";
 import { AccountLink } from "../lib/names";
@@ -43,26 +47,43 @@ function progress(json: string): string {
   }
 }
 
+interface Queue {
+  total: number;
+  open: number;
+  items: Handoff[];
+}
+
+const pageSize = 50;
+const titles: Record<string, string> = { mine: "My handoffs", team: "My team's handoffs", all: "Handoffs" };
+
 export function Handoffs() {
   const session = useSession();
-  const [list, reload] = useLoad(() => all<Handoff>("/api/v1/handoffs?sort=-id", 200), []);
+  const loc = useLocation();
+  const book = bookOf(loc.search, session.user.role);
+  const [offset, setOffset] = useState(0);
+  useEffect(() => setOffset(0), [book]);
+  const [list, reload] = useLoad(() => api.get<Queue>(`/api/v1/handoffs/queue${query({ book, limit: pageSize, offset })}`), [book, offset]);
   const [open, setOpen] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const editable = canEdit(session.user);
   return (
     <section aria-labelledby="handoffs-title">
-      <h1 id="handoffs-title">Handoffs</h1>
+      <h1 id="handoffs-title">{titles[book]}</h1>
+      <BookSwitch path="/handoffs" book={book} role={session.user.role} what="handoffs" />
       {note && (
         <p role="status" class="readonly-note" data-testid="handoff-note">
           {note}
         </p>
       )}
       <Show loaded={list} what="handoffs" retry={reload}>
-        {(items) =>
-          items.length === 0 ? (
-            <Empty>No handoffs yet: one opens when a new-business opportunity is closed won.</Empty>
+        {({ items, total, open: stillOpen }) =>
+          total === 0 ? (
+            <Empty>{book === "all" ? "No handoffs yet: one opens when a new-business opportunity is closed won." : "No handoffs in this book. The whole book may have some."}</Empty>
           ) : (
-            <section class="card">
+            <section class="card" aria-labelledby="handoffs-total">
+              <h2 id="handoffs-total" data-testid="handoffs-total">
+                {total} handoff{total === 1 ? "" : "s"}, {stillOpen} open
+              </h2>
               <table class="plain" data-testid="handoffs">
                 <thead>
                   <tr>
@@ -112,6 +133,7 @@ export function Handoffs() {
                   ])}
                 </tbody>
               </table>
+              <Pager offset={offset} shown={items.length} total={total} pageSize={pageSize} onOffset={setOffset} what="handoffs" />
             </section>
           )
         }

@@ -1,30 +1,43 @@
 // Reviews due: the internal and customer reviews the tiers' cadences scheduled, due within the
-// window, overdue first, with how many each AM has due and overdue.
-import { useState } from "preact/hooks";
+// window, overdue first, with how many each AM has due and overdue. An AM or CSM opens on their
+// own book, a manager on their team's, others on the whole book; one click shows another, and the
+// URL keeps it (?book=mine|team|all). The server narrows to the book before paging.
+import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
+import { useLocation } from "../lib/router";
+import { BookSwitch, bookOf, Pager } from "./book";
 import { canEdit, useSession, userName } from "../lib/session";
 import { day, label } from "../lib/format";
 import { Empty, Show } from "../components/states";
 import { DataTable } from "../components/table";
 
 interface Due {
+  book: string;
   window_days: number;
   total: number;
   by_am: { owner_id: number; due: number; overdue: number }[];
   items: { id: number; account_id: number; account_name: string; kind: string; due_on: string; owner_id: number; days_overdue: number; overdue: boolean }[];
 }
 
+const pageSize = 50;
+const titles: Record<string, string> = { mine: "My reviews", team: "My team's reviews", all: "Reviews due" };
+
 export function Reviews() {
   const session = useSession();
+  const loc = useLocation();
+  const book = bookOf(loc.search, session.user.role);
   const [window, setWindow] = useState(30);
+  const [offset, setOffset] = useState(0);
   const [held, setHeld] = useState<{ text: string; accountId: number; accountName: string } | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const editable = canEdit(session.user);
-  const [due, reload] = useLoad(() => api.get<Due>(`/api/v1/reviews/due${query({ window, limit: 200 })}`), [window]);
+  useEffect(() => setOffset(0), [book, window]);
+  const [due, reload] = useLoad(() => api.get<Due>(`/api/v1/reviews/due${query({ book, window, limit: pageSize, offset })}`), [book, window, offset]);
   return (
     <section aria-labelledby="reviews-title">
-      <h1 id="reviews-title">Reviews due</h1>
+      <h1 id="reviews-title">{titles[book]}</h1>
+      <BookSwitch path="/reviews" book={book} role={session.user.role} what="reviews" />
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Due within
@@ -45,7 +58,7 @@ export function Reviews() {
       <Show loaded={due} what="reviews due" retry={reload}>
         {(d) =>
           d.total === 0 ? (
-            <Empty>No reviews due within {d.window_days} days.</Empty>
+            <Empty>No reviews due within {d.window_days} days{book === "all" ? "" : " in this book"}.</Empty>
           ) : (
             <div class="grid2">
               <section class="card" aria-labelledby="byam-title">
@@ -61,7 +74,7 @@ export function Reviews() {
                 />
               </section>
               <section class="card" aria-labelledby="duelist-title" data-testid="reviews-due">
-                <h2 id="duelist-title">
+                <h2 id="duelist-title" data-testid="reviews-total">
                   {d.total} review{d.total === 1 ? "" : "s"}, overdue first
                 </h2>
                 <table class="plain">
@@ -124,6 +137,7 @@ export function Reviews() {
                     ])}
                   </tbody>
                 </table>
+                <Pager offset={offset} shown={d.items.length} total={d.total} pageSize={pageSize} onOffset={setOffset} what="reviews" />
               </section>
             </div>
           )

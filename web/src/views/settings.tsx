@@ -1,11 +1,12 @@
-// Settings (admins): tiers, coverage, cadences and health weights — every setting in force,
-// changed all or nothing — the people who sign in, and API tokens.
+// Settings: tiers, coverage, cadences and health weights, as a person reads them — labels from
+// the server, values in dollars, percent, days and hours (stored as cents, basis points and
+// whole numbers: converted here both ways). Admins change them all or nothing and manage API
+// tokens; leaders and managers read them. People are managed on the People page.
 import { useState } from "preact/hooks";
-import { all, api, ApiError } from "../lib/api";
+import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useSession } from "../lib/session";
-import type { User } from "../lib/types";
-import { day, label } from "../lib/format";
+import { day } from "../lib/format";
 import { Empty, ErrorBox, Show } from "../components/states";
 
 interface Token {
@@ -17,38 +18,137 @@ interface Token {
   revoked_at: string | null;
 }
 
+type Unit = "cents" | "basis_points" | "percent" | "days" | "hours" | "count" | "score";
+interface Field {
+  key: string;
+  group: string;
+  label: string;
+  unit: Unit;
+}
+interface SettingsAnswer {
+  settings: Record<string, string>;
+  fields: Field[];
+}
+
+// Who may read the settings, and who may change them (the server decides the same).
+export function mayReadSettings(role: string): boolean {
+  return role === "admin" || role === "leader" || role === "manager";
+}
+
+// The stored whole number as the person types it: cents → dollars, basis points → percent.
+function shown(unit: Unit, stored: string): string {
+  const n = Number(stored);
+  if (!Number.isFinite(n)) return stored;
+  return unit === "cents" || unit === "basis_points" ? String(n / 100) : String(n);
+}
+
+// What the person typed, back in the stored unit. Text that is not a number goes as typed, so the
+// server's error names the field and quotes it.
+function stored(unit: Unit, typed: string): string {
+  const clean = typed.replace(/[$,%\s]/g, "");
+  if (clean === "" || !/^-?\d*\.?\d+$/.test(clean)) return typed.trim();
+  const n = Number(clean);
+  return unit === "cents" || unit === "basis_points" ? String(Math.round(n * 100)) : clean;
+}
+
+const unitWord: Record<Unit, string> = { cents: "dollars", basis_points: "percent", percent: "percent", days: "days", hours: "hours", count: "", score: "" };
+const suffix: Record<Unit, string> = { cents: "", basis_points: "%", percent: "%", days: "days", hours: "hours", count: "", score: "of 100" };
+
+// A stored value as it reads: $100,000 · 10 % · 90 days.
+export function formatSetting(unit: Unit, value: string): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return value;
+  switch (unit) {
+    case "cents":
+      return `$${(n / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+    case "basis_points":
+      return `${(n / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;
+    case "percent":
+      return `${n} %`;
+    case "days":
+      return `${n.toLocaleString("en-US")} ${n === 1 ? "day" : "days"}`;
+    case "hours":
+      return `${n.toLocaleString("en-US")} ${n === 1 ? "hour" : "hours"}`;
+    default:
+      return n.toLocaleString("en-US");
+  }
+}
+
+function groups(fields: Field[]): [string, Field[]][] {
+  const out = new Map<string, Field[]>();
+  for (const f of fields) out.set(f.group, [...(out.get(f.group) ?? []), f]);
+  return [...out];
+}
+
 export function Settings() {
   const session = useSession();
-  if (session.user.role !== "admin") {
+  const role = session.user.role;
+  if (!mayReadSettings(role)) {
     return (
       <section>
         <h1>Settings</h1>
-        <Empty>Only admins change settings, users and tokens.</Empty>
+        <Empty>Only admins, leaders and managers see the settings; only admins change them.</Empty>
       </section>
     );
   }
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
-      <SettingsForm />
-      <div class="grid2">
-        <Users />
-        <Tokens />
-      </div>
+      {role === "admin" ? (
+        <>
+          <SettingsForm />
+          <Tokens />
+        </>
+      ) : (
+        <>
+          <p class="readonly-note" data-testid="settings-read-only">
+            The health model, tiers and coverage in force. Only admins change them.
+          </p>
+          <SettingsView />
+        </>
+      )}
     </section>
   );
 }
 
+function SettingsView() {
+  const [loaded, reload] = useLoad(() => api.get<SettingsAnswer>("/api/v1/settings"), []);
+  return (
+    <Show loaded={loaded} what="settings" retry={reload}>
+      {({ settings, fields }) => (
+        <div class="grid3" data-testid="settings-values">
+          {groups(fields).map(([g, list]) => (
+            <section key={g} class="card settings-group" aria-label={g}>
+              <h2>{g}</h2>
+              <dl class="settings-values">
+                {list.map((f) => (
+                  <div key={f.key} class="setting">
+                    <dt>{f.label}</dt>
+                    <dd>{formatSetting(f.unit, settings[f.key] ?? "")}</dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          ))}
+        </div>
+      )}
+    </Show>
+  );
+}
+
 function SettingsForm() {
-  const [loaded, reload] = useLoad(() => api.get<{ settings: Record<string, string> }>("/api/v1/settings"), []);
+  const [loaded, reload] = useLoad(() => api.get<SettingsAnswer>("/api/v1/settings"), []);
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
-  const save = async () => {
+  const save = async (fields: Field[]) => {
     setError(null);
     setSaved(false);
+    const unitOf = new Map(fields.map((f) => [f.key, f.unit]));
+    const changes: Record<string, string> = {};
+    for (const [k, v] of Object.entries(edits)) changes[k] = stored(unitOf.get(k) ?? "count", v);
     try {
-      await api.patch("/api/v1/settings", edits);
+      await api.patch("/api/v1/settings", changes);
       setEdits({});
       setSaved(true);
       reload();
@@ -56,83 +156,64 @@ function SettingsForm() {
       setError(e as ApiError);
     }
   };
+  const count = Object.keys(edits).length;
   return (
     <section class="card" aria-labelledby="set-title">
-      <h2 id="set-title">Tiers, coverage, cadences and health weights</h2>
+      <h2 id="set-title">Tiers, coverage, cadences and health model</h2>
       <Show loaded={loaded} what="settings" retry={reload}>
-        {({ settings }) => {
-          const groups = new Map<string, string[]>();
-          for (const k of Object.keys(settings).sort()) {
-            const g = k.split(".").slice(0, k.startsWith("coverage.") ? 2 : 1).join(".");
-            groups.set(g, [...(groups.get(g) ?? []), k]);
-          }
+        {({ settings, fields }) => {
+          const bad = new Map((error?.fields ?? []).map((f) => [f.field, f.message]));
           return (
             <form
               onSubmit={(e) => {
                 e.preventDefault();
-                void save();
+                void save(fields);
               }}
             >
               <div class="grid3">
-                {[...groups].map(([g, keys]) => (
+                {groups(fields).map(([g, list]) => (
                   <fieldset key={g} class="settings-group">
-                    <legend>{label(g.replace(".", " "))}</legend>
-                    {keys.map((k) => (
-                      <label key={k} class="setting">
-                        {k.slice(g.length + 1) || k}
-                        <input
-                          value={edits[k] ?? settings[k]}
-                          onInput={(e) => setEdits({ ...edits, [k]: (e.target as HTMLInputElement).value })}
-                          aria-label={k}
-                        />
+                    <legend>{g}</legend>
+                    {list.map((f) => (
+                      <label key={f.key} class="setting">
+                        <span>{f.label}</span>
+                        <span class="setting-input">
+                          {f.unit === "cents" && <span aria-hidden="true">$</span>}
+                          <input
+                            inputMode="decimal"
+                            size={9}
+                            value={edits[f.key] ?? shown(f.unit, settings[f.key] ?? "")}
+                            onInput={(e) => setEdits({ ...edits, [f.key]: (e.target as HTMLInputElement).value })}
+                            aria-label={`${g}: ${f.label}${unitWord[f.unit] ? ` (${unitWord[f.unit]})` : ""}`}
+                            aria-invalid={bad.has(f.key) ? true : undefined}
+                            data-key={f.key}
+                          />
+                          {suffix[f.unit] && <span class="muted small">{suffix[f.unit]}</span>}
+                        </span>
+                        {bad.has(f.key) && (
+                          <span class="field-error" role="alert">
+                            {f.label}: {bad.get(f.key)}
+                          </span>
+                        )}
                       </label>
                     ))}
                   </fieldset>
                 ))}
               </div>
-              {error && <ErrorBox error={error} />}
+              {error && (
+                <div class="state error" role="alert" data-testid="settings-error">
+                  <strong>Not saved.</strong> {error.message}
+                </div>
+              )}
               <div class="row">
-                <button type="submit" class="primary" disabled={Object.keys(edits).length === 0}>
-                  Save {Object.keys(edits).length || ""} change{Object.keys(edits).length === 1 ? "" : "s"}
+                <button type="submit" class="primary" disabled={count === 0}>
+                  Save {count || ""} change{count === 1 ? "" : "s"}
                 </button>
                 {saved && <span role="status">Saved.</span>}
               </div>
             </form>
           );
         }}
-      </Show>
-    </section>
-  );
-}
-
-function Users() {
-  const [users, reload] = useLoad(() => all<User>("/api/v1/users"), []);
-  return (
-    <section class="card" aria-labelledby="users-title">
-      <h2 id="users-title">Users</h2>
-      <Show loaded={users} what="users" retry={reload}>
-        {(list) => (
-          <table class="plain">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Role</th>
-                <th scope="col">Active</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}</td>
-                  <td>{u.email}</td>
-                  <td>{label(u.role)}</td>
-                  <td>{u.active ? "yes" : "no"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
       </Show>
     </section>
   );
