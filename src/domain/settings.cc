@@ -74,6 +74,7 @@ constexpr Description kDescriptions[] = {
     {"potential.high_bp", "Potential", "High from whitespace ÷ ARR", U::kBasisPoints},
     {"potential.medium_bp", "Potential", "Medium from whitespace ÷ ARR", U::kBasisPoints},
     {"sessions.idle_hours", "Sessions", "Sign out after idle", U::kHours},
+    {"coverage.pooled_accounts_per_am", "Coverage", "Accounts per pooled AM (tier 3)", U::kCount},
 };
 constexpr Description kCoverageDescriptions[] = {
     {"accounts_per_am_target", "", "Accounts per AM (target)", U::kCount},
@@ -220,8 +221,7 @@ Status Settings::Apply(const std::vector<Setting>& rows) {
                                               std::to_string(next.health_yellow_min) + ")");
   }
   if (next.pooled_accounts_per_am < 1 || next.pooled_accounts_per_am > 100'000) {
-    return FailValue("coverage.pooled_accounts_per_am",
-                     "must be from 1 to 100,000 (accounts per pooled AM)");
+    return BadSetting("coverage.pooled_accounts_per_am", "must be from 1 to 100,000");
   }
   if (next.session_idle_hours < 1) {
     return BadSetting("sessions.idle_hours", "must be at least 1 hour");

@@ -278,7 +278,7 @@ try {
     await form.getByRole("button", { name: "Add contact" }).click();
     const line = page.getByTestId("map-as-text").locator("li", { hasText: "Nadia Browser" });
     await line.waitFor({ state: "attached" });
-    assert.match(await line.textContent(), new RegExp(`champion, Champion, reports to ${boss.name}`));
+    assert.match(await line.textContent(), new RegExp(`Champion, Champion, reports to ${boss.name}`));
     const other = target.map.nodes[1];
     await page.getByLabel("Nadia Browser reports to").selectOption(String(other.id));
     await page.waitForFunction(

@@ -218,6 +218,8 @@ export interface Division {
   account_id: number;
   name: string;
   covered_by_id: number | null;
+}
+
 // The CSM's scoreboard (GET /api/v1/csm/scoreboard; docs/CSM_KPIS.md defines each figure).
 export interface CsmScoreboard {
   csm_id: number;
