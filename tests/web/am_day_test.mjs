@@ -12,7 +12,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source } from "./harness.mjs";
+import { apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source, step } from "./harness.mjs";
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 mkdirSync(shots, { recursive: true });
@@ -20,15 +20,6 @@ const { work, db, cleanUp } = scratch("orchard-am-day-");
 const admin = "admin@orchard.test";
 const server = orchardServer(db);
 
-async function step(name, f) {
-  try {
-    await f();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    console.log(`FAIL ${name}`);
-    throw e;
-  }
-}
 
 // Polls `f` until it answers true (30 s at most, as the page's waits: the machine may be shared
 // with other builds): what the server stored after the page's write.

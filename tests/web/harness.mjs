@@ -123,3 +123,16 @@ export async function signInOn(page, base, email) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("signed-in-user").waitFor();
 }
+
+// One named step of a browser test: "ok   name (ms)" when it passes, "FAIL name" and the error
+// (thrown on) when it does not.
+export async function step(name, f) {
+  const t = Date.now();
+  try {
+    await f();
+    console.log(`ok   ${name} (${Date.now() - t} ms)`);
+  } catch (e) {
+    console.log(`FAIL ${name}`);
+    throw e;
+  }
+}

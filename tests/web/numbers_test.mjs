@@ -7,7 +7,7 @@
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR.
 import assert from "node:assert/strict";
-import { apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn } from "./harness.mjs";
+import { apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, step } from "./harness.mjs";
 
 const { work, db, cleanUp } = scratch("orchard-numbers-");
 const admin = "admin@orchard.test";
@@ -15,16 +15,6 @@ const server = orchardServer(db);
 let browser;
 let exitCode = 0;
 
-async function step(name, f) {
-  const t = Date.now();
-  try {
-    await f();
-    console.log(`ok   ${name} (${Date.now() - t} ms)`);
-  } catch (e) {
-    console.log(`FAIL ${name}`);
-    throw e;
-  }
-}
 
 // Pairs of drawn text labels (visible, non-empty) whose boxes overlap, in the chart `testId`.
 async function overlappingLabels(page, testId) {

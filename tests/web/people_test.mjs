@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { apiClient, freePort, launchBrowser, orchardServer, run, scratch, signInOn, source } from "./harness.mjs";
+import { apiClient, freePort, launchBrowser, orchardServer, run, scratch, signInOn, source, step } from "./harness.mjs";
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 mkdirSync(shots, { recursive: true });
@@ -20,16 +20,6 @@ const leader = "leader@orchard.test";
 const password = "correct horse battery";
 const server = orchardServer(db);
 
-async function step(name, f) {
-  const t = Date.now();
-  try {
-    await f();
-    console.log(`ok   ${name} (${Date.now() - t} ms)`);
-  } catch (e) {
-    console.log(`FAIL ${name}`);
-    throw e;
-  }
-}
 
 let browser;
 let exitCode = 0;
