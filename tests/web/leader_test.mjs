@@ -159,8 +159,15 @@ try {
       const next = page.getByTestId("dash-at-risk-pager").getByRole("button", { name: "Next" });
       if (await next.isDisabled()) break;
       const before = await page.getByTestId("dash-at-risk-rows").textContent();
+      const firstBefore = await risk.locator("tbody tr td:first-child a").first().getAttribute("href");
       await next.click();
-      await page.waitForFunction((b) => document.querySelector("[data-testid=dash-at-risk-rows]")?.textContent !== b, before);
+      // The count line moves at once, the rows when the next page has arrived: wait for both.
+      await page.waitForFunction(
+        ([b, first]) =>
+          document.querySelector("[data-testid=dash-at-risk-rows]")?.textContent !== b &&
+          document.querySelector("[data-testid=dash-at-risk] tbody tr td:first-child a")?.getAttribute("href") !== first,
+        [before, firstBefore],
+      );
     }
     assert.equal(seen.size, total, "paging reaches every account at risk, each once");
     assert.match(await page.getByTestId("dash-at-risk-rows").textContent(), new RegExp(`–${total} of ${total}$`));
@@ -168,10 +175,14 @@ try {
     const portfolio = (await api.get("/api/v1/dashboards/portfolio?limit=1")).total;
     await page.getByTestId("dash-portfolio-all").getByText(`See all (${portfolio})`).click();
     await page.getByTestId("dash-portfolio-rows").getByText(`Rows 1–25 of ${portfolio}`).waitFor();
-    assert.equal(await page.getByTestId("dash-portfolio").locator("tbody tr").count(), 25);
+    // The count line shows at once, the rows when the page has arrived.
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=dash-portfolio] tbody tr").length === 25);
     // Every AM on the leaderboard, the pooled team among them.
     const board = await api.get("/api/v1/dashboards/nrr-leaderboard?limit=1000");
     await page.getByTestId("dash-leaderboard").locator("tbody tr").first().waitFor();
+    await page
+      .waitForFunction((n) => document.querySelectorAll("[data-testid=dash-leaderboard] tbody tr").length === n, board.total, { timeout: 5000 })
+      .catch(() => {});
     assert.equal(await page.getByTestId("dash-leaderboard").locator("tbody tr").count(), board.total, "one row per AM");
     assert.ok(board.items.some((r) => r.churn_cents > 0), "the board shows who holds the churn");
     // The inspection queue marks its random sample.
