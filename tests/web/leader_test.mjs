@@ -153,21 +153,24 @@ try {
     assert.ok(total > 12, `more accounts at risk than the preview shows (${total})`);
     await page.getByTestId("dash-at-risk-all").getByText(`See all (${total})`).click();
     await page.getByTestId("dash-at-risk-rows").getByText(`Rows 1–${Math.min(25, total)} of ${total}`).waitFor();
+    // A page is in when the table holds as many rows as the count line says ("Rows a–b of n"):
+    // the line moves at once, the rows when the page has arrived.
+    const pageIn = (notFirst) =>
+      page.waitForFunction((first) => {
+        const line = document.querySelector("[data-testid=dash-at-risk-rows]")?.textContent ?? "";
+        const m = /Rows (\d+)–(\d+) of/.exec(line);
+        const links = [...document.querySelectorAll("[data-testid=dash-at-risk] tbody tr td:first-child a")];
+        return m !== null && links.length === Number(m[2]) - Number(m[1]) + 1 && links[0].getAttribute("href") !== first;
+      }, notFirst);
+    await pageIn(null);
     const seen = new Set();
     for (let i = 0; i < 20; i++) {
-      for (const href of await risk.locator("tbody tr td:first-child a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) seen.add(href);
+      const hrefs = await risk.locator("tbody tr td:first-child a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      for (const href of hrefs) seen.add(href);
       const next = page.getByTestId("dash-at-risk-pager").getByRole("button", { name: "Next" });
       if (await next.isDisabled()) break;
-      const before = await page.getByTestId("dash-at-risk-rows").textContent();
-      const firstBefore = await risk.locator("tbody tr td:first-child a").first().getAttribute("href");
       await next.click();
-      // The count line moves at once, the rows when the next page has arrived: wait for both.
-      await page.waitForFunction(
-        ([b, first]) =>
-          document.querySelector("[data-testid=dash-at-risk-rows]")?.textContent !== b &&
-          document.querySelector("[data-testid=dash-at-risk] tbody tr td:first-child a")?.getAttribute("href") !== first,
-        [before, firstBefore],
-      );
+      await pageIn(hrefs[0]);
     }
     assert.equal(seen.size, total, "paging reaches every account at risk, each once");
     assert.match(await page.getByTestId("dash-at-risk-rows").textContent(), new RegExp(`–${total} of ${total}$`));
