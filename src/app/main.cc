@@ -169,6 +169,12 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   return Ok();
 }
 
+// The file a sqlite:PATH[?options] URL names; none for sqlite::memory: and other databases.
+std::optional<std::string> SqliteFileOf(const std::string& url) {
+  if (!url.starts_with("sqlite:") || url == "sqlite::memory:") return std::nullopt;
+  return url.substr(7, url.find('?') == std::string::npos ? std::string::npos : url.find('?') - 7);
+}
+
 // The demo login is kept beside an SQLite demo file (mode 0600) so every start can print it.
 std::optional<std::filesystem::path> LoginFileFor(const std::string& db_url) {
   if (!db_url.starts_with("sqlite:") || db_url == "sqlite::memory:") return std::nullopt;
@@ -229,12 +235,8 @@ Status RequireBook(const std::string& url, bool create) {
   const std::string hint =
       ": `orchard user add` adds a user to an existing book. For the demo book pass "
       "--db sqlite:orchard-demo.db; to start a new, empty book, add --create";
-  if (url.starts_with("sqlite:") && url != "sqlite::memory:") {
-    std::string path =
-        url.substr(7, url.find('?') == std::string::npos ? std::string::npos : url.find('?') - 7);
-    if (!std::filesystem::exists(path)) {
-      return FailField("--db", "there is no database at " + path + hint);
-    }
+  if (auto path = SqliteFileOf(url); path && !std::filesystem::exists(*path)) {
+    return FailField("--db", "there is no database at " + *path + hint);
   }
   ORCHARD_TRY(auto db, store::OpenDatabase(url));
   ORCHARD_TRY(int version, store::SchemaVersion(*db));
@@ -586,10 +588,9 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
 
 // Opening a missing SQLite file would create an empty database and export nothing from it.
 Status RequireExistingDatabase(const std::string& url) {
-  if (!url.starts_with("sqlite:") || url == "sqlite::memory:") return Ok();
-  std::string path = url.substr(7);
-  if (std::filesystem::exists(path)) return Ok();
-  return Fail(ErrorCode::kNotFound, "no database at " + path + " (--db " + url + ")");
+  auto path = SqliteFileOf(url);
+  if (!path || std::filesystem::exists(*path)) return Ok();
+  return Fail(ErrorCode::kNotFound, "no database at " + *path + " (--db " + url + ")");
 }
 
 // --format salesforce: the Bulk API CSV of one of the four objects that round-trip.

@@ -580,6 +580,11 @@ TEST(ImportCliTest, TheSalesforceExportCommandWritesFilesTheImportReadsBackUncha
   }
   EXPECT_EQ(ReadFile(out + "/Account.csv").substr(0, 47),
             "Id,Name,ParentId,Industry,BillingCountry,Number");
+  // A URL with its option names the same file (it was looked for as "book.db?synchronous=…").
+  auto with_option =
+      testing::RunOrchard({"export", "--db", db + "?synchronous=normal", "--object", "accounts",
+                           "--format", "salesforce", "--out", dir.path() + "/again.csv"});
+  EXPECT_EQ(with_option.exit_code, 0) << with_option.err;
   auto again = testing::RunOrchard({"import", "salesforce", "--db", db, out});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   auto summary = boost::json::parse(again.out).as_object();
