@@ -6,13 +6,14 @@ import type { User } from "./types";
 
 export type Book = "mine" | "team" | "all";
 
-export function bookChoices(user: User): Book[] {
+// Only the role decides (the work lists of views/book.tsx ask with the role alone).
+export function bookChoices(user: Pick<User, "role">): Book[] {
   if (user.role === "am" || user.role === "csm") return ["mine", "all"];
   if (user.role === "manager") return ["team", "mine", "all"];
   return ["all"];
 }
 
-export function defaultBook(user: User): Book {
+export function defaultBook(user: Pick<User, "role">): Book {
   return bookChoices(user)[0] as Book;
 }
 

@@ -1,18 +1,14 @@
 // Whose book a work list shows (Reviews, Handoffs): "mine" (the accounts one owns or covers),
 // "team" (with one's reports') or "all". The URL keeps the choice (?book=…); without it, an AM or
-// CSM sees their own, a manager their team's, everyone else the whole book. And the pager every
-// such list ends with: where one is, of how many, and the way to the end.
-export type Book = "mine" | "team" | "all";
+// CSM sees their own, a manager their team's, everyone else the whole book (lib/book.ts's
+// defaultBook, the rule Accounts, Dashboards and Home follow). And the pager every such list ends
+// with: where one is, of how many, and the way to the end.
+import { defaultBook, type Book } from "../lib/book";
+import type { User } from "../lib/types";
 
-export function defaultBook(role: string): Book {
-  if (role === "am" || role === "csm") return "mine";
-  if (role === "manager") return "team";
-  return "all";
-}
-
-export function bookOf(search: URLSearchParams, role: string): Book {
+export function bookOf(search: URLSearchParams, role: User["role"]): Book {
   const b = search.get("book");
-  return b === "mine" || b === "team" || b === "all" ? b : defaultBook(role);
+  return b === "mine" || b === "team" || b === "all" ? b : defaultBook({ role });
 }
 
 export function BookSwitch({ path, book, role, what }: { path: string; book: Book; role: string; what: string }) {
