@@ -221,7 +221,7 @@ void ForEachMet(const ReadModel& model, size_t slot, int32_t day, Met met) {
 std::optional<Date> ChurnedAfter(const std::vector<Line>& lines, int32_t day) {
   int32_t last_end = kNoDay;
   for (const Line& l : lines) {
-    if (l.start <= day && day <= l.end) return std::nullopt;
+    if (l.ActiveOn(day)) return std::nullopt;
     if (l.end < day) last_end = std::max(last_end, l.end);
   }
   if (last_end == kNoDay) return std::nullopt;

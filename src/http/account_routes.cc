@@ -7,7 +7,6 @@
 #include <set>
 
 #include "engine/account_list.h"
-#include "engine/health.h"
 #include "engine/relationships.h"
 #include "http/crud.h"
 #include "http/handler_kit.h"
@@ -234,7 +233,6 @@ Result<Reply> GetRelationshipMap(const ApiDeps& d, const HttpRequest& req, A act
     if (auto slot = d.model->SlotOf(id)) {
       for (const Contact& c : people)
         last_met[c.id.value] = engine::LastMet(*d.model, *slot, c.id.value, today);
-      depth = engine::MultithreadingDepth(*d.model, *slot, today);
       for (const auto& a : engine::RelationshipAlerts(*d.model, *slot, today)) {
         alerts.push_back({{"code", a.code},
                           {"contact_id", a.contact_id ? boost::json::value(a.contact_id)
@@ -251,8 +249,11 @@ Result<Reply> GetRelationshipMap(const ApiDeps& d, const HttpRequest& req, A act
     node["last_meaningful_on"] = has_met
                                      ? boost::json::value(Date::FromDays(met->second).ToString())
                                      : boost::json::value(nullptr);
-    node["engaged"] = has_met && c.status == ContactStatus::kActive &&
-                      today - met->second < engine::kDepthWindowDays;
+    const bool engaged = has_met && c.status == ContactStatus::kActive &&
+                         today - met->second < engine::kDepthWindowDays;
+    node["engaged"] = engaged;
+    // Multithreading depth is the engaged, counted (depth_test holds it to the health report's).
+    depth += engaged ? 1 : 0;
     nodes.push_back(std::move(node));
     if (c.reports_to_id && mapped.contains(c.reports_to_id->value)) {
       edges.push_back({{"from", c.reports_to_id->value}, {"to", c.id.value}});

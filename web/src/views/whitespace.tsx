@@ -38,7 +38,7 @@ export function WhitespaceSection({ planId, editable }: { planId: number; editab
               ? { color: pipelineColour, decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: "rgba(20,60,120,0.35)" } }
               : undefined,
     }));
-    const max = Math.max(1, ...w.cells.filter((c) => c.status === "open" || c.status === "competitor").map((c) => c.potential_cents / 100));
+    const max = Math.max(1, ...w.cells.filter(shaded).map((c) => c.potential_cents / 100));
     // Labels fit their cell or are cut short: never over a neighbour.
     const cellWidth = Math.max(40, Math.floor(640 / Math.max(1, w.products.length)) - 6);
     return {
@@ -55,20 +55,9 @@ export function WhitespaceSection({ planId, editable }: { planId: number; editab
       xAxis: { type: "category", data: w.products.map((p) => p.name), axisLabel: { rotate: 30, fontSize: 11, interval: 0, width: 110, overflow: "truncate", hideOverlap: true }, splitArea: { show: true } },
       yAxis: { type: "category", data: w.divisions.map((d) => d.name), axisLabel: { fontSize: 11, width: 140, overflow: "truncate", interval: 0, hideOverlap: true }, splitArea: { show: true } },
       visualMap: { min: 0, max, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, text: [money(max * 100), "$0"], seriesIndex: 0, inRange: { color: ["#f3f7f1", "#7fb77e", "#1b5e20"] } },
-      series: [
-        {
-          type: "heatmap",
-          data: data.filter((d) => d.cell.status === "open" || d.cell.status === "competitor"),
-          label: { show: true, formatter: (p: { data: { cell: WhitespaceCell } }) => cellText(p.data.cell), fontSize: 10, width: cellWidth, overflow: "truncate" },
-          labelLayout: { hideOverlap: true },
-        },
-        {
-          type: "heatmap",
-          data: data.filter((d) => d.cell.status !== "open" && d.cell.status !== "competitor"),
-          label: { show: true, formatter: (p: { data: { cell: WhitespaceCell } }) => cellText(p.data.cell), fontSize: 10, width: cellWidth, overflow: "truncate", color: "#1d2b1f" },
-          labelLayout: { hideOverlap: true },
-        },
-      ],
+      // The open and competitor cells shaded by potential (the visual map's series), the rest in
+      // their own colours with dark labels.
+      series: [heat(data.filter((d) => shaded(d.cell)), cellWidth), heat(data.filter((d) => !shaded(d.cell)), cellWidth, "#1d2b1f")],
     };
   }, [ws]);
 
@@ -344,6 +333,17 @@ function AddDivision({ accountId, onAdded }: { accountId: number; onAdded: () =>
       {error && <ErrorBox error={error} />}
     </form>
   );
+}
+
+const shaded = (c: WhitespaceCell) => c.status === "open" || c.status === "competitor";
+
+function heat(data: { cell: WhitespaceCell }[], width: number, color?: string) {
+  return {
+    type: "heatmap",
+    data,
+    label: { show: true, formatter: (p: { data: { cell: WhitespaceCell } }) => cellText(p.data.cell), fontSize: 10, width, overflow: "truncate", ...(color ? { color } : {}) },
+    labelLayout: { hideOverlap: true },
+  };
 }
 
 function cellText(c: WhitespaceCell): string {
