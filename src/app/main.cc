@@ -23,6 +23,9 @@
 #include "domain/schema.h"
 #include "engine/dashboard_json.h"
 #include "engine/dashboard_table.h"
+#include "automation/rule_engine.h"
+#include "automation/rule_runner.h"
+#include "automation/rule_store.h"
 #include "engine/follower.h"
 #include "engine/retention.h"
 #include "http/api.h"
@@ -122,13 +125,31 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   }
   // A connection for every event loop and every blocking worker: none waits for another's.
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(db_url, threads + args.blocking_threads));
+  service::SettingsService settings_service(*pool, clock, settings);
+  // Automation: the shipped rules (active in the demo book, drafts elsewhere), the engine, and
+  // its runner, woken by every applied write. Started before the follower, so it outlives every
+  // thread that may wake it.
+  automation::RuleService rules(*pool, clock);
+  ORCHARD_CHECK(rules.InstallDefaults(args.rules_active));
+  automation::RuleEngine rule_engine(
+      *pool, *model, [&settings_service] { return settings_service.Current(); }, clock);
+  automation::RunnerOptions run;
+  run.full_every_ms = args.rules_every_s * 1000;
+  run.on_error = [](const Error& e) {
+    spdlog::warn("automation pass: {} (retrying)", e.ToString());
+  };
+  run.on_pass = [](const automation::PassReport& p) {
+    spdlog::info("automation: {} fired, {} actions done, {} failed{}", p.fired, p.actions_done,
+                 p.actions_failed, p.paused.empty() ? "" : "; paused: " + p.paused.front());
+  };
+  ORCHARD_TRY(auto runner, automation::RuleRunner::Start(db_url, rule_engine, run));
+  model->SetOnApplied([r = runner.get()] { r->Wake(); });
   // Other servers on the same database write too: follow their changes.
   engine::FollowOptions follow;
   follow.on_error = [](const Error& e) {
     spdlog::warn("following the change log: {} (retrying)", e.ToString());
   };
   ORCHARD_TRY(auto follower, engine::ChangeFollower::Start(db_url, *model, follow));
-  service::SettingsService settings_service(*pool, clock, settings);
   service::AccountService accounts(*pool, clock, settings_service);
   service::AuthService auth(*pool, clock, {}, &settings_service);  // the idle limit in force
   http::Metrics metrics;
@@ -140,6 +161,8 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   http::ApiDeps deps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()};
   deps.pdf_exports_at_once = args.pdf_exports;
   deps.pdf_exports_per_user = args.pdf_exports_per_user;
+  deps.rules = &rules;
+  deps.rule_engine = &rule_engine;
   http::Router router = http::MakeRouter(deps);
   http::ServerOptions options;
   options.host = listen.host;
@@ -224,6 +247,7 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
   cli::ServeArgs serve;
   serve.db = args.db;
   serve.listen = args.listen;
+  serve.rules_active = true;
   return Serve(serve, clock, banner);
 }
 
@@ -654,6 +678,80 @@ Status RunExport(const cli::ExportArgs& args) {
   return Ok();
 }
 
+// orchard rules list | show | dry-run | run --once: the rules over the in-memory book, as the
+// server runs them (for those who prefer cron to the server's own runner).
+Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
+  ORCHARD_CHECK(RequireExistingDatabase(args.db));
+  ORCHARD_TRY(LoadedBook book, LoadBook(args.db));
+  ORCHARD_TRY(auto pool, store::ConnectionPool::Open(args.db, 2));
+  automation::RuleService rules(*pool, clock);
+  const Settings settings = book.settings;
+  automation::RuleEngine engine(*pool, *book.model, [settings] { return settings; }, clock);
+  const service::Actor cli_operator{UserId(), Role::kAdmin, {}};
+  const bool json = args.format == "json";
+  if (args.action == "list") {
+    ORCHARD_TRY(auto all, rules.List(cli_operator));
+    if (json) {
+      boost::json::array out;
+      for (const auto& r : all) {
+        out.push_back({{"id", r.id}, {"name", r.name}, {"status", ToString(r.status)},
+                       {"enabled", r.enabled}, {"live", r.Live()}, {"version", r.version},
+                       {"trigger", ToString(r.definition.trigger.kind)},
+                       {"paused_reason", r.paused_reason ? boost::json::value(*r.paused_reason)
+                                                         : boost::json::value(nullptr)}});
+      }
+      fmt::print("{}\n", boost::json::serialize(out));
+      return Ok();
+    }
+    fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", "id", "name", "status", "trigger", "state");
+    for (const auto& r : all) {
+      fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", r.id, r.name.substr(0, 44),
+                 ToString(r.status), ToString(r.definition.trigger.kind),
+                 r.paused_reason ? "paused: " + *r.paused_reason
+                 : r.Live()      ? std::string("live")
+                 : !r.enabled    ? std::string("disabled")
+                                 : std::string("not active"));
+    }
+    return Ok();
+  }
+  if (args.action == "show") {
+    ORCHARD_TRY(auto r, rules.Get(cli_operator, args.id));
+    ORCHARD_TRY(auto versions, rules.Versions(cli_operator, args.id));
+    if (json) {
+      fmt::print("{{\"id\":{},\"name\":{},\"status\":\"{}\",\"version\":{},\"definition\":{}}}\n",
+                 r.id, boost::json::serialize(boost::json::string(r.name)), ToString(r.status),
+                 r.version, automation::DefinitionJson(r.definition));
+      return Ok();
+    }
+    fmt::print("Rule {}: {} ({}, version {}{})\n{}\n\nDefinition:\n{}\n\nVersions:\n", r.id,
+               r.name, ToString(r.status), r.version, r.enabled ? "" : ", disabled",
+               r.description, automation::DefinitionJson(r.definition));
+    for (const auto& v : versions) {
+      fmt::print("  {}  {}  {}\n", v.version, v.created_at.ToString(), ToString(v.status));
+    }
+    return Ok();
+  }
+  if (args.action == "dry-run") {
+    ORCHARD_TRY(auto r, rules.Get(cli_operator, args.id));
+    ORCHARD_TRY(auto run, engine.DryRunOf(r.definition, args.limit));
+    if (!run.note.empty()) fmt::print("{}\n", run.note);
+    fmt::print("Rule {} (\"{}\") would act on {} account(s) now.\n", r.id, r.name,
+               cli::Grouped(run.total));
+    for (const auto& a : run.accounts) {
+      fmt::print("  {:>8}  {:<40} {}\n", a.account_id, a.name.substr(0, 40),
+                 a.trigger.empty() ? a.condition : a.trigger);
+    }
+    return Ok();
+  }
+  ORCHARD_TRY(auto pass, engine.RunPass(true));
+  fmt::print("Ran {} live rule(s) over {} accounts in {:.0f} ms (evaluation {:.1f} ms): {} fired, "
+             "{} actions done, {} failed.\n",
+             pass.rules, cli::Grouped(pass.accounts), pass.total_ms, pass.evaluate_ms, pass.fired,
+             pass.actions_done, pass.actions_failed);
+  for (const auto& p : pass.paused) fmt::print("Paused: {}\n", p);
+  return Ok();
+}
+
 }  // namespace
 }  // namespace orchard
 
@@ -671,6 +769,7 @@ int main(int argc, char** argv) {
       .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
       .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
       .export_ = [](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a); },
+      .rules = [&](const orchard::cli::RulesArgs& a) { return orchard::RunRules(a, clock); },
       .dashboards = std::move(dashboards),
   };
   return orchard::cli::Run(argc, argv, handlers);

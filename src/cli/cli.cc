@@ -154,6 +154,13 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
 
+  serve_cmd
+      ->add_option("--rules-every", serve.rules_every_s,
+                   "Seconds between full passes of the automation rules' date triggers (event "
+                   "rules run right after each write)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+
   DemoArgs demo;
   std::string demo_db = "sqlite:orchard-demo.db", demo_listen = default_listen;
   auto* demo_cmd = app.add_subcommand(
@@ -306,6 +313,35 @@ int Run(int argc, char** argv, const Handlers& handlers) {
                          "Write to this file (through FILE.tmp, renamed when complete) instead of "
                          "standard output");
 
+  RulesArgs rules;
+  rules.db = default_db;
+  auto* rules_cmd = app.add_subcommand(
+      "rules", "The automation rules: list them, show one, dry-run one, or run one pass");
+  rules_cmd->require_subcommand(1);
+  auto rules_common = [&](CLI::App* c) {
+    c->add_option("--db", rules.db, db_help)->capture_default_str();
+    c->add_option("--format", rules.format, "table or json")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"table", "json"}));
+  };
+  auto* rules_list = rules_cmd->add_subcommand("list", "Every rule, its state and today's firings");
+  rules_common(rules_list);
+  auto* rules_show = rules_cmd->add_subcommand("show", "One rule: its definition and versions");
+  rules_show->add_option("id", rules.id, "The rule's id")->required()->check(CLI::PositiveNumber);
+  rules_common(rules_show);
+  auto* rules_dry = rules_cmd->add_subcommand(
+      "dry-run", "The accounts a rule would act on now (nothing fires)");
+  rules_dry->add_option("id", rules.id, "The rule's id")->required()->check(CLI::PositiveNumber);
+  rules_dry->add_option("--limit", rules.limit, "Accounts listed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  rules_common(rules_dry);
+  bool run_once = false;
+  auto* rules_run = rules_cmd->add_subcommand(
+      "run", "One full pass of every live rule (for cron): fires, acts, retries what is due");
+  rules_run->add_flag("--once", run_once, "One pass, then exit (the only mode)")->required();
+  rules_common(rules_run);
+
   // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
   std::string names;
   bool known = false;
@@ -360,6 +396,13 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     return Finish(handlers.import_(import_args));
   }
   if (export_cmd->parsed()) return Finish(handlers.export_(export_args));
+  if (rules_cmd->parsed()) {
+    rules.action = rules_list->parsed()   ? "list"
+                   : rules_show->parsed() ? "show"
+                   : rules_dry->parsed()  ? "dry-run"
+                                          : "run";
+    return Finish(handlers.rules(rules));
+  }
   if (demo_cmd->parsed()) {
     demo.db = demo_db;
     demo.listen = *ParseListen(demo_listen);

@@ -51,6 +51,17 @@ struct ServeArgs {
   std::string metrics_token;  // /metrics needs it; without one, open on loopback only
   int pdf_exports = 2;        // at once on this server
   int pdf_exports_per_user = 1;
+  int rules_every_s = 30;      // a full pass of the time rules at least this often
+  bool rules_active = false;   // the shipped rules start active (the demo book) or as drafts
+};
+
+// orchard rules list | show ID | dry-run ID | run --once
+struct RulesArgs {
+  std::string db;
+  std::string action;  // list, show, dry-run, run
+  int64_t id = 0;
+  int limit = 20;
+  std::string format = "table";  // table or json
 };
 
 struct DemoArgs {
@@ -116,6 +127,7 @@ struct Handlers {
   std::function<Status(const ScoreArgs&)> score;
   std::function<Status(const ImportArgs&)> import_;
   std::function<Status(const ExportArgs&)> export_;
+  std::function<Status(const RulesArgs&)> rules;
   // The dashboards `report` prints, by name, in order (engine/dashboard_table.h: app/ hands them
   // over, so the CLI depends on nothing above core).
   std::vector<std::string> dashboards;

@@ -261,6 +261,9 @@ struct Task {
   std::optional<Date> due_on;
   TaskStatus status = TaskStatus::kOpen;
   std::optional<std::string> source_key;  // the rule that opened it: keeps automation idempotent
+  // Its checklist: a JSON array of {"text": …, "done": true|false} ("" for none), checked by
+  // the service (EntityHooks<Task>::Check) so every stored list reads back.
+  std::string checklist;
   Timestamp created_at;
   std::optional<Timestamp> completed_at;  // when it was marked done (stamped by the service)
 };

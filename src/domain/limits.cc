@@ -71,6 +71,7 @@ constexpr auto kLimits = std::to_array<TextLimit>({
     Line("tasks", "title", kName, true),
     Lines("tasks", "description", kText),
     Line("tasks", "source_key", kKey),
+    Lines("tasks", "checklist", kJson),
     Lines("handoffs", "checklist_json", kJson),
     Lines("health_overrides", "reason", kNote),
     Line("audit_log", "entity", kShort),

@@ -275,7 +275,7 @@ struct EntitySchema<Task> {
       Col("description", &Task::description), Col("owner_id", &Task::owner_id),
       Col("due_on", &Task::due_on), Col("status", &Task::status),
       Col("source_key", &Task::source_key), Col("created_at", &Task::created_at),
-      Col("completed_at", &Task::completed_at));
+      Col("completed_at", &Task::completed_at), Col("checklist", &Task::checklist));
 };
 
 template <>

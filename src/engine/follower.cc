@@ -124,6 +124,8 @@ Status ChangeFollower::Round() {
     auto in_order = model_.SerializeApply();
     for (const auto& [entity, first, last] : ranges) ORCHARD_CHECK(ApplyRange(entity, first, last));
     for (const auto& [entity, id, account] : rows) ORCHARD_CHECK(Apply(entity, id, account));
+    in_order.unlock();
+    model_.Applied();
   }
   after_ = seen;
   applied_seq_ = std::max(applied_seq_.load(), seen);

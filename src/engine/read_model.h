@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -232,6 +233,12 @@ class ReadModel {
   // Held by a writer from just before its commit until it has applied the change here, so that
   // changes reach the model in the order they were committed.
   std::unique_lock<std::mutex> SerializeApply() { return std::unique_lock(apply_mu_); }
+  // Told after committed writes were applied (this server's, and those the follower read):
+  // automation's event pass listens (automation/rule_runner.h). Set once, before serving.
+  void SetOnApplied(std::function<void()> f) { on_applied_ = std::move(f); }
+  void Applied() const {
+    if (on_applied_) on_applied_();
+  }
 
   // Writes, applied after the transaction that made them committed. Upserting a line of an
   // account the model does not hold yet keeps the line until the account arrives.
@@ -408,6 +415,7 @@ class ReadModel {
   mutable std::map<std::string, std::unique_ptr<ColumnOrder>, std::less<>> orders_;
   mutable std::optional<bool> text_in_byte_order_;  // the database's collation, asked once
   int64_t loaded_seq_ = 0;
+  std::function<void()> on_applied_;
   Dictionary words_;
   std::unordered_map<int64_t, uint32_t> slot_of_;  // account id → slot
   // One entry per slot. A deleted account's slot stays, not live, and is reused by no one: ids

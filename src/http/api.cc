@@ -13,6 +13,7 @@
 #include "http/auth_routes.h"
 #include "http/crud.h"
 #include "http/csm_routes.h"
+#include "http/rule_routes.h"
 #include "http/engine_routes.h"
 #include "http/health.h"
 #include "http/import_routes.h"
@@ -89,6 +90,7 @@ Router MakeRouter(const ApiDeps& d) {
   AddPlanRoutes(r, d);
   AddReviewRoutes(r, d);
   AddCsmRoutes(r, d);
+  AddRuleRoutes(r, d);
   AddImportRoutes(r, d);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
   AddEngineRoutes(r, d);

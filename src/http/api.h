@@ -11,6 +11,11 @@
 #include "service/settings_service.h"
 #include "store/pool.h"
 
+namespace orchard::automation {
+class RuleService;
+class RuleEngine;
+}  // namespace orchard::automation
+
 namespace orchard::http {
 
 struct ApiDeps {
@@ -27,6 +32,10 @@ struct ApiDeps {
   // 429 with Retry-After.
   int pdf_exports_at_once = 2;
   int pdf_exports_per_user = 1;
+  // Automation (issue 19): the rules and the engine that runs them; their routes answer 503
+  // without them.
+  automation::RuleService* rules = nullptr;
+  automation::RuleEngine* rule_engine = nullptr;
 };
 
 Router MakeRouter(const ApiDeps& deps);

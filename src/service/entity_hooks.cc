@@ -97,6 +97,31 @@ Status EntityHooks<Opportunity>::AfterWrite(const WriteContext& w,
   return OpenHandoffIfWon(w.work, w.pool, w.clock, w.model, w.actor, before, *after);
 }
 
+Status EntityHooks<Task>::Check(const Task& row) {
+  if (row.checklist.empty()) return Ok();
+  auto bad = [](const std::string& why) { return FailValue("checklist", why); };
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(row.checklist, ec);
+  if (ec || !v.is_array()) return bad("must be a JSON array of {\"text\", \"done\"} items");
+  if (v.as_array().size() > 100) return bad("has more than 100 items");
+  for (const auto& e : v.as_array()) {
+    const auto* item = e.if_object();
+    const auto* text = item != nullptr ? item->if_contains("text") : nullptr;
+    if (text == nullptr || !text->is_string() || text->as_string().empty()) {
+      return bad("each item is an object with a text");
+    }
+    if (text->as_string().size() > 500) return bad("an item's text is longer than 500 bytes");
+    const auto* done = item->if_contains("done");
+    if (done != nullptr && !done->is_bool()) return bad("an item's done is true or false");
+    for (const auto& field : *item) {
+      if (field.key() != "text" && field.key() != "done") {
+        return bad("an item has only a text and done, not \"" + std::string(field.key()) + "\"");
+      }
+    }
+  }
+  return Ok();
+}
+
 Status EntityHooks<Handoff>::Check(const Handoff& row) {
   auto items = ParseChecklist(row.checklist_json);
   if (!items) return std::unexpected(items.error());

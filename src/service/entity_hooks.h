@@ -205,6 +205,7 @@ struct EntityHooks<Task> : DefaultHooks<Task> {
   }
   // A task may point at rows of other accounts (and at none).
   static constexpr bool kScoped = false;
+  static Status Check(const Task& row);  // the checklist reads: an array of {text, done}
   // When it was done is the server's to say: stamped as it becomes done, kept while it stays
   // done, cleared when it is reopened (the time to first value reads it: engine/csm_kpis.h).
   static void Stamp(const std::optional<Task>& before, Task& after, Timestamp now) {

@@ -50,7 +50,10 @@ class UnitOfWork {
     auto in_order = model_->SerializeApply();
     ORCHARD_CHECK(tx_->Commit());
     for (const auto& apply : applies_) apply();
+    const bool applied = !applies_.empty();
     applies_.clear();
+    in_order.unlock();
+    if (applied) model_->Applied();
     return Ok();
   }
 
