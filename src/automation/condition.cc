@@ -321,7 +321,7 @@ class ConditionBuilder {
   Parsed ParseOr();
   Parsed ParseAnd();
   Parsed ParseUnary();
-  Parsed ParsePrimary();
+  Parsed ParsePrimary(bool counted = true);
   Parsed ParseComparison();
   Parsed ParseOperand(Ast leaf, const Token& field_token, const Token& op_token);
   Parsed ParseList(Ast leaf, std::string after);
@@ -608,7 +608,9 @@ ConditionBuilder::Parsed ConditionBuilder::ParseUnary() {
     return ErrorAt(not_token, "a condition nested at most " + std::to_string(Condition::kMaxDepth) +
                                   " deep (parentheses and 'not')");
   }
-  auto inner = ParseUnary();
+  // "not (" is one level, not two: the canonical form writes not over a comparison that way, and
+  // must not nest deeper than what was written.
+  auto inner = Peek().kind == Tok::kLParen ? ParsePrimary(false) : ParseUnary();
   if (!inner) return inner;
   --depth_;
   Ast node;
@@ -617,10 +619,10 @@ ConditionBuilder::Parsed ConditionBuilder::ParseUnary() {
   return node;
 }
 
-ConditionBuilder::Parsed ConditionBuilder::ParsePrimary() {
+ConditionBuilder::Parsed ConditionBuilder::ParsePrimary(bool counted) {
   if (Peek().kind != Tok::kLParen) return ParseComparison();
   const Token& open = Next();
-  if (++depth_ > Condition::kMaxDepth) {
+  if (counted && ++depth_ > Condition::kMaxDepth) {
     return ErrorAt(open, "a condition nested at most " + std::to_string(Condition::kMaxDepth) +
                              " deep (parentheses and 'not')");
   }
@@ -628,7 +630,7 @@ ConditionBuilder::Parsed ConditionBuilder::ParsePrimary() {
   if (!inner) return inner;
   if (Peek().kind != Tok::kRParen) return ErrorAt(Peek(), "'and', 'or' or ')'");
   Next();
-  --depth_;
+  if (counted) --depth_;
   return inner;
 }
 
@@ -984,6 +986,16 @@ std::expected<Condition, ParseError> ConditionBuilder::Build() {
   if (!root) return std::unexpected(std::move(root.error()));
   if (Peek().kind != Tok::kEnd) return ErrorAt(Peek(), "'and', 'or' or the end of the condition");
   out.canonical_ = Print(*root);
+  if (out.canonical_.size() > Condition::kMaxBytes) {
+    // Rare (a tightly written condition near the limit), but the canonical form must parse too.
+    Token at;
+    at.kind = Tok::kBad;
+    at.offset = text_.size();
+    at.expected = "a condition of at most " + Thousands(Condition::kMaxBytes) +
+                  " bytes once written out canonically";
+    at.found = Thousands(out.canonical_.size()) + " bytes";
+    return ErrorAt(at, "");
+  }
   Emit(*root, out);
   std::sort(out.fields_.begin(), out.fields_.end());
   out.fields_.erase(std::unique(out.fields_.begin(), out.fields_.end()), out.fields_.end());

@@ -329,30 +329,42 @@ TEST(Condition, LimitsAreErrors) {
             "line 1, column 65: expected a condition nested at most 64 deep (parentheses and "
             "'not'), found '('");
   std::string nots;
-  for (int i = 0; i < 65; ++i) nots += "not ";
-  EXPECT_EQ(MustFail(nots + "strategic").column, 257);
+  for (int i = 0; i < 64; ++i) nots += "not ";
+  // 'not (' is one level: the canonical form of 64 nots over a comparison still parses.
+  Condition deep = MustParse(nots + "health<1");
+  EXPECT_EQ(deep.Canonical(), nots + "(health < 1)");
+  EXPECT_TRUE(Condition::Parse(deep.Canonical(), Catalog()));
+  EXPECT_EQ(MustFail(nots + "not strategic").column, 257);
+
+  // A tight condition under the limit whose canonical form (with its spaces) would be over it.
+  std::string tight = "tier in(";
+  for (int i = 0; i < 999; ++i) tight += "10,";
+  tight += "10)";
+  EXPECT_EQ(Message(tight),
+            "line 1, column 3009: expected a condition of at most 4,000 bytes once written out "
+            "canonically, found 4,008 bytes");
 
   auto list = [](int items) {
     std::string out = "tier in (";
-    for (int i = 0; i < items; ++i) out += (i ? "," : "") + std::to_string(i);
+    for (int i = 0; i < items; ++i) out += (i ? "," : "") + std::to_string(i % 10);
     return out + ")";
   };
   EXPECT_TRUE(Condition::Parse(list(1000), Catalog()));
   EXPECT_EQ(MustFail(list(1001)).expected, "')' (a list holds at most 1,000 items)");
 
-  // 500 comparisons fit in 4,000 bytes only with short names.
-  const std::vector<FieldDef> short_names = {{"a", ValueType::kNumber, ""}};
+  // 500 comparisons fit in 4,000 bytes (written and canonical) only with short names.
+  const std::vector<FieldDef> short_names = {{"b", ValueType::kBool, ""}};
   auto comparisons = [](int n) {
-    std::string out = "a=1";
-    for (int i = 1; i < n; ++i) out += " or a=" + std::to_string(i % 10);
+    std::string out = "b";
+    for (int i = 1; i < n; ++i) out += " or b";
     return out;
   };
   EXPECT_TRUE(Condition::Parse(comparisons(500), short_names));
   auto many = Condition::Parse(comparisons(501), short_names);
   ASSERT_FALSE(many);
   EXPECT_EQ(many.error().expected, "at most 500 comparisons in a condition");
-  EXPECT_EQ(many.error().found, "'a'");
-  EXPECT_EQ(many.error().column, 3501);
+  EXPECT_EQ(many.error().found, "'b'");
+  EXPECT_EQ(many.error().column, 2501);
 }
 
 TEST(Condition, FieldsAreSortedAndUnique) {
