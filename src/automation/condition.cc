@@ -3,6 +3,8 @@
 // recursive-descent parser that type-checks against the catalog into a small tree, and a compiler
 // that flattens the tree into Condition's node array. Only the standard library: the fuzz target
 // compiles this file alone (tests/fuzz.cmake).
+// Long: the parts are one component that the fuzz target builds by itself, with clang and without
+// the project's libraries; in order: text helpers, the lexer, the parser, the evaluator.
 #include "automation/condition.h"
 
 #include <algorithm>
