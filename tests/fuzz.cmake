@@ -26,3 +26,24 @@ if(ORCHARD_FUZZ)
 -rss_limit_mb=1024 -timeout=10 -artifact_prefix='${work}/' '${work}/corpus' \
 '${CMAKE_CURRENT_SOURCE_DIR}/fuzz/csv_corpus'")
 endif()
+
+# The condition language's libFuzzer target (issue 19), built the same way from condition.cc alone
+# (it uses only the standard library) and run for 15 s over its seed corpus.
+if(ORCHARD_FUZZ)
+  set(condition_fuzz ${CMAKE_CURRENT_BINARY_DIR}/condition_fuzz)
+  add_custom_command(
+    OUTPUT ${condition_fuzz}
+    COMMAND ${ORCHARD_FUZZ_CXX} -std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined
+            -I${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/condition_fuzz.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition.cc -o ${condition_fuzz}
+    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/condition_fuzz.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition.h ${PROJECT_SOURCE_DIR}/src/core/result.h
+    COMMENT "Building the libFuzzer target condition_fuzz with clang-19")
+  add_custom_target(condition_fuzz_target ALL DEPENDS ${condition_fuzz})
+  set(condition_work ${CMAKE_CURRENT_BINARY_DIR}/condition_fuzz_work)
+  add_test(NAME ConditionFuzz.FifteenSecondsFindNothing
+           COMMAND sh -c "mkdir -p '${condition_work}/corpus' && exec '${condition_fuzz}' \
+-max_total_time=15 -rss_limit_mb=1024 -timeout=10 -artifact_prefix='${condition_work}/' \
+'${condition_work}/corpus' '${CMAKE_CURRENT_SOURCE_DIR}/fuzz/condition_corpus'")
+endif()
