@@ -16,6 +16,9 @@
 #include <sstream>
 #include <thread>
 
+#include "automation/rule_engine.h"
+#include "automation/rule_runner.h"
+#include "automation/rule_store.h"
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "core/clock.h"
@@ -23,9 +26,6 @@
 #include "domain/schema.h"
 #include "engine/dashboard_json.h"
 #include "engine/dashboard_table.h"
-#include "automation/rule_engine.h"
-#include "automation/rule_runner.h"
-#include "automation/rule_store.h"
 #include "engine/follower.h"
 #include "engine/retention.h"
 #include "http/api.h"
@@ -686,7 +686,8 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
   ORCHARD_TRY(auto pool, store::ConnectionPool::Open(args.db, 2));
   automation::RuleService rules(*pool, clock);
   const Settings settings = book.settings;
-  automation::RuleEngine engine(*pool, *book.model, [settings] { return settings; }, clock);
+  automation::RuleEngine engine(
+      *pool, *book.model, [settings] { return settings; }, clock);
   const service::Actor cli_operator{UserId(), Role::kAdmin, {}};
   const bool json = args.format == "json";
   if (args.action == "list") {
@@ -694,8 +695,12 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
     if (json) {
       boost::json::array out;
       for (const auto& r : all) {
-        out.push_back({{"id", r.id}, {"name", r.name}, {"status", ToString(r.status)},
-                       {"enabled", r.enabled}, {"live", r.Live()}, {"version", r.version},
+        out.push_back({{"id", r.id},
+                       {"name", r.name},
+                       {"status", ToString(r.status)},
+                       {"enabled", r.enabled},
+                       {"live", r.Live()},
+                       {"version", r.version},
                        {"trigger", ToString(r.definition.trigger.kind)},
                        {"paused_reason", r.paused_reason ? boost::json::value(*r.paused_reason)
                                                          : boost::json::value(nullptr)}});
@@ -705,8 +710,8 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
     }
     fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", "id", "name", "status", "trigger", "state");
     for (const auto& r : all) {
-      fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", r.id, r.name.substr(0, 44),
-                 ToString(r.status), ToString(r.definition.trigger.kind),
+      fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", r.id, r.name.substr(0, 44), ToString(r.status),
+                 ToString(r.definition.trigger.kind),
                  r.paused_reason ? "paused: " + *r.paused_reason
                  : r.Live()      ? std::string("live")
                  : !r.enabled    ? std::string("disabled")
@@ -723,9 +728,9 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
                  r.version, automation::DefinitionJson(r.definition));
       return Ok();
     }
-    fmt::print("Rule {}: {} ({}, version {}{})\n{}\n\nDefinition:\n{}\n\nVersions:\n", r.id,
-               r.name, ToString(r.status), r.version, r.enabled ? "" : ", disabled",
-               r.description, automation::DefinitionJson(r.definition));
+    fmt::print("Rule {}: {} ({}, version {}{})\n{}\n\nDefinition:\n{}\n\nVersions:\n", r.id, r.name,
+               ToString(r.status), r.version, r.enabled ? "" : ", disabled", r.description,
+               automation::DefinitionJson(r.definition));
     for (const auto& v : versions) {
       fmt::print("  {}  {}  {}\n", v.version, v.created_at.ToString(), ToString(v.status));
     }
@@ -744,10 +749,11 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
     return Ok();
   }
   ORCHARD_TRY(auto pass, engine.RunPass(true));
-  fmt::print("Ran {} live rule(s) over {} accounts in {:.0f} ms (evaluation {:.1f} ms): {} fired, "
-             "{} actions done, {} failed.\n",
-             pass.rules, cli::Grouped(pass.accounts), pass.total_ms, pass.evaluate_ms, pass.fired,
-             pass.actions_done, pass.actions_failed);
+  fmt::print(
+      "Ran {} live rule(s) over {} accounts in {:.0f} ms (evaluation {:.1f} ms): {} fired, "
+      "{} actions done, {} failed.\n",
+      pass.rules, cli::Grouped(pass.accounts), pass.total_ms, pass.evaluate_ms, pass.fired,
+      pass.actions_done, pass.actions_failed);
   for (const auto& p : pass.paused) fmt::print("Paused: {}\n", p);
   return Ok();
 }

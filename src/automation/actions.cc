@@ -24,20 +24,20 @@ Result<People> PeopleOf(store::Database& db, int64_t account_id) {
   People p;
   bool found = false;
   store::SqlValue id[] = {account_id};
-  ORCHARD_CHECK(db.Query("SELECT owner_id, csm_id, sponsor_id FROM accounts WHERE id = ?", id,
-                         [&](const store::Row& row) -> Status {
-                           found = true;
-                           auto read = [&](int c, std::optional<int64_t>& out) -> Status {
-                             if (row.IsNull(c)) return Ok();
-                             ORCHARD_TRY(int64_t v, row.GetInt(c));
-                             out = v;
-                             return Ok();
-                           };
-                           ORCHARD_CHECK(read(0, p.am));
-                           ORCHARD_CHECK(read(1, p.csm));
-                           return read(2, p.sponsor);
-                         }));
-  if (!found) return Fail(ErrorCode::kNotFound, "account " + std::to_string(account_id) + " is gone");
+  auto on_row = [&](const store::Row& row) -> Status {
+    found = true;
+    std::optional<int64_t>* out[] = {&p.am, &p.csm, &p.sponsor};
+    for (int c = 0; c < 3; ++c) {
+      if (row.IsNull(c)) continue;
+      ORCHARD_TRY(int64_t v, row.GetInt(c));
+      *out[c] = v;
+    }
+    return Ok();
+  };
+  ORCHARD_CHECK(
+      db.Query("SELECT owner_id, csm_id, sponsor_id FROM accounts WHERE id = ?", id, on_row));
+  if (!found)
+    return Fail(ErrorCode::kNotFound, "account " + std::to_string(account_id) + " is gone");
   return p;
 }
 
@@ -54,7 +54,8 @@ Result<std::vector<int64_t>> Ids(store::Database& db, std::string_view sql,
 
 Result<int64_t> UserByEmail(store::Database& db, const std::string& email) {
   store::SqlValue p[] = {email};
-  ORCHARD_TRY(auto ids, Ids(db, "SELECT id FROM users WHERE LOWER(email) = LOWER(?) AND active", p));
+  ORCHARD_TRY(auto ids,
+              Ids(db, "SELECT id FROM users WHERE LOWER(email) = LOWER(?) AND active", p));
   if (ids.empty()) return FailValue("owner", email + " is not an active user");
   return ids.front();
 }
@@ -97,7 +98,8 @@ Result<int64_t> OwnerFor(store::Database& db, const Assignee& who, int64_t accou
     case AssigneeKind::kUser:
       return UserByEmail(db, who.email);
     case AssigneeKind::kAdmins: {
-      ORCHARD_TRY(auto admins, Ids(db, "SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id", {}));
+      ORCHARD_TRY(auto admins,
+                  Ids(db, "SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id", {}));
       if (admins.empty()) return FailValue("owner", "there is no active admin");
       return admins.front();
     }
@@ -139,9 +141,10 @@ Result<int64_t> OwnerFor(store::Database& db, const Assignee& who, int64_t accou
   return FailValue("owner", "nobody to give it to");
 }
 
-// Everyone a notification or an e-mail goes to (those the account lacks are skipped).
-Result<std::vector<int64_t>> RecipientsFor(store::Database& db, const std::vector<Assignee>& to,
-                                           int64_t account_id) {
+}  // namespace
+
+Result<std::vector<int64_t>> RecipientsOf(store::Database& db, const std::vector<Assignee>& to,
+                                          int64_t account_id) {
   ORCHARD_TRY(People people, PeopleOf(db, account_id));
   std::set<int64_t> out;
   for (const Assignee& who : to) {
@@ -156,7 +159,8 @@ Result<std::vector<int64_t>> RecipientsFor(store::Database& db, const std::vecto
         if (people.sponsor) out.insert(*people.sponsor);
         break;
       case AssigneeKind::kAdmins: {
-        ORCHARD_TRY(auto admins, Ids(db, "SELECT id FROM users WHERE role = 'admin' AND active", {}));
+        ORCHARD_TRY(auto admins,
+                    Ids(db, "SELECT id FROM users WHERE role = 'admin' AND active", {}));
         out.insert(admins.begin(), admins.end());
         break;
       }
@@ -174,6 +178,8 @@ Result<std::vector<int64_t>> RecipientsFor(store::Database& db, const std::vecto
   return std::vector<int64_t>(out.begin(), out.end());
 }
 
+namespace {
+
 std::string ChecklistJson(const std::vector<std::string>& items,
                           const std::map<std::string, std::string>& merge) {
   if (items.empty()) return "";
@@ -187,27 +193,16 @@ std::string ChecklistJson(const std::vector<std::string>& items,
   return json::serialize(out);
 }
 
-// A rendered text cut to `max` bytes at a character boundary: a long account name never makes
-// an action fail on a column's limit.
-std::string Fit(std::string text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text;
-}
-
 Result<std::string> OpenTask(service::UnitOfWork& work, store::ConnectionPool& pool,
-                             const Clock& clock, engine::ReadModel* model,
-                             const FiringContext& f, const std::string& key,
-                             const std::string& title, const std::string& body,
-                             const std::vector<std::string>& checklist, const Assignee& owner,
-                             int due_in_days) {
+                             const Clock& clock, engine::ReadModel* model, const FiringContext& f,
+                             const std::string& key, const std::string& title,
+                             const std::string& body, const std::vector<std::string>& checklist,
+                             const Assignee& owner, int due_in_days) {
   ORCHARD_TRY(int64_t owner_id, OwnerFor(work.db(), owner, f.account_id));
   Task task;
   task.account_id = AccountId(f.account_id);
-  task.title = Fit(Render(title, f.merge), 200);
-  task.description = Fit(Render(body, f.merge), 4000);
+  task.title = FitText(Render(title, f.merge), 200);
+  task.description = FitText(Render(body, f.merge), 4000);
   task.owner_id = UserId(owner_id);
   task.due_on = clock.Today().AddDays(due_in_days);
   task.status = TaskStatus::kOpen;
@@ -245,6 +240,14 @@ std::string Render(std::string_view text, const std::map<std::string, std::strin
   return out;
 }
 
+std::string FitText(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
 Result<std::string> RunAction(service::UnitOfWork& work, store::ConnectionPool& pool,
                               const Clock& clock, engine::ReadModel* model, const Action& a,
                               int idx, const FiringContext& f) {
@@ -262,14 +265,14 @@ Result<std::string> RunAction(service::UnitOfWork& work, store::ConnectionPool& 
                                  std::to_string(a.steps.size()) + " of the playbook \"" +
                                  Render(a.title, f.merge) + "\".";
         ORCHARD_TRY(std::string one,
-                    OpenTask(work, pool, clock, model, f, key + ":" + std::to_string(s),
-                             step.title, body, step.checklist, step.owner, step.due_in_days));
+                    OpenTask(work, pool, clock, model, f, key + ":" + std::to_string(s), step.title,
+                             body, step.checklist, step.owner, step.due_in_days));
         made += (made.empty() ? "" : "; ") + one;
       }
       return made;
     }
     case ActionKind::kNotify: {
-      ORCHARD_TRY(auto users, RecipientsFor(db, a.to, f.account_id));
+      ORCHARD_TRY(auto users, RecipientsOf(db, a.to, f.account_id));
       const std::string now = clock.Now().ToString();
       for (int64_t user : users) {
         std::vector<store::SqlValue> p;
@@ -277,8 +280,8 @@ Result<std::string> RunAction(service::UnitOfWork& work, store::ConnectionPool& 
         p.emplace_back(f.account_id);
         p.emplace_back(f.firing_id);
         p.emplace_back(key);
-        p.emplace_back(Fit(Render(a.title, f.merge), 200));
-        p.emplace_back(Fit(Render(a.body, f.merge), 4000));
+        p.emplace_back(FitText(Render(a.title, f.merge), 200));
+        p.emplace_back(FitText(Render(a.body, f.merge), 4000));
         p.emplace_back("/accounts/" + std::to_string(f.account_id));
         p.emplace_back(now);
         ORCHARD_CHECK(db.Exec(
@@ -309,7 +312,7 @@ Result<std::string> RunAction(service::UnitOfWork& work, store::ConnectionPool& 
     case ActionKind::kWebhook:
     case ActionKind::kEmail:
     case ActionKind::kTechTouch:
-      return RunOutbound(work, clock, a, idx, f);
+      return RunOutbound(work, pool, clock, model, a, idx, f);
   }
   return Fail(ErrorCode::kInternal, "an action of no known kind");
 }

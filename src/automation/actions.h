@@ -34,15 +34,33 @@ struct FiringContext {
 // Replaces each {{name}} of `text` with merge[name] (an unknown one stays as written).
 std::string Render(std::string_view text, const std::map<std::string, std::string>& merge);
 
+// `text` cut to `max` bytes at a character boundary: a long account name never makes an action
+// fail on a column's limit.
+std::string FitText(std::string text, size_t max);
+
 // Runs action `idx` of the firing inside `work` (not committed here); returns what it made, in
 // words, for the trace ("task 812 for ana@x.example").
 Result<std::string> RunAction(service::UnitOfWork& work, store::ConnectionPool& pool,
                               const Clock& clock, engine::ReadModel* model, const Action& action,
                               int idx, const FiringContext& firing);
 
+// Everyone a notification or an e-mail goes to (those the account lacks are skipped; none at
+// all is an error naming whom it looked for).
+Result<std::vector<int64_t>> RecipientsOf(store::Database& db, const std::vector<Assignee>& to,
+                                          int64_t account_id);
+
+// The signature an unsubscribe link carries for an address (HMAC-SHA256 under the book's own
+// key, kept in automation_state), so nobody can unsubscribe someone else; and the link itself.
+Result<std::string> UnsubscribeSignature(store::Database& db, std::string_view email);
+Result<std::string> UnsubscribeUrl(store::Database& db, std::string_view email);
+// Records that `email` wants no more tech-touch e-mail, if `signature` is its signature.
+Status Unsubscribe(store::Database& db, std::string_view email, std::string_view signature,
+                   Timestamp at);
+
 // E-mail to users, webhooks and tech-touch e-mail to the account's contacts: put in the outbox
 // in `work`'s transaction (automation/actions_outbound.cc).
-Result<std::string> RunOutbound(service::UnitOfWork& work, const Clock& clock,
-                                const Action& action, int idx, const FiringContext& firing);
+Result<std::string> RunOutbound(service::UnitOfWork& work, store::ConnectionPool& pool,
+                                const Clock& clock, engine::ReadModel* model, const Action& action,
+                                int idx, const FiringContext& firing);
 
 }  // namespace orchard::automation

@@ -157,9 +157,9 @@ constexpr int kBodyMax = 8000;
 
 // The placeholders a text may hold, and those only a message to a contact may.
 const std::vector<std::string_view> kPlaceholders{
-    "account.name", "account.tier", "account.arr",   "account.health", "account.colour",
-    "account.url",  "renewal_date", "days_to_renewal", "owner.name",   "owner.email",
-    "rule.name",    "today"};
+    "account.name",   "account.tier", "account.arr",  "account.health",
+    "account.colour", "account.url",  "renewal_date", "days_to_renewal",
+    "owner.name",     "owner.email",  "rule.name",    "today"};
 const std::vector<std::string_view> kContactPlaceholders{"contact.first_name", "contact.last_name",
                                                          "contact.email", "unsubscribe_url"};
 
@@ -171,7 +171,8 @@ Status ParseTrigger(const json::value* v, Trigger& t) {
   auto parsed = ParseEnum<TriggerKind>(kind);
   if (!parsed) {
     std::string names;
-    for (auto n : EnumTraits<TriggerKind>::kNames) names += (names.empty() ? "" : ", ") + std::string(n);
+    for (auto n : EnumTraits<TriggerKind>::kNames)
+      names += (names.empty() ? "" : ", ") + std::string(n);
     return FailValue("trigger.kind", "expected one of " + names + ", found '" + kind + "'");
   }
   t.kind = *parsed;
@@ -217,8 +218,8 @@ Status ParseTrigger(const json::value* v, Trigger& t) {
     case TriggerKind::kUsageDrop:
       ORCHARD_CHECK(r.Text("metric", t.metric, 40));
       if (t.metric != "active_users" && t.metric != "seat_utilisation") {
-        return FailValue("trigger.metric", "expected active_users or seat_utilisation, found '" +
-                                               t.metric + "'");
+        return FailValue("trigger.metric",
+                         "expected active_users or seat_utilisation, found '" + t.metric + "'");
       }
       ORCHARD_CHECK(r.Number("z", t.z, 1.0, 20.0));
       break;
@@ -255,8 +256,10 @@ Status ParseAction(const json::value& v, const std::string& path, Action& a) {
   ORCHARD_CHECK(r.Text("kind", kind, 40, true));
   auto parsed = ParseEnum<ActionKind>(kind);
   if (!parsed) {
-    return FailValue(r.Path("kind"), "expected task, notify, email, webhook, set_field, "
-                                     "playbook or tech_touch, found '" + kind + "'");
+    return FailValue(r.Path("kind"),
+                     "expected task, notify, email, webhook, set_field, "
+                     "playbook or tech_touch, found '" +
+                         kind + "'");
   }
   a.kind = *parsed;
   switch (a.kind) {
@@ -307,8 +310,9 @@ Status ParseAction(const json::value& v, const std::string& path, Action& a) {
         return FailValue(r.Path("value"), "strategic is true or false");
       }
       if (a.field == "lifecycle_stage" && !ParseEnum<LifecycleStage>(a.value)) {
-        return FailValue(r.Path("value"), "expected a lifecycle stage (onboarding, adopting, "
-                                          "expanding, renewing, at_risk, churned)");
+        return FailValue(r.Path("value"),
+                         "expected a lifecycle stage (onboarding, adopting, "
+                         "expanding, renewing, at_risk, churned)");
       }
       if (a.field == "growth_potential" && !ParseEnum<Potential>(a.value)) {
         return FailValue(r.Path("value"), "expected high, medium or low");
@@ -321,7 +325,8 @@ Status ParseAction(const json::value& v, const std::string& path, Action& a) {
       if (steps == nullptr || !steps->is_array() || steps->as_array().empty()) {
         return FailValue(r.Path("steps"), "is a list of at least one step");
       }
-      if (steps->as_array().size() > 30) return FailValue(r.Path("steps"), "has more than 30 steps");
+      if (steps->as_array().size() > 30)
+        return FailValue(r.Path("steps"), "has more than 30 steps");
       for (size_t i = 0; i < steps->as_array().size(); ++i) {
         const std::string at = r.Path("steps") + "[" + std::to_string(i) + "]";
         ORCHARD_TRY(const json::object* so, ObjectAt(&steps->as_array()[i], at));
@@ -477,8 +482,8 @@ Status CheckTemplate(std::string_view path, std::string_view text, bool for_cont
   for (size_t at = text.find("{{"); at != std::string_view::npos; at = text.find("{{", at + 2)) {
     const size_t end = text.find("}}", at);
     if (end == std::string_view::npos) {
-      return FailValue(std::string(path), "a '{{' at byte " + std::to_string(at) +
-                                              " is not closed with '}}'");
+      return FailValue(std::string(path),
+                       "a '{{' at byte " + std::to_string(at) + " is not closed with '}}'");
     }
     std::string_view name = text.substr(at + 2, end - at - 2);
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
@@ -540,7 +545,8 @@ std::string DefinitionJson(const RuleDefinition& d) {
 
 const std::vector<WritableField>& WritableFields() {
   static const std::vector<WritableField> kWritable{
-      {"strategic", "flag the account strategic (true or false): tier 1 whatever its ARR",
+      {"strategic",
+       "flag the account strategic (true or false): tier 1 whatever its ARR",
        {"strategic", "tier", "quadrant"}},
       {"lifecycle_stage", "the account's lifecycle stage", {}},
       {"growth_potential", "the growth potential set by hand (high, medium, low)", {"quadrant"}},
@@ -637,8 +643,7 @@ Status CheckNoCycle(const std::vector<NamedRule>& active, const NamedRule& candi
     const NamedRule* to = rules[k + 1 < path.size() ? path[k + 1] : start];
     if (!cycle.empty()) cycle += "; ";
     cycle += "rule '" + from->name + "' changes " + via[k] + ", which " +
-             (to == from ? "its own trigger or condition reads"
-                         : "rule '" + to->name + "' reads");
+             (to == from ? "its own trigger or condition reads" : "rule '" + to->name + "' reads");
   }
   return FailValue("actions", "these rules would set each other off in a loop: " + cycle);
 }
@@ -651,8 +656,8 @@ std::vector<std::string> DiffDefinitions(const RuleDefinition& before,
   for (const auto& key : {"trigger", "condition", "cooldown_days", "cap_per_day"}) {
     const json::value* x = a.as_object().if_contains(key);
     const json::value* y = b.as_object().if_contains(key);
-    if (*x != *y) out.push_back(std::string(key) + ": " + json::serialize(*x) + " → " +
-                                json::serialize(*y));
+    if (*x != *y)
+      out.push_back(std::string(key) + ": " + json::serialize(*x) + " → " + json::serialize(*y));
   }
   const auto& xa = a.at("actions").as_array();
   const auto& ya = b.at("actions").as_array();

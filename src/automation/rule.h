@@ -27,11 +27,11 @@ struct Trigger {
   // How late a mark still fires: a server down over the 90-day mark fires when it returns, and a
   // rule switched on acts on marks crossed in this many days before, not on every account past it.
   int catch_up_days = 30;
-  int points = 15;                    // health_drop: the fall, in points, within 7 days
-  std::vector<std::string> to;        // health_colour: the colours it fires on entering
-  std::vector<std::string> from;      // … and leaving (empty: any)
+  int points = 15;                      // health_drop: the fall, in points, within 7 days
+  std::vector<std::string> to;          // health_colour: the colours it fires on entering
+  std::vector<std::string> from;        // … and leaving (empty: any)
   std::string metric = "active_users";  // usage_spike / usage_drop
-  double z = 3.0;                     // usage_spike / usage_drop: the robust z-score's size
+  double z = 3.0;                       // usage_spike / usage_drop: the robust z-score's size
   bool operator==(const Trigger&) const = default;
 
   int DaysFor(int tier_index) const {
@@ -77,8 +77,8 @@ struct RuleDefinition {
   Trigger trigger;
   std::string condition;  // the condition's text; empty: always
   std::vector<Action> actions;
-  int cooldown_days = 0;   // after a firing, none for the same account for this long
-  int cap_per_day = 500;   // firings a day; at the cap the rule pauses (automation/runner.h)
+  int cooldown_days = 0;  // after a firing, none for the same account for this long
+  int cap_per_day = 500;  // firings a day; at the cap the rule pauses (automation/runner.h)
   bool operator==(const RuleDefinition&) const = default;
 };
 

@@ -16,8 +16,8 @@ namespace orchard::automation {
 namespace json = boost::json;
 
 struct RuleEngine::Memory {
-  std::unordered_set<std::string> keys;            // "account|anchor" of every firing
-  std::unordered_map<int64_t, int32_t> last_day;   // account → the day it last fired
+  std::unordered_set<std::string> keys;           // "account|anchor" of every firing
+  std::unordered_map<int64_t, int32_t> last_day;  // account → the day it last fired
 };
 
 struct RuleEngine::Live {
@@ -60,16 +60,16 @@ using Onboardings = std::unordered_map<int64_t, std::vector<std::pair<int64_t, i
 Result<Onboardings> ReadOnboardings(store::Database& db, Date since) {
   Onboardings out;
   store::SqlValue p[] = {Timestamp::At(since).ToString()};
-  ORCHARD_CHECK(db.Query(
-      "SELECT id, account_id, accepted_at FROM handoffs WHERE accepted_at IS NOT NULL AND "
-      "accepted_at >= ?",
-      p, [&](const store::Row& row) -> Status {
-        ORCHARD_TRY(int64_t id, row.GetInt(0));
-        ORCHARD_TRY(int64_t account, row.GetInt(1));
-        ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(2)));
-        out[account].emplace_back(id, at.date().days());
-        return Ok();
-      }));
+  ORCHARD_CHECK(
+      db.Query("SELECT id, account_id, accepted_at FROM handoffs WHERE accepted_at IS NOT NULL AND "
+               "accepted_at >= ?",
+               p, [&](const store::Row& row) -> Status {
+                 ORCHARD_TRY(int64_t id, row.GetInt(0));
+                 ORCHARD_TRY(int64_t account, row.GetInt(1));
+                 ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(2)));
+                 out[account].emplace_back(id, at.date().days());
+                 return Ok();
+               }));
   return out;
 }
 
@@ -80,13 +80,13 @@ struct Users {
 
 Result<Users> ReadUsers(store::Database& db) {
   Users u;
-  ORCHARD_CHECK(db.Query("SELECT id, email, name FROM users", {},
-                         [&](const store::Row& row) -> Status {
-                           ORCHARD_TRY(int64_t id, row.GetInt(0));
-                           u.email[id] = std::string(row.GetText(1));
-                           u.name[id] = std::string(row.GetText(2));
-                           return Ok();
-                         }));
+  ORCHARD_CHECK(
+      db.Query("SELECT id, email, name FROM users", {}, [&](const store::Row& row) -> Status {
+        ORCHARD_TRY(int64_t id, row.GetInt(0));
+        u.email[id] = std::string(row.GetText(1));
+        u.name[id] = std::string(row.GetText(2));
+        return Ok();
+      }));
   return u;
 }
 
@@ -148,8 +148,8 @@ TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
       if (out.holds) out.anchor = "no_contact:" + Day(s.last_meaningful);
       if (words) {
         out.text = "the last meaningful contact was on " + Day(s.last_meaningful) + ", " +
-                   std::to_string(days) + " days ago; the rule acts at " +
-                   std::to_string(t.days) + " days";
+                   std::to_string(days) + " days ago; the rule acts at " + std::to_string(t.days) +
+                   " days";
       }
       return out;
     }
@@ -172,8 +172,8 @@ TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
         }
         if (words) {
           out.text = "handoff " + std::to_string(handoff) + " was accepted on " + Day(accepted) +
-                     ": today is onboarding day " + std::to_string(since) + ", the rule acts on day " +
-                     std::to_string(t.days);
+                     ": today is onboarding day " + std::to_string(since) +
+                     ", the rule acts on day " + std::to_string(t.days);
         }
       }
       return out;
@@ -192,9 +192,8 @@ struct UsageJump {
 std::optional<UsageJump> UsageZ(std::span<const engine::UsageRec> usage, int32_t today,
                                 const std::string& metric) {
   auto value = [&](const engine::UsageRec& u) {
-    return metric == "seat_utilisation"
-               ? (u.seats > 0 ? 100.0 * u.active_users / u.seats : 0.0)
-               : static_cast<double>(u.active_users);
+    return metric == "seat_utilisation" ? (u.seats > 0 ? 100.0 * u.active_users / u.seats : 0.0)
+                                        : static_cast<double>(u.active_users);
   };
   const engine::UsageRec* latest = nullptr;
   for (const auto& u : usage) {
@@ -319,6 +318,8 @@ RuleEngine::RuleEngine(store::ConnectionPool& pool, engine::ReadModel& model,
                        std::function<Settings()> settings, const Clock& clock)
     : pool_(pool), model_(model), settings_(std::move(settings)), clock_(clock) {}
 
+RuleEngine::~RuleEngine() = default;
+
 Result<RuleEngine::Memory*> RuleEngine::MemoryOf(store::Database& db, int64_t rule_id) {
   auto& slot = memory_[rule_id];
   if (slot) return slot.get();
@@ -339,22 +340,22 @@ Result<RuleEngine::Memory*> RuleEngine::MemoryOf(store::Database& db, int64_t ru
 
 Status RuleEngine::LoadObservations(store::Database& db) {
   if (observed_loaded_) return Ok();
-  ORCHARD_CHECK(db.Query(
-      "SELECT account_id, colour, health, peak_health, peak_on FROM rule_observations", {},
-      [&](const store::Row& row) -> Status {
-        ORCHARD_TRY(int64_t account, row.GetInt(0));
-        Observation o;
-        ORCHARD_TRY(int64_t colour, row.GetInt(1));
-        ORCHARD_TRY(int64_t health, row.GetInt(2));
-        ORCHARD_TRY(int64_t peak, row.GetInt(3));
-        ORCHARD_TRY(Date on, Date::Parse(row.GetText(4)));
-        o.colour = static_cast<int>(colour);
-        o.health = static_cast<int>(health);
-        o.peak = static_cast<int>(peak);
-        o.peak_on = on.days();
-        observed_[account] = o;
-        return Ok();
-      }));
+  ORCHARD_CHECK(
+      db.Query("SELECT account_id, colour, health, peak_health, peak_on FROM rule_observations", {},
+               [&](const store::Row& row) -> Status {
+                 ORCHARD_TRY(int64_t account, row.GetInt(0));
+                 Observation o;
+                 ORCHARD_TRY(int64_t colour, row.GetInt(1));
+                 ORCHARD_TRY(int64_t health, row.GetInt(2));
+                 ORCHARD_TRY(int64_t peak, row.GetInt(3));
+                 ORCHARD_TRY(Date on, Date::Parse(row.GetText(4)));
+                 o.colour = static_cast<int>(colour);
+                 o.health = static_cast<int>(health);
+                 o.peak = static_cast<int>(peak);
+                 o.peak_on = on.days();
+                 observed_[account] = o;
+                 return Ok();
+               }));
   observed_loaded_ = true;
   return Ok();
 }
@@ -384,8 +385,8 @@ Result<std::vector<Hit>> RuleEngine::EvaluateTimeRules(const std::vector<StoredR
       ORCHARD_TRY(m, MemoryOf(*db, r.id));
     }
     if (r.definition.trigger.kind == TriggerKind::kOnboardingDay) {
-      max_onboarding = std::max(max_onboarding,
-                                r.definition.trigger.days + r.definition.trigger.catch_up_days);
+      max_onboarding =
+          std::max(max_onboarding, r.definition.trigger.days + r.definition.trigger.catch_up_days);
     }
     live.push_back(Live{r, std::move(c), m});
   }
@@ -424,7 +425,12 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
   std::lock_guard one_at_a_time(pass_mu_);
   const auto t0 = Clock_::now();
   PassReport report;
-  ORCHARD_TRY(auto db, pool_.Acquire());
+  std::optional<store::ConnectionPool::Lease> lease;
+  {
+    ORCHARD_TRY(auto leased, pool_.Acquire());
+    lease.emplace(std::move(leased));
+  }
+  store::ConnectionPool::Lease& db = *lease;
   ORCHARD_TRY(std::vector<Live> rules, LiveRules(*db, full));
   report.rules = static_cast<int>(rules.size());
   bool observed = false;
@@ -432,8 +438,8 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
   for (const auto& r : rules) {
     observed |= IsObservedTrigger(r.rule.definition.trigger.kind);
     if (r.rule.definition.trigger.kind == TriggerKind::kOnboardingDay) {
-      max_onboarding = std::max(max_onboarding, r.rule.definition.trigger.days +
-                                                    r.rule.definition.trigger.catch_up_days);
+      max_onboarding = std::max(
+          max_onboarding, r.rule.definition.trigger.days + r.rule.definition.trigger.catch_up_days);
     }
   }
   if (observed) ORCHARD_CHECK(LoadObservations(*db));
@@ -499,10 +505,11 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
                 if (close.days() < recent) return Ok();
                 const bool won = stage == "closed_won";
                 if (!won && stage != "closed_lost") return Ok();
-                events.push_back({won ? TriggerKind::kOpportunityWon : TriggerKind::kOpportunityLost,
-                                  account, "opportunity:" + std::to_string(e.id),
-                                  "opportunity \"" + std::string(row.GetText(3)) + "\" closed " +
-                                      (won ? "won" : "lost") + " on " + close.ToString()});
+                events.push_back(
+                    {won ? TriggerKind::kOpportunityWon : TriggerKind::kOpportunityLost, account,
+                     "opportunity:" + std::to_string(e.id),
+                     "opportunity \"" + std::string(row.GetText(3)) + "\" closed " +
+                         (won ? "won" : "lost") + " on " + close.ToString()});
                 return Ok();
               }));
         } else if (e.entity == "contacts") {
@@ -512,8 +519,8 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
               id, [&](const store::Row& row) -> Status {
                 if (row.GetText(0) != "departed") return Ok();
                 const std::string_view role = row.IsNull(1) ? "" : row.GetText(1);
-                const bool key = role == "champion" || role == "economic_buyer" ||
-                                 row.GetText(2) == "champion";
+                const bool key =
+                    role == "champion" || role == "economic_buyer" || row.GetText(2) == "champion";
                 if (!key) return Ok();
                 ORCHARD_TRY(int64_t account, row.GetInt(3));
                 events.push_back({TriggerKind::kContactDeparted, account,
@@ -543,10 +550,9 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
                 ORCHARD_TRY(Date on, Date::Parse(row.GetText(1)));
                 if (score > 6 || on.days() < recent) return Ok();
                 ORCHARD_TRY(int64_t account, row.GetInt(2));
-                events.push_back({TriggerKind::kNpsDetractor, account,
-                                  "nps:" + std::to_string(e.id),
-                                  "an NPS response of " + std::to_string(score) + " on " +
-                                      on.ToString()});
+                events.push_back(
+                    {TriggerKind::kNpsDetractor, account, "nps:" + std::to_string(e.id),
+                     "an NPS response of " + std::to_string(score) + " on " + on.ToString()});
                 return Ok();
               }));
         } else if (e.entity == "usage_metrics" && e.account != 0) {
@@ -606,8 +612,8 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
           now.peak = before.peak;
           now.peak_on = before.peak_on;
         }
-        if (now.colour == before.colour && now.health == before.health &&
-            now.peak == before.peak && now.peak_on == before.peak_on) {
+        if (now.colour == before.colour && now.health == before.health && now.peak == before.peak &&
+            now.peak_on == before.peak_on) {
           return;
         }
         observed_now.emplace_back(account, now);
@@ -616,9 +622,8 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
           if (t.kind == TriggerKind::kHealthColour && before.colour != now.colour &&
               before.colour != 0 && now.colour != 0) {
             const std::string from(ColourName(before.colour)), to(ColourName(now.colour));
-            const bool to_ok =
-                t.to.empty() ? now.colour > before.colour
-                             : std::find(t.to.begin(), t.to.end(), to) != t.to.end();
+            const bool to_ok = t.to.empty() ? now.colour > before.colour
+                                            : std::find(t.to.begin(), t.to.end(), to) != t.to.end();
             const bool from_ok =
                 t.from.empty() || std::find(t.from.begin(), t.from.end(), from) != t.from.end();
             if (to_ok && from_ok) {
@@ -629,8 +634,7 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
             }
           } else if (t.kind == TriggerKind::kHealthDrop && now.health >= 0 && now.peak >= 0 &&
                      now.peak - now.health >= t.points) {
-            consider(r, slot,
-                     "drop:" + Day(now.peak_on) + ":" + std::to_string(now.peak),
+            consider(r, slot, "drop:" + Day(now.peak_on) + ":" + std::to_string(now.peak),
                      "health fell " + std::to_string(now.peak - now.health) + " points, from " +
                          std::to_string(now.peak) + " on " + Day(now.peak_on) + " to " +
                          std::to_string(now.health));
@@ -701,7 +705,7 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
 
   // Fire, act, and retry what is due. Facts and merge fields are read from the book again,
   // for the hits that fire only.
-  db = {};
+  lease.reset();
   ORCHARD_CHECK(Fire(rules, hits, report));
   ORCHARD_CHECK(RetryDue(report));
   report.total_ms = MsSince(t0);
@@ -725,9 +729,9 @@ Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassRe
         std::vector<store::SqlValue> p;
         p.emplace_back(live.rule.id);
         p.emplace_back(today.ToString());
-        ORCHARD_TRY(auto n, db->QueryInt(
-                                "SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND day = ?",
-                                p));
+        ORCHARD_TRY(
+            auto n,
+            db->QueryInt("SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND day = ?", p));
         today_count[h.rule] = n.value_or(0);
       }
       int64_t& count = today_count[h.rule];
@@ -744,9 +748,9 @@ Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassRe
             "UPDATE rules SET paused_reason = ?, paused_on = ? WHERE id = ? AND paused_reason "
             "IS NULL",
             p));
-        ORCHARD_CHECK(NotifyAdmins(*db, "cap:" + std::to_string(live.rule.id) + ":" + today.ToString(),
-                                   "Rule \"" + live.rule.name + "\" paused at its cap",
-                                   reason, clock_.Now()));
+        ORCHARD_CHECK(NotifyAdmins(
+            *db, "cap:" + std::to_string(live.rule.id) + ":" + today.ToString(),
+            "Rule \"" + live.rule.name + "\" paused at its cap", reason, clock_.Now()));
         report.paused.push_back(live.rule.name + ": " + reason);
         paused.insert(h.rule);
         continue;
@@ -756,10 +760,10 @@ Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassRe
         p.emplace_back(live.rule.id);
         p.emplace_back(h.account_id);
         p.emplace_back(today.AddDays(-def.cooldown_days + 1).ToString());
-        ORCHARD_TRY(auto recent, db->QueryInt(
-                                     "SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND "
-                                     "account_id = ? AND day >= ?",
-                                     p));
+        ORCHARD_TRY(auto recent,
+                    db->QueryInt("SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND "
+                                 "account_id = ? AND day >= ?",
+                                 p));
         if (recent.value_or(0) > 0) continue;
       }
       // The facts: the trigger, the condition's values, the merge fields, as they are now.
@@ -820,12 +824,12 @@ Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassRe
       ++report.fired;
       fired_ids.push_back(**id);
       if (below_80 && count * 5 >= static_cast<int64_t>(def.cap_per_day) * 4) {
-        ORCHARD_CHECK(NotifyAdmins(
-            *db, "cap80:" + std::to_string(live.rule.id) + ":" + today.ToString(),
-            "Rule \"" + live.rule.name + "\" is at 80 % of its cap",
-            std::to_string(count) + " of " + std::to_string(def.cap_per_day) +
-                " firings today; at the cap it pauses.",
-            clock_.Now()));
+        ORCHARD_CHECK(
+            NotifyAdmins(*db, "cap80:" + std::to_string(live.rule.id) + ":" + today.ToString(),
+                         "Rule \"" + live.rule.name + "\" is at 80 % of its cap",
+                         std::to_string(count) + " of " + std::to_string(def.cap_per_day) +
+                             " firings today; at the cap it pauses.",
+                         clock_.Now()));
       }
     }
   }
@@ -868,13 +872,13 @@ Status RuleEngine::RunActionsOf(int64_t firing_id, PassReport& report) {
     ORCHARD_TRY(auto db, pool_.Acquire());
     std::string text;
     store::SqlValue p[] = {f.rule_id, version};
-    ORCHARD_CHECK(db->Query(
-        "SELECT definition, name FROM rule_versions WHERE rule_id = ? AND version = ?", p,
-        [&](const store::Row& row) -> Status {
-          text = std::string(row.GetText(0));
-          f.rule_name = std::string(row.GetText(1));
-          return Ok();
-        }));
+    ORCHARD_CHECK(
+        db->Query("SELECT definition, name FROM rule_versions WHERE rule_id = ? AND version = ?", p,
+                  [&](const store::Row& row) -> Status {
+                    text = std::string(row.GetText(0));
+                    f.rule_name = std::string(row.GetText(1));
+                    return Ok();
+                  }));
     ORCHARD_TRY(def, ParseDefinition(text));
     f.trigger = std::string(ToString(def.trigger.kind));
   }
@@ -887,11 +891,11 @@ Status RuleEngine::RunActionsOf(int64_t firing_id, PassReport& report) {
     // The flip first: a second pass reaching the same action finds it done and does nothing.
     std::vector<store::SqlValue> due = key;
     due.emplace_back(now.ToString());
-    ORCHARD_TRY(int64_t mine, work.db().Exec(
-                                  "UPDATE rule_actions SET status = 'done', attempts = attempts "
-                                  "+ 1, next_attempt_at = NULL WHERE firing_id = ? AND idx = ? "
-                                  "AND status IN ('pending', 'failed') AND next_attempt_at <= ?",
-                                  due));
+    ORCHARD_TRY(int64_t mine,
+                work.db().Exec("UPDATE rule_actions SET status = 'done', attempts = attempts "
+                               "+ 1, next_attempt_at = NULL WHERE firing_id = ? AND idx = ? "
+                               "AND status IN ('pending', 'failed') AND next_attempt_at <= ?",
+                               due));
     if (mine == 0) continue;
     auto made = RunAction(work, pool_, clock_, &model_, def.actions[idx], static_cast<int>(idx), f);
     if (made) {
@@ -909,14 +913,17 @@ Status RuleEngine::RunActionsOf(int64_t firing_id, PassReport& report) {
     // The action failed: nothing of it is kept but the error, and when it is tried again.
     { auto rolled_back = std::move(work); }
     ORCHARD_TRY(auto db, pool_.Acquire());
-    ORCHARD_TRY(auto attempts,
-                db->QueryInt("SELECT attempts FROM rule_actions WHERE firing_id = ? AND idx = ?",
-                             key));
+    ORCHARD_TRY(
+        auto attempts,
+        db->QueryInt("SELECT attempts FROM rule_actions WHERE firing_id = ? AND idx = ?", key));
     const int64_t tried = attempts.value_or(0) + 1;
     std::vector<store::SqlValue> p;
     p.emplace_back(made.error().message);
-    p.emplace_back(tried >= kMaxAttempts ? store::SqlValue()
-                                         : store::SqlValue(now.AddSeconds(RetrySeconds(tried)).ToString()));
+    if (tried >= kMaxAttempts) {
+      p.emplace_back(std::monostate());  // no more tries: it stays failed, with its error
+    } else {
+      p.emplace_back(now.AddSeconds(RetrySeconds(tried)).ToString());
+    }
     p.emplace_back(firing_id);
     p.emplace_back(static_cast<int64_t>(idx));
     ORCHARD_CHECK(db->Exec(
@@ -927,16 +934,16 @@ Status RuleEngine::RunActionsOf(int64_t firing_id, PassReport& report) {
   }
   ORCHARD_TRY(auto db, pool_.Acquire());
   store::SqlValue id[] = {firing_id};
-  ORCHARD_TRY(auto open, db->QueryInt(
-                             "SELECT COUNT(*) FROM rule_actions WHERE firing_id = ? AND status "
-                             "<> 'done'",
-                             id));
-  ORCHARD_TRY(auto failed, db->QueryInt(
-                               "SELECT COUNT(*) FROM rule_actions WHERE firing_id = ? AND status "
-                               "= 'failed'",
-                               id));
+  ORCHARD_TRY(auto open,
+              db->QueryInt("SELECT COUNT(*) FROM rule_actions WHERE firing_id = ? AND status "
+                           "<> 'done'",
+                           id));
+  ORCHARD_TRY(auto failed,
+              db->QueryInt("SELECT COUNT(*) FROM rule_actions WHERE firing_id = ? AND status "
+                           "= 'failed'",
+                           id));
   std::vector<store::SqlValue> p;
-  p.emplace_back(std::string(open.value_or(0) == 0 ? "done"
+  p.emplace_back(std::string(open.value_or(0) == 0    ? "done"
                              : failed.value_or(0) > 0 ? "failed"
                                                       : "pending"));
   p.emplace_back(firing_id);
@@ -1003,8 +1010,8 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
   const Date today = clock_.Today();
   Onboardings onboard;
   if (d.trigger.kind == TriggerKind::kOnboardingDay) {
-    ORCHARD_TRY(onboard, ReadOnboardings(*db, today.AddDays(-d.trigger.days -
-                                                             d.trigger.catch_up_days - 1)));
+    ORCHARD_TRY(onboard,
+                ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
   }
   DryRun out;
   const bool time = IsTimeTrigger(d.trigger.kind);
@@ -1042,11 +1049,16 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   Trace t;
   t.rule_id = rule_id;
   t.account_id = account_id;
-  ORCHARD_TRY(auto db, pool_.Acquire());
+  std::optional<store::ConnectionPool::Lease> lease;
+  {
+    ORCHARD_TRY(auto leased, pool_.Acquire());
+    lease.emplace(std::move(leased));
+  }
+  store::ConnectionPool::Lease& db = *lease;
   ORCHARD_TRY(StoredRule rule, RuleService::ReadOne(*db, rule_id));
   t.rule_name = rule.name;
   t.live = rule.Live();
-  t.state = rule.paused_reason         ? "paused: " + *rule.paused_reason
+  t.state = rule.paused_reason                   ? "paused: " + *rule.paused_reason
             : rule.status != RuleStatus::kActive ? std::string(ToString(rule.status))
             : !rule.enabled                      ? "disabled"
                                                  : "active";
@@ -1055,8 +1067,8 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   const RuleDefinition& d = rule.definition;
   Onboardings onboard;
   if (d.trigger.kind == TriggerKind::kOnboardingDay) {
-    ORCHARD_TRY(onboard, ReadOnboardings(*db, today.AddDays(-d.trigger.days -
-                                                             d.trigger.catch_up_days - 1)));
+    ORCHARD_TRY(onboard,
+                ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
   }
   // Its firings for the account, newest first, with each action's outcome.
   {
@@ -1079,35 +1091,35 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
         }));
     for (TraceFiring& f : t.firings) {
       store::SqlValue id[] = {f.id};
-      ORCHARD_CHECK(db->Query(
-          "SELECT idx, kind, status, attempts, result, last_error, next_attempt_at FROM "
-          "rule_actions WHERE firing_id = ? ORDER BY idx",
-          id, [&](const store::Row& row) -> Status {
-            ActionRun a;
-            ORCHARD_TRY(int64_t idx, row.GetInt(0));
-            a.idx = static_cast<int>(idx);
-            a.kind = std::string(row.GetText(1));
-            a.status = std::string(row.GetText(2));
-            ORCHARD_TRY(a.attempts, row.GetInt(3));
-            a.result = std::string(row.GetText(4));
-            if (!row.IsNull(5)) a.error = std::string(row.GetText(5));
-            if (!row.IsNull(6)) {
-              ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(6)));
-              a.next_attempt_at = at;
-            }
-            f.actions.push_back(std::move(a));
-            return Ok();
-          }));
+      ORCHARD_CHECK(
+          db->Query("SELECT idx, kind, status, attempts, result, last_error, next_attempt_at FROM "
+                    "rule_actions WHERE firing_id = ? ORDER BY idx",
+                    id, [&](const store::Row& row) -> Status {
+                      ActionRun a;
+                      ORCHARD_TRY(int64_t idx, row.GetInt(0));
+                      a.idx = static_cast<int>(idx);
+                      a.kind = std::string(row.GetText(1));
+                      a.status = std::string(row.GetText(2));
+                      ORCHARD_TRY(a.attempts, row.GetInt(3));
+                      a.result = std::string(row.GetText(4));
+                      if (!row.IsNull(5)) a.error = std::string(row.GetText(5));
+                      if (!row.IsNull(6)) {
+                        ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(6)));
+                        a.next_attempt_at = at;
+                      }
+                      f.actions.push_back(std::move(a));
+                      return Ok();
+                    }));
     }
   }
   {
     std::vector<store::SqlValue> p;
     p.emplace_back(rule_id);
     p.emplace_back(today.ToString());
-    ORCHARD_TRY(auto n, db->QueryInt(
-                            "SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND day = ?", p));
-    t.cap = std::to_string(n.value_or(0)) + " of " + std::to_string(d.cap_per_day) +
-            " firings today";
+    ORCHARD_TRY(auto n,
+                db->QueryInt("SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND day = ?", p));
+    t.cap =
+        std::to_string(n.value_or(0)) + " of " + std::to_string(d.cap_per_day) + " firings today";
   }
   if (d.cooldown_days > 0 && !t.firings.empty()) {
     const Date last = t.firings.front().fired_at.date();
@@ -1118,7 +1130,7 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   }
   ORCHARD_TRY(Condition cond, ParseCondition(d.condition, AccountFields()));
   if (IsObservedTrigger(d.trigger.kind)) ORCHARD_CHECK(LoadObservations(*db));
-  db = {};
+  lease.reset();
   auto lock = model_.ReadLock();
   auto slot = model_.SlotOf(account_id);
   if (!slot || !model_.live(*slot)) {
@@ -1138,8 +1150,9 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   } else if (IsObservedTrigger(d.trigger.kind)) {
     const engine::Summary& s = day.summary[*slot];
     auto it = observed_.find(account_id);
-    t.trigger = "health is " + (s.health < 0 ? std::string("not scored") : std::to_string(s.health)) +
-                " (" + std::string(ColourName(s.colour)) + ")";
+    t.trigger = "health is " +
+                (s.health < 0 ? std::string("not scored") : std::to_string(s.health)) + " (" +
+                std::string(ColourName(s.colour)) + ")";
     if (it != observed_.end()) {
       t.trigger += "; last observed " + std::to_string(it->second.health) + " (" +
                    std::string(ColourName(it->second.colour)) + "), peak " +
@@ -1158,10 +1171,11 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   } else if (!t.live) {
     t.verdict = "It does not act: the rule is " + t.state + ".";
   } else if (!IsTimeTrigger(d.trigger.kind)) {
-    t.verdict = t.condition_holds ? "Its condition holds: it fires when " +
-                                        std::string(WaitsFor(d.trigger.kind)).substr(0) +
-                                        " happens" + (t.cooldown.empty() ? "." : ", after the cooldown.")
-                                  : "Its condition does not hold: " + t.condition.Sentence();
+    t.verdict = t.condition_holds
+                    ? "Its condition holds: it fires when " +
+                          std::string(WaitsFor(d.trigger.kind)).substr(0) + " happens" +
+                          (t.cooldown.empty() ? "." : ", after the cooldown.")
+                    : "Its condition does not hold: " + t.condition.Sentence();
   } else if (!t.trigger_holds) {
     t.verdict = "Its trigger does not hold: " + t.trigger + ".";
   } else if (!t.condition_holds) {

@@ -32,15 +32,15 @@
 namespace orchard::automation {
 
 struct PassReport {
-  int rules = 0;              // live rules evaluated
-  int64_t accounts = 0;       // accounts looked at
-  int64_t candidates = 0;     // (rule, account, anchor) found true and not yet fired
-  int64_t fired = 0;          // firings recorded by this pass
+  int rules = 0;           // live rules evaluated
+  int64_t accounts = 0;    // accounts looked at
+  int64_t candidates = 0;  // (rule, account, anchor) found true and not yet fired
+  int64_t fired = 0;       // firings recorded by this pass
   int64_t actions_done = 0;
   int64_t actions_failed = 0;
-  int64_t events = 0;         // change-log entries read (event passes)
+  int64_t events = 0;               // change-log entries read (event passes)
   std::vector<std::string> paused;  // rules their cap paused, with the reason
-  double evaluate_ms = 0;     // the evaluation alone (the book, no database)
+  double evaluate_ms = 0;           // the evaluation alone (the book, no database)
   double total_ms = 0;
 };
 
@@ -61,9 +61,9 @@ struct DryRunAccount {
   std::string condition;  // Explanation::Sentence()
 };
 struct DryRun {
-  int64_t total = 0;  // accounts it would act on now
+  int64_t total = 0;                    // accounts it would act on now
   std::vector<DryRunAccount> accounts;  // the first `limit`
-  std::string note;   // for event triggers: what it waits for
+  std::string note;                     // for event triggers: what it waits for
 };
 
 struct ActionRun {
@@ -90,17 +90,17 @@ struct Trace {
   std::string rule_name;
   int64_t account_id = 0;
   std::string account_name;
-  bool live = false;           // active, enabled, not paused
-  std::string state;           // "active", "draft", "disabled", "paused: …"
+  bool live = false;  // active, enabled, not paused
+  std::string state;  // "active", "draft", "disabled", "paused: …"
   bool trigger_holds = false;
-  std::string trigger;         // the trigger's state in words
-  std::string anchor;          // what it would fire on now
+  std::string trigger;  // the trigger's state in words
+  std::string anchor;   // what it would fire on now
   bool condition_holds = false;
   Explanation condition;
-  std::string cooldown;        // "" or "in cooldown until 2027-01-04 (fired 2026-12-28)"
-  std::string cap;             // "12 of 500 today"
-  bool fired_on_anchor = false;  // it already fired on this anchor
-  std::string verdict;         // one sentence: would fire now / fired / why not
+  std::string cooldown;              // "" or "in cooldown until 2027-01-04 (fired 2026-12-28)"
+  std::string cap;                   // "12 of 500 today"
+  bool fired_on_anchor = false;      // it already fired on this anchor
+  std::string verdict;               // one sentence: would fire now / fired / why not
   std::vector<TraceFiring> firings;  // newest first
 };
 
@@ -108,13 +108,13 @@ class RuleEngine {
  public:
   RuleEngine(store::ConnectionPool& pool, engine::ReadModel& model,
              std::function<Settings()> settings, const Clock& clock);
+  ~RuleEngine();
 
   // One pass: full (time triggers over the book, and the events) or events only.
   Result<PassReport> RunPass(bool full);
 
   // The live time rules' hits over the whole book, without firing (bench/rules measures this).
-  Result<std::vector<Hit>> EvaluateTimeRules(const std::vector<StoredRule>& rules,
-                                             bool skip_fired);
+  Result<std::vector<Hit>> EvaluateTimeRules(const std::vector<StoredRule>& rules, bool skip_fired);
 
   Result<DryRun> DryRunOf(const RuleDefinition& definition, int limit);
   Result<Trace> TraceOf(int64_t rule_id, int64_t account_id);

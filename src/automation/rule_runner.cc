@@ -43,11 +43,11 @@ bool RuleRunner::TryLead() {
   if (leader_) return true;
   store::SqlValue key[] = {kLeaderLock};
   bool got = false;
-  auto asked = db_->Query("SELECT pg_try_advisory_lock(?)", key,
-                          [&](const store::Row& row) -> Status {
-                            ORCHARD_TRY(got, row.GetBool(0));
-                            return Ok();
-                          });
+  auto asked =
+      db_->Query("SELECT pg_try_advisory_lock(?)", key, [&](const store::Row& row) -> Status {
+        ORCHARD_TRY(got, row.GetBool(0));
+        return Ok();
+      });
   if (!asked) {
     // The connection may be gone (and the lock with it): a fresh one for the next try.
     if (options_.on_error) options_.on_error(asked.error());
@@ -87,7 +87,8 @@ void RuleRunner::Run() {
       cv_.wait_for(lock, seconds(2), [&] { return stop_; });
       continue;
     }
-    if (options_.on_pass && (pass->fired > 0 || pass->actions_failed > 0 || !pass->paused.empty())) {
+    if (options_.on_pass &&
+        (pass->fired > 0 || pass->actions_failed > 0 || !pass->paused.empty())) {
       options_.on_pass(*pass);
     }
   }

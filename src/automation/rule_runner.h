@@ -23,8 +23,8 @@ namespace orchard::automation {
 
 struct RunnerOptions {
   int full_every_ms = 30'000;
-  std::function<void(const Error&)> on_error;       // a failed pass (retried); may be empty
-  std::function<void(const PassReport&)> on_pass;   // after each pass that did something
+  std::function<void(const Error&)> on_error;      // a failed pass (retried); may be empty
+  std::function<void(const PassReport&)> on_pass;  // after each pass that did something
 };
 
 class RuleRunner {

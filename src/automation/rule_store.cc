@@ -26,9 +26,9 @@ Result<StoredRule> RuleFromRow(const store::Row& row) {
   ORCHARD_TRY(r.version, row.GetInt(5));
   auto definition = ParseDefinition(row.GetText(6));
   if (!definition) {
-    return Fail(ErrorCode::kInternal, "rule " + std::to_string(r.id) +
-                                          " holds a definition Orchard cannot read: " +
-                                          definition.error().message);
+    return Fail(ErrorCode::kInternal,
+                "rule " + std::to_string(r.id) +
+                    " holds a definition Orchard cannot read: " + definition.error().message);
   }
   r.definition = std::move(*definition);
   if (!row.IsNull(7)) r.paused_reason = std::string(row.GetText(7));
@@ -80,11 +80,15 @@ Status InsertVersion(store::Database& db, const StoredRule& r, Timestamp at,
   p.emplace_back(std::string(ToString(r.status)));
   p.emplace_back(DefinitionJson(r.definition));
   p.emplace_back(at.ToString());
-  p.emplace_back(by ? store::SqlValue(*by) : store::SqlValue());
-  ORCHARD_CHECK(db.Exec(
-      "INSERT INTO rule_versions (rule_id, version, name, status, definition, created_at, "
-      "created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      p));
+  if (by) {
+    p.emplace_back(*by);
+  } else {
+    p.emplace_back(std::monostate());
+  }
+  ORCHARD_CHECK(
+      db.Exec("INSERT INTO rule_versions (rule_id, version, name, status, definition, created_at, "
+              "created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              p));
   return Ok();
 }
 
@@ -163,16 +167,20 @@ Result<StoredRule> RuleService::Create(const service::Actor& actor, const RuleIn
   p.emplace_back(DefinitionJson(input.definition));
   p.emplace_back(now.ToString());
   p.emplace_back(now.ToString());
-  p.emplace_back(UserOf(actor) ? store::SqlValue(*UserOf(actor)) : store::SqlValue());
-  ORCHARD_TRY(auto id, db.QueryInt(
-                           "INSERT INTO rules (name, description, status, enabled, version, "
-                           "definition, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, "
-                           "1, ?, ?, ?, ?) RETURNING id",
-                           p));
+  if (auto user = UserOf(actor)) {
+    p.emplace_back(*user);
+  } else {
+    p.emplace_back(std::monostate());
+  }
+  ORCHARD_TRY(auto id,
+              db.QueryInt("INSERT INTO rules (name, description, status, enabled, version, "
+                          "definition, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, "
+                          "1, ?, ?, ?, ?) RETURNING id",
+                          p));
   ORCHARD_TRY(StoredRule saved, ReadOne(db, id.value_or(0)));
   ORCHARD_CHECK(InsertVersion(db, saved, now, UserOf(actor)));
-  ORCHARD_CHECK(Audit(db, actor, now, saved.id, AuditAction::kCreate, std::nullopt,
-                      RuleJson(saved)));
+  ORCHARD_CHECK(
+      Audit(db, actor, now, saved.id, AuditAction::kCreate, std::nullopt, RuleJson(saved)));
   ORCHARD_CHECK(work.Commit());
   return saved;
 }
@@ -186,10 +194,9 @@ Result<StoredRule> RuleService::Update(const service::Actor& actor, int64_t id,
   store::Database& db = work.db();
   ORCHARD_TRY(StoredRule before, ReadOne(db, id));
   if (before.version != expected_version) {
-    return Fail(ErrorCode::kConflict, "rule " + std::to_string(id) +
-                                          " was changed by someone else: it is at version " +
-                                          std::to_string(before.version) + ", not " +
-                                          std::to_string(expected_version));
+    return Fail(ErrorCode::kConflict,
+                "rule " + std::to_string(id) + " was changed by someone else: it is at version " +
+                    std::to_string(before.version) + ", not " + std::to_string(expected_version));
   }
   ORCHARD_CHECK(CheckInput(db, input, id));
   const Timestamp now = clock_.Now();
@@ -200,7 +207,11 @@ Result<StoredRule> RuleService::Update(const service::Actor& actor, int64_t id,
   p.emplace_back(int64_t{input.enabled ? 1 : 0});
   p.emplace_back(DefinitionJson(input.definition));
   p.emplace_back(now.ToString());
-  p.emplace_back(UserOf(actor) ? store::SqlValue(*UserOf(actor)) : store::SqlValue());
+  if (auto user = UserOf(actor)) {
+    p.emplace_back(*user);
+  } else {
+    p.emplace_back(std::monostate());
+  }
   p.emplace_back(id);
   p.emplace_back(expected_version);
   ORCHARD_TRY(int64_t changed,
@@ -226,15 +237,14 @@ Result<StoredRule> RuleService::Resume(const service::Actor& actor, int64_t id) 
   store::Database& db = work.db();
   ORCHARD_TRY(StoredRule before, ReadOne(db, id));
   store::SqlValue p[] = {id};
-  ORCHARD_CHECK(
-      db.Exec("UPDATE rules SET paused_reason = NULL, paused_on = NULL WHERE id = ?", p));
+  ORCHARD_CHECK(db.Exec("UPDATE rules SET paused_reason = NULL, paused_on = NULL WHERE id = ?", p));
   ORCHARD_TRY(StoredRule saved, ReadOne(db, id));
-  ORCHARD_CHECK(Audit(db, actor, clock_.Now(), id, AuditAction::kUpdate,
-                      before.paused_reason ? "{\"paused_reason\":" +
-                                                 json::serialize(json::string(*before.paused_reason)) +
-                                                 "}"
-                                           : "{}",
-                      "{\"paused_reason\":null}"));
+  ORCHARD_CHECK(
+      Audit(db, actor, clock_.Now(), id, AuditAction::kUpdate,
+            before.paused_reason
+                ? "{\"paused_reason\":" + json::serialize(json::string(*before.paused_reason)) + "}"
+                : "{}",
+            "{\"paused_reason\":null}"));
   ORCHARD_CHECK(work.Commit());
   return saved;
 }
@@ -275,8 +285,11 @@ Result<std::vector<std::string>> RuleService::Diff(const service::Actor& actor, 
   };
   const RuleVersion* a = find(from);
   const RuleVersion* b = find(to);
-  if (a == nullptr) return FailValue("from", "rule " + std::to_string(id) + " has no version " + std::to_string(from));
-  if (b == nullptr) return FailValue("to", "rule " + std::to_string(id) + " has no version " + std::to_string(to));
+  if (a == nullptr)
+    return FailValue("from",
+                     "rule " + std::to_string(id) + " has no version " + std::to_string(from));
+  if (b == nullptr)
+    return FailValue("to", "rule " + std::to_string(id) + " has no version " + std::to_string(to));
   std::vector<std::string> out;
   if (a->name != b->name) out.push_back("name: \"" + a->name + "\" → \"" + b->name + "\"");
   if (a->status != b->status) {
@@ -304,11 +317,11 @@ Status RuleService::InstallDefaults(bool active) {
     p.emplace_back(std::string(d.key));
     p.emplace_back(now.ToString());
     p.emplace_back(now.ToString());
-    ORCHARD_TRY(auto id, db.QueryInt(
-                             "INSERT INTO rules (name, description, status, enabled, version, "
-                             "definition, builtin_key, created_at, updated_at) VALUES (?, ?, ?, "
-                             "1, 1, ?, ?, ?, ?) RETURNING id",
-                             p));
+    ORCHARD_TRY(auto id,
+                db.QueryInt("INSERT INTO rules (name, description, status, enabled, version, "
+                            "definition, builtin_key, created_at, updated_at) VALUES (?, ?, ?, "
+                            "1, 1, ?, ?, ?, ?) RETURNING id",
+                            p));
     ORCHARD_TRY(StoredRule saved, ReadOne(db, id.value_or(0)));
     ORCHARD_CHECK(InsertVersion(db, saved, now, std::nullopt));
     ORCHARD_CHECK(Audit(db, service::Actor{}, now, saved.id, AuditAction::kCreate, std::nullopt,
@@ -361,10 +374,10 @@ Result<Inbox> RuleService::InboxOf(const service::Actor& actor, bool unread_only
     inbox.next_before = inbox.items.back().id;
   }
   store::SqlValue u[] = {actor.user.value};
-  ORCHARD_TRY(auto unread, db->QueryInt(
-                               "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at "
-                               "IS NULL",
-                               u));
+  ORCHARD_TRY(auto unread,
+              db->QueryInt("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at "
+                           "IS NULL",
+                           u));
   inbox.unread = unread.value_or(0);
   return inbox;
 }
@@ -378,8 +391,8 @@ Result<int64_t> RuleService::MarkRead(const service::Actor& actor,
     std::vector<store::SqlValue> p;
     p.emplace_back(now);
     p.emplace_back(actor.user.value);
-    return db->Exec(
-        "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL", p);
+    return db->Exec("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
+                    p);
   }
   int64_t changed = 0;
   for (int64_t id : ids) {

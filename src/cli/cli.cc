@@ -329,8 +329,8 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   auto* rules_show = rules_cmd->add_subcommand("show", "One rule: its definition and versions");
   rules_show->add_option("id", rules.id, "The rule's id")->required()->check(CLI::PositiveNumber);
   rules_common(rules_show);
-  auto* rules_dry = rules_cmd->add_subcommand(
-      "dry-run", "The accounts a rule would act on now (nothing fires)");
+  auto* rules_dry =
+      rules_cmd->add_subcommand("dry-run", "The accounts a rule would act on now (nothing fires)");
   rules_dry->add_option("id", rules.id, "The rule's id")->required()->check(CLI::PositiveNumber);
   rules_dry->add_option("--limit", rules.limit, "Accounts listed")
       ->capture_default_str()

@@ -51,8 +51,8 @@ struct ServeArgs {
   std::string metrics_token;  // /metrics needs it; without one, open on loopback only
   int pdf_exports = 2;        // at once on this server
   int pdf_exports_per_user = 1;
-  int rules_every_s = 30;      // a full pass of the time rules at least this often
-  bool rules_active = false;   // the shipped rules start active (the demo book) or as drafts
+  int rules_every_s = 30;     // a full pass of the time rules at least this often
+  bool rules_active = false;  // the shipped rules start active (the demo book) or as drafts
 };
 
 // orchard rules list | show ID | dry-run ID | run --once

@@ -35,13 +35,14 @@ Result<std::map<int64_t, int64_t>> FiredToday(const ApiDeps& d) {
   std::map<int64_t, int64_t> out;
   ORCHARD_TRY(auto db, d.pool.Acquire());
   store::SqlValue day[] = {d.clock.Today().ToString()};
-  ORCHARD_CHECK(db->Query("SELECT rule_id, COUNT(*) FROM rule_firings WHERE day = ? GROUP BY rule_id",
-                          day, [&](const store::Row& row) -> Status {
-                            ORCHARD_TRY(int64_t id, row.GetInt(0));
-                            ORCHARD_TRY(int64_t n, row.GetInt(1));
-                            out[id] = n;
-                            return Ok();
-                          }));
+  ORCHARD_CHECK(
+      db->Query("SELECT rule_id, COUNT(*) FROM rule_firings WHERE day = ? GROUP BY rule_id", day,
+                [&](const store::Row& row) -> Status {
+                  ORCHARD_TRY(int64_t id, row.GetInt(0));
+                  ORCHARD_TRY(int64_t n, row.GetInt(1));
+                  out[id] = n;
+                  return Ok();
+                }));
   return out;
 }
 
@@ -71,12 +72,12 @@ Result<RuleDefinition> DefinitionField(const json::object& body) {
 
 // The fields a rule's body may carry, over `base` (a PATCH starts from the stored rule).
 Result<RuleInput> ReadInput(const json::object& body, RuleInput base, bool patch) {
-  ORCHARD_CHECK(OnlyFields(body, patch ? "a rule's change" : "a new rule",
-                           patch ? std::initializer_list<std::string_view>{"version", "name",
-                                                                           "description", "status",
-                                                                           "enabled", "definition"}
-                                 : std::initializer_list<std::string_view>{
-                                       "name", "description", "status", "enabled", "definition"}));
+  ORCHARD_CHECK(
+      OnlyFields(body, patch ? "a rule's change" : "a new rule",
+                 patch ? std::initializer_list<std::string_view>{"version", "name", "description",
+                                                                 "status", "enabled", "definition"}
+                       : std::initializer_list<std::string_view>{"name", "description", "status",
+                                                                 "enabled", "definition"}));
   ORCHARD_TRY(auto name, TextField(body, "name"));
   if (name) base.name = *name;
   if (!patch && !name) return FailValue("name", "is required");
@@ -100,8 +101,8 @@ Result<Reply> ListRules(const ApiDeps& d, const HttpRequest&, A actor) {
   ORCHARD_TRY(auto fired, FiredToday(d));
   json::array items;
   for (const auto& r : rules) items.push_back(RuleJson(r, fired[r.id]));
-  return JsonResponse(json::object{{"items", std::move(items)},
-                                   {"may_change", automation::MayChangeRules(actor)}});
+  return JsonResponse(
+      json::object{{"items", std::move(items)}, {"may_change", automation::MayChangeRules(actor)}});
 }
 
 Result<Reply> GetRule(const ApiDeps& d, const HttpRequest& req, A actor) {
@@ -206,8 +207,9 @@ Result<Reply> CheckRule(const ApiDeps&, const HttpRequest& req, A) {
     for (const auto& f : def.error().fields) {
       fields.push_back({{"field", f.field}, {"message", f.message}});
     }
-    return JsonResponse(json::object{
-        {"ok", false}, {"error", {{"message", def.error().message}, {"fields", std::move(fields)}}}});
+    return JsonResponse(
+        json::object{{"ok", false},
+                     {"error", {{"message", def.error().message}, {"fields", std::move(fields)}}}});
   }
   return JsonResponse(json::object{{"ok", true}});
 }
@@ -231,7 +233,8 @@ Result<Reply> DryRunDraft(const ApiDeps& d, const HttpRequest& req, A) {
   ORCHARD_CHECK(OnlyFields(body, "a dry run", {"definition", "limit"}));
   ORCHARD_TRY(RuleDefinition def, DefinitionField(body));
   ORCHARD_TRY(auto limit, IntField(body, "limit", 1));
-  ORCHARD_TRY(auto run, d.rule_engine->DryRunOf(def, static_cast<int>(std::min<int64_t>(limit.value_or(100), 1000))));
+  ORCHARD_TRY(auto run, d.rule_engine->DryRunOf(
+                            def, static_cast<int>(std::min<int64_t>(limit.value_or(100), 1000))));
   return JsonResponse(DryRunJson(run));
 }
 
@@ -242,7 +245,8 @@ Result<Reply> DryRunRule(const ApiDeps& d, const HttpRequest& req, A actor) {
   ORCHARD_CHECK(params.Only("a dry run", {"limit"}));
   ORCHARD_TRY(auto limit, params.Int("limit", 1, 1000));
   ORCHARD_TRY(auto rule, d.rules->Get(actor, id));
-  ORCHARD_TRY(auto run, d.rule_engine->DryRunOf(rule.definition, static_cast<int>(limit.value_or(100))));
+  ORCHARD_TRY(auto run,
+              d.rule_engine->DryRunOf(rule.definition, static_cast<int>(limit.value_or(100))));
   return JsonResponse(DryRunJson(run));
 }
 
@@ -255,14 +259,14 @@ json::object TraceJson(const automation::Trace& t) {
   for (const auto& f : t.firings) {
     json::array actions;
     for (const auto& a : f.actions) {
-      actions.push_back({{"idx", a.idx},
-                         {"kind", a.kind},
-                         {"status", a.status},
-                         {"attempts", a.attempts},
-                         {"result", a.result},
-                         {"error", a.error},
-                         {"next_attempt_at", a.next_attempt_at
-                                                 ? json::value(a.next_attempt_at->ToIso8601())
+      actions.push_back(
+          {{"idx", a.idx},
+           {"kind", a.kind},
+           {"status", a.status},
+           {"attempts", a.attempts},
+           {"result", a.result},
+           {"error", a.error},
+           {"next_attempt_at", a.next_attempt_at ? json::value(a.next_attempt_at->ToIso8601())
                                                  : json::value(nullptr)}});
     }
     boost::system::error_code ec;
@@ -379,14 +383,15 @@ Result<Reply> GetInbox(const ApiDeps& d, const HttpRequest& req, A actor) {
                                            static_cast<int>(limit.value_or(50)), before));
   json::array items;
   for (const auto& n : inbox.items) {
-    items.push_back({{"id", n.id},
-                     {"account_id", OrNull(n.account_id)},
-                     {"firing_id", OrNull(n.firing_id)},
-                     {"title", n.title},
-                     {"body", n.body},
-                     {"link", n.link},
-                     {"created_at", n.created_at.ToIso8601()},
-                     {"read_at", n.read_at ? json::value(n.read_at->ToIso8601()) : json::value(nullptr)}});
+    items.push_back(
+        {{"id", n.id},
+         {"account_id", OrNull(n.account_id)},
+         {"firing_id", OrNull(n.firing_id)},
+         {"title", n.title},
+         {"body", n.body},
+         {"link", n.link},
+         {"created_at", n.created_at.ToIso8601()},
+         {"read_at", n.read_at ? json::value(n.read_at->ToIso8601()) : json::value(nullptr)}});
   }
   return JsonResponse(json::object{{"items", std::move(items)},
                                    {"unread", inbox.unread},
@@ -426,7 +431,9 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
       "actions":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"object","required":["kind"],
         "properties":{"kind":{"type":"string"}}}},
       "cooldown_days":{"type":"integer","minimum":0},"cap_per_day":{"type":"integer","minimum":1}}})");
-  r.AddSchema("Rule", R"({"type":"object","required":["id","name","status","enabled","version","definition"],
+  r.AddSchema(
+      "Rule",
+      R"({"type":"object","required":["id","name","status","enabled","version","definition"],
     "properties":{"id":{"type":"integer"},"name":{"type":"string"},"description":{"type":"string"},
       "status":{"enum":["draft","active","archived"]},"enabled":{"type":"boolean"},
       "live":{"type":"boolean"},"version":{"type":"integer"},
@@ -443,8 +450,9 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
       "may_change":{"type":"boolean"}}})");
   r.AddSchema("JsonObject", R"({"type":"object"})");
   auto add = [&](std::string method, std::string path, auto fn, RouteDoc doc) {
-    r.Add(method, path, [d, fn](const HttpRequest& q, A who) { return fn(d, q, who); },
-          std::move(doc));
+    r.Add(
+        method, path, [d, fn](const HttpRequest& q, A who) { return fn(d, q, who); },
+        std::move(doc));
   };
   add("GET", "/api/v1/rules", ListRules,
       RouteDoc("The rules, each with today's firings against its cap", K::kOther)
@@ -471,8 +479,7 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
           .Request("JsonObject")
           .Response("JsonObject"));
   add("POST", "/api/v1/rules/run", RunRules,
-      RouteDoc("Runs a full pass now (admins and leaders): what fired, what was done",
-               K::kOther)
+      RouteDoc("Runs a full pass now (admins and leaders): what fired, what was done", K::kOther)
           .Response("JsonObject"));
   add("GET", "/api/v1/rules/{id}", GetRule, RouteDoc("One rule", K::kOther).Response("Rule"));
   add("PATCH", "/api/v1/rules/{id}", PatchRule,

@@ -92,3 +92,10 @@ CREATE TABLE automation_state (
 
 -- A task an automation opens carries its checklist (a JSON array of {"text", "done"}).
 ALTER TABLE tasks ADD COLUMN checklist TEXT NOT NULL DEFAULT '';
+
+-- The addresses that asked for no more tech-touch e-mail (the unsubscribe link of every such
+-- message): honoured by every later send.
+CREATE TABLE email_opt_outs (
+  email TEXT PRIMARY KEY,
+  opted_out_at TIMESTAMP NOT NULL
+);

@@ -1,0 +1,3 @@
+# Automation (issue 19): rules end to end through the real binary, both backends.
+orchard_test(rules_test SOURCES integration/rules_test.cc
+  LIBS orchard_test_support Boost::json PkgConfig::HTTPLIB)
