@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "automation/outbox.h"
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "core/clock.h"
@@ -128,6 +129,8 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
     spdlog::warn("following the change log: {} (retrying)", e.ToString());
   };
   ORCHARD_TRY(auto follower, engine::ChangeFollower::Start(db_url, *model, follow));
+  // Automation's e-mail and webhooks, on a connection of its own; stopped when Serve returns.
+  ORCHARD_TRY(auto outbox, automation::OutboxWorker::Start(db_url, clock));
   service::SettingsService settings_service(*pool, clock, settings);
   service::AccountService accounts(*pool, clock, settings_service);
   service::AuthService auth(*pool, clock, {}, &settings_service);  // the idle limit in force
