@@ -225,10 +225,8 @@ Result<Reply> PutSmtp(const ApiDeps& d, const HttpRequest& req, A actor) {
   return JsonResponse(SmtpJson(s));
 }
 
-}  // namespace
-
-void AddWebhookRoutes(Router& r, const ApiDeps& d) {
-  using K = RouteDoc::Kind;
+// The OpenAPI components of the routes below.
+void AddWebhookSchemas(Router& r) {
   r.AddSchema("WebhookEndpoint", R"({"type":"object",
     "required":["id","name","url","events","active","secret_hint","created_at","created_by"],
     "properties":{"id":{"type":"integer"},"name":{"type":"string"},
@@ -279,7 +277,13 @@ void AddWebhookRoutes(Router& r, const ApiDeps& d) {
       "username":{"type":"string"},
       "password":{"type":"string","description":"left out: the stored password is kept"},
       "from":{"type":"string","description":"the sender's e-mail address"}}})");
+}
 
+}  // namespace
+
+void AddWebhookRoutes(Router& r, const ApiDeps& d) {
+  using K = RouteDoc::Kind;
+  AddWebhookSchemas(r);
   const std::map<std::string, std::string> list_docs = {
       {"status", "pending, done or dead (the dead-letter list)"},
       {"limit", "at most this many, 1–500 (50)"},
