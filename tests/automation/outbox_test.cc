@@ -136,7 +136,8 @@ class SmtpServer {
     }
     argv.insert(argv.end(), {"-c", "aiosmtpd.handlers.Mailbox", mail_dir()});
     child_ = std::make_unique<Child>(argv, dir_.path() + "/smtpd.log");
-    return WaitForPort(port_, 10'000);
+    // Listening, and by this child (not another process that took the port meanwhile).
+    return WaitForPort(port_, 10'000) && child_->Alive();
   }
   int port() const { return port_; }
   std::string mail_dir() const { return dir_.path() + "/mail"; }
