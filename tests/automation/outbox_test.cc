@@ -120,11 +120,13 @@ std::string ReadFile(const std::filesystem::path& p) {
 // aiosmtpd's Mailbox handler: every message it accepts is a file in DIR/new (a Maildir).
 class SmtpServer {
  public:
-  // With `tls`, a self-signed certificate from the openssl CLI, and STARTTLS required.
-  bool Start(bool tls) {
+  // With `tls`, a self-signed certificate from the openssl CLI, and STARTTLS required; with
+  // `refuse`, a handler that answers every recipient 550.
+  bool Start(bool tls, bool refuse = false) {
     port_ = FreePort();
-    std::vector<std::string> argv = {kPython, "-m", "aiosmtpd",
-                                     "-n",    "-l", "127.0.0.1:" + std::to_string(port_)};
+    std::vector<std::string> argv = {
+        "/usr/bin/env", "PYTHONPATH=" + dir_.path(),         kPython, "-m", "aiosmtpd", "-n",
+        "-l",           "127.0.0.1:" + std::to_string(port_)};
     if (tls) {
       const std::string cert = dir_.path() + "/cert.pem", key = dir_.path() + "/key.pem";
       const std::string cmd =
@@ -134,7 +136,15 @@ class SmtpServer {
       if (std::system(cmd.c_str()) != 0) return false;
       argv.insert(argv.end(), {"--tlscert", cert, "--tlskey", key});
     }
-    argv.insert(argv.end(), {"-c", "aiosmtpd.handlers.Mailbox", mail_dir()});
+    if (refuse) {
+      std::ofstream(dir_.path() + "/refuse.py")
+          << "class Refuse:\n"
+             "    async def handle_RCPT(self, server, session, envelope, address, options):\n"
+             "        return '550 5.1.1 no such mailbox here'\n";
+      argv.insert(argv.end(), {"-c", "refuse.Refuse"});
+    } else {
+      argv.insert(argv.end(), {"-c", "aiosmtpd.handlers.Mailbox", mail_dir()});
+    }
     child_ = std::make_unique<Child>(argv, dir_.path() + "/smtpd.log");
     // Listening, and by this child (not another process that took the port meanwhile).
     return WaitForPort(port_, 10'000) && child_->Alive();
@@ -384,6 +394,27 @@ TEST_P(OutboxTest, AnEmailReachesARealSmtpServerThroughTheOutbox) {
   EXPECT_EQ(parsed[4], "True");  // Message-ID and Date
   EXPECT_EQ(parsed[5], "<mailto:unsubscribe@x.example>");
   EXPECT_EQ(parsed[6], body);
+}
+
+TEST_P(OutboxTest, AnSmtpRefusalIsRecordedWithItsCodeAndRetried) {
+  SmtpServer smtp;
+  ASSERT_TRUE(smtp.Start(/*tls=*/false, /*refuse=*/true)) << smtp.log();
+  ASSERT_TRUE(SaveSmtpSettings(
+      *db_, SmtpSettings{"127.0.0.1", smtp.port(), false, true, "", "", "orchard@x.example"},
+      now_));
+  auto id = EnqueueEmail(*db_, Email{{"nobody@x.example"}, "Hello", "Hi\n", {}}, std::nullopt,
+                         std::nullopt);
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(Deliver({}, now_).retried, 1) << smtp.log();
+  OutboxMessage m = Message(*id);
+  EXPECT_EQ(m.status, "pending");
+  EXPECT_EQ(m.last_status, 550);
+  EXPECT_THAT(m.last_error.value_or(""),
+              HasSubstr("SMTP 550 from 127.0.0.1:" + std::to_string(smtp.port())));
+  auto attempts = ListAttempts(*db_, *id);
+  ASSERT_TRUE(attempts);
+  ASSERT_EQ(attempts->size(), 1u);
+  EXPECT_EQ(attempts->front().status_code, 550);
 }
 
 TEST_P(OutboxTest, AFailingReceiverGetsTheSameDeliveryUntilItAnswers2xx) {
