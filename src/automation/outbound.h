@@ -79,7 +79,7 @@ WebhookAttempt PostWebhook(const std::string& url, const std::string& secret,
 
 // The wait before retry number `attempt` + 1 after `attempt` failures: base·2^(attempt−1),
 // capped at one hour (kMaxBackoff). With the default 30 s base: 30 s, 1 min, 2 min, 4 min, 8 min,
-// 16 min, 32 min, then an hour each — eight attempts span about 2 h 8 min.
+// 16 min, 32 min, then an hour each — the outbox's eight attempts span about 64 minutes.
 inline constexpr std::chrono::milliseconds kMaxBackoff = std::chrono::hours(1);
 std::chrono::milliseconds BackoffDelay(int attempt,
                                        std::chrono::milliseconds base = std::chrono::seconds(30));
