@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "automation/outbox.h"
 #include "automation/rule_engine.h"
 #include "automation/rule_runner.h"
 #include "automation/rule_store.h"
@@ -150,6 +151,8 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
     spdlog::warn("following the change log: {} (retrying)", e.ToString());
   };
   ORCHARD_TRY(auto follower, engine::ChangeFollower::Start(db_url, *model, follow));
+  // Automation's e-mail and webhooks, on a connection of its own; stopped when Serve returns.
+  ORCHARD_TRY(auto outbox, automation::OutboxWorker::Start(db_url, clock));
   service::AccountService accounts(*pool, clock, settings_service);
   service::AuthService auth(*pool, clock, {}, &settings_service);  // the idle limit in force
   http::Metrics metrics;

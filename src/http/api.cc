@@ -22,6 +22,7 @@
 #include "http/review_routes.h"
 #include "http/session.h"
 #include "http/web.h"
+#include "http/webhook_routes.h"
 
 namespace orchard::http {
 
@@ -92,6 +93,7 @@ Router MakeRouter(const ApiDeps& d) {
   AddCsmRoutes(r, d);
   AddRuleRoutes(r, d);
   AddImportRoutes(r, d);
+  AddWebhookRoutes(r, d);
   Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
   AddEngineRoutes(r, d);
 

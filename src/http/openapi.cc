@@ -119,8 +119,10 @@ void DescribeKind(const Router::RouteInfo& route, boost::json::object& schemas,
         responses[route.method == "DELETE" || route.pattern.ends_with("logout") ? "204" : "200"] = {
             {"description", "Done"}};
       } else {
-        responses[route.method == "POST" && route.pattern.ends_with("tokens") ? "201" : "200"] =
-            Response("OK", Ref(doc.response_schema));
+        responses[route.method == "POST" &&
+                          (route.pattern.ends_with("tokens") || route.pattern.ends_with("webhooks"))
+                      ? "201"
+                      : "200"] = Response("OK", Ref(doc.response_schema));
       }
       break;
   }

@@ -40,6 +40,12 @@ constexpr Refusal kRefused[] = {
     {EntitySchema<ApiToken>::kTable,
      "api_tokens cannot be exported: each one is an integration's credential (a token hash), not "
      "data of the book; create tokens anew where they are needed"},
+    {"webhook_endpoints",
+     "webhook_endpoints cannot be exported: each one holds a signing secret, a credential; list "
+     "them with GET /api/v1/webhooks"},
+    {"smtp_settings",
+     "smtp_settings cannot be exported: it holds the SMTP password, a credential; read it with "
+     "GET /api/v1/settings/smtp"},
 };
 
 constexpr size_t kChunk = 64 << 10;

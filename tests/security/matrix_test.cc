@@ -21,6 +21,19 @@ class MatrixTest : public SecurityTest {
     SecurityTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
     AddBobsRows();
+    // A webhook endpoint and a dead delivery of it, for the outbox's routes (admins only).
+    Exec(
+        "INSERT INTO webhook_endpoints (name, url, secret, events, active, created_at) VALUES "
+        "('CRM', 'https://hooks.example.com/in', 'whsec_matrix', '*', TRUE, "
+        "'2026-06-01 09:00:00')");
+    webhook_ = Count("SELECT MAX(id) FROM webhook_endpoints");
+    Exec(
+        "INSERT INTO outbox_messages (kind, endpoint_id, event, delivery_key, payload, status, "
+        "attempts, next_attempt_at, last_error, created_at) VALUES ('webhook', " +
+        std::to_string(webhook_) +
+        ", 'opportunity_won', 'dlv_matrix', '{}', 'dead', 8, '2026-06-01 09:00:00', "
+        "'HTTP 500', '2026-06-01 09:00:00')");
+    delivery_ = Count("SELECT MAX(id) FROM outbox_messages");
     auto db = store::OpenDatabase(url_);
     ASSERT_TRUE(db);
     digest_db_ = std::move(*db);
@@ -87,6 +100,8 @@ class MatrixTest : public SecurityTest {
         {"products", product_.value},
         {"users", P("bob").id.value},
         {"tokens", bob_token_.value},
+        {"webhooks", webhook_},
+        {"deliveries", delivery_},
     };
     auto it = ids.find(collection);
     return it == ids.end() ? "" : std::to_string(it->second);
@@ -144,6 +159,9 @@ class MatrixTest : public SecurityTest {
       }
       return body;
     }
+    if (method == "PUT" && pattern == "/api/v1/settings/smtp") {
+      return {{"host", "smtp.example.com"}, {"port", 587}, {"from", "orchard@example.com"}};
+    }
     if (method == "PUT") return {{"contact_ids", json::array{bob_contact_.value}}};
     if (pattern == "/api/v1/auth/password") {
       return {{"current_password", kPassword}, {"new_password", "a matrix passphrase 2026"}};
@@ -193,6 +211,8 @@ class MatrixTest : public SecurityTest {
         {"products", {{"sku", "NEW-1"}, {"name", "New"}, {"list_price_cents", 100}}},
         {"users", {{"email", "new@orchard.example"}, {"role", "am"}, {"password", kPassword}}},
         {"tokens", {{"name", "mine"}}},
+        {"webhooks",
+         {{"name", "CRM"}, {"url", "https://hooks.example.com/in"}, {"events", json::array{"*"}}}},
         {"held", {{"notes", "Met"}}},
         {"accept", {{"am_id", P("bob").id.value}}},
         {"opportunity", {{"name", "Cell deal"}}},
@@ -212,6 +232,8 @@ class MatrixTest : public SecurityTest {
   }
 
   std::unique_ptr<store::Database> digest_db_;
+  int64_t webhook_ = 0;   // a webhook endpoint
+  int64_t delivery_ = 0;  // a dead delivery to it
 };
 
 // Where a caller of the matrix may legitimately act: "ROUTE caller". An API token (ann's, vic's)
