@@ -172,11 +172,12 @@ Result<StoredRule> RuleService::Create(const service::Actor& actor, const RuleIn
   } else {
     p.emplace_back(std::monostate());
   }
-  ORCHARD_TRY(auto id,
-              db.QueryInt("INSERT INTO rules (name, description, status, enabled, version, "
-                          "definition, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, "
-                          "1, ?, ?, ?, ?) RETURNING id",
-                          p));
+  ORCHARD_TRY(
+      auto id,
+      db.QueryInt("INSERT INTO rules (name, description, status, enabled, version, "
+                  "definition, created_at, updated_at, updated_by) VALUES (?, ?, ?, (? = 1), "
+                  "1, ?, ?, ?, ?) RETURNING id",
+                  p));
   ORCHARD_TRY(StoredRule saved, ReadOne(db, id.value_or(0)));
   ORCHARD_CHECK(InsertVersion(db, saved, now, UserOf(actor)));
   ORCHARD_CHECK(
@@ -215,7 +216,7 @@ Result<StoredRule> RuleService::Update(const service::Actor& actor, int64_t id,
   p.emplace_back(id);
   p.emplace_back(expected_version);
   ORCHARD_TRY(int64_t changed,
-              db.Exec("UPDATE rules SET name = ?, description = ?, status = ?, enabled = ?, "
+              db.Exec("UPDATE rules SET name = ?, description = ?, status = ?, enabled = (? = 1), "
                       "definition = ?, updated_at = ?, updated_by = ?, version = version + 1 "
                       "WHERE id = ? AND version = ?",
                       p));
@@ -320,7 +321,7 @@ Status RuleService::InstallDefaults(bool active) {
     ORCHARD_TRY(auto id,
                 db.QueryInt("INSERT INTO rules (name, description, status, enabled, version, "
                             "definition, builtin_key, created_at, updated_at) VALUES (?, ?, ?, "
-                            "1, 1, ?, ?, ?, ?) RETURNING id",
+                            "TRUE, 1, ?, ?, ?, ?) RETURNING id",
                             p));
     ORCHARD_TRY(StoredRule saved, ReadOne(db, id.value_or(0)));
     ORCHARD_CHECK(InsertVersion(db, saved, now, std::nullopt));
