@@ -10,6 +10,7 @@
 
 #include "automation/account_fields.h"
 #include "automation/actions.h"
+#include "automation/triggers.h"
 #include "service/unit_of_work.h"
 
 namespace orchard::automation {
@@ -34,230 +35,11 @@ double MsSince(Clock_::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock_::now() - t0).count();
 }
 
-std::string Day(int32_t day) { return Date::FromDays(day).ToString(); }
-
-bool IsTimeTrigger(TriggerKind k) {
-  return k == TriggerKind::kRenewalIn || k == TriggerKind::kPlanStale ||
-         k == TriggerKind::kNoContact || k == TriggerKind::kOnboardingDay;
-}
-bool IsObservedTrigger(TriggerKind k) {
-  return k == TriggerKind::kHealthColour || k == TriggerKind::kHealthDrop;
-}
-bool IsUsageTrigger(TriggerKind k) {
-  return k == TriggerKind::kUsageSpike || k == TriggerKind::kUsageDrop;
-}
-
 std::string Key(int64_t account, std::string_view anchor) {
   std::string k = std::to_string(account);
   k += '|';
   k += anchor;
   return k;
-}
-
-// The handoffs accepted recently enough for an onboarding-day rule: account → (handoff, day).
-using Onboardings = std::unordered_map<int64_t, std::vector<std::pair<int64_t, int32_t>>>;
-
-Result<Onboardings> ReadOnboardings(store::Database& db, Date since) {
-  Onboardings out;
-  store::SqlValue p[] = {Timestamp::At(since).ToString()};
-  ORCHARD_CHECK(
-      db.Query("SELECT id, account_id, accepted_at FROM handoffs WHERE accepted_at IS NOT NULL AND "
-               "accepted_at >= ?",
-               p, [&](const store::Row& row) -> Status {
-                 ORCHARD_TRY(int64_t id, row.GetInt(0));
-                 ORCHARD_TRY(int64_t account, row.GetInt(1));
-                 ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(2)));
-                 out[account].emplace_back(id, at.date().days());
-                 return Ok();
-               }));
-  return out;
-}
-
-struct Users {
-  std::unordered_map<int64_t, std::string> email;
-  std::unordered_map<int64_t, std::string> name;
-};
-
-Result<Users> ReadUsers(store::Database& db) {
-  Users u;
-  ORCHARD_CHECK(
-      db.Query("SELECT id, email, name FROM users", {}, [&](const store::Row& row) -> Status {
-        ORCHARD_TRY(int64_t id, row.GetInt(0));
-        u.email[id] = std::string(row.GetText(1));
-        u.name[id] = std::string(row.GetText(2));
-        return Ok();
-      }));
-  return u;
-}
-
-// What a time trigger says of one account on the columns' day. `words`: also say it in words
-// (the trace and the dry run; the pass only needs the anchor).
-struct TriggerState {
-  bool holds = false;
-  std::string anchor;
-  std::string text;
-};
-
-TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
-                       const engine::DayColumns& day, size_t slot, const Onboardings& onboard,
-                       bool words) {
-  TriggerState out;
-  const engine::Summary& s = day.summary[slot];
-  const int32_t today = day.day;
-  switch (t.kind) {
-    case TriggerKind::kRenewalIn: {
-      const int32_t renewal = day.renewal[slot];
-      if (renewal == INT32_MAX) {
-        if (words) out.text = "no renewal ahead";
-        return out;
-      }
-      const int mark = t.DaysFor(s.tier);
-      const int32_t days = renewal - today;
-      out.holds = days <= mark && days >= mark - t.catch_up_days && days >= 0;
-      if (out.holds) out.anchor = "renewal:" + Day(renewal);
-      if (words) {
-        out.text = "the renewal on " + Day(renewal) + " is " + std::to_string(days) +
-                   " days away; the rule acts at " + std::to_string(mark) + " days or less";
-        if (days < mark - t.catch_up_days) {
-          out.text += ", but the mark was passed more than its catch-up of " +
-                      std::to_string(t.catch_up_days) + " days ago";
-        }
-      }
-      return out;
-    }
-    case TriggerKind::kPlanStale: {
-      out.holds = (s.flags & engine::Summary::kStalePlan) != 0;
-      const std::string since =
-          s.plan_changed == engine::DayColumns::kNoDay ? "never" : Day(s.plan_changed);
-      if (out.holds) out.anchor = "plan_stale:" + since;
-      if (words) {
-        out.text = out.holds ? "the plan was last reviewed or changed " +
-                                   (since == "never" ? since : "on " + since) +
-                                   ", longer ago than its tier's refresh cadence"
-                             : "the plan is within its tier's refresh cadence (or needs none)";
-      }
-      return out;
-    }
-    case TriggerKind::kNoContact: {
-      if (s.last_meaningful == engine::DayColumns::kNoDay) {
-        if (words) out.text = "no meaningful contact was ever logged (the rule waits for a first)";
-        return out;
-      }
-      const int32_t days = today - s.last_meaningful;
-      out.holds = days >= t.days && days <= t.days + t.catch_up_days;
-      if (out.holds) out.anchor = "no_contact:" + Day(s.last_meaningful);
-      if (words) {
-        out.text = "the last meaningful contact was on " + Day(s.last_meaningful) + ", " +
-                   std::to_string(days) + " days ago; the rule acts at " + std::to_string(t.days) +
-                   " days";
-      }
-      return out;
-    }
-    case TriggerKind::kOnboardingDay: {
-      auto it = onboard.find(model.account_id(slot));
-      if (it == onboard.end()) {
-        if (words) out.text = "no handoff was accepted recently";
-        return out;
-      }
-      for (const auto& [handoff, accepted] : it->second) {
-        const int32_t since = today - accepted;
-        if (since >= t.days && since <= t.days + t.catch_up_days) {
-          out.holds = true;
-          out.anchor = "onboarding:" + std::to_string(handoff) + ":day" + std::to_string(t.days);
-          if (words) {
-            out.text = "handoff " + std::to_string(handoff) + " was accepted on " + Day(accepted) +
-                       ": today is onboarding day " + std::to_string(since);
-          }
-          return out;
-        }
-        if (words) {
-          out.text = "handoff " + std::to_string(handoff) + " was accepted on " + Day(accepted) +
-                     ": today is onboarding day " + std::to_string(since) +
-                     ", the rule acts on day " + std::to_string(t.days);
-        }
-      }
-      return out;
-    }
-    default:
-      return out;
-  }
-}
-
-// The account's latest usage day against the 28 days before it: a robust z-score (median and
-// MAD), so a large and a small account are each judged by their own normal.
-struct UsageJump {
-  int32_t day = 0;
-  double value = 0, median = 0, z = 0;
-};
-std::optional<UsageJump> UsageZ(std::span<const engine::UsageRec> usage, int32_t today,
-                                const std::string& metric) {
-  auto value = [&](const engine::UsageRec& u) {
-    return metric == "seat_utilisation" ? (u.seats > 0 ? 100.0 * u.active_users / u.seats : 0.0)
-                                        : static_cast<double>(u.active_users);
-  };
-  const engine::UsageRec* latest = nullptr;
-  for (const auto& u : usage) {
-    if (u.day <= today && (latest == nullptr || u.day > latest->day)) latest = &u;
-  }
-  if (latest == nullptr || latest->day < today - 3) return std::nullopt;
-  std::vector<double> base;
-  for (const auto& u : usage) {
-    if (u.day < latest->day && u.day >= latest->day - 28) base.push_back(value(u));
-  }
-  if (base.size() < 14) return std::nullopt;
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  };
-  const double m = median(base);
-  std::vector<double> dev;
-  for (double x : base) dev.push_back(std::abs(x - m));
-  // 1.4826 × MAD estimates the standard deviation of a normal baseline; a flat baseline still
-  // needs a real change (5 % of its level, at least one) to count.
-  const double scale = std::max({1.4826 * median(dev), 0.05 * std::abs(m), 1.0});
-  UsageJump j;
-  j.day = latest->day;
-  j.value = value(*latest);
-  j.median = m;
-  j.z = (j.value - m) / scale;
-  return j;
-}
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-std::string Dollars(int64_t cents) {
-  std::string digits = std::to_string(std::llabs(cents) / 100);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return (cents < 0 ? "-$" : "$") + digits;
-}
-
-std::map<std::string, std::string> MergeOf(const engine::ReadModel& model,
-                                           const engine::DayColumns& day, size_t slot,
-                                           const Users& users, const std::string& rule_name) {
-  const engine::Summary& s = day.summary[slot];
-  std::map<std::string, std::string> m;
-  m["account.name"] = model.name(slot);
-  m["account.tier"] = std::to_string(s.tier + 1);
-  m["account.arr"] = Dollars(day.arr_cents[slot]);
-  m["account.health"] = s.health < 0 ? "no score" : std::to_string(s.health);
-  m["account.colour"] = std::string(ColourName(s.colour));
-  m["account.url"] = "/accounts/" + std::to_string(model.account_id(slot));
-  const int32_t renewal = day.renewal[slot];
-  m["renewal_date"] = renewal == INT32_MAX ? "no renewal" : Day(renewal);
-  m["days_to_renewal"] = renewal == INT32_MAX ? "" : std::to_string(renewal - day.day);
-  const int64_t owner = model.owner_id(slot);
-  auto e = users.email.find(owner);
-  auto n = users.name.find(owner);
-  m["owner.email"] = e == users.email.end() ? "" : e->second;
-  m["owner.name"] = n == users.name.end() ? "" : (n->second.empty() ? m["owner.email"] : n->second);
-  m["rule.name"] = rule_name;
-  m["today"] = Day(day.day);
-  return m;
 }
 
 Result<std::optional<std::string>> GetState(store::Database& db, std::string_view key) {
@@ -279,14 +61,6 @@ Status PutState(store::Database& db, std::string_view key, const std::string& va
       p));
   return Ok();
 }
-
-// A row event read from the change log.
-struct RowEvent {
-  TriggerKind kind;
-  int64_t account = 0;
-  std::string anchor;
-  std::string text;
-};
 
 constexpr int kMaxAttempts = 8;
 
@@ -310,6 +84,124 @@ Status NotifyAdmins(store::Database& db, const std::string& key, const std::stri
 int64_t RetrySeconds(int64_t attempts) {
   const int64_t s = 60LL << std::min<int64_t>(attempts - 1, 9);
   return std::min<int64_t>(s, 6 * 3600);
+}
+
+// The events since the cursor: what they were, and which accounts they touched. The cursor
+// moves past what was read; `processed` holds the entries of the last window already read.
+Result<Events> ReadEvents(store::Database& db, Date today, std::set<int64_t>& processed,
+                          PassReport& report) {
+  Events out;
+  ORCHARD_TRY(auto cursor_text, GetState(db, "event_seq"));
+  ORCHARD_TRY(auto newest, db.QueryInt("SELECT MAX(seq) FROM change_log"));
+  if (!cursor_text) {
+    // The first pass starts from now: what happened before automation existed fires nothing.
+    ORCHARD_CHECK(PutState(db, "event_seq", std::to_string(newest.value_or(0))));
+  } else {
+    // Sequence numbers are handed out at insert, not at commit: a lower one can appear after
+    // a higher one was read. The last 100 are read again; those already seen are skipped.
+    const int64_t cursor = std::stoll(*cursor_text);
+    int64_t last = cursor;
+    store::SqlValue p[] = {std::max<int64_t>(0, cursor - 100)};
+    struct Entry {
+      int64_t seq;
+      std::string entity;
+      int64_t id;
+      int64_t account;
+    };
+    std::vector<Entry> entries;
+    ORCHARD_CHECK(db.Query(
+        "SELECT seq, entity, entity_id, account_id FROM change_log WHERE seq > ? AND last_id "
+        "IS NULL ORDER BY seq LIMIT 20000",
+        p, [&](const store::Row& row) -> Status {
+          Entry e;
+          ORCHARD_TRY(e.seq, row.GetInt(0));
+          e.entity = std::string(row.GetText(1));
+          ORCHARD_TRY(e.id, row.GetInt(2));
+          e.account = 0;
+          if (!row.IsNull(3)) {
+            ORCHARD_TRY(e.account, row.GetInt(3));
+          }
+          entries.push_back(std::move(e));
+          return Ok();
+        }));
+    report.events = static_cast<int64_t>(entries.size());
+    const int32_t recent = today.AddDays(-30).days();
+    for (const Entry& e : entries) {
+      if (e.seq <= cursor && processed.contains(e.seq)) continue;
+      processed.insert(e.seq);
+      last = std::max(last, e.seq);
+      if (e.account != 0) out.touched.insert(e.account);
+      store::SqlValue id[] = {e.id};
+      if (e.entity == "opportunities") {
+        ORCHARD_CHECK(
+            db.Query("SELECT stage, close_date, account_id, name FROM opportunities WHERE id = ?",
+                     id, [&](const store::Row& row) -> Status {
+                       const std::string_view stage = row.GetText(0);
+                       ORCHARD_TRY(Date close, Date::Parse(row.GetText(1)));
+                       ORCHARD_TRY(int64_t account, row.GetInt(2));
+                       if (close.days() < recent) return Ok();
+                       const bool won = stage == "closed_won";
+                       if (!won && stage != "closed_lost") return Ok();
+                       out.rows.push_back(
+                           {won ? TriggerKind::kOpportunityWon : TriggerKind::kOpportunityLost,
+                            account, "opportunity:" + std::to_string(e.id),
+                            "opportunity \"" + std::string(row.GetText(3)) + "\" closed " +
+                                (won ? "won" : "lost") + " on " + close.ToString()});
+                       return Ok();
+                     }));
+      } else if (e.entity == "contacts") {
+        ORCHARD_CHECK(db.Query(
+            "SELECT status, buying_role, stance, account_id, first_name, last_name FROM "
+            "contacts WHERE id = ?",
+            id, [&](const store::Row& row) -> Status {
+              if (row.GetText(0) != "departed") return Ok();
+              const std::string_view role = row.IsNull(1) ? "" : row.GetText(1);
+              const bool key =
+                  role == "champion" || role == "economic_buyer" || row.GetText(2) == "champion";
+              if (!key) return Ok();
+              ORCHARD_TRY(int64_t account, row.GetInt(3));
+              out.rows.push_back({TriggerKind::kContactDeparted, account,
+                                  "contact:" + std::to_string(e.id) + ":departed",
+                                  std::string(row.GetText(4)) + " " + std::string(row.GetText(5)) +
+                                      " (" + (role.empty() ? "champion" : std::string(role)) +
+                                      ") departed"});
+              return Ok();
+            }));
+      } else if (e.entity == "tickets") {
+        ORCHARD_CHECK(db.Query(
+            "SELECT escalated, status, account_id, subject FROM tickets WHERE id = ?", id,
+            [&](const store::Row& row) -> Status {
+              ORCHARD_TRY(bool escalated, row.GetBool(0));
+              if (!escalated || row.GetText(1) == "closed") return Ok();
+              ORCHARD_TRY(int64_t account, row.GetInt(2));
+              out.rows.push_back({TriggerKind::kTicketEscalated, account,
+                                  "ticket:" + std::to_string(e.id) + ":escalated",
+                                  "ticket \"" + std::string(row.GetText(3)) + "\" was escalated"});
+              return Ok();
+            }));
+      } else if (e.entity == "nps_responses") {
+        ORCHARD_CHECK(db.Query(
+            "SELECT score, responded_on, account_id FROM nps_responses WHERE id = ?", id,
+            [&](const store::Row& row) -> Status {
+              ORCHARD_TRY(int64_t score, row.GetInt(0));
+              ORCHARD_TRY(Date on, Date::Parse(row.GetText(1)));
+              if (score > 6 || on.days() < recent) return Ok();
+              ORCHARD_TRY(int64_t account, row.GetInt(2));
+              out.rows.push_back(
+                  {TriggerKind::kNpsDetractor, account, "nps:" + std::to_string(e.id),
+                   "an NPS response of " + std::to_string(score) + " on " + on.ToString()});
+              return Ok();
+            }));
+      } else if (e.entity == "usage_metrics" && e.account != 0) {
+        out.usage.insert(e.account);
+      }
+    }
+    std::erase_if(processed, [&](int64_t seq) { return seq <= last - 100; });
+    if (last != cursor) {
+      ORCHARD_CHECK(PutState(db, "event_seq", std::to_string(last)));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -450,258 +342,17 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
   }
   ORCHARD_TRY(Users users, ReadUsers(*db));
 
-  // The events since the cursor: what they were, and which accounts they touched.
-  std::vector<RowEvent> events;
-  std::set<int64_t> touched, usage_touched;
-  {
-    ORCHARD_TRY(auto cursor_text, GetState(*db, "event_seq"));
-    ORCHARD_TRY(auto newest, db->QueryInt("SELECT MAX(seq) FROM change_log"));
-    if (!cursor_text) {
-      // The first pass starts from now: what happened before automation existed fires nothing.
-      ORCHARD_CHECK(PutState(*db, "event_seq", std::to_string(newest.value_or(0))));
-    } else {
-      // Sequence numbers are handed out at insert, not at commit: a lower one can appear after
-      // a higher one was read. The last 100 are read again; those already seen are skipped.
-      const int64_t cursor = std::stoll(*cursor_text);
-      int64_t last = cursor;
-      store::SqlValue p[] = {std::max<int64_t>(0, cursor - 100)};
-      struct Entry {
-        int64_t seq;
-        std::string entity;
-        int64_t id;
-        int64_t account;
-      };
-      std::vector<Entry> entries;
-      ORCHARD_CHECK(db->Query(
-          "SELECT seq, entity, entity_id, account_id FROM change_log WHERE seq > ? AND last_id "
-          "IS NULL ORDER BY seq LIMIT 20000",
-          p, [&](const store::Row& row) -> Status {
-            Entry e;
-            ORCHARD_TRY(e.seq, row.GetInt(0));
-            e.entity = std::string(row.GetText(1));
-            ORCHARD_TRY(e.id, row.GetInt(2));
-            e.account = 0;
-            if (!row.IsNull(3)) {
-              ORCHARD_TRY(e.account, row.GetInt(3));
-            }
-            entries.push_back(std::move(e));
-            return Ok();
-          }));
-      report.events = static_cast<int64_t>(entries.size());
-      const int32_t recent = today.AddDays(-30).days();
-      for (const Entry& e : entries) {
-        if (e.seq <= cursor && processed_.contains(e.seq)) continue;
-        processed_.insert(e.seq);
-        last = std::max(last, e.seq);
-        if (e.account != 0) touched.insert(e.account);
-        store::SqlValue id[] = {e.id};
-        if (e.entity == "opportunities") {
-          ORCHARD_CHECK(db->Query(
-              "SELECT stage, close_date, account_id, name FROM opportunities WHERE id = ?", id,
-              [&](const store::Row& row) -> Status {
-                const std::string_view stage = row.GetText(0);
-                ORCHARD_TRY(Date close, Date::Parse(row.GetText(1)));
-                ORCHARD_TRY(int64_t account, row.GetInt(2));
-                if (close.days() < recent) return Ok();
-                const bool won = stage == "closed_won";
-                if (!won && stage != "closed_lost") return Ok();
-                events.push_back(
-                    {won ? TriggerKind::kOpportunityWon : TriggerKind::kOpportunityLost, account,
-                     "opportunity:" + std::to_string(e.id),
-                     "opportunity \"" + std::string(row.GetText(3)) + "\" closed " +
-                         (won ? "won" : "lost") + " on " + close.ToString()});
-                return Ok();
-              }));
-        } else if (e.entity == "contacts") {
-          ORCHARD_CHECK(db->Query(
-              "SELECT status, buying_role, stance, account_id, first_name, last_name FROM "
-              "contacts WHERE id = ?",
-              id, [&](const store::Row& row) -> Status {
-                if (row.GetText(0) != "departed") return Ok();
-                const std::string_view role = row.IsNull(1) ? "" : row.GetText(1);
-                const bool key =
-                    role == "champion" || role == "economic_buyer" || row.GetText(2) == "champion";
-                if (!key) return Ok();
-                ORCHARD_TRY(int64_t account, row.GetInt(3));
-                events.push_back({TriggerKind::kContactDeparted, account,
-                                  "contact:" + std::to_string(e.id) + ":departed",
-                                  std::string(row.GetText(4)) + " " + std::string(row.GetText(5)) +
-                                      " (" + (role.empty() ? "champion" : std::string(role)) +
-                                      ") departed"});
-                return Ok();
-              }));
-        } else if (e.entity == "tickets") {
-          ORCHARD_CHECK(db->Query(
-              "SELECT escalated, status, account_id, subject FROM tickets WHERE id = ?", id,
-              [&](const store::Row& row) -> Status {
-                ORCHARD_TRY(bool escalated, row.GetBool(0));
-                if (!escalated || row.GetText(1) == "closed") return Ok();
-                ORCHARD_TRY(int64_t account, row.GetInt(2));
-                events.push_back({TriggerKind::kTicketEscalated, account,
-                                  "ticket:" + std::to_string(e.id) + ":escalated",
-                                  "ticket \"" + std::string(row.GetText(3)) + "\" was escalated"});
-                return Ok();
-              }));
-        } else if (e.entity == "nps_responses") {
-          ORCHARD_CHECK(db->Query(
-              "SELECT score, responded_on, account_id FROM nps_responses WHERE id = ?", id,
-              [&](const store::Row& row) -> Status {
-                ORCHARD_TRY(int64_t score, row.GetInt(0));
-                ORCHARD_TRY(Date on, Date::Parse(row.GetText(1)));
-                if (score > 6 || on.days() < recent) return Ok();
-                ORCHARD_TRY(int64_t account, row.GetInt(2));
-                events.push_back(
-                    {TriggerKind::kNpsDetractor, account, "nps:" + std::to_string(e.id),
-                     "an NPS response of " + std::to_string(score) + " on " + on.ToString()});
-                return Ok();
-              }));
-        } else if (e.entity == "usage_metrics" && e.account != 0) {
-          usage_touched.insert(e.account);
-        }
-      }
-      std::erase_if(processed_, [&](int64_t seq) { return seq <= last - 100; });
-      if (last != cursor) {
-        ORCHARD_CHECK(PutState(*db, "event_seq", std::to_string(last)));
-      }
-    }
-  }
+  ORCHARD_TRY(Events events, ReadEvents(*db, today, processed_, report));
 
   // Evaluate: the book alone, under its read lock.
   std::vector<Hit> hits;
   std::vector<std::pair<int64_t, Observation>> observed_now;
   const auto te = Clock_::now();
-  {
-    auto lock = model_.ReadLock();
-    const engine::DayColumns& day = model_.On(today.days(), settings_());
-    AccountReader reader(model_, day, users.email);
-    auto consider = [&](size_t r, size_t slot, std::string anchor, std::string text) {
-      Live& live = rules[r];
-      reader.At(slot);
-      if (!live.condition.always() && !live.condition.Eval(reader)) return;
-      const int64_t account = model_.account_id(slot);
-      if (live.memory->keys.contains(Key(account, anchor))) return;
-      hits.push_back(Hit{r, slot, account, std::move(anchor), std::move(text)});
-    };
-    if (full) {
-      const size_t slots = model_.slots();
-      report.accounts = static_cast<int64_t>(slots);
-      for (size_t r = 0; r < rules.size(); ++r) {
-        const Trigger& t = rules[r].rule.definition.trigger;
-        if (!IsTimeTrigger(t.kind)) continue;
-        for (size_t slot = 0; slot < slots; ++slot) {
-          if (!model_.live(slot)) continue;
-          TriggerState st = TimeState(t, model_, day, slot, onboard, false);
-          if (st.holds) consider(r, slot, std::move(st.anchor), "");
-        }
-      }
-    }
-    // Health against what was last observed: every account on a full pass, the touched ones on
-    // an event pass.
-    if (observed) {
-      auto observe = [&](size_t slot) {
-        const engine::Summary& s = day.summary[slot];
-        const int64_t account = model_.account_id(slot);
-        auto it = observed_.find(account);
-        Observation now{s.colour, s.health, s.health, today.days()};
-        if (it == observed_.end()) {  // first sight: remembered, nothing to compare with
-          observed_now.emplace_back(account, now);
-          return;
-        }
-        const Observation before = it->second;
-        if (before.peak >= s.health && today.days() - before.peak_on <= 7) {
-          now.peak = before.peak;
-          now.peak_on = before.peak_on;
-        }
-        if (now.colour == before.colour && now.health == before.health && now.peak == before.peak &&
-            now.peak_on == before.peak_on) {
-          return;
-        }
-        observed_now.emplace_back(account, now);
-        for (size_t r = 0; r < rules.size(); ++r) {
-          const Trigger& t = rules[r].rule.definition.trigger;
-          if (t.kind == TriggerKind::kHealthColour && before.colour != now.colour &&
-              before.colour != 0 && now.colour != 0) {
-            const std::string from(ColourName(before.colour)), to(ColourName(now.colour));
-            const bool to_ok = t.to.empty() ? now.colour > before.colour
-                                            : std::find(t.to.begin(), t.to.end(), to) != t.to.end();
-            const bool from_ok =
-                t.from.empty() || std::find(t.from.begin(), t.from.end(), from) != t.from.end();
-            if (to_ok && from_ok) {
-              consider(r, slot, "colour:" + from + ">" + to + ":" + today.ToString(),
-                       "health went from " + from + " to " + to + " (" +
-                           std::to_string(before.health) + " → " + std::to_string(now.health) +
-                           ")");
-            }
-          } else if (t.kind == TriggerKind::kHealthDrop && now.health >= 0 && now.peak >= 0 &&
-                     now.peak - now.health >= t.points) {
-            consider(r, slot, "drop:" + Day(now.peak_on) + ":" + std::to_string(now.peak),
-                     "health fell " + std::to_string(now.peak - now.health) + " points, from " +
-                         std::to_string(now.peak) + " on " + Day(now.peak_on) + " to " +
-                         std::to_string(now.health));
-          }
-        }
-      };
-      if (full) {
-        for (size_t slot = 0; slot < model_.slots(); ++slot) {
-          if (model_.live(slot)) observe(slot);
-        }
-      } else {
-        for (int64_t account : touched) {
-          if (auto slot = model_.SlotOf(account); slot && model_.live(*slot)) observe(*slot);
-        }
-      }
-    }
-    // Row events and usage.
-    for (size_t r = 0; r < rules.size(); ++r) {
-      const Trigger& t = rules[r].rule.definition.trigger;
-      for (const RowEvent& e : events) {
-        if (e.kind != t.kind) continue;
-        if (auto slot = model_.SlotOf(e.account); slot && model_.live(*slot)) {
-          consider(r, *slot, e.anchor, e.text);
-        }
-      }
-      if (!IsUsageTrigger(t.kind)) continue;
-      for (int64_t account : usage_touched) {
-        auto slot = model_.SlotOf(account);
-        if (!slot || !model_.live(*slot)) continue;
-        auto jump = UsageZ(model_.usage(*slot), today.days(), t.metric);
-        if (!jump) continue;
-        const bool spike = t.kind == TriggerKind::kUsageSpike;
-        if (spike ? jump->z < t.z : jump->z > -t.z) continue;
-        consider(r, *slot, "usage:" + t.metric + ":" + Day(jump->day),
-                 t.metric + " was " + Number(jump->value) + " on " + Day(jump->day) +
-                     " against a 28-day median of " + Number(jump->median) + " (robust z " +
-                     Number(jump->z) + ")");
-      }
-    }
-  }
+  Evaluate(rules, full, observed, today, onboard, users, events, hits, observed_now, report);
   report.evaluate_ms = MsSince(te);
   report.candidates = static_cast<int64_t>(hits.size());
 
-  // What was observed is kept, so a restart compares with it rather than starting over.
-  if (!observed_now.empty()) {
-    ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
-    for (const auto& [account, o] : observed_now) {
-      std::vector<store::SqlValue> p;
-      p.emplace_back(account);
-      p.emplace_back(int64_t{o.colour});
-      p.emplace_back(int64_t{o.health});
-      p.emplace_back(int64_t{o.peak});
-      p.emplace_back(Day(o.peak_on));
-      auto written = db->Exec(
-          "INSERT INTO rule_observations (account_id, colour, health, peak_health, peak_on) "
-          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET colour = "
-          "excluded.colour, health = excluded.health, peak_health = excluded.peak_health, "
-          "peak_on = excluded.peak_on",
-          p);
-      // An account deleted meanwhile has no row to observe: skipped.
-      if (!written && written.error().code != ErrorCode::kInvalidValue) {
-        return std::unexpected(written.error());
-      }
-    }
-    ORCHARD_CHECK(tx.Commit());
-    for (const auto& [account, o] : observed_now) observed_[account] = o;
-  }
+  ORCHARD_CHECK(SaveObservations(*db, observed_now));
 
   // Fire, act, and retry what is due. Facts and merge fields are read from the book again,
   // for the hits that fire only.
@@ -710,6 +361,171 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
   ORCHARD_CHECK(RetryDue(report));
   report.total_ms = MsSince(t0);
   return report;
+}
+
+// The hits of the live rules: time triggers over every account (a full pass), health against
+// what was last observed (every account, or those the events touched), the row events and usage.
+// The book alone, under its read lock; no database.
+void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Date today,
+                          const Onboardings& onboard, const Users& users, const Events& events,
+                          std::vector<Hit>& hits,
+                          std::vector<std::pair<int64_t, Observation>>& observed_now,
+                          PassReport& report) {
+  auto lock = model_.ReadLock();
+  const engine::DayColumns& day = model_.On(today.days(), settings_());
+  AccountReader reader(model_, day, users.email);
+  auto consider = [&](size_t r, size_t slot, std::string anchor, std::string text) {
+    Live& live = rules[r];
+    reader.At(slot);
+    if (!live.condition.always() && !live.condition.Eval(reader)) return;
+    const int64_t account = model_.account_id(slot);
+    if (live.memory->keys.contains(Key(account, anchor))) return;
+    hits.push_back(Hit{r, slot, account, std::move(anchor), std::move(text)});
+  };
+  if (full) {
+    const size_t slots = model_.slots();
+    report.accounts = static_cast<int64_t>(slots);
+    for (size_t r = 0; r < rules.size(); ++r) {
+      const Trigger& t = rules[r].rule.definition.trigger;
+      if (!IsTimeTrigger(t.kind)) continue;
+      for (size_t slot = 0; slot < slots; ++slot) {
+        if (!model_.live(slot)) continue;
+        TriggerState st = TimeState(t, model_, day, slot, onboard, false);
+        if (st.holds) consider(r, slot, std::move(st.anchor), "");
+      }
+    }
+  }
+  // Health against what was last observed: every account on a full pass, the touched ones on
+  // an event pass.
+  if (observed) {
+    auto observe = [&](size_t slot) {
+      const engine::Summary& s = day.summary[slot];
+      const int64_t account = model_.account_id(slot);
+      auto it = observed_.find(account);
+      Observation now{s.colour, s.health, s.health, today.days()};
+      if (it == observed_.end()) {  // first sight: remembered, nothing to compare with
+        observed_now.emplace_back(account, now);
+        return;
+      }
+      const Observation before = it->second;
+      if (before.peak >= s.health && today.days() - before.peak_on <= 7) {
+        now.peak = before.peak;
+        now.peak_on = before.peak_on;
+      }
+      if (now.colour == before.colour && now.health == before.health && now.peak == before.peak &&
+          now.peak_on == before.peak_on) {
+        return;
+      }
+      observed_now.emplace_back(account, now);
+      for (size_t r = 0; r < rules.size(); ++r) {
+        const Trigger& t = rules[r].rule.definition.trigger;
+        if (t.kind == TriggerKind::kHealthColour && before.colour != now.colour &&
+            before.colour != 0 && now.colour != 0) {
+          const std::string from(ColourName(before.colour)), to(ColourName(now.colour));
+          const bool to_ok = t.to.empty() ? now.colour > before.colour
+                                          : std::find(t.to.begin(), t.to.end(), to) != t.to.end();
+          const bool from_ok =
+              t.from.empty() || std::find(t.from.begin(), t.from.end(), from) != t.from.end();
+          if (to_ok && from_ok) {
+            consider(r, slot, "colour:" + from + ">" + to + ":" + today.ToString(),
+                     "health went from " + from + " to " + to + " (" +
+                         std::to_string(before.health) + " → " + std::to_string(now.health) + ")");
+          }
+        } else if (t.kind == TriggerKind::kHealthDrop && now.health >= 0 && now.peak >= 0 &&
+                   now.peak - now.health >= t.points) {
+          consider(r, slot, "drop:" + Day(now.peak_on) + ":" + std::to_string(now.peak),
+                   "health fell " + std::to_string(now.peak - now.health) + " points, from " +
+                       std::to_string(now.peak) + " on " + Day(now.peak_on) + " to " +
+                       std::to_string(now.health));
+        }
+      }
+    };
+    if (full) {
+      for (size_t slot = 0; slot < model_.slots(); ++slot) {
+        if (model_.live(slot)) observe(slot);
+      }
+    } else {
+      for (int64_t account : events.touched) {
+        if (auto slot = model_.SlotOf(account); slot && model_.live(*slot)) observe(*slot);
+      }
+    }
+  }
+  // Row events and usage.
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const Trigger& t = rules[r].rule.definition.trigger;
+    for (const RowEvent& e : events.rows) {
+      if (e.kind != t.kind) continue;
+      if (auto slot = model_.SlotOf(e.account); slot && model_.live(*slot)) {
+        consider(r, *slot, e.anchor, e.text);
+      }
+    }
+    if (!IsUsageTrigger(t.kind)) continue;
+    for (int64_t account : events.usage) {
+      auto slot = model_.SlotOf(account);
+      if (!slot || !model_.live(*slot)) continue;
+      auto jump = UsageZ(model_.usage(*slot), today.days(), t.metric);
+      if (!jump) continue;
+      const bool spike = t.kind == TriggerKind::kUsageSpike;
+      if (spike ? jump->z < t.z : jump->z > -t.z) continue;
+      consider(r, *slot, "usage:" + t.metric + ":" + Day(jump->day),
+               t.metric + " was " + Number(jump->value) + " on " + Day(jump->day) +
+                   " against a 28-day median of " + Number(jump->median) + " (robust z " +
+                   Number(jump->z) + ")");
+    }
+  }
+}
+
+// What was observed is kept, so a restart compares with it rather than starting over.
+Status RuleEngine::SaveObservations(
+    store::Database& db, const std::vector<std::pair<int64_t, Observation>>& observed_now) {
+  if (observed_now.empty()) return Ok();
+  ORCHARD_TRY(auto tx, store::Transaction::Begin(db));
+  for (const auto& [account, o] : observed_now) {
+    std::vector<store::SqlValue> p;
+    p.emplace_back(account);
+    p.emplace_back(int64_t{o.colour});
+    p.emplace_back(int64_t{o.health});
+    p.emplace_back(int64_t{o.peak});
+    p.emplace_back(Day(o.peak_on));
+    auto written = db.Exec(
+        "INSERT INTO rule_observations (account_id, colour, health, peak_health, peak_on) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET colour = "
+        "excluded.colour, health = excluded.health, peak_health = excluded.peak_health, "
+        "peak_on = excluded.peak_on",
+        p);
+    // An account deleted meanwhile has no row to observe: skipped.
+    if (!written && written.error().code != ErrorCode::kInvalidValue) {
+      return std::unexpected(written.error());
+    }
+  }
+  ORCHARD_CHECK(tx.Commit());
+  for (const auto& [account, o] : observed_now) observed_[account] = o;
+  return Ok();
+}
+
+// What a firing keeps: the trigger, the condition's values, the merge fields, as they are now.
+std::string RuleEngine::FactsOf(const Live& live, const Hit& h, const Users& users, Date today) {
+  const RuleDefinition& def = live.rule.definition;
+  json::object facts;
+  auto lock = model_.ReadLock();
+  const engine::DayColumns& day = model_.On(today.days(), settings_());
+  AccountReader reader(model_, day, users.email);
+  reader.At(h.slot);
+  Explanation why = live.condition.Explain(reader);
+  std::string trigger = h.trigger;
+  if (trigger.empty()) {
+    trigger = TimeState(def.trigger, model_, day, h.slot, {}, true).text;
+    if (def.trigger.kind == TriggerKind::kOnboardingDay) trigger = "onboarding: " + h.anchor;
+  }
+  facts["trigger"] = trigger;
+  facts["condition"] = live.condition.always() ? "always" : why.Sentence();
+  json::object values;
+  for (const Clause& c : why.clauses) values[c.field] = c.value;
+  facts["values"] = std::move(values);
+  json::object merge;
+  for (auto& [k, v] : MergeOf(model_, day, h.slot, users, live.rule.name)) merge[k] = v;
+  facts["merge"] = std::move(merge);
+  return json::serialize(facts);
 }
 
 Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassReport& report) {
@@ -766,28 +582,7 @@ Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassRe
                                  p));
         if (recent.value_or(0) > 0) continue;
       }
-      // The facts: the trigger, the condition's values, the merge fields, as they are now.
-      json::object facts;
-      {
-        auto lock = model_.ReadLock();
-        const engine::DayColumns& day = model_.On(today.days(), settings_());
-        AccountReader reader(model_, day, users.email);
-        reader.At(h.slot);
-        Explanation why = live.condition.Explain(reader);
-        std::string trigger = h.trigger;
-        if (trigger.empty()) {
-          trigger = TimeState(def.trigger, model_, day, h.slot, {}, true).text;
-          if (def.trigger.kind == TriggerKind::kOnboardingDay) trigger = "onboarding: " + h.anchor;
-        }
-        facts["trigger"] = trigger;
-        facts["condition"] = live.condition.always() ? "always" : why.Sentence();
-        json::object values;
-        for (const Clause& c : why.clauses) values[c.field] = c.value;
-        facts["values"] = std::move(values);
-        json::object merge;
-        for (auto& [k, v] : MergeOf(model_, day, h.slot, users, live.rule.name)) merge[k] = v;
-        facts["merge"] = std::move(merge);
-      }
+      const std::string facts = FactsOf(live, h, users, today);
       ORCHARD_TRY(auto tx, store::Transaction::Begin(*db));
       std::vector<store::SqlValue> p;
       p.emplace_back(live.rule.id);
@@ -796,7 +591,7 @@ Status RuleEngine::Fire(std::vector<Live>& rules, std::vector<Hit>& hits, PassRe
       p.emplace_back(h.anchor);
       p.emplace_back(today.ToString());
       p.emplace_back(clock_.Now().ToString());
-      p.emplace_back(json::serialize(facts));
+      p.emplace_back(facts);
       auto id = db->QueryInt(
           "INSERT INTO rule_firings (rule_id, rule_version, account_id, anchor, day, fired_at, "
           "facts, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (rule_id, "
@@ -967,225 +762,6 @@ Status RuleEngine::RetryDue(PassReport& report) {
   }
   for (int64_t id : firings) ORCHARD_CHECK(RunActionsOf(id, report));
   return Ok();
-}
-
-namespace {
-
-std::string_view WaitsFor(TriggerKind k) {
-  switch (k) {
-    case TriggerKind::kHealthColour:
-      return "the health colour to change";
-    case TriggerKind::kHealthDrop:
-      return "health to drop within 7 days";
-    case TriggerKind::kUsageSpike:
-      return "a usage spike against the account's 28-day normal";
-    case TriggerKind::kUsageDrop:
-      return "a usage drop against the account's 28-day normal";
-    case TriggerKind::kOpportunityWon:
-      return "an opportunity to close won";
-    case TriggerKind::kOpportunityLost:
-      return "an opportunity to close lost";
-    case TriggerKind::kContactDeparted:
-      return "a champion or economic buyer to depart";
-    case TriggerKind::kTicketEscalated:
-      return "a ticket to be escalated";
-    case TriggerKind::kNpsDetractor:
-      return "an NPS response of 6 or less";
-    case TriggerKind::kReviewDue:
-      return "a review to fall due";
-    case TriggerKind::kSlaAtRisk:
-    case TriggerKind::kSlaBreached:
-      return "a ticket's first response to near or pass its tier's SLA";
-    default:
-      return "its trigger";
-  }
-}
-
-}  // namespace
-
-Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
-  ORCHARD_TRY(Condition cond, ParseCondition(d.condition, AccountFields()));
-  ORCHARD_TRY(auto db, pool_.Acquire());
-  ORCHARD_TRY(Users users, ReadUsers(*db));
-  const Date today = clock_.Today();
-  Onboardings onboard;
-  if (d.trigger.kind == TriggerKind::kOnboardingDay) {
-    ORCHARD_TRY(onboard,
-                ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
-  }
-  DryRun out;
-  const bool time = IsTimeTrigger(d.trigger.kind);
-  if (!time) {
-    out.note = "This rule fires on an event: it waits for " +
-               std::string(WaitsFor(d.trigger.kind)) +
-               ". The accounts listed are those its condition holds for now.";
-  }
-  auto lock = model_.ReadLock();
-  const engine::DayColumns& day = model_.On(today.days(), settings_());
-  AccountReader reader(model_, day, users.email);
-  for (size_t slot = 0; slot < model_.slots(); ++slot) {
-    if (!model_.live(slot)) continue;
-    TriggerState st;
-    if (time) {
-      st = TimeState(d.trigger, model_, day, slot, onboard, false);
-      if (!st.holds) continue;
-    }
-    reader.At(slot);
-    if (!cond.always() && !cond.Eval(reader)) continue;
-    ++out.total;
-    if (static_cast<int>(out.accounts.size()) >= limit) continue;
-    DryRunAccount a;
-    a.account_id = model_.account_id(slot);
-    a.name = model_.name(slot);
-    a.anchor = st.anchor;
-    if (time) a.trigger = TimeState(d.trigger, model_, day, slot, onboard, true).text;
-    a.condition = cond.always() ? "always" : cond.Explain(reader).Sentence();
-    out.accounts.push_back(std::move(a));
-  }
-  return out;
-}
-
-Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
-  Trace t;
-  t.rule_id = rule_id;
-  t.account_id = account_id;
-  std::optional<store::ConnectionPool::Lease> lease;
-  {
-    ORCHARD_TRY(auto leased, pool_.Acquire());
-    lease.emplace(std::move(leased));
-  }
-  store::ConnectionPool::Lease& db = *lease;
-  ORCHARD_TRY(StoredRule rule, RuleService::ReadOne(*db, rule_id));
-  t.rule_name = rule.name;
-  t.live = rule.Live();
-  t.state = rule.paused_reason                   ? "paused: " + *rule.paused_reason
-            : rule.status != RuleStatus::kActive ? std::string(ToString(rule.status))
-            : !rule.enabled                      ? "disabled"
-                                                 : "active";
-  ORCHARD_TRY(Users users, ReadUsers(*db));
-  const Date today = clock_.Today();
-  const RuleDefinition& d = rule.definition;
-  Onboardings onboard;
-  if (d.trigger.kind == TriggerKind::kOnboardingDay) {
-    ORCHARD_TRY(onboard,
-                ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
-  }
-  // Its firings for the account, newest first, with each action's outcome.
-  {
-    std::vector<store::SqlValue> p;
-    p.emplace_back(rule_id);
-    p.emplace_back(account_id);
-    ORCHARD_CHECK(db->Query(
-        "SELECT id, rule_version, anchor, fired_at, status, facts FROM rule_firings WHERE "
-        "rule_id = ? AND account_id = ? ORDER BY id DESC LIMIT 50",
-        p, [&](const store::Row& row) -> Status {
-          TraceFiring f;
-          ORCHARD_TRY(f.id, row.GetInt(0));
-          ORCHARD_TRY(f.rule_version, row.GetInt(1));
-          f.anchor = std::string(row.GetText(2));
-          ORCHARD_TRY(f.fired_at, Timestamp::Parse(row.GetText(3)));
-          f.status = std::string(row.GetText(4));
-          f.facts_json = std::string(row.GetText(5));
-          t.firings.push_back(std::move(f));
-          return Ok();
-        }));
-    for (TraceFiring& f : t.firings) {
-      store::SqlValue id[] = {f.id};
-      ORCHARD_CHECK(
-          db->Query("SELECT idx, kind, status, attempts, result, last_error, next_attempt_at FROM "
-                    "rule_actions WHERE firing_id = ? ORDER BY idx",
-                    id, [&](const store::Row& row) -> Status {
-                      ActionRun a;
-                      ORCHARD_TRY(int64_t idx, row.GetInt(0));
-                      a.idx = static_cast<int>(idx);
-                      a.kind = std::string(row.GetText(1));
-                      a.status = std::string(row.GetText(2));
-                      ORCHARD_TRY(a.attempts, row.GetInt(3));
-                      a.result = std::string(row.GetText(4));
-                      if (!row.IsNull(5)) a.error = std::string(row.GetText(5));
-                      if (!row.IsNull(6)) {
-                        ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(6)));
-                        a.next_attempt_at = at;
-                      }
-                      f.actions.push_back(std::move(a));
-                      return Ok();
-                    }));
-    }
-  }
-  {
-    std::vector<store::SqlValue> p;
-    p.emplace_back(rule_id);
-    p.emplace_back(today.ToString());
-    ORCHARD_TRY(auto n,
-                db->QueryInt("SELECT COUNT(*) FROM rule_firings WHERE rule_id = ? AND day = ?", p));
-    t.cap =
-        std::to_string(n.value_or(0)) + " of " + std::to_string(d.cap_per_day) + " firings today";
-  }
-  if (d.cooldown_days > 0 && !t.firings.empty()) {
-    const Date last = t.firings.front().fired_at.date();
-    const Date until = last.AddDays(d.cooldown_days);
-    if (until > today) {
-      t.cooldown = "in cooldown until " + until.ToString() + " (fired on " + last.ToString() + ")";
-    }
-  }
-  ORCHARD_TRY(Condition cond, ParseCondition(d.condition, AccountFields()));
-  if (IsObservedTrigger(d.trigger.kind)) ORCHARD_CHECK(LoadObservations(*db));
-  lease.reset();
-  auto lock = model_.ReadLock();
-  auto slot = model_.SlotOf(account_id);
-  if (!slot || !model_.live(*slot)) {
-    return Fail(ErrorCode::kNotFound, "there is no account " + std::to_string(account_id));
-  }
-  const engine::DayColumns& day = model_.On(today.days(), settings_());
-  t.account_name = model_.name(*slot);
-  AccountReader reader(model_, day, users.email);
-  reader.At(*slot);
-  t.condition = cond.Explain(reader);
-  t.condition_holds = cond.always() || t.condition.result;
-  if (IsTimeTrigger(d.trigger.kind)) {
-    TriggerState st = TimeState(d.trigger, model_, day, *slot, onboard, true);
-    t.trigger_holds = st.holds;
-    t.trigger = st.text;
-    t.anchor = st.anchor;
-  } else if (IsObservedTrigger(d.trigger.kind)) {
-    const engine::Summary& s = day.summary[*slot];
-    auto it = observed_.find(account_id);
-    t.trigger = "health is " +
-                (s.health < 0 ? std::string("not scored") : std::to_string(s.health)) + " (" +
-                std::string(ColourName(s.colour)) + ")";
-    if (it != observed_.end()) {
-      t.trigger += "; last observed " + std::to_string(it->second.health) + " (" +
-                   std::string(ColourName(it->second.colour)) + "), peak " +
-                   std::to_string(it->second.peak) + " on " + Day(it->second.peak_on);
-    }
-    t.trigger += "; the rule waits for " + std::string(WaitsFor(d.trigger.kind));
-  } else {
-    t.trigger = "the rule waits for " + std::string(WaitsFor(d.trigger.kind));
-  }
-  if (!t.anchor.empty()) {
-    for (const auto& f : t.firings) t.fired_on_anchor |= f.anchor == t.anchor;
-  }
-  // The verdict: the first thing that stops it, or that it would fire.
-  if (t.fired_on_anchor) {
-    t.verdict = "It fired on " + t.anchor + " already; it fires once per anchor.";
-  } else if (!t.live) {
-    t.verdict = "It does not act: the rule is " + t.state + ".";
-  } else if (!IsTimeTrigger(d.trigger.kind)) {
-    t.verdict = t.condition_holds
-                    ? "Its condition holds: it fires when " +
-                          std::string(WaitsFor(d.trigger.kind)).substr(0) + " happens" +
-                          (t.cooldown.empty() ? "." : ", after the cooldown.")
-                    : "Its condition does not hold: " + t.condition.Sentence();
-  } else if (!t.trigger_holds) {
-    t.verdict = "Its trigger does not hold: " + t.trigger + ".";
-  } else if (!t.condition_holds) {
-    t.verdict = "Its trigger holds, but its condition does not: " + t.condition.Sentence();
-  } else if (!t.cooldown.empty()) {
-    t.verdict = "Its trigger and condition hold, but it is " + t.cooldown + ".";
-  } else {
-    t.verdict = "Its trigger and condition hold: it fires on " + t.anchor + " at the next pass.";
-  }
-  return t;
 }
 
 }  // namespace orchard::automation

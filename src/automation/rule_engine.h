@@ -24,6 +24,7 @@
 
 #include "automation/condition.h"
 #include "automation/rule_store.h"
+#include "automation/triggers.h"
 #include "core/clock.h"
 #include "domain/settings.h"
 #include "engine/read_model.h"
@@ -136,6 +137,13 @@ class RuleEngine {
   struct Live;
 
   Status LoadObservations(store::Database& db);
+  std::string FactsOf(const Live& live, const Hit& h, const Users& users, Date today);
+  Status SaveObservations(store::Database& db,
+                          const std::vector<std::pair<int64_t, Observation>>& observed_now);
+  void Evaluate(std::vector<Live>& rules, bool full, bool observed, Date today,
+                const Onboardings& onboard, const Users& users, const Events& events,
+                std::vector<Hit>& hits, std::vector<std::pair<int64_t, Observation>>& observed_now,
+                PassReport& report);
   Result<Memory*> MemoryOf(store::Database& db, int64_t rule_id);
   Result<std::vector<Live>> LiveRules(store::Database& db, bool time_rules);
   // Fires the hits (cooldown and caps checked against the database) and runs their actions.

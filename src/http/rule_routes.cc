@@ -113,8 +113,18 @@ Result<Reply> GetRule(const ApiDeps& d, const HttpRequest& req, A actor) {
   return JsonResponse(RuleJson(rule, fired[id]));
 }
 
+// Who may change rules is checked before the body is read: a caller without the right learns
+// nothing from the body's checks.
+Status MayChange(A actor) {
+  if (!automation::MayChangeRules(actor)) {
+    return Fail(ErrorCode::kPermissionDenied, "only admins and leaders change rules");
+  }
+  return Ok();
+}
+
 Result<Reply> CreateRule(const ApiDeps& d, const HttpRequest& req, A actor) {
   ORCHARD_CHECK(Ready(d));
+  ORCHARD_CHECK(MayChange(actor));
   ORCHARD_TRY(auto body, ParseBody(req));
   ORCHARD_TRY(RuleInput input, ReadInput(body, RuleInput{}, false));
   ORCHARD_TRY(auto rule, d.rules->Create(actor, input));
@@ -123,6 +133,7 @@ Result<Reply> CreateRule(const ApiDeps& d, const HttpRequest& req, A actor) {
 
 Result<Reply> PatchRule(const ApiDeps& d, const HttpRequest& req, A actor) {
   ORCHARD_CHECK(Ready(d));
+  ORCHARD_CHECK(MayChange(actor));
   ORCHARD_TRY(int64_t id, ParseId(req));
   ORCHARD_TRY(auto body, ParseBody(req));
   ORCHARD_TRY(auto version, IntField(body, "version", 1));
@@ -327,9 +338,7 @@ Result<Reply> AccountAutomation(const ApiDeps& d, const HttpRequest& req, A acto
 // POST /api/v1/rules/run: a full pass now (admins and leaders).
 Result<Reply> RunRules(const ApiDeps& d, const HttpRequest&, A actor) {
   ORCHARD_CHECK(Ready(d));
-  if (!automation::MayChangeRules(actor)) {
-    return Fail(ErrorCode::kPermissionDenied, "only admins and leaders run the rules");
-  }
+  ORCHARD_CHECK(MayChange(actor));
   ORCHARD_TRY(auto report, d.rule_engine->RunPass(true));
   json::array paused;
   for (auto& p : report.paused) paused.emplace_back(p);

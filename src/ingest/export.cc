@@ -43,6 +43,9 @@ constexpr Refusal kRefused[] = {
     {"webhook_endpoints",
      "webhook_endpoints cannot be exported: each one holds a signing secret, a credential; list "
      "them with GET /api/v1/webhooks"},
+    {"automation_state",
+     "automation_state cannot be exported: it holds the key that signs unsubscribe links, a "
+     "credential"},
     {"smtp_settings",
      "smtp_settings cannot be exported: it holds the SMTP password, a credential; read it with "
      "GET /api/v1/settings/smtp"},

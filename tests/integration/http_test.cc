@@ -18,6 +18,8 @@
 #include <set>
 #include <thread>
 
+#include "automation/rule_engine.h"
+#include "automation/rule_store.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "service/passwords.h"
@@ -116,10 +118,16 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
       ASSERT_TRUE(db);
       auto model = engine::ReadModel::Load(**db);
       ASSERT_TRUE(model) << model.error().message;
+      rule_engine_.reset();
       model_ = std::move(*model);
     }
-    router_ = MakeRouter(
-        ApiDeps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()});
+    rules_ = std::make_unique<automation::RuleService>(*pool_, clock_);
+    rule_engine_ = std::make_unique<automation::RuleEngine>(
+        *pool_, *model_, [this] { return settings_->Current(); }, clock_);
+    ApiDeps deps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()};
+    deps.rules = rules_.get();
+    deps.rule_engine = rule_engine_.get();
+    router_ = MakeRouter(deps);
     StartServer(router_);
   }
 
@@ -201,6 +209,8 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   std::unique_ptr<service::AccountService> accounts_;
   Metrics metrics_;
   std::unique_ptr<engine::ReadModel> model_;
+  std::unique_ptr<automation::RuleService> rules_;
+  std::unique_ptr<automation::RuleEngine> rule_engine_;
   Router router_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<httplib::Client> client_;

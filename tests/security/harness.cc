@@ -115,9 +115,15 @@ void SecurityTest::Restart() {
     ASSERT_TRUE(db);
     auto model = engine::ReadModel::Load(**db);
     ASSERT_TRUE(model) << model.error().message;
+    rule_engine_.reset();
     model_ = std::move(*model);
   }
+  rules_ = std::make_unique<automation::RuleService>(*pool_, clock_);
+  rule_engine_ = std::make_unique<automation::RuleEngine>(
+      *pool_, *model_, [this] { return settings_->Current(); }, clock_);
   http::ApiDeps deps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()};
+  deps.rules = rules_.get();
+  deps.rule_engine = rule_engine_.get();
   deps.pdf_exports_at_once = pdf_exports_at_once_;
   deps.pdf_exports_per_user = pdf_exports_per_user_;
   router_ = http::MakeRouter(deps);

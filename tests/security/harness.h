@@ -23,6 +23,8 @@
 #include <memory>
 #include <string>
 
+#include "automation/rule_engine.h"
+#include "automation/rule_store.h"
 #include "core/clock.h"
 #include "engine/read_model.h"
 #include "http/api.h"
@@ -127,6 +129,8 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
   std::unique_ptr<service::AuthService> auth_;
   http::Metrics metrics_;
   std::unique_ptr<engine::ReadModel> model_;
+  std::unique_ptr<automation::RuleService> rules_;
+  std::unique_ptr<automation::RuleEngine> rule_engine_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   http::ServerOptions server_options_;  // tests may change them before Restart()

@@ -15,6 +15,9 @@
 namespace orchard::security {
 namespace {
 
+constexpr const char* kRuleDefinition =
+    R"J({"trigger":{"kind":"plan_stale"},"actions":[{"kind":"notify","to":["am"],"title":"x"}]})J";
+
 class MatrixTest : public SecurityTest {
  protected:
   void SetUp() override {
@@ -34,6 +37,12 @@ class MatrixTest : public SecurityTest {
         ", 'opportunity_won', 'dlv_matrix', '{}', 'dead', 8, '2026-06-01 09:00:00', "
         "'HTTP 500', '2026-06-01 09:00:00')");
     delivery_ = Count("SELECT MAX(id) FROM outbox_messages");
+    // A rule, for the rules' routes (admins and leaders change them).
+    Exec(
+        "INSERT INTO rules (name, description, status, enabled, version, definition, created_at, "
+        "updated_at) VALUES ('Matrix', '', 'draft', TRUE, 1, '" +
+        std::string(kRuleDefinition) + "', '2026-06-01 09:00:00', '2026-06-01 09:00:00')");
+    rule_ = Count("SELECT MAX(id) FROM rules");
     auto db = store::OpenDatabase(url_);
     ASSERT_TRUE(db);
     digest_db_ = std::move(*db);
@@ -102,6 +111,7 @@ class MatrixTest : public SecurityTest {
         {"tokens", bob_token_.value},
         {"webhooks", webhook_},
         {"deliveries", delivery_},
+        {"rules", rule_},
     };
     auto it = ids.find(collection);
     return it == ids.end() ? "" : std::to_string(it->second);
@@ -159,6 +169,11 @@ class MatrixTest : public SecurityTest {
       }
       return body;
     }
+    if (pattern == "/api/v1/rules") {
+      return {{"name", "Matrix rule"}, {"definition", json::parse(kRuleDefinition)}};
+    }
+    if (pattern == "/api/v1/rules/dry-run") return {{"definition", json::parse(kRuleDefinition)}};
+    if (pattern == "/api/v1/rules/check") return {{"condition", "tier = 1"}};
     if (method == "PUT" && pattern == "/api/v1/settings/smtp") {
       return {{"host", "smtp.example.com"}, {"port", 587}, {"from", "orchard@example.com"}};
     }
@@ -234,11 +249,16 @@ class MatrixTest : public SecurityTest {
   std::unique_ptr<store::Database> digest_db_;
   int64_t webhook_ = 0;   // a webhook endpoint
   int64_t delivery_ = 0;  // a dead delivery to it
+  int64_t rule_ = 0;      // a draft rule
 };
 
 // Where a caller of the matrix may legitimately act: "ROUTE caller". An API token (ann's, vic's)
 // signs out nothing and may make tokens of its own.
 const std::set<std::string> kAllowed = {
+    // Reads by POST: a condition checked, a draft's dry run; and one's own inbox marked read.
+    "POST /api/v1/rules/check ann",   "POST /api/v1/rules/check vic",
+    "POST /api/v1/rules/dry-run ann", "POST /api/v1/rules/dry-run vic",
+    "POST /api/v1/inbox/read ann",    "POST /api/v1/inbox/read vic",
     "POST /api/v1/auth/logout ann",   "POST /api/v1/auth/logout vic",
     "POST /api/v1/tokens ann",        "POST /api/v1/tokens vic",
     "POST /api/v1/auth/password ann",  // their own password

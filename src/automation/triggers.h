@@ -1,0 +1,85 @@
+// What the rule engine reads to decide whether a trigger holds (issue 19), shared by the pass
+// (rule_engine.cc) and by the dry run and the trace (rule_trace.cc): each time trigger's state of
+// one account on a day, with its anchor and, when asked, in words; a usage metric's robust
+// z-score against the account's own 28 days; the handoffs an onboarding rule counts from; the
+// users and the merge fields a firing's texts use.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "automation/rule.h"
+#include "core/date.h"
+#include "core/result.h"
+#include "engine/read_model.h"
+#include "store/database.h"
+
+namespace orchard::automation {
+
+std::string Day(int32_t day);  // "YYYY-MM-DD"
+
+bool IsTimeTrigger(TriggerKind k);      // checked over every account by a full pass
+bool IsObservedTrigger(TriggerKind k);  // health against what the engine last observed
+bool IsUsageTrigger(TriggerKind k);     // a usage row written
+// What an event trigger waits for, in words ("an opportunity to close won").
+std::string_view WaitsFor(TriggerKind k);
+
+// The handoffs accepted recently enough for an onboarding-day rule: account → (handoff, day).
+using Onboardings = std::unordered_map<int64_t, std::vector<std::pair<int64_t, int32_t>>>;
+Result<Onboardings> ReadOnboardings(store::Database& db, Date since);
+
+struct Users {
+  std::unordered_map<int64_t, std::string> email;
+  std::unordered_map<int64_t, std::string> name;
+};
+Result<Users> ReadUsers(store::Database& db);
+
+// What a time trigger says of one account on the columns' day. `words`: also say it in words
+// (the trace and the dry run; the pass only needs the anchor).
+struct TriggerState {
+  bool holds = false;
+  std::string anchor;
+  std::string text;
+};
+TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
+                       const engine::DayColumns& day, size_t slot, const Onboardings& onboard,
+                       bool words);
+
+// The account's latest usage day against the 28 days before it: a robust z-score (median and
+// MAD), so a large and a small account are each judged by their own normal.
+struct UsageJump {
+  int32_t day = 0;
+  double value = 0, median = 0, z = 0;
+};
+std::optional<UsageJump> UsageZ(std::span<const engine::UsageRec> usage, int32_t today,
+                                const std::string& metric);
+
+// A row event read from the change log (an opportunity won, a contact departed, …), and what
+// one read of the log found.
+struct RowEvent {
+  TriggerKind kind = TriggerKind::kOpportunityWon;
+  int64_t account = 0;
+  std::string anchor;
+  std::string text;
+};
+struct Events {
+  std::vector<RowEvent> rows;
+  std::set<int64_t> touched;  // accounts any write touched (their health is looked at again)
+  std::set<int64_t> usage;    // accounts a usage row was written for
+};
+
+std::string Number(double v);  // one decimal
+// The merge fields of a firing's texts ({{account.name}}, …) for one account on the day.
+std::map<std::string, std::string> MergeOf(const engine::ReadModel& model,
+                                           const engine::DayColumns& day, size_t slot,
+                                           const Users& users, const std::string& rule_name);
+
+}  // namespace orchard::automation
