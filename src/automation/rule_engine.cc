@@ -746,21 +746,32 @@ Status RuleEngine::RunActionsOf(int64_t firing_id, PassReport& report) {
   return Ok();
 }
 
+// Every action due (pending since a pass that stopped, or failed and due again), in batches by
+// firing, until none is left or the pass has spent its budget on them (the next pass goes on).
 Status RuleEngine::RetryDue(PassReport& report) {
-  std::vector<int64_t> firings;
-  {
-    ORCHARD_TRY(auto db, pool_.Acquire());
-    store::SqlValue now[] = {clock_.Now().ToString()};
-    ORCHARD_CHECK(db->Query(
-        "SELECT DISTINCT firing_id FROM rule_actions WHERE status IN ('pending', 'failed') AND "
-        "next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY firing_id LIMIT 200",
-        now, [&](const store::Row& row) -> Status {
-          ORCHARD_TRY(int64_t id, row.GetInt(0));
-          firings.push_back(id);
-          return Ok();
-        }));
+  const auto started = Clock_::now();
+  int64_t after = 0;
+  while (Clock_::now() - started < std::chrono::seconds(20)) {
+    std::vector<int64_t> firings;
+    {
+      ORCHARD_TRY(auto db, pool_.Acquire());
+      std::vector<store::SqlValue> p;
+      p.emplace_back(after);
+      p.emplace_back(clock_.Now().ToString());
+      ORCHARD_CHECK(db->Query(
+          "SELECT DISTINCT firing_id FROM rule_actions WHERE firing_id > ? AND status IN "
+          "('pending', 'failed') AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER "
+          "BY firing_id LIMIT 500",
+          p, [&](const store::Row& row) -> Status {
+            ORCHARD_TRY(int64_t id, row.GetInt(0));
+            firings.push_back(id);
+            return Ok();
+          }));
+    }
+    if (firings.empty()) break;
+    for (int64_t id : firings) ORCHARD_CHECK(RunActionsOf(id, report));
+    after = firings.back();
   }
-  for (int64_t id : firings) ORCHARD_CHECK(RunActionsOf(id, report));
   return Ok();
 }
 
