@@ -336,6 +336,12 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   rules_common(rules_dry);
+  auto* rules_back = rules_cmd->add_subcommand(
+      "backtest",
+      "Replay a rule over the last 12 months: how often it would have fired, and whether the "
+      "accounts it fired on lost ARR within 90 days more often than the others");
+  rules_back->add_option("id", rules.id, "The rule's id")->required()->check(CLI::PositiveNumber);
+  rules_common(rules_back);
   bool run_once = false;
   auto* rules_run = rules_cmd->add_subcommand(
       "run", "One full pass of every live rule (for cron): fires, acts, retries what is due");
@@ -400,6 +406,7 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     rules.action = rules_list->parsed()   ? "list"
                    : rules_show->parsed() ? "show"
                    : rules_dry->parsed()  ? "dry-run"
+                   : rules_back->parsed() ? "backtest"
                                           : "run";
     return Finish(handlers.rules(rules));
   }

@@ -55,10 +55,10 @@ struct ServeArgs {
   bool rules_active = false;  // the shipped rules start active (the demo book) or as drafts
 };
 
-// orchard rules list | show ID | dry-run ID | run --once
+// orchard rules list | show ID | dry-run ID | backtest ID | run --once
 struct RulesArgs {
   std::string db;
-  std::string action;  // list, show, dry-run, run
+  std::string action;  // list, show, dry-run, backtest, run
   int64_t id = 0;
   int limit = 20;
   std::string format = "table";  // table or json

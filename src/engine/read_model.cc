@@ -535,6 +535,20 @@ void ReadModel::Recompute(int32_t day, const Settings& settings) const {
   BuildDay(day, settings);
 }
 
+void ReadModel::BuildColumnsOn(int32_t day, const Settings& settings, DayColumns& out) const {
+  const size_t n = account_id_.size();
+  out.day = day;
+  out.year_ago = Date::FromDays(day).AddYears(-1).days();
+  out.settings = settings;
+  out.arr_cents.resize(n);
+  out.renewal.resize(n);
+  out.summary.resize(n);
+  out.arr_year_ago.resize(n);
+  ForEachRange(n, [&](size_t, size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) Build(out, s);
+  });
+}
+
 void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   const size_t n = account_id_.size();
   day_.day = day;

@@ -338,6 +338,10 @@ class ReadModel {
   int32_t columns_day() const;
   // Rebuilds the columns for `day` from scratch (orchard score, bench/dashboards).
   void Recompute(int32_t day, const Settings& settings) const;
+  // The columns of another day built into `out` — ARR, the next renewal and the summary of every
+  // slot, not the kept sums — leaving today's alone (automation's backtest replays the past
+  // with it). The caller holds ReadLock().
+  void BuildColumnsOn(int32_t day, const Settings& settings, DayColumns& out) const;
   // The live accounts in the order of `column` (a column of accounts) for a sorted page of the
   // accounts list: built from `db` on the first question about that column (one read of the
   // column; the name's is built at load), then kept current by every account write. nullptr when

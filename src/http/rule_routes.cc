@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "automation/account_fields.h"
+#include "automation/backtest.h"
 #include "automation/condition.h"
 #include "automation/rule_engine.h"
 #include "automation/rule_store.h"
@@ -261,6 +262,64 @@ Result<Reply> DryRunRule(const ApiDeps& d, const HttpRequest& req, A actor) {
   return JsonResponse(DryRunJson(run));
 }
 
+json::object BacktestJson(const automation::BacktestResult& b) {
+  json::array sample, months, renewal;
+  for (const auto& f : b.sample) {
+    sample.push_back({{"account_id", f.account_id},
+                      {"name", f.name},
+                      {"day", f.day.ToString()},
+                      {"anchor", f.anchor},
+                      {"days_to_renewal", f.days_to_renewal < 0 ? json::value(nullptr)
+                                                                : json::value(f.days_to_renewal)},
+                      {"evaluable", f.evaluable},
+                      {"contracted", f.contracted}});
+  }
+  for (const auto& [m, n] : b.by_month) months.push_back({{"month", m}, {"firings", n}});
+  for (const auto& [k, n] : b.by_days_to_renewal)
+    renewal.push_back({{"bucket", k}, {"firings", n}});
+  return {{"from", b.from.ToString()},
+          {"to", b.to.ToString()},
+          {"step_days", b.step_days},
+          {"firings", b.firings},
+          {"accounts", b.accounts},
+          {"by_month", std::move(months)},
+          {"by_days_to_renewal", std::move(renewal)},
+          {"fired",
+           {{"evaluable", b.fired_evaluable},
+            {"contracted", b.fired_contracted},
+            {"share", b.fired_share()}}},
+          {"not_fired",
+           {{"evaluable", b.other_evaluable},
+            {"contracted", b.other_contracted},
+            {"share", b.other_share()}}},
+          {"sample", std::move(sample)},
+          {"note", b.note},
+          {"ms", b.ms}};
+}
+
+Result<Reply> BacktestDefinition(const ApiDeps& d, const RuleDefinition& def) {
+  if (d.model == nullptr) return Fail(ErrorCode::kUnavailable, "the book is not loaded");
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  ORCHARD_TRY(auto result,
+              automation::Backtest(def, *d.model, d.settings.Current(), *db, d.clock.Today()));
+  return JsonResponse(BacktestJson(result));
+}
+
+// POST /api/v1/rules/backtest {definition}: a draft replayed over the last 12 months.
+Result<Reply> BacktestDraft(const ApiDeps& d, const HttpRequest& req, A) {
+  ORCHARD_TRY(auto body, ParseBody(req));
+  ORCHARD_CHECK(OnlyFields(body, "a backtest", {"definition"}));
+  ORCHARD_TRY(RuleDefinition def, DefinitionField(body));
+  return BacktestDefinition(d, def);
+}
+
+Result<Reply> BacktestRule(const ApiDeps& d, const HttpRequest& req, A actor) {
+  ORCHARD_CHECK(Ready(d));
+  ORCHARD_TRY(int64_t id, ParseId(req));
+  ORCHARD_TRY(auto rule, d.rules->Get(actor, id));
+  return BacktestDefinition(d, rule.definition);
+}
+
 json::object TraceJson(const automation::Trace& t) {
   json::array clauses;
   for (const auto& c : t.condition.clauses) {
@@ -487,6 +546,15 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
                K::kOther)
           .Request("JsonObject")
           .Response("JsonObject"));
+  add("POST", "/api/v1/rules/backtest", BacktestDraft,
+      RouteDoc("A draft definition replayed over the book's last 12 months, a week at a time: "
+               "how often it would have fired, for which accounts, how long before their "
+               "renewal, and the share of those accounts whose ARR fell within 90 days beside "
+               "the share of the others",
+               K::kOther)
+          .Request("JsonObject")
+          .Response("JsonObject")
+          .Blocking());
   add("POST", "/api/v1/rules/run", RunRules,
       RouteDoc("Runs a full pass now (admins and leaders): what fired, what was done", K::kOther)
           .Response("JsonObject"));
@@ -508,6 +576,11 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
       RouteDoc("The accounts a rule would act on now", K::kOther)
           .Query({"limit"})
           .Response("JsonObject"));
+  add("GET", "/api/v1/rules/{id}/backtest", BacktestRule,
+      RouteDoc("A rule replayed over the book's last 12 months (as POST /api/v1/rules/backtest)",
+               K::kOther)
+          .Response("JsonObject")
+          .Blocking());
   add("GET", "/api/v1/rules/{id}/trace", TraceRule,
       RouteDoc("Why a rule fired or did not for one account: its trigger, its condition's values, "
                "its cooldown and cap, and its firings with each action's outcome",

@@ -353,6 +353,43 @@ TEST_P(RulesTest, EverySaveIsAVersionAndTwoCanBeCompared) {
   EXPECT_THAT(all, ::testing::HasSubstr("arr > 1000"));
 }
 
+TEST_P(RulesTest, ABacktestReplaysTheYearAndComparesTheOutcomes) {
+  const std::string rule = R"({"trigger":{"kind":"renewal_in","days":90,"catch_up_days":30},
+    "actions":[{"kind":"notify","to":["am"],"title":"x"}]})";
+  auto b = Post("/api/v1/rules/backtest", std::string(R"({"definition":)") + rule + "}");
+  const int64_t firings = b.at("firings").as_int64();
+  ASSERT_GT(firings, 0) << last_body_;
+  int64_t summed = 0;
+  for (const auto& m : b.at("by_month").as_array()) summed += m.at("firings").as_int64();
+  EXPECT_EQ(summed, firings);
+  // Each firing came between 60 and 90 days before its renewal, as the live rule would.
+  for (const auto& f : b.at("sample").as_array()) {
+    const int64_t days = f.at("days_to_renewal").as_int64();
+    EXPECT_GE(days, 60) << json::serialize(f);
+    EXPECT_LE(days, 90) << json::serialize(f);
+    EXPECT_GE(std::string(f.at("day").as_string()), std::string(b.at("from").as_string()));
+  }
+  EXPECT_GT(b.at("fired").at("evaluable").as_int64(), 0);
+  EXPECT_GT(b.at("not_fired").at("evaluable").as_int64(), 0);
+  // The CLI prints the same replay.
+  server_.Stop();
+  const int64_t id = [&] {
+    auto db = store::OpenDatabase(url_);
+    EXPECT_TRUE(db);
+    auto r = (*db)->Exec(
+        "INSERT INTO rules (name, description, status, enabled, version, definition, created_at, "
+        "updated_at) VALUES ('Replayed', '', 'draft', TRUE, 1, '" +
+            json::serialize(json::parse(rule)) + "', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        {});
+    EXPECT_TRUE(r);
+    return CountRows("SELECT MAX(id) FROM rules");
+  }();
+  auto cli = RunOrchard({"rules", "backtest", std::to_string(id), "--db", url_});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_THAT(cli.out, ::testing::HasSubstr(std::to_string(firings) + " firings"));
+  EXPECT_THAT(cli.out, ::testing::HasSubstr("ARR fell within 90 days"));
+}
+
 // A rule of two actions over many accounts: every account renewing within a year, a task and a
 // notification each — enough work that a pass takes a while.
 constexpr const char* kWideRule = R"({

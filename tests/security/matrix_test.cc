@@ -172,7 +172,9 @@ class MatrixTest : public SecurityTest {
     if (pattern == "/api/v1/rules") {
       return {{"name", "Matrix rule"}, {"definition", json::parse(kRuleDefinition)}};
     }
-    if (pattern == "/api/v1/rules/dry-run") return {{"definition", json::parse(kRuleDefinition)}};
+    if (pattern == "/api/v1/rules/dry-run" || pattern == "/api/v1/rules/backtest") {
+      return {{"definition", json::parse(kRuleDefinition)}};
+    }
     if (pattern == "/api/v1/rules/check") return {{"condition", "tier = 1"}};
     if (method == "PUT" && pattern == "/api/v1/settings/smtp") {
       return {{"host", "smtp.example.com"}, {"port", 587}, {"from", "orchard@example.com"}};
@@ -256,11 +258,12 @@ class MatrixTest : public SecurityTest {
 // signs out nothing and may make tokens of its own.
 const std::set<std::string> kAllowed = {
     // Reads by POST: a condition checked, a draft's dry run; and one's own inbox marked read.
-    "POST /api/v1/rules/check ann",   "POST /api/v1/rules/check vic",
-    "POST /api/v1/rules/dry-run ann", "POST /api/v1/rules/dry-run vic",
-    "POST /api/v1/inbox/read ann",    "POST /api/v1/inbox/read vic",
-    "POST /api/v1/auth/logout ann",   "POST /api/v1/auth/logout vic",
-    "POST /api/v1/tokens ann",        "POST /api/v1/tokens vic",
+    "POST /api/v1/rules/check ann",    "POST /api/v1/rules/check vic",
+    "POST /api/v1/rules/dry-run ann",  "POST /api/v1/rules/dry-run vic",
+    "POST /api/v1/rules/backtest ann", "POST /api/v1/rules/backtest vic",
+    "POST /api/v1/inbox/read ann",     "POST /api/v1/inbox/read vic",
+    "POST /api/v1/auth/logout ann",    "POST /api/v1/auth/logout vic",
+    "POST /api/v1/tokens ann",         "POST /api/v1/tokens vic",
     "POST /api/v1/auth/password ann",  // their own password
     "POST /api/v1/auth/password vic",
 };
