@@ -162,6 +162,8 @@ export function RuleEditor({ rule, vocabulary, onSaved }: { rule: Rule | null; v
     setDry(null);
     try {
       setDry(await api.post<DryRun>("/api/v1/rules/dry-run", { definition: def, limit: 20 }));
+      // The definition as it stands reads: an earlier refusal of it no longer applies.
+      if (error?.status === 422) setError(null);
     } catch (e) {
       setDryError(e as ApiError);
     }
