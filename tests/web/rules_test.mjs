@@ -89,6 +89,12 @@ try {
     await form.getByLabel(/^Name/).fill(ruleName);
     assert.equal(await form.getByLabel("Trigger").inputValue(), "renewal_in");
     assert.equal(await form.getByLabel("Days before the renewal").inputValue(), "90");
+    // Each trigger has its own parameters: a colour change names its colours.
+    await form.getByLabel("Trigger").selectOption({ label: "Health colour changed" });
+    assert.ok(await form.getByRole("group", { name: "Turns" }).getByLabel("Red").isChecked());
+    assert.equal(await form.getByLabel("Days before the renewal").count(), 0);
+    await form.getByLabel("Trigger").selectOption({ label: "Renewal in N days" });
+    assert.equal(await form.getByLabel("Days before the renewal").inputValue(), "90");
     const condition = form.getByLabel(/^Condition/);
     await condition.pressSequentially("tier = 1 and helth < 5", { delay: 20 });
     const error = page.getByTestId("condition-error");
@@ -111,6 +117,12 @@ try {
 
   await step("a notify action to the admin; the server's refusal of a bad recipient names the field; a dry run lists the accounts", async () => {
     const form = page.getByRole("form", { name: "New rule" });
+    // Actions are a list: one added, then removed again.
+    await form.getByRole("button", { name: "Add action" }).click();
+    assert.equal(await form.getByTestId("rule-action").count(), 2);
+    assert.match(await form.getByTestId("rule-action").nth(1).locator("legend").textContent(), /^Action 2: Notification$/);
+    await form.getByRole("button", { name: "Remove action 2" }).click();
+    assert.equal(await form.getByTestId("rule-action").count(), 1);
     const action = form.getByTestId("rule-action").first();
     await action.getByLabel(/^Kind/).selectOption({ label: "Notification" });
     await action.getByLabel(/^To \(/).fill("user:");
@@ -195,7 +207,7 @@ try {
     const verdict = await trace.getByTestId("verdict").textContent();
     assert.match(verdict, /It fired on renewal:\d{4}-\d{2}-\d{2} already/);
     await trace.locator("summary").click();
-    assert.match(await trace.locator("dl.trace").textContent(), /✓ held the renewal on \d{4}-\d{2}-\d{2} is \d+ days away; the rule acts at 90 days or less/);
+    assert.match(await trace.locator("dl.trace").textContent(), /✓ held: the renewal on \d{4}-\d{2}-\d{2} is \d+ days away; the rule acts at 90 days or less/);
     const clause = trace.locator("dl.trace tbody tr").first();
     assert.match(await clause.textContent(), /tier in \(1, 2\)tier = [12]✓ held/);
     const firing = trace.getByTestId("firing");

@@ -68,7 +68,7 @@ function TraceItem({ trace: t }: { trace: Trace }) {
           <div>
             <dt>Trigger</dt>
             <dd>
-              <Held held={t.trigger_holds} /> {t.trigger}
+              <Held held={t.trigger_holds} />: {t.trigger}
             </dd>
           </div>
           <div>

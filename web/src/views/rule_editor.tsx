@@ -265,14 +265,9 @@ export function RuleEditor({ rule, vocabulary, onSaved }: { rule: Rule | null; v
             setKeys([...keys, nextKey()]);
           }} disabled={def.actions.length >= 20} />
         <div class="add">
-          <label>
-            Cooldown (days)
-            <input type="number" min={0} max={3650} value={def.cooldown_days} onInput={(e) => setDef({ cooldown_days: num((e.target as HTMLInputElement).value) ?? 0 })} />
-          </label>
-          <label>
-            Cap (firings a day)
-            <input type="number" min={1} max={1000000} value={def.cap_per_day} onInput={(e) => setDef({ cap_per_day: num((e.target as HTMLInputElement).value) ?? 500 })} />
-          </label>
+          {/* A box left blank is left out of the definition: the server's default (0, 500) applies. */}
+          <NumberField text="Cooldown (days)" value={def.cooldown_days} set={(v) => setDef({ cooldown_days: v as number })} min={0} max={3650} />
+          <NumberField text="Cap (firings a day)" value={def.cap_per_day} set={(v) => setDef({ cap_per_day: v as number })} min={1} max={1000000} />
         </div>
         <p class="muted small">
           Texts may hold merge fields such as <code>{"{{account.name}}"}</code>, <code>{"{{renewal_date}}"}</code>, <code>{"{{owner.name}}"}</code>. At its cap the rule
@@ -317,7 +312,7 @@ function AddAction({ kinds, onAdd, disabled }: { kinds: string[]; onAdd: (kind: 
   const [kind, setKind] = useState("notify");
   return (
     <div class="add">
-      <label>
+      <label class="compact">
         New action's kind
         <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
           {kinds.map((k) => (
