@@ -51,6 +51,8 @@ try {
   const base = `http://127.0.0.1:${port}`;
   await server.start(port);
   const adminApi = await apiClient(base, admin);
+  const hook = await adminApi.post("/api/v1/webhooks", { name: "CRM bridge", url: "https://hooks.example.test/orchard", events: ["*"] });
+  assert.equal(hook.status, 201, JSON.stringify(hook.body));
 
   browser = await launchBrowser(work);
   const page = browser.pages()[0] ?? (await browser.newPage());
@@ -121,6 +123,11 @@ try {
     await form.getByRole("button", { name: "Add action" }).click();
     assert.equal(await form.getByTestId("rule-action").count(), 2);
     assert.match(await form.getByTestId("rule-action").nth(1).locator("legend").textContent(), /^Action 2: Notification$/);
+    // A webhook action names its endpoint from the admin's list.
+    await form.getByTestId("rule-action").nth(1).getByLabel(/^Kind/).selectOption({ label: "Webhook" });
+    const endpoint = form.getByTestId("rule-action").nth(1).getByLabel(/^Endpoint/);
+    await endpoint.locator("option", { hasText: "CRM bridge — https://hooks.example.test/orchard" }).waitFor({ state: "attached" });
+    assert.equal(await endpoint.inputValue(), "", "every subscribed endpoint unless one is chosen");
     await form.getByRole("button", { name: "Remove action 2" }).click();
     assert.equal(await form.getByTestId("rule-action").count(), 1);
     const action = form.getByTestId("rule-action").first();

@@ -7,6 +7,7 @@
 // version says someone else changed the rule, keeping the edit on screen.
 import { useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
+import { useLoad } from "../lib/hooks";
 import { navigate } from "../lib/router";
 import { actionName, triggerName, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
 import { label } from "../lib/format";
@@ -490,7 +491,7 @@ function ActionFields({ action: a, set, vocabulary }: { action: RuleAction; set:
         </>
       );
     case "webhook":
-      return <NumberField text="Endpoint id (blank: every endpoint subscribed to the trigger)" value={a.endpoint_id} set={(v) => set(v === undefined ? { kind: a.kind } : { ...a, endpoint_id: v })} min={1} />;
+      return <WebhookField action={a} set={set} />;
     case "set_field":
       return (
         <>
@@ -528,6 +529,30 @@ function ActionFields({ action: a, set, vocabulary }: { action: RuleAction; set:
     default:
       return null;
   }
+}
+
+// The endpoint a webhook action posts to, chosen by name from the admin's list of endpoints
+// (GET /api/v1/webhooks); whoever may not list them (a leader) types its id.
+function WebhookField({ action: a, set }: { action: RuleAction; set: (a: RuleAction) => void }) {
+  const [endpoints] = useLoad(() => api.get<{ items: { id: number; name: string; url: string; active: boolean }[] }>("/api/v1/webhooks"), []);
+  const choose = (v: number | undefined) => set(v === undefined ? { kind: a.kind } : { ...a, endpoint_id: v });
+  if (endpoints.state !== "ready") {
+    return <NumberField text="Endpoint id (blank: every endpoint subscribed to the trigger)" value={a.endpoint_id} set={choose} min={1} />;
+  }
+  return (
+    <label class="grow">
+      Endpoint
+      <select value={a.endpoint_id === undefined ? "" : String(a.endpoint_id)} onChange={(e) => choose(num((e.target as HTMLSelectElement).value))}>
+        <option value="">Every endpoint subscribed to the trigger</option>
+        {endpoints.value.items.map((w) => (
+          <option key={w.id} value={String(w.id)}>
+            {w.name} — {w.url}
+            {w.active ? "" : " (inactive)"}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 function PlaybookFields({ action: a, set }: { action: RuleAction; set: (a: RuleAction) => void }) {
