@@ -293,6 +293,21 @@ try {
     assert.equal((await adminApi.get(`/api/v1/rules/${capped.body.id}`)).paused_reason, null);
   });
 
+  await step("the rules, a rule and the editor fit 1280 px and an 820-px tablet", async () => {
+    for (const width of [1280, 820]) {
+      await page.setViewportSize({ width, height: 1000 });
+      for (const path of ["/rules", `/rules/${ruleId}`, "/rules/new"]) {
+        await page.goto(`${base}${path}`);
+        await page.locator("main h1").waitFor();
+        await page.waitForLoadState("networkidle");
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wide <= 0, `${path} fits ${width} px (${wide} px too wide)`);
+      }
+    }
+    await page.screenshot({ path: join(shots, "rules-editor-tablet.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   await step("an AM sees the rules, but no control that would change them", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await signInOn(page, base, am);

@@ -122,43 +122,45 @@ export function Rules() {
             {list.items.length === 0 ? (
               <Empty>No rules yet.</Empty>
             ) : (
-              <table class="plain" data-testid="rules">
-                <thead>
-                  <tr>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Trigger</th>
-                    <th scope="col">Does</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Live</th>
-                    <th scope="col">Fired today</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.items.map((r) => (
-                    <tr key={r.id} data-rule={r.id}>
-                      <td>
-                        <a href={`/rules/${r.id}`}>{r.name}</a>
-                        {r.builtin && <span class="badge"> shipped</span>}
-                      </td>
-                      <td>{triggerText(r.definition.trigger)}</td>
-                      <td>{r.definition.actions.map((a) => actionName(a.kind)).join(", ")}</td>
-                      <td>
-                        <span class={`rule-status ${r.status}`}>{label(r.status)}</span>
-                      </td>
-                      <td>
-                        <LiveState
-                          rule={r}
-                          mayChange={list.may_change}
-                          onResumed={(next) => setRules({ ...list, items: list.items.map((x) => (x.id === next.id ? next : x)) })}
-                        />
-                      </td>
-                      <td>
-                        <CapMeter fired={r.fired_today} cap={r.cap_per_day} />
-                      </td>
+              <div class="scroll-x">
+                <table class="plain" data-testid="rules">
+                  <thead>
+                    <tr>
+                      <th scope="col">Rule</th>
+                      <th scope="col">Trigger</th>
+                      <th scope="col">Does</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Live</th>
+                      <th scope="col">Fired today</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {list.items.map((r) => (
+                      <tr key={r.id} data-rule={r.id}>
+                        <td>
+                          <a href={`/rules/${r.id}`}>{r.name}</a>
+                          {r.builtin && <span class="badge"> shipped</span>}
+                        </td>
+                        <td>{triggerText(r.definition.trigger)}</td>
+                        <td>{r.definition.actions.map((a) => actionName(a.kind)).join(", ")}</td>
+                        <td>
+                          <span class={`rule-status ${r.status}`}>{label(r.status)}</span>
+                        </td>
+                        <td>
+                          <LiveState
+                            rule={r}
+                            mayChange={list.may_change}
+                            onResumed={(next) => setRules({ ...list, items: list.items.map((x) => (x.id === next.id ? next : x)) })}
+                          />
+                        </td>
+                        <td>
+                          <CapMeter fired={r.fired_today} cap={r.cap_per_day} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </>
         )}
