@@ -6,7 +6,9 @@
 // the page and sees the inbox bell's count rise; follows a notification to its account, whose
 // Automation section says the rule fired there and what its action did; marks all read; saves a
 // new version (its cap lowered: the meter turns red) and reads the diff; meets a stale edit;
-// resumes a rule its cap paused. An AM sees the rules but no control that would change them.
+// resumes a rule its cap paused; adds a webhook endpoint (its secret shown once), deactivates it
+// and replays the delivery that went dead. An AM sees the rules but no control that would change
+// them, and no webhooks.
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_SCREENSHOTS (dir).
 import { mkdirSync, readFileSync } from "node:fs";
@@ -293,10 +295,60 @@ try {
     assert.equal((await adminApi.get(`/api/v1/rules/${capped.body.id}`)).paused_reason, null);
   });
 
-  await step("the rules, a rule and the editor fit 1280 px and an 820-px tablet", async () => {
+  await step("webhooks: an endpoint added shows its secret once, is deactivated, and its dead letter is replayed", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rules" }).click();
+    await page.getByRole("link", { name: "Webhooks and dead letters" }).click();
+    await page.waitForURL(`${base}/webhooks`);
+    const endpoints = page.getByTestId("endpoints");
+    await endpoints.locator("tr", { hasText: "CRM bridge" }).waitFor();
+    assert.match(await endpoints.locator("tr", { hasText: "CRM bridge" }).textContent(), /https:\/\/hooks\.example\.test\/orchard.*Every event.*…[0-9a-f]{4}Active/);
+
+    const form = page.getByRole("form", { name: "Add a webhook endpoint" });
+    await form.getByLabel("Endpoint name").fill("Old receiver");
+    await form.getByLabel(/^URL/).fill("http://127.0.0.1:9/hook");
+    await form.getByRole("button", { name: "Add endpoint" }).click();
+    const notice = page.getByTestId("webhook-secret");
+    await notice.waitFor();
+    const secret = /whsec_[0-9a-f]{64}/.exec(await notice.textContent())?.[0];
+    assert.ok(secret, await notice.textContent());
+    const row = endpoints.locator("tr", { hasText: "Old receiver" });
+    await row.waitFor();
+    assert.match(await row.textContent(), new RegExp(`…${secret.slice(-4)}Active`), "later only its last four characters");
+    assert.ok(!(await endpoints.textContent()).includes(secret), "the table never shows the secret");
+    const id = Number(await row.getAttribute("data-endpoint"));
+    await row.getByRole("button", { name: "Deactivate Old receiver" }).click();
+    await row.getByText("Deactivated").waitFor();
+
+    // A rule posts to it anyway: the delivery goes dead at once.
+    const hooked = await adminApi.post("/api/v1/rules", {
+      name: "Stale plans to the old receiver (browser test)",
+      status: "active",
+      definition: { trigger: { kind: "plan_stale" }, condition: "", actions: [{ kind: "webhook", endpoint_id: id }], cap_per_day: 1 },
+    });
+    assert.equal(hooked.status, 201, JSON.stringify(hooked.body));
+    assert.equal((await adminApi.post("/api/v1/rules/run")).status, 200);
+    let dead = [];
+    for (let i = 0; i < 300 && dead.length === 0; i++) {
+      dead = (await adminApi.get("/api/v1/deliveries?status=dead")).items.filter((d) => d.endpoint_id === id);
+      if (dead.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(dead.length, 1, "the delivery to a deactivated endpoint is dead");
+    await page.reload();
+    const letter = page.locator(`[data-testid=dead-letters] tr[data-delivery="${dead[0].id}"]`);
+    await letter.waitFor();
+    assert.match(await letter.textContent(), /Webhook · Plan stale · account/);
+    assert.match(await letter.textContent(), /Old receiver/);
+    assert.match(await letter.textContent(), /the webhook endpoint was deactivated or removed/);
+    await checkAccessibility(page, "webhooks");
+    await page.screenshot({ path: join(shots, "rules-webhooks.png"), fullPage: true });
+    await letter.getByRole("button", { name: /^Replay/ }).click();
+    await page.getByTestId("webhooks-note").getByText(`Delivery ${dead[0].delivery_id} is queued again, with its original id.`).waitFor();
+  });
+
+  await step("the rules, a rule, the editor and webhooks fit 1280 px and an 820-px tablet", async () => {
     for (const width of [1280, 820]) {
       await page.setViewportSize({ width, height: 1000 });
-      for (const path of ["/rules", `/rules/${ruleId}`, "/rules/new"]) {
+      for (const path of ["/rules", `/rules/${ruleId}`, "/rules/new", "/webhooks"]) {
         await page.goto(`${base}${path}`);
         await page.locator("main h1").waitFor();
         await page.waitForLoadState("networkidle");
@@ -327,6 +379,11 @@ try {
     await page.getByTestId("dry-run").getByRole("heading", { name: /^Dry run: it would act on \d+ accounts? now$/ }).waitFor();
     await page.goto(`${base}/rules/new`);
     await page.getByText("Only admins and leaders write rules.").waitFor();
+    await page.goto(`${base}/rules`);
+    await page.getByTestId("rules").waitFor();
+    assert.equal(await page.getByRole("link", { name: "Webhooks and dead letters" }).count(), 0);
+    await page.goto(`${base}/webhooks`);
+    await page.getByText("Only admins manage webhook endpoints and deliveries.").waitFor();
     assert.equal(await page.getByRole("form").count(), 0);
   });
 

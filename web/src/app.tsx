@@ -16,6 +16,7 @@ import { People } from "./views/people";
 import { Csm, mayReadCsmScoreboard } from "./views/csm";
 import { Import } from "./views/import";
 import { NewRule, RulePage, Rules } from "./views/rules";
+import { Webhooks } from "./views/webhooks";
 import { InboxBell } from "./components/inbox_bell";
 import { Loading, ErrorBox } from "./components/states";
 
@@ -151,6 +152,7 @@ function titleOf(path: string): string {
   if (path.startsWith("/people")) return "People";
   if (path.startsWith("/csm")) return "CSM scoreboard";
   if (path.startsWith("/import")) return "Import";
+  if (path === "/webhooks") return "Webhooks";
   if (path === "/rules/new") return "New rule";
   if (path.startsWith("/rules/")) return "Rule";
   if (path.startsWith("/rules")) return "Rules";
@@ -170,6 +172,7 @@ function View({ path }: { path: string }) {
   if (path === "/import") return <Import />;
   if (path === "/rules") return <Rules />;
   if (path === "/rules/new") return <NewRule />;
+  if (path === "/webhooks") return <Webhooks />;
   const rule = /^\/rules\/(\d+)$/.exec(path);
   if (rule) return <RulePage id={Number(rule[1])} />;
   if (path === "/") return <Home />;

@@ -72,6 +72,7 @@ function LiveState({ rule, mayChange, onResumed }: { rule: Rule; mayChange: bool
 }
 
 export function Rules() {
+  const session = useSession();
   const [rules, reload, setRules] = useLoad(() => api.get<RuleList>("/api/v1/rules"), []);
   const [ran, setRan] = useState<RunReport | null>(null);
   const [runError, setRunError] = useState<ApiError | null>(null);
@@ -110,6 +111,7 @@ export function Rules() {
                 <button type="button" onClick={() => void runNow()} disabled={running}>
                   {running ? "Running…" : "Run now"}
                 </button>
+                {session.user.role === "admin" && <a href="/webhooks">Webhooks and dead letters</a>}
               </div>
             )}
             {ran && (
