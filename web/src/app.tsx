@@ -15,6 +15,9 @@ import { Settings, mayReadSettings } from "./views/settings";
 import { People } from "./views/people";
 import { Csm, mayReadCsmScoreboard } from "./views/csm";
 import { Import } from "./views/import";
+import { NewRule, RulePage, Rules } from "./views/rules";
+import { Webhooks } from "./views/webhooks";
+import { InboxBell } from "./components/inbox_bell";
 import { Loading, ErrorBox } from "./components/states";
 
 async function loadSession(user: User, signOut: () => void): Promise<Session> {
@@ -33,6 +36,7 @@ const nav = [
   { to: "/dashboards", title: "Dashboards" },
   { to: "/reviews", title: "Reviews" },
   { to: "/handoffs", title: "Handoffs" },
+  { to: "/rules", title: "Rules" },
 ];
 
 // The pages only some roles may use: shown only to them (the server refuses the rest anyway).
@@ -117,6 +121,7 @@ export function App() {
             </ul>
           </nav>
           <div class="who">
+            <InboxBell path={loc.path} />
             <span data-testid="signed-in-user">
               {session.user.name || session.user.email} <span class="role">{session.user.role}</span>
             </span>
@@ -147,6 +152,10 @@ function titleOf(path: string): string {
   if (path.startsWith("/people")) return "People";
   if (path.startsWith("/csm")) return "CSM scoreboard";
   if (path.startsWith("/import")) return "Import";
+  if (path === "/webhooks") return "Webhooks";
+  if (path === "/rules/new") return "New rule";
+  if (path.startsWith("/rules/")) return "Rule";
+  if (path.startsWith("/rules")) return "Rules";
   return "Home";
 }
 
@@ -161,6 +170,11 @@ function View({ path }: { path: string }) {
   if (path === "/people") return <People />;
   if (path === "/csm") return <Csm />;
   if (path === "/import") return <Import />;
+  if (path === "/rules") return <Rules />;
+  if (path === "/rules/new") return <NewRule />;
+  if (path === "/webhooks") return <Webhooks />;
+  const rule = /^\/rules\/(\d+)$/.exec(path);
+  if (rule) return <RulePage id={Number(rule[1])} />;
   if (path === "/") return <Home />;
   return (
     <section>

@@ -16,6 +16,7 @@ import { WriteError } from "../components/refusal";
 import { Opportunities } from "../components/opportunities";
 import { ActivitySection } from "../components/activity_log";
 import { ReviewsDue } from "../components/reviews_due";
+import { AutomationSection } from "../components/automation_trace";
 import { useAccountTeam } from "../lib/team";
 import { PlanParts } from "./plan";
 import { RelationshipSection } from "./relationships";
@@ -141,6 +142,7 @@ export function AccountPage({ id }: { id: number }) {
         <Opportunities accountId={id} editable={editable} />
         <ActivitySection accountId={id} editable={editable} onLogged={reloadHealth} />
       </div>
+      <AutomationSection accountId={id} />
       {plan && <PlanHistory planId={plan.id} />}
     </article>
   );

@@ -1,0 +1,247 @@
+// Automation's shapes (GET /api/v1/rules and friends; src/http/rule_routes.cc), as far as the UI
+// reads them, and the words a rule's parts are shown in.
+import { label } from "./format";
+
+export type RuleStatus = "draft" | "active" | "archived";
+
+export interface Trigger {
+  kind: string;
+  days?: number;
+  days_by_tier?: Record<string, number>; // "1" | "2" | "3" → days
+  catch_up_days?: number;
+  points?: number;
+  to?: string[];
+  from?: string[];
+  metric?: string;
+  z?: number;
+}
+
+// One action as the API reads it: the fields depend on its kind (docs/RULES.md).
+export interface RuleAction {
+  kind: string;
+  title?: string;
+  body?: string;
+  subject?: string;
+  checklist?: string[];
+  owner?: string;
+  due_in_days?: number;
+  to?: string[];
+  field?: string;
+  value?: string;
+  steps?: PlaybookStep[];
+  endpoint_id?: number;
+  audience?: string;
+}
+
+export interface PlaybookStep {
+  title: string;
+  due_in_days: number;
+  owner: string;
+  checklist?: string[];
+}
+
+export interface RuleDefinition {
+  trigger: Trigger;
+  condition: string;
+  actions: RuleAction[];
+  cooldown_days: number;
+  cap_per_day: number;
+}
+
+export interface Rule {
+  id: number;
+  name: string;
+  description: string;
+  status: RuleStatus;
+  enabled: boolean;
+  live: boolean;
+  version: number;
+  definition: RuleDefinition;
+  paused_reason: string | null;
+  paused_on: string | null;
+  builtin: boolean;
+  fired_today: number;
+  cap_per_day: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleList {
+  items: Rule[];
+  may_change: boolean;
+}
+
+export interface RuleVersion {
+  version: number;
+  name: string;
+  status: RuleStatus;
+  definition: RuleDefinition;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface Vocabulary {
+  fields: { name: string; type: "number" | "text" | "bool"; description: string; choices: string[] }[];
+  triggers: string[];
+  actions: string[];
+  writable_fields: { name: string; description: string }[];
+}
+
+export type ConditionCheck =
+  | { ok: true; canonical: string; fields: string[] }
+  | { ok: false; error: { message: string; offset: number; line: number; column: number; expected: string; found: string } };
+
+export interface DryRun {
+  total: number;
+  accounts: { account_id: number; name: string; anchor: string; trigger: string; condition: string }[];
+  note: string;
+}
+
+export interface FiringAction {
+  idx: number;
+  kind: string;
+  status: string;
+  attempts: number;
+  result: string;
+  error: string;
+  next_attempt_at: string | null;
+}
+
+export interface Firing {
+  id: number;
+  rule_version: number;
+  anchor: string;
+  fired_at: string;
+  status: string;
+  actions: FiringAction[];
+}
+
+export interface Trace {
+  rule_id: number;
+  rule_name: string;
+  account_id: number;
+  account_name: string;
+  live: boolean;
+  state: string;
+  trigger_holds: boolean;
+  trigger: string;
+  anchor: string;
+  condition_holds: boolean;
+  condition: string;
+  clauses: { text: string; field: string; value: string; held: boolean }[];
+  cooldown: string;
+  cap: string;
+  fired_on_anchor: boolean;
+  verdict: string;
+  firings: Firing[];
+}
+
+export interface RunReport {
+  rules: number;
+  accounts: number;
+  candidates: number;
+  fired: number;
+  actions_done: number;
+  actions_failed: number;
+  paused: string[];
+}
+
+export interface Notification {
+  id: number;
+  account_id: number | null;
+  title: string;
+  body: string;
+  link: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface Inbox {
+  items: Notification[];
+  unread: number;
+  next_before: number | null;
+}
+
+const triggerNames: Record<string, string> = {
+  renewal_in: "Renewal in N days",
+  plan_stale: "Plan stale",
+  review_due: "Review due",
+  onboarding_day: "Onboarding day N",
+  no_contact: "No meaningful contact",
+  health_colour: "Health colour changed",
+  health_drop: "Health dropped",
+  usage_spike: "Usage spike",
+  usage_drop: "Usage drop",
+  nps_detractor: "NPS detractor",
+  sla_at_risk: "SLA at risk",
+  sla_breached: "SLA breached",
+};
+
+export function triggerName(kind: string): string {
+  return triggerNames[kind] ?? label(kind);
+}
+
+const actionNames: Record<string, string> = {
+  task: "Task",
+  notify: "Notification",
+  email: "E-mail",
+  webhook: "Webhook",
+  set_field: "Set a field",
+  playbook: "Playbook",
+  tech_touch: "Tech-touch e-mail",
+};
+
+export function actionName(kind: string): string {
+  return actionNames[kind] ?? label(kind);
+}
+
+// A trigger in a few words: "Renewal in 90 days (tier 1: 120)", "Health colour → red".
+export function triggerText(t: Trigger): string {
+  switch (t.kind) {
+    case "renewal_in": {
+      const tiers = Object.entries(t.days_by_tier ?? {}).map(([tier, d]) => `tier ${tier}: ${d}`);
+      return `Renewal in ${t.days ?? 90} days${tiers.length ? ` (${tiers.join(", ")})` : ""}`;
+    }
+    case "no_contact":
+      return `No meaningful contact for ${t.days ?? 90} days`;
+    case "onboarding_day":
+      return `Onboarding day ${t.days ?? 90}`;
+    case "health_drop":
+      return `Health dropped ${t.points ?? 15} points in 7 days`;
+    case "health_colour": {
+      const from = t.from?.length ? t.from.join("/") : "any";
+      const to = t.to?.length ? t.to.join("/") : "any";
+      return `Health colour ${from} → ${to}`;
+    }
+    case "usage_spike":
+    case "usage_drop":
+      return `${triggerName(t.kind)}: ${label(t.metric ?? "active_users")}, z ≥ ${t.z ?? 3}`;
+    default:
+      return triggerName(t.kind);
+  }
+}
+
+// How full a rule's daily cap is: amber from 80 %, red at the cap.
+export function capLevel(fired: number, cap: number): "ok" | "warn" | "full" {
+  if (cap > 0 && fired >= cap) return "full";
+  if (cap > 0 && fired / cap >= 0.8) return "warn";
+  return "ok";
+}
+
+// Only admins and leaders change rules (the server's MayChangeRules); the list says so too.
+export function mayChangeRules(role: string): boolean {
+  return role === "admin" || role === "leader";
+}
+
+// Something may have put notifications in the inbox (a pass run from the Rules page): the bell
+// re-reads its count at once rather than at its next poll.
+const inboxListeners = new Set<() => void>();
+export function onInboxChanged(listener: () => void): () => void {
+  inboxListeners.add(listener);
+  return () => {
+    inboxListeners.delete(listener);
+  };
+}
+export function inboxChanged(): void {
+  inboxListeners.forEach((l) => l());
+}
