@@ -696,18 +696,21 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
   const bool json = args.format == "json";
   if (args.action == "list") {
     ORCHARD_TRY(auto all, rules.List(cli_operator));
+    // The state in words: live, disabled, not active (a draft or archived), or paused and why.
+    auto state = [](const automation::StoredRule& r) {
+      return r.paused_reason ? "paused: " + *r.paused_reason
+             : r.Live()      ? std::string("live")
+                             : std::string(r.enabled ? "not active" : "disabled");
+    };
     if (json) {
       boost::json::array out;
       for (const auto& r : all) {
         out.push_back({{"id", r.id},
                        {"name", r.name},
                        {"status", ToString(r.status)},
-                       {"enabled", r.enabled},
-                       {"live", r.Live()},
                        {"version", r.version},
-                       {"trigger", ToString(r.definition.trigger.kind)},
-                       {"paused_reason", r.paused_reason ? boost::json::value(*r.paused_reason)
-                                                         : boost::json::value(nullptr)}});
+                       {"state", state(r)},
+                       {"trigger", ToString(r.definition.trigger.kind)}});
       }
       fmt::print("{}\n", boost::json::serialize(out));
       return Ok();
@@ -715,11 +718,7 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
     fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", "id", "name", "status", "trigger", "state");
     for (const auto& r : all) {
       fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", r.id, r.name.substr(0, 44), ToString(r.status),
-                 ToString(r.definition.trigger.kind),
-                 r.paused_reason ? "paused: " + *r.paused_reason
-                 : r.Live()      ? std::string("live")
-                 : !r.enabled    ? std::string("disabled")
-                                 : std::string("not active"));
+                 ToString(r.definition.trigger.kind), state(r));
     }
     return Ok();
   }
@@ -727,9 +726,7 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
     ORCHARD_TRY(auto r, rules.Get(cli_operator, args.id));
     ORCHARD_TRY(auto versions, rules.Versions(cli_operator, args.id));
     if (json) {
-      fmt::print("{{\"id\":{},\"name\":{},\"status\":\"{}\",\"version\":{},\"definition\":{}}}\n",
-                 r.id, boost::json::serialize(boost::json::string(r.name)), ToString(r.status),
-                 r.version, automation::DefinitionJson(r.definition));
+      fmt::print("{}\n", automation::DefinitionJson(r.definition));
       return Ok();
     }
     fmt::print("Rule {}: {} ({}, version {}{})\n{}\n\nDefinition:\n{}\n\nVersions:\n", r.id, r.name,
@@ -757,21 +754,7 @@ Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
     ORCHARD_TRY(auto db, pool->Acquire());
     ORCHARD_TRY(auto b,
                 automation::Backtest(r.definition, *book.model, settings, *db, clock.Today()));
-    if (!b.note.empty()) fmt::print("{}\n", b.note);
-    fmt::print(
-        "Rule {} (\"{}\") over {} to {}, a week at a time: {} firings on {} accounts "
-        "({:.0f} ms).\n",
-        r.id, r.name, b.from.ToString(), b.to.ToString(), b.firings, b.accounts, b.ms);
-    for (const auto& [month, n] : b.by_month) fmt::print("  {}  {:>6}\n", month, n);
-    fmt::print("Before the renewal:\n");
-    for (const auto& [bucket, n] : b.by_days_to_renewal) {
-      fmt::print("  {:<18} {:>6}\n", bucket, n);
-    }
-    fmt::print(
-        "ARR fell within 90 days for {:.1f} % of its firings ({} of {}), against {:.1f} % "
-        "of the weeks of the accounts it never fired on ({} of {}).\n",
-        100 * b.fired_share(), b.fired_contracted, b.fired_evaluable, 100 * b.other_share(),
-        b.other_contracted, b.other_evaluable);
+    fmt::print("Rule {} (\"{}\"): {}", r.id, r.name, automation::BacktestText(b));
     return Ok();
   }
   ORCHARD_TRY(auto pass, engine.RunPass(true));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -68,6 +69,45 @@ std::string RenewalBucket(int32_t days) {
   return "over 180 days";
 }
 
+// The anchors the rule's trigger holds on for one account at one step: `before` is the book a
+// step earlier (for the health triggers).
+std::vector<std::pair<std::string, std::string>> AnchorsAt(
+    const RuleDefinition& d, const engine::ReadModel& model, const engine::DayColumns& before,
+    const engine::DayColumns& now, size_t slot, Date day, const Onboardings& onboard) {
+  std::vector<std::pair<std::string, std::string>> anchors;
+  if (IsTimeTrigger(d.trigger.kind)) {
+    TriggerState st = TimeState(d.trigger, model, now, slot, onboard, false);
+    if (st.holds) anchors.emplace_back(st.anchor, "");
+  } else if (d.trigger.kind == TriggerKind::kHealthColour) {
+    const int from = before.summary[slot].colour, to = now.summary[slot].colour;
+    const std::string f(ColourName(from)), t(ColourName(to));
+    const bool to_ok = d.trigger.to.empty() ? to > from
+                                            : std::find(d.trigger.to.begin(), d.trigger.to.end(),
+                                                        t) != d.trigger.to.end();
+    const bool from_ok =
+        d.trigger.from.empty() ||
+        std::find(d.trigger.from.begin(), d.trigger.from.end(), f) != d.trigger.from.end();
+    if (from != 0 && to != 0 && from != to && to_ok && from_ok) {
+      anchors.emplace_back("colour:" + f + ">" + t + ":" + day.ToString(), "");
+    }
+  } else if (d.trigger.kind == TriggerKind::kHealthDrop) {
+    const int h0 = before.summary[slot].health, h1 = now.summary[slot].health;
+    if (h0 >= 0 && h1 >= 0 && h0 - h1 >= d.trigger.points) {
+      anchors.emplace_back("drop:" + day.AddDays(-kStep).ToString() + ":" + std::to_string(h0), "");
+    }
+  } else if (IsUsageTrigger(d.trigger.kind)) {
+    auto jump = UsageZ(model.usage(slot), day.days(), d.trigger.metric);
+    const bool spike = d.trigger.kind == TriggerKind::kUsageSpike;
+    if (jump && jump->day > day.days() - kStep &&
+        (spike ? jump->z >= d.trigger.z : jump->z <= -d.trigger.z)) {
+      anchors.emplace_back("usage:" + d.trigger.metric + ":" + Day(jump->day), "");
+    }
+  } else {
+    anchors = RowEventsIn(d.trigger, model, slot, day.days() - kStep, day.days());
+  }
+  return anchors;
+}
+
 }  // namespace
 
 Result<BacktestResult> Backtest(const RuleDefinition& d, const engine::ReadModel& model,
@@ -107,39 +147,7 @@ Result<BacktestResult> Backtest(const RuleDefinition& d, const engine::ReadModel
     model.BuildColumnsOn(day.days(), settings, now);
     for (size_t slot = 0; slot < slots; ++slot) {
       if (!model.live(slot)) continue;
-      std::vector<std::pair<std::string, std::string>> anchors;
-      if (IsTimeTrigger(kind)) {
-        TriggerState st = TimeState(d.trigger, model, now, slot, onboard, false);
-        if (st.holds) anchors.emplace_back(st.anchor, "");
-      } else if (kind == TriggerKind::kHealthColour) {
-        const int from = before.summary[slot].colour, to = now.summary[slot].colour;
-        const std::string f(ColourName(from)), t(ColourName(to));
-        const bool to_ok =
-            d.trigger.to.empty()
-                ? to > from
-                : std::find(d.trigger.to.begin(), d.trigger.to.end(), t) != d.trigger.to.end();
-        const bool from_ok =
-            d.trigger.from.empty() ||
-            std::find(d.trigger.from.begin(), d.trigger.from.end(), f) != d.trigger.from.end();
-        if (from != 0 && to != 0 && from != to && to_ok && from_ok) {
-          anchors.emplace_back("colour:" + f + ">" + t + ":" + day.ToString(), "");
-        }
-      } else if (kind == TriggerKind::kHealthDrop) {
-        const int h0 = before.summary[slot].health, h1 = now.summary[slot].health;
-        if (h0 >= 0 && h1 >= 0 && h0 - h1 >= d.trigger.points) {
-          anchors.emplace_back("drop:" + day.AddDays(-kStep).ToString() + ":" + std::to_string(h0),
-                               "");
-        }
-      } else if (IsUsageTrigger(kind)) {
-        auto jump = UsageZ(model.usage(slot), day.days(), d.trigger.metric);
-        const bool spike = kind == TriggerKind::kUsageSpike;
-        if (jump && jump->day > day.days() - kStep &&
-            (spike ? jump->z >= d.trigger.z : jump->z <= -d.trigger.z)) {
-          anchors.emplace_back("usage:" + d.trigger.metric + ":" + Day(jump->day), "");
-        }
-      } else {
-        anchors = RowEventsIn(d.trigger, model, slot, day.days() - kStep, day.days());
-      }
+      const auto anchors = AnchorsAt(d, model, before, now, slot, day, onboard);
       bool fired_now = false;
       for (const auto& [anchor, words] : anchors) {
         const int64_t account = model.account_id(slot);
@@ -196,6 +204,35 @@ Result<BacktestResult> Backtest(const RuleDefinition& d, const engine::ReadModel
   r.ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return r;
+}
+
+std::string BacktestText(const BacktestResult& b) {
+  std::string out;
+  char line[256];
+  if (!b.note.empty()) out += b.note + "\n";
+  std::snprintf(line, sizeof line,
+                "replayed from %s to %s, a week at a time: %lld firings on %lld accounts (%.0f "
+                "ms).\n",
+                b.from.ToString().c_str(), b.to.ToString().c_str(),
+                static_cast<long long>(b.firings), static_cast<long long>(b.accounts), b.ms);
+  out += line;
+  for (const auto& [month, n] : b.by_month) {
+    std::snprintf(line, sizeof line, "  %s  %6lld\n", month.c_str(), static_cast<long long>(n));
+    out += line;
+  }
+  out += "Before the renewal:\n";
+  for (const auto& [bucket, n] : b.by_days_to_renewal) {
+    std::snprintf(line, sizeof line, "  %-18s %6lld\n", bucket.c_str(), static_cast<long long>(n));
+    out += line;
+  }
+  std::snprintf(line, sizeof line,
+                "ARR fell within 90 days for %.1f %% of its firings (%lld of %lld), against %.1f "
+                "%% of the weeks of the accounts it never fired on (%lld of %lld).\n",
+                100 * b.fired_share(), static_cast<long long>(b.fired_contracted),
+                static_cast<long long>(b.fired_evaluable), 100 * b.other_share(),
+                static_cast<long long>(b.other_contracted),
+                static_cast<long long>(b.other_evaluable));
+  return out + line;
 }
 
 }  // namespace orchard::automation

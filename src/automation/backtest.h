@@ -65,4 +65,8 @@ struct BacktestResult {
 Result<BacktestResult> Backtest(const RuleDefinition& definition, const engine::ReadModel& model,
                                 const Settings& settings, store::Database& db, Date today);
 
+// The result in words, for the CLI: the firings by month and before the renewal, and the
+// outcome shares.
+std::string BacktestText(const BacktestResult& b);
+
 }  // namespace orchard::automation

@@ -50,6 +50,56 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
   return out;
 }
 
+namespace {
+
+// A rule's firings for one account, newest first (50 at most), with each action's outcome.
+Result<std::vector<TraceFiring>> ReadFirings(store::Database& db, int64_t rule_id,
+                                             int64_t account_id) {
+  std::vector<TraceFiring> firings;
+  std::vector<store::SqlValue> p;
+  p.emplace_back(rule_id);
+  p.emplace_back(account_id);
+  ORCHARD_CHECK(
+      db.Query("SELECT id, rule_version, anchor, fired_at, status, facts FROM rule_firings WHERE "
+               "rule_id = ? AND account_id = ? ORDER BY id DESC LIMIT 50",
+               p, [&](const store::Row& row) -> Status {
+                 TraceFiring f;
+                 ORCHARD_TRY(f.id, row.GetInt(0));
+                 ORCHARD_TRY(f.rule_version, row.GetInt(1));
+                 f.anchor = std::string(row.GetText(2));
+                 ORCHARD_TRY(f.fired_at, Timestamp::Parse(row.GetText(3)));
+                 f.status = std::string(row.GetText(4));
+                 f.facts_json = std::string(row.GetText(5));
+                 firings.push_back(std::move(f));
+                 return Ok();
+               }));
+  for (TraceFiring& f : firings) {
+    store::SqlValue id[] = {f.id};
+    ORCHARD_CHECK(
+        db.Query("SELECT idx, kind, status, attempts, result, last_error, next_attempt_at FROM "
+                 "rule_actions WHERE firing_id = ? ORDER BY idx",
+                 id, [&](const store::Row& row) -> Status {
+                   ActionRun a;
+                   ORCHARD_TRY(int64_t idx, row.GetInt(0));
+                   a.idx = static_cast<int>(idx);
+                   a.kind = std::string(row.GetText(1));
+                   a.status = std::string(row.GetText(2));
+                   ORCHARD_TRY(a.attempts, row.GetInt(3));
+                   a.result = std::string(row.GetText(4));
+                   if (!row.IsNull(5)) a.error = std::string(row.GetText(5));
+                   if (!row.IsNull(6)) {
+                     ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(6)));
+                     a.next_attempt_at = at;
+                   }
+                   f.actions.push_back(std::move(a));
+                   return Ok();
+                 }));
+  }
+  return firings;
+}
+
+}  // namespace
+
 Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   Trace t;
   t.rule_id = rule_id;
@@ -75,48 +125,7 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
     ORCHARD_TRY(onboard,
                 ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
   }
-  // Its firings for the account, newest first, with each action's outcome.
-  {
-    std::vector<store::SqlValue> p;
-    p.emplace_back(rule_id);
-    p.emplace_back(account_id);
-    ORCHARD_CHECK(db->Query(
-        "SELECT id, rule_version, anchor, fired_at, status, facts FROM rule_firings WHERE "
-        "rule_id = ? AND account_id = ? ORDER BY id DESC LIMIT 50",
-        p, [&](const store::Row& row) -> Status {
-          TraceFiring f;
-          ORCHARD_TRY(f.id, row.GetInt(0));
-          ORCHARD_TRY(f.rule_version, row.GetInt(1));
-          f.anchor = std::string(row.GetText(2));
-          ORCHARD_TRY(f.fired_at, Timestamp::Parse(row.GetText(3)));
-          f.status = std::string(row.GetText(4));
-          f.facts_json = std::string(row.GetText(5));
-          t.firings.push_back(std::move(f));
-          return Ok();
-        }));
-    for (TraceFiring& f : t.firings) {
-      store::SqlValue id[] = {f.id};
-      ORCHARD_CHECK(
-          db->Query("SELECT idx, kind, status, attempts, result, last_error, next_attempt_at FROM "
-                    "rule_actions WHERE firing_id = ? ORDER BY idx",
-                    id, [&](const store::Row& row) -> Status {
-                      ActionRun a;
-                      ORCHARD_TRY(int64_t idx, row.GetInt(0));
-                      a.idx = static_cast<int>(idx);
-                      a.kind = std::string(row.GetText(1));
-                      a.status = std::string(row.GetText(2));
-                      ORCHARD_TRY(a.attempts, row.GetInt(3));
-                      a.result = std::string(row.GetText(4));
-                      if (!row.IsNull(5)) a.error = std::string(row.GetText(5));
-                      if (!row.IsNull(6)) {
-                        ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(6)));
-                        a.next_attempt_at = at;
-                      }
-                      f.actions.push_back(std::move(a));
-                      return Ok();
-                    }));
-    }
-  }
+  ORCHARD_TRY(t.firings, ReadFirings(*db, rule_id, account_id));
   {
     std::vector<store::SqlValue> p;
     p.emplace_back(rule_id);
