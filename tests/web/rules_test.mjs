@@ -2,7 +2,8 @@
 // against the real orchard binary over a freshly seeded book (served with `serve`, so the 11
 // shipped rules are drafts). An admin opens Rules and sees them; writes a rule whose condition is
 // read as they type (a misspelt field shown with its column, then fixed), whose bad recipient is
-// refused by the server naming the field, dry-runs it and saves it active; runs the rules from
+// refused by the server naming the field, dry-runs it, backtests it over the last 12 months (the
+// headline, the month chart and the sample agree with the API) and saves it active; runs the rules from
 // the page and sees the inbox bell's count rise; follows a notification to its account, whose
 // Automation section says the rule fired there and what its action did; marks all read; saves a
 // new version (its cap lowered: the meter turns red) and reads the diff; meets a stale edit;
@@ -154,6 +155,69 @@ try {
     assert.match(await dry.locator("tbody tr").first().textContent(), /the rule acts at 90 days or less/);
     await checkAccessibility(page, "rule editor");
     await page.screenshot({ path: join(shots, "rules-editor.png"), fullPage: true });
+  });
+
+  await step("Backtest (12 months): a refusal names the field beside the button; then the headline's firings are the API's for the same draft, the month chart draws its by_month and the sample links to accounts", async () => {
+    const form = page.getByRole("form", { name: "New rule" });
+    const action = form.getByTestId("rule-action").first();
+    const button = form.getByRole("button", { name: "Backtest (12 months)" });
+    await action.getByLabel(/^To \(/).fill("user:");
+    await button.click();
+    const refusal = form.getByTestId("backtest-error");
+    await refusal.waitFor();
+    assert.match(await refusal.textContent(), /actions\[0\]\.to\[0\]: 'user:' takes an e-mail address/);
+    await action.getByLabel(/^To \(/).fill(`user:${admin}`);
+
+    // The same draft through the page's own session (its fetch and CSRF token).
+    const draft = { ...definition, condition: "tier in (1,2)" };
+    const api = await page.evaluate(async (def) => {
+      const session = await (await fetch("/api/v1/auth/session", { credentials: "same-origin" })).json();
+      const r = await fetch("/api/v1/rules/backtest", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { accept: "application/json", "content-type": "application/json", "x-csrf-token": session.csrf_token },
+        body: JSON.stringify({ definition: def }),
+      });
+      return { status: r.status, body: await r.json() };
+    }, draft);
+    assert.equal(api.status, 200, JSON.stringify(api.body));
+    assert.ok(api.body.firings > 0, "a renewal rule fires over a year of the seeded book");
+    assert.equal(api.body.by_month.length, 12);
+
+    await button.click();
+    await refusal.waitFor({ state: "detached" }); // the refusal goes once the draft reads
+    const result = page.getByTestId("backtest");
+    const headline = result.getByTestId("backtest-headline");
+    await headline.waitFor();
+    const text = await headline.textContent();
+    assert.match(text, new RegExp(`^Would have fired ${api.body.firings} times on ${api.body.accounts} accounts?\\.`), text);
+    assert.match(text, /ARR fell within 90 days for \d+\.\d % of them \(\d+ of \d+\) against \d+\.\d % of the accounts it did not fire on \(\d+ of \d+\)\./, text);
+    assert.match(text, api.body.fired.share > api.body.not_fired.share ? /It predicts risk: / : /It does not predict anything here\./, text);
+
+    // The month chart: ECharts holds the API's by_month as bars, and drew them.
+    const chart = result.getByTestId("backtest-months");
+    await page.waitForFunction(() => document.querySelector("[data-testid=backtest-months]")?.chart?.getOption()?.series?.[0]?.data?.length > 0);
+    const drawn = await chart.evaluate((el) => {
+      const c = el.chart;
+      const o = c.getOption();
+      const data = c.getModel().getSeriesByIndex(0).getData();
+      const heights = [];
+      for (let i = 0; i < data.count(); i++) heights.push(Math.abs(data.getItemLayout(i)?.height ?? 0));
+      return { type: o.series[0].type, months: o.xAxis[0].data, firings: o.series[0].data, heights };
+    });
+    assert.equal(drawn.type, "bar");
+    assert.deepEqual(drawn.months, api.body.by_month.map((m) => m.month));
+    assert.deepEqual(drawn.firings, api.body.by_month.map((m) => m.firings));
+    drawn.firings.forEach((n, i) => assert.equal(drawn.heights[i] > 0, n > 0, `the bar of ${drawn.months[i]} (${n} firings) is drawn`));
+    const buckets = result.getByTestId("backtest-renewal").locator("tbody tr");
+    assert.equal(await buckets.count(), api.body.by_days_to_renewal.length);
+
+    const links = result.getByTestId("backtest-sample").locator("tbody a");
+    assert.equal(await links.count(), Math.min(10, api.body.sample.length));
+    assert.equal(await links.first().getAttribute("href"), `/accounts/${api.body.sample[0].account_id}`);
+    assert.equal(await links.first().textContent(), api.body.sample[0].name);
+    await checkAccessibility(page, "rule editor backtest", [["[data-testid=backtest]"]]);
+    await result.screenshot({ path: join(shots, "rules-backtest.png") });
   });
 
   let ruleId;

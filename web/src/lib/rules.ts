@@ -97,6 +97,39 @@ export interface DryRun {
   note: string;
 }
 
+// A rule replayed over the last 12 months a week at a time (POST /api/v1/rules/backtest,
+// GET /api/v1/rules/{id}/backtest; BacktestJson in src/http/rule_routes.cc).
+export interface BacktestOutcome {
+  evaluable: number; // firings (or, for the others, account-weeks) whose 90 days have passed
+  contracted: number; // of those, how many saw ARR fall (churn included)
+  share: number; // contracted / evaluable; 0 when nothing is evaluable
+}
+
+export interface BacktestFiring {
+  account_id: number;
+  name: string;
+  day: string;
+  anchor: string;
+  days_to_renewal: number | null; // null: no renewal ahead that day
+  evaluable: boolean;
+  contracted: boolean;
+}
+
+export interface Backtest {
+  from: string;
+  to: string;
+  step_days: number;
+  firings: number;
+  accounts: number;
+  by_month: { month: string; firings: number }[];
+  by_days_to_renewal: { bucket: string; firings: number }[];
+  fired: BacktestOutcome;
+  not_fired: BacktestOutcome;
+  sample: BacktestFiring[];
+  note: string;
+  ms: number;
+}
+
 export interface FiringAction {
   idx: number;
   kind: string;
@@ -244,4 +277,26 @@ export function onInboxChanged(listener: () => void): () => void {
 }
 export function inboxChanged(): void {
   inboxListeners.forEach((l) => l());
+}
+
+// A backtest in words: "Would have fired 40 times on 31 accounts. ARR fell within 90 days for
+// 12.5 % of them (4 of 32) against 6.0 % of the accounts it did not fire on (120 of 2000).", then
+// whether that predicts anything ("It predicts risk: 2.1× the others.").
+export function backtestHeadline(b: Backtest): { summary: string; verdict: string } {
+  const times = `${b.firings} ${b.firings === 1 ? "time" : "times"}`;
+  const accounts = `${b.accounts} ${b.accounts === 1 ? "account" : "accounts"}`;
+  const share = (o: BacktestOutcome) => `${(o.share * 100).toFixed(1)} %`;
+  let summary = `Would have fired ${times} on ${accounts}.`;
+  if (b.fired.evaluable === 0) {
+    const verdict = b.firings === 0 ? "It does not predict anything here." : "None of its firings is 90 days old yet: too soon to say whether it predicts anything.";
+    return { summary, verdict };
+  }
+  summary +=
+    ` ARR fell within 90 days for ${share(b.fired)} of them (${b.fired.contracted} of ${b.fired.evaluable})` +
+    ` against ${share(b.not_fired)} of the accounts it did not fire on (${b.not_fired.contracted} of ${b.not_fired.evaluable}).`;
+  if (b.fired.share > b.not_fired.share) {
+    const ratio = b.not_fired.share > 0 ? `${(b.fired.share / b.not_fired.share).toFixed(1)}× the others` : "where ARR fell for none of the others";
+    return { summary, verdict: `It predicts risk: ${ratio}.` };
+  }
+  return { summary, verdict: "It does not predict anything here." };
 }

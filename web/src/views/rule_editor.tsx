@@ -1,19 +1,21 @@
 // The rule editor (admins and leaders): name, description, status, switched on or off, the
 // trigger and its parameters, the condition (read by the server as one types: components/
 // condition_box.tsx), the actions (each kind with its own fields), the cooldown and the daily cap.
-// "Dry run" lists the accounts the rule as edited would act on now, saving nothing. Save creates
+// "Dry run" lists the accounts the rule as edited would act on now, saving nothing; "Backtest (12
+// months)" replays it over the last year (components/backtest.tsx). Save creates
 // (POST) or saves a new version (PATCH with the version read); a refusal is shown beside the form
 // in the server's words, naming the field ("actions[0].title: must not be empty"), and a stale
 // version says someone else changed the rule, keeping the edit on screen.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { navigate } from "../lib/router";
-import { actionName, triggerName, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
+import { actionName, triggerName, type Backtest, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
 import { label } from "../lib/format";
 import { ConditionBox } from "../components/condition_box";
 import { ConflictNotice } from "../components/conflict";
 import { WriteError } from "../components/refusal";
+import { BacktestError, BacktestResult } from "../components/backtest";
 
 interface Form {
   name: string;
@@ -118,6 +120,12 @@ export function RuleEditor({ rule, vocabulary, onSaved }: { rule: Rule | null; v
   const [busy, setBusy] = useState(false);
   const [dry, setDry] = useState<DryRun | null>(null);
   const [dryError, setDryError] = useState<ApiError | null>(null);
+  // The backtest, the definition it replayed (to say when the edit has moved on) and whether one
+  // is running; only the latest request's answer is shown.
+  const [backtest, setBacktest] = useState<{ run: Backtest; of: string } | null>(null);
+  const [backtestError, setBacktestError] = useState<ApiError | null>(null);
+  const [backtesting, setBacktesting] = useState(false);
+  const backtestSeq = useRef(0);
 
   const def = form.definition;
   // Each action's row keeps its key while others are added or removed (its typed text with it).
@@ -167,6 +175,24 @@ export function RuleEditor({ rule, vocabulary, onSaved }: { rule: Rule | null; v
       if (error?.status === 422) setError(null);
     } catch (e) {
       setDryError(e as ApiError);
+    }
+  };
+
+  const runBacktest = async () => {
+    const seq = ++backtestSeq.current;
+    const of = JSON.stringify(def);
+    setBacktestError(null);
+    setBacktesting(true);
+    try {
+      const run = await api.post<Backtest>("/api/v1/rules/backtest", { definition: def });
+      if (seq === backtestSeq.current) setBacktest({ run, of });
+    } catch (e) {
+      if (seq === backtestSeq.current) {
+        setBacktest(null);
+        setBacktestError(e as ApiError);
+      }
+    } finally {
+      if (seq === backtestSeq.current) setBacktesting(false);
     }
   };
 
@@ -283,6 +309,14 @@ export function RuleEditor({ rule, vocabulary, onSaved }: { rule: Rule | null; v
         <button type="button" onClick={() => void dryRun()}>
           Dry run
         </button>
+        <button type="button" disabled={backtesting} aria-busy={backtesting} onClick={() => void runBacktest()}>
+          Backtest (12 months)
+        </button>
+        {backtesting && (
+          <span role="status" class="muted" data-testid="backtest-loading">
+            <span class="spinner" aria-hidden="true" /> Replaying the last 12 months…
+          </span>
+        )}
         {note && (
           <span role="status" class="muted" data-testid="rule-saved">
             {note}
@@ -303,8 +337,10 @@ export function RuleEditor({ rule, vocabulary, onSaved }: { rule: Rule | null; v
           }}
         />
       )}
+      {backtestError && <BacktestError error={backtestError} />}
       {dryError && <WriteError error={dryError} />}
       {dry && <DryRunResult run={dry} />}
+      {backtest && <BacktestResult run={backtest.run} stale={backtest.of !== JSON.stringify(def)} />}
     </form>
   );
 }
