@@ -551,16 +551,7 @@ void ReadModel::BuildColumnsOn(int32_t day, const Settings& settings, DayColumns
 
 void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   const size_t n = account_id_.size();
-  day_.day = day;
-  day_.year_ago = Date::FromDays(day).AddYears(-1).days();
-  day_.settings = settings;
-  day_.arr_cents.resize(n);
-  day_.renewal.resize(n);
-  day_.summary.resize(n);
-  day_.arr_year_ago.resize(n);
-  ForEachRange(n, [&](size_t, size_t begin, size_t end) {
-    for (size_t s = begin; s < end; ++s) Build(day_, s);
-  });
+  BuildColumnsOn(day, settings, day_);
   day_.year_total = {};
   day_.year_by_owner.assign(owners_.size(), {});
   day_.year_owner.assign(n, DayColumns::kNotCounted);
