@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/book.h"
 #include "bench/dashboards_sql.h"
 #include "engine/dashboard_json.h"
 #include "engine/dashboard_table.h"
@@ -36,30 +37,6 @@
 
 namespace orchard::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  fmt::print(stderr, "bench/dashboards: {}\n", what);
-  std::exit(1);
-}
-
-template <class T>
-T Must(Result<T> r, const std::string& what) {
-  if (!r) Die(what + ": " + r.error().message);
-  return std::move(*r);
-}
-
-void Must(const Status& s, const std::string& what) {
-  if (!s) Die(what + ": " + s.error().message);
-}
 
 // Every row of a query as text cells, joined: what the answers are compared by.
 std::string Rows(store::Database& db, const std::string& sql) {
@@ -240,82 +217,7 @@ Options Parse(int argc, char** argv) {
   return o;
 }
 
-ingest::SeedSummary SeedInto(store::Database& db, const Options& o, Date today,
-                             const std::string& label) {
-  Must(store::Migrate(db), "migrating " + label);
-  // A DBA's bulk load into PostgreSQL: secondary indexes dropped and foreign-key triggers off
-  // while the (valid, generated) rows stream in, the indexes built again after: 20,000 accounts
-  // load in 4.6 s instead of 22 s. The product's own seed keeps every check on.
-  std::vector<std::string> rebuild;
-  if (db.dialect() == store::Dialect::kPostgres) {
-    Must(db.Query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND "
-                  "indexname NOT IN (SELECT conname FROM pg_constraint)",
-                  {},
-                  [&](const store::Row& row) -> Status {
-                    rebuild.emplace_back(row.GetText(1));
-                    return Ok();
-                  }),
-         "listing indexes");
-    std::string drop;
-    for (const auto& def : rebuild) {
-      // "CREATE [UNIQUE] INDEX name ON …": the name is the word before ON.
-      auto on = def.find(" ON ");
-      auto name_start = def.rfind(' ', on - 1) + 1;
-      drop += "DROP INDEX " + def.substr(name_start, on - name_start) + ";";
-    }
-    Must(db.ExecScript(drop + "SET session_replication_role = replica;"), "dropping indexes");
-  }
-  ingest::SeedOptions seed;
-  seed.accounts = o.accounts;
-  seed.seed = 7;
-  seed.today = today;
-  auto started = Clock::now();
-  auto summary = Must(ingest::SeedBook(db, seed,
-                                       [&](const ingest::SeedProgress& p) {
-                                         if (!isatty(2)) return;
-                                         fmt::print(stderr, "\r  {}: {} / {} accounts", label,
-                                                    p.accounts_done, p.accounts_total);
-                                       }),
-                      "seeding " + label);
-  if (isatty(2)) fmt::print(stderr, "\n");
-  if (!rebuild.empty()) {
-    std::string create = "SET session_replication_role = origin;";
-    for (const auto& def : rebuild) create += def + ";";
-    Must(db.ExecScript(create), "building the indexes again");
-  }
-  fmt::print("seeded {}: {} rows in {:.1f} s\n", label, summary.rows,
-             Ms(Clock::now() - started) / 1000);
-  return summary;
-}
-
-// --engine-only: the engine's side of the table alone, on a kept SQLite book.
-// The SQLite book in `file`: seeded, or the one a run with the same --accounts left there (the
-// seed is deterministic: the same book). `file`.accounts marks a finished seed.
-std::unique_ptr<store::Database> SqliteBook(const Options& o, const std::string& file, Date today) {
-  const std::string marker = file + ".accounts";
-  std::string seeded;
-  if (std::FILE* f = std::fopen(marker.c_str(), "r")) {
-    char buf[32] = {};
-    seeded.assign(buf, std::fread(buf, 1, sizeof buf - 1, f));
-    std::fclose(f);
-  }
-  if (seeded != std::to_string(o.accounts)) {
-    for (const char* suffix : {"", "-wal", "-shm", ".accounts"}) {
-      std::filesystem::remove(file + suffix);
-    }
-    auto db = Must(store::OpenDatabase("sqlite:" + file), "opening SQLite");
-    SeedInto(*db, o, today, "SQLite");
-    if (std::FILE* f = std::fopen(marker.c_str(), "w")) {
-      std::fputs(std::to_string(o.accounts).c_str(), f);
-      std::fclose(f);
-    }
-  } else {
-    fmt::print("reusing the SQLite book of {} accounts in {}\n", o.accounts, file);
-  }
-  auto db = Must(store::OpenDatabase("sqlite:" + file), "opening SQLite");
-  Must(store::Migrate(*db), "migrating SQLite");  // a book kept from an older Orchard
-  return db;
-}
+BookOptions Book(const Options& o) { return {o.accounts, o.pg_url}; }
 
 // The engine loaded from `db`, with how long that took and the median of three full recomputes.
 struct Engine {
@@ -361,7 +263,7 @@ std::vector<double> TimeDashboard(const std::string& name, const engine::ReadMod
 
 // --engine-only: the engine's side of the table alone.
 int RunEngineOnly(const Options& o, const std::string& file, Date today, const Settings& settings) {
-  auto sqlite = SqliteBook(o, file, today);
+  auto sqlite = SqliteBook(Book(o), file, today);
   Engine e = LoadEngine(*sqlite, today, settings);
   fmt::print("engine: loaded in {:.0f} ms, {} MB\nfull recompute {:.0f} ms\n", e.load_ms,
              e.model->Bytes() >> 20, e.recompute_ms);
@@ -391,23 +293,6 @@ int PrintSql(const Options& o, Date today, const Settings& settings) {
   return 0;
 }
 
-// A database of its own on the PostgreSQL server given, made afresh: nothing else there is
-// touched.
-std::unique_ptr<store::Database> FreshPostgres(const Options& o) {
-  {
-    auto admin = Must(store::OpenDatabase(o.pg_url), "opening PostgreSQL");
-    Must(admin->ExecScript("DROP DATABASE IF EXISTS orchard_bench"), "dropping orchard_bench");
-    Must(admin->ExecScript("CREATE DATABASE orchard_bench"), "creating orchard_bench");
-    // What a DBA does for this work: JIT compiling these plans takes longer than running them
-    // (12.9 s of a 14.3 s KPI query at 20,000 accounts, measured with EXPLAIN ANALYZE).
-    Must(admin->ExecScript("ALTER DATABASE orchard_bench SET jit = off"), "setting jit");
-  }
-  auto slash = o.pg_url.rfind('/');
-  if (slash == std::string::npos || slash < o.pg_url.find("://") + 3) Die("--pg: not a URL");
-  return Must(store::OpenDatabase(o.pg_url.substr(0, slash) + "/orchard_bench"),
-              "opening PostgreSQL");
-}
-
 // One new signal: a ticket on the largest at-risk account, applied as the services apply it,
 // then the at-risk dashboard asked again.
 void MeasureOneSignal(engine::ReadModel& model, const Settings& settings, Date today) {
@@ -430,16 +315,16 @@ void MeasureOneSignal(engine::ReadModel& model, const Settings& settings, Date t
 }
 
 int Run(const Options& o) {
-  const Date today = *Date::Parse("2026-11-25");  // fixed: the same book and answers every run
+  const Date today = BenchToday();  // fixed: the same book and answers every run
   const Settings settings;
   if (!o.print_sql.empty()) return PrintSql(o, today, settings);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a line at a time, also into a log file
   std::filesystem::create_directories(o.work);
   const std::string file = o.work + "/bench.db";
   if (o.engine_only) return RunEngineOnly(o, file, today, settings);
-  auto sqlite = SqliteBook(o, file, today);
-  auto pg = FreshPostgres(o);
-  auto summary = SeedInto(*pg, o, today, "PostgreSQL");
+  auto sqlite = SqliteBook(Book(o), file, today);
+  auto pg = FreshPostgres(Book(o));
+  auto summary = SeedInto(*pg, Book(o), today, "PostgreSQL");
   fmt::print("book: {} accounts, {} contacts, {} opportunities, {} signal events\n",
              summary.accounts, summary.contacts, summary.opportunities, summary.signals);
   for (auto* db : {sqlite.get(), pg.get()}) {
