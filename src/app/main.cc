@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "automation/actions.h"
 #include "automation/backtest.h"
 #include "automation/outbox.h"
 #include "automation/rule_engine.h"
@@ -187,6 +188,12 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   server.StopOnSignals();
   std::string host =
       listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
+  {
+    ORCHARD_TRY(auto db, pool->Acquire());
+    ORCHARD_CHECK(automation::SetPublicUrl(
+        *db, args.public_url.empty() ? fmt::format("http://{}:{}", host, server.port())
+                                     : args.public_url));
+  }
   fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n", shown,
              host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);

@@ -53,6 +53,9 @@ Result<std::vector<int64_t>> RecipientsOf(store::Database& db, const std::vector
 // key, kept in automation_state), so nobody can unsubscribe someone else; and the link itself.
 Result<std::string> UnsubscribeSignature(store::Database& db, std::string_view email);
 Result<std::string> UnsubscribeUrl(store::Database& db, std::string_view email);
+// The address people reach this book at (`orchard serve --public-url`, else the address it
+// listens on): the base of the links e-mails carry.
+Status SetPublicUrl(store::Database& db, const std::string& url);
 // Records that `email` wants no more tech-touch e-mail, if `signature` is its signature.
 Status Unsubscribe(store::Database& db, std::string_view email, std::string_view signature,
                    Timestamp at);

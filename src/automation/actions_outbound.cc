@@ -126,6 +126,15 @@ Result<std::string> UnsubscribeUrl(store::Database& db, std::string_view email) 
   return base + "/api/v1/unsubscribe?email=" + UrlEncode(Lower(email)) + "&sig=" + sig;
 }
 
+Status SetPublicUrl(store::Database& db, const std::string& url) {
+  store::SqlValue p[] = {std::string("public_url"), url};
+  ORCHARD_CHECK(db.Exec(
+      "INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+      "value = excluded.value",
+      p));
+  return Ok();
+}
+
 Status Unsubscribe(store::Database& db, std::string_view email, std::string_view signature,
                    Timestamp at) {
   ORCHARD_TRY(std::string expected, UnsubscribeSignature(db, email));
@@ -201,6 +210,7 @@ Result<std::string> RunOutbound(service::UnitOfWork& work, store::ConnectionPool
         mail.subject = Render(a.subject, merge);
         mail.body_text = Render(a.body, merge);
         mail.headers.emplace_back("List-Unsubscribe", "<" + merge["unsubscribe_url"] + ">");
+        mail.headers.emplace_back("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         ORCHARD_CHECK(EnqueueEmail(db, mail, f.account_id, f.firing_id));
         // Every send is on the account's activity log.
         Activity log;

@@ -160,6 +160,9 @@ int Run(int argc, char** argv, const Handlers& handlers) {
                    "rules run right after each write)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  serve_cmd->add_option("--public-url", serve.public_url,
+                        "The address people reach this server at (https://orchard.example.com), "
+                        "for the links e-mails carry; default: the address it listens on");
 
   DemoArgs demo;
   std::string demo_db = "sqlite:orchard-demo.db", demo_listen = default_listen;

@@ -53,6 +53,7 @@ struct ServeArgs {
   int pdf_exports_per_user = 1;
   int rules_every_s = 30;     // a full pass of the time rules at least this often
   bool rules_active = false;  // the shipped rules start active (the demo book) or as drafts
+  std::string public_url;     // where people reach this server (e-mails' links); "": --listen
 };
 
 // orchard rules list | show ID | dry-run ID | backtest ID | run --once

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "automation/account_fields.h"
+#include "automation/actions.h"
 #include "automation/backtest.h"
 #include "automation/condition.h"
 #include "automation/rule_engine.h"
@@ -320,6 +321,42 @@ Result<Reply> BacktestRule(const ApiDeps& d, const HttpRequest& req, A actor) {
   return BacktestDefinition(d, rule.definition);
 }
 
+// The page an unsubscribe link opens (public: the signature in the link is the right). GET asks,
+// POST does it — also the one-click POST of RFC 8058 that mail clients send — so a link scanner
+// that follows every link unsubscribes nobody.
+Result<Reply> Unsubscribe(const ApiDeps& d, const HttpRequest& req, bool confirm) {
+  const QueryParams params(req);
+  ORCHARD_CHECK(params.Only("an unsubscribe link", {"email", "sig"}));
+  const auto email = params.Get("email");
+  const auto sig = params.Get("sig");
+  if (!email || email->empty() || email->size() > 254) return FailField("email", "is required");
+  if (!sig || sig->empty() || sig->size() > 64) return FailField("sig", "is required");
+  ORCHARD_TRY(auto db, d.pool.Acquire());
+  std::string escaped;
+  for (char c : *email) {
+    escaped += c == '<'   ? "&lt;"
+               : c == '>' ? "&gt;"
+               : c == '&' ? "&amp;"
+               : c == '"' ? "&quot;"
+                          : std::string(1, c);
+  }
+  Reply res;
+  res.content_type = "text/html; charset=utf-8";
+  if (confirm) {
+    ORCHARD_CHECK(automation::Unsubscribe(*db, *email, *sig, d.clock.Now()));
+    res.body = "<!doctype html><meta charset=utf-8><title>Unsubscribed</title><p>" + escaped +
+               " will receive no more of these e-mails.</p>";
+  } else {
+    ORCHARD_TRY(std::string expected, automation::UnsubscribeSignature(*db, *email));
+    if (expected != *sig) return FailValue("sig", "this unsubscribe link is not valid");
+    res.body =
+        "<!doctype html><meta charset=utf-8><title>Unsubscribe</title><form method=post>"
+        "<p>Stop these e-mails to " +
+        escaped + "?</p><button>Unsubscribe</button></form>";
+  }
+  return res;
+}
+
 json::object TraceJson(const automation::Trace& t) {
   json::array clauses;
   for (const auto& c : t.condition.clauses) {
@@ -484,10 +521,8 @@ Result<Reply> MarkInboxRead(const ApiDeps& d, const HttpRequest& req, A actor) {
   return JsonResponse(json::object{{"marked", n}});
 }
 
-}  // namespace
-
-void AddRuleRoutes(Router& r, const ApiDeps& d) {
-  using K = RouteDoc::Kind;
+// The rules' schemas in the OpenAPI document.
+void AddRuleSchemas(Router& r) {
   r.AddSchema("RuleDefinition", R"({"type":"object","required":["trigger","actions"],
     "description":"docs/RULES.md describes each trigger, condition and action",
     "properties":{"trigger":{"type":"object","required":["kind"],"properties":{
@@ -517,6 +552,13 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
       "items":{"type":"array","items":{"$ref":"#/components/schemas/Rule"}},
       "may_change":{"type":"boolean"}}})");
   r.AddSchema("JsonObject", R"({"type":"object"})");
+}
+
+}  // namespace
+
+void AddRuleRoutes(Router& r, const ApiDeps& d) {
+  using K = RouteDoc::Kind;
+  AddRuleSchemas(r);
   auto add = [&](std::string method, std::string path, auto fn, RouteDoc doc) {
     r.Add(
         method, path, [d, fn](const HttpRequest& q, A who) { return fn(d, q, who); },
@@ -589,6 +631,17 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
           .Response("JsonObject"));
   add("GET", "/api/v1/accounts/{id}/automation", AccountAutomation,
       RouteDoc("Every rule's trace for one account", K::kOther).Response("JsonObject"));
+  for (const bool confirm : {false, true}) {
+    r.Add(
+        confirm ? "POST" : "GET", "/api/v1/unsubscribe",
+        [d, confirm](const HttpRequest& q) { return Unsubscribe(d, q, confirm); },
+        RouteDoc(confirm ? "Unsubscribes the address of a signed link from tech-touch e-mail "
+                           "(the one-click POST of RFC 8058 too)"
+                         : "The page a tech-touch e-mail's unsubscribe link opens: it asks first",
+                 K::kOther)
+            .Query({"email", "sig"})
+            .Public());
+  }
   add("GET", "/api/v1/inbox", GetInbox,
       RouteDoc("The caller's notifications, newest first, with the unread count", K::kOther)
           .Query({"unread", "limit", "before"})

@@ -53,7 +53,8 @@ class Server {
     std::smatch port;
     ASSERT_TRUE(std::regex_search(line, port, std::regex(R"(http://127\.0\.0\.1:(\d+))")))
         << process_->ReadStderr();
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", std::stoi(port[1].str()));
+    port_ = std::stoi(port[1].str());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
     auto login =
         client_->Post("/api/v1/auth/login",
                       std::string(R"({"email":"lead@x.example","password":")") + kPassword + "\"}",
@@ -91,9 +92,12 @@ class Server {
     return v.is_object() ? v.as_object() : json::object();
   }
   const std::string& last_body() const { return last_body_; }
+  // A client with no session, on the same server.
+  httplib::Client Anonymous() const { return httplib::Client("127.0.0.1", port_); }
 
  private:
   std::unique_ptr<BackgroundProcess> process_;
+  int port_ = 0;
   std::unique_ptr<httplib::Client> client_;
   httplib::Headers headers_;
   std::string last_body_;
@@ -388,6 +392,53 @@ TEST_P(RulesTest, ABacktestReplaysTheYearAndComparesTheOutcomes) {
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
   EXPECT_THAT(cli.out, ::testing::HasSubstr(std::to_string(firings) + " firings"));
   EXPECT_THAT(cli.out, ::testing::HasSubstr("ARR fell within 90 days"));
+}
+
+TEST_P(RulesTest, TechTouchEMailIsLoggedAndHonoursUnsubscribe) {
+  const std::string rule = R"({"trigger":{"kind":"renewal_in","days":365,"catch_up_days":365},
+    "actions":[{"kind":"tech_touch","audience":"all","subject":"{{account.name}} renews on {{renewal_date}}",
+      "body":"Hello {{contact.first_name}}, stop these: {{unsubscribe_url}}"}]})";
+  Post("/api/v1/rules", RuleBody("Tech touch", rule), 201);
+  Post("/api/v1/rules/run", "{}");
+  const int64_t sent = CountRows("SELECT COUNT(*) FROM outbox_messages WHERE kind = 'email'");
+  ASSERT_GT(sent, 0);
+  // Every send is on its account's activity log.
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM activities WHERE body LIKE 'Tech-touch e-mail from "
+                      "rule %'"),
+            sent);
+  // The link in the first e-mail: a page that asks, a POST that unsubscribes.
+  std::string payload;
+  {
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->Query("SELECT payload FROM outbox_messages WHERE kind = 'email' ORDER BY id",
+                             {}, [&](const store::Row& row) -> Status {
+                               if (payload.empty()) payload = std::string(row.GetText(0));
+                               return Ok();
+                             }));
+  }
+  std::smatch link;
+  ASSERT_TRUE(std::regex_search(
+      payload, link, std::regex(R"((/api/v1/unsubscribe\?email=([^&]+)&sig=[0-9a-f]+))")))
+      << payload;
+  const std::string path = link[1].str();
+  httplib::Client anonymous = server_.Anonymous();
+  auto page = anonymous.Get(path);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, ::testing::HasSubstr("Stop these e-mails"));
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM email_opt_outs"), 0);  // asking changes nothing
+  auto forged = anonymous.Post(path.substr(0, path.size() - 2) + "00", "", "text/plain");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 422);
+  auto done = anonymous.Post(path, "", "text/plain");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200) << done->body;
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM email_opt_outs"), 1);
+  // A second rule writes to everyone else, not to the address that left.
+  Post("/api/v1/rules", RuleBody("Tech touch again", rule), 201);
+  Post("/api/v1/rules/run", "{}");
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM outbox_messages WHERE kind = 'email'"), 2 * sent - 1);
 }
 
 // A rule of two actions over many accounts: every account renewing within a year, a task and a
