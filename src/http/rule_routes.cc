@@ -599,7 +599,8 @@ void AddRuleRoutes(Router& r, const ApiDeps& d) {
           .Blocking());
   add("POST", "/api/v1/rules/run", RunRules,
       RouteDoc("Runs a full pass now (admins and leaders): what fired, what was done", K::kOther)
-          .Response("JsonObject"));
+          .Response("JsonObject")
+          .Blocking());
   add("GET", "/api/v1/rules/{id}", GetRule, RouteDoc("One rule", K::kOther).Response("Rule"));
   add("PATCH", "/api/v1/rules/{id}", PatchRule,
       RouteDoc("Saves a new version of a rule (admins and leaders); `version` is the one read",

@@ -55,6 +55,8 @@ class Server {
         << process_->ReadStderr();
     port_ = std::stoi(port[1].str());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    // A pass over a big book (a sanitizer build is several times slower) answers late.
+    client_->set_read_timeout(180, 0);
     auto login =
         client_->Post("/api/v1/auth/login",
                       std::string(R"({"email":"lead@x.example","password":")") + kPassword + "\"}",
