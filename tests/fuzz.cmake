@@ -27,17 +27,23 @@ if(ORCHARD_FUZZ)
 '${CMAKE_CURRENT_SOURCE_DIR}/fuzz/csv_corpus'")
 endif()
 
-# The condition language's libFuzzer target (issue 19), built the same way from condition.cc alone
-# (it uses only the standard library) and run for 15 s over its seed corpus.
+# The condition language's libFuzzer target (issue 19), built the same way from condition.cc,
+# condition_parse.cc and condition_text.cc alone (they use only the standard library) and run
+# for 15 s over its seed corpus.
 if(ORCHARD_FUZZ)
   set(condition_fuzz ${CMAKE_CURRENT_BINARY_DIR}/condition_fuzz)
   add_custom_command(
     OUTPUT ${condition_fuzz}
     COMMAND ${ORCHARD_FUZZ_CXX} -std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined
             -I${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/condition_fuzz.cc
-            ${PROJECT_SOURCE_DIR}/src/automation/condition.cc -o ${condition_fuzz}
+            ${PROJECT_SOURCE_DIR}/src/automation/condition.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition_parse.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition_text.cc -o ${condition_fuzz}
     DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/condition_fuzz.cc
             ${PROJECT_SOURCE_DIR}/src/automation/condition.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition_parse.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition_text.cc
+            ${PROJECT_SOURCE_DIR}/src/automation/condition_text.h
             ${PROJECT_SOURCE_DIR}/src/automation/condition.h ${PROJECT_SOURCE_DIR}/src/core/result.h
     COMMENT "Building the libFuzzer target condition_fuzz with clang-19")
   add_custom_target(condition_fuzz_target ALL DEPENDS ${condition_fuzz})
