@@ -1,5 +1,7 @@
 #include "automation/actions.h"
 
+#include "automation/state.h"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <set>
@@ -71,15 +73,6 @@ Result<std::vector<int64_t>> TeamOf(store::Database& db, const std::string& mana
   return team;
 }
 
-Status PutState(store::Database& db, const std::string& key, const std::string& value) {
-  store::SqlValue p[] = {key, value};
-  ORCHARD_CHECK(db.Exec(
-      "INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-      "value = excluded.value",
-      p));
-  return Ok();
-}
-
 // The one user an action's task goes to.
 Result<int64_t> OwnerFor(store::Database& db, const Assignee& who, int64_t account_id) {
   ORCHARD_TRY(People people, PeopleOf(db, account_id));
@@ -106,21 +99,15 @@ Result<int64_t> OwnerFor(store::Database& db, const Assignee& who, int64_t accou
     case AssigneeKind::kRoundRobin: {
       ORCHARD_TRY(auto team, TeamOf(db, who.email));
       const std::string key = "round_robin:" + who.email;
-      store::SqlValue k[] = {key};
-      std::string last;
-      ORCHARD_CHECK(db.Query("SELECT value FROM automation_state WHERE key = ?", k,
-                             [&](const store::Row& row) -> Status {
-                               last = std::string(row.GetText(0));
-                               return Ok();
-                             }));
+      ORCHARD_TRY(auto last, ReadState(db, key));
       // The next member after the last one given (by id), wrapping around.
       int64_t next = team.front();
-      if (!last.empty()) {
-        const int64_t prev = std::stoll(last);
+      if (last && !last->empty()) {
+        const int64_t prev = std::stoll(*last);
         auto it = std::upper_bound(team.begin(), team.end(), prev);
         next = it == team.end() ? team.front() : *it;
       }
-      ORCHARD_CHECK(PutState(db, key, std::to_string(next)));
+      ORCHARD_CHECK(WriteState(db, key, std::to_string(next)));
       return next;
     }
     case AssigneeKind::kFewestAccounts: {

@@ -7,7 +7,10 @@
 #include <boost/json.hpp>
 
 #include "automation/actions.h"
+#include "automation/outbound.h"
 #include "automation/outbox.h"
+#include "automation/state.h"
+#include "core/text.h"
 #include "service/entity_service.h"
 #include "store/store.h"
 
@@ -16,45 +19,6 @@ namespace json = boost::json;
 namespace {
 
 const service::Actor kSystem{UserId(), Role::kAdmin, {}};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-Result<std::string> StateOrMake(store::Database& db, const std::string& key,
-                                const std::function<std::string()>& make) {
-  std::optional<std::string> value;
-  store::SqlValue k[] = {key};
-  ORCHARD_CHECK(db.Query("SELECT value FROM automation_state WHERE key = ?", k,
-                         [&](const store::Row& row) -> Status {
-                           value = std::string(row.GetText(0));
-                           return Ok();
-                         }));
-  if (value) return *value;
-  store::SqlValue p[] = {key, make()};
-  // Two servers making it at once: the first one stays, and both read it back.
-  ORCHARD_CHECK(db.Exec(
-      "INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", p));
-  ORCHARD_CHECK(db.Query("SELECT value FROM automation_state WHERE key = ?", k,
-                         [&](const store::Row& row) -> Status {
-                           value = std::string(row.GetText(0));
-                           return Ok();
-                         }));
-  return value.value_or("");
-}
-
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
-}
 
 std::string UrlEncode(std::string_view s) {
   std::string out;
@@ -102,12 +66,9 @@ Result<std::vector<Recipient>> ContactsFor(store::Database& db, int64_t account_
 }  // namespace
 
 Result<std::string> UnsubscribeSignature(store::Database& db, std::string_view email) {
-  ORCHARD_TRY(std::string key, StateOrMake(db, "unsubscribe_key", [] {
-                unsigned char bytes[32];
-                randombytes_buf(bytes, sizeof bytes);
-                return Hex(bytes, sizeof bytes);
-              }));
-  const std::string address = Lower(email);
+  // The book's own key, made by the first server that needs it.
+  ORCHARD_TRY(std::string key, WriteState(db, "unsubscribe_key", RandomHex(32), false));
+  const std::string address = FoldCase(email);
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
@@ -115,23 +76,21 @@ Result<std::string> UnsubscribeSignature(store::Database& db, std::string_view e
   crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(address.data()),
                                 address.size());
   crypto_auth_hmacsha256_final(&state, mac);
-  return Hex(mac, 16);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, mac, 16);
+  return hex;
 }
 
 Result<std::string> UnsubscribeUrl(store::Database& db, std::string_view email) {
-  ORCHARD_TRY(std::string base,
-              StateOrMake(db, "public_url", [] { return std::string("http://localhost:8080"); }));
+  ORCHARD_TRY(auto stored, ReadState(db, "public_url"));
+  std::string base = stored.value_or("http://localhost:8080");
   ORCHARD_TRY(std::string sig, UnsubscribeSignature(db, email));
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/api/v1/unsubscribe?email=" + UrlEncode(Lower(email)) + "&sig=" + sig;
+  return base + "/api/v1/unsubscribe?email=" + UrlEncode(FoldCase(email)) + "&sig=" + sig;
 }
 
 Status SetPublicUrl(store::Database& db, const std::string& url) {
-  store::SqlValue p[] = {std::string("public_url"), url};
-  ORCHARD_CHECK(db.Exec(
-      "INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-      "value = excluded.value",
-      p));
+  ORCHARD_CHECK(WriteState(db, "public_url", url));
   return Ok();
 }
 
@@ -142,7 +101,7 @@ Status Unsubscribe(store::Database& db, std::string_view email, std::string_view
       sodium_memcmp(expected.data(), signature.data(), expected.size()) != 0) {
     return FailValue("sig", "this unsubscribe link is not valid for " + std::string(email));
   }
-  store::SqlValue p[] = {Lower(email), at.ToString()};
+  store::SqlValue p[] = {FoldCase(email), at.ToString()};
   ORCHARD_CHECK(db.Exec(
       "INSERT INTO email_opt_outs (email, opted_out_at) VALUES (?, ?) ON CONFLICT (email) DO "
       "NOTHING",

@@ -92,15 +92,6 @@ std::string RfcDate(int64_t unix_seconds) {
   return buf;
 }
 
-std::string RandomHex(size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  randombytes_buf(raw.data(), raw.size());
-  std::string out(bytes * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), raw.data(), raw.size());
-  out.pop_back();
-  return out;
-}
-
 // The headers FormatEmail writes itself: an extra header may not replace one of them.
 constexpr std::string_view kOwnHeaders[] = {
     "date",       "from",         "to",           "subject",
@@ -369,6 +360,15 @@ std::chrono::milliseconds BackoffDelay(int attempt, std::chrono::milliseconds ba
   std::chrono::milliseconds delay = base;
   for (int i = 1; i < attempt && delay < kMaxBackoff; ++i) delay *= 2;
   return std::min(delay, kMaxBackoff);
+}
+
+std::string RandomHex(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  randombytes_buf(raw.data(), raw.size());
+  std::string out(bytes * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), raw.data(), raw.size());
+  out.pop_back();
+  return out;
 }
 
 }  // namespace orchard::automation

@@ -84,4 +84,7 @@ inline constexpr std::chrono::milliseconds kMaxBackoff = std::chrono::hours(1);
 std::chrono::milliseconds BackoffDelay(int attempt,
                                        std::chrono::milliseconds base = std::chrono::seconds(30));
 
+// `bytes` random bytes (libsodium) as lowercase hex: secrets, keys, delivery ids.
+std::string RandomHex(size_t bytes);
+
 }  // namespace orchard::automation

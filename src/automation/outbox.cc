@@ -41,16 +41,6 @@ Timestamp TimeOf(const store::Row& r, int i) {
   return t ? *t : Timestamp();
 }
 
-std::string RandomHex(size_t bytes) {
-  if (sodium_init() < 0) std::abort();  // no usable randomness: never go on without it
-  std::vector<unsigned char> raw(bytes);
-  randombytes_buf(raw.data(), raw.size());
-  std::string out(bytes * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), raw.data(), raw.size());
-  out.pop_back();
-  return out;
-}
-
 constexpr std::string_view kMessageColumns =
     "id, kind, endpoint_id, event, delivery_key, account_id, firing_id, payload, status, "
     "attempts, next_attempt_at, last_error, last_status, delivered_at, created_at";

@@ -10,6 +10,7 @@
 
 #include "automation/account_fields.h"
 #include "automation/actions.h"
+#include "automation/state.h"
 #include "automation/triggers.h"
 #include "service/unit_of_work.h"
 
@@ -42,26 +43,6 @@ std::string Key(int64_t account, std::string_view anchor) {
   return k;
 }
 
-Result<std::optional<std::string>> GetState(store::Database& db, std::string_view key) {
-  std::optional<std::string> out;
-  store::SqlValue p[] = {std::string(key)};
-  ORCHARD_CHECK(db.Query("SELECT value FROM automation_state WHERE key = ?", p,
-                         [&](const store::Row& row) -> Status {
-                           out = std::string(row.GetText(0));
-                           return Ok();
-                         }));
-  return out;
-}
-
-Status PutState(store::Database& db, std::string_view key, const std::string& value) {
-  store::SqlValue p[] = {std::string(key), value};
-  ORCHARD_CHECK(db.Exec(
-      "INSERT INTO automation_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
-      "value = excluded.value",
-      p));
-  return Ok();
-}
-
 constexpr int kMaxAttempts = 8;
 
 // An in-app notification to every active admin, once per key.
@@ -91,11 +72,11 @@ int64_t RetrySeconds(int64_t attempts) {
 Result<Events> ReadEvents(store::Database& db, Date today, std::set<int64_t>& processed,
                           PassReport& report) {
   Events out;
-  ORCHARD_TRY(auto cursor_text, GetState(db, "event_seq"));
+  ORCHARD_TRY(auto cursor_text, ReadState(db, "event_seq"));
   ORCHARD_TRY(auto newest, db.QueryInt("SELECT MAX(seq) FROM change_log"));
   if (!cursor_text) {
     // The first pass starts from now: what happened before automation existed fires nothing.
-    ORCHARD_CHECK(PutState(db, "event_seq", std::to_string(newest.value_or(0))));
+    ORCHARD_CHECK(WriteState(db, "event_seq", std::to_string(newest.value_or(0))));
   } else {
     // Sequence numbers are handed out at insert, not at commit: a lower one can appear after
     // a higher one was read. The last 100 are read again; those already seen are skipped.
@@ -198,7 +179,7 @@ Result<Events> ReadEvents(store::Database& db, Date today, std::set<int64_t>& pr
     }
     std::erase_if(processed, [&](int64_t seq) { return seq <= last - 100; });
     if (last != cursor) {
-      ORCHARD_CHECK(PutState(db, "event_seq", std::to_string(last)));
+      ORCHARD_CHECK(WriteState(db, "event_seq", std::to_string(last)));
     }
   }
   return out;

@@ -78,4 +78,7 @@ Result<std::optional<store::SortKey>> ParseSortParam(const HttpRequest& request)
 // body for clients.
 Reply ConflictResponse(const Error& error);
 
+// Text made safe inside HTML (the pages the server renders itself: a plan, an unsubscribe).
+std::string EscapeHtml(std::string_view text);
+
 }  // namespace orchard::http

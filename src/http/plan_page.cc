@@ -1,5 +1,7 @@
 #include "http/plan_page.h"
 
+#include "http/handler_kit.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -21,33 +23,6 @@ extern char** environ;
 namespace orchard::http {
 
 namespace {
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Dollars(int64_t cents) {
   // $1,234,567 (whole dollars: a business review does not read cents).
@@ -129,8 +104,8 @@ constexpr std::string_view kStyle = R"(
 
 void Kpi(std::ostringstream& out, const std::string& value, std::string_view label,
          std::string_view css = "") {
-  out << "<div class=\"kpi\"><b class=\"" << css << "\">" << Escape(value) << "</b><span>" << label
-      << "</span></div>";
+  out << "<div class=\"kpi\"><b class=\"" << css << "\">" << EscapeHtml(value) << "</b><span>"
+      << label << "</span></div>";
 }
 
 void OrgChart(std::ostringstream& out, const PlanPage& p, std::optional<ContactId> manager,
@@ -147,9 +122,9 @@ void OrgChart(std::ostringstream& out, const PlanPage& p, std::optional<ContactI
   for (const Contact* c : level) {
     if (!drawn.insert(c->id.value).second) continue;
     out << "<li><span class=\"who " << ToString(c->stance)
-        << (c->status == ContactStatus::kDeparted ? " departed" : "") << "\">" << Escape(Name(*c))
-        << "</span> <small>" << Escape(c->title) << " · " << Label(ToString(c->stance))
-        << " · influence " << c->influence << "</small>";
+        << (c->status == ContactStatus::kDeparted ? " departed" : "") << "\">"
+        << EscapeHtml(Name(*c)) << "</span> <small>" << EscapeHtml(c->title) << " · "
+        << Label(ToString(c->stance)) << " · influence " << c->influence << "</small>";
     if (c->buying_role)
       out << "<span class=\"badge\">" << Label(ToString(*c->buying_role)) << "</span>";
     OrgChart(out, p, c->id, drawn);
@@ -181,9 +156,9 @@ void HealthAndKpis(std::ostringstream& out, const PlanPage& p) {
     out << "<table style=\"margin-top:6px\"><tr><th>component</th><th class=\"num\">value</th>"
            "<th class=\"num\">weight</th><th>what it is made of</th></tr>";
     for (const auto& c : p.health->components) {
-      out << "<tr><td>" << Escape(c.name) << "</td><td class=\"num\">" << Escape(Shown(c.value))
-          << "</td><td class=\"num\">" << c.weight << "%</td><td>" << Escape(c.detail)
-          << "</td></tr>";
+      out << "<tr><td>" << EscapeHtml(c.name) << "</td><td class=\"num\">"
+          << EscapeHtml(Shown(c.value)) << "</td><td class=\"num\">" << c.weight << "%</td><td>"
+          << EscapeHtml(c.detail) << "</td></tr>";
     }
     out << "</table>";
   }
@@ -194,19 +169,19 @@ void HealthAndKpis(std::ostringstream& out, const PlanPage& p) {
 std::string RenderPlanPage(const PlanPage& p) {
   std::ostringstream out;
   const std::string title = "Account plan — " + p.account.name;
-  out << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << Escape(title)
-      << "</title><style>" << kStyle << "</style></head><body>";
+  out << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+      << EscapeHtml(title) << "</title><style>" << kStyle << "</style></head><body>";
   // On screen only (print CSS hides it): how this page becomes a PDF in any browser.
   out << "<p class=\"print-hint\">Print-ready: use your browser's Print (Ctrl+P or ⌘P) and "
          "choose <b>Save as PDF</b>. This note is not printed.</p>";
-  out << "<h1>" << Escape(p.account.name) << "</h1><p class=\"meta\">" << Escape(p.account.industry)
-      << (p.account.industry.empty() ? "" : " · ")
-      << "AM: " << Escape(UserName(p, p.account.owner_id)) << " · plan version " << p.plan.version
-      << ", changed " << p.plan.updated_at.date().ToString()
+  out << "<h1>" << EscapeHtml(p.account.name) << "</h1><p class=\"meta\">"
+      << EscapeHtml(p.account.industry) << (p.account.industry.empty() ? "" : " · ")
+      << "AM: " << EscapeHtml(UserName(p, p.account.owner_id)) << " · plan version "
+      << p.plan.version << ", changed " << p.plan.updated_at.date().ToString()
       << (p.plan.last_reviewed_at ? ", reviewed " + p.plan.last_reviewed_at->date().ToString()
                                   : std::string(", never reviewed"))
       << " · printed " << p.today.ToString() << "</p>";
-  if (!p.plan.summary.empty()) out << "<p>" << Escape(p.plan.summary) << "</p>";
+  if (!p.plan.summary.empty()) out << "<p>" << EscapeHtml(p.plan.summary) << "</p>";
 
   HealthAndKpis(out, p);
 
@@ -222,9 +197,9 @@ std::string RenderPlanPage(const PlanPage& p) {
         if (c.id == *pr.source_contact_id) who = Name(c);
       }
     }
-    out << "<li>“" << Escape(pr.text) << "”";
+    out << "<li>“" << EscapeHtml(pr.text) << "”";
     if (!who.empty() || pr.said_on) {
-      out << " <small>— " << Escape(who) << (pr.said_on ? ", " + pr.said_on->ToString() : "")
+      out << " <small>— " << EscapeHtml(who) << (pr.said_on ? ", " + pr.said_on->ToString() : "")
           << "</small>";
     }
     out << "</li>";
@@ -244,9 +219,9 @@ std::string RenderPlanPage(const PlanPage& p) {
     out << "<table><tr><th>risk</th><th>severity</th><th>likelihood</th><th>mitigation</th>"
            "<th>owner</th><th>status</th></tr>";
     for (const PlanRisk& r : p.risks) {
-      out << "<tr><td>" << Escape(r.description) << "</td><td>" << ToString(r.severity)
-          << "</td><td>" << ToString(r.likelihood) << "</td><td>" << Escape(r.mitigation)
-          << "</td><td>" << Escape(UserName(p, r.mitigation_owner_id)) << "</td><td>"
+      out << "<tr><td>" << EscapeHtml(r.description) << "</td><td>" << ToString(r.severity)
+          << "</td><td>" << ToString(r.likelihood) << "</td><td>" << EscapeHtml(r.mitigation)
+          << "</td><td>" << EscapeHtml(UserName(p, r.mitigation_owner_id)) << "</td><td>"
           << Label(ToString(r.status)) << "</td></tr>";
     }
     out << "</table>";
@@ -258,10 +233,10 @@ std::string RenderPlanPage(const PlanPage& p) {
     out << "<table><tr><th>action</th><th>owner</th><th>due</th><th>status</th></tr>";
     for (const PlanAction& a : p.actions) {
       const bool late = a.status == ActionStatus::kOpen && a.due_on && *a.due_on < p.today;
-      out << "<tr><td>" << Escape(a.description) << "</td><td>" << Escape(UserName(p, a.owner_id))
-          << "</td><td" << (late ? " class=\"red\"" : "") << ">"
-          << (a.due_on ? a.due_on->ToString() : "—") << (late ? " (overdue)" : "") << "</td><td>"
-          << Label(ToString(a.status)) << "</td></tr>";
+      out << "<tr><td>" << EscapeHtml(a.description) << "</td><td>"
+          << EscapeHtml(UserName(p, a.owner_id)) << "</td><td" << (late ? " class=\"red\"" : "")
+          << ">" << (a.due_on ? a.due_on->ToString() : "—") << (late ? " (overdue)" : "")
+          << "</td><td>" << Label(ToString(a.status)) << "</td></tr>";
     }
     out << "</table>";
   }
@@ -276,10 +251,10 @@ std::string RenderPlanPage(const PlanPage& p) {
     std::map<std::pair<int64_t, int64_t>, const WhitespaceCell*> cells;
     for (const WhitespaceCell& c : w.cells) cells[{c.division_id.value, c.product_id.value}] = &c;
     out << "<table><tr><th>division</th>";
-    for (const Product& pr : w.products) out << "<th>" << Escape(pr.name) << "</th>";
+    for (const Product& pr : w.products) out << "<th>" << EscapeHtml(pr.name) << "</th>";
     out << "<th class=\"num\">whitespace</th></tr>";
     for (const Division& d : w.divisions) {
-      out << "<tr><th>" << Escape(d.name) << " <small>(" << d.headcount << ")</small></th>";
+      out << "<tr><th>" << EscapeHtml(d.name) << " <small>(" << d.headcount << ")</small></th>";
       for (const Product& pr : w.products) {
         auto it = cells.find({d.id.value, pr.id.value});
         if (it == cells.end()) {
@@ -289,7 +264,7 @@ std::string RenderPlanPage(const PlanPage& p) {
         const WhitespaceCell& c = *it->second;
         out << "<td class=\"" << ToString(c.status) << "\">" << Label(ToString(c.status));
         if (c.status == WhitespaceStatus::kCompetitor && c.competitor) {
-          out << ": " << Escape(*c.competitor);
+          out << ": " << EscapeHtml(*c.competitor);
         }
         if (c.potential.cents() > 0) out << "<br>" << Dollars(c.potential.cents());
         out << "</td>";

@@ -332,14 +332,7 @@ Result<Reply> Unsubscribe(const ApiDeps& d, const HttpRequest& req, bool confirm
   if (!email || email->empty() || email->size() > 254) return FailField("email", "is required");
   if (!sig || sig->empty() || sig->size() > 64) return FailField("sig", "is required");
   ORCHARD_TRY(auto db, d.pool.Acquire());
-  std::string escaped;
-  for (char c : *email) {
-    escaped += c == '<'   ? "&lt;"
-               : c == '>' ? "&gt;"
-               : c == '&' ? "&amp;"
-               : c == '"' ? "&quot;"
-                          : std::string(1, c);
-  }
+  const std::string escaped = EscapeHtml(*email);
   Reply res;
   res.content_type = "text/html; charset=utf-8";
   if (confirm) {
