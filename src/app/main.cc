@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/model_commands.h"
 #include "automation/actions.h"
 #include "automation/backtest.h"
 #include "automation/outbox.h"
@@ -792,6 +793,8 @@ int main(int argc, char** argv) {
       .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
       .export_ = [](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a); },
       .rules = [&](const orchard::cli::RulesArgs& a) { return orchard::RunRules(a, clock); },
+      .model = [&](const orchard::cli::ModelArgs& a) { return orchard::RunModel(a, clock); },
+      .sentiment = [](const orchard::cli::SentimentArgs& a) { return orchard::RunSentiment(a); },
       .dashboards = std::move(dashboards),
   };
   return orchard::cli::Run(argc, argv, handlers);

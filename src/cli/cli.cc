@@ -351,6 +351,41 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   rules_run->add_flag("--once", run_once, "One pass, then exit (the only mode)")->required();
   rules_common(rules_run);
 
+  ModelArgs model;
+  model.db = default_db;
+  auto* model_cmd = app.add_subcommand(
+      "model", "The sentiment, churn and upsell models: train them, evaluate them, show them");
+  model_cmd->require_subcommand(1);
+  auto model_sub = [&](const char* action, const char* help) {
+    auto* c = model_cmd->add_subcommand(action, help);
+    c->add_option("name", model.name, "sentiment, churn or upsell")
+        ->required()
+        ->check(CLI::IsMember({"sentiment", "churn", "upsell"}));
+    c->add_option("--db", model.db, db_help)->capture_default_str();
+    c->add_option("--format", model.format, "table or json")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"table", "json"}));
+    c->add_option("--seed", model.seed, "The random seed (folds, sampling)")->capture_default_str();
+    return c;
+  };
+  auto* model_train = model_sub("train", "Train a model and write its file");
+  model_train->add_option("--data", model.data, "sentiment: the labelled data's folder");
+  model_train->add_option("--out", model.out, "Where the model file is written");
+  auto* model_eval = model_sub("eval", "Evaluate a model on held-out data and print its quality");
+  model_eval->add_option("--data", model.data, "sentiment: the labelled data's folder");
+  model_eval->add_option("--telco", model.telco,
+                         "churn: cross-validate on the IBM Telco Customer Churn folder instead");
+  auto* model_show = model_sub("show", "A model's quality, training date and data size");
+  (void)model_show;
+
+  SentimentArgs sentiment;
+  auto* sentiment_cmd = app.add_subcommand(
+      "sentiment",
+      "Score text for sentiment: one text per line on stdin, one JSON object per line on stdout "
+      "(label, score, phrases)");
+  sentiment_cmd->add_option("--model", sentiment.model,
+                            "A model file (default: the one built into orchard)");
+
   // CLI11 reports a mistyped command as "a subcommand is required"; name it instead.
   std::string names;
   bool known = false;
@@ -413,6 +448,11 @@ int Run(int argc, char** argv, const Handlers& handlers) {
                                           : "run";
     return Finish(handlers.rules(rules));
   }
+  if (model_cmd->parsed()) {
+    model.action = model_train->parsed() ? "train" : model_eval->parsed() ? "eval" : "show";
+    return Finish(handlers.model(model));
+  }
+  if (sentiment_cmd->parsed()) return Finish(handlers.sentiment(sentiment));
   if (demo_cmd->parsed()) {
     demo.db = demo_db;
     demo.listen = *ParseListen(demo_listen);

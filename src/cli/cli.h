@@ -65,6 +65,23 @@ struct RulesArgs {
   std::string format = "table";  // table or json
 };
 
+// orchard model train|eval|show NAME (issue 20): the sentiment model, the churn and upsell models.
+struct ModelArgs {
+  std::string action;                // train, eval, show
+  std::string name;                  // sentiment, churn, upsell
+  std::string db;                    // the book (churn and upsell are trained on its history)
+  std::optional<std::string> data;   // sentiment: the labelled data's folder
+  std::optional<std::string> telco;  // churn: evaluate on the IBM Telco data set's folder instead
+  std::optional<std::string> out;    // train: where the model file is written
+  uint64_t seed = 1;
+  std::string format = "table";  // table or json
+};
+
+// orchard sentiment: one text per line on stdin, one JSON object per line on stdout.
+struct SentimentArgs {
+  std::optional<std::string> model;  // a model file; default: the one built into the binary
+};
+
 struct DemoArgs {
   std::string db;  // sqlite:orchard-demo.db
   Listen listen;
@@ -129,6 +146,8 @@ struct Handlers {
   std::function<Status(const ImportArgs&)> import_;
   std::function<Status(const ExportArgs&)> export_;
   std::function<Status(const RulesArgs&)> rules;
+  std::function<Status(const ModelArgs&)> model;
+  std::function<Status(const SentimentArgs&)> sentiment;
   // The dashboards `report` prints, by name, in order (engine/dashboard_table.h: app/ hands them
   // over, so the CLI depends on nothing above core).
   std::vector<std::string> dashboards;

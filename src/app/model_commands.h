@@ -1,0 +1,19 @@
+// `orchard model train|eval|show NAME` and `orchard sentiment` (issue 20): the composition root's
+// handlers for the models, one file per model family so each stays readable.
+#pragma once
+
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace orchard {
+
+// Dispatches on args.name: sentiment → RunSentimentModel, churn and upsell → RunChurnModel.
+Status RunModel(const cli::ModelArgs& args, const Clock& clock);
+// One text per line on stdin, one JSON object per line on stdout.
+Status RunSentiment(const cli::SentimentArgs& args);
+
+Status RunSentimentModel(const cli::ModelArgs& args, const Clock& clock);  // sentiment_commands.cc
+Status RunChurnModel(const cli::ModelArgs& args, const Clock& clock);      // churn_commands.cc
+
+}  // namespace orchard
