@@ -1,7 +1,7 @@
 // The route table of the HTTP API: which file answers which resource, in the order the OpenAPI
 // document lists them. The handlers live by resource (auth_routes.cc, account_routes.cc,
 // admin_routes.cc, plan_routes.cc, review_routes.cc, import_routes.cc, engine_routes.cc), the
-// generic entity routes in crud.h, the helpers they share in handler_kit.h.
+// generic entity routes in crud.h (entity_routes.h), the helpers they share in handler_kit.h.
 #include "http/api.h"
 
 #include <boost/json.hpp>
@@ -11,9 +11,9 @@
 #include "http/account_routes.h"
 #include "http/admin_routes.h"
 #include "http/auth_routes.h"
-#include "http/crud.h"
 #include "http/csm_routes.h"
 #include "http/engine_routes.h"
+#include "http/entity_routes.h"
 #include "http/health.h"
 #include "http/import_routes.h"
 #include "http/openapi.h"
@@ -28,44 +28,16 @@ namespace orchard::http {
 
 namespace {
 
-template <class T>
-std::shared_ptr<CrudRoutes<T>> Crud(const ApiDeps& d) {
-  return std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.model);
-}
-
 // Everything under an account and the parts of a plan: reachable on their own and from their
-// parent.
+// parent (entity_routes.h), with the hand-written routes beside them.
 void AddEntityRoutes(Router& r, const ApiDeps& d) {
-  auto under_account = [&](auto crud, const std::string& name) {
-    crud->Register(r, "/api/v1/" + name);
-    crud->RegisterChild(r, "/api/v1/accounts", name, "account_id");
-  };
-  under_account(Crud<Division>(d), "divisions");
-  under_account(Crud<ContractLine>(d), "contract-lines");
-  under_account(Crud<Contact>(d), "contacts");
+  AddDivisionContractContactRoutes(r, d);
   AddRelationshipMapRoute(r, d);
-  under_account(Crud<Opportunity>(d), "opportunities");
-  under_account(Crud<Activity>(d), "activities");
+  AddOpportunityActivityRoutes(r, d);
   AddParticipantRoutes(r, d);
-  under_account(Crud<Ticket>(d), "tickets");
-  under_account(Crud<NpsResponse>(d), "nps-responses");
-  under_account(Crud<UsageMetric>(d), "usage");
-  under_account(Crud<EngagementSignal>(d), "engagement-signals");
-  under_account(Crud<AccountPlan>(d), "plans");
-  under_account(Crud<Review>(d), "reviews");
-  under_account(Crud<Task>(d), "tasks");
-  under_account(Crud<Handoff>(d), "handoffs");
-  under_account(Crud<HealthOverride>(d), "health-overrides");
-
-  auto under_plan = [&](auto crud, const std::string& name) {
-    crud->Register(r, "/api/v1/plan-" + name);
-    crud->RegisterChild(r, "/api/v1/plans", name, "plan_id");
-  };
-  under_plan(Crud<PlanPriority>(d), "priorities");
-  under_plan(Crud<PlanRisk>(d), "risks");
-  under_plan(Crud<WhitespaceCell>(d), "whitespace-cells");
-  under_plan(Crud<PlanAction>(d), "actions");
-  Crud<Product>(d)->Register(r, "/api/v1/products");
+  AddTicketRoutes(r, d);
+  AddSignalAndWorkRoutes(r, d);
+  AddPlanPartRoutes(r, d);
 }
 
 }  // namespace
@@ -86,15 +58,14 @@ Router MakeRouter(const ApiDeps& d) {
   AddAccountRoutes(r, d);
   AddEntityRoutes(r, d);
   AddAdminRoutes(r, d);
-  Crud<PlanVersion>(d)->Register(r, "/api/v1/plan-versions",
-                                 CrudRoutes<PlanVersion>::Verbs::kReadOnly);
+  AddPlanVersionRoutes(r, d);
   AddPlanRoutes(r, d);
   AddReviewRoutes(r, d);
   AddCsmRoutes(r, d);
   AddRuleRoutes(r, d);
   AddImportRoutes(r, d);
   AddWebhookRoutes(r, d);
-  Crud<AuditEntry>(d)->Register(r, "/api/v1/audit", CrudRoutes<AuditEntry>::Verbs::kReadOnly);
+  AddAuditRoutes(r, d);
   AddEngineRoutes(r, d);
 
   if (d.metrics != nullptr) {

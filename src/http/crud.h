@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "http/api.h"
 #include "http/errors.h"
 #include "http/handler_kit.h"
 #include "http/openapi.h"
@@ -245,5 +246,29 @@ class CrudRoutes : public std::enable_shared_from_this<CrudRoutes<T>> {
   engine::ReadModel* model_;  // kept current with every write, when the server has one
   std::string parent_column_ = "account_id";
 };
+
+// The routes of T at "/api/v1/<prefix><name>" and under its parent, "<parent>/{pid}/<name>"
+// (an account's contacts, a plan's risks): reachable on their own and from their parent.
+template <class T>
+void RegisterWithParent(Router& r, const ApiDeps& d, const std::string& name,
+                        const std::string& prefix, const std::string& parent,
+                        const std::string& parent_column) {
+  auto crud = std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.model);
+  crud->Register(r, "/api/v1/" + prefix + name);
+  crud->RegisterChild(r, parent, name, parent_column);
+}
+template <class T>
+void RegisterUnderAccount(Router& r, const ApiDeps& d, const std::string& name) {
+  RegisterWithParent<T>(r, d, name, "", "/api/v1/accounts", "account_id");
+}
+template <class T>
+void RegisterUnderPlan(Router& r, const ApiDeps& d, const std::string& name) {
+  RegisterWithParent<T>(r, d, name, "plan-", "/api/v1/plans", "plan_id");
+}
+template <class T>
+void RegisterAlone(Router& r, const ApiDeps& d, const std::string& base,
+                   typename CrudRoutes<T>::Verbs verbs = CrudRoutes<T>::Verbs::kAll) {
+  std::make_shared<CrudRoutes<T>>(d.pool, d.clock, d.model)->Register(r, base, verbs);
+}
 
 }  // namespace orchard::http
