@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/book.h"
 #include "app/model_commands.h"
 #include "automation/actions.h"
 #include "automation/backtest.h"
@@ -48,16 +49,6 @@
 
 namespace orchard {
 namespace {
-
-Result<std::unique_ptr<store::Database>> OpenMigrated(const std::string& url, bool quiet) {
-  ORCHARD_TRY(auto db, store::OpenDatabase(url));
-  ORCHARD_TRY(int applied, store::Migrate(*db));
-  if (!quiet && applied > 0) {
-    fmt::print(stderr, "Applied {} migration(s) to {}; schema at version {}.\n", applied,
-               db->description(), store::LatestSchemaVersion());
-  }
-  return db;
-}
 
 Status RunMigrate(const cli::MigrateArgs& args) {
   ORCHARD_TRY(auto db, store::OpenDatabase(args.db));
@@ -205,11 +196,6 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
 }
 
 // The file a sqlite:PATH[?options] URL names; none for sqlite::memory: and other databases.
-std::optional<std::string> SqliteFileOf(const std::string& url) {
-  if (!url.starts_with("sqlite:") || url == "sqlite::memory:") return std::nullopt;
-  return url.substr(7, url.find('?') == std::string::npos ? std::string::npos : url.find('?') - 7);
-}
-
 // The demo login is kept beside an SQLite demo file (mode 0600) so every start can print it.
 std::optional<std::filesystem::path> LoginFileFor(const std::string& db_url) {
   if (!db_url.starts_with("sqlite:") || db_url == "sqlite::memory:") return std::nullopt;
@@ -320,26 +306,6 @@ Status RunUserAdd(const cli::UserAddArgs& args, const Clock& clock) {
     fmt::print("Added {} ({}).\n", args.email, args.role);
   }
   return Ok();
-}
-
-// Loads settings and the in-memory book from the database at `url`.
-struct LoadedBook {
-  Settings settings;
-  std::unique_ptr<engine::ReadModel> model;
-  int64_t load_ms = 0;
-};
-Result<LoadedBook> LoadBook(const std::string& url) {
-  ORCHARD_TRY(auto db, OpenMigrated(url, true));
-  LoadedBook book;
-  store::Store store(*db);
-  ORCHARD_TRY(auto rows, store.LoadSettings());
-  ORCHARD_CHECK(book.settings.Apply(rows));
-  auto started = std::chrono::steady_clock::now();
-  ORCHARD_TRY(book.model, engine::ReadModel::Load(*db));
-  book.load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
-  return book;
 }
 
 // A cell for people: money in dollars, ratios in percent, null as "—".
@@ -622,13 +588,6 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   return Ok();
 }
 
-// Opening a missing SQLite file would create an empty database and export nothing from it.
-Status RequireExistingDatabase(const std::string& url) {
-  auto path = SqliteFileOf(url);
-  if (!path || std::filesystem::exists(*path)) return Ok();
-  return Fail(ErrorCode::kNotFound, "no database at " + *path + " (--db " + url + ")");
-}
-
 // --format salesforce: the Bulk API CSV of one of the four objects that round-trip.
 Status RunSalesforceExport(const cli::ExportArgs& args) {
   auto object = ingest::ParseObject(args.object);
@@ -687,91 +646,6 @@ Status RunExport(const cli::ExportArgs& args) {
         cli::Grouped(summary.seconds > 0 ? static_cast<int64_t>(summary.rows / summary.seconds)
                                          : summary.rows));
   }
-  return Ok();
-}
-
-// orchard rules list | show | dry-run | run --once: the rules over the in-memory book, as the
-// server runs them (for those who prefer cron to the server's own runner).
-Status RunRules(const cli::RulesArgs& args, const Clock& clock) {
-  ORCHARD_CHECK(RequireExistingDatabase(args.db));
-  ORCHARD_TRY(LoadedBook book, LoadBook(args.db));
-  ORCHARD_TRY(auto pool, store::ConnectionPool::Open(args.db, 2));
-  automation::RuleService rules(*pool, clock);
-  const Settings settings = book.settings;
-  automation::RuleEngine engine(
-      *pool, *book.model, [settings] { return settings; }, clock);
-  const service::Actor cli_operator{UserId(), Role::kAdmin, {}};
-  const bool json = args.format == "json";
-  if (args.action == "list") {
-    ORCHARD_TRY(auto all, rules.List(cli_operator));
-    // The state in words: live, disabled, not active (a draft or archived), or paused and why.
-    auto state = [](const automation::StoredRule& r) {
-      return r.paused_reason ? "paused: " + *r.paused_reason
-             : r.Live()      ? std::string("live")
-                             : std::string(r.enabled ? "not active" : "disabled");
-    };
-    if (json) {
-      boost::json::array out;
-      for (const auto& r : all) {
-        out.push_back({{"id", r.id},
-                       {"name", r.name},
-                       {"status", ToString(r.status)},
-                       {"version", r.version},
-                       {"state", state(r)},
-                       {"trigger", ToString(r.definition.trigger.kind)}});
-      }
-      fmt::print("{}\n", boost::json::serialize(out));
-      return Ok();
-    }
-    fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", "id", "name", "status", "trigger", "state");
-    for (const auto& r : all) {
-      fmt::print("{:>4}  {:<44} {:<9} {:<17} {}\n", r.id, r.name.substr(0, 44), ToString(r.status),
-                 ToString(r.definition.trigger.kind), state(r));
-    }
-    return Ok();
-  }
-  if (args.action == "show") {
-    ORCHARD_TRY(auto r, rules.Get(cli_operator, args.id));
-    ORCHARD_TRY(auto versions, rules.Versions(cli_operator, args.id));
-    if (json) {
-      fmt::print("{}\n", automation::DefinitionJson(r.definition));
-      return Ok();
-    }
-    fmt::print("Rule {}: {} ({}, version {}{})\n{}\n\nDefinition:\n{}\n\nVersions:\n", r.id, r.name,
-               ToString(r.status), r.version, r.enabled ? "" : ", disabled", r.description,
-               automation::DefinitionJson(r.definition));
-    for (const auto& v : versions) {
-      fmt::print("  {}  {}  {}\n", v.version, v.created_at.ToString(), ToString(v.status));
-    }
-    return Ok();
-  }
-  if (args.action == "dry-run") {
-    ORCHARD_TRY(auto r, rules.Get(cli_operator, args.id));
-    ORCHARD_TRY(auto run, engine.DryRunOf(r.definition, args.limit));
-    if (!run.note.empty()) fmt::print("{}\n", run.note);
-    fmt::print("Rule {} (\"{}\") would act on {} account(s) now.\n", r.id, r.name,
-               cli::Grouped(run.total));
-    for (const auto& a : run.accounts) {
-      fmt::print("  {:>8}  {:<40} {}\n", a.account_id, a.name.substr(0, 40),
-                 a.trigger.empty() ? a.condition : a.trigger);
-    }
-    return Ok();
-  }
-  if (args.action == "backtest") {
-    ORCHARD_TRY(auto r, rules.Get(cli_operator, args.id));
-    ORCHARD_TRY(auto db, pool->Acquire());
-    ORCHARD_TRY(auto b,
-                automation::Backtest(r.definition, *book.model, settings, *db, clock.Today()));
-    fmt::print("Rule {} (\"{}\"): {}", r.id, r.name, automation::BacktestText(b));
-    return Ok();
-  }
-  ORCHARD_TRY(auto pass, engine.RunPass(true));
-  fmt::print(
-      "Ran {} live rule(s) over {} accounts in {:.0f} ms (evaluation {:.1f} ms): {} fired, "
-      "{} actions done, {} failed.\n",
-      pass.rules, cli::Grouped(pass.accounts), pass.total_ms, pass.evaluate_ms, pass.fired,
-      pass.actions_done, pass.actions_failed);
-  for (const auto& p : pass.paused) fmt::print("Paused: {}\n", p);
   return Ok();
 }
 

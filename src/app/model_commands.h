@@ -1,5 +1,6 @@
-// `orchard model train|eval|show NAME` and `orchard sentiment` (issue 20): the composition root's
-// handlers for the models, one file per model family so each stays readable.
+// The composition root's command handlers that live outside main.cc: `orchard rules …`, and
+// `orchard model train|eval|show NAME` and `orchard sentiment` (issue 20), one file per model
+// family so each stays readable.
 #pragma once
 
 #include "cli/cli.h"
@@ -10,6 +11,8 @@ namespace orchard {
 
 // Dispatches on args.name: sentiment → RunSentimentModel, churn and upsell → RunChurnModel.
 Status RunModel(const cli::ModelArgs& args, const Clock& clock);
+// orchard rules list | show | dry-run | backtest | run --once (rules_commands.cc).
+Status RunRules(const cli::RulesArgs& args, const Clock& clock);
 // One text per line on stdin, one JSON object per line on stdout.
 Status RunSentiment(const cli::SentimentArgs& args);
 
