@@ -73,10 +73,10 @@ std::string RenewalBucket(int32_t days) {
 // step earlier (for the health triggers).
 std::vector<std::pair<std::string, std::string>> AnchorsAt(
     const RuleDefinition& d, const engine::ReadModel& model, const engine::DayColumns& before,
-    const engine::DayColumns& now, size_t slot, Date day, const Onboardings& onboard) {
+    const engine::DayColumns& now, size_t slot, Date day, const TimeContext& context) {
   std::vector<std::pair<std::string, std::string>> anchors;
   if (IsTimeTrigger(d.trigger.kind)) {
-    TriggerState st = TimeState(d.trigger, model, now, slot, onboard, false);
+    TriggerState st = TimeState(d.trigger, model, now, slot, context, false);
     if (st.holds) anchors.emplace_back(st.anchor, "");
   } else if (d.trigger.kind == TriggerKind::kHealthColour) {
     const int from = before.summary[slot].colour, to = now.summary[slot].colour;
@@ -124,10 +124,13 @@ Result<BacktestResult> Backtest(const RuleDefinition& d, const engine::ReadModel
   const Date handoffs_since = d.trigger.kind == TriggerKind::kOnboardingDay
                                   ? r.from.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)
                                   : today.AddDays(1);
-  ORCHARD_TRY(const Onboardings onboard, ReadOnboardings(db, handoffs_since));
+  ORCHARD_TRY(Onboardings onboard, ReadOnboardings(db, handoffs_since));
+  TimeContext context;
+  context.onboard.swap(onboard);
   const TriggerKind kind = d.trigger.kind;
   if (kind == TriggerKind::kContactDeparted || kind == TriggerKind::kReviewDue ||
-      kind == TriggerKind::kSlaAtRisk || kind == TriggerKind::kSlaBreached) {
+      kind == TriggerKind::kSlaAtRisk || kind == TriggerKind::kSlaBreached ||
+      IsEngagementTrigger(kind)) {
     r.note = "The book keeps no dated history of this trigger (" + std::string(ToString(kind)) +
              "): the replay cannot say when it would have fired.";
     return r;
@@ -147,7 +150,7 @@ Result<BacktestResult> Backtest(const RuleDefinition& d, const engine::ReadModel
     model.BuildColumnsOn(day.days(), settings, now);
     for (size_t slot = 0; slot < slots; ++slot) {
       if (!model.live(slot)) continue;
-      const auto anchors = AnchorsAt(d, model, before, now, slot, day, onboard);
+      const auto anchors = AnchorsAt(d, model, before, now, slot, day, context);
       bool fired_now = false;
       for (const auto& [anchor, words] : anchors) {
         const int64_t account = model.account_id(slot);

@@ -52,14 +52,15 @@ constexpr std::array<DefaultRule, 11> kDefaults{{
             {"kind": "webhook"}],
           "cooldown_days": 14, "cap_per_day": 500})J"},
     {"engagement-spike", "Engagement spike",
-     "Tells the AM when an account's active users jump well above its own 28-day normal: a "
-     "buying signal.",
-     R"J({"trigger": {"kind": "usage_spike", "metric": "active_users", "z": 3},
+     "Tells the AM when an account's pricing-page visits and case-study downloads jump well "
+     "above its own 28-day normal: a buying signal.",
+     R"J({"trigger": {"kind": "engagement_spike",
+                      "signals": ["pricing_page_visit", "case_study_download"], "z": 3},
           "condition": "",
           "actions": [
             {"kind": "notify", "to": ["am"],
              "title": "Engagement spike at {{account.name}}",
-             "body": "Active users are far above the account's usual level. A good moment to talk expansion."}],
+             "body": "Pricing-page visits and case-study downloads are far above the account's usual level. A good moment to talk expansion."}],
           "cooldown_days": 14, "cap_per_day": 500})J"},
     {"onboarding-30", "Onboarding day 30 check-in",
      "Thirty days after a handoff's acceptance: check the first value was reached.",

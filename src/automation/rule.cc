@@ -198,6 +198,43 @@ Status ParseTrigger(const json::value* v, Trigger& t) {
       ORCHARD_CHECK(r.Int("days", t.days, 0, 3650));
       ORCHARD_CHECK(r.Int("catch_up_days", t.catch_up_days, 0, 365));
       break;
+    case TriggerKind::kReviewDue: {
+      t.days = 7;  // a week's notice unless told otherwise
+      ORCHARD_CHECK(r.Int("days", t.days, 0, 365));
+      ORCHARD_CHECK(r.Int("catch_up_days", t.catch_up_days, 0, 365));
+      std::string review;
+      ORCHARD_CHECK(r.Text("review", review, 20));
+      if (!review.empty()) {
+        auto k = ParseEnum<ReviewKind>(review);
+        if (!k) {
+          return FailValue("trigger.review",
+                           "expected internal or customer, found '" + review + "'");
+        }
+        t.review = *k;
+      }
+      break;
+    }
+    case TriggerKind::kEngagementSpike:
+    case TriggerKind::kEngagementDrop: {
+      std::vector<std::string> names;
+      ORCHARD_CHECK(r.Texts("signals", names, 5, 40));
+      if (const json::value* given = r.Find("signals"); given != nullptr && !given->is_null()) {
+        if (names.empty()) return FailValue("trigger.signals", "name at least one signal kind");
+        t.signals.clear();
+        for (const auto& n : names) {
+          auto k = ParseEnum<EngagementKind>(n);
+          if (!k) {
+            return FailValue("trigger.signals",
+                             "expected pricing_page_visit, case_study_download, webinar_attended, "
+                             "product_page_visit or job_change, found '" +
+                                 n + "'");
+          }
+          t.signals.push_back(*k);
+        }
+      }
+      ORCHARD_CHECK(r.Number("z", t.z, 1.0, 20.0));
+      break;
+    }
     case TriggerKind::kHealthDrop:
       ORCHARD_CHECK(r.Int("points", t.points, 1, 100));
       break;
@@ -393,6 +430,19 @@ json::object TriggerJson(const Trigger& t) {
       o["metric"] = t.metric;
       o["z"] = t.z;
       break;
+    case TriggerKind::kReviewDue:
+      o["days"] = t.days;
+      o["catch_up_days"] = t.catch_up_days;
+      if (t.review) o["review"] = ToString(*t.review);
+      break;
+    case TriggerKind::kEngagementSpike:
+    case TriggerKind::kEngagementDrop: {
+      json::array signals;
+      for (auto k : t.signals) signals.emplace_back(ToString(k));
+      o["signals"] = std::move(signals);
+      o["z"] = t.z;
+      break;
+    }
     default:
       break;
   }

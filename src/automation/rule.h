@@ -21,7 +21,8 @@ namespace orchard::automation {
 struct Trigger {
   TriggerKind kind = TriggerKind::kRenewalIn;
   // renewal_in: the mark, in days before the renewal; no_contact: days without a meaningful
-  // contact; onboarding_day: the day after the handoff's acceptance.
+  // contact; onboarding_day: the day after the handoff's acceptance; review_due: days before the
+  // review's due date (0: on the day).
   int days = 90;
   std::array<int, 3> days_by_tier{0, 0, 0};  // renewal_in: a tier's own mark (0: `days`)
   // How late a mark still fires: a server down over the 90-day mark fires when it returns, and a
@@ -31,7 +32,11 @@ struct Trigger {
   std::vector<std::string> to;          // health_colour: the colours it fires on entering
   std::vector<std::string> from;        // … and leaving (empty: any)
   std::string metric = "active_users";  // usage_spike / usage_drop
-  double z = 3.0;                       // usage_spike / usage_drop: the robust z-score's size
+  double z = 3.0;  // usage_ and engagement_spike / _drop: the robust z-score's size
+  // engagement_spike / engagement_drop: the signals counted (the buying signals by default).
+  std::vector<EngagementKind> signals{EngagementKind::kPricingPageVisit,
+                                      EngagementKind::kCaseStudyDownload};
+  std::optional<ReviewKind> review;  // review_due: internal or customer reviews only (none: any)
   bool operator==(const Trigger&) const = default;
 
   int DaysFor(int tier_index) const {

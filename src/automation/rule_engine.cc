@@ -175,8 +175,11 @@ Result<Events> ReadEvents(store::Database& db, Date today, std::set<int64_t>& pr
             }));
       } else if (e.entity == "usage_metrics" && e.account != 0) {
         out.usage.insert(e.account);
+      } else if (e.entity == "engagement_signals" && e.account != 0) {
+        out.engagement.emplace(e.account, std::vector<SignalDay>{});
       }
     }
+    ORCHARD_CHECK(ReadSignals(db, today, out.engagement));
     std::erase_if(processed, [&](int64_t seq) { return seq <= last - 100; });
     if (last != cursor) {
       ORCHARD_CHECK(WriteState(db, "event_seq", std::to_string(last)));
@@ -249,7 +252,7 @@ Result<std::vector<Hit>> RuleEngine::EvaluateTimeRules(const std::vector<StoredR
                                                        bool skip_fired) {
   ORCHARD_TRY(auto db, pool_.Acquire());
   std::vector<Live> live;
-  int max_onboarding = -1;
+  std::vector<const Trigger*> triggers;
   for (const auto& r : rules) {
     if (!IsTimeTrigger(r.definition.trigger.kind)) continue;
     ORCHARD_TRY(Condition c, ParseCondition(r.definition.condition, AccountFields()));
@@ -257,17 +260,11 @@ Result<std::vector<Hit>> RuleEngine::EvaluateTimeRules(const std::vector<StoredR
     if (skip_fired) {
       ORCHARD_TRY(m, MemoryOf(*db, r.id));
     }
-    if (r.definition.trigger.kind == TriggerKind::kOnboardingDay) {
-      max_onboarding =
-          std::max(max_onboarding, r.definition.trigger.days + r.definition.trigger.catch_up_days);
-    }
     live.push_back(Live{r, std::move(c), m});
+    triggers.push_back(&r.definition.trigger);
   }
-  Onboardings onboard;
   const Date today = clock_.Today();
-  if (max_onboarding >= 0) {
-    ORCHARD_TRY(onboard, ReadOnboardings(*db, today.AddDays(-max_onboarding - 1)));
-  }
+  ORCHARD_TRY(const TimeContext context, ReadTimeContext(*db, triggers, today));
   Users users;
   ORCHARD_TRY(users, ReadUsers(*db));
   std::vector<Hit> hits;
@@ -280,7 +277,7 @@ Result<std::vector<Hit>> RuleEngine::EvaluateTimeRules(const std::vector<StoredR
     const Condition& cond = live[r].condition;
     for (size_t slot = 0; slot < slots; ++slot) {
       if (!model_.live(slot)) continue;
-      TriggerState st = TimeState(t, model_, day, slot, onboard, false);
+      TriggerState st = TimeState(t, model_, day, slot, context, false);
       if (!st.holds) continue;
       reader.At(slot);
       if (!cond.always() && !cond.Eval(reader)) continue;
@@ -307,20 +304,14 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
   ORCHARD_TRY(std::vector<Live> rules, LiveRules(*db, full));
   report.rules = static_cast<int>(rules.size());
   bool observed = false;
-  int max_onboarding = -1;
+  std::vector<const Trigger*> triggers;
   for (const auto& r : rules) {
     observed |= IsObservedTrigger(r.rule.definition.trigger.kind);
-    if (r.rule.definition.trigger.kind == TriggerKind::kOnboardingDay) {
-      max_onboarding = std::max(
-          max_onboarding, r.rule.definition.trigger.days + r.rule.definition.trigger.catch_up_days);
-    }
+    if (full) triggers.push_back(&r.rule.definition.trigger);
   }
   if (observed) ORCHARD_CHECK(LoadObservations(*db));
   const Date today = clock_.Today();
-  Onboardings onboard;
-  if (full && max_onboarding >= 0) {
-    ORCHARD_TRY(onboard, ReadOnboardings(*db, today.AddDays(-max_onboarding - 1)));
-  }
+  ORCHARD_TRY(const TimeContext context, ReadTimeContext(*db, triggers, today));
   ORCHARD_TRY(Users users, ReadUsers(*db));
 
   ORCHARD_TRY(Events events, ReadEvents(*db, today, processed_, report));
@@ -329,7 +320,7 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
   std::vector<Hit> hits;
   std::vector<std::pair<int64_t, Observation>> observed_now;
   const auto te = Clock_::now();
-  Evaluate(rules, full, observed, today, onboard, users, events, hits, observed_now, report);
+  Evaluate(rules, full, observed, today, context, users, events, hits, observed_now, report);
   report.evaluate_ms = MsSince(te);
   report.candidates = static_cast<int64_t>(hits.size());
 
@@ -348,7 +339,7 @@ Result<PassReport> RuleEngine::RunPass(bool full) {
 // what was last observed (every account, or those the events touched), the row events and usage.
 // The book alone, under its read lock; no database.
 void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Date today,
-                          const Onboardings& onboard, const Users& users, const Events& events,
+                          const TimeContext& context, const Users& users, const Events& events,
                           std::vector<Hit>& hits,
                           std::vector<std::pair<int64_t, Observation>>& observed_now,
                           PassReport& report) {
@@ -371,7 +362,7 @@ void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Da
       if (!IsTimeTrigger(t.kind)) continue;
       for (size_t slot = 0; slot < slots; ++slot) {
         if (!model_.live(slot)) continue;
-        TriggerState st = TimeState(t, model_, day, slot, onboard, false);
+        TriggerState st = TimeState(t, model_, day, slot, context, false);
         if (st.holds) consider(r, slot, std::move(st.anchor), "");
       }
     }
@@ -438,6 +429,20 @@ void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Da
       if (e.kind != t.kind) continue;
       if (auto slot = model_.SlotOf(e.account); slot && model_.live(*slot)) {
         consider(r, *slot, e.anchor, e.text);
+      }
+    }
+    if (IsEngagementTrigger(t.kind)) {
+      for (const auto& [account, signals] : events.engagement) {
+        auto slot = model_.SlotOf(account);
+        if (!slot || !model_.live(*slot)) continue;
+        auto jump = EngagementZ(signals, today.days(), t.signals);
+        if (!jump) continue;
+        const bool spike = t.kind == TriggerKind::kEngagementSpike;
+        if (spike ? jump->z < t.z : jump->z > -t.z) continue;
+        consider(r, *slot, "engagement:" + Day(jump->day),
+                 SignalNames(t.signals) + ": " + Number(jump->value) + " on " + Day(jump->day) +
+                     " against a 28-day median of " + Number(jump->median) + " a day (robust z " +
+                     Number(jump->z) + ")");
       }
     }
     if (!IsUsageTrigger(t.kind)) continue;

@@ -141,7 +141,7 @@ class RuleEngine {
   Status SaveObservations(store::Database& db,
                           const std::vector<std::pair<int64_t, Observation>>& observed_now);
   void Evaluate(std::vector<Live>& rules, bool full, bool observed, Date today,
-                const Onboardings& onboard, const Users& users, const Events& events,
+                const TimeContext& context, const Users& users, const Events& events,
                 std::vector<Hit>& hits, std::vector<std::pair<int64_t, Observation>>& observed_now,
                 PassReport& report);
   Result<Memory*> MemoryOf(store::Database& db, int64_t rule_id);

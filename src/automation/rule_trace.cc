@@ -13,11 +13,7 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
   ORCHARD_TRY(auto db, pool_.Acquire());
   ORCHARD_TRY(Users users, ReadUsers(*db));
   const Date today = clock_.Today();
-  Onboardings onboard;
-  if (d.trigger.kind == TriggerKind::kOnboardingDay) {
-    ORCHARD_TRY(onboard,
-                ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
-  }
+  ORCHARD_TRY(const TimeContext context, ReadTimeContext(*db, {&d.trigger}, today));
   DryRun out;
   const bool time = IsTimeTrigger(d.trigger.kind);
   if (!time) {
@@ -32,7 +28,7 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
     if (!model_.live(slot)) continue;
     TriggerState st;
     if (time) {
-      st = TimeState(d.trigger, model_, day, slot, onboard, false);
+      st = TimeState(d.trigger, model_, day, slot, context, false);
       if (!st.holds) continue;
     }
     reader.At(slot);
@@ -43,7 +39,7 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
     a.account_id = model_.account_id(slot);
     a.name = model_.name(slot);
     a.anchor = st.anchor;
-    if (time) a.trigger = TimeState(d.trigger, model_, day, slot, onboard, true).text;
+    if (time) a.trigger = TimeState(d.trigger, model_, day, slot, context, true).text;
     a.condition = cond.always() ? "always" : cond.Explain(reader).Sentence();
     out.accounts.push_back(std::move(a));
   }
@@ -120,11 +116,7 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   ORCHARD_TRY(Users users, ReadUsers(*db));
   const Date today = clock_.Today();
   const RuleDefinition& d = rule.definition;
-  Onboardings onboard;
-  if (d.trigger.kind == TriggerKind::kOnboardingDay) {
-    ORCHARD_TRY(onboard,
-                ReadOnboardings(*db, today.AddDays(-d.trigger.days - d.trigger.catch_up_days - 1)));
-  }
+  ORCHARD_TRY(const TimeContext context, ReadTimeContext(*db, {&d.trigger}, today));
   ORCHARD_TRY(t.firings, ReadFirings(*db, rule_id, account_id));
   {
     std::vector<store::SqlValue> p;
@@ -157,7 +149,7 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   t.condition = cond.Explain(reader);
   t.condition_holds = cond.always() || t.condition.result;
   if (IsTimeTrigger(d.trigger.kind)) {
-    TriggerState st = TimeState(d.trigger, model_, day, *slot, onboard, true);
+    TriggerState st = TimeState(d.trigger, model_, day, *slot, context, true);
     t.trigger_holds = st.holds;
     t.trigger = st.text;
     t.anchor = st.anchor;

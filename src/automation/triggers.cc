@@ -15,13 +15,17 @@ std::string Day(int32_t day) { return Date::FromDays(day).ToString(); }
 
 bool IsTimeTrigger(TriggerKind k) {
   return k == TriggerKind::kRenewalIn || k == TriggerKind::kPlanStale ||
-         k == TriggerKind::kNoContact || k == TriggerKind::kOnboardingDay;
+         k == TriggerKind::kNoContact || k == TriggerKind::kOnboardingDay ||
+         k == TriggerKind::kReviewDue;
 }
 bool IsObservedTrigger(TriggerKind k) {
   return k == TriggerKind::kHealthColour || k == TriggerKind::kHealthDrop;
 }
 bool IsUsageTrigger(TriggerKind k) {
   return k == TriggerKind::kUsageSpike || k == TriggerKind::kUsageDrop;
+}
+bool IsEngagementTrigger(TriggerKind k) {
+  return k == TriggerKind::kEngagementSpike || k == TriggerKind::kEngagementDrop;
 }
 
 Result<Onboardings> ReadOnboardings(store::Database& db, Date since) {
@@ -40,6 +44,43 @@ Result<Onboardings> ReadOnboardings(store::Database& db, Date since) {
   return out;
 }
 
+Result<TimeContext> ReadTimeContext(store::Database& db,
+                                    const std::vector<const Trigger*>& triggers, Date today) {
+  int onboarding_back = -1, review_ahead = -1, review_back = 0;
+  for (const Trigger* t : triggers) {
+    if (t->kind == TriggerKind::kOnboardingDay) {
+      onboarding_back = std::max(onboarding_back, t->days + t->catch_up_days);
+    } else if (t->kind == TriggerKind::kReviewDue) {
+      review_ahead = std::max(review_ahead, t->days);
+      review_back = std::max(review_back, t->catch_up_days);
+    }
+  }
+  TimeContext c;
+  if (onboarding_back >= 0) {
+    ORCHARD_TRY(Onboardings onboard, ReadOnboardings(db, today.AddDays(-onboarding_back - 1)));
+    c.onboard.swap(onboard);
+  }
+  if (review_ahead >= 0) {
+    std::vector<store::SqlValue> p;
+    p.emplace_back(today.AddDays(-review_back).ToString());
+    p.emplace_back(today.AddDays(review_ahead).ToString());
+    ORCHARD_CHECK(db.Query(
+        "SELECT id, account_id, due_on, kind FROM reviews WHERE status = 'scheduled' AND due_on "
+        ">= ? AND due_on <= ? ORDER BY due_on, id",
+        p, [&](const store::Row& row) -> Status {
+          ScheduledReview r;
+          ORCHARD_TRY(r.id, row.GetInt(0));
+          ORCHARD_TRY(int64_t account, row.GetInt(1));
+          ORCHARD_TRY(Date due, Date::Parse(row.GetText(2)));
+          r.due = due.days();
+          ORCHARD_TRY(r.kind, ParseEnum<ReviewKind>(row.GetText(3)));
+          c.reviews[account].push_back(r);
+          return Ok();
+        }));
+  }
+  return c;
+}
+
 Result<Users> ReadUsers(store::Database& db) {
   Users u;
   ORCHARD_CHECK(
@@ -52,8 +93,43 @@ Result<Users> ReadUsers(store::Database& db) {
   return u;
 }
 
+namespace {
+
+// review_due: the account's first scheduled review (of the trigger's kind) due within `days`
+// and overdue by no more than the catch-up.
+TriggerState ReviewState(const Trigger& t, const TimeContext& context, int64_t account,
+                         int32_t today, bool words) {
+  TriggerState out;
+  const std::string which = t.review ? std::string(ToString(*t.review)) + " review" : "review";
+  auto it = context.reviews.find(account);
+  if (it != context.reviews.end()) {
+    for (const ScheduledReview& r : it->second) {
+      if (t.review && r.kind != *t.review) continue;
+      const int32_t ahead = r.due - today;
+      if (ahead > t.days || -ahead > t.catch_up_days) continue;
+      out.holds = true;
+      out.anchor = "review:" + std::to_string(r.id) + ":" + Day(r.due);
+      if (words) {
+        out.text = "the " + std::string(ToString(r.kind)) + " review " + std::to_string(r.id) +
+                   " is due on " + Day(r.due) +
+                   (ahead > 0    ? ", in " + std::to_string(ahead) + " days"
+                    : ahead == 0 ? ", today"
+                                 : ", " + std::to_string(-ahead) + " days overdue");
+      }
+      return out;
+    }
+  }
+  if (words) {
+    out.text = "no " + which + " is scheduled within " + std::to_string(t.days) +
+               " days (or overdue by " + std::to_string(t.catch_up_days) + " days or less)";
+  }
+  return out;
+}
+
+}  // namespace
+
 TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
-                       const engine::DayColumns& day, size_t slot, const Onboardings& onboard,
+                       const engine::DayColumns& day, size_t slot, const TimeContext& context,
                        bool words) {
   TriggerState out;
   const engine::Summary& s = day.summary[slot];
@@ -108,8 +184,8 @@ TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
       return out;
     }
     case TriggerKind::kOnboardingDay: {
-      auto it = onboard.find(model.account_id(slot));
-      if (it == onboard.end()) {
+      auto it = context.onboard.find(model.account_id(slot));
+      if (it == context.onboard.end()) {
         if (words) out.text = "no handoff was accepted recently";
         return out;
       }
@@ -132,10 +208,35 @@ TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
       }
       return out;
     }
+    case TriggerKind::kReviewDue:
+      return ReviewState(t, context, model.account_id(slot), today, words);
     default:
       return out;
   }
 }
+
+namespace {
+// `value` on `day` against `base`: a robust z-score (median and MAD).
+UsageJump RobustJump(std::vector<double> base, int32_t day, double value) {
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  const double m = median(base);
+  std::vector<double> dev;
+  for (double x : base) dev.push_back(std::abs(x - m));
+  // 1.4826 × MAD estimates the standard deviation of a normal baseline; a flat baseline still
+  // needs a real change (5 % of its level, at least one) to count.
+  const double scale = std::max({1.4826 * median(dev), 0.05 * std::abs(m), 1.0});
+  UsageJump j;
+  j.day = day;
+  j.value = value;
+  j.median = m;
+  j.z = (value - m) / scale;
+  return j;
+}
+}  // namespace
 
 std::optional<UsageJump> UsageZ(std::span<const engine::UsageRec> usage, int32_t today,
                                 const std::string& metric) {
@@ -153,23 +254,57 @@ std::optional<UsageJump> UsageZ(std::span<const engine::UsageRec> usage, int32_t
     if (u.day < latest->day && u.day >= latest->day - 28) base.push_back(value(u));
   }
   if (base.size() < 14) return std::nullopt;
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  };
-  const double m = median(base);
-  std::vector<double> dev;
-  for (double x : base) dev.push_back(std::abs(x - m));
-  // 1.4826 × MAD estimates the standard deviation of a normal baseline; a flat baseline still
-  // needs a real change (5 % of its level, at least one) to count.
-  const double scale = std::max({1.4826 * median(dev), 0.05 * std::abs(m), 1.0});
-  UsageJump j;
-  j.day = latest->day;
-  j.value = value(*latest);
-  j.median = m;
-  j.z = (j.value - m) / scale;
-  return j;
+  return RobustJump(std::move(base), latest->day, value(*latest));
+}
+
+std::optional<UsageJump> EngagementZ(std::span<const SignalDay> signals, int32_t today,
+                                     const std::vector<EngagementKind>& kinds) {
+  std::map<int32_t, int> per_day;
+  for (const SignalDay& s : signals) {
+    if (s.day > today || s.day < today - 32) continue;
+    if (std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end()) continue;
+    ++per_day[s.day];
+  }
+  if (per_day.empty() || per_day.rbegin()->first < today - 3) return std::nullopt;
+  const int32_t latest = per_day.rbegin()->first;
+  std::vector<double> base;
+  for (int32_t d = latest - 28; d < latest; ++d) {
+    auto it = per_day.find(d);
+    base.push_back(it == per_day.end() ? 0.0 : it->second);
+  }
+  return RobustJump(std::move(base), latest, per_day.rbegin()->second);
+}
+
+Status ReadSignals(store::Database& db, Date today,
+                   std::unordered_map<int64_t, std::vector<SignalDay>>& accounts) {
+  const std::string since = Timestamp::At(today.AddDays(-32)).ToString();
+  for (auto& [account, signals] : accounts) {
+    std::vector<store::SqlValue> p;
+    p.emplace_back(account);
+    p.emplace_back(since);
+    signals.clear();
+    ORCHARD_CHECK(db.Query(
+        "SELECT kind, occurred_at FROM engagement_signals WHERE account_id = ? AND occurred_at "
+        ">= ?",
+        p, [&](const store::Row& row) -> Status {
+          ORCHARD_TRY(EngagementKind kind, ParseEnum<EngagementKind>(row.GetText(0)));
+          ORCHARD_TRY(Timestamp at, Timestamp::Parse(row.GetText(1)));
+          signals.push_back({kind, at.date().days()});
+          return Ok();
+        }));
+  }
+  return Ok();
+}
+
+std::string SignalNames(const std::vector<EngagementKind>& kinds) {
+  std::string out;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (i > 0) out += i + 1 == kinds.size() ? " and " : ", ";
+    std::string name(ToString(kinds[i]));
+    std::replace(name.begin(), name.end(), '_', ' ');
+    out += name + "s";
+  }
+  return out;
 }
 
 std::string Number(double v) {
@@ -233,6 +368,10 @@ std::string_view WaitsFor(TriggerKind k) {
       return "an NPS response of 6 or less";
     case TriggerKind::kReviewDue:
       return "a review to fall due";
+    case TriggerKind::kEngagementSpike:
+      return "engagement signals well above the account's 28-day normal";
+    case TriggerKind::kEngagementDrop:
+      return "engagement signals well below the account's 28-day normal";
     case TriggerKind::kSlaAtRisk:
     case TriggerKind::kSlaBreached:
       return "a ticket's first response to near or pass its tier's SLA";

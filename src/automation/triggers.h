@@ -26,15 +26,34 @@ namespace orchard::automation {
 
 std::string Day(int32_t day);  // "YYYY-MM-DD"
 
-bool IsTimeTrigger(TriggerKind k);      // checked over every account by a full pass
-bool IsObservedTrigger(TriggerKind k);  // health against what the engine last observed
-bool IsUsageTrigger(TriggerKind k);     // a usage row written
+bool IsTimeTrigger(TriggerKind k);        // checked over every account by a full pass
+bool IsObservedTrigger(TriggerKind k);    // health against what the engine last observed
+bool IsUsageTrigger(TriggerKind k);       // a usage row written
+bool IsEngagementTrigger(TriggerKind k);  // an engagement signal written
 // What an event trigger waits for, in words ("an opportunity to close won").
 std::string_view WaitsFor(TriggerKind k);
 
 // The handoffs accepted recently enough for an onboarding-day rule: account → (handoff, day).
 using Onboardings = std::unordered_map<int64_t, std::vector<std::pair<int64_t, int32_t>>>;
 Result<Onboardings> ReadOnboardings(store::Database& db, Date since);
+
+// A scheduled review (service/reviews.h schedules them on the tier's cadence), for review_due.
+struct ScheduledReview {
+  int64_t id = 0;
+  int32_t due = 0;
+  ReviewKind kind = ReviewKind::kInternal;
+};
+using ScheduledReviews = std::unordered_map<int64_t, std::vector<ScheduledReview>>;
+
+// What time triggers read from the database besides the book, as far back as the triggers
+// given need: the handoffs accepted recently (onboarding_day) and the scheduled reviews due
+// soon or lately overdue (review_due). Empty for triggers that need neither.
+struct TimeContext {
+  Onboardings onboard;
+  ScheduledReviews reviews;
+};
+Result<TimeContext> ReadTimeContext(store::Database& db,
+                                    const std::vector<const Trigger*>& triggers, Date today);
 
 struct Users {
   std::unordered_map<int64_t, std::string> email;
@@ -50,7 +69,7 @@ struct TriggerState {
   std::string text;
 };
 TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
-                       const engine::DayColumns& day, size_t slot, const Onboardings& onboard,
+                       const engine::DayColumns& day, size_t slot, const TimeContext& context,
                        bool words);
 
 // The account's latest usage day against the 28 days before it: a robust z-score (median and
@@ -61,6 +80,21 @@ struct UsageJump {
 };
 std::optional<UsageJump> UsageZ(std::span<const engine::UsageRec> usage, int32_t today,
                                 const std::string& metric);
+
+// An engagement signal of an account (a pricing-page visit, a case-study download, …) by day.
+struct SignalDay {
+  EngagementKind kind = EngagementKind::kPricingPageVisit;
+  int32_t day = 0;
+};
+// The signals of `kinds` on the latest day with one (within 3 days of today) against the daily
+// counts of the 28 days before it, zeros included: the same robust z-score as usage.
+std::optional<UsageJump> EngagementZ(std::span<const SignalDay> signals, int32_t today,
+                                     const std::vector<EngagementKind>& kinds);
+// Fills each account's signals of the 32 days to `today` (the accounts are the map's keys).
+Status ReadSignals(store::Database& db, Date today,
+                   std::unordered_map<int64_t, std::vector<SignalDay>>& accounts);
+// "pricing-page visits and case-study downloads"
+std::string SignalNames(const std::vector<EngagementKind>& kinds);
 
 // A row event read from the change log (an opportunity won, a contact departed, …), and what
 // one read of the log found.
@@ -74,6 +108,8 @@ struct Events {
   std::vector<RowEvent> rows;
   std::set<int64_t> touched;  // accounts any write touched (their health is looked at again)
   std::set<int64_t> usage;    // accounts a usage row was written for
+  // Accounts an engagement signal was written for, with their signals of the last 32 days.
+  std::unordered_map<int64_t, std::vector<SignalDay>> engagement;
 };
 
 std::string Number(double v);  // one decimal

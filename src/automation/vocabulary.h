@@ -15,7 +15,8 @@ namespace orchard::automation {
 enum class TriggerKind {
   kRenewalIn,        // time: the next renewal is N days away or less (anchor: that renewal date)
   kPlanStale,        // time: the plan is older than its tier's refresh cadence (anchor: its date)
-  kReviewDue,        // time: a review is due or overdue (anchor: the review)
+  kReviewDue,        // time: a scheduled review is due in N days or overdue (anchor: it and its
+                     // due date)
   kOnboardingDay,    // time: day N after a handoff's acceptance (anchor: the handoff)
   kNoContact,        // time: no meaningful contact for N days (anchor: the last contact's day)
   kHealthColour,     // event: the health colour changed (anchor: from → to on the day)
@@ -29,6 +30,9 @@ enum class TriggerKind {
   kNpsDetractor,     // event: an NPS response of 0–6 (anchor: the response)
   kSlaAtRisk,        // time: a ticket's first response is 75 % into its tier's SLA (anchor: it)
   kSlaBreached,      // time: … past the SLA (anchor: the ticket)
+  kEngagementSpike,  // event: engagement signals of a day (pricing-page visits, case-study
+                     // downloads, …) against the account's own 28 days, robust z ≥ X (anchor: day)
+  kEngagementDrop,  // event: … ≤ −X
 };
 
 enum class ActionKind {
@@ -49,7 +53,8 @@ namespace orchard {
 ORCHARD_ENUM_TRAITS(automation::TriggerKind, "trigger", "renewal_in", "plan_stale", "review_due",
                     "onboarding_day", "no_contact", "health_colour", "health_drop", "usage_spike",
                     "usage_drop", "opportunity_won", "opportunity_lost", "contact_departed",
-                    "ticket_escalated", "nps_detractor", "sla_at_risk", "sla_breached");
+                    "ticket_escalated", "nps_detractor", "sla_at_risk", "sla_breached",
+                    "engagement_spike", "engagement_drop");
 ORCHARD_ENUM_TRAITS(automation::ActionKind, "action", "task", "notify", "email", "webhook",
                     "set_field", "playbook", "tech_touch");
 ORCHARD_ENUM_TRAITS(automation::RuleStatus, "rule status", "draft", "active", "archived");

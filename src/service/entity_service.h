@@ -185,6 +185,15 @@ class EntityService {
           if (saved) model->Upsert(*saved);
         });
       }
+    } else if constexpr (std::is_same_v<T, EngagementSignal>) {
+      // Not held by the model, but automation reacts to it (an engagement spike): logged for
+      // the rule engine, which reads the log, and an apply staged so the commit wakes the runner.
+      (void)before;
+      if (saved) {
+        ORCHARD_CHECK(
+            RecordChange(work.db(), kTable, saved->id.value, at, saved->account_id.value));
+        if (model_ != nullptr) work.ThenApply([] {});
+      }
     } else {
       (void)saved, (void)before, (void)at;
     }

@@ -125,6 +125,14 @@ int64_t CountRows(const std::string& url, const std::string& sql) {
   return n && *n ? **n : -1;
 }
 
+// Today, `days` from now, as the server's clock reads it: "YYYY-MM-DD".
+std::string DayFromNow(int days) {
+  std::time_t at = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&at));
+  return text;
+}
+
 class RulesTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
@@ -289,12 +297,9 @@ TEST_P(RulesTest, AnEventRuleActsRightAfterTheWrite) {
        201);
   auto accounts = Get("/api/v1/accounts?limit=1");
   const int64_t account = accounts.at("items").as_array().at(0).at("id").as_int64();
-  std::time_t now = std::time(nullptr);
-  char today[16];
-  std::strftime(today, sizeof today, "%Y-%m-%d", std::gmtime(&now));
   const auto wrote = std::chrono::steady_clock::now();
   Post("/api/v1/accounts/" + std::to_string(account) + "/nps-responses",
-       R"({"score":3,"comment":"slow support","responded_on":")" + std::string(today) + "\"}", 201);
+       R"({"score":3,"comment":"slow support","responded_on":")" + DayFromNow(0) + "\"}", 201);
   // The task comes from the runner woken by the write: no pass was asked for.
   int64_t tasks = 0;
   while (std::chrono::steady_clock::now() - wrote < std::chrono::seconds(10)) {
@@ -306,6 +311,116 @@ TEST_P(RulesTest, AnEventRuleActsRightAfterTheWrite) {
   // A second detractor response is a new anchor; the first is not fired again.
   Post("/api/v1/rules/run", "{}");
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM tasks WHERE title LIKE 'Call back %'"), 1);
+}
+
+TEST_P(RulesTest, AReviewDueSoonFiresOnceAndARescheduledOneAgain) {
+  auto rule = Post("/api/v1/rules", RuleBody("QBR prep", R"({"trigger":{"kind":"review_due",
+      "days":7,"review":"customer"},"actions":[{"kind":"task","title":
+      "Prepare the QBR of {{account.name}}","owner":"user:lead@x.example","due_in_days":2}]})"),
+                   201);
+  const std::string id = std::to_string(rule.at("id").as_int64());
+  const int64_t account =
+      Get("/api/v1/accounts?limit=1").at("items").as_array().at(0).at("id").as_int64();
+  const std::string base = "/api/v1/accounts/" + std::to_string(account);
+  auto firings = [&] {
+    return CountRows("SELECT COUNT(*) FROM rule_firings WHERE rule_id = " + id +
+                     " AND account_id = " + std::to_string(account));
+  };
+  auto cancel_scheduled = [&] {  // the seed's own reviews of the account, out of the way
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->Exec(
+        "UPDATE reviews SET status = 'cancelled' WHERE account_id = " + std::to_string(account),
+        {}));
+  };
+  cancel_scheduled();
+  // An internal review is not the rule's kind, and a customer one 20 days out is too far.
+  Post(base + "/reviews",
+       R"({"kind":"internal","status":"scheduled","due_on":")" + DayFromNow(2) + "\"}", 201);
+  auto later =
+      Post(base + "/reviews",
+           R"({"kind":"customer","status":"scheduled","due_on":")" + DayFromNow(20) + "\"}", 201);
+  Post("/api/v1/rules/run", "{}");
+  EXPECT_EQ(firings(), 0);
+  auto trace = Get("/api/v1/rules/" + id + "/trace?account=" + std::to_string(account));
+  EXPECT_FALSE(trace.at("trigger_holds").as_bool());
+  EXPECT_THAT(std::string(trace.at("trigger").as_string()),
+              ::testing::HasSubstr("no customer review is scheduled within 7 days"));
+  // Brought forward to 3 days out: it fires, once, however many passes run.
+  const std::string review = std::to_string(later.at("id").as_int64());
+  Call("PATCH", "/api/v1/reviews/" + review, R"({"due_on":")" + DayFromNow(3) + "\"}", 200);
+  Post("/api/v1/rules/run", "{}");
+  Post("/api/v1/rules/run", "{}");
+  EXPECT_EQ(firings(), 1);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM rule_firings WHERE rule_id = " + id +
+                      " AND anchor = 'review:" + review + ":" + DayFromNow(3) + "'"),
+            1);
+  trace = Get("/api/v1/rules/" + id + "/trace?account=" + std::to_string(account));
+  EXPECT_THAT(std::string(trace.at("trigger").as_string()),
+              ::testing::HasSubstr("is due on " + DayFromNow(3) + ", in 3 days"));
+  // Rescheduled to another day inside the window: a new anchor, a second reminder.
+  Call("PATCH", "/api/v1/reviews/" + review, R"({"due_on":")" + DayFromNow(5) + "\"}", 200);
+  Post("/api/v1/rules/run", "{}");
+  EXPECT_EQ(firings(), 2);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM tasks WHERE title LIKE 'Prepare the QBR of%' AND "
+                      "account_id = " +
+                      std::to_string(account)),
+            2);
+}
+
+TEST_P(RulesTest, AnEngagementSpikeAgainstTheAccountsOwnNormalFiresOnceADay) {
+  auto rule = Post("/api/v1/rules", RuleBody("Buying signal", R"({"trigger":{"kind":
+      "engagement_spike","signals":["pricing_page_visit","case_study_download"],"z":3},
+      "actions":[{"kind":"notify","to":["user:lead@x.example"],"title":
+      "Buying signal at {{account.name}}"}]})"),
+                   201);
+  const std::string id = std::to_string(rule.at("id").as_int64());
+  // A signal kind the rule does not count, or an unknown one, is refused on save.
+  Post("/api/v1/rules", RuleBody("Bad", R"({"trigger":{"kind":"engagement_spike",
+      "signals":["pricing_page"]},"actions":[{"kind":"notify","to":["am"],"title":"x"}]})"),
+       422);
+  EXPECT_THAT(last_body_, ::testing::HasSubstr("trigger.signals"));
+  const int64_t account =
+      Get("/api/v1/accounts?limit=1").at("items").as_array().at(0).at("id").as_int64();
+  {  // a quiet account: no signals in the last five weeks
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->Exec(
+        "DELETE FROM engagement_signals WHERE account_id = " + std::to_string(account), {}));
+  }
+  auto firings = [&] {
+    return CountRows("SELECT COUNT(*) FROM rule_firings WHERE rule_id = " + id +
+                     " AND account_id = " + std::to_string(account));
+  };
+  const std::string path = "/api/v1/accounts/" + std::to_string(account) + "/engagement-signals";
+  const std::string at = DayFromNow(0);  // midnight today
+  auto signal = [&](const char* kind) {
+    Post(path, std::string(R"({"kind":")") + kind + R"(","occurred_at":")" + at + "\"}", 201);
+  };
+  // Webinars do not count; two pricing-page visits are z 2: not yet a spike.
+  signal("webinar_attended");
+  signal("webinar_attended");
+  signal("webinar_attended");
+  signal("pricing_page_visit");
+  signal("pricing_page_visit");
+  Post("/api/v1/rules/run", "{}");
+  EXPECT_EQ(firings(), 0);
+  // A case-study download makes three: the runner, woken by the write, fires.
+  const auto wrote = std::chrono::steady_clock::now();
+  signal("case_study_download");
+  while (firings() == 0 && std::chrono::steady_clock::now() - wrote < std::chrono::seconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(firings(), 1);
+  // More visits the same day are the same spike.
+  signal("pricing_page_visit");
+  Post("/api/v1/rules/run", "{}");
+  EXPECT_EQ(firings(), 1);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM notifications WHERE title LIKE 'Buying signal at%'"),
+            1);
+  auto trace = Get("/api/v1/rules/" + id + "/trace?account=" + std::to_string(account));
+  const auto& fired = trace.at("firings").as_array().at(0);
+  EXPECT_EQ(fired.at("anchor").as_string(), "engagement:" + DayFromNow(0));
 }
 
 TEST_P(RulesTest, TheTraceSaysWhyItFiredOrWhyNot) {

@@ -14,7 +14,12 @@ export interface Trigger {
   from?: string[];
   metric?: string;
   z?: number;
+  signals?: string[]; // engagement_spike / engagement_drop: the signal kinds counted
+  review?: string; // review_due: "internal" or "customer" (none: any)
 }
+
+// The engagement signals a rule can count (the API's engagement_signals.kind).
+export const signalKinds = ["pricing_page_visit", "case_study_download", "webinar_attended", "product_page_visit", "job_change"];
 
 // One action as the API reads it: the fields depend on its kind (docs/RULES.md).
 export interface RuleAction {
@@ -205,6 +210,8 @@ const triggerNames: Record<string, string> = {
   health_drop: "Health dropped",
   usage_spike: "Usage spike",
   usage_drop: "Usage drop",
+  engagement_spike: "Engagement spike",
+  engagement_drop: "Engagement drop",
   nps_detractor: "NPS detractor",
   sla_at_risk: "SLA at risk",
   sla_breached: "SLA breached",
@@ -249,6 +256,11 @@ export function triggerText(t: Trigger): string {
     case "usage_spike":
     case "usage_drop":
       return `${triggerName(t.kind)}: ${label(t.metric ?? "active_users")}, z ≥ ${t.z ?? 3}`;
+    case "engagement_spike":
+    case "engagement_drop":
+      return `${triggerName(t.kind)}: ${(t.signals ?? []).map(label).join(", ")}, z ≥ ${t.z ?? 3}`;
+    case "review_due":
+      return `${t.review ? label(t.review) + " review" : "Review"} due in ${t.days ?? 7} days or overdue`;
     default:
       return triggerName(t.kind);
   }

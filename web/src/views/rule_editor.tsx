@@ -10,7 +10,7 @@ import { useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { navigate } from "../lib/router";
-import { actionName, triggerName, type Backtest, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
+import { actionName, signalKinds, triggerName, type Backtest, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
 import { label } from "../lib/format";
 import { ConditionBox } from "../components/condition_box";
 import { ConflictNotice } from "../components/conflict";
@@ -47,6 +47,11 @@ function triggerDefaults(kind: string): Trigger {
     case "usage_spike":
     case "usage_drop":
       return { kind, metric: "active_users", z: 3 };
+    case "engagement_spike":
+    case "engagement_drop":
+      return { kind, signals: ["pricing_page_visit", "case_study_download"], z: 3 };
+    case "review_due":
+      return { kind, days: 7, catch_up_days: 30 };
     default:
       return { kind };
   }
@@ -469,6 +474,37 @@ function TriggerFields({ trigger: t, set }: { trigger: Trigger; set: (patch: Par
             </select>
           </label>
           <NumberField text="Robust z-score at least" value={t.z} set={(v) => set({ z: v })} min={1} max={20} step={0.1} />
+        </>
+      );
+    case "engagement_spike":
+    case "engagement_drop":
+      return (
+        <>
+          <fieldset class="colours">
+            <legend>Signals counted</legend>
+            {signalKinds.map((k) => (
+              <label key={k} class="check">
+                <input type="checkbox" checked={(t.signals ?? []).includes(k)} onChange={(e) => set({ signals: toggle(t.signals, k, (e.target as HTMLInputElement).checked) })} />
+                {label(k)}
+              </label>
+            ))}
+          </fieldset>
+          <NumberField text="Robust z-score at least" value={t.z} set={(v) => set({ z: v })} min={1} max={20} step={0.1} />
+        </>
+      );
+    case "review_due":
+      return (
+        <>
+          <label>
+            Review
+            <select value={t.review ?? ""} onChange={(e) => { const v = (e.target as HTMLSelectElement).value; set({ review: v === "" ? undefined : v }); }}>
+              <option value="">Any</option>
+              <option value="internal">Internal</option>
+              <option value="customer">Customer (QBR)</option>
+            </select>
+          </label>
+          <NumberField text="Days before it is due" value={t.days} set={(v) => set({ days: v })} min={0} max={365} />
+          <NumberField text="Catch-up days (overdue)" value={t.catch_up_days} set={(v) => set({ catch_up_days: v })} min={0} max={365} />
         </>
       );
     default:
