@@ -48,6 +48,15 @@ void PrintTable(const models::ChurnEvaluation& eval) {
     fmt::print("{:<11} {:>6} {:>10.3f} {:>9.3f}\n",
                fmt::format("{:.1f}–{:.1f}", bin.lower, bin.upper), bin.count, bin.mean_predicted,
                bin.observed_rate);
+  fmt::print(
+      "\nFold 1's highest risks, scored by {} trained on the other folds, and their top "
+      "drivers (log-odds):\n",
+      eval.learners[eval.chosen].name);
+  for (const auto& c : eval.examples) {
+    fmt::print("{} {:.2f} ({})", c.id, c.probability, c.churned ? "churned" : "stayed");
+    for (const auto& d : c.drivers) fmt::print("  {} {:+.2f}", d.feature, d.contribution);
+    fmt::print("\n");
+  }
 }
 
 boost::json::object ToJson(const models::ChurnEvaluation& eval) {
@@ -74,6 +83,17 @@ boost::json::object ToJson(const models::ChurnEvaluation& eval) {
                                            {"count", bin.count},
                                            {"mean_predicted", bin.mean_predicted},
                                            {"observed_rate", bin.observed_rate}});
+  boost::json::array examples;
+  for (const auto& c : eval.examples) {
+    boost::json::array drivers;
+    for (const auto& d : c.drivers)
+      drivers.emplace_back(
+          boost::json::object{{"feature", d.feature}, {"contribution", d.contribution}});
+    examples.emplace_back(boost::json::object{{"id", c.id},
+                                              {"probability", c.probability},
+                                              {"churned", c.churned},
+                                              {"drivers", std::move(drivers)}});
+  }
   return {{"data", "telco"},
           {"rows", eval.rows},
           {"positives", eval.positives},
@@ -81,7 +101,8 @@ boost::json::object ToJson(const models::ChurnEvaluation& eval) {
           {"seed", eval.seed},
           {"learners", std::move(learners)},
           {"chosen", eval.learners[eval.chosen].name},
-          {"reliability", std::move(curve)}};
+          {"reliability", std::move(curve)},
+          {"examples", std::move(examples)}};
 }
 
 }  // namespace

@@ -83,16 +83,19 @@ Result<TelcoData> LoadTelco(const std::string& dir) {
   for (const char* name : kCategorical) specs.push_back({name, ColumnKind::kCategorical});
   for (const auto& spec : specs)
     if (auto found = table.Column(spec.name, path); !found) return std::unexpected(found.error());
+  ORCHARD_TRY(size_t id, table.Column("customerID", path));
   ORCHARD_TRY(size_t churn, table.Column("Churn", path));
   ORCHARD_TRY(size_t total, table.Column("TotalCharges", path));
   ORCHARD_TRY(size_t tenure, table.Column("tenure", path));
   std::vector<int> labels;
+  std::vector<std::string> ids;
   for (size_t r = 0; r < table.rows.size(); ++r) {
     auto& row = table.rows[r];
     if (row[churn] != "Yes" && row[churn] != "No")
       return FailField("Churn", path + " record " + std::to_string(r + 1) + ": '" + row[churn] +
                                     "' is neither Yes nor No");
     labels.push_back(row[churn] == "Yes" ? 1 : 0);
+    ids.push_back(row[id]);
     // Not billed yet: a blank total with tenure 0 is a total of 0.
     auto charges = ParseNumberCell(row[total]);
     auto months = ParseNumberCell(row[tenure]);
@@ -103,7 +106,7 @@ Result<TelcoData> LoadTelco(const std::string& dir) {
   raw.labels = std::move(labels);
   ORCHARD_CHECK(raw.CheckBothClasses());
   ORCHARD_TRY(Dataset engineered, AddChurnFeatures(raw));
-  return TelcoData{std::move(raw), std::move(engineered)};
+  return TelcoData{std::move(raw), std::move(engineered), std::move(ids)};
 }
 
 Result<Dataset> AddChurnFeatures(const Dataset& raw) {

@@ -3,12 +3,14 @@
 // it until a book has enough renewal history of its own (issue 20): tenure and Contract stand in
 // for the renewal features.
 //
-// Read as: customerID dropped; Churn Yes/No the label; SeniorCitizen, tenure, MonthlyCharges and
-// TotalCharges numeric; the other 15 columns categorical (one-hot). TotalCharges is blank in 11
-// rows, all with tenure 0: customers not billed yet, so their total is 0, not unknown.
+// Read as: customerID kept as the row's id, not a feature; Churn Yes/No the label; SeniorCitizen,
+// tenure, MonthlyCharges and TotalCharges numeric; the other 15 columns categorical (one-hot).
+// TotalCharges is blank in 11 rows, all with tenure 0: customers not billed yet, so their total is
+// 0, not unknown.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "models/dataset.h"
@@ -23,8 +25,9 @@ inline constexpr const char* kTelcoFile = "WA_Fn-UseC_-Telco-Customer-Churn.csv"
 Result<TextTable> ReadCsvTable(const std::string& path);
 
 struct TelcoData {
-  Dataset raw;         // the 19 columns as they are: numerics and one-hot categoricals
-  Dataset engineered;  // the same, plus the churn features of AddChurnFeatures
+  Dataset raw;                   // the 19 columns as they are: numerics and one-hot categoricals
+  Dataset engineered;            // the same, plus the churn features of AddChurnFeatures
+  std::vector<std::string> ids;  // customerID per row (not a feature)
 };
 
 // Reads DIR/WA_Fn-UseC_-Telco-Customer-Churn.csv. A missing column is an InvalidArgument error

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/boosted_trees.h"
+#include "models/churn_model.h"
 #include "models/folds.h"
 #include "models/logistic.h"
 #include "models/metrics.h"
@@ -169,6 +170,23 @@ TEST(ModelTrees, ABadParameterIsAClearError) {
   options.params = {};
   options.rounds = 0;
   EXPECT_FALSE(BoostedTrees::Fit(Threshold(200, 1), options));
+}
+
+TEST(ModelChurn, TheAveragedLearnerScoresWellAndItsDriversSumToItsMargin) {
+  auto model = ChurnModel::Fit(Linear(3000, 6), 1);
+  ASSERT_TRUE(model) << model.error().ToString();
+  const Dataset test = Linear(500, 7);
+  auto p = model->Predict(test);
+  auto margin = model->PredictMargin(test);
+  auto contributions = model->PredictContributions(test);
+  ASSERT_TRUE(p && margin && contributions);
+  EXPECT_GT(*Auc(test.labels, *p), 0.8);
+  for (size_t i = 0; i < test.rows(); ++i) {
+    double sum = 0;
+    for (size_t j = 0; j < contributions->cols; ++j) sum += contributions->At(i, j);
+    EXPECT_NEAR(sum, (*margin)[i], 1e-3);
+    EXPECT_NEAR((*p)[i], 1.0 / (1.0 + std::exp(-(*margin)[i])), 1e-12);
+  }
 }
 
 }  // namespace

@@ -49,6 +49,13 @@ TEST(ModelCli, TelcoEvaluationPrintsBothLearnersAndTheChosenOne) {
   EXPECT_GE(chosen_auc, auc["XGBoost defaults"]);
   EXPECT_LT(chosen->at("ece").as_double(), 0.03);
   EXPECT_GE(doc.at("reliability").as_array().size(), 8u);
+  // The highest risks come with their drivers.
+  const auto& examples = doc.at("examples").as_array();
+  ASSERT_EQ(examples.size(), 3u);
+  for (const auto& example : examples) {
+    EXPECT_GT(example.at("probability").as_double(), 0.5);
+    EXPECT_EQ(example.at("drivers").as_array().size(), 3u);
+  }
 }
 
 TEST(ModelCli, TelcoTableHasTheFoldsAndTheReliabilityCurve) {
@@ -60,6 +67,7 @@ TEST(ModelCli, TelcoTableHasTheFoldsAndTheReliabilityCurve) {
   EXPECT_THAT(r.out, HasSubstr("XGBoost defaults"));
   EXPECT_THAT(r.out, HasSubstr("fold 5"));
   EXPECT_THAT(r.out, HasSubstr("Reliability of Orchard churn"));
+  EXPECT_THAT(r.out, HasSubstr("top drivers"));
 }
 
 TEST(ModelCli, AMalformedTelcoFileNamesTheMissingColumn) {
