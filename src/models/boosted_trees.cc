@@ -17,13 +17,30 @@ struct DMatrixFree {
 using DMatrixPtr = std::unique_ptr<void, DMatrixFree>;
 using BoosterPtr = std::unique_ptr<void, BoostedTrees::BoosterFree>;
 
+// XGBoost's message for a person: without its stack trace, its time stamp and its source line
+// ("[21:52:44] ./src/learner.cc:1017: Check failed: …" → "Check failed: …").
+std::string Readable(std::string_view detail) {
+  if (auto trace = detail.find("Stack trace:"); trace != std::string_view::npos)
+    detail = detail.substr(0, trace);
+  if (detail.starts_with('[')) {
+    if (auto stamp = detail.find("] "); stamp != std::string_view::npos)
+      detail.remove_prefix(stamp + 2);
+    auto colon = detail.find(": ");
+    if (colon != std::string_view::npos &&
+        detail.substr(0, colon).find(".cc:") != std::string_view::npos)
+      detail.remove_prefix(colon + 2);
+  }
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' '))
+    detail.remove_suffix(1);
+  return detail.empty() ? "failed (no message)" : std::string(detail);
+}
+
 // An XGBoost call's return code as a Status: its own message on failure.
 Status Check(int code, std::string_view what) {
   if (code == 0) return Ok();
   const char* detail = XGBGetLastError();
-  std::string message = "XGBoost: " + std::string(what) + ": ";
-  message += detail != nullptr && *detail != '\0' ? detail : "failed (no message)";
-  return Fail(ErrorCode::kInvalidArgument, std::move(message));
+  return Fail(ErrorCode::kInvalidArgument,
+              "XGBoost: " + std::string(what) + ": " + Readable(detail != nullptr ? detail : ""));
 }
 
 Result<DMatrixPtr> MakeMatrix(const Dataset& data) {

@@ -150,7 +150,11 @@ TEST(ModelTrees, DeterministicForASeedAndSavedModelsPredictTheSame) {
   std::filesystem::remove(path);
   ASSERT_TRUE(from_file);
   EXPECT_EQ(*from_file->Predict(test), *pa);
-  EXPECT_FALSE(BoostedTrees::Load("not a model"));
+  auto garbage = BoostedTrees::Load("not a model");
+  ASSERT_FALSE(garbage);
+  EXPECT_NE(garbage.error().message.find("XGBoost: loading the model: "), std::string::npos);
+  EXPECT_EQ(garbage.error().message.find("Stack trace"), std::string::npos)
+      << garbage.error().message;
 }
 
 TEST(ModelTrees, ABadParameterIsAClearError) {
