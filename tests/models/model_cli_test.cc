@@ -1,0 +1,98 @@
+// `orchard model eval churn --telco DIR` through the real binary, as a user runs it: both learners'
+// AUC on the same folds, the chosen learner's quality, the JSON form, and clear errors for a
+// malformed file and for the models not built yet.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "support/process.h"
+
+namespace orchard {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::RunOrchard;
+using testing::TempDir;
+
+std::string TelcoDir() { return std::string(ORCHARD_SOURCE_DIR) + "/../shared/data/telco-churn"; }
+
+// One run for the table and one for JSON: each cross-validates three learners five times.
+TEST(ModelCli, TelcoEvaluationPrintsBothLearnersAndTheChosenOne) {
+  auto r = RunOrchard({"model", "eval", "churn", "--telco", TelcoDir(), "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = boost::json::parse(r.out).as_object();
+  EXPECT_EQ(doc.at("rows").as_int64(), 7043);
+  EXPECT_EQ(doc.at("positives").as_int64(), 1869);
+  EXPECT_EQ(doc.at("folds").as_int64(), 5);
+  std::map<std::string, double> auc;
+  const boost::json::object* chosen = nullptr;
+  for (const auto& value : doc.at("learners").as_array()) {
+    const auto& learner = value.as_object();
+    const std::string name(learner.at("name").as_string());
+    ASSERT_EQ(learner.at("fold_auc").as_array().size(), 5u) << name;
+    auc[name] = learner.at("mean_auc").as_double();
+    EXPECT_GT(learner.at("brier").as_double(), 0.0) << name;
+    EXPECT_LT(learner.at("brier").as_double(), 0.25) << name;  // better than a coin
+    if (learner.at("chosen").as_bool()) chosen = &learner;
+  }
+  ASSERT_TRUE(auc.contains("logistic regression"));
+  ASSERT_TRUE(auc.contains("XGBoost defaults"));
+  ASSERT_NE(chosen, nullptr);
+  // Quality (docs/MODELS.md): the chosen learner measured 0.8504 on these folds, logistic
+  // regression 0.8452, XGBoost's defaults 0.8253. Issue 20's target of 0.855 is not reached.
+  const double chosen_auc = chosen->at("mean_auc").as_double();
+  EXPECT_GE(chosen_auc, 0.845);
+  EXPECT_GE(chosen_auc, auc["logistic regression"]);
+  EXPECT_GE(chosen_auc, auc["XGBoost defaults"]);
+  EXPECT_LT(chosen->at("ece").as_double(), 0.03);
+  EXPECT_GE(doc.at("reliability").as_array().size(), 8u);
+  // The highest risks come with their drivers.
+  const auto& examples = doc.at("examples").as_array();
+  ASSERT_EQ(examples.size(), 3u);
+  for (const auto& example : examples) {
+    EXPECT_GT(example.at("probability").as_double(), 0.5);
+    EXPECT_EQ(example.at("drivers").as_array().size(), 3u);
+  }
+}
+
+TEST(ModelCli, TelcoTableHasTheFoldsAndTheReliabilityCurve) {
+  auto r = RunOrchard({"model", "eval", "churn", "--telco", TelcoDir(), "--seed", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out,
+              HasSubstr("7,043 customers, 1,869 churned (26.5 %); 5 stratified folds, seed 3"));
+  EXPECT_THAT(r.out, HasSubstr("logistic regression"));
+  EXPECT_THAT(r.out, HasSubstr("XGBoost defaults"));
+  EXPECT_THAT(r.out, HasSubstr("fold 5"));
+  EXPECT_THAT(r.out, HasSubstr("Reliability of Orchard churn"));
+  EXPECT_THAT(r.out, HasSubstr("top drivers"));
+}
+
+TEST(ModelCli, AMalformedTelcoFileNamesTheMissingColumn) {
+  TempDir dir;
+  std::ofstream(dir.path() + "/WA_Fn-UseC_-Telco-Customer-Churn.csv")
+      << "customerID,gender,SeniorCitizen,tenure,MonthlyCharges,TotalCharges\n"
+      << "1-A,Female,0,1,29.85,29.85\n";
+  auto r = RunOrchard({"model", "eval", "churn", "--telco", dir.path()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("no column 'Partner'"));
+
+  r = RunOrchard({"model", "eval", "churn", "--telco", dir.path() + "/nowhere"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("cannot open"));
+}
+
+TEST(ModelCli, BookTrainedModelsAreNotBuiltYet) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"model", "eval", "upsell"},
+                                               {"model", "eval", "churn"},
+                                               {"model", "train", "churn"}}) {
+    auto r = RunOrchard(args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_THAT(r.err, HasSubstr("not built yet")) << args.back();
+  }
+}
+
+}  // namespace
+}  // namespace orchard
