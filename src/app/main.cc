@@ -1,6 +1,5 @@
 // The composition root: the only place that picks concrete classes (which database adapter,
 // which clock, the server) and hands them to the commands the CLI parsed.
-// Long: every command's wiring in one root (801 lines with the model commands); next, move serve's.
 #include <fmt/core.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
