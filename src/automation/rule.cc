@@ -223,6 +223,12 @@ Status ParseTrigger(const json::value* v, Trigger& t) {
       }
       ORCHARD_CHECK(r.Number("z", t.z, 1.0, 20.0));
       break;
+    case TriggerKind::kSlaAtRisk:
+      ORCHARD_CHECK(r.Int("percent", t.percent, 1, 99));
+      break;
+    case TriggerKind::kSlaBreached:
+      ORCHARD_CHECK(r.Int("catch_up_days", t.catch_up_days, 0, 365));
+      break;
     default:
       break;
   }
@@ -392,6 +398,12 @@ json::object TriggerJson(const Trigger& t) {
     case TriggerKind::kUsageDrop:
       o["metric"] = t.metric;
       o["z"] = t.z;
+      break;
+    case TriggerKind::kSlaAtRisk:
+      o["percent"] = t.percent;
+      break;
+    case TriggerKind::kSlaBreached:
+      o["catch_up_days"] = t.catch_up_days;
       break;
     default:
       break;

@@ -32,6 +32,7 @@ struct Trigger {
   std::vector<std::string> from;        // … and leaving (empty: any)
   std::string metric = "active_users";  // usage_spike / usage_drop
   double z = 3.0;                       // usage_spike / usage_drop: the robust z-score's size
+  int percent = 75;  // sla_at_risk: the share of the SLA an unanswered ticket has used
   bool operator==(const Trigger&) const = default;
 
   int DaysFor(int tier_index) const {

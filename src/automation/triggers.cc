@@ -15,13 +15,16 @@ std::string Day(int32_t day) { return Date::FromDays(day).ToString(); }
 
 bool IsTimeTrigger(TriggerKind k) {
   return k == TriggerKind::kRenewalIn || k == TriggerKind::kPlanStale ||
-         k == TriggerKind::kNoContact || k == TriggerKind::kOnboardingDay;
+         k == TriggerKind::kNoContact || k == TriggerKind::kOnboardingDay || IsSlaTrigger(k);
 }
 bool IsObservedTrigger(TriggerKind k) {
   return k == TriggerKind::kHealthColour || k == TriggerKind::kHealthDrop;
 }
 bool IsUsageTrigger(TriggerKind k) {
   return k == TriggerKind::kUsageSpike || k == TriggerKind::kUsageDrop;
+}
+bool IsSlaTrigger(TriggerKind k) {
+  return k == TriggerKind::kSlaAtRisk || k == TriggerKind::kSlaBreached;
 }
 
 Result<Onboardings> ReadOnboardings(store::Database& db, Date since) {
@@ -54,8 +57,9 @@ Result<Users> ReadUsers(store::Database& db) {
 
 TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
                        const engine::DayColumns& day, size_t slot, const Onboardings& onboard,
-                       bool words) {
+                       const engine::SlaNow& sla, bool words) {
   TriggerState out;
+  if (IsSlaTrigger(t.kind)) return SlaState(t, model, day, slot, sla, words);
   const engine::Summary& s = day.summary[slot];
   const int32_t today = day.day;
   switch (t.kind) {
