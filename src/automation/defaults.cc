@@ -138,8 +138,8 @@ constexpr std::array<DefaultRule, 12> kDefaults{{
      R"J({"trigger": {"kind": "sla_at_risk", "percent": 75},
           "condition": "",
           "actions": [
-            {"kind": "task", "title": "Answer {{account.name}} before the response SLA runs out",
-             "body": "A ticket or request from {{account.name}} (tier {{account.tier}}) is waiting for a first response and has used 75 % of its SLA.",
+            {"kind": "task", "title": "Answer {{account.name}} before the response SLA runs out (ticket {{ticket.id}})",
+             "body": "{{account.name}} (tier {{account.tier}}) is waiting for a first response: {{trigger}}.",
              "checklist": ["Read the ticket and reply to the customer",
                            "Record the first response on the ticket",
                            "Escalate to support if it needs an engineer"],

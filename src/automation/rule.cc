@@ -157,9 +157,9 @@ constexpr int kBodyMax = 8000;
 
 // The placeholders a text may hold, and those only a message to a contact may.
 const std::vector<std::string_view> kPlaceholders{
-    "account.name",   "account.tier", "account.arr",  "account.health",
-    "account.colour", "account.url",  "renewal_date", "days_to_renewal",
-    "owner.name",     "owner.email",  "rule.name",    "today"};
+    "account.name", "account.tier", "account.arr",     "account.health", "account.colour",
+    "account.url",  "renewal_date", "days_to_renewal", "owner.name",     "owner.email",
+    "rule.name",    "today",        "trigger",         "ticket.id"};
 const std::vector<std::string_view> kContactPlaceholders{"contact.first_name", "contact.last_name",
                                                          "contact.email", "unsubscribe_url"};
 

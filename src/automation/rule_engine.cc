@@ -523,6 +523,9 @@ std::string RuleEngine::FactsOf(const Live& live, const Hit& h, const Users& use
   facts["values"] = std::move(values);
   json::object merge;
   for (auto& [k, v] : MergeOf(model_, day, h.slot, users, live.rule.name)) merge[k] = v;
+  // What the trigger fired on, in words, and the ticket of an SLA trigger's anchor.
+  merge["trigger"] = trigger;
+  merge["ticket.id"] = h.anchor.starts_with("ticket:") ? h.anchor.substr(7) : "";
   facts["merge"] = std::move(merge);
   return json::serialize(facts);
 }

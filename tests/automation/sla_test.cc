@@ -232,9 +232,14 @@ TEST_P(SlaTest, AtRiskAndBreachedFireOncePerTicketAsTheClockRuns) {
   EXPECT_THAT(Text("SELECT facts FROM rule_firings WHERE rule_id = " + std::to_string(at_risk)),
               HasSubstr("75 % of tier 1's 4 h SLA, unanswered"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE title = 'Answer Contoso before the response "
-                  "SLA runs out' AND due_on = '2026-06-15' AND owner_id = " +
+                  "SLA runs out (ticket " +
+                  std::to_string(a) + ")' AND due_on = '2026-06-15' AND owner_id = " +
                   std::to_string(P("ann").id.value)),
             1);
+  EXPECT_THAT(
+      Text("SELECT description FROM tasks WHERE owner_id = " + std::to_string(P("ann").id.value)),
+      HasSubstr("Contoso (tier 1) is waiting for a first response: ticket " + std::to_string(a) +
+                " opened 3.0 h ago, 75 % of tier 1's 4 h SLA"));
   EXPECT_EQ(Firings(breached), 0);
 
   // A second ticket at 12:30; at 14:00 the first is exactly at its SLA: not yet breached.
