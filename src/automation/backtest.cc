@@ -76,7 +76,7 @@ std::vector<std::pair<std::string, std::string>> AnchorsAt(
     const engine::DayColumns& now, size_t slot, Date day, const TimeContext& context) {
   std::vector<std::pair<std::string, std::string>> anchors;
   if (IsTimeTrigger(d.trigger.kind)) {
-    TriggerState st = TimeState(d.trigger, model, now, slot, context, false);
+    TriggerState st = TimeState(d.trigger, model, now, slot, context, {}, false);
     if (st.holds) anchors.emplace_back(st.anchor, "");
   } else if (d.trigger.kind == TriggerKind::kHealthColour) {
     const int from = before.summary[slot].colour, to = now.summary[slot].colour;

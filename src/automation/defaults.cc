@@ -6,7 +6,7 @@ namespace orchard::automation {
 namespace {
 
 // Raw strings: a JSON text per rule, as an admin would write it in the API.
-constexpr std::array<DefaultRule, 11> kDefaults{{
+constexpr std::array<DefaultRule, 12> kDefaults{{
     {"renewal-90", "Renewal in 90 days",
      "Opens the renewal preparation checklist for the AM 90 days before a renewal (120 days for "
      "tier 1) and tells them in the inbox.",
@@ -131,6 +131,22 @@ constexpr std::array<DefaultRule, 11> kDefaults{{
             {"kind": "tech_touch", "audience": "all",
              "subject": "Your subscription renews on {{renewal_date}}",
              "body": "Hello {{contact.first_name}},\n\n{{account.name}}'s subscription renews on {{renewal_date}}. Nothing to do if you are happy; reply to this e-mail with any question.\n\nTo stop these e-mails: {{unsubscribe_url}}"}],
+          "cooldown_days": 0, "cap_per_day": 500})J"},
+    {"response-sla-at-risk", "Response SLA at risk",
+     "When a ticket or customer request has waited 75 % of its tier's response SLA (4 h tier 1, "
+     "24 h tier 2) without a first response: a task for the AM, due today, and a note in the "
+     "inbox. Once per ticket.",
+     R"J({"trigger": {"kind": "sla_at_risk", "percent": 75},
+          "condition": "",
+          "actions": [
+            {"kind": "task", "title": "Answer {{account.name}} before the response SLA runs out (ticket {{ticket.id}})",
+             "body": "{{account.name}} (tier {{account.tier}}) is waiting for a first response: {{trigger}}.",
+             "checklist": ["Read the ticket and reply to the customer",
+                           "Record the first response on the ticket",
+                           "Escalate to support if it needs an engineer"],
+             "owner": "am", "due_in_days": 0},
+            {"kind": "notify", "to": ["am"],
+             "title": "Response SLA at risk at {{account.name}}"}],
           "cooldown_days": 0, "cap_per_day": 500})J"},
 }};
 

@@ -157,9 +157,9 @@ constexpr int kBodyMax = 8000;
 
 // The placeholders a text may hold, and those only a message to a contact may.
 const std::vector<std::string_view> kPlaceholders{
-    "account.name",   "account.tier", "account.arr",  "account.health",
-    "account.colour", "account.url",  "renewal_date", "days_to_renewal",
-    "owner.name",     "owner.email",  "rule.name",    "today"};
+    "account.name", "account.tier", "account.arr",     "account.health", "account.colour",
+    "account.url",  "renewal_date", "days_to_renewal", "owner.name",     "owner.email",
+    "rule.name",    "today",        "trigger",         "ticket.id"};
 const std::vector<std::string_view> kContactPlaceholders{"contact.first_name", "contact.last_name",
                                                          "contact.email", "unsubscribe_url"};
 
@@ -259,6 +259,12 @@ Status ParseTrigger(const json::value* v, Trigger& t) {
                          "expected active_users or seat_utilisation, found '" + t.metric + "'");
       }
       ORCHARD_CHECK(r.Number("z", t.z, 1.0, 20.0));
+      break;
+    case TriggerKind::kSlaAtRisk:
+      ORCHARD_CHECK(r.Int("percent", t.percent, 1, 99));
+      break;
+    case TriggerKind::kSlaBreached:
+      ORCHARD_CHECK(r.Int("catch_up_days", t.catch_up_days, 0, 365));
       break;
     default:
       break;
@@ -443,6 +449,12 @@ json::object TriggerJson(const Trigger& t) {
       o["z"] = t.z;
       break;
     }
+    case TriggerKind::kSlaAtRisk:
+      o["percent"] = t.percent;
+      break;
+    case TriggerKind::kSlaBreached:
+      o["catch_up_days"] = t.catch_up_days;
+      break;
     default:
       break;
   }

@@ -37,6 +37,7 @@ struct Trigger {
   std::vector<EngagementKind> signals{EngagementKind::kPricingPageVisit,
                                       EngagementKind::kCaseStudyDownload};
   std::optional<ReviewKind> review;  // review_due: internal or customer reviews only (none: any)
+  int percent = 75;  // sla_at_risk: the share of the SLA an unanswered ticket has used
   bool operator==(const Trigger&) const = default;
 
   int DaysFor(int tier_index) const {

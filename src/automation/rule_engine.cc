@@ -271,21 +271,30 @@ Result<std::vector<Hit>> RuleEngine::EvaluateTimeRules(const std::vector<StoredR
   auto lock = model_.ReadLock();
   const engine::DayColumns& day = model_.On(today.days(), settings_());
   AccountReader reader(model_, day, users.email);
+  const engine::SlaNow sla = engine::SlaNowOf(day.settings, clock_.Now());
   const size_t slots = model_.slots();
   for (size_t r = 0; r < live.size(); ++r) {
     const Trigger& t = live[r].rule.definition.trigger;
     const Condition& cond = live[r].condition;
     for (size_t slot = 0; slot < slots; ++slot) {
       if (!model_.live(slot)) continue;
-      TriggerState st = TimeState(t, model_, day, slot, context, false);
-      if (!st.holds) continue;
+      std::vector<TriggerState> held = IsSlaTrigger(t.kind)
+                                           ? SlaStates(t, model_, day, slot, sla, true)
+                                           : std::vector<TriggerState>{};
+      if (!IsSlaTrigger(t.kind)) {
+        TriggerState st = TimeState(t, model_, day, slot, context, sla, false);
+        if (st.holds) held.push_back(std::move(st));
+      }
+      if (held.empty()) continue;
       reader.At(slot);
       if (!cond.always() && !cond.Eval(reader)) continue;
       const int64_t account = model_.account_id(slot);
-      if (live[r].memory != nullptr && live[r].memory->keys.contains(Key(account, st.anchor))) {
-        continue;
+      for (TriggerState& st : held) {
+        if (live[r].memory != nullptr && live[r].memory->keys.contains(Key(account, st.anchor))) {
+          continue;
+        }
+        hits.push_back(Hit{r, slot, account, std::move(st.anchor), std::move(st.text)});
       }
-      hits.push_back(Hit{r, slot, account, std::move(st.anchor), ""});
     }
   }
   return hits;
@@ -357,12 +366,19 @@ void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Da
   if (full) {
     const size_t slots = model_.slots();
     report.accounts = static_cast<int64_t>(slots);
+    const engine::SlaNow sla = engine::SlaNowOf(day.settings, clock_.Now());
     for (size_t r = 0; r < rules.size(); ++r) {
       const Trigger& t = rules[r].rule.definition.trigger;
       if (!IsTimeTrigger(t.kind)) continue;
       for (size_t slot = 0; slot < slots; ++slot) {
         if (!model_.live(slot)) continue;
-        TriggerState st = TimeState(t, model_, day, slot, context, false);
+        if (IsSlaTrigger(t.kind)) {  // each ticket it holds for, in words (the firing's facts)
+          for (TriggerState& st : SlaStates(t, model_, day, slot, sla, true)) {
+            consider(r, slot, std::move(st.anchor), std::move(st.text));
+          }
+          continue;
+        }
+        TriggerState st = TimeState(t, model_, day, slot, context, sla, false);
         if (st.holds) consider(r, slot, std::move(st.anchor), "");
       }
     }
@@ -500,7 +516,9 @@ std::string RuleEngine::FactsOf(const Live& live, const Hit& h, const Users& use
   Explanation why = live.condition.Explain(reader);
   std::string trigger = h.trigger;
   if (trigger.empty()) {
-    trigger = TimeState(def.trigger, model_, day, h.slot, {}, true).text;
+    trigger = TimeState(def.trigger, model_, day, h.slot, {},
+                        engine::SlaNowOf(day.settings, clock_.Now()), true)
+                  .text;
     if (def.trigger.kind == TriggerKind::kOnboardingDay) trigger = "onboarding: " + h.anchor;
   }
   facts["trigger"] = trigger;
@@ -510,6 +528,9 @@ std::string RuleEngine::FactsOf(const Live& live, const Hit& h, const Users& use
   facts["values"] = std::move(values);
   json::object merge;
   for (auto& [k, v] : MergeOf(model_, day, h.slot, users, live.rule.name)) merge[k] = v;
+  // What the trigger fired on, in words, and the ticket of an SLA trigger's anchor.
+  merge["trigger"] = trigger;
+  merge["ticket.id"] = h.anchor.starts_with("ticket:") ? h.anchor.substr(7) : "";
   facts["merge"] = std::move(merge);
   return json::serialize(facts);
 }

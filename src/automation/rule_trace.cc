@@ -23,12 +23,13 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
   }
   auto lock = model_.ReadLock();
   const engine::DayColumns& day = model_.On(today.days(), settings_());
+  const engine::SlaNow sla = engine::SlaNowOf(day.settings, clock_.Now());
   AccountReader reader(model_, day, users.email);
   for (size_t slot = 0; slot < model_.slots(); ++slot) {
     if (!model_.live(slot)) continue;
     TriggerState st;
     if (time) {
-      st = TimeState(d.trigger, model_, day, slot, context, false);
+      st = TimeState(d.trigger, model_, day, slot, context, sla, false);
       if (!st.holds) continue;
     }
     reader.At(slot);
@@ -39,7 +40,7 @@ Result<DryRun> RuleEngine::DryRunOf(const RuleDefinition& d, int limit) {
     a.account_id = model_.account_id(slot);
     a.name = model_.name(slot);
     a.anchor = st.anchor;
-    if (time) a.trigger = TimeState(d.trigger, model_, day, slot, context, true).text;
+    if (time) a.trigger = TimeState(d.trigger, model_, day, slot, context, sla, true).text;
     a.condition = cond.always() ? "always" : cond.Explain(reader).Sentence();
     out.accounts.push_back(std::move(a));
   }
@@ -149,7 +150,8 @@ Result<Trace> RuleEngine::TraceOf(int64_t rule_id, int64_t account_id) {
   t.condition = cond.Explain(reader);
   t.condition_holds = cond.always() || t.condition.result;
   if (IsTimeTrigger(d.trigger.kind)) {
-    TriggerState st = TimeState(d.trigger, model_, day, *slot, context, true);
+    TriggerState st = TimeState(d.trigger, model_, day, *slot, context,
+                                engine::SlaNowOf(day.settings, clock_.Now()), true);
     t.trigger_holds = st.holds;
     t.trigger = st.text;
     t.anchor = st.anchor;

@@ -16,7 +16,7 @@ std::string Day(int32_t day) { return Date::FromDays(day).ToString(); }
 bool IsTimeTrigger(TriggerKind k) {
   return k == TriggerKind::kRenewalIn || k == TriggerKind::kPlanStale ||
          k == TriggerKind::kNoContact || k == TriggerKind::kOnboardingDay ||
-         k == TriggerKind::kReviewDue;
+         k == TriggerKind::kReviewDue || IsSlaTrigger(k);
 }
 bool IsObservedTrigger(TriggerKind k) {
   return k == TriggerKind::kHealthColour || k == TriggerKind::kHealthDrop;
@@ -26,6 +26,9 @@ bool IsUsageTrigger(TriggerKind k) {
 }
 bool IsEngagementTrigger(TriggerKind k) {
   return k == TriggerKind::kEngagementSpike || k == TriggerKind::kEngagementDrop;
+}
+bool IsSlaTrigger(TriggerKind k) {
+  return k == TriggerKind::kSlaAtRisk || k == TriggerKind::kSlaBreached;
 }
 
 Result<Onboardings> ReadOnboardings(store::Database& db, Date since) {
@@ -130,8 +133,9 @@ TriggerState ReviewState(const Trigger& t, const TimeContext& context, int64_t a
 
 TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
                        const engine::DayColumns& day, size_t slot, const TimeContext& context,
-                       bool words) {
+                       const engine::SlaNow& sla, bool words) {
   TriggerState out;
+  if (IsSlaTrigger(t.kind)) return SlaState(t, model, day, slot, sla, words);
   const engine::Summary& s = day.summary[slot];
   const int32_t today = day.day;
   switch (t.kind) {

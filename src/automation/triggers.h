@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "engine/read_model.h"
+#include "engine/sla.h"
 #include "store/database.h"
 
 namespace orchard::automation {
@@ -30,6 +31,7 @@ bool IsTimeTrigger(TriggerKind k);        // checked over every account by a ful
 bool IsObservedTrigger(TriggerKind k);    // health against what the engine last observed
 bool IsUsageTrigger(TriggerKind k);       // a usage row written
 bool IsEngagementTrigger(TriggerKind k);  // an engagement signal written
+bool IsSlaTrigger(TriggerKind k);         // sla_at_risk, sla_breached: time triggers, per ticket
 // What an event trigger waits for, in words ("an opportunity to close won").
 std::string_view WaitsFor(TriggerKind k);
 
@@ -68,9 +70,23 @@ struct TriggerState {
   std::string anchor;
   std::string text;
 };
+// `sla`: the clock's second and each tier's SLA, for the SLA triggers (engine/sla.h); one holds
+// on the ticket that has used the most of its SLA.
 TriggerState TimeState(const Trigger& t, const engine::ReadModel& model,
                        const engine::DayColumns& day, size_t slot, const TimeContext& context,
-                       bool words);
+                       const engine::SlaNow& sla, bool words);
+
+// Every ticket of one account an SLA trigger holds for, the most of its SLA used first, each
+// anchored on the ticket ("ticket:123"), so a rule fires once per ticket. sla_at_risk: unanswered
+// and at `percent` of the SLA or more, not past it; sla_breached: unanswered past the SLA, for at
+// most `catch_up_days` (a rule switched on acts on fresh breaches, not on every old one).
+std::vector<TriggerState> SlaStates(const Trigger& t, const engine::ReadModel& model,
+                                    const engine::DayColumns& day, size_t slot,
+                                    const engine::SlaNow& sla, bool words);
+// The first of them, or in words why none holds (TimeState's answer for an SLA trigger).
+TriggerState SlaState(const Trigger& t, const engine::ReadModel& model,
+                      const engine::DayColumns& day, size_t slot, const engine::SlaNow& sla,
+                      bool words);
 
 // The account's latest usage day against the 28 days before it: a robust z-score (median and
 // MAD), so a large and a small account are each judged by their own normal.

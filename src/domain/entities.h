@@ -144,6 +144,9 @@ struct Ticket {
   std::string subject;
   std::string body;
   std::optional<int64_t> satisfaction;  // the customer's rating of its handling, 1–5 (CSAT)
+  // When the account team first answered (empty while unanswered): the response SLA's measure.
+  std::optional<Timestamp> first_response_at;
+  TicketChannel channel = TicketChannel::kTicket;  // a support ticket or a customer request
 };
 
 struct NpsResponse {

@@ -85,6 +85,11 @@ ORCHARD_ENUM_TRAITS(TicketSeverity, "ticket severity", "low", "medium", "high", 
 enum class TicketStatus { kOpen, kPending, kClosed };
 ORCHARD_ENUM_TRAITS(TicketStatus, "ticket status", "open", "pending", "closed");
 
+// Where a ticket came from: the support desk, or a customer's request to the account team (an
+// e-mail asking for something). Both are measured against the response SLA.
+enum class TicketChannel { kTicket, kRequest };
+ORCHARD_ENUM_TRAITS(TicketChannel, "ticket channel", "ticket", "request");
+
 enum class EngagementKind {
   kPricingPageVisit,
   kCaseStudyDownload,

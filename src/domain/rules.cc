@@ -39,6 +39,11 @@ Status ValidateRules(const Ticket& t) {
   if (t.satisfaction && !kSatisfaction.Holds(*t.satisfaction)) {
     return FailValue("satisfaction", "must be " + kSatisfaction.Text() + ", or empty");
   }
+  if (t.first_response_at && *t.first_response_at < t.opened_at) {
+    return FailValue("first_response_at", "must not be before opened_at (" +
+                                              t.opened_at.ToIso8601() +
+                                              "): a ticket is answered after it is opened");
+  }
   return Ok();
 }
 

@@ -154,13 +154,14 @@ struct EntitySchema<ActivityContact> {
 template <>
 struct EntitySchema<Ticket> {
   static constexpr std::string_view kTable = "tickets";
-  static constexpr auto kColumns =
-      std::make_tuple(Col("id", &Ticket::id), Col("account_id", &Ticket::account_id),
-                      Col("contact_id", &Ticket::contact_id), Col("severity", &Ticket::severity),
-                      Col("status", &Ticket::status), Col("escalated", &Ticket::escalated),
-                      Col("opened_at", &Ticket::opened_at), Col("closed_at", &Ticket::closed_at),
-                      Col("subject", &Ticket::subject), Col("body", &Ticket::body),
-                      Col("satisfaction", &Ticket::satisfaction));
+  static constexpr auto kColumns = std::make_tuple(
+      Col("id", &Ticket::id), Col("account_id", &Ticket::account_id),
+      Col("contact_id", &Ticket::contact_id), Col("severity", &Ticket::severity),
+      Col("status", &Ticket::status), Col("escalated", &Ticket::escalated),
+      Col("opened_at", &Ticket::opened_at), Col("closed_at", &Ticket::closed_at),
+      Col("subject", &Ticket::subject), Col("body", &Ticket::body),
+      Col("satisfaction", &Ticket::satisfaction),
+      Col("first_response_at", &Ticket::first_response_at), Col("channel", &Ticket::channel));
 };
 
 template <>

@@ -210,6 +210,31 @@ struct Render {
                                : boost::json::value(nullptr);
     o["accounts_at_risk"] = k.at_risk;
     o["expansion_pipeline_created_cents"] = k.expansion_created_cents;
+    // The response SLA: met ÷ (met + missed) in percent, none when nothing was measured; its
+    // breakdowns beside the strip (the report's table and CSV print the strip's one row).
+    auto attainment = [](const SlaTally& t) {
+      return t.measured() == 0 ? boost::json::value(nullptr)
+                               : boost::json::value(std::round(Attainment(t) * 10) / 10);
+    };
+    o["response_sla_met"] = k.sla.met;
+    o["response_sla_missed"] = k.sla.missed;
+    o["response_sla_attainment"] = attainment(k.sla);
+    boost::json::array by_tier, by_am;
+    for (size_t t = 0; t < k.sla_by_tier.size(); ++t) {
+      const SlaTally& s = k.sla_by_tier[t];
+      by_tier.push_back({{"tier", static_cast<int64_t>(t + 1)},
+                         {"met", s.met},
+                         {"missed", s.missed},
+                         {"attainment", attainment(s)}});
+    }
+    for (const auto& [owner, s] : k.sla_by_am) {
+      by_am.push_back({{"owner_id", Id(owner)},
+                       {"met", s.met},
+                       {"missed", s.missed},
+                       {"attainment", attainment(s)}});
+    }
+    out["response_sla_by_tier"] = std::move(by_tier);
+    out["response_sla_by_am"] = std::move(by_am);
     out["kpis"] = std::move(o);
   }
 };

@@ -124,7 +124,7 @@ std::span<const DashboardEntry> DashboardTable() {
        {"am", "team", "csm", "tier", "limit", "offset"},
        InspectionAnswer},
       {"kpis",
-       "The KPI strip: retention over the trailing 12 months, the book today",
+       "The KPI strip: retention and the response SLA over the trailing 12 months, the book today",
        {"am", "team", "csm", "tier"},
        KpiAnswer},
   };

@@ -493,15 +493,18 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
   const DayColumns& on = model.On(t1, settings);
   KpiSums sums;
   Kpis k;
+  std::vector<SlaTally> by_owner;  // by the owner's dense index
   if (filter.Whole() && on.year_ago == t0) {
     // The whole book: its sums and trailing year are kept by every write.
     sums = on.kpi_total;
     k.retention = on.year_total;
+    by_owner = on.sla_by_owner;
   } else {
     auto starts = model.ArrColumn(t0);
     struct Part {
       KpiSums sums;
       RetentionFigures retention;
+      std::vector<SlaTally> sla_by_owner;
     };
     auto scan = [&](Part& part, size_t begin, size_t end) {
       for (size_t slot = begin; slot < end; ++slot) {
@@ -509,15 +512,32 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
         if (!Admits(filter, model, slot, s)) continue;
         part.sums.Count(s, on.arr_cents[slot], 1);
         part.retention.Add((*starts)[slot], on.arr_cents[slot]);
+        if (s.sla_met + s.sla_missed > 0) {
+          part.sla_by_owner[model.owner_index(slot)].Add(SlaTally{s.sla_met, s.sla_missed});
+        }
       }
     };
-    Part all = ReduceRanges(model.slots(), Part{}, scan, [](Part& into, const Part& part) {
-      into.sums.Merge(part.sums);
-      into.retention.Merge(part.retention);
-    });
+    Part all = ReduceRanges(model.slots(), Part{{}, {}, std::vector<SlaTally>(model.owner_count())},
+                            scan, [](Part& into, const Part& part) {
+                              into.sums.Merge(part.sums);
+                              into.retention.Merge(part.retention);
+                              for (size_t i = 0; i < into.sla_by_owner.size(); ++i) {
+                                into.sla_by_owner[i].Add(part.sla_by_owner[i]);
+                              }
+                            });
     sums = all.sums;
     k.retention = all.retention;
+    by_owner = std::move(all.sla_by_owner);
   }
+  for (size_t t = 0; t < 3; ++t) k.sla.Add(sums.sla[t]);
+  k.sla_by_tier = {sums.sla[0], sums.sla[1]};
+  for (size_t i = 0; i < by_owner.size(); ++i) {
+    if (by_owner[i].measured() > 0) {
+      k.sla_by_am.emplace_back(model.owner_at(static_cast<uint32_t>(i)), by_owner[i]);
+    }
+  }
+  std::sort(k.sla_by_am.begin(), k.sla_by_am.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   k.accounts = sums.accounts;
   k.arr_cents = sums.arr_cents.cents();
   k.at_risk = sums.at_risk;

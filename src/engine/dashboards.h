@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -182,6 +183,12 @@ struct Kpis {
   std::optional<double> average_completeness;
   int64_t at_risk = 0;                  // yellow or red
   int64_t expansion_created_cents = 0;  // upsell/cross-sell created in the 12 months
+  // The response SLA over the tickets opened in the 12 months (engine/sla.h): the whole, by
+  // tier (1 and 2; tier 3 is the help desk's) and by AM (the accounts' owners, by user id, 0 for
+  // none; only those with a measured ticket).
+  SlaTally sla;
+  std::array<SlaTally, 2> sla_by_tier;
+  std::vector<std::pair<int64_t, SlaTally>> sla_by_am;
 };
 Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
               const DashboardFilter& filter);

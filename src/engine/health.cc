@@ -357,6 +357,10 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   s.last_meaningful = h.last_meaningful;
   (void)renewal;
   const int32_t year_ago = Date::FromDays(day).AddYears(-1).days();
+  const SlaTally sla = TallyOf(
+      model.tickets(slot), int64_t{settings.For(tier).response_sla_hours} * 3600, year_ago, day);
+  s.sla_met = static_cast<uint16_t>(std::min<int64_t>(sla.met, UINT16_MAX));
+  s.sla_missed = static_cast<uint16_t>(std::min<int64_t>(sla.missed, UINT16_MAX));
   for (const OpportunityRec& o : model.opportunities(slot)) {
     if (o.IsExpansion() && o.CreatedIn(year_ago, day))
       s.expansion_created_cents = SaturatingAdd(s.expansion_created_cents, o.amount_cents);

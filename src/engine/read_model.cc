@@ -154,6 +154,17 @@ void ReadModel::Upsert(const Ticket& t) {
   }
   r.severity = static_cast<uint8_t>(t.severity);
   r.escalated = t.escalated ? 1 : 0;
+  r.opened_at = t.opened_at.unix_seconds();
+  r.channel = static_cast<uint8_t>(t.channel);
+  // The first response, or a closing without one (the closing answered it); a ticket marked
+  // closed with no time has nothing to measure.
+  const std::optional<Timestamp> answered = t.first_response_at ? t.first_response_at : t.closed_at;
+  if (answered) {
+    r.response = static_cast<int32_t>(
+        std::clamp<int64_t>(answered->unix_seconds() - r.opened_at, 0, INT32_MAX));
+  } else if (t.status == TicketStatus::kClosed) {
+    r.response = TicketRec::kNotMeasured;
+  }
   PutChild(tickets_, t.account_id.value, r);
 }
 
@@ -475,7 +486,9 @@ size_t ReadModel::Bytes() const {
   n += day_.arr_cents.capacity() * sizeof(int64_t) + day_.renewal.capacity() * sizeof(int32_t) +
        day_.summary.capacity() * sizeof(Summary) + day_.arr_year_ago.capacity() * sizeof(int64_t) +
        day_.year_owner.capacity() * sizeof(uint32_t) + day_.kpi_counted.capacity() +
-       day_.year_by_owner.capacity() * sizeof(RetentionFigures);
+       day_.year_by_owner.capacity() * sizeof(RetentionFigures) +
+       day_.sla_owner.capacity() * sizeof(uint32_t) +
+       day_.sla_by_owner.capacity() * sizeof(SlaTally);
   {
     std::lock_guard orders(order_mu_);
     for (const auto& [column, order] : orders_) n += order->Bytes();
@@ -557,6 +570,8 @@ void ReadModel::BuildDay(int32_t day, const Settings& settings) const {
   day_.year_owner.assign(n, DayColumns::kNotCounted);
   day_.kpi_total = {};
   day_.kpi_counted.assign(n, 0);
+  day_.sla_by_owner.assign(owners_.size(), {});
+  day_.sla_owner.assign(n, DayColumns::kNotCounted);
   for (size_t s = 0; s < n; ++s) CountKept(s, 1);
   // The ARR a year before (the default period's start, for the NRR leaderboard and the KPI
   // strip) and on the day, as ARR columns too (copies: those are shared with readers).
@@ -571,6 +586,11 @@ void ReadModel::CountKept(size_t slot, int sign) const {
       day_.kpi_total.Count(day_.summary[slot], day_.arr_cents[slot], -1);
       day_.kpi_counted[slot] = 0;
     }
+    if (const uint32_t sla = day_.sla_owner[slot]; sla != DayColumns::kNotCounted) {
+      const Summary& s = day_.summary[slot];
+      day_.sla_by_owner[sla].Add(SlaTally{s.sla_met, s.sla_missed}, -1);
+      day_.sla_owner[slot] = DayColumns::kNotCounted;
+    }
     uint32_t owner = day_.year_owner[slot];
     if (owner == DayColumns::kNotCounted) return;
     day_.year_by_owner[owner].Count(day_.arr_year_ago[slot], day_.arr_cents[slot], -1);
@@ -581,6 +601,13 @@ void ReadModel::CountKept(size_t slot, int sign) const {
   if (!live_[slot]) return;
   day_.kpi_total.Count(day_.summary[slot], day_.arr_cents[slot], 1);
   day_.kpi_counted[slot] = 1;
+  {
+    const uint32_t am = owner_index(slot);
+    if (day_.sla_by_owner.size() < owners_.size()) day_.sla_by_owner.resize(owners_.size());
+    const Summary& s = day_.summary[slot];
+    day_.sla_by_owner[am].Add(SlaTally{s.sla_met, s.sla_missed});
+    day_.sla_owner[slot] = am;
+  }
   if (day_.arr_year_ago[slot] <= 0) return;
   uint32_t owner = owner_index_on(slot, day_.day);
   if (day_.year_by_owner.size() < owners_.size()) day_.year_by_owner.resize(owners_.size());
@@ -621,6 +648,7 @@ void ReadModel::Refresh(size_t slot) {
     day_.arr_year_ago.resize(account_id_.size());
     day_.year_owner.resize(account_id_.size(), DayColumns::kNotCounted);
     day_.kpi_counted.resize(account_id_.size(), 0);
+    day_.sla_owner.resize(account_id_.size(), DayColumns::kNotCounted);
     for (size_t s = from; s < account_id_.size(); ++s) {
       Build(day_, s);
       CountKept(s, 1);

@@ -30,6 +30,7 @@
 #include "engine/column_order.h"
 #include "engine/figures.h"
 #include "engine/records.h"
+#include "engine/sla.h"
 #include "store/database.h"
 
 namespace orchard::engine {
@@ -71,6 +72,9 @@ struct Summary {
   uint8_t completeness = 0;             // plan completeness, 0–100
   uint8_t quadrant = 3;                 // Quadrant
   uint16_t flags = 0;                   // Summary::k… bits
+  // The response SLA over the tickets opened in the year to the day (engine/sla.h).
+  uint16_t sla_met = 0;
+  uint16_t sla_missed = 0;
   // kNoEconomicBuyer: none engaged in 90 days; the last three: engine/relationships.h.
   static constexpr uint16_t kSingleThreaded = 1, kStalePlan = 2, kOverdueActions = 4,
                             kNoEconomicBuyer = 8, kHasPlan = 16, kOverridden = 32,
@@ -116,8 +120,10 @@ struct KpiSums {
   int64_t completeness_sum = 0;
   int64_t at_risk = 0;  // yellow or red
   CentsTotal expansion_created_cents;
+  std::array<SlaTally, 3> sla;  // by tier: the response SLA's met and missed tickets
   // Adds (sign 1) or takes away (-1) one account with its summary and ARR on the day.
   void Count(const Summary& s, int64_t arr, int sign) {
+    sla[s.tier % 3].Add(SlaTally{s.sla_met, s.sla_missed}, sign);
     accounts += sign;
     arr_cents.Count(arr, sign);
     depth_sum += sign * s.depth;
@@ -136,6 +142,7 @@ struct KpiSums {
     completeness_sum += o.completeness_sum;
     at_risk += o.at_risk;
     expansion_created_cents += o.expansion_created_cents;
+    for (size_t t = 0; t < sla.size(); ++t) sla[t].Add(o.sla[t]);
   }
   bool operator==(const KpiSums&) const = default;
 };
@@ -163,6 +170,10 @@ struct DayColumns {
   // Every live account's KPI sums, kept by every write; by slot, whether it is counted in them.
   KpiSums kpi_total;
   std::vector<uint8_t> kpi_counted;
+  // The response SLA's tallies by the owner (dense index) they are counted under; by slot, that
+  // owner (kNotCounted: none). Kept with kpi_total, for the KPI strip's breakdown by AM.
+  std::vector<SlaTally> sla_by_owner;
+  std::vector<uint32_t> sla_owner;
 };
 
 template <class... Ts>

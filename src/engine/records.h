@@ -68,12 +68,20 @@ struct OwnerSpanRec {
   bool operator==(const OwnerSpanRec&) const = default;
 };
 
+// A ticket or a customer request. What the response SLA needs (engine/sla.h) is kept to the
+// second: when it was opened and how long its first response took.
 struct TicketRec {
+  static constexpr int32_t kUnanswered = -1;   // no first response yet
+  static constexpr int32_t kNotMeasured = -2;  // closed without a time to measure by
   int64_t id = 0;
+  int64_t opened_at = 0;  // unix seconds
   int32_t opened = 0;
   int32_t closed = kOpenEnd;  // the day it was closed; kOpenEnd while open or pending
-  uint8_t severity = 0;       // TicketSeverity
+  // Seconds from opening to the first response (a ticket closed unanswered: to its closing).
+  int32_t response = kUnanswered;
+  uint8_t severity = 0;  // TicketSeverity
   uint8_t escalated = 0;
+  uint8_t channel = 0;  // TicketChannel
   bool operator==(const TicketRec&) const = default;
 };
 

@@ -436,6 +436,30 @@ void BookGenerator::MakeActivities(int64_t index, const Profile& p) {
   }
 }
 
+// A ticket's channel and first response, from a stream of its own (the book's other draws stay
+// as they were): most answered within the tier's response SLA (4 h tier 1, 24 h tier 2; the
+// help desk's 8 h for tier 3), one in six late; a few closed with no response recorded; of the
+// open ones, those opened today and most of yesterday's still unanswered, so the demo has
+// tickets at risk of and past their SLA.
+void BookGenerator::Respond(Ticket& t, Tier tier, int32_t ago) const {
+  Rng rng(opt_.seed, kResponse, static_cast<uint64_t>(t.id.value));
+  if (rng.Chance(0.2)) t.channel = TicketChannel::kRequest;
+  const int64_t sla = tier == Tier::kStrategic ? 4 * 3600
+                      : tier == Tier::kCore    ? 24 * 3600
+                                               : 8 * 3600;
+  const bool open = t.status != TicketStatus::kClosed;
+  if (!open && rng.Chance(0.03)) return;  // closed with no response recorded
+  if (open && t.status == TicketStatus::kOpen && (ago == 0 || (ago == 1 && rng.Chance(0.7)))) {
+    return;  // still waiting
+  }
+  const bool late = rng.Chance(1.0 / 6);
+  const double share = late ? 1.1 + 2.0 * rng.Unit() : 0.05 + 0.9 * rng.Unit();
+  Timestamp at = t.opened_at.AddSeconds(static_cast<int64_t>(share * static_cast<double>(sla)));
+  if (t.closed_at && *t.closed_at < at) at = *t.closed_at;
+  if (at > Timestamp::At(today_, 23, 59, 59)) return;  // not answered yet: no response ahead
+  t.first_response_at = at;
+}
+
 void BookGenerator::MakeSupport(int64_t index, const Profile& p) {
   Rng rng = StreamFor(kSupport, index);
   const Account& a = d_.account;
@@ -469,6 +493,7 @@ void BookGenerator::MakeSupport(int64_t index, const Profile& p) {
       static constexpr int64_t kScores[] = {5, 4, 5, 3, 4, 5, 2, 4, 5, 1};  // 7 of 10 satisfied
       t.satisfaction = kScores[(t.id.value / 3) % 10];
     }
+    Respond(t, p.tier, ago);
     w_.Add(t);
   }
   // NPS: a response or two a year from about half the accounts; mostly promoters.

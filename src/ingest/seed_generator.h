@@ -77,6 +77,7 @@ enum Stream : uint64_t {
   kEngagement = 12,
   kPlan = 13,
   kWorkflow = 14,
+  kResponse = 15,  // keyed by the ticket: its channel and first response
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +151,7 @@ class BookGenerator {
   void MakeOpportunities(int64_t index, const Profile& p);
   void MakeActivities(int64_t index, const Profile& p);
   void MakeSupport(int64_t index, const Profile& p);
+  void Respond(Ticket& t, Tier tier, int32_t ago) const;
   void MakeUsage(int64_t index, const Profile& p);
   void MakeEngagement(int64_t index, const Profile& p);
   void MakePlan(int64_t index, const Profile& p);

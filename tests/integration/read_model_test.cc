@@ -87,6 +87,7 @@ class ReadModelTest : public ::testing::TestWithParam<Backend> {
       tiers.at_risk += one.at_risk;
       tiers.expansion_created_cents += one.expansion_created_cents;
       tiers.retention.Merge(one.retention);
+      tiers.sla.Add(one.sla);
     }
     for (const Kpis* other : std::initializer_list<const Kpis*>{&fresh, &tiers}) {
       const char* what = other == &fresh ? "fresh pass" : "scan by tier";
@@ -96,7 +97,10 @@ class ReadModelTest : public ::testing::TestWithParam<Backend> {
       EXPECT_EQ(strip.expansion_created_cents, other->expansion_created_cents)
           << what << ", step " << step;
       EXPECT_TRUE(strip.retention == other->retention) << what << ", step " << step;
+      EXPECT_TRUE(strip.sla == other->sla) << "response SLA, " << what << ", step " << step;
     }
+    EXPECT_TRUE(strip.sla_by_tier == fresh.sla_by_tier) << "step " << step;
+    EXPECT_TRUE(strip.sla_by_am == fresh.sla_by_am) << "step " << step;
     EXPECT_EQ(strip.average_depth, fresh.average_depth) << "step " << step;
     EXPECT_EQ(strip.average_completeness, fresh.average_completeness) << "step " << step;
   }
@@ -344,6 +348,8 @@ TEST_P(ReadModelTest, SignalsAndPlansFollowEveryWrite) {
             t.status = TicketStatus::kClosed;
             t.closed_at = t.opened_at.AddSeconds(86400 * static_cast<int64_t>(pick(20)));
           }
+          if (pick(2))
+            t.first_response_at = t.opened_at.AddSeconds(3600 * static_cast<int64_t>(pick(48)));
         });
         break;
       case 2:  // usage days collide now and then: refused by the unique (account, day) index
@@ -430,6 +436,7 @@ TEST_P(ReadModelTest, SignalsAndPlansFollowEveryWrite) {
       const DayColumns& on = live_->On(today, Settings());
       const DayColumns& fresh = (*rebuilt)->On(today, Settings());
       ASSERT_TRUE(on.pipeline == fresh.pipeline) << "pipeline totals after step " << step;
+      ASSERT_TRUE(on.kpi_total.sla == fresh.kpi_total.sla) << "SLA tallies after step " << step;
       for (AccountId a : account_ids) {
         size_t s = *live_->SlotOf(a.value);
         size_t r = *(*rebuilt)->SlotOf(a.value);

@@ -231,7 +231,7 @@ TEST_P(RulesTest, ABadConditionIsRefusedWithItsPosition) {
        422);
   EXPECT_THAT(last_body_, ::testing::HasSubstr("actions[0].title"));
   EXPECT_THAT(last_body_, ::testing::HasSubstr("acount.name"));
-  EXPECT_EQ(Get("/api/v1/rules").at("items").as_array().size(), 11u)  // the shipped drafts only
+  EXPECT_EQ(Get("/api/v1/rules").at("items").as_array().size(), 12u)  // the shipped drafts only
       << last_body_;
 }
 

@@ -415,6 +415,16 @@ TEST_F(SeedBookTest, RowsObeyTheDomainRules) {
   EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM usage_metrics WHERE active_users > licensed_seats"),
             0);
   EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM tickets WHERE closed_at < opened_at"), 0);
+  EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM tickets WHERE first_response_at < opened_at"), 0);
+  // The response SLA has something to show: requests beside tickets, answers late and on time,
+  // open ones still waiting for a first response.
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM tickets WHERE channel = 'request'"), 0);
+  EXPECT_GT(Count(*db_,
+                  "SELECT COUNT(*) FROM tickets WHERE first_response_at IS NULL AND status = "
+                  "'open'"),
+            0);
+  EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM tickets WHERE first_response_at IS NOT NULL"),
+            Count(*db_, "SELECT COUNT(*) FROM tickets WHERE first_response_at IS NULL"));
   EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM opportunities WHERE close_date < created_on"), 0);
   EXPECT_EQ(Count(*db_, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
   // Children of an account point at that account's own divisions, contacts and plans.
@@ -561,6 +571,7 @@ TEST(SeedDeterminismTest, DatesFollowTheReferenceDay) {
   EXPECT_EQ(Count(*a, "SELECT COUNT(*) FROM contract_lines WHERE start_date > '2026-06-15'"), 0);
   for (const char* signal :
        {"SELECT COUNT(*) FROM tickets WHERE opened_at > '2026-06-16'",
+        "SELECT COUNT(*) FROM tickets WHERE first_response_at > '2026-06-16'",
         "SELECT COUNT(*) FROM nps_responses WHERE responded_on > '2026-06-15'",
         "SELECT COUNT(*) FROM usage_metrics WHERE day > '2026-06-15'",
         "SELECT COUNT(*) FROM engagement_signals WHERE occurred_at > '2026-06-16'",

@@ -440,6 +440,8 @@ TEST_P(StoreContractTest, TicketsRoundTripAndAClosingTimeCanBeSetLater) {
   t.status = TicketStatus::kPending;
   t.escalated = true;
   t.opened_at = At("2026-03-04 05:06:07");
+  t.first_response_at = At("2026-03-04 06:00:00");
+  t.channel = TicketChannel::kRequest;
   t.subject = "Line one\nLine two\twith a tab and a back\\slash";
   t.body = "∑ unicode ✓, 'single', \"double\", ? and $1";
   Ticket got = RoundTrip(t);

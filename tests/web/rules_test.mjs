@@ -1,5 +1,5 @@
 // Automation in the browser (issue 19, item 7): Debian's chromium driven by playwright-core
-// against the real orchard binary over a freshly seeded book (served with `serve`, so the 11
+// against the real orchard binary over a freshly seeded book (served with `serve`, so the 12
 // shipped rules are drafts). An admin opens Rules and sees them; writes a rule whose condition is
 // read as they type (a misspelt field shown with its column, then fixed), whose bad recipient is
 // refused by the server naming the field, dry-runs it, backtests it over the last 12 months (the
@@ -65,12 +65,12 @@ try {
   await signInOn(page, base, admin);
   const bell = page.getByTestId("inbox-bell");
 
-  await step("Rules is in the navigation; it lists the 11 shipped rules as drafts, none acting, each with its cap meter", async () => {
+  await step("Rules is in the navigation; it lists the 12 shipped rules as drafts, none acting, each with its cap meter", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rules" }).click();
     await page.waitForURL(`${base}/rules`);
     const rows = page.getByTestId("rules").locator("tbody tr");
     await rows.first().waitFor();
-    assert.equal(await rows.count(), 11);
+    assert.equal(await rows.count(), 12);
     for (const text of await rows.allTextContents()) {
       assert.match(text, /Draft/);
       assert.match(text, /Not acting \(draft\)/);
@@ -287,7 +287,7 @@ try {
     assert.equal(await firing.count(), 1);
     assert.match(await firing.textContent(), /Notification: Done — notified 1 user/);
     // The shipped drafts are there too, folded away, saying why they do not act.
-    assert.match(await section.locator("details > summary", { hasText: "not acting" }).textContent(), /^11 rules not acting/);
+    assert.match(await section.locator("details > summary", { hasText: "not acting" }).textContent(), /^12 rules not acting/);
     // The top bar and this section: the account page as a whole is web_ui's to check.
     await checkAccessibility(page, "account automation", [["header.top"], ["[data-testid=automation]"]]);
     await section.screenshot({ path: join(shots, "rules-account-trace.png") });

@@ -113,6 +113,13 @@ try {
     await page.locator(".state.loading").first().waitFor({ state: "detached" }).catch(() => {});
     await page.waitForLoadState("networkidle");
     assert.equal(await page.locator(".state.error").count(), 0, "no errors on home");
+    // The response SLA's attainment on the strip, and its breakdown by tier and AM under it.
+    const strip = page.getByTestId("kpi-strip");
+    assert.match(await strip.locator("dl > div", { hasText: "Response SLA" }).locator("dd").textContent(), /^\d+% · \d+\/\d+$/);
+    await strip.getByText("Response SLA by tier and AM").click();
+    const breakdown = page.getByTestId("sla-breakdown");
+    assert.match(await breakdown.getByRole("row", { name: /^Tier 1/ }).textContent(), /Tier 1\d+\d+\d+%/);
+    assert.ok((await breakdown.getByRole("row").count()) > 3, "rows by tier and by AM");
     await page.screenshot({ path: join(shots, "home.png"), fullPage: true });
     await checkAccessibility(page, "home");
   });

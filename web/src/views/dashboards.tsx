@@ -44,7 +44,19 @@ interface Kpis {
     book_arr_cents: number;
     book_accounts: number;
     accounts_at_risk: number;
+    response_sla_met: number;
+    response_sla_missed: number;
+    response_sla_attainment: number | null;
   };
+  response_sla_by_tier: (SlaFigures & { tier: number })[];
+  response_sla_by_am: (SlaFigures & { owner_id: number | null })[];
+}
+// The response SLA over the trailing 12 months: first responses within the tier's SLA (met) and
+// later or still unanswered past it (missed); attainment is met ÷ (met + missed), null if none.
+interface SlaFigures {
+  met: number;
+  missed: number;
+  attainment: number | null;
 }
 interface Pipeline {
   open_count: number;
@@ -114,10 +126,52 @@ export function KpiStrip({ am = null, scope = {} }: { am?: number | null; scope?
             <Kpi name="Avg. multithreading" value={kpis.average_multithreading_depth.toFixed(1)} />
             <Kpi name="Plan completeness" value={kpis.average_plan_completeness === null ? "—" : `${Math.round(kpis.average_plan_completeness)}%`} />
             <Kpi name="Book ARR" value={`${money(kpis.book_arr_cents)} · ${kpis.book_accounts} accts`} />
+            <Kpi name="Response SLA" value={slaText({ met: kpis.response_sla_met, missed: kpis.response_sla_missed, attainment: kpis.response_sla_attainment })} />
           </dl>
         )}
       </Show>
+      {k.state === "ready" && <SlaBreakdown kpis={k.value} />}
     </section>
+  );
+}
+
+function slaText(f: SlaFigures): string {
+  if (f.attainment === null) return "—";
+  return `${Math.round(f.attainment)}% · ${f.met}/${f.met + f.missed}`;
+}
+
+// The response SLA's attainment by tier and by AM, folded under the strip.
+function SlaBreakdown({ kpis }: { kpis: Kpis }) {
+  const session = useSession();
+  const rows = [
+    ...kpis.response_sla_by_tier.map((r) => ({ key: `t${r.tier}`, name: `Tier ${r.tier}`, f: r })),
+    ...kpis.response_sla_by_am.map((r) => ({ key: `am${r.owner_id}`, name: r.owner_id === null ? "No AM" : userName(session, r.owner_id), f: r })),
+  ];
+  return (
+    <details class="sla-breakdown" data-testid="sla-breakdown">
+      <summary>Response SLA by tier and AM</summary>
+      <table>
+        <caption>First responses within the tier's SLA over the last 12 months (tier 3: help desk, not measured)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Tier or AM</th>
+            <th scope="col">Met</th>
+            <th scope="col">Missed</th>
+            <th scope="col">Attainment</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.name}</th>
+              <td>{r.f.met}</td>
+              <td>{r.f.missed}</td>
+              <td>{r.f.attainment === null ? "—" : `${Math.round(r.f.attainment)}%`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
