@@ -3,6 +3,7 @@
 // renewal history, the time-based backtest) are not built yet, and say so.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -23,13 +24,15 @@ void PrintTable(const models::ChurnEvaluation& eval) {
              cli::Grouped(static_cast<int64_t>(eval.positives)),
              100.0 * static_cast<double>(eval.positives) / static_cast<double>(eval.rows), eval.k,
              eval.seed);
-  fmt::print("{:<22}", "AUC");
+  size_t width = 3;
+  for (const auto& l : eval.learners) width = std::max(width, l.name.size() + 2);
+  fmt::print("{:<{}}", "AUC", width);
   for (int f = 1; f <= eval.k; ++f) fmt::print(" {:>7}", fmt::format("fold {}", f));
   fmt::print("   {:<15} {:>6} {:>8} {:>6} {:>7}\n", "mean ± sd", "Brier", "log loss", "ECE",
              "time");
   for (size_t i = 0; i < eval.learners.size(); ++i) {
     const auto& l = eval.learners[i];
-    fmt::print("{:<22}", l.name + (i == eval.chosen ? " *" : ""));
+    fmt::print("{:<{}}", l.name + (i == eval.chosen ? " *" : ""), width);
     for (double auc : l.fold_auc) fmt::print(" {:>7.4f}", auc);
     fmt::print("   {:.4f} ± {:.4f} {:>6.4f} {:>8.4f} {:>6.4f} {:>6.1f}s\n", l.mean_auc, l.sd_auc,
                l.brier, l.log_loss, l.ece, l.seconds);
@@ -40,7 +43,11 @@ void PrintTable(const models::ChurnEvaluation& eval) {
                eval.learners[i].description);
   fmt::print(
       "* Orchard's churn learner. Brier, log loss and ECE over the pooled out-of-fold "
-      "predictions.\n\n");
+      "predictions.\n");
+  fmt::print("Chosen on each fold's training rows (λ, trees' weight, inner AUC):");
+  for (const auto& t : eval.tuned)
+    fmt::print("  {:g}, {:.1f}, {:.4f}", t.l2, t.tree_weight, t.inner_auc);
+  fmt::print("\n\n");
   fmt::print("Reliability of {} (out-of-fold, 10 equal-width bins):\n",
              eval.learners[eval.chosen].name);
   fmt::print("{:<11} {:>6} {:>10} {:>9}\n", "predicted", "count", "mean pred", "observed");
@@ -76,6 +83,10 @@ boost::json::object ToJson(const models::ChurnEvaluation& eval) {
                                               {"ece", l.ece},
                                               {"seconds", l.seconds}});
   }
+  boost::json::array tuned;
+  for (const auto& t : eval.tuned)
+    tuned.emplace_back(boost::json::object{
+        {"l2", t.l2}, {"tree_weight", t.tree_weight}, {"inner_auc", t.inner_auc}});
   boost::json::array curve;
   for (const auto& bin : eval.reliability)
     curve.emplace_back(boost::json::object{{"lower", bin.lower},
@@ -101,6 +112,7 @@ boost::json::object ToJson(const models::ChurnEvaluation& eval) {
           {"seed", eval.seed},
           {"learners", std::move(learners)},
           {"chosen", eval.learners[eval.chosen].name},
+          {"tuned", std::move(tuned)},
           {"reliability", std::move(curve)},
           {"examples", std::move(examples)}};
 }

@@ -193,5 +193,40 @@ TEST(ModelChurn, TheAveragedLearnerScoresWellAndItsDriversSumToItsMargin) {
   }
 }
 
+// TuneChurn chooses from its grids on inner folds of the training rows, the same choice for the
+// same seed; a blend with any tree weight keeps the drivers exact.
+TEST(ModelChurn, TuningChoosesFromTheGridAndBlendedDriversStayExact) {
+  const Dataset train = Linear(1500, 8);
+  const ChurnTuning tuning{.l2_grid = {1, 100}, .weight_grid = {0, 0.3, 1}, .inner_folds = 3};
+  auto options = TuneChurn(train, 1, 1, tuning);
+  ASSERT_TRUE(options) << options.error().ToString();
+  EXPECT_TRUE(options->l2 == 1 || options->l2 == 100);
+  EXPECT_TRUE(options->tree_weight == 0 || options->tree_weight == 0.3 ||
+              options->tree_weight == 1);
+  EXPECT_GT(options->inner_auc, 0.8);
+  // The truth is linear: logistic regression alone must not lose to the trees alone.
+  EXPECT_LT(options->tree_weight, 1);
+  auto again = TuneChurn(train, 1, 1, tuning);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->l2, options->l2);
+  EXPECT_EQ(again->tree_weight, options->tree_weight);
+  EXPECT_EQ(again->inner_auc, options->inner_auc);
+
+  auto model = ChurnModel::Fit(train, 1, 1, {.l2 = 3, .tree_weight = 0.3});
+  ASSERT_TRUE(model) << model.error().ToString();
+  const Dataset test = Linear(300, 9);
+  auto margin = model->PredictMargin(test);
+  auto contributions = model->PredictContributions(test);
+  ASSERT_TRUE(margin && contributions);
+  for (size_t i = 0; i < test.rows(); ++i) {
+    double sum = 0;
+    for (size_t j = 0; j < contributions->cols; ++j) sum += contributions->At(i, j);
+    EXPECT_NEAR(sum, (*margin)[i], 1e-3);
+  }
+
+  EXPECT_FALSE(ChurnModel::Fit(train, 1, 1, {.l2 = 1, .tree_weight = 1.5}));
+  EXPECT_FALSE(TuneChurn(train, 1, 1, {.l2_grid = {}, .weight_grid = {0.5}, .inner_folds = 3}));
+}
+
 }  // namespace
 }  // namespace orchard::models

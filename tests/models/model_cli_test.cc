@@ -19,7 +19,8 @@ using testing::TempDir;
 
 std::string TelcoDir() { return std::string(ORCHARD_SOURCE_DIR) + "/../shared/data/telco-churn"; }
 
-// One run for the table and one for JSON: each cross-validates three learners five times.
+// One run for the table and one for JSON: each cross-validates four learners five times (the
+// chosen one with 4 inner folds inside each).
 TEST(ModelCli, TelcoEvaluationPrintsBothLearnersAndTheChosenOne) {
   auto r = RunOrchard({"model", "eval", "churn", "--telco", TelcoDir(), "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -40,15 +41,26 @@ TEST(ModelCli, TelcoEvaluationPrintsBothLearnersAndTheChosenOne) {
   }
   ASSERT_TRUE(auc.contains("logistic regression"));
   ASSERT_TRUE(auc.contains("XGBoost defaults"));
+  ASSERT_TRUE(auc.contains("boosted trees (depth 3, eta 0.1, 100 rounds)"));
   ASSERT_NE(chosen, nullptr);
   // Quality (docs/MODELS.md): the chosen learner measured 0.8504 on these folds, logistic
-  // regression 0.8452, XGBoost's defaults 0.8253. Issue 20's target of 0.855 is not reached.
+  // regression 0.8452, XGBoost's defaults 0.8253, depth-3 trees at eta 0.1 0.8474. Issue 20's
+  // target of 0.855 is not reached.
   const double chosen_auc = chosen->at("mean_auc").as_double();
   EXPECT_GE(chosen_auc, 0.845);
   EXPECT_GE(chosen_auc, auc["logistic regression"]);
   EXPECT_GE(chosen_auc, auc["XGBoost defaults"]);
+  EXPECT_GE(chosen_auc, auc["boosted trees (depth 3, eta 0.1, 100 rounds)"]);
   EXPECT_LT(chosen->at("ece").as_double(), 0.03);
   EXPECT_GE(doc.at("reliability").as_array().size(), 8u);
+  // λ and the trees' weight, chosen on each outer fold's training rows.
+  const auto& tuned = doc.at("tuned").as_array();
+  ASSERT_EQ(tuned.size(), 5u);
+  for (const auto& t : tuned) {
+    EXPECT_GT(t.at("l2").as_double(), 0.0);
+    EXPECT_GE(t.at("tree_weight").as_double(), 0.0);
+    EXPECT_LE(t.at("tree_weight").as_double(), 1.0);
+  }
   // The highest risks come with their drivers.
   const auto& examples = doc.at("examples").as_array();
   ASSERT_EQ(examples.size(), 3u);
@@ -65,7 +77,9 @@ TEST(ModelCli, TelcoTableHasTheFoldsAndTheReliabilityCurve) {
               HasSubstr("7,043 customers, 1,869 churned (26.5 %); 5 stratified folds, seed 3"));
   EXPECT_THAT(r.out, HasSubstr("logistic regression"));
   EXPECT_THAT(r.out, HasSubstr("XGBoost defaults"));
+  EXPECT_THAT(r.out, HasSubstr("boosted trees (depth 3, eta 0.1, 100 rounds)"));
   EXPECT_THAT(r.out, HasSubstr("fold 5"));
+  EXPECT_THAT(r.out, HasSubstr("Chosen on each fold's training rows"));
   EXPECT_THAT(r.out, HasSubstr("Reliability of Orchard churn"));
   EXPECT_THAT(r.out, HasSubstr("top drivers"));
 }
