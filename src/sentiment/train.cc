@@ -24,6 +24,7 @@ struct Row {
   std::vector<uint32_t> buckets;
   int label = 0;
   float weight = 1;
+  bool domain = false;  // customer-service: also trains the domain copies
 };
 
 std::vector<Row> Featurize(const Lexicon& lexicon, const std::vector<Example>& train,
@@ -35,7 +36,9 @@ std::vector<Row> Featurize(const Lexicon& lexicon, const std::vector<Example>& t
     rows[i].dense = features.dense;
     for (const SparseFeature& f : features.sparse) rows[i].buckets.push_back(f.bucket);
     rows[i].label = static_cast<int>(train[i].label);
-    rows[i].weight = train[i].customer_service ? static_cast<float>(options.service_weight) : 1.0f;
+    bool service = train[i].customer_service;
+    rows[i].domain = service && options.domain_copies;
+    rows[i].weight = service ? static_cast<float>(options.service_weight) : 1.0f;
   }
   return rows;
 }
@@ -62,12 +65,14 @@ struct AdaGrad {
 }  // namespace
 
 std::string Recipe(const TrainOptions& o) {
-  char buf[256];
+  char buf[384];
   std::snprintf(buf, sizeof buf,
                 "adagrad epochs=%d rate=%g l2=%g min_count=%d prune=%g service_weight=%g "
-                "negative_offset=%g neutral_offset=%g hash_bits=%d",
-                o.epochs, o.rate, o.l2, o.min_count, o.prune, o.service_weight, o.negative_offset,
-                o.neutral_offset, o.hash_bits);
+                "domain_copies=%d domain_dense_share=%g domain_sparse_share=%g negative_offset=%g "
+                "neutral_offset=%g hash_bits=%d",
+                o.epochs, o.rate, o.l2, o.min_count, o.prune, o.service_weight,
+                o.domain_copies ? 1 : 0, o.domain_dense_share, o.domain_sparse_share,
+                o.negative_offset, o.neutral_offset, o.hash_bits);
   return buf;
 }
 
@@ -84,6 +89,9 @@ Model Train(const Lexicon& lexicon, const std::vector<Example>& train, const std
                   [&](uint32_t b) { return counts[b] < static_cast<uint32_t>(options.min_count); });
 
   AdaGrad sparse(buckets * kClasses), dense(kDense * kClasses);
+  // The domain copies: trained by customer-service rows only, added to the shared weights when
+  // the model is written (what is scored is customer-service text).
+  AdaGrad sparse_dom(options.domain_copies ? buckets * kClasses : 0), dense_dom(kDense * kClasses);
   std::vector<size_t> order(rows.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   SplitMix rng{options.seed};
@@ -94,9 +102,12 @@ Model Train(const Lexicon& lexicon, const std::vector<Example>& train, const std
       const Row& r = rows[index];
       double z[kClasses] = {0, 0, 0};
       for (size_t d = 0; d < kDense; ++d)
-        for (int c = 0; c < kClasses; ++c) z[c] += dense.w[d * kClasses + c] * r.dense[d];
+        for (int c = 0; c < kClasses; ++c)
+          z[c] += (dense.w[d * kClasses + c] + (r.domain ? dense_dom.w[d * kClasses + c] : 0.0f)) *
+                  r.dense[d];
       for (uint32_t b : r.buckets)
-        for (int c = 0; c < kClasses; ++c) z[c] += sparse.w[b * kClasses + c];
+        for (int c = 0; c < kClasses; ++c)
+          z[c] += sparse.w[b * kClasses + c] + (r.domain ? sparse_dom.w[b * kClasses + c] : 0.0f);
       double top = std::max({z[0], z[1], z[2]}), sum = 0;
       for (double& x : z) sum += x = std::exp(x - top);
       double g[kClasses];
@@ -109,7 +120,12 @@ Model Train(const Lexicon& lexicon, const std::vector<Example>& train, const std
         for (int c = 0; c < kClasses; ++c) {
           size_t at = b * kClasses + c;
           sparse.Step(at, g[c] + options.l2 * sparse.w[at], options.rate);
+          if (r.domain) sparse_dom.Step(at, g[c] + options.l2 * sparse_dom.w[at], options.rate);
         }
+      if (r.domain)
+        for (size_t d = 0; d < kDense; ++d)
+          for (int c = 0; c < kClasses; ++c)
+            if (r.dense[d] != 0) dense_dom.Step(d * kClasses + c, g[c] * r.dense[d], options.rate);
     }
     char line[128];
     std::snprintf(line, sizeof line, "epoch %d/%d: mean loss %.4f over %zu rows", epoch,
@@ -117,6 +133,12 @@ Model Train(const Lexicon& lexicon, const std::vector<Example>& train, const std
     progress(line);
   }
 
+  if (options.domain_copies) {
+    auto dense_share = static_cast<float>(options.domain_dense_share);
+    auto sparse_share = static_cast<float>(options.domain_sparse_share);
+    for (size_t i = 0; i < dense.w.size(); ++i) dense.w[i] += dense_share * dense_dom.w[i];
+    for (size_t i = 0; i < sparse.w.size(); ++i) sparse.w[i] += sparse_share * sparse_dom.w[i];
+  }
   std::array<Weights, kDense> dense_weights{};
   // The class offsets move the decision towards negative and away from neutral: the priors of
   // Reddit comments (a third neutral) are not those of customer feedback.

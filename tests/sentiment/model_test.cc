@@ -43,9 +43,9 @@ TEST(SentimentModelFile, DamagedOrForeignFilesAreRefused) {
   };
   refused("", "not an Orchard sentiment model");
   refused("hello\n", "not an Orchard sentiment model");
-  std::string v2 = shipped;
-  v2.replace(0, v2.find('\n'), "orchard-sentiment-model 2");
-  refused(v2, "version 2");
+  std::string newer = shipped;
+  newer.replace(0, newer.find('\n'), "orchard-sentiment-model 3");
+  refused(newer, "version 3");
   refused(shipped.substr(0, shipped.size() / 2), "damaged");
   std::string flipped = shipped;
   flipped[flipped.size() / 2] = flipped[flipped.size() / 2] == '1' ? '2' : '1';
