@@ -85,9 +85,9 @@ TEST(SentimentModel, HeldOutQualityOnCustomerServiceText) {
       service->rows, [&](std::string_view t) { return ScorePlain(model->lexicon(), t).label; });
   // Issue 20's negative-flag target, met.
   EXPECT_GE(m.negative_f1, 0.75);
-  // Its macro-F1 target (0.60) is not met (0.584, see docs/SENTIMENT.md): assert what holds, a
-  // clear gain over the plain lexicon, so that a regression shows.
-  EXPECT_GE(m.macro_f1, 0.57);
+  // Its macro-F1 target (0.60) is not met (0.597, see docs/SENTIMENT.md): assert what holds, a
+  // clear gain over the plain lexicon and over the previous model (0.584), so a regression shows.
+  EXPECT_GE(m.macro_f1, 0.59);
   EXPECT_GT(m.macro_f1, plain.macro_f1 + 0.05);
   EXPECT_GT(m.accuracy, plain.accuracy + 0.1);
 }
