@@ -37,8 +37,9 @@ struct TrainOptions {
   bool domain_copies = true;
   double domain_dense_share = 0;
   double domain_sparse_share = 0.5;
-  double negative_offset = 1.1;  // added to the negative class's bias after training
-  double neutral_offset = 0.6;   // added to the neutral class's bias after training
+  int runs = 5;                  // runs averaged, seeds seed … seed + runs - 1
+  double negative_offset = 0.9;  // added to the negative class's bias after training
+  double neutral_offset = 0.3;   // added to the neutral class's bias after training
 };
 
 // "epochs=6 rate=0.1 …": the options as the model file records them.
