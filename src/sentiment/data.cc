@@ -13,7 +13,7 @@ enum class Split { kTrain, kDev, kHeldOut };
 
 Split SplitOf(std::string_view file, std::string_view key) {
   uint64_t h = Fnv().Add(file).Add('\t').Add(key).value % 10;
-  return h < 3 ? Split::kHeldOut : h == 3 ? Split::kDev : Split::kTrain;
+  return h < 3 ? Split::kHeldOut : h < 5 ? Split::kDev : Split::kTrain;
 }
 
 Result<std::string> ReadFile(const std::string& path, Fnv& data_hash) {

@@ -7,7 +7,7 @@
 //   sentences (Amazon, movies, NYT, tweets; mean ratings > 0.05 positive, < -0.05 negative, else
 //   neutral, the VADER paper's threshold): each row goes by FNV-1a of its file and key (the text
 //   for UCI, the review id for VADER, so sentences of one review stay together) to held out (3 in
-//   10), development (1 in 10) or training (6 in 10).
+//   10), development (2 in 10) or training (5 in 10).
 // The held-out rows are never read by training. The customer-service-like set is the held-out
 // UCI Amazon and Yelp rows plus the held-out VADER Amazon rows.
 #pragma once

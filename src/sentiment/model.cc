@@ -77,6 +77,66 @@ void AppendWeights(std::string& out, const Weights& w) {
   out += '\n';
 }
 
+// Words that narrate a purchase or a delivery: factual lines of a review ("i ordered it on
+// monday", "it arrived in two days") rather than opinions.
+bool IsPurchaseWord(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "arrived", "bought", "buy",      "came",     "delivered", "got",      "order",
+      "ordered", "own",    "owned",    "purchase", "purchased", "received", "returned",
+      "shipped", "sent",   "shipping", "model",    "version",   "using",    "used"};
+  for (std::string_view k : kWords)
+    if (w == k) return true;
+  return false;
+}
+
+// The dense features (kDenseNames) of a tokenized, lexicon-scored text.
+void DenseFeatures(const std::vector<Token>& tokens, const LexiconScore& lex, int words, int caps,
+                   std::array<float, kDense>& dense) {
+  bool digits = false, model_number = false, purchase = false, first_person = false;
+  bool first = true;
+  for (const Token& t : tokens) {
+    if (t.kind != TokenKind::kWord) continue;
+    bool digit = false, alpha = false;
+    for (char c : t.lower) {
+      digit = digit || (c >= '0' && c <= '9');
+      alpha = alpha || (c >= 'a' && c <= 'z');
+    }
+    digits = digits || digit;
+    model_number = model_number || (digit && alpha);
+    purchase = purchase || IsPurchaseWord(t.lower);
+    if (first) {
+      first_person = t.lower == "i" || t.lower == "we" || t.lower == "my" || t.lower == "our" ||
+                     t.lower.starts_with("i'");
+      first = false;
+    }
+  }
+  size_t covered = 0;
+  for (const LexiconHit& h : lex.hits) covered += h.last_token - h.first_token + 1;
+  double pos = lex.positive, neg = -lex.negative;
+  float length = static_cast<float>(std::log1p(words) / 4);
+  bool no_hits = lex.hits.empty();
+  dense = {1.0f,
+           static_cast<float>(lex.compound),
+           static_cast<float>(pos / (pos + 2)),
+           static_cast<float>(neg / (neg + 2)),
+           lex.compound <= kLexiconNegative ? 1.0f : 0.0f,
+           lex.compound >= kLexiconPositive ? 1.0f : 0.0f,
+           lex.negated > 0 ? 1.0f : 0.0f,
+           lex.exclamations > 0 ? 1.0f : 0.0f,
+           lex.questions > 0 ? 1.0f : 0.0f,
+           caps > 0 ? 1.0f : 0.0f,
+           no_hits ? 1.0f : 0.0f,
+           length,
+           words > 0 ? static_cast<float>(std::min<double>(1.0, double(covered) / words)) : 0.0f,
+           digits ? 1.0f : 0.0f,
+           model_number ? 1.0f : 0.0f,
+           words <= 4 ? 1.0f : 0.0f,
+           first_person ? 1.0f : 0.0f,
+           purchase ? 1.0f : 0.0f,
+           !no_hits && std::abs(lex.compound) < 0.3 ? 1.0f : 0.0f,
+           no_hits ? length : 0.0f};
+}
+
 }  // namespace
 
 std::string_view LabelName(Label label) {
@@ -149,20 +209,7 @@ void ExtractFeatures(const Lexicon& lexicon, std::string_view text, int hash_bit
     if ((entry && (entry->flags & Lexicon::kNegation)) || t.lower.ends_with("n't")) negated = true;
     if (t.lower == "but") negated = false;
   }
-  const LexiconScore& lex = out.lexicon;
-  double pos = lex.positive, neg = -lex.negative;
-  out.dense = {1.0f,
-               static_cast<float>(lex.compound),
-               static_cast<float>(pos / (pos + 2)),
-               static_cast<float>(neg / (neg + 2)),
-               lex.compound <= kLexiconNegative ? 1.0f : 0.0f,
-               lex.compound >= kLexiconPositive ? 1.0f : 0.0f,
-               lex.negated > 0 ? 1.0f : 0.0f,
-               lex.exclamations > 0 ? 1.0f : 0.0f,
-               lex.questions > 0 ? 1.0f : 0.0f,
-               caps > 0 ? 1.0f : 0.0f,
-               lex.hits.empty() ? 1.0f : 0.0f,
-               static_cast<float>(std::log1p(words) / 4)};
+  DenseFeatures(tokens, out.lexicon, words, caps, out.dense);
 }
 
 Model::Model(Lexicon lexicon, int hash_bits, std::array<Weights, kDense> dense,

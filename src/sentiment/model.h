@@ -45,9 +45,17 @@ inline constexpr size_t kMaxPhrases = 5;
 Sentiment ScorePlain(const Lexicon& lexicon, std::string_view text);
 
 // The dense features, by name, in the order of the model file.
-inline constexpr std::array<std::string_view, 12> kDenseNames = {
-    "bias",    "compound",  "positive", "negative", "lexicon_negative", "lexicon_positive",
-    "negated", "exclaimed", "asked",    "all_caps", "no_hits",          "length"};
+// The last eight are objectivity cues: the share of words the lexicon scores, digits, model
+// numbers ("ad2600"), a short fragment, first-person narration ("i bought …"), a purchase or
+// delivery word, a weak lexicon score, and a text without any hit by its length.
+inline constexpr std::array<std::string_view, 20> kDenseNames = {
+    "bias",      "compound",         "positive",
+    "negative",  "lexicon_negative", "lexicon_positive",
+    "negated",   "exclaimed",        "asked",
+    "all_caps",  "no_hits",          "length",
+    "hit_share", "digits",           "model_number",
+    "short",     "first_person",     "purchase",
+    "weak",      "no_hits_length"};
 inline constexpr size_t kDense = kDenseNames.size();
 
 // One sparse feature occurrence: its hash bucket and the tokens it covers.
@@ -79,7 +87,7 @@ struct Provenance {
 
 class Model {
  public:
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;
 
   Model(Lexicon lexicon, int hash_bits, std::array<Weights, kDense> dense,
         std::vector<std::pair<uint32_t, Weights>> sparse, Provenance provenance);

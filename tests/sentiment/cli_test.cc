@@ -55,7 +55,7 @@ TEST(SentimentCli, OneJsonObjectPerLine) {
 TEST(SentimentCli, ABadModelFileIsRefused) {
   TempDir dir;
   std::string bad = dir.path() + "/bad.model";
-  std::ofstream(bad) << "orchard-sentiment-model 1\nhash_bits 20\n";
+  std::ofstream(bad) << "orchard-sentiment-model 2\nhash_bits 20\n";
   auto r = RunOrchard({"sentiment", "--model", bad}, {}, "good\n");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("damaged"));

@@ -1,7 +1,7 @@
 // The model file and the model's quality: a damaged or foreign file is refused; the shipped
 // models/sentiment.model is what training on ../shared/data/sentiment with seed 1 writes, byte for
 // byte; and its held-out figures on customer-service-like text beat the plain lexicon and reach
-// the negative-flag target (a quality assertion, not a timing one).
+// issue 20's targets (quality assertions, not timing ones).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -43,9 +43,9 @@ TEST(SentimentModelFile, DamagedOrForeignFilesAreRefused) {
   };
   refused("", "not an Orchard sentiment model");
   refused("hello\n", "not an Orchard sentiment model");
-  std::string v2 = shipped;
-  v2.replace(0, v2.find('\n'), "orchard-sentiment-model 2");
-  refused(v2, "version 2");
+  std::string newer = shipped;
+  newer.replace(0, newer.find('\n'), "orchard-sentiment-model 3");
+  refused(newer, "version 3");
   refused(shipped.substr(0, shipped.size() / 2), "damaged");
   std::string flipped = shipped;
   flipped[flipped.size() / 2] = flipped[flipped.size() / 2] == '1' ? '2' : '1';
@@ -83,11 +83,9 @@ TEST(SentimentModel, HeldOutQualityOnCustomerServiceText) {
   Metrics m = Measure(service->rows, [&](std::string_view t) { return scorer.Score(t).label; });
   Metrics plain = Measure(
       service->rows, [&](std::string_view t) { return ScorePlain(model->lexicon(), t).label; });
-  // Issue 20's negative-flag target, met.
+  // Issue 20's targets on customer-service text, both met (0.770 and 0.604, docs/SENTIMENT.md).
   EXPECT_GE(m.negative_f1, 0.75);
-  // Its macro-F1 target (0.60) is not met (0.584, see docs/SENTIMENT.md): assert what holds, a
-  // clear gain over the plain lexicon, so that a regression shows.
-  EXPECT_GE(m.macro_f1, 0.57);
+  EXPECT_GE(m.macro_f1, 0.60);
   EXPECT_GT(m.macro_f1, plain.macro_f1 + 0.05);
   EXPECT_GT(m.accuracy, plain.accuracy + 0.1);
 }
