@@ -37,6 +37,8 @@ struct Trigger {
   std::vector<EngagementKind> signals{EngagementKind::kPricingPageVisit,
                                       EngagementKind::kCaseStudyDownload};
   std::optional<ReviewKind> review;  // review_due: internal or customer reviews only (none: any)
+  double score = -0.5;               // negative_sentiment: fires at this score or below
+  std::vector<std::string> sources;  // … of these sources only (kTextSources; empty: any)
   bool operator==(const Trigger&) const = default;
 
   int DaysFor(int tier_index) const {
