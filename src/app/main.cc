@@ -485,6 +485,7 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
 }
 
 Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
+  ORCHARD_CHECK(ScoreBookSentiment(args.db, clock));  // texts not yet scored: on write from now
   auto started = std::chrono::steady_clock::now();
   ORCHARD_TRY(auto book, LoadBook(args.db));
   Date today = args.today.value_or(clock.Today());

@@ -3,6 +3,8 @@
 // family so each stays readable.
 #pragma once
 
+#include <string>
+
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/result.h"
@@ -15,6 +17,9 @@ Status RunModel(const cli::ModelArgs& args, const Clock& clock);
 Status RunRules(const cli::RulesArgs& args, const Clock& clock);
 // One text per line on stdin, one JSON object per line on stdout.
 Status RunSentiment(const cli::SentimentArgs& args);
+// `orchard score`'s first step: every text of the book at `url` with no sentiment row, or one of
+// another model, scored and stored, with progress (sentiment_commands.cc).
+Status ScoreBookSentiment(const std::string& url, const Clock& clock);
 
 Status RunSentimentModel(const cli::ModelArgs& args, const Clock& clock);  // sentiment_commands.cc
 Status RunChurnModel(const cli::ModelArgs& args, const Clock& clock);      // churn_commands.cc

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -47,6 +48,18 @@ std::vector<std::pair<std::string, std::string>> RowEventsIn(const Trigger& t,
       }
       break;
     }
+    case TriggerKind::kNegativeSentiment:
+      for (const auto& r : model.sentiments(slot)) {
+        if (r.day <= from || r.day > to || r.score_milli > std::lround(t.score * 1000)) continue;
+        const std::string source(kTextSources[r.source & 3]);
+        if (!t.sources.empty() &&
+            std::find(t.sources.begin(), t.sources.end(), source) == t.sources.end()) {
+          continue;
+        }
+        out.emplace_back("sentiment:" + source + ":" + std::to_string(r.source_id),
+                         "a text scored negative");
+      }
+      break;
     case TriggerKind::kTicketEscalated:
       for (const auto& k : model.tickets(slot)) {
         if (k.escalated != 0 && k.opened > from && k.opened <= to) {

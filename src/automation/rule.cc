@@ -238,6 +238,17 @@ Status ParseTrigger(const json::value* v, Trigger& t) {
     case TriggerKind::kHealthDrop:
       ORCHARD_CHECK(r.Int("points", t.points, 1, 100));
       break;
+    case TriggerKind::kNegativeSentiment:
+      ORCHARD_CHECK(r.Number("score", t.score, -1.0, 0.0));
+      ORCHARD_CHECK(r.Texts("sources", t.sources, 4, 20));
+      for (const auto& source : t.sources) {
+        if (std::find(kTextSources.begin(), kTextSources.end(), source) == kTextSources.end()) {
+          return FailValue(
+              "trigger.sources",
+              "expected activity, ticket, nps_response or transcript, found '" + source + "'");
+        }
+      }
+      break;
     case TriggerKind::kHealthColour: {
       ORCHARD_CHECK(r.Texts("to", t.to, 4, 10));
       ORCHARD_CHECK(r.Texts("from", t.from, 4, 10));
@@ -426,6 +437,10 @@ json::object TriggerJson(const Trigger& t) {
       break;
     case TriggerKind::kHealthDrop:
       o["points"] = t.points;
+      break;
+    case TriggerKind::kNegativeSentiment:
+      o["score"] = t.score;
+      if (!t.sources.empty()) o["sources"] = TextArray(t.sources);
       break;
     case TriggerKind::kHealthColour:
       o["to"] = TextArray(t.to);

@@ -173,6 +173,8 @@ Result<Events> ReadEvents(store::Database& db, Date today, std::set<int64_t>& pr
                    "an NPS response of " + std::to_string(score) + " on " + on.ToString()});
               return Ok();
             }));
+      } else if (e.entity == "text_sentiments") {
+        ORCHARD_CHECK(ReadSentimentEvent(db, e.id, recent, out.rows));
       } else if (e.entity == "usage_metrics" && e.account != 0) {
         out.usage.insert(e.account);
       } else if (e.entity == "engagement_signals" && e.account != 0) {
@@ -443,6 +445,7 @@ void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Da
     const Trigger& t = rules[r].rule.definition.trigger;
     for (const RowEvent& e : events.rows) {
       if (e.kind != t.kind) continue;
+      if (e.kind == TriggerKind::kNegativeSentiment && !SentimentFires(t, e)) continue;
       if (auto slot = model_.SlotOf(e.account); slot && model_.live(*slot)) {
         consider(r, *slot, e.anchor, e.text);
       }

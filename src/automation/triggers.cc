@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "automation/account_fields.h"
+#include "domain/limits.h"
 
 namespace orchard::automation {
 
@@ -376,12 +377,82 @@ std::string_view WaitsFor(TriggerKind k) {
       return "engagement signals well above the account's 28-day normal";
     case TriggerKind::kEngagementDrop:
       return "engagement signals well below the account's 28-day normal";
+    case TriggerKind::kNegativeSentiment:
+      return "a text to be scored negative at or below its threshold";
     case TriggerKind::kSlaAtRisk:
     case TriggerKind::kSlaBreached:
       return "a ticket's first response to near or pass its tier's SLA";
     default:
       return "its trigger";
   }
+}
+
+namespace {
+
+// Where a scored text lives, for its excerpt in the trace.
+std::string_view TextSql(std::string_view source) {
+  if (source == "activity") return "SELECT subject, body FROM activities WHERE id = ?";
+  if (source == "ticket") return "SELECT subject, body FROM tickets WHERE id = ?";
+  if (source == "nps_response") return "SELECT '', comment FROM nps_responses WHERE id = ?";
+  return "SELECT '', text FROM transcripts WHERE id = ?";
+}
+
+std::string_view SourceWords(std::string_view source) {
+  if (source == "activity") return "an e-mail or note";
+  if (source == "ticket") return "a ticket";
+  if (source == "nps_response") return "an NPS comment";
+  return "a transcript";
+}
+
+}  // namespace
+
+Status ReadSentimentEvent(store::Database& db, int64_t id, int32_t recent,
+                          std::vector<RowEvent>& out) {
+  std::vector<store::SqlValue> p;
+  p.emplace_back(id);
+  std::optional<RowEvent> event;
+  int64_t source_id = 0;
+  std::string day;
+  ORCHARD_CHECK(db.Query(
+      "SELECT source, source_id, account_id, score_milli, occurred_on FROM text_sentiments "
+      "WHERE id = ?",
+      p, [&](const store::Row& row) -> Status {
+        ORCHARD_TRY(int64_t score, row.GetInt(3));
+        ORCHARD_TRY(Date on, Date::Parse(row.GetText(4).substr(0, 10)));
+        if (score >= 0 || on.days() < recent) return Ok();
+        RowEvent e;
+        e.kind = TriggerKind::kNegativeSentiment;
+        e.source = std::string(row.GetText(0));
+        ORCHARD_TRY(source_id, row.GetInt(1));
+        ORCHARD_TRY(e.account, row.GetInt(2));
+        e.score_milli = static_cast<int>(score);
+        e.anchor = "sentiment:" + e.source + ":" + std::to_string(source_id);
+        day = on.ToString();
+        event = std::move(e);
+        return Ok();
+      }));
+  if (!event) return Ok();
+  std::string excerpt;
+  std::vector<store::SqlValue> q;
+  q.emplace_back(source_id);
+  ORCHARD_CHECK(db.Query(TextSql(event->source), q, [&](const store::Row& row) -> Status {
+    const std::string_view subject = row.IsNull(0) ? "" : row.GetText(0);
+    const std::string_view body = row.IsNull(1) ? "" : row.GetText(1);
+    excerpt = TruncateText(subject.empty() ? body : subject, 160);
+    return Ok();
+  }));
+  char score[16];
+  std::snprintf(score, sizeof score, "%+.2f", event->score_milli / 1000.0);
+  event->text = std::string(SourceWords(event->source)) + " of " + day + " scored " + score +
+                ": \"" + excerpt + "\"";
+  out.push_back(std::move(*event));
+  return Ok();
+}
+
+bool SentimentFires(const Trigger& t, const RowEvent& e) {
+  if (e.score_milli > std::lround(t.score * 1000)) return false;
+  return t.sources.empty() ||
+         std::find(t.sources.begin(), t.sources.end(), e.source) != t.sources.end();
 }
 
 }  // namespace orchard::automation

@@ -119,6 +119,8 @@ struct RowEvent {
   int64_t account = 0;
   std::string anchor;
   std::string text;
+  int score_milli = 0;      // negative_sentiment: the text's score, in thousandths
+  std::string source = {};  // … and its source (kTextSources)
 };
 struct Events {
   std::vector<RowEvent> rows;
@@ -127,6 +129,13 @@ struct Events {
   // Accounts an engagement signal was written for, with their signals of the last 32 days.
   std::unordered_map<int64_t, std::vector<SignalDay>> engagement;
 };
+
+// A text_sentiments row the change log names (row `id`): a negative_sentiment event when its
+// score is below zero and its day within the last 30 days, with the text's start in the trace.
+Status ReadSentimentEvent(store::Database& db, int64_t id, int32_t recent,
+                          std::vector<RowEvent>& out);
+// Whether a negative_sentiment rule's threshold and sources take the event.
+bool SentimentFires(const Trigger& t, const RowEvent& e);
 
 std::string Number(double v);  // one decimal
 // The merge fields of a firing's texts ({{account.name}}, …) for one account on the day.

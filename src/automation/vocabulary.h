@@ -32,7 +32,9 @@ enum class TriggerKind {
   kSlaBreached,      // time: … past the SLA (anchor: the ticket)
   kEngagementSpike,  // event: engagement signals of a day (pricing-page visits, case-study
                      // downloads, …) against the account's own 28 days, robust z ≥ X (anchor: day)
-  kEngagementDrop,  // event: … ≤ −X
+  kEngagementDrop,     // event: … ≤ −X
+  kNegativeSentiment,  // event: a text (e-mail or note, ticket, NPS comment, transcript) scored
+                       // at or below a threshold (anchor: sentiment:<source>:<id>)
 };
 
 enum class ActionKind {
@@ -54,7 +56,7 @@ ORCHARD_ENUM_TRAITS(automation::TriggerKind, "trigger", "renewal_in", "plan_stal
                     "onboarding_day", "no_contact", "health_colour", "health_drop", "usage_spike",
                     "usage_drop", "opportunity_won", "opportunity_lost", "contact_departed",
                     "ticket_escalated", "nps_detractor", "sla_at_risk", "sla_breached",
-                    "engagement_spike", "engagement_drop");
+                    "engagement_spike", "engagement_drop", "negative_sentiment");
 ORCHARD_ENUM_TRAITS(automation::ActionKind, "action", "task", "notify", "email", "webhook",
                     "set_field", "playbook", "tech_touch");
 ORCHARD_ENUM_TRAITS(automation::RuleStatus, "rule status", "draft", "active", "archived");

@@ -240,7 +240,9 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   score.db = default_db;
   std::string score_today;
   auto* score_cmd = app.add_subcommand(
-      "score", "Load the book into memory, recompute every metric, and print how long it took");
+      "score",
+      "Score the sentiment of every text not yet scored, then load the book into memory, "
+      "recompute every metric, and print how long it took");
   score_cmd->add_option("--db", score.db, db_help)->capture_default_str();
   score_cmd->add_option("--today", score_today, "The day to compute as of (default: today)")
       ->check(DateValidator());

@@ -3,9 +3,11 @@
 // std::optional. Money is integer cents, days are Date, instants are Timestamp, ids are strong.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/date.h"
 #include "core/ids.h"
@@ -174,6 +176,37 @@ struct EngagementSignal {
   EngagementKind kind = EngagementKind::kProductPageVisit;
   Timestamp occurred_at;
   std::string detail;
+};
+
+// A call's transcript (issue 20): imported or posted, attached to the meeting it records when
+// there is one. Its text is scored for sentiment like an e-mail (service/sentiment_on_write.h).
+struct Transcript {
+  TranscriptId id;
+  AccountId account_id;
+  std::optional<ActivityId> activity_id;  // the meeting
+  std::string text;                       // at most kMaxTranscriptBytes
+  Timestamp created_at;
+};
+inline constexpr size_t kMaxTranscriptBytes = 200'000;
+
+// The texts Orchard scores for sentiment, by the name text_sentiments.source stores.
+inline constexpr std::array<std::string_view, 4> kTextSources = {"activity", "ticket",
+                                                                 "nps_response", "transcript"};
+
+// The sentiment of one text Orchard holds (issue 20, item 1): derived, not edited. Written by
+// the services in the unit of work that writes the text (service/sentiment_on_write.h) and by
+// `orchard score`; one row per source row, none for an empty text.
+struct TextSentiment {
+  TextSentimentId id;
+  std::string source;  // activity, ticket, nps_response, transcript
+  int64_t source_id = 0;
+  AccountId account_id;
+  std::string label;        // negative, neutral, positive
+  int64_t score_milli = 0;  // the score in [-1, 1], in thousandths
+  std::string phrases;      // JSON: [{text, begin, end, weight}], UTF-8 byte offsets
+  Date occurred_on;         // the text's day: the activity's, the ticket's opening, …
+  Timestamp scored_at;
+  std::string model;  // the scoring model's data hash
 };
 
 struct AccountPlan {

@@ -56,6 +56,11 @@ constexpr auto kLimits = std::to_array<TextLimit>({
     Lines("tickets", "body", kBody),
     Lines("nps_responses", "comment", kText),
     Lines("engagement_signals", "detail", kNote),
+    Lines("transcripts", "text", 200'000),  // and as many bytes: kMaxTranscriptBytes
+    Line("text_sentiments", "source", kShort),
+    Line("text_sentiments", "label", kShort),
+    Lines("text_sentiments", "phrases", kJson),
+    Line("text_sentiments", "model", kKey),
     Lines("account_plans", "summary", kText),
     Lines("plan_priorities", "text", kNote),
     Line("plan_priorities", "source", kName),

@@ -35,6 +35,14 @@ Status ValidateRules(const Opportunity& o) {
   return Ok();
 }
 
+Status ValidateRules(const Transcript& t) {
+  if (t.text.size() > kMaxTranscriptBytes) {
+    return FailValue("text", "is " + std::to_string(t.text.size()) +
+                                 " bytes; a transcript holds at most 200000 bytes");
+  }
+  return Ok();
+}
+
 Status ValidateRules(const Ticket& t) {
   if (t.satisfaction && !kSatisfaction.Holds(*t.satisfaction)) {
     return FailValue("satisfaction", "must be " + kSatisfaction.Text() + ", or empty");

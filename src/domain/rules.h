@@ -41,6 +41,7 @@ Status ValidateRules(const Contact& c);
 Status ValidateRules(const NpsResponse& r);
 Status ValidateRules(const Opportunity& o);
 Status ValidateRules(const Ticket& t);
+Status ValidateRules(const Transcript& t);
 Status ValidateRules(const User& u);
 Status ValidateRules(const UsageMetric& u);
 Status ValidateRules(const WhitespaceCell& c);

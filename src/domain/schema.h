@@ -192,6 +192,26 @@ struct EntitySchema<EngagementSignal> {
 };
 
 template <>
+struct EntitySchema<Transcript> {
+  static constexpr std::string_view kTable = "transcripts";
+  static constexpr auto kColumns =
+      std::make_tuple(Col("id", &Transcript::id), Col("account_id", &Transcript::account_id),
+                      Col("activity_id", &Transcript::activity_id), Col("text", &Transcript::text),
+                      Col("created_at", &Transcript::created_at));
+};
+
+template <>
+struct EntitySchema<TextSentiment> {
+  static constexpr std::string_view kTable = "text_sentiments";
+  static constexpr auto kColumns = std::make_tuple(
+      Col("id", &TextSentiment::id), Col("source", &TextSentiment::source),
+      Col("source_id", &TextSentiment::source_id), Col("account_id", &TextSentiment::account_id),
+      Col("label", &TextSentiment::label), Col("score_milli", &TextSentiment::score_milli),
+      Col("phrases", &TextSentiment::phrases), Col("occurred_on", &TextSentiment::occurred_on),
+      Col("scored_at", &TextSentiment::scored_at), Col("model", &TextSentiment::model));
+};
+
+template <>
 struct EntitySchema<AccountPlan> {
   static constexpr std::string_view kTable = "account_plans";
   static constexpr auto kColumns = std::make_tuple(

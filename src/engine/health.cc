@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "engine/relationships.h"
 #include "engine/retention.h"
@@ -14,6 +15,8 @@ constexpr int kUsageWindow = 30;                // the latest figure, and the re
 constexpr int kUsagePrior = 90;                 // the trend compares with (d−90, d−30]
 constexpr int kSupportWindow = 90;              // tickets counted
 constexpr int kNpsWindow = 180;                 // responses counted
+constexpr int kSentimentWindow = 90;            // scored texts counted
+constexpr int kSentimentHalfLife = 30;          // a text's weight halves every 30 days
 constexpr int kDepthWindow = kDepthWindowDays;  // multithreading depth
 constexpr int kRenewalLookahead = 180;          // the renewal is engaged inside this window
 constexpr int kMinSeats = 50;  // ticket volume is per 100 seats, counting at least 50
@@ -136,6 +139,41 @@ void Nps(const ReadModel& m, size_t slot, int32_t d, bool explain, HealthCompone
                " in 180 days: " + Count(promoters, "promoter", "promoters") + ", " +
                Count(detractors, "detractor", "detractors") + " (NPS " +
                std::to_string(RoundHalfUp(100.0 * (promoters - detractors) / n)) + ")";
+  }
+}
+
+// Sentiment: the account's scored texts of (d − 90, d], each weighted by recency (halved every
+// 30 days of age), their mean score m in [-1, 1] mapped to 50 × (1 + m). Missing without one.
+void Sentiment(const ReadModel& m, size_t slot, int32_t d, bool explain, HealthComponent& c) {
+  int n = 0;
+  double sum = 0, weights = 0;
+  const SentimentRec* worst = nullptr;
+  for (const SentimentRec& r : m.sentiments(slot)) {
+    if (r.day > d || d - r.day >= kSentimentWindow) continue;
+    ++n;
+    const double w = std::exp2(-(d - r.day) / static_cast<double>(kSentimentHalfLife));
+    sum += w * r.score_milli;
+    weights += w;
+    if (worst == nullptr || r.score_milli < worst->score_milli ||
+        (r.score_milli == worst->score_milli && r.day > worst->day)) {
+      worst = &r;
+    }
+  }
+  if (n == 0) {
+    if (explain) c.detail = "no scored e-mail, note, ticket, NPS comment or transcript in 90 days";
+    return;
+  }
+  const double mean = sum / weights / 1000.0;
+  c.value = std::clamp(RoundHalfUp(50.0 * (1.0 + mean)), 0, 100);
+  if (explain) {
+    static constexpr std::string_view kWhat[] = {"an activity", "a ticket", "an NPS comment",
+                                                 "a transcript"};
+    char mean_text[16], worst_text[16];
+    std::snprintf(mean_text, sizeof mean_text, "%+.2f", mean);
+    std::snprintf(worst_text, sizeof worst_text, "%+.2f", worst->score_milli / 1000.0);
+    c.detail = Count(n, "scored text", "scored texts") + " in 90 days, recency-weighted mean " +
+               mean_text + "; most negative: " + std::string(kWhat[worst->source & 3]) + " on " +
+               Date::FromDays(worst->day).ToString() + " (" + worst_text + ")";
   }
 }
 
@@ -305,7 +343,7 @@ Health ComputeHealth(const ReadModel& model, size_t slot, int32_t day, Tier tier
   h.depth = MultithreadingDepth(model, slot, day);
   Engagement(h.last_meaningful, day, tier, settings, explain, c[3]);
   Relationships(h.depth, tier, settings, explain, c[4]);
-  if (explain) c[5].detail = "no sentiment scores yet";
+  Sentiment(model, slot, day, explain, c[5]);
   int present_weight = 0;
   for (const auto& part : c) {
     if (part.value) present_weight += part.weight;

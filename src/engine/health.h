@@ -19,7 +19,9 @@
 //                 100 up to c days, falling in a straight line to 0 at 3c; 0 with none ever.
 //                 Missing: a tier without a check-in cadence (tier 3: automated).
 //   relationships multithreading depth ÷ the tier's target, capped at 100. Missing: no target.
-//   sentiment     no sentiment scores are computed yet (the intelligence work): always missing.
+//   sentiment     the scored texts (e-mails and notes, tickets, NPS comments, transcripts:
+//                 text_sentiments) of (d−90, d], each weighted 2^(−age in days ÷ 30): the
+//                 weighted mean score m in [−1, 1] gives 50 × (1 + m). Missing: none in 90 days.
 // A manual override in force on d (set on or before d, expiring on or after d; the latest set
 // wins) replaces the score, and the explanation keeps the computed one. Colours: green ≥ 70,
 // yellow ≥ 40, red below (settings).

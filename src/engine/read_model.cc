@@ -172,6 +172,14 @@ void ReadModel::Upsert(const NpsResponse& n) {
   PutChild(nps_, n.account_id.value, NpsRec{n.id.value, n.responded_on.days(), n.score});
 }
 
+void ReadModel::Upsert(const TextSentiment& t) {
+  uint8_t source = 0;
+  while (source + 1u < kTextSources.size() && kTextSources[source] != t.source) ++source;
+  const auto milli = static_cast<int16_t>(std::clamp<int64_t>(t.score_milli, -1000, 1000));
+  PutChild(sentiments_, t.account_id.value,
+           SentimentRec{t.id.value, t.source_id, t.occurred_on.days(), milli, source});
+}
+
 void ReadModel::Upsert(const UsageMetric& u) {
   PutChild(usage_, u.account_id.value,
            UsageRec{u.id.value, u.day.days(), Clamp32(u.active_users), Clamp32(u.licensed_seats)});
@@ -319,6 +327,10 @@ struct BookTable<WhitespaceCell> {
 template <>
 struct BookTable<PlanAction> {
   static constexpr auto kRecs = &ReadModel::actions_;
+};
+template <>
+struct BookTable<TextSentiment> {
+  static constexpr auto kRecs = &ReadModel::sentiments_;
 };
 
 template <class F>
@@ -724,6 +736,9 @@ std::string ReadModel::Dump() const {
     for (const auto& r : risks_.Of(s)) put("risk", {r.id, r.has_owner, r.status});
     for (const auto& r : cells_.Of(s)) put("cell", {r.id, r.potential_cents, r.status});
     for (const auto& r : actions_.Of(s)) put("action", {r.id, r.due, r.has_owner, r.status});
+    for (const auto& r : sentiments_.Of(s)) {
+      put("sentiment", {r.id, r.day, r.score_milli, r.source});
+    }
   }
   return out;
 }

@@ -92,6 +92,17 @@ struct NpsRec {
   bool operator==(const NpsRec&) const = default;
 };
 
+// One scored text (text_sentiments): its day, score in thousandths and source (an index of
+// kTextSources). The health's sentiment component reads these.
+struct SentimentRec {
+  int64_t id = 0;         // the text_sentiments row
+  int64_t source_id = 0;  // the text's row
+  int32_t day = 0;
+  int16_t score_milli = 0;
+  uint8_t source = 0;
+  bool operator==(const SentimentRec&) const = default;
+};
+
 struct UsageRec {
   int64_t id = 0;
   int32_t day = 0;

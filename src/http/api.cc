@@ -20,6 +20,7 @@
 #include "http/plan_routes.h"
 #include "http/review_routes.h"
 #include "http/rule_routes.h"
+#include "http/sentiment_routes.h"
 #include "http/session.h"
 #include "http/web.h"
 #include "http/webhook_routes.h"
@@ -37,6 +38,7 @@ void AddEntityRoutes(Router& r, const ApiDeps& d) {
   AddParticipantRoutes(r, d);
   AddTicketRoutes(r, d);
   AddSignalAndWorkRoutes(r, d);
+  AddSentimentRoutes(r, d);
   AddPlanPartRoutes(r, d);
 }
 

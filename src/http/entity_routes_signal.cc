@@ -7,6 +7,7 @@ void AddSignalAndWorkRoutes(Router& r, const ApiDeps& d) {
   RegisterUnderAccount<NpsResponse>(r, d, "nps-responses");
   RegisterUnderAccount<UsageMetric>(r, d, "usage");
   RegisterUnderAccount<EngagementSignal>(r, d, "engagement-signals");
+  RegisterUnderAccount<Transcript>(r, d, "transcripts");
   RegisterUnderAccount<AccountPlan>(r, d, "plans");
   RegisterUnderAccount<Review>(r, d, "reviews");
   RegisterUnderAccount<Task>(r, d, "tasks");

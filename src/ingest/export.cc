@@ -25,9 +25,9 @@ struct EntityList {};
 // test checks that every table of a migrated database is here, refused below, or bookkeeping.
 using Exportable =
     EntityList<User, Account, Division, Product, ContractLine, Contact, Opportunity, Activity,
-               ActivityContact, Ticket, NpsResponse, UsageMetric, EngagementSignal, AccountPlan,
-               PlanPriority, PlanRisk, WhitespaceCell, PlanAction, PlanVersion, Review, Task,
-               Handoff, HealthOverride, AuditEntry, Setting>;
+               ActivityContact, Ticket, NpsResponse, UsageMetric, EngagementSignal, Transcript,
+               AccountPlan, PlanPriority, PlanRisk, WhitespaceCell, PlanAction, PlanVersion, Review,
+               Task, Handoff, HealthOverride, AuditEntry, Setting>;
 
 struct Refusal {
   std::string_view table;

@@ -16,6 +16,7 @@
 #include "service/entity_hooks.h"
 #include "service/entity_json.h"
 #include "service/references.h"
+#include "service/sentiment_on_write.h"
 #include "service/unit_of_work.h"
 #include "store/pool.h"
 #include "store/store.h"
@@ -95,6 +96,7 @@ class EntityService {
     std::function<void()> also;
     ORCHARD_CHECK(Hooks::AfterWrite(Context(work, actor, now), std::nullopt, saved, also));
     ORCHARD_CHECK(LogAndStage(work, saved, std::nullopt, now, also));
+    ORCHARD_CHECK(SentimentOnWrite<T>(work, saved, std::nullopt, now));
     return saved;
   }
 
@@ -124,6 +126,7 @@ class EntityService {
     std::function<void()> also;
     ORCHARD_CHECK(Hooks::AfterWrite(Context(work, actor, now), current, saved, also));
     ORCHARD_CHECK(LogAndStage(work, saved, current, now, also));
+    ORCHARD_CHECK(SentimentOnWrite<T>(work, saved, current, now));
     return saved;
   }
 
@@ -137,7 +140,8 @@ class EntityService {
                              ToJsonText(current), std::nullopt));
     std::function<void()> also;
     ORCHARD_CHECK(Hooks::AfterWrite(Context(work, actor, now), current, std::nullopt, also));
-    return LogAndStage(work, std::nullopt, current, now, also);
+    ORCHARD_CHECK(LogAndStage(work, std::nullopt, current, now, also));
+    return SentimentOnWrite<T>(work, std::nullopt, current, now);
   }
 
  private:

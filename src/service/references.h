@@ -32,10 +32,10 @@ constexpr std::string_view TableFor() {
   }
 }
 template <class IdT>
-constexpr std::string_view kTableFor =
-    TableFor<IdT, User, Account, Division, Product, ContractLine, Contact, Opportunity, Activity,
-             Ticket, NpsResponse, UsageMetric, EngagementSignal, AccountPlan, PlanPriority,
-             PlanRisk, WhitespaceCell, PlanAction, Review, Task, Handoff, HealthOverride>();
+constexpr std::string_view kTableFor = TableFor<
+    IdT, User, Account, Division, Product, ContractLine, Contact, Opportunity, Activity, Ticket,
+    NpsResponse, UsageMetric, EngagementSignal, Transcript, AccountPlan, PlanPriority, PlanRisk,
+    WhitespaceCell, PlanAction, Review, Task, Handoff, HealthOverride>();
 
 template <class M>
 struct IdOf {
@@ -122,6 +122,7 @@ inline constexpr SameScopeRule kSameScope[] = {
     {"tickets", "contact_id", "contacts", Scope::kAccount, "account_id"},
     {"nps_responses", "contact_id", "contacts", Scope::kAccount, "account_id"},
     {"engagement_signals", "contact_id", "contacts", Scope::kAccount, "account_id"},
+    {"transcripts", "activity_id", "activities", Scope::kAccount, "account_id"},
     {"handoffs", "opportunity_id", "opportunities", Scope::kAccount, "account_id"},
     {"plan_priorities", "source_contact_id", "contacts", Scope::kAccount, "plan_id"},
     {"whitespace_cells", "division_id", "divisions", Scope::kAccount, "plan_id"},

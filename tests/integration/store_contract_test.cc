@@ -43,9 +43,10 @@ template <class... T>
 struct EntityList {};
 using AllEntities =
     EntityList<User, Account, Division, Product, ContractLine, Contact, Opportunity, Activity,
-               ActivityContact, Ticket, NpsResponse, UsageMetric, EngagementSignal, AccountPlan,
-               PlanPriority, PlanRisk, WhitespaceCell, PlanAction, PlanVersion, Review, Task,
-               Handoff, HealthOverride, AuditEntry, Session, ApiToken, Setting>;
+               ActivityContact, Ticket, NpsResponse, UsageMetric, EngagementSignal, Transcript,
+               TextSentiment, AccountPlan, PlanPriority, PlanRisk, WhitespaceCell, PlanAction,
+               PlanVersion, Review, Task, Handoff, HealthOverride, AuditEntry, Session, ApiToken,
+               Setting>;
 
 // A value as a person would read it in a failure message.
 std::string Show(const SqlValue& v) {

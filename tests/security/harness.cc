@@ -236,6 +236,12 @@ void SecurityTest::AddBobsRows() {
     e.contact_id = bob_contact_;
     e.occurred_at = clock_.Now();
     bob_signal_ = s.Insert(e)->id;
+    Transcript tr;
+    tr.account_id = bob_account_;
+    tr.activity_id = bob_activity_;
+    tr.text = "The rollout went well.";
+    tr.created_at = clock_.Now();
+    bob_transcript_ = s.Insert(tr)->id;
     HealthOverride ho;
     ho.account_id = bob_account_;
     ho.score = 70;

@@ -120,6 +120,7 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
   NpsResponseId bob_nps_;
   UsageMetricId bob_usage_;
   EngagementSignalId bob_signal_;
+  TranscriptId bob_transcript_;
   HealthOverrideId bob_override_;
   ApiTokenId bob_token_;
 

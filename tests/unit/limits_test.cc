@@ -73,6 +73,8 @@ TEST(LimitsTest, EveryTextColumnHasALimit) {
   ExpectEveryTextColumnListed<Ticket>();
   ExpectEveryTextColumnListed<NpsResponse>();
   ExpectEveryTextColumnListed<EngagementSignal>();
+  ExpectEveryTextColumnListed<Transcript>();
+  ExpectEveryTextColumnListed<TextSentiment>();
   ExpectEveryTextColumnListed<AccountPlan>();
   ExpectEveryTextColumnListed<PlanPriority>();
   ExpectEveryTextColumnListed<PlanRisk>();

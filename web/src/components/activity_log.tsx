@@ -2,7 +2,8 @@
 // the contacts who took part and whether it was a meaningful conversation — and the account's
 // timeline (activities, tickets, NPS), newest first. Logging writes the activity, then who took
 // part (PUT /api/v1/activities/{id}/contacts); the page then re-reads what they move: the last
-// meaningful contact, the multithreading depth and health.
+// meaningful contact, the multithreading depth and health. Each text carries its sentiment
+// (GET /api/v1/accounts/{id}/sentiments): a badge, and the phrases that drove it highlighted.
 import { useState } from "preact/hooks";
 import { all, api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
@@ -10,29 +11,35 @@ import type { Activity, Contact } from "../lib/types";
 import { activityKind, activityKinds, day, label } from "../lib/format";
 import { Empty, Show } from "./states";
 import { WriteError } from "./refusal";
+import { Highlighted, SentimentBadge } from "./sentiment";
+import { scoredText, type ScoredText } from "../lib/sentiment";
 
 interface TimelineItem {
   at: string;
   kind: string;
-  text: string;
+  text: string; // the text as scored (the phrases' offsets point into it)
+  after?: string; // what follows the text (a ticket's status)
   key: string;
+  sentiment?: ScoredText;
 }
 
 export function ActivitySection({ accountId, editable, onLogged }: { accountId: number; editable: boolean; onLogged: () => void }) {
   const [items, reload] = useLoad(async (): Promise<TimelineItem[]> => {
-    const [acts, tickets, nps] = await Promise.all([
+    const [acts, tickets, nps, scored] = await Promise.all([
       api.get<{ items: Activity[] }>(`/api/v1/accounts/${accountId}/activities?sort=-occurred_at&limit=30`),
-      api.get<{ items: { id: number; severity: string; status: string; opened_at: string; subject: string; escalated: boolean }[] }>(
+      api.get<{ items: { id: number; severity: string; status: string; opened_at: string; subject: string; body: string; escalated: boolean }[] }>(
         `/api/v1/accounts/${accountId}/tickets?sort=-opened_at&limit=15`,
       ),
       api.get<{ items: { id: number; score: number; comment: string; responded_on: string }[] }>(
         `/api/v1/accounts/${accountId}/nps-responses?sort=-responded_on&limit=10`,
       ),
+      api.get<{ items: ScoredText[] }>(`/api/v1/accounts/${accountId}/sentiments?limit=200`),
     ]);
+    const of = new Map(scored.items.map((s) => [`${s.source}:${s.source_id}`, s]));
     const out: TimelineItem[] = [
-      ...acts.items.map((a) => ({ at: a.occurred_at, kind: `${activityKind(a.kind)}${a.meaningful ? " ★" : ""}`, text: a.subject, key: `a${a.id}` })),
-      ...tickets.items.map((t) => ({ at: t.opened_at, kind: `Ticket · ${label(t.severity)}`, text: `${t.subject} (${label(t.status).toLowerCase()}${t.escalated ? ", escalated" : ""})`, key: `t${t.id}` })),
-      ...nps.items.map((n) => ({ at: n.responded_on, kind: `NPS ${n.score}`, text: n.comment || "—", key: `n${n.id}` })),
+      ...acts.items.map((a) => ({ at: a.occurred_at, kind: `${activityKind(a.kind)}${a.meaningful ? " ★" : ""}`, text: scoredText(a.subject, a.body), key: `a${a.id}`, sentiment: of.get(`activity:${a.id}`) })),
+      ...tickets.items.map((t) => ({ at: t.opened_at, kind: `Ticket · ${label(t.severity)}`, text: scoredText(t.subject, t.body), after: ` (${label(t.status).toLowerCase()}${t.escalated ? ", escalated" : ""})`, key: `t${t.id}`, sentiment: of.get(`ticket:${t.id}`) })),
+      ...nps.items.map((n) => ({ at: n.responded_on, kind: `NPS ${n.score}`, text: n.comment || "—", key: `n${n.id}`, sentiment: of.get(`nps_response:${n.id}`) })),
     ];
     return out.sort((x, y) => (x.at < y.at ? 1 : -1)).slice(0, 40);
   }, [accountId]);
@@ -55,8 +62,10 @@ export function ActivitySection({ accountId, editable, onLogged }: { accountId: 
           ) : (
             <ol class="timeline" data-testid="timeline" tabIndex={0} aria-label="Activities, tickets and NPS, newest first (★ meaningful)">
               {list.map((i) => (
-                <li key={i.key}>
-                  <time dateTime={i.at}>{day(i.at)}</time> <span class="kind">{i.kind}</span> {i.text}
+                <li key={i.key} data-testid={i.key}>
+                  <time dateTime={i.at}>{day(i.at)}</time> <span class="kind">{i.kind}</span> {i.sentiment && <SentimentBadge s={i.sentiment} />}
+                  <Highlighted text={i.text} s={i.sentiment} />
+                  {i.after}
                 </li>
               ))}
             </ol>

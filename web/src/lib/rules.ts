@@ -16,7 +16,12 @@ export interface Trigger {
   z?: number;
   signals?: string[]; // engagement_spike / engagement_drop: the signal kinds counted
   review?: string; // review_due: "internal" or "customer" (none: any)
+  score?: number; // negative_sentiment: fires at this score or below (-1 to 0)
+  sources?: string[]; // negative_sentiment: the texts watched (none: all)
 }
+
+// The texts scored for sentiment (the API's text_sentiments.source).
+export const textSources = ["activity", "ticket", "nps_response", "transcript"];
 
 // The engagement signals a rule can count (the API's engagement_signals.kind).
 export const signalKinds = ["pricing_page_visit", "case_study_download", "webinar_attended", "product_page_visit", "job_change"];
@@ -213,6 +218,7 @@ const triggerNames: Record<string, string> = {
   engagement_spike: "Engagement spike",
   engagement_drop: "Engagement drop",
   nps_detractor: "NPS detractor",
+  negative_sentiment: "Negative sentiment",
   sla_at_risk: "SLA at risk",
   sla_breached: "SLA breached",
 };
@@ -261,6 +267,8 @@ export function triggerText(t: Trigger): string {
       return `${triggerName(t.kind)}: ${(t.signals ?? []).map(label).join(", ")}, z ≥ ${t.z ?? 3}`;
     case "review_due":
       return `${t.review ? label(t.review) + " review" : "Review"} due in ${t.days ?? 7} days or overdue`;
+    case "negative_sentiment":
+      return `Negative sentiment ≤ ${t.score ?? -0.5}${t.sources?.length ? ` in ${t.sources.map(label).join(", ")}` : ""}`;
     default:
       return triggerName(t.kind);
   }

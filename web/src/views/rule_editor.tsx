@@ -10,7 +10,7 @@ import { useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { navigate } from "../lib/router";
-import { actionName, signalKinds, triggerName, type Backtest, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
+import { actionName, signalKinds, textSources, triggerName, type Backtest, type DryRun, type PlaybookStep, type Rule, type RuleAction, type RuleDefinition, type RuleStatus, type Trigger, type Vocabulary } from "../lib/rules";
 import { label } from "../lib/format";
 import { ConditionBox } from "../components/condition_box";
 import { ConflictNotice } from "../components/conflict";
@@ -52,6 +52,8 @@ function triggerDefaults(kind: string): Trigger {
       return { kind, signals: ["pricing_page_visit", "case_study_download"], z: 3 };
     case "review_due":
       return { kind, days: 7, catch_up_days: 30 };
+    case "negative_sentiment":
+      return { kind, score: -0.5 };
     default:
       return { kind };
   }
@@ -490,6 +492,21 @@ function TriggerFields({ trigger: t, set }: { trigger: Trigger; set: (patch: Par
             ))}
           </fieldset>
           <NumberField text="Robust z-score at least" value={t.z} set={(v) => set({ z: v })} min={1} max={20} step={0.1} />
+        </>
+      );
+    case "negative_sentiment":
+      return (
+        <>
+          <NumberField text="Score at most" value={t.score} set={(v) => set({ score: v })} min={-1} max={0} step={0.05} />
+          <fieldset class="colours">
+            <legend>Texts watched (none: all)</legend>
+            {textSources.map((k) => (
+              <label key={k} class="check">
+                <input type="checkbox" checked={(t.sources ?? []).includes(k)} onChange={(e) => set({ sources: toggle(t.sources, k, (e.target as HTMLInputElement).checked) })} />
+                {label(k)}
+              </label>
+            ))}
+          </fieldset>
         </>
       );
     case "review_due":
