@@ -37,8 +37,8 @@ struct Trigger {
   std::vector<EngagementKind> signals{EngagementKind::kPricingPageVisit,
                                       EngagementKind::kCaseStudyDownload};
   std::optional<ReviewKind> review;  // review_due: internal or customer reviews only (none: any)
-  int percent = 75;  // sla_at_risk: the share of the SLA an unanswered ticket has used
-  double score = -0.5;               // negative_sentiment: fires at this score or below
+  int percent = 75;     // sla_at_risk: the share of the SLA an unanswered ticket has used
+  double score = -0.5;  // negative_sentiment: fires at this score or below
   std::vector<std::string> sources;  // … of these sources only (kTextSources; empty: any)
   bool operator==(const Trigger&) const = default;
 
