@@ -454,28 +454,18 @@ void RuleEngine::Evaluate(std::vector<Live>& rules, bool full, bool observed, Da
       for (const auto& [account, signals] : events.engagement) {
         auto slot = model_.SlotOf(account);
         if (!slot || !model_.live(*slot)) continue;
-        auto jump = EngagementZ(signals, today.days(), t.signals);
-        if (!jump) continue;
-        const bool spike = t.kind == TriggerKind::kEngagementSpike;
-        if (spike ? jump->z < t.z : jump->z > -t.z) continue;
-        consider(r, *slot, "engagement:" + Day(jump->day),
-                 SignalNames(t.signals) + ": " + Number(jump->value) + " on " + Day(jump->day) +
-                     " against a 28-day median of " + Number(jump->median) + " a day (robust z " +
-                     Number(jump->z) + ")");
+        if (auto hit = JumpHit(t, EngagementZ(signals, today.days(), t.signals))) {
+          consider(r, *slot, std::move(hit->first), std::move(hit->second));
+        }
       }
     }
     if (!IsUsageTrigger(t.kind)) continue;
     for (int64_t account : events.usage) {
       auto slot = model_.SlotOf(account);
       if (!slot || !model_.live(*slot)) continue;
-      auto jump = UsageZ(model_.usage(*slot), today.days(), t.metric);
-      if (!jump) continue;
-      const bool spike = t.kind == TriggerKind::kUsageSpike;
-      if (spike ? jump->z < t.z : jump->z > -t.z) continue;
-      consider(r, *slot, "usage:" + t.metric + ":" + Day(jump->day),
-               t.metric + " was " + Number(jump->value) + " on " + Day(jump->day) +
-                   " against a 28-day median of " + Number(jump->median) + " (robust z " +
-                   Number(jump->z) + ")");
+      if (auto hit = JumpHit(t, UsageZ(model_.usage(*slot), today.days(), t.metric))) {
+        consider(r, *slot, std::move(hit->first), std::move(hit->second));
+      }
     }
   }
 }

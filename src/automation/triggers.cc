@@ -301,6 +301,22 @@ Status ReadSignals(store::Database& db, Date today,
   return Ok();
 }
 
+std::optional<std::pair<std::string, std::string>> JumpHit(const Trigger& t,
+                                                           const std::optional<UsageJump>& jump) {
+  if (!jump) return std::nullopt;
+  const bool spike = t.kind == TriggerKind::kUsageSpike || t.kind == TriggerKind::kEngagementSpike;
+  if (spike ? jump->z < t.z : jump->z > -t.z) return std::nullopt;
+  const std::string day = Day(jump->day);
+  const std::string against = " on " + day + " against a 28-day median of " + Number(jump->median);
+  const std::string z = " (robust z " + Number(jump->z) + ")";
+  if (IsEngagementTrigger(t.kind)) {
+    return std::pair{"engagement:" + day,
+                     SignalNames(t.signals) + ": " + Number(jump->value) + against + " a day" + z};
+  }
+  return std::pair{"usage:" + t.metric + ":" + day,
+                   t.metric + " was " + Number(jump->value) + against + z};
+}
+
 std::string SignalNames(const std::vector<EngagementKind>& kinds) {
   std::string out;
   for (size_t i = 0; i < kinds.size(); ++i) {

@@ -109,6 +109,10 @@ std::optional<UsageJump> EngagementZ(std::span<const SignalDay> signals, int32_t
 // Fills each account's signals of the 32 days to `today` (the accounts are the map's keys).
 Status ReadSignals(store::Database& db, Date today,
                    std::unordered_map<int64_t, std::vector<SignalDay>>& accounts);
+// A usage or engagement trigger's hit on a jump past its ±z: the anchor ("usage:METRIC:DAY",
+// "engagement:DAY") and the jump in words; none when the jump is smaller or there is none.
+std::optional<std::pair<std::string, std::string>> JumpHit(const Trigger& t,
+                                                           const std::optional<UsageJump>& jump);
 // "pricing-page visits and case-study downloads"
 std::string SignalNames(const std::vector<EngagementKind>& kinds);
 

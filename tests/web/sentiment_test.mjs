@@ -62,7 +62,7 @@ try {
     await item.waitFor();
     const badge = item.getByTestId("sentiment");
     await badge.waitFor();
-    assert.match(await badge.textContent(), /^Negative −0\.\d\d$/);
+    assert.match(await badge.textContent(), /^Negative −(0\.\d\d|1\.00)$/);
     assert.match(await badge.getAttribute("class"), /negative/);
     const marks = item.locator("mark.phrase.negative");
     assert.ok((await marks.count()) > 0, "a negative phrase is highlighted");
