@@ -302,10 +302,26 @@ Sentiment Scorer::Score(std::string_view text) {
     uint32_t n = f.last_token - f.first_token + 1;
     for (uint32_t t = f.first_token; t <= f.last_token; ++t) contribution_[t] += c / n;
   }
+  // The lexicon's dense features (compound, the positive and negative sums, the lexicon's own
+  // label) often carry most of the decision, and they come from the lexicon's hits: their part
+  // of the score is shared among the hits that point its way, by the size of their valence, so
+  // "very unhappy" is the phrase it highlights, not the words around it.
+  double lexicon_part = 0;
+  for (size_t i = 1; i <= 5; ++i) {
+    const Weights& w = model_.dense()[i];
+    lexicon_part += features_.dense[i] * (w[2] - w[0]);
+  }
+  double pointing = 0;
   for (const LexiconHit& h : features_.lexicon.hits) {
-    uint32_t n = h.last_token - h.first_token + 1;
-    for (uint32_t t = h.first_token; t <= h.last_token; ++t)
-      contribution_[t] += h.valence * kLexiconShare / n;
+    if (h.valence * lexicon_part > 0) pointing += std::abs(h.valence);
+  }
+  for (const LexiconHit& h : features_.lexicon.hits) {
+    const uint32_t n = h.last_token - h.first_token + 1;
+    double share = h.valence * kLexiconShare;
+    if (pointing > 0 && h.valence * lexicon_part > 0) {
+      share += lexicon_part * std::abs(h.valence) / pointing;
+    }
+    for (uint32_t t = h.first_token; t <= h.last_token; ++t) contribution_[t] += share / n;
   }
   out.phrases = Spans(tokens, contribution_, out.label, kPhraseMin);
   return out;

@@ -2,6 +2,7 @@
 // models/sentiment.model is what training on ../shared/data/sentiment with seed 1 writes, byte for
 // byte; and its held-out figures on customer-service-like text beat the plain lexicon and reach
 // issue 20's targets (quality assertions, not timing ones).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -88,6 +89,28 @@ TEST(SentimentModel, HeldOutQualityOnCustomerServiceText) {
   EXPECT_GE(m.macro_f1, 0.60);
   EXPECT_GT(m.macro_f1, plain.macro_f1 + 0.05);
   EXPECT_GT(m.accuracy, plain.accuracy + 0.1);
+}
+
+// The phrases a person is shown are the words that carry the feeling: when the lexicon's part of
+// the model decides, its hits are highlighted, not the words around them.
+TEST(SentimentModel, ThePhraseShownIsTheWordThatCarriesTheFeeling) {
+  auto model = Model::Parse(EmbeddedModelText());
+  ASSERT_TRUE(model);
+  Scorer scorer(*model);
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"We are very unhappy", "unhappy"},
+      {"We are so frustrated with the delays", "frustrated"},
+      {"The renewal call was a disaster for our team", "disaster"}};
+  for (const auto& [text, word] : cases) {
+    Sentiment s = scorer.Score(text);
+    EXPECT_EQ(s.label, Label::kNegative) << text;
+    ASSERT_FALSE(s.phrases.empty()) << text;
+    const Phrase& top = s.phrases.front();
+    EXPECT_THAT(std::string(text.substr(top.begin, top.end - top.begin)),
+                ::testing::HasSubstr(std::string(word)))
+        << text;
+    EXPECT_LT(top.weight, 0) << text;
+  }
 }
 
 TEST(SentimentModel, NoHeldOutRowIsTrainedOn) {
