@@ -130,7 +130,6 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
       *pool, *model, [&settings_service] { return settings_service.Current(); }, clock);
   automation::RunnerOptions run;
   run.full_every_ms = args.rules_every_s * 1000;
-  run.held = true;  // released once the server is up and its public URL written
   run.on_error = [](const Error& e) {
     spdlog::warn("automation pass: {} (retrying)", e.ToString());
   };
@@ -187,7 +186,6 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
         *db, args.public_url.empty() ? fmt::format("http://{}:{}", host, server.port())
                                      : args.public_url));
   }
-  runner->Release();
   fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n", shown,
              host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);

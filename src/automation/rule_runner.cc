@@ -19,7 +19,7 @@ Result<std::unique_ptr<RuleRunner>> RuleRunner::Start(const std::string& url, Ru
 
 RuleRunner::RuleRunner(std::unique_ptr<store::Database> db, RuleEngine& engine,
                        RunnerOptions options)
-    : db_(std::move(db)), engine_(engine), options_(std::move(options)), held_(options_.held) {}
+    : db_(std::move(db)), engine_(engine), options_(std::move(options)) {}
 
 RuleRunner::~RuleRunner() {
   {
@@ -28,14 +28,6 @@ RuleRunner::~RuleRunner() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-}
-
-void RuleRunner::Release() {
-  {
-    std::lock_guard lock(mu_);
-    held_ = false;
-  }
-  cv_.notify_all();
 }
 
 void RuleRunner::Wake() {
@@ -67,10 +59,6 @@ bool RuleRunner::TryLead() {
 
 void RuleRunner::Run() {
   using namespace std::chrono;
-  {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return stop_ || !held_; });
-  }
   auto next_full = steady_clock::now();
   while (true) {
     bool full = false;

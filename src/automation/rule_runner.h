@@ -25,9 +25,6 @@ struct RunnerOptions {
   int full_every_ms = 30'000;
   std::function<void(const Error&)> on_error;      // a failed pass (retried); may be empty
   std::function<void(const PassReport&)> on_pass;  // after each pass that did something
-  // Wait for Release() before the first pass: `orchard serve` finishes its own start-up writes
-  // first (a first pass over a big book holds SQLite's write lock for seconds).
-  bool held = false;
 };
 
 class RuleRunner {
@@ -38,8 +35,7 @@ class RuleRunner {
   RuleRunner(const RuleRunner&) = delete;
   RuleRunner& operator=(const RuleRunner&) = delete;
 
-  void Wake();     // a write was applied: an event pass now
-  void Release();  // a runner started held: its passes may begin
+  void Wake();  // a write was applied: an event pass now
   bool leader() const { return leader_.load(); }
 
  private:
@@ -54,7 +50,6 @@ class RuleRunner {
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;
-  bool held_ = false;
   bool stop_ = false;
   std::atomic<bool> leader_{false};
   std::thread thread_;
