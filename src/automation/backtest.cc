@@ -110,10 +110,8 @@ std::vector<std::pair<std::string, std::string>> AnchorsAt(
     }
   } else if (IsUsageTrigger(d.trigger.kind)) {
     auto jump = UsageZ(model.usage(slot), day.days(), d.trigger.metric);
-    const bool spike = d.trigger.kind == TriggerKind::kUsageSpike;
-    if (jump && jump->day > day.days() - kStep &&
-        (spike ? jump->z >= d.trigger.z : jump->z <= -d.trigger.z)) {
-      anchors.emplace_back("usage:" + d.trigger.metric + ":" + Day(jump->day), "");
+    if (jump && jump->day > day.days() - kStep) {
+      if (auto hit = JumpHit(d.trigger, jump)) anchors.emplace_back(std::move(hit->first), "");
     }
   } else {
     anchors = RowEventsIn(d.trigger, model, slot, day.days() - kStep, day.days());
