@@ -1,4 +1,3 @@
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_library(orchard_test_support STATIC support/process.cc support/socket.cc
   support/test_database.cc)
 target_link_libraries(orchard_test_support PUBLIC orchard_store GTest::gtest)
