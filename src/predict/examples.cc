@@ -1,8 +1,23 @@
 #include "predict/examples.h"
 
+#include <algorithm>
+
 #include "predict/features.h"
 
 namespace orchard::predict {
+
+Split SplitAtCutoff(const Examples& ex) {
+  Split split;
+  if (ex.snapshot.empty()) return split;
+  std::vector<int32_t> days = ex.snapshot;
+  std::sort(days.begin(), days.end());
+  split.cutoff = days[days.size() * 7 / 10];
+  for (size_t i = 0; i < ex.snapshot.size(); ++i) {
+    if (ex.outcome[i] < split.cutoff) split.train.push_back(i);
+    if (ex.snapshot[i] >= split.cutoff) split.test.push_back(i);
+  }
+  return split;
+}
 
 Examples BuildExamples(ModelKind kind, const engine::ReadModel& model, const Settings& settings,
                        Date today) {
@@ -14,7 +29,8 @@ Examples BuildExamples(ModelKind kind, const engine::ReadModel& model, const Set
   engine::DayColumns columns;
   for (int k = kGridSnapshots; k >= 1; --k) {
     const int32_t day = now - k * kGridStep;
-    if (kind == ModelKind::kUpsell && day + kUpsellHorizon > now) continue;
+    if (kind == ModelKind::kUpsell && (day + kUpsellHorizon > now || k % kUpsellEvery != 0))
+      continue;
     model.BuildColumnsOn(day, settings, columns);
     for (size_t slot = 0; slot < model.slots(); ++slot) {
       if (!model.live(slot) || columns.arr_cents[slot] <= 0) continue;

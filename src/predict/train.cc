@@ -30,13 +30,6 @@ std::string NowIso8601() {
   return Timestamp::FromUnixSeconds(now.time_since_epoch().count()).ToIso8601();
 }
 
-std::vector<size_t> Rows(const Examples& ex, auto keep) {
-  std::vector<size_t> rows;
-  for (size_t i = 0; i < ex.data.rows(); ++i)
-    if (keep(i)) rows.push_back(i);
-  return rows;
-}
-
 struct Backtested {
   ModelReport report;
   Examples examples;
@@ -62,16 +55,9 @@ Result<Backtested> RunBacktest(ModelKind kind, const engine::ReadModel& model,
     r.reason = "the book's history holds " + EventWords(kind, r.events) + "; 50 are needed";
     return out;
   }
-  // The cutoff: the snapshot day with about 30 % of the examples on or after it. Training takes
-  // the examples whose outcome was known before it, the test those snapshotted on or after it;
-  // those in between (snapshotted before, known after) take part in neither.
-  std::vector<int32_t> days = ex.snapshot;
-  std::sort(days.begin(), days.end());
-  const int32_t cutoff = days[days.size() * 7 / 10];
-  r.cutoff = Date::FromDays(cutoff);
-  auto train_rows = Rows(ex, [&](size_t i) { return ex.outcome[i] < cutoff; });
-  auto test_rows = Rows(ex, [&](size_t i) { return ex.snapshot[i] >= cutoff; });
-  models::Dataset train = ex.data.Subset(train_rows), test = ex.data.Subset(test_rows);
+  const Split split = SplitAtCutoff(ex);
+  r.cutoff = Date::FromDays(split.cutoff);
+  models::Dataset train = ex.data.Subset(split.train), test = ex.data.Subset(split.test);
   r.train_examples = static_cast<int64_t>(train.rows());
   r.test_examples = static_cast<int64_t>(test.rows());
   if (!train.CheckBothClasses() || !test.CheckBothClasses()) {
