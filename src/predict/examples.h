@@ -11,7 +11,10 @@
 //           snapshots a month apart would mostly repeat one another) at least 180 days ago. Label 1
 //           (expanded) when its ARR 180 days later exceeds that day's by more than 7 % (a renewal's
 //           price uplift of up to 6 % is not an expansion). Outcome day: 180 days later.
-// Only examples whose outcome day is on or before today are made.
+// Only examples whose outcome day is on or before today are made. A history of more than
+// kMostExamples is sampled down to about that many, each example kept or not by a hash of its
+// account and day (the same book gives the same sample), so training a large book stays in
+// minutes.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +34,7 @@ inline constexpr int kRenewalLeadMin = 60, kRenewalLeadMax = 89;
 inline constexpr int kUpsellHorizon = 180;
 inline constexpr int kUpsellEvery = 3;  // upsell: every third grid day
 inline constexpr double kExpansionShare = 0.07;
+inline constexpr size_t kMostExamples = 60'000;
 
 struct Examples {
   models::Dataset data;           // features and labels
