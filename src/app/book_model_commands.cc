@@ -122,4 +122,24 @@ Status RunBookModel(const cli::ModelArgs& args, const Clock& clock) {
   return Finish(report, args, args.action == "train");
 }
 
+Status TrainBookModels(const std::string& url, const Clock& clock) {
+  ORCHARD_TRY(auto book, LoadBook(url));
+  ORCHARD_TRY(auto db, OpenMigrated(url, true));
+  for (auto kind : {predict::ModelKind::kChurn, predict::ModelKind::kUpsell}) {
+    const auto started = std::chrono::steady_clock::now();
+    ORCHARD_TRY(auto report, predict::Train(kind, *db, *book.model, book.settings, clock.Today()));
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (report.trained) {
+      fmt::print(
+          "Trained the {} model in {:.1f} s: AUC {:.3f} in the backtest (trained on outcomes "
+          "known before {}, tested after it).\n",
+          predict::ToString(kind), s, report.auc, report.cutoff.ToString());
+    } else {
+      fmt::print("The {} model is not trained: {}\n", predict::ToString(kind), report.reason);
+    }
+  }
+  return Ok();
+}
+
 }  // namespace orchard

@@ -217,6 +217,10 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
       opts.seed = 42;
       opts.today = clock.Today();
       ORCHARD_CHECK(SeedWithProgress(*db, opts));
+      // The seed writes its texts in bulk: score them, then learn churn and upsell from the
+      // book's history, so the health's sentiment and the predictions show from the first page.
+      ORCHARD_CHECK(ScoreBookSentiment(args.db, clock));
+      ORCHARD_CHECK(TrainBookModels(args.db, clock));
       password = service::GeneratePassword();
       ORCHARD_TRY(std::string hash, service::HashPassword(password));
       store::Store store(*db);

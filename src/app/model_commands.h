@@ -25,5 +25,9 @@ Status RunSentimentModel(const cli::ModelArgs& args, const Clock& clock);  // se
 Status RunChurnModel(const cli::ModelArgs& args, const Clock& clock);      // churn_commands.cc
 // churn and upsell on the book's own history (book_model_commands.cc).
 Status RunBookModel(const cli::ModelArgs& args, const Clock& clock);
+// Trains and stores the churn and upsell models of the book at `url`, a line each (its test AUC,
+// or why it was not trained: a book without enough history is not an error). `orchard demo`
+// runs it when it creates the demo book, so its predictions are there on the first page.
+Status TrainBookModels(const std::string& url, const Clock& clock);
 
 }  // namespace orchard
