@@ -154,6 +154,7 @@ void SumLeaves(const CompleteTree* t, size_t n, const float* block, float* sums)
     std::memcpy(&leaf, t->leaf, sizeof leaf);
     for (size_t g = 0; g < kBlock; g += 8) {
       V8i m[7];
+#pragma GCC unroll 7
       for (int k = 0; k < 7; ++k) {
         V8f x;
         std::memcpy(&x, block + static_cast<size_t>(t->column[k]) * kBlock + g, sizeof x);
