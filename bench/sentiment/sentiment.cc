@@ -10,38 +10,11 @@
 //   RESULT sentiment_texts_per_s=N lexicon_texts_per_s=M mean_text_bytes=B
 #include <fmt/core.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "sentiment/data.h"
-#include "sentiment/embedded.h"
-#include "sentiment/model.h"
-
-namespace {
-
-using orchard::sentiment::Example;
-
-// Texts per second of score over texts, repeated for at least `seconds`.
-template <class Score>
-double Rate(const std::vector<std::string>& texts, double seconds, Score&& score) {
-  size_t sink = 0;
-  for (const auto& t : texts) sink += score(t);  // warm-up
-  size_t done = 0;
-  auto start = std::chrono::steady_clock::now();
-  double elapsed = 0;
-  while (elapsed < seconds) {
-    for (const auto& t : texts) sink += score(t);
-    done += texts.size();
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  if (sink == 1) fmt::print("");  // keep the work observable
-  return static_cast<double>(done) / elapsed;
-}
-
-}  // namespace
+#include "bench/sentiment/throughput.h"
 
 int main(int argc, char** argv) {
   std::string data = "../shared/data/sentiment";
@@ -51,37 +24,17 @@ int main(int argc, char** argv) {
     if (flag == "--data") data = argv[i + 1];
     if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
   }
-  auto corpus = orchard::sentiment::LoadCorpus(data);
-  if (!corpus) {
-    fmt::print(stderr, "orchard-bench-sentiment: {}\n", corpus.error().ToString());
+  auto m = orchard::bench::MeasureSentiment(data, seconds);
+  if (!m) {
+    fmt::print(stderr, "orchard-bench-sentiment: {}\n", m.error().ToString());
     return 1;
   }
-  auto model = orchard::sentiment::Model::Parse(orchard::sentiment::EmbeddedModelText());
-  if (!model) {
-    fmt::print(stderr, "orchard-bench-sentiment: {}\n", model.error().ToString());
-    return 1;
-  }
-  std::vector<std::string> texts;
-  size_t bytes = 0;
-  for (const auto& set : corpus->held_out) {
-    if (set.name != "goemotions-test" && set.name != "customer-service") continue;
-    for (const Example& e : set.rows) {
-      texts.push_back(e.text);
-      bytes += e.text.size();
-    }
-  }
-  orchard::sentiment::Scorer scorer(*model);
-  double model_rate = Rate(
-      texts, seconds, [&](const std::string& t) { return scorer.Score(t).phrases.size() + 1; });
-  double lexicon_rate = Rate(texts, seconds, [&](const std::string& t) {
-    return orchard::sentiment::ScorePlain(model->lexicon(), t).phrases.size() + 1;
-  });
-  fmt::print("{} held-out texts, {:.0f} bytes on average, one thread, ~{:.0f} s each:\n",
-             texts.size(), static_cast<double>(bytes) / static_cast<double>(texts.size()), seconds);
-  fmt::print("  model (label, score, phrases)  {:>10.0f} texts/s\n", model_rate);
-  fmt::print("  plain lexicon                  {:>10.0f} texts/s\n", lexicon_rate);
+  fmt::print("{} held-out texts, {:.0f} bytes on average, one thread, ~{:.0f} s each:\n", m->texts,
+             m->mean_text_bytes, seconds);
+  fmt::print("  model (label, score, phrases)  {:>10.0f} texts/s\n", m->model_texts_per_s);
+  fmt::print("  plain lexicon                  {:>10.0f} texts/s\n", m->lexicon_texts_per_s);
   fmt::print(
       "RESULT sentiment_texts_per_s={:.0f} lexicon_texts_per_s={:.0f} mean_text_bytes={:.0f}\n",
-      model_rate, lexicon_rate, static_cast<double>(bytes) / static_cast<double>(texts.size()));
+      m->model_texts_per_s, m->lexicon_texts_per_s, m->mean_text_bytes);
   return 0;
 }

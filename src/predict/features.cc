@@ -13,7 +13,7 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-constexpr std::array<FeatureInfo, 20> kFeatures = {{
+constexpr std::array<FeatureInfo, 18> kFeatures = {{
     {"log_arr", false},
     {"arr_trend_90", false},
     {"arr_trend_365", false},
@@ -31,8 +31,6 @@ constexpr std::array<FeatureInfo, 20> kFeatures = {{
     {"usage_trend_90", true},
     {"days_to_renewal", false},
     {"tier", false},
-    {"plan_completeness", true},
-    {"days_since_plan_change", true},
     {"days_since_meaningful_contact", true},
 }};
 
@@ -118,11 +116,6 @@ void FeatureRow(const engine::ReadModel& model, const engine::DayColumns& column
   const int32_t renewal = columns.renewal[slot];
   out[i++] = renewal == INT32_MAX ? kNaN : static_cast<float>(renewal - day);
   out[i++] = static_cast<float>(s.tier + 1);
-  const bool has_plan = (s.flags & engine::Summary::kHasPlan) != 0;
-  out[i++] = has_plan ? static_cast<float>(s.completeness) : 0.0f;
-  out[i++] = has_plan && s.plan_changed != engine::kNoDay && s.plan_changed <= day
-                 ? static_cast<float>(day - s.plan_changed)
-                 : kNaN;
   // None on record counts as a year: the longest gap the features tell apart.
   const int32_t last = h.last_meaningful;
   out[i++] = last == engine::kNoDay ? 365.0f : static_cast<float>(std::min(365, day - last));
@@ -154,9 +147,6 @@ std::string DescribeFeature(std::string_view key, float v) {
   }
   if (key == "days_to_renewal") return fmt::format("renewal in {:.0f} days", v);
   if (key == "tier") return fmt::format("tier {:.0f}", v);
-  if (key == "plan_completeness") return fmt::format("account plan {:.0f} % complete", v);
-  if (key == "days_since_plan_change")
-    return fmt::format("account plan last reviewed {:.0f} days ago", v);
   if (key == "days_since_meaningful_contact")
     return v >= 365 ? std::string("no meaningful contact in a year")
                     : fmt::format("no meaningful contact for {:.0f} days", v);

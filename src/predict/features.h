@@ -7,9 +7,13 @@
 // can act on it (contact, plan, tickets, depth, adoption, sentiment, NPS follow-up) or it is
 // context (ARR and its trend, tier, days to renewal). A missing value is NaN.
 //
-// One limit of the read model: the plan's parts (priorities, risks, actions, whitespace) and the
-// contacts' active flags are kept as they are now, not as they were, so plan completeness on a
-// past day reads today's parts (its freshness, from the review and change days, is as it was).
+// Nothing the book knows only now: the read model keeps an account's plan (its parts, completeness,
+// last change) and its contacts' active flags only as they are now, so no feature reads them. The
+// plan's two features (completeness, days since its last change) were dropped for that: on the
+// demo book a lost account has no plan today, which told the model the outcome (churn AUC 0.880
+// with them, 0.846 without; docs/MODELS.md). Contacts: depth and relationships health count the
+// contacts active now who took part in meaningful activity by the day — a contact deactivated
+// since still drops out of a past day's count (the seeded books deactivate none).
 #pragma once
 
 #include <span>

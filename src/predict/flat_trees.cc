@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -97,8 +98,33 @@ Result<FlatTrees> FlatTrees::FromXgboostJson(std::string_view text, size_t featu
       out.nodes_.push_back(n);
     }
     out.trees_.push_back({base, tree_depth});
+    if (tree_depth > 3) out.all_complete_ = false;
+    if (out.all_complete_) out.complete_.push_back(out.Complete(base));
   }
+  if (!out.all_complete_) out.complete_.clear();
   return out;
+}
+
+// Node `at` (and the subtree below it) into position `p` of a complete depth-3 tree. A leaf above
+// the last level becomes a split on +∞ whose both sides are that leaf: whichever way a row goes,
+// it ends on the leaf's value.
+void FlatTrees::Fill(CompleteTree& t, int32_t at, int p) const {
+  const Node& node = nodes_[static_cast<size_t>(at)];
+  const bool leaf = node.left == at;
+  if (p >= 7) {
+    t.leaf[p - 7] = node.leaf;  // depth ≤ 3: a node on the last level is a leaf
+    return;
+  }
+  t.column[p] = leaf ? 0 : 2 * node.feature + (node.default_left ? 0 : 1);
+  t.split[p] = node.split;  // +∞ for a leaf
+  Fill(t, leaf ? at : node.left, 2 * p + 1);
+  Fill(t, leaf ? at : node.left + 1, 2 * p + 2);
+}
+
+CompleteTree FlatTrees::Complete(int32_t root) const {
+  CompleteTree t;
+  Fill(t, root, 0);
+  return t;
 }
 
 namespace {
@@ -110,6 +136,42 @@ inline int32_t Step(const auto& node, const float* row) {
   return node.left + (left ? 0 : 1);
 }
 
+constexpr size_t kBlock = 64;  // rows walked together: a block's features stay in L1
+
+using V8f = float __attribute__((vector_size(32)));
+using V8i = int32_t __attribute__((vector_size(32)));
+
+// The leaves' sum for the kBlock rows of `block` (columns as CompleteTree reads them:
+// block[c·kBlock + r]) over `n` complete trees, added into sums[0 … kBlock). Trees outer, rows
+// inner, 8 rows a vector. Compiled for AVX2 too where the machine has it (one 8-wide instruction
+// per step instead of two 4-wide ones), chosen at load.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void SumLeaves(const CompleteTree* t, size_t n, const float* block, float* sums) {
+  for (size_t i = 0; i < n; ++i, ++t) {
+    V8f leaf;
+    std::memcpy(&leaf, t->leaf, sizeof leaf);
+    for (size_t g = 0; g < kBlock; g += 8) {
+      V8i m[7];
+#pragma GCC unroll 7
+      for (int k = 0; k < 7; ++k) {
+        V8f x;
+        std::memcpy(&x, block + static_cast<size_t>(t->column[k]) * kBlock + g, sizeof x);
+        m[k] = x >= t->split[k];
+      }
+      const V8i c0 = m[0];
+      const V8i c1 = c0 ? m[2] : m[1];
+      const V8i c2 = c0 ? (c1 ? m[6] : m[5]) : (c1 ? m[4] : m[3]);
+      const V8i at = (c0 & 4) | (c1 & 2) | (c2 & 1);
+      V8f sum;
+      std::memcpy(&sum, sums + g, sizeof sum);
+      sum += __builtin_shuffle(leaf, at);
+      std::memcpy(sums + g, &sum, sizeof sum);
+    }
+  }
+}
+
 }  // namespace
 
 double FlatTrees::Margin(std::span<const float> row) const {
@@ -119,7 +181,37 @@ double FlatTrees::Margin(std::span<const float> row) const {
 }
 
 void FlatTrees::Margins(const float* rows, size_t n, size_t cols, double* out) const {
-  constexpr size_t kBlock = 8;
+  if (!all_complete_) {
+    NodeMargins(rows, n, cols, out);
+    return;
+  }
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  std::vector<float> block(2 * cols * kBlock);
+  float sums[kBlock];
+  for (size_t begin = 0; begin < n; begin += kBlock) {
+    const size_t count = std::min(kBlock, n - begin);
+    for (size_t r = 0; r < kBlock; ++r) {
+      const float* row = rows + (begin + std::min(r, count - 1)) * cols;  // past the end: repeat
+      for (size_t j = 0; j < cols; ++j) {
+        const float x = row[j];
+        const bool missing = std::isnan(x);
+        block[2 * j * kBlock + r] = missing ? -kInf : x;
+        block[(2 * j + 1) * kBlock + r] = missing ? kInf : x;
+      }
+    }
+    std::fill(std::begin(sums), std::end(sums), 0.0f);
+    SumLeaves(complete_.data(), complete_.size(), block.data(), sums);
+    for (size_t r = 0; r < count; ++r) out[begin + r] = base_margin_ + sums[r];
+  }
+}
+
+namespace {
+constexpr size_t kNodeBlock = 8;
+}  // namespace
+
+// Trees deeper than 3 (not the models' own): node by node, eight rows walking a tree side by side.
+void FlatTrees::NodeMargins(const float* rows, size_t n, size_t cols, double* out) const {
+  constexpr size_t kBlock = kNodeBlock;
   const Node* nodes = nodes_.data();
   for (size_t begin = 0; begin < n; begin += kBlock) {
     const size_t count = std::min(kBlock, n - begin);

@@ -5,7 +5,15 @@
 // as small nodes and walked straight from the feature row. The same rule as XGBoost: go left
 // when the value is below the split (as floats), a missing value (NaN) goes the node's default
 // way; the margin is the sum of the leaves plus the base score's log-odds. A test holds it to
-// XGBoost's margins. Drivers (one account) still come from XGBoost's SHAP contributions.
+// XGBoost's margins, missing values included. Drivers (one account) still come from XGBoost's
+// SHAP contributions.
+//
+// Trees no deeper than 3 (the models' own) are kept complete: 7 splits in breadth-first order and
+// 8 leaves, a leaf above the last level padded out to a split whose both sides carry its value.
+// Margins then walks 64 rows at once, features by column (each twice: a missing value as −∞ and
+// as +∞, so a split's default way is which copy it reads): for each tree, the 7 splits are
+// compared for 8 rows in one vector step each, the three decisions picked by selects and the leaf
+// by one shuffle — no branch and no dependent load.
 #pragma once
 
 #include <cstdint>
@@ -17,14 +25,22 @@
 
 namespace orchard::predict {
 
+// A tree of depth ≤ 3, complete: split k's children are 2k+1 (below the split) and 2k+2 (at or
+// above it); leaf[i] is node 7 + i. A split reads column 2·feature + (missing goes right) of a
+// block: the feature with a missing value as −∞ (so below any split: left) or as +∞ (right).
+struct CompleteTree {
+  int32_t column[7] = {};
+  float split[7] = {};
+  float leaf[8] = {};
+};
+
 class FlatTrees {
  public:
   // From BoostedTrees::Save()'s text (binary:logistic, one target, numerical splits only).
   static Result<FlatTrees> FromXgboostJson(std::string_view json, size_t features);
 
   double Margin(std::span<const float> row) const;
-  // The margins of `n` rows of `cols` features (row-major) into out[0 … n): the same as Margin,
-  // eight rows walking a tree side by side.
+  // The margins of `n` rows of `cols` features (row-major) into out[0 … n): the same as Margin.
   void Margins(const float* rows, size_t n, size_t cols, double* out) const;
 
  private:
@@ -42,8 +58,14 @@ class FlatTrees {
     int32_t root = 0;
     int32_t depth = 0;
   };
+  CompleteTree Complete(int32_t root) const;
+  void Fill(CompleteTree& t, int32_t at, int p) const;
+  void NodeMargins(const float* rows, size_t n, size_t cols, double* out) const;
+
   std::vector<Node> nodes_;
   std::vector<Tree> trees_;
+  std::vector<CompleteTree> complete_;  // every tree, when none is deeper than 3
+  bool all_complete_ = true;
   double base_margin_ = 0;
 };
 

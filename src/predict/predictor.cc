@@ -170,26 +170,33 @@ Result<void> Predictor::Refresh(const engine::ReadModel& model, Date today,
     whitespace.reserve(slots.size());
     for (size_t s : slots) whitespace.push_back(columns.summary[s].whitespace_cents);
   }
+  // The blend as ChurnModel computes it: the logistic margins first, then the trees walked by
+  // FlatTrees, both models over one split of the rows across the cores.
+  std::vector<double> logistic[2];
+  double w[2] = {0, 0};
   for (int k = 0; k < 2; ++k) {
     if (!stored[k] || slots.empty()) continue;
-    // The blend as ChurnModel computes it, the trees walked by FlatTrees, rows split over cores.
-    const StoredModel& m = *stored[k];
-    ORCHARD_TRY(auto logistic, m.model->logistic().PredictMargin(rows));
-    const double w = m.model->options().tree_weight;
-    auto& out = k == 0 ? scores->churn : scores->upsell;
-    engine::ForEachRange(slots.size(), [&](size_t, size_t begin, size_t end) {
-      std::vector<double> trees(end - begin);
-      m.flat->Margins(rows.values.data() + begin * cols, end - begin, cols, trees.data());
+    ORCHARD_TRY(auto margins, stored[k]->model->logistic().PredictMargin(rows));
+    logistic[k] = std::move(margins);
+    w[k] = stored[k]->model->options().tree_weight;
+  }
+  engine::ForEachRange(slots.size(), [&](size_t, size_t begin, size_t end) {
+    std::vector<double> trees(end - begin);
+    for (int k = 0; k < 2; ++k) {
+      if (!stored[k]) continue;
+      stored[k]->flat->Margins(rows.values.data() + begin * cols, end - begin, cols, trees.data());
+      auto& out = k == 0 ? scores->churn : scores->upsell;
       for (size_t i = begin; i < end; ++i) {
-        const double p = 1.0 / (1.0 + std::exp(-((1 - w) * logistic[i] + w * trees[i - begin])));
+        const double margin = (1 - w[k]) * logistic[k][i] + w[k] * trees[i - begin];
+        const double p = 1.0 / (1.0 + std::exp(-margin));
         out[slots[i]] = static_cast<float>(p);
         if (k == 1) {
           scores->expected_expansion_cents[slots[i]] =
               std::llround(p * static_cast<double>(whitespace[i]));
         }
       }
-    });
-  }
+    }
+  });
   std::lock_guard lock(mu_);
   latest_ = std::move(scores);
   return {};
