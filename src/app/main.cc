@@ -18,6 +18,7 @@
 
 #include "app/book.h"
 #include "app/model_commands.h"
+#include "app/scores.h"
 #include "automation/actions.h"
 #include "automation/backtest.h"
 #include "automation/outbox.h"
@@ -155,7 +156,11 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
                    [&pool] { return static_cast<double>(pool->in_use()); });
   metrics.SetToken(args.metrics_token);
+  // The churn and upsell models (issue 20): loaded now, scored on a thread of their own once the
+  // server is up (below), so start-up never waits for a pass over the book.
+  ORCHARD_TRY(auto predictions, LoadScores(*pool));
   http::ApiDeps deps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()};
+  deps.predictions = predictions.get();
   deps.pdf_exports_at_once = args.pdf_exports;
   deps.pdf_exports_per_user = args.pdf_exports_per_user;
   deps.rules = &rules;
@@ -186,11 +191,18 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
         *db, args.public_url.empty() ? fmt::format("http://{}:{}", host, server.port())
                                      : args.public_url));
   }
+  scoring::RefreshOptions refresh;  // every 60 s; stopped before the book it reads goes
+  refresh.on_error = [](const Error& e) {
+    spdlog::warn("scoring the book: {} (retrying)", e.ToString());
+  };
+  predictions->StartRefreshing(
+      *model, clock, [&settings_service] { return settings_service.Current(); }, refresh);
   fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n", shown,
              host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);
   std::fflush(stdout);
   server.Wait();
+  predictions->Stop();
   fmt::print(stderr, "Orchard stopped.\n");
   return Ok();
 }
@@ -395,8 +407,12 @@ Result<engine::DashboardQuery> ReportQuery(const cli::ReportArgs& args) {
 
 Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
   ORCHARD_TRY(auto book, LoadBook(args.db));
-  ORCHARD_TRY(const engine::DashboardQuery query, ReportQuery(args));
+  ORCHARD_TRY(engine::DashboardQuery query, ReportQuery(args));
   Date today = args.today.value_or(clock.Today());
+  if (DashboardShowsScores(args.name)) {  // no server here: the stored models score the book
+    ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+    ORCHARD_CHECK(ScoreForReport(*db, *book.model, book.settings, today, query));
+  }
   ORCHARD_TRY(auto answer,
               engine::AnswerDashboard(args.name, *book.model, book.settings, today, query));
   // The API's JSON form, which the table and the CSV print the rows of.
