@@ -459,6 +459,13 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
                  Money::FromCents(c.at("whitespace_cents").as_int64()).ToString());
     }
   }
+  // The models' scores: why a growth ranking or a churn column is empty (issue 20).
+  if (body.contains("available") && !body.at("available").as_bool()) {
+    fmt::print("No scores: {}\n", body.at("reason").as_string().c_str());
+  }
+  if (body.contains("churn_reason") && body.at("churn_reason").is_string()) {
+    fmt::print("Churn probability: none shown: {}\n", body.at("churn_reason").as_string().c_str());
+  }
   if (rows.empty()) {
     fmt::print("(nothing to show)\n");
     return Ok();
