@@ -1,6 +1,6 @@
 // `orchard model eval churn --telco DIR` (issue 20): the churn learners cross-validated on IBM's
-// Telco sample, printed as a table or JSON. The book-trained churn and upsell models (a book's own
-// renewal history, the time-based backtest) are not built yet, and say so.
+// Telco sample, printed as a table or JSON. Without --telco, churn and upsell are the models on
+// the book's own history (book_model_commands.cc).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -119,13 +119,12 @@ boost::json::object ToJson(const models::ChurnEvaluation& eval) {
 
 }  // namespace
 
-Status RunChurnModel(const cli::ModelArgs& args, const Clock&) {
-  if (args.name != "churn" || args.action != "eval" || !args.telco)
-    return Fail(ErrorCode::kInvalidArgument,
-                "model " + args.action + " " + args.name +
-                    ": models trained on a book's own history are not built yet; "
-                    "`orchard model eval churn --telco DIR` evaluates the churn learners on the "
-                    "IBM Telco data set");
+Status RunChurnModel(const cli::ModelArgs& args, const Clock& clock) {
+  if (!args.telco) return RunBookModel(args, clock);
+  if (args.name != "churn" || args.action != "eval")
+    return FailValue("telco",
+                     "--telco evaluates the churn learners only: `orchard model eval "
+                     "churn --telco DIR`");
   ORCHARD_TRY(auto data, models::LoadTelco(*args.telco));
   ORCHARD_TRY(auto eval, models::EvaluateChurn(data, args.seed));
   if (args.format == "json") {

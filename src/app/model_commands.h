@@ -23,5 +23,7 @@ Status ScoreBookSentiment(const std::string& url, const Clock& clock);
 
 Status RunSentimentModel(const cli::ModelArgs& args, const Clock& clock);  // sentiment_commands.cc
 Status RunChurnModel(const cli::ModelArgs& args, const Clock& clock);      // churn_commands.cc
+// churn and upsell on the book's own history (book_model_commands.cc).
+Status RunBookModel(const cli::ModelArgs& args, const Clock& clock);
 
 }  // namespace orchard

@@ -1,6 +1,7 @@
 #include "models/churn_model.h"
 
 #include <cmath>
+#include <utility>
 
 #include "models/folds.h"
 #include "models/metrics.h"
@@ -61,6 +62,15 @@ Result<ChurnModel> ChurnModel::Fit(const Dataset& train, uint64_t seed, int thre
   model.options_ = options;
   ORCHARD_TRY(model.logistic_, LogisticRegression::Fit(train, {.l2 = options.l2}));
   ORCHARD_TRY(model.trees_, BoostedTrees::Fit(train, ChurnTreeOptions(seed, threads)));
+  return model;
+}
+
+ChurnModel ChurnModel::FromParts(ChurnOptions options, LogisticRegression logistic,
+                                 BoostedTrees trees) {
+  ChurnModel model;
+  model.options_ = options;
+  model.logistic_ = std::move(logistic);
+  model.trees_ = std::move(trees);
   return model;
 }
 

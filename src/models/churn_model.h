@@ -56,6 +56,12 @@ class ChurnModel {
   Result<Contributions> PredictContributions(const Dataset& data) const;
 
   const ChurnOptions& options() const { return options_; }
+  // The two learners apart (their own AUCs in a backtest; storing the model).
+  const LogisticRegression& logistic() const { return logistic_; }
+  const BoostedTrees& trees() const { return trees_; }
+  // A model stored before: its parts as logistic(), trees() and options() gave them.
+  static ChurnModel FromParts(ChurnOptions options, LogisticRegression logistic,
+                              BoostedTrees trees);
 
  private:
   ChurnOptions options_;

@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <utility>
 
 namespace orchard::models {
 
@@ -66,6 +67,20 @@ Result<LogisticRegression> LogisticRegression::Fit(const Dataset& train, Logisti
   }
   model.intercept_ = beta(0);
   model.coefficients_.assign(beta.data() + 1, beta.data() + 1 + p);
+  return model;
+}
+
+Result<LogisticRegression> LogisticRegression::FromState(State state) {
+  const size_t n = state.coefficients.size();
+  if (state.means.size() != n || state.scales.size() != n)
+    return FailValue("model", "logistic regression: means, scales and coefficients differ in size");
+  for (double s : state.scales)
+    if (!(s > 0)) return FailValue("model", "logistic regression: a scale is not positive");
+  LogisticRegression model;
+  model.means_ = std::move(state.means);
+  model.scales_ = std::move(state.scales);
+  model.coefficients_ = std::move(state.coefficients);
+  model.intercept_ = state.intercept;
   return model;
 }
 

@@ -37,6 +37,16 @@ class LogisticRegression {
   const std::vector<double>& coefficients() const { return coefficients_; }
   int iterations() const { return iterations_; }
 
+  // Everything a fitted model is, for storing it (predict/ keeps models in the database) and
+  // rebuilding it: the training means and scales, the coefficients and the intercept.
+  struct State {
+    std::vector<double> means, scales, coefficients;
+    double intercept = 0;
+  };
+  State state() const { return {means_, scales_, coefficients_, intercept_}; }
+  // InvalidArgument unless the three vectors have one entry per feature, scales positive.
+  static Result<LogisticRegression> FromState(State state);
+
  private:
   Status CheckShape(const Dataset& data) const;
   double Standardised(float value, size_t col) const;

@@ -105,4 +105,9 @@ class Predictor {
 Result<ModelReport> Train(ModelKind kind, store::Database& db, const engine::ReadModel& model,
                           const Settings& settings, Date today, uint64_t seed = 1);
 
+// Added: the time-based backtest alone (`orchard model eval`): the report Train would give, with
+// nothing stored (trained_at "", version 0). `trained` says the backtest could be run.
+Result<ModelReport> Backtest(ModelKind kind, const engine::ReadModel& model,
+                             const Settings& settings, Date today, uint64_t seed = 1);
+
 }  // namespace orchard::predict

@@ -1,0 +1,166 @@
+#include "predict/features.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include "engine/health.h"
+
+namespace orchard::predict {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+constexpr std::array<FeatureInfo, 20> kFeatures = {{
+    {"log_arr", false},
+    {"arr_trend_90", false},
+    {"arr_trend_365", false},
+    {"health_usage", true},
+    {"health_support", true},
+    {"health_nps", true},
+    {"health_engagement", true},
+    {"health_relationships", true},
+    {"health_sentiment", true},
+    {"depth", true},
+    {"open_tickets", true},
+    {"tickets_90", true},
+    {"open_escalations", true},
+    {"nps_latest", true},
+    {"usage_trend_90", true},
+    {"days_to_renewal", false},
+    {"tier", false},
+    {"plan_completeness", true},
+    {"days_since_plan_change", true},
+    {"days_since_meaningful_contact", true},
+}};
+
+// The relative change from `before` to `now`; NaN without a base.
+float Trend(int64_t now, int64_t before) {
+  if (before <= 0) return kNaN;
+  return static_cast<float>(static_cast<double>(now - before) / static_cast<double>(before));
+}
+
+float Component(const engine::Health& h, engine::HealthPart part) {
+  const auto& value = h.components[static_cast<size_t>(part)].value;
+  return value ? static_cast<float>(*value) : kNaN;
+}
+
+// Mean active users over (d−30, d] against (d−90, d−30], as a relative change.
+float UsageTrend(std::span<const engine::UsageRec> usage, int32_t day) {
+  double recent = 0, earlier = 0;
+  int n_recent = 0, n_earlier = 0;
+  for (const auto& u : usage) {
+    if (u.day > day || u.day <= day - 90) continue;
+    if (u.day > day - 30) {
+      recent += u.active_users;
+      ++n_recent;
+    } else {
+      earlier += u.active_users;
+      ++n_earlier;
+    }
+  }
+  if (n_recent == 0 || n_earlier == 0 || earlier <= 0) return kNaN;
+  return static_cast<float>((recent / n_recent) / (earlier / n_earlier) - 1);
+}
+
+std::string Percent(float v) { return fmt::format("{:.0f} %", std::abs(v) * 100); }
+
+}  // namespace
+
+std::span<const FeatureInfo> Features() { return kFeatures; }
+
+std::vector<std::string> FeatureKeys() {
+  std::vector<std::string> keys;
+  for (const auto& f : kFeatures) keys.emplace_back(f.key);
+  return keys;
+}
+
+void FeatureRow(const engine::ReadModel& model, const engine::DayColumns& columns, size_t slot,
+                const Settings& settings, std::span<float> out) {
+  const int32_t day = columns.day;
+  const int64_t arr = columns.arr_cents[slot];
+  const engine::Summary& s = columns.summary[slot];
+  const auto tier = static_cast<Tier>(s.tier);
+  engine::Health h = engine::ComputeHealth(model, slot, day, tier, settings, false);
+  size_t i = 0;
+  out[i++] = static_cast<float>(std::log1p(static_cast<double>(arr) / 100.0));
+  out[i++] = Trend(arr, model.ArrCentsOn(slot, day - 90));
+  out[i++] = Trend(arr, model.ArrCentsOn(slot, day - 365));
+  for (auto part : {engine::HealthPart::kUsage, engine::HealthPart::kSupport,
+                    engine::HealthPart::kNps, engine::HealthPart::kEngagement,
+                    engine::HealthPart::kRelationships, engine::HealthPart::kSentiment}) {
+    out[i++] = Component(h, part);
+  }
+  out[i++] = static_cast<float>(h.depth);
+  int open = 0, recent = 0, escalated = 0;
+  for (const auto& t : model.tickets(slot)) {
+    if (t.opened > day) continue;
+    bool is_open = t.closed > day;
+    open += is_open;
+    recent += t.opened > day - 90;
+    escalated += is_open && t.escalated;
+  }
+  out[i++] = static_cast<float>(open);
+  out[i++] = static_cast<float>(recent);
+  out[i++] = static_cast<float>(escalated);
+  float nps = kNaN;
+  int32_t nps_day = engine::kNoDay;
+  for (const auto& r : model.nps(slot)) {
+    if (r.day <= day && r.day > day - 365 && r.day >= nps_day) {
+      nps_day = r.day;
+      nps = static_cast<float>(r.score);
+    }
+  }
+  out[i++] = nps;
+  out[i++] = UsageTrend(model.usage(slot), day);
+  const int32_t renewal = columns.renewal[slot];
+  out[i++] = renewal == INT32_MAX ? kNaN : static_cast<float>(renewal - day);
+  out[i++] = static_cast<float>(s.tier + 1);
+  const bool has_plan = (s.flags & engine::Summary::kHasPlan) != 0;
+  out[i++] = has_plan ? static_cast<float>(s.completeness) : 0.0f;
+  out[i++] = has_plan && s.plan_changed != engine::kNoDay && s.plan_changed <= day
+                 ? static_cast<float>(day - s.plan_changed)
+                 : kNaN;
+  // None on record counts as a year: the longest gap the features tell apart.
+  const int32_t last = h.last_meaningful;
+  out[i++] = last == engine::kNoDay ? 365.0f : static_cast<float>(std::min(365, day - last));
+}
+
+std::string DescribeFeature(std::string_view key, float v) {
+  if (std::isnan(v)) return fmt::format("{}: not known", key);
+  if (key == "log_arr") return fmt::format("ARR ${:.0f}", std::expm1(v));
+  if (key == "arr_trend_90" || key == "arr_trend_365") {
+    const char* span = key == "arr_trend_90" ? "90 days" : "a year";
+    if (v == 0) return fmt::format("ARR unchanged over {}", span);
+    return fmt::format("ARR {} {} over {}", v > 0 ? "up" : "down", Percent(v), span);
+  }
+  if (key.starts_with("health_")) return fmt::format("{} health {:.0f}/100", key.substr(7), v);
+  if (key == "depth")
+    return v <= 1 ? fmt::format("single-threaded: {:.0f} contact engaged in 90 days", v)
+                  : fmt::format("{:.0f} contacts engaged in 90 days", v);
+  if (key == "open_tickets") return fmt::format("{:.0f} open tickets", v);
+  if (key == "tickets_90") return fmt::format("{:.0f} tickets opened in 90 days", v);
+  if (key == "open_escalations") return fmt::format("{:.0f} open escalations", v);
+  if (key == "nps_latest")
+    return fmt::format("latest NPS {:.0f} ({})", v,
+                       v >= 9   ? "promoter"
+                       : v >= 7 ? "passive"
+                                : "detractor");
+  if (key == "usage_trend_90") {
+    if (std::abs(v) < 0.005f) return "active users flat over 90 days";
+    return fmt::format("active users {} {} over 90 days", v > 0 ? "up" : "down", Percent(v));
+  }
+  if (key == "days_to_renewal") return fmt::format("renewal in {:.0f} days", v);
+  if (key == "tier") return fmt::format("tier {:.0f}", v);
+  if (key == "plan_completeness") return fmt::format("account plan {:.0f} % complete", v);
+  if (key == "days_since_plan_change")
+    return fmt::format("account plan last reviewed {:.0f} days ago", v);
+  if (key == "days_since_meaningful_contact")
+    return v >= 365 ? std::string("no meaningful contact in a year")
+                    : fmt::format("no meaningful contact for {:.0f} days", v);
+  return fmt::format("{} {:.2f}", key, v);
+}
+
+}  // namespace orchard::predict
