@@ -190,7 +190,7 @@ TEST_P(PredictionRoutesTest, WithTooFewEventsNoScoreIsShownAndEveryPlaceSaysWhy)
 }
 
 // A book with years of history: enough churn events and expansions to train both models.
-constexpr int kTrainableBook = 600;
+constexpr int kTrainableBook = 250;
 
 TEST_P(PredictionRoutesTest, TrainedOnTheBooksHistoryEveryPlaceShowsTheScores) {
   ASSERT_NO_FATAL_FAILURE(Seed(kTrainableBook));

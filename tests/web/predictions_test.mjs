@@ -22,7 +22,7 @@ const server = orchardServer(db);
 let browser;
 let exitCode = 0;
 try {
-  run(["seed", "--db", db, "--accounts", "600", "--seed", "7"]);
+  run(["seed", "--db", db, "--accounts", "250", "--seed", "7"]);
   run(["user", "add", "--db", db, "--email", admin, "--role", "admin", "--name", "Ada Admin"], `${password}\n`);
   run(["user", "add", "--db", db, "--email", leader, "--role", "leader", "--name", "Lee Leader"], `${password}\n`);
   const port = await freePort();
