@@ -99,34 +99,36 @@ function Fact({ name, value, testId }: { name: string; value: string; testId?: s
 // follows; each point's size grows with its count. Its data is written out for screen readers.
 function ReliabilityChart({ kind, bins }: { kind: string; bins: ReliabilityBin[] }) {
   const used = bins.filter((b) => b.count > 0);
-  const size = 240;
-  const pad = 30;
-  const inner = size - 2 * pad;
-  const x = (v: number) => pad + v * inner;
-  const y = (v: number) => size - pad - v * inner;
+  const size = 260;
+  const left = 48; // room for the y axis' labels and title
+  const pad = 16;
+  const bottom = 40; // room for the x axis' labels and title
+  const inner = size - left - pad;
+  const x = (v: number) => left + v * inner;
+  const y = (v: number) => pad + (1 - v) * inner;
   const most = Math.max(1, ...used.map((b) => b.count));
   const points = used.map((b) => `${x(b.mean_predicted).toFixed(1)},${y(b.observed).toFixed(1)}`).join(" ");
   const text = used.map((b) => `predicted ${Math.round(b.mean_predicted * 100)}%, observed ${Math.round(b.observed * 100)}% (${b.count})`).join("; ");
   return (
     <figure class="reliability" data-testid={`reliability-${kind}`}>
-      <svg viewBox={`0 0 ${size} ${size}`} role="img" aria-label={`Reliability curve: ${text || "no test examples"}`}>
-        <line class="axis" x1={pad} y1={size - pad} x2={size - pad} y2={size - pad} />
-        <line class="axis" x1={pad} y1={size - pad} x2={pad} y2={pad} />
+      <svg viewBox={`0 0 ${size} ${pad + inner + bottom}`} role="img" aria-label={`Reliability curve: ${text || "no test examples"}`}>
+        <line class="axis" x1={x(0)} y1={y(0)} x2={x(1)} y2={y(0)} />
+        <line class="axis" x1={x(0)} y1={y(0)} x2={x(0)} y2={y(1)} />
         <line class="diagonal" x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} />
         {[0, 0.5, 1].map((t) => (
           <g key={t}>
-            <text x={x(t)} y={size - pad + 14} text-anchor="middle">
+            <text x={x(t)} y={y(0) + 14} text-anchor="middle">
               {Math.round(t * 100)}%
             </text>
-            <text x={pad - 4} y={y(t) + 3} text-anchor="end">
+            <text x={left - 6} y={y(t) + 3} text-anchor="end">
               {Math.round(t * 100)}%
             </text>
           </g>
         ))}
-        <text x={size / 2} y={size - 2} text-anchor="middle">
+        <text x={x(0.5)} y={y(0) + 30} text-anchor="middle">
           predicted
         </text>
-        <text x={8} y={size / 2} text-anchor="middle" transform={`rotate(-90 8 ${size / 2})`}>
+        <text x={10} y={y(0.5)} text-anchor="middle" transform={`rotate(-90 10 ${y(0.5)})`}>
           observed
         </text>
         {used.length > 1 && <polyline class="curve" points={points} />}
