@@ -60,6 +60,11 @@ try {
     assert.ok(growth.total > 0, "some accounts have an expected expansion");
     top = growth.items[0];
     assert.equal(await card.locator("tbody tr").first().locator("a").textContent(), top.account_name);
+    await card.screenshot({ path: join(shots, "growth.png") });
+    // The churn column of at-risk, filled now the churn model scores.
+    const risk = page.getByTestId("dash-at-risk");
+    await risk.locator("th", { hasText: "Churn" }).waitFor();
+    assert.match(await risk.locator("tbody tr").first().locator("td").nth(5).textContent(), /^(<1|\d{1,3})%$/);
     if (growth.total > 10) {
       await card.getByTestId("dash-growth-all").click();
       const rows = card.getByTestId("dash-growth-rows");
