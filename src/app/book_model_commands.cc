@@ -103,7 +103,7 @@ Status RunBookModel(const cli::ModelArgs& args, const Clock& clock) {
   Step("Loading the book from " + args.db + " …");
   ORCHARD_TRY(auto book, LoadBook(args.db));
   Step(
-      fmt::format("Building the {} examples from the history (a snapshot every 30 days) and "
+      fmt::format("Building the {} examples from the history (snapshots on past days) and "
                   "running the time-based backtest …",
                   args.name));
   auto started = std::chrono::steady_clock::now();

@@ -78,6 +78,7 @@ enum Stream : uint64_t {
   kPlan = 13,
   kWorkflow = 14,
   kResponse = 15,  // keyed by the ticket: its channel and first response
+  kStory = 16,     // the months before each past renewal (seed_story.cc)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +159,11 @@ class BookGenerator {
   std::vector<WhitespaceCellId> MakeWhitespace(Rng& rng, PlanId plan_id);  // parts of MakePlan
   void MakeReviews(Rng& rng, const TierCoverage& cov);
   void MakeWorkflow(int64_t index, const Profile& p);
+  // The demo book's story (seed_story.cc): the signals of the months before each renewal of the
+  // last kStoryDays, drawn given its outcome. `path`: thriving 0, steady 1, troubled 2.
+  void MakeStory(int64_t index, const Profile& p);
+  void StoryBefore(Rng& rng, Date renewal, Money arr, int path, const Profile& p);
+  static constexpr int32_t kStoryDays = 730;
 
   const SeedOptions& opt_;
   Writer& w_;

@@ -136,7 +136,7 @@ Result<models::ChurnModel> ModelFromJson(std::string_view text) {
   ORCHARD_TRY(state.coefficients, DoublesFrom(o.if_contains("coefficients"), "coefficients"));
   state.intercept = NumberOr(o, "intercept");
   ORCHARD_TRY(auto logistic, models::LogisticRegression::FromState(std::move(state)));
-  ORCHARD_TRY(auto trees, models::BoostedTrees::Load(StringOr(o, "trees"), 2));
+  ORCHARD_TRY(auto trees, models::BoostedTrees::Load(StringOr(o, "trees"), 1));
   models::ChurnOptions options;
   options.l2 = NumberOr(o, "l2", 1);
   options.tree_weight = NumberOr(o, "tree_weight", 0.5);

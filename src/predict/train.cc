@@ -16,7 +16,9 @@
 namespace orchard::predict {
 namespace {
 
-constexpr int kThreads = 2;
+// XGBoost's nthread when training: one, as models::EvaluateChurn found on a busy 2-core machine
+// (a second OpenMP thread cost more than it saved); scoring (Predictor) uses two.
+constexpr int kThreads = 1;
 
 std::string EventWords(ModelKind kind, int64_t n) {
   const char* what = kind == ModelKind::kChurn ? (n == 1 ? "churn or contraction at renewal"
@@ -30,16 +32,10 @@ std::string NowIso8601() {
   return Timestamp::FromUnixSeconds(now.time_since_epoch().count()).ToIso8601();
 }
 
-std::vector<size_t> Rows(const Examples& ex, auto keep) {
-  std::vector<size_t> rows;
-  for (size_t i = 0; i < ex.data.rows(); ++i)
-    if (keep(i)) rows.push_back(i);
-  return rows;
-}
-
 struct Backtested {
   ModelReport report;
   Examples examples;
+  models::ChurnOptions options;  // λ and the trees' weight TuneChurn chose on the training part
 };
 
 Result<double> AucOf(const models::Dataset& test, Result<std::vector<double>> p) {
@@ -62,16 +58,9 @@ Result<Backtested> RunBacktest(ModelKind kind, const engine::ReadModel& model,
     r.reason = "the book's history holds " + EventWords(kind, r.events) + "; 50 are needed";
     return out;
   }
-  // The cutoff: the snapshot day with about 30 % of the examples on or after it. Training takes
-  // the examples whose outcome was known before it, the test those snapshotted on or after it;
-  // those in between (snapshotted before, known after) take part in neither.
-  std::vector<int32_t> days = ex.snapshot;
-  std::sort(days.begin(), days.end());
-  const int32_t cutoff = days[days.size() * 7 / 10];
-  r.cutoff = Date::FromDays(cutoff);
-  auto train_rows = Rows(ex, [&](size_t i) { return ex.outcome[i] < cutoff; });
-  auto test_rows = Rows(ex, [&](size_t i) { return ex.snapshot[i] >= cutoff; });
-  models::Dataset train = ex.data.Subset(train_rows), test = ex.data.Subset(test_rows);
+  const Split split = SplitAtCutoff(ex);
+  r.cutoff = Date::FromDays(split.cutoff);
+  models::Dataset train = ex.data.Subset(split.train), test = ex.data.Subset(split.test);
   r.train_examples = static_cast<int64_t>(train.rows());
   r.test_examples = static_cast<int64_t>(test.rows());
   if (!train.CheckBothClasses() || !test.CheckBothClasses()) {
@@ -79,8 +68,8 @@ Result<Backtested> RunBacktest(ModelKind kind, const engine::ReadModel& model,
                " holds only one outcome: too short a history to test the model";
     return out;
   }
-  ORCHARD_TRY(auto options, models::TuneChurn(train, seed, kThreads));
-  ORCHARD_TRY(auto fitted, models::ChurnModel::Fit(train, seed, kThreads, options));
+  ORCHARD_TRY(out.options, models::TuneChurn(train, seed, kThreads));
+  ORCHARD_TRY(auto fitted, models::ChurnModel::Fit(train, seed, kThreads, out.options));
   ORCHARD_TRY(auto p, fitted.Predict(test));
   ORCHARD_TRY(r.auc, models::Auc(test.labels, p));
   ORCHARD_TRY(r.brier, models::BrierScore(test.labels, p));
@@ -112,10 +101,11 @@ Result<ModelReport> Train(ModelKind kind, store::Database& db, const engine::Rea
   ORCHARD_TRY(auto done, RunBacktest(kind, model, settings, today, seed));
   ModelReport report = std::move(done.report);
   if (!report.trained) return report;
-  // The stored model: refit on every example whose outcome is known (all of them are).
+  // The stored model: refit on every example whose outcome is known (all of them are), with the
+  // λ and trees' weight the backtest's tuning chose (tuning again would double the training time
+  // for a choice the backtest has already been scored on).
   const models::Dataset& all = done.examples.data;
-  ORCHARD_TRY(auto options, models::TuneChurn(all, seed, kThreads));
-  ORCHARD_TRY(auto fitted, models::ChurnModel::Fit(all, seed, kThreads, options));
+  ORCHARD_TRY(auto fitted, models::ChurnModel::Fit(all, seed, kThreads, done.options));
   report.trained_at = NowIso8601();
   ORCHARD_TRY(report.version, SaveModel(db, report, fitted));
   return report;
