@@ -11,9 +11,11 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/database.h"
@@ -277,6 +279,19 @@ TEST_P(PredictionRoutesTest, TrainedOnTheBooksHistoryEveryPlaceShowsTheScores) {
     }
     EXPECT_GT(scored, 0) << name;
   }
+
+  // A restarted server loads the stored models and scores the book on its refresh thread, after
+  // it has started serving: growth fills in without anyone training again.
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  const auto again = SignIn("leader@x.example");
+  json::object restarted;
+  for (int i = 0; i < 600; ++i) {  // until the first refresh has ended (at most a minute)
+    restarted = Get(again, "/api/v1/dashboards/growth?limit=1");
+    if (restarted.at("available").as_bool()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(restarted.at("available").as_bool()) << json::serialize(restarted);
+  EXPECT_EQ(restarted.at("items").at(0).at("account_id").as_int64(), account);
 
   // `orchard report` has no server: it loads the stored models and scores the book itself.
   auto report = RunOrchard({"report", "growth", "--db", url_, "--format", "json", "--limit", "3"});
