@@ -127,7 +127,10 @@ Result<Reply> ListModels(const ApiDeps& d, const HttpRequest& req, A actor) {
 // scores; audited when a model is stored.
 Result<Reply> TrainModel(const ApiDeps& d, const HttpRequest& req, A actor) {
   auto kind = predict::ParseModelKind(req.params.at("kind"));
-  if (!kind) return FailField("kind", kind.error().message);
+  if (!kind) {  // a path that cannot be read: 400, naming the path's parameter
+    const Error& e = kind.error();
+    return FailField("kind", e.fields.empty() ? e.message : e.fields.front().message);
+  }
   ORCHARD_CHECK(QueryParams(req).Only("training a model", {}));
   if (!MayTrain(actor)) {
     return Fail(ErrorCode::kPermissionDenied, "only admins and leaders train the models");

@@ -242,6 +242,18 @@ TEST_P(PredictionRoutesTest, TrainedOnTheBooksHistoryEveryPlaceShowsTheScores) {
     EXPECT_LE(upsell, 1.0);
     EXPECT_GT(row.at("whitespace_cents").as_int64(), 0);
   }
+  // Filtered: the same order, only that tier's accounts, counted.
+  auto tier1 = Get(leader, "/api/v1/dashboards/growth?tier=1&limit=10000");
+  std::vector<int64_t> expected_tier1;
+  for (const auto& row : rows) {
+    if (row.at("tier") == "1") expected_tier1.push_back(row.at("account_id").as_int64());
+  }
+  std::vector<int64_t> got_tier1;
+  for (const auto& row : tier1.at("items").as_array()) {
+    got_tier1.push_back(row.at("account_id").as_int64());
+  }
+  EXPECT_EQ(got_tier1, expected_tier1);
+  EXPECT_EQ(tier1.at("total").as_int64(), static_cast<int64_t>(expected_tier1.size()));
   auto second = Get(leader, "/api/v1/dashboards/growth?limit=1&offset=1");
   EXPECT_EQ(second.at("items").at(0).at("account_id"), rows[1].at("account_id"));
 
