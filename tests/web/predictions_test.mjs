@@ -7,10 +7,27 @@
 // reads the Models page with no Train button and no Models link in the navigation.
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_SCREENSHOTS (dir).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source, step } from "./harness.mjs";
+import { apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source, step, webRequire } from "./harness.mjs";
+
+let axeSource;
+try {
+  axeSource = readFileSync(webRequire.resolve("axe-core/axe.min.js"), "utf8");
+} catch {
+  fail("axe-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
+}
+const axeFindings = [];
+// axe-core over a part of the page: serious and critical findings fail the test at its end.
+async function checkAccessibility(page, view, include) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+  const found = await page.evaluate(async (inc) => {
+    const r = await window.axe.run({ include: inc }, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }, include);
+  for (const f of found) axeFindings.push(`${view}: ${f}`);
+}
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 mkdirSync(shots, { recursive: true });
@@ -49,6 +66,7 @@ try {
       assert.equal(await card.locator("line.diagonal").count(), 1, `${kind}: the diagonal is drawn`);
     }
     await page.screenshot({ path: join(shots, "models.png"), fullPage: true });
+    await checkAccessibility(page, "models", ["main"]);
   });
 
   let top = null;
@@ -61,6 +79,7 @@ try {
     top = growth.items[0];
     assert.equal(await card.locator("tbody tr").first().locator("a").textContent(), top.account_name);
     await card.screenshot({ path: join(shots, "growth.png") });
+    await checkAccessibility(page, "growth", ["[data-testid=dash-growth]"]);
     // The churn column of at-risk, filled now the churn model scores.
     const risk = page.getByTestId("dash-at-risk");
     await risk.locator("th", { hasText: "Churn" }).waitFor();
@@ -94,6 +113,7 @@ try {
     assert.ok((await drivers.first().textContent()).trim().length > 3, "a driver is in words");
     assert.doesNotMatch(await panel.getByTestId("expected-expansion").textContent(), /—/);
     await panel.screenshot({ path: join(shots, "predictions.png") });
+    await checkAccessibility(page, "predictions", ["[data-testid=predictions]"]);
 
     const item = page.getByTestId("timeline").locator("li", { hasText: "Call transcript" }).filter({ hasText: said.slice(0, 40) });
     await item.waitFor();
@@ -113,6 +133,7 @@ try {
     assert.equal(await page.getByRole("button", { name: /Train/ }).count(), 0, "no Train button for an AM");
   });
 
+  assert.deepEqual(axeFindings, [], "no serious or critical accessibility findings");
   assert.deepEqual(errors, [], "no script errors");
 } catch (e) {
   console.error(e);
