@@ -370,14 +370,21 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     c->add_option("--seed", model.seed, "The random seed (folds, sampling)")->capture_default_str();
     return c;
   };
-  auto* model_train = model_sub("train", "Train a model and write its file");
+  auto* model_train = model_sub(
+      "train",
+      "Train a model: sentiment writes its file (--out); churn and upsell are trained on the "
+      "book's history (--db) and stored in it");
   model_train->add_option("--data", model.data, "sentiment: the labelled data's folder");
   model_train->add_option("--out", model.out, "Where the model file is written");
-  auto* model_eval = model_sub("eval", "Evaluate a model on held-out data and print its quality");
+  auto* model_eval = model_sub(
+      "eval",
+      "Evaluate a model on held-out data and print its quality (churn and upsell: the time-based "
+      "backtest on the book's history, nothing stored)");
   model_eval->add_option("--data", model.data, "sentiment: the labelled data's folder");
   model_eval->add_option("--telco", model.telco,
                          "churn: cross-validate on the IBM Telco Customer Churn folder instead");
-  auto* model_show = model_sub("show", "A model's quality, training date and data size");
+  auto* model_show = model_sub(
+      "show", "A model's quality, training date and data size (churn and upsell: the stored one)");
   (void)model_show;
 
   SentimentArgs sentiment;

@@ -203,7 +203,10 @@ Result<std::shared_ptr<const StoredModel>> LoadLatest(store::Database& db, Model
     return std::shared_ptr<const StoredModel>(std::move(stored));
   }
   ORCHARD_TRY(auto fitted, ModelFromJson(model));
+  ORCHARD_TRY(std::string trees, fitted.trees().Save());
+  ORCHARD_TRY(auto flat, FlatTrees::FromXgboostJson(trees, FeatureKeys().size()));
   stored->model = std::move(fitted);
+  stored->flat = std::move(flat);
   return std::shared_ptr<const StoredModel>(std::move(stored));
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/result.h"
 #include "models/churn_model.h"
+#include "predict/flat_trees.h"
 #include "predict/predictor.h"
 #include "store/database.h"
 
@@ -20,6 +21,7 @@ class StoredModel {
  public:
   ModelReport report;
   std::optional<models::ChurnModel> model;
+  std::optional<FlatTrees> flat;  // model's trees, for scoring every account (Refresh)
 };
 
 std::string ReportToJson(const ModelReport& report);

@@ -172,15 +172,23 @@ Result<void> Predictor::Refresh(const engine::ReadModel& model, Date today,
   }
   for (int k = 0; k < 2; ++k) {
     if (!stored[k] || slots.empty()) continue;
-    ORCHARD_TRY(auto p, stored[k]->model->Predict(rows));
+    // The blend as ChurnModel computes it, the trees walked by FlatTrees, rows split over cores.
+    const StoredModel& m = *stored[k];
+    ORCHARD_TRY(auto logistic, m.model->logistic().PredictMargin(rows));
+    const double w = m.model->options().tree_weight;
     auto& out = k == 0 ? scores->churn : scores->upsell;
-    for (size_t i = 0; i < slots.size(); ++i) out[slots[i]] = static_cast<float>(p[i]);
-    if (k == 1) {
-      for (size_t i = 0; i < slots.size(); ++i) {
-        scores->expected_expansion_cents[slots[i]] =
-            std::llround(p[i] * static_cast<double>(whitespace[i]));
+    engine::ForEachRange(slots.size(), [&](size_t, size_t begin, size_t end) {
+      std::vector<double> trees(end - begin);
+      m.flat->Margins(rows.values.data() + begin * cols, end - begin, cols, trees.data());
+      for (size_t i = begin; i < end; ++i) {
+        const double p = 1.0 / (1.0 + std::exp(-((1 - w) * logistic[i] + w * trees[i - begin])));
+        out[slots[i]] = static_cast<float>(p);
+        if (k == 1) {
+          scores->expected_expansion_cents[slots[i]] =
+              std::llround(p * static_cast<double>(whitespace[i]));
+        }
       }
-    }
+    });
   }
   std::lock_guard lock(mu_);
   latest_ = std::move(scores);

@@ -225,6 +225,17 @@ TEST_P(PredictTest, AStoredModelPredictsAsBefore) {
   auto c = (*stored)->model->Predict(ex.data);
   ASSERT_TRUE(c);
   for (size_t i = 0; i < a->size(); ++i) EXPECT_NEAR((*a)[i], (*c)[i], 1e-6) << i;
+
+  // The trees as Refresh walks them give XGBoost's margins, missing values included.
+  ASSERT_TRUE((*stored)->flat);
+  auto xgb = fitted->trees().PredictMargin(ex.data);
+  ASSERT_TRUE(xgb);
+  size_t with_missing = 0;
+  for (size_t i = 0; i < ex.data.rows(); ++i) {
+    for (float v : ex.data.Row(i)) with_missing += std::isnan(v) ? 1 : 0;
+    EXPECT_NEAR((*stored)->flat->Margin(ex.data.Row(i)), (*xgb)[i], 1e-4) << i;
+  }
+  EXPECT_GT(with_missing, 0u);
 }
 
 TEST_P(PredictTest, AModelOfAnotherFeatureListIsRefused) {
