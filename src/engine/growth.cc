@@ -8,21 +8,32 @@
 namespace orchard::engine {
 
 void RankGrowth(const ReadModel& model, ModelScores& scores) {
-  auto lock = model.ReadLock();
-  const size_t n = std::min(scores.expected_expansion_cents.size(), model.slots());
-  scores.growth.clear();
-  scores.growth_total_cents = 0;
-  for (size_t slot = 0; slot < n; ++slot) {
-    if (scores.expected_expansion_cents[slot] <= 0 || !model.live(slot)) continue;
-    scores.growth.push_back(static_cast<uint32_t>(slot));
-    scores.growth_total_cents =
-        SaturatingAdd(scores.growth_total_cents, scores.expected_expansion_cents[slot]);
+  struct Ranked {
+    int64_t expected, account_id;
+    uint32_t slot;
+  };
+  std::vector<Ranked> ranked;
+  {
+    // Under the read lock only to read the book; the sort runs after, so writes never wait on it.
+    auto lock = model.ReadLock();
+    const size_t n = std::min(scores.expected_expansion_cents.size(), model.slots());
+    for (size_t slot = 0; slot < n; ++slot) {
+      const int64_t expected = scores.expected_expansion_cents[slot];
+      if (expected <= 0 || !model.live(slot)) continue;
+      ranked.push_back({expected, model.account_id(slot), static_cast<uint32_t>(slot)});
+    }
   }
-  const auto& expected = scores.expected_expansion_cents;
-  std::sort(scores.growth.begin(), scores.growth.end(), [&](uint32_t a, uint32_t b) {
-    if (expected[a] != expected[b]) return expected[a] > expected[b];
-    return model.account_id(a) < model.account_id(b);
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.expected != b.expected) return a.expected > b.expected;
+    return a.account_id < b.account_id;
   });
+  scores.growth.clear();
+  scores.growth.reserve(ranked.size());
+  scores.growth_total_cents = 0;
+  for (const Ranked& r : ranked) {
+    scores.growth.push_back(r.slot);
+    scores.growth_total_cents = SaturatingAdd(scores.growth_total_cents, r.expected);
+  }
 }
 
 GrowthPage GrowthPaged(const ReadModel& model, const Settings& settings, Date today,
