@@ -191,6 +191,24 @@ TEST_P(PredictionRoutesTest, WithTooFewEventsNoScoreIsShownAndEveryPlaceSaysWhy)
   EXPECT_EQ(FieldOf(Call(leader, "GET", "/api/v1/dashboards/growth?window=30", 400)), "window");
 }
 
+TEST_P(PredictionRoutesTest, AStoredModelThatCannotBeReadLeavesTheServerUpWithoutTheModels) {
+  ASSERT_NO_FATAL_FAILURE(Seed(12));
+  {
+    auto db = store::OpenDatabase(url_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    ASSERT_TRUE((*db)->ExecScript(
+        "INSERT INTO predictive_models (kind, version, trained_at, features, report, model) "
+        "VALUES ('churn', 1, '2026-12-07 00:00:00', '[]', '{}', 'not a model')"));
+  }
+  ASSERT_NO_FATAL_FAILURE(Serve());  // it serves (it refused to start before)
+  const auto leader = SignIn("leader@x.example");
+  auto refused = Call(leader, "GET", "/api/v1/models", 503);
+  EXPECT_THAT(json::serialize(refused), HasSubstr("without the models"));
+  // The dashboards answer; the churn column is empty and says why.
+  auto risk = Get(leader, "/api/v1/dashboards/at-risk");
+  EXPECT_TRUE(risk.at("churn_reason").is_string());
+}
+
 // A book with years of history: enough churn events and expansions to train both models.
 constexpr int kTrainableBook = 250;
 
