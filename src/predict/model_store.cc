@@ -3,7 +3,9 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "domain/entities.h"
 #include "predict/features.h"
+#include "store/store.h"
 
 namespace orchard::predict {
 namespace json = boost::json;
@@ -161,16 +163,26 @@ Result<int64_t> SaveModel(store::Database& db, const ModelReport& report,
     trained_at[10] = ' ';
     trained_at.resize(19);
   }
-  std::vector<store::SqlValue> row{kind,
-                                   version,
-                                   trained_at,
-                                   json::serialize(features),
-                                   ReportToJson(stored),
-                                   std::move(model_json)};
-  ORCHARD_CHECK(
-      db.Exec("INSERT INTO predictive_models (kind, version, trained_at, features, report, model) "
-              "VALUES (?, ?, ?, ?, ?, ?)",
-              row));
+  std::string report_json = ReportToJson(stored);
+  std::vector<store::SqlValue> row{
+      kind, version, trained_at, json::serialize(features), report_json, std::move(model_json)};
+  ORCHARD_TRY(
+      auto id,
+      db.QueryInt(
+          "INSERT INTO predictive_models (kind, version, trained_at, features, report, model) "
+          "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          row));
+  // Audited as the service layer audits a write: a created row, no user as the actor (an
+  // operator at the command line), its report as what was written.
+  ORCHARD_TRY(Timestamp at, Timestamp::Parse(trained_at));
+  AuditEntry audit;
+  audit.at = at;
+  audit.entity = "predictive_models";
+  audit.entity_id = id.value_or(0);
+  audit.action = AuditAction::kCreate;
+  audit.after_json = std::move(report_json);
+  store::Store store(db);
+  ORCHARD_CHECK(store.Insert(audit));
   ORCHARD_CHECK(tx.Commit());
   return version;
 }

@@ -77,10 +77,8 @@ Result<Backtested> RunBacktest(ModelKind kind, const engine::ReadModel& model,
   ORCHARD_TRY(r.auc_trees, AucOf(test, fitted.trees().Predict(test)));
   ORCHARD_TRY(auto curve, models::ReliabilityCurve(test.labels, p, 10));
   for (const auto& b : curve) {
-    // Equal-width bins: the bin's range, not the scores' extremes.
-    double lo = std::min(0.9, std::floor(b.mean_predicted * 10) / 10);
     r.reliability.push_back(
-        {lo, lo + 0.1, static_cast<int64_t>(b.count), b.mean_predicted, b.observed_rate});
+        {b.lower, b.upper, static_cast<int64_t>(b.count), b.mean_predicted, b.observed_rate});
   }
   r.trained = true;
   return out;

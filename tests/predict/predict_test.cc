@@ -83,6 +83,10 @@ TEST_P(PredictTest, TrainsBothModelsOnTheBooksHistory) {
     EXPECT_EQ(report->features, predict::FeatureKeys());
   }
   EXPECT_EQ(StoredModels(), 2);
+  auto audited = db_->QueryInt(
+      "SELECT COUNT(*) FROM audit_log WHERE entity = 'predictive_models' AND action = 'create'");
+  ASSERT_TRUE(audited);
+  EXPECT_EQ(audited->value_or(0), 2);
 
   auto predictor = predict::Predictor::Load(*db_);
   ASSERT_TRUE(predictor) << predictor.error().message;
@@ -186,6 +190,9 @@ TEST_P(PredictTest, FewerThanFiftyEventsIsNotTrainedAndStoresNothing) {
   EXPECT_THAT(report->reason, HasSubstr("50 are needed"));
   EXPECT_LT(report->events, 50);
   EXPECT_EQ(StoredModels(), 0);
+  auto audited = db_->QueryInt("SELECT COUNT(*) FROM audit_log WHERE entity = 'predictive_models'");
+  ASSERT_TRUE(audited);
+  EXPECT_EQ(audited->value_or(0), 0);
   auto predictor = predict::Predictor::Load(*db_);
   ASSERT_TRUE(predictor);
   auto p = (*predictor)
