@@ -156,17 +156,8 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
                    [&pool] { return static_cast<double>(pool->in_use()); });
   metrics.SetToken(args.metrics_token);
-  // The churn and upsell models (issue 20): loaded now, scored on a thread of their own once the
-  // server is up (below), so start-up never waits for a pass over the book. Models that cannot be
-  // read leave the server running without them (their routes answer 503), rather than down.
-  std::unique_ptr<scoring::LiveScores> predictions;
-  if (auto loaded = LoadScores(*pool)) {
-    predictions = std::move(*loaded);
-  } else {
-    spdlog::warn(
-        "the churn and upsell models could not be loaded ({}); the server runs without them",
-        loaded.error().ToString());
-  }
+  // The churn and upsell models (issue 20): loaded now, scored once the server is up (below).
+  std::unique_ptr<scoring::LiveScores> predictions = LoadScoresOrWarn(*pool);
   http::ApiDeps deps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()};
   deps.predictions = predictions.get();
   deps.pdf_exports_at_once = args.pdf_exports;
@@ -199,14 +190,7 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
         *db, args.public_url.empty() ? fmt::format("http://{}:{}", host, server.port())
                                      : args.public_url));
   }
-  scoring::RefreshOptions refresh;  // every 60 s; stopped before the book it reads goes
-  refresh.on_error = [](const Error& e) {
-    spdlog::warn("scoring the book: {} (retrying)", e.ToString());
-  };
-  if (predictions) {
-    predictions->StartRefreshing(
-        *model, clock, [&settings_service] { return settings_service.Current(); }, refresh);
-  }
+  StartScoring(predictions.get(), *model, clock, settings_service);
   fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n", shown,
              host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);
