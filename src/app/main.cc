@@ -323,6 +323,9 @@ std::string HumanCell(const std::string& column, const boost::json::value& v) {
   if ((column == "nrr" || column == "grr") && v.is_double()) {
     return fmt::format("{:.1f}%", v.as_double() * 100);
   }
+  if (column.ends_with("_probability") && v.is_number()) {  // the models' scores, as the UI shows
+    return fmt::format("{:.0f}%", v.to_number<double>() * 100);
+  }
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_double()) return fmt::format("{}", v.as_double());
   if (v.is_array()) {  // reasons, flags: one cell, separated
