@@ -18,6 +18,7 @@
 
 #include "app/book.h"
 #include "app/model_commands.h"
+#include "app/scores.h"
 #include "automation/actions.h"
 #include "automation/backtest.h"
 #include "automation/outbox.h"
@@ -155,7 +156,10 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
   metrics.AddGauge("orchard_db_pool_in_use", "Database connections lent out right now",
                    [&pool] { return static_cast<double>(pool->in_use()); });
   metrics.SetToken(args.metrics_token);
+  // The churn and upsell models (issue 20): loaded now, scored once the server is up (below).
+  std::unique_ptr<scoring::LiveScores> predictions = LoadScoresOrWarn(*pool);
   http::ApiDeps deps{*pool, clock, accounts, auth, settings_service, &metrics, model.get()};
+  deps.predictions = predictions.get();
   deps.pdf_exports_at_once = args.pdf_exports;
   deps.pdf_exports_per_user = args.pdf_exports_per_user;
   deps.rules = &rules;
@@ -186,11 +190,13 @@ Status Serve(const cli::ServeArgs& args, const Clock& clock, const std::string& 
         *db, args.public_url.empty() ? fmt::format("http://{}:{}", host, server.port())
                                      : args.public_url));
   }
+  StartScoring(predictions.get(), *model, clock, settings_service);
   fmt::print("Orchard is serving {} at http://{}:{}/ with {} threads (Ctrl-C to stop).\n", shown,
              host, server.port(), threads);
   if (!banner.empty()) fmt::print("{}", banner);
   std::fflush(stdout);
   server.Wait();
+  if (predictions) predictions->Stop();
   fmt::print(stderr, "Orchard stopped.\n");
   return Ok();
 }
@@ -321,6 +327,9 @@ std::string HumanCell(const std::string& column, const boost::json::value& v) {
   if ((column == "nrr" || column == "grr") && v.is_double()) {
     return fmt::format("{:.1f}%", v.as_double() * 100);
   }
+  if (column.ends_with("_probability") && v.is_number()) {  // the models' scores, as the UI shows
+    return fmt::format("{:.0f}%", v.to_number<double>() * 100);
+  }
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_double()) return fmt::format("{}", v.as_double());
   if (v.is_array()) {  // reasons, flags: one cell, separated
@@ -399,8 +408,12 @@ Result<engine::DashboardQuery> ReportQuery(const cli::ReportArgs& args) {
 
 Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
   ORCHARD_TRY(auto book, LoadBook(args.db));
-  ORCHARD_TRY(const engine::DashboardQuery query, ReportQuery(args));
+  ORCHARD_TRY(engine::DashboardQuery query, ReportQuery(args));
   Date today = args.today.value_or(clock.Today());
+  if (DashboardShowsScores(args.name)) {  // no server here: the stored models score the book
+    ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+    ORCHARD_CHECK(ScoreForReport(*db, *book.model, book.settings, today, query));
+  }
   ORCHARD_TRY(auto answer,
               engine::AnswerDashboard(args.name, *book.model, book.settings, today, query));
   // The API's JSON form, which the table and the CSV print the rows of.
@@ -446,6 +459,13 @@ Status RunReport(const cli::ReportArgs& args, const Clock& clock) {
                  Money::FromCents(c.at("arr_cents").as_int64()).ToString(),
                  Money::FromCents(c.at("whitespace_cents").as_int64()).ToString());
     }
+  }
+  // The models' scores: why a growth ranking or a churn column is empty (issue 20).
+  if (body.contains("available") && !body.at("available").as_bool()) {
+    fmt::print("No scores: {}\n", body.at("reason").as_string().c_str());
+  }
+  if (body.contains("churn_reason") && body.at("churn_reason").is_string()) {
+    fmt::print("Churn probability: none shown: {}\n", body.at("churn_reason").as_string().c_str());
   }
   if (rows.empty()) {
     fmt::print("(nothing to show)\n");

@@ -58,6 +58,17 @@ void NameAccounts(const ReadModel& model, boost::json::array& items) {
   }
 }
 
+boost::json::value Probability(std::optional<double> p) {
+  if (!p) return nullptr;
+  return std::round(*p * 10000) / 10000;
+}
+
+// The churn column's reason for being empty, beside the rows ("" when the model scores: null).
+void PutChurnReason(boost::json::object& out, const ChurnColumn& churn) {
+  out["churn_reason"] =
+      churn.reason.empty() ? boost::json::value(nullptr) : boost::json::value(churn.reason);
+}
+
 void PutPage(boost::json::object& out, const DashboardPage& page) {
   out["total"] = page.total;
   out["offset"] = static_cast<int64_t>(page.offset);
@@ -72,25 +83,29 @@ struct Render {
 
   void operator()(const AtRiskDashboard& d) const {
     boost::json::array items;
-    for (const auto& r : d.answer.items) {
+    for (size_t i = 0; i < d.answer.items.size(); ++i) {
+      const AtRisk& r = d.answer.items[i];
       auto row = AccountRow(r.account_id, r.owner_id, r.tier, r.arr_cents, r.health, r.colour);
       row["renewal_date"] = DayJson(r.renewal_date);
       row["last_meaningful_contact"] = DayJson(r.last_meaningful);
       row["why"] = Strings(r.why);
       row["urgency_cents"] = r.urgency_cents;
+      row["churn_probability"] = Probability(d.churn.probability[i]);
       items.push_back(std::move(row));
     }
     out["sort"] = std::string(ToString(d.sort));
     out["window_days"] = d.window_days;
     PutPage(out, d.page);
     out["total_arr_cents"] = d.answer.total_arr_cents;
+    PutChurnReason(out, d.churn);
     NameAccounts(model, items);
     out["items"] = std::move(items);
   }
 
   void operator()(const RenewalsDashboard& d) const {
     boost::json::array items;
-    for (const auto& r : d.answer.items) {
+    for (size_t i = 0; i < d.answer.items.size(); ++i) {
+      const Renewal& r = d.answer.items[i];
       auto row = AccountRow(r.account_id, r.owner_id, r.tier, r.arr_cents, r.health, r.colour);
       row["renewal_date"] = r.renewal_date.ToString();
       row["days_left"] = r.days_left;
@@ -99,6 +114,7 @@ struct Render {
                                        ? boost::json::value(*r.engaged_days_before)
                                        : boost::json::value(nullptr);
       row["urgency_cents"] = r.urgency_cents;
+      row["churn_probability"] = Probability(d.churn.probability[i]);
       items.push_back(std::move(row));
     }
     out["window_days"] = d.window_days;
@@ -106,6 +122,7 @@ struct Render {
     PutPage(out, d.page);
     out["total_arr_cents"] = d.answer.total_arr_cents;
     out["at_risk"] = d.answer.at_risk;
+    PutChurnReason(out, d.churn);
     NameAccounts(model, items);
     out["items"] = std::move(items);
   }
@@ -196,6 +213,26 @@ struct Render {
                        {"status", row.status},
                        {"pooled", row.pooled}});
     }
+    out["items"] = std::move(items);
+  }
+
+  void operator()(const GrowthDashboard& d) const {
+    const GrowthPage& g = d.answer;
+    boost::json::array items;
+    for (const auto& r : g.items) {
+      auto row = AccountRow(r.account_id, r.owner_id, r.tier, r.arr_cents, r.health, r.colour);
+      row["upsell_probability"] = Probability(r.upsell_probability);
+      row["whitespace_cents"] = r.whitespace_cents;
+      row["expected_expansion_cents"] = r.expected_expansion_cents;
+      row["churn_probability"] = Probability(r.churn_probability);
+      items.push_back(std::move(row));
+    }
+    out["available"] = g.available;
+    out["reason"] = g.reason.empty() ? boost::json::value(nullptr) : boost::json::value(g.reason);
+    out["scored_on"] = g.scored ? boost::json::value(g.scored->ToString()) : nullptr;
+    PutPage(out, d.page);
+    out["total_expected_cents"] = g.total_expected_cents;
+    NameAccounts(model, items);
     out["items"] = std::move(items);
   }
 

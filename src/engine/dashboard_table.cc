@@ -27,12 +27,31 @@ std::vector<T> Slice(std::vector<T> rows, const DashboardQuery& q) {
                         std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
 }
 
+// The churn probability of each account of a page, from the scores by slot.
+template <class Row>
+ChurnColumn ChurnOf(const ReadModel& model, const DashboardQuery& q, const std::vector<Row>& rows) {
+  ChurnColumn column;
+  column.probability.resize(rows.size());
+  if (!q.scores) {
+    column.reason = "the models have not scored the book yet";
+    return column;
+  }
+  column.reason = q.scores->churn_reason;
+  auto lock = model.ReadLock();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (auto slot = model.SlotOf(rows[i].account_id))
+      column.probability[i] = q.scores->Churn(*slot);
+  }
+  return column;
+}
+
 Result<DashboardBody> AtRiskAnswer(const ReadModel& model, const Settings& settings, Date today,
                                    const DashboardQuery& q) {
   const DashboardSort sort = q.sort.value_or(DashboardSort::kUrgency);
   auto answer = AccountsAtRisk(model, settings, today, q.filter, q.offset, q.limit, sort);
+  ChurnColumn churn = ChurnOf(model, q, answer.items);
   return AtRiskDashboard{PageOf(q, answer.total), sort, settings.renewal_window_days,
-                         std::move(answer)};
+                         std::move(answer), std::move(churn)};
 }
 
 Result<DashboardBody> RenewalsAnswer(const ReadModel& model, const Settings& settings, Date today,
@@ -40,7 +59,9 @@ Result<DashboardBody> RenewalsAnswer(const ReadModel& model, const Settings& set
   const int days = q.window_days.value_or(settings.renewal_window_days);
   const DashboardSort sort = q.sort.value_or(DashboardSort::kUrgency);
   auto answer = RenewalsPaged(model, settings, today, days, q.filter, q.offset, q.limit, sort);
-  return RenewalsDashboard{PageOf(q, answer.total), days, sort, std::move(answer)};
+  ChurnColumn churn = ChurnOf(model, q, answer.items);
+  return RenewalsDashboard{PageOf(q, answer.total), days, sort, std::move(answer),
+                           std::move(churn)};
 }
 
 Result<DashboardBody> ExpansionAnswer(const ReadModel& model, const Settings& settings, Date today,
@@ -76,6 +97,12 @@ Result<DashboardBody> InspectionAnswer(const ReadModel& model, const Settings& s
                                        const DashboardQuery& q) {
   auto answer = InspectionQueueFor(model, settings, today, q.filter, q.offset, q.limit);
   return InspectionDashboard{PageOf(q, answer.flagged + answer.sampled), std::move(answer)};
+}
+
+Result<DashboardBody> GrowthAnswer(const ReadModel& model, const Settings& settings, Date today,
+                                   const DashboardQuery& q) {
+  auto answer = GrowthPaged(model, settings, today, q.scores.get(), q.filter, q.offset, q.limit);
+  return GrowthDashboard{PageOf(q, answer.total), std::move(answer)};
 }
 
 Result<DashboardBody> KpiAnswer(const ReadModel& model, const Settings& settings, Date today,
@@ -127,6 +154,11 @@ std::span<const DashboardEntry> DashboardTable() {
        "The KPI strip: retention and the response SLA over the trailing 12 months, the book today",
        {"am", "team", "csm", "tier"},
        KpiAnswer},
+      {"growth",
+       "The biggest growth opportunities: accounts by expected expansion (the upsell model's "
+       "probability x open whitespace), largest first",
+       {"am", "team", "csm", "tier", "limit", "offset"},
+       GrowthAnswer},
   };
   return kTable;
 }

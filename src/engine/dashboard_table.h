@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -17,6 +18,8 @@
 #include "core/result.h"
 #include "domain/settings.h"
 #include "engine/dashboards.h"
+#include "engine/growth.h"
+#include "engine/model_scores.h"
 #include "engine/read_model.h"
 #include "engine/retention.h"
 
@@ -32,6 +35,9 @@ struct DashboardQuery {
   std::optional<DashboardSort> sort;  // at risk, renewals; default: urgency
   size_t offset = 0;                  // long dashboards: rows skipped
   size_t limit = 100;                 // long dashboards: rows answered, 1 to 10,000
+  // The models' latest scores (not a parameter: the caller's, scoring/live_scores.h). None: the
+  // churn columns are null and the growth dashboard says the book is not scored yet.
+  std::shared_ptr<const ModelScores> scores;
 };
 
 // A parameter of the dashboards, as the API and `orchard report` name it.
@@ -65,17 +71,29 @@ struct DashboardPage {
 };
 
 // The typed results, one per dashboard.
+// The churn model's column of the at-risk and renewals rows: each row's probability by account
+// id (none where not scored), and why the column is empty when the model gives no scores.
+struct ChurnColumn {
+  std::vector<std::optional<double>> probability;  // by row of the page
+  std::string reason;                              // "" when the churn model scores
+};
 struct AtRiskDashboard {
   DashboardPage page;
   DashboardSort sort = DashboardSort::kUrgency;
   int window_days = 0;  // the urgency's window: the settings' renewal window
   AtRiskPage answer;
+  ChurnColumn churn;
 };
 struct RenewalsDashboard {
   DashboardPage page;
   int window_days = 0;
   DashboardSort sort = DashboardSort::kUrgency;
   RenewalsPage answer;
+  ChurnColumn churn;
+};
+struct GrowthDashboard {
+  DashboardPage page;
+  GrowthPage answer;
 };
 struct ExpansionDashboard {
   Date from, to;
@@ -101,9 +119,9 @@ struct InspectionDashboard {
 struct KpiDashboard {
   Kpis kpis;
 };
-using DashboardBody =
-    std::variant<AtRiskDashboard, RenewalsDashboard, ExpansionDashboard, NrrDashboard,
-                 PortfolioDashboard, CoverageDashboard, InspectionDashboard, KpiDashboard>;
+using DashboardBody = std::variant<AtRiskDashboard, RenewalsDashboard, ExpansionDashboard,
+                                   NrrDashboard, PortfolioDashboard, CoverageDashboard,
+                                   InspectionDashboard, KpiDashboard, GrowthDashboard>;
 
 struct DashboardAnswer {
   std::string_view name;

@@ -18,6 +18,7 @@
 #include "http/import_routes.h"
 #include "http/openapi.h"
 #include "http/plan_routes.h"
+#include "http/prediction_routes.h"
 #include "http/review_routes.h"
 #include "http/rule_routes.h"
 #include "http/sentiment_routes.h"
@@ -69,6 +70,7 @@ Router MakeRouter(const ApiDeps& d) {
   AddWebhookRoutes(r, d);
   AddAuditRoutes(r, d);
   AddEngineRoutes(r, d);
+  AddPredictionRoutes(r, d);
 
   if (d.metrics != nullptr) {
     r.Add(

@@ -16,6 +16,10 @@ class RuleService;
 class RuleEngine;
 }  // namespace orchard::automation
 
+namespace orchard::scoring {
+class LiveScores;
+}  // namespace orchard::scoring
+
 namespace orchard::http {
 
 struct ApiDeps {
@@ -36,6 +40,9 @@ struct ApiDeps {
   // without them.
   automation::RuleService* rules = nullptr;
   automation::RuleEngine* rule_engine = nullptr;
+  // The churn and upsell models and their latest scores (issue 20): the predictions and models
+  // routes answer 503 without them, and the dashboards' churn and growth columns are empty.
+  scoring::LiveScores* predictions = nullptr;
 };
 
 Router MakeRouter(const ApiDeps& deps);

@@ -11,6 +11,7 @@
 #include "engine/health_report.h"
 #include "engine/retention.h"
 #include "http/handler_kit.h"
+#include "scoring/live_scores.h"
 #include "service/account_service.h"
 
 namespace orchard::http {
@@ -274,10 +275,12 @@ void AddEngineRoutes(Router& r, const ApiDeps& d) {
   for (const engine::DashboardEntry& entry : engine::DashboardTable()) {
     r.Add("GET", "/api/v1/dashboards/" + std::string(entry.name),
           FromBook(d,
-                   [&entry, &pool = d.pool](const engine::ReadModel& model,
-                                            const Settings& settings, Date today,
-                                            const HttpRequest& req) -> Result<boost::json::object> {
+                   [&entry, &pool = d.pool, live = d.predictions](
+                       const engine::ReadModel& model, const Settings& settings, Date today,
+                       const HttpRequest& req) -> Result<boost::json::object> {
                      ORCHARD_TRY(auto query, ReadQuery(entry, QueryParams(req), pool));
+                     // The models' latest scores: the churn column and the growth ranking.
+                     if (live != nullptr) query.scores = live->Latest();
                      ORCHARD_TRY(auto answer, engine::AnswerDashboard(entry.name, model, settings,
                                                                       today, query));
                      return engine::DashboardJson(model, answer);

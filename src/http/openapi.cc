@@ -149,7 +149,11 @@ boost::json::object BuildOpenApi(const Router& router) {
     op["operationId"] = OperationId(route.method, route.pattern);
     boost::json::array params;
     for (const auto& p : PathParams(route.pattern)) {
-      params.push_back(Parameter(p, "path", true, {{"type", "integer"}, {"minimum", 1}}));
+      // Ids are integers; another path parameter (a model's kind) is a name.
+      const bool id = p == "id" || p.ends_with("_id");
+      params.push_back(Parameter(p, "path", true,
+                                 id ? boost::json::object{{"type", "integer"}, {"minimum", 1}}
+                                    : boost::json::object{{"type", "string"}}));
     }
     boost::json::object responses;
     auto error = Response("Error", Ref("Error"));

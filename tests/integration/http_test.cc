@@ -22,6 +22,7 @@
 #include "automation/rule_store.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "scoring/live_scores.h"
 #include "service/passwords.h"
 #include "store/migrate.h"
 #include "support/process.h"
@@ -119,7 +120,12 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
       auto model = engine::ReadModel::Load(**db);
       ASSERT_TRUE(model) << model.error().message;
       rule_engine_.reset();
+      predictions_.reset();
       model_ = std::move(*model);
+      auto predictions =
+          scoring::LiveScores::Load(**db);  // the models, as orchard serve loads them
+      ASSERT_TRUE(predictions) << predictions.error().message;
+      predictions_ = std::move(*predictions);
     }
     rules_ = std::make_unique<automation::RuleService>(*pool_, clock_);
     rule_engine_ = std::make_unique<automation::RuleEngine>(
@@ -127,6 +133,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
     ApiDeps deps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()};
     deps.rules = rules_.get();
     deps.rule_engine = rule_engine_.get();
+    deps.predictions = predictions_.get();
     router_ = MakeRouter(deps);
     StartServer(router_);
   }
@@ -211,6 +218,7 @@ class HttpTest : public ::testing::TestWithParam<testing::Backend> {
   std::unique_ptr<engine::ReadModel> model_;
   std::unique_ptr<automation::RuleService> rules_;
   std::unique_ptr<automation::RuleEngine> rule_engine_;
+  std::unique_ptr<scoring::LiveScores> predictions_;
   Router router_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<httplib::Client> client_;

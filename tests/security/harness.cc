@@ -116,7 +116,11 @@ void SecurityTest::Restart() {
     auto model = engine::ReadModel::Load(**db);
     ASSERT_TRUE(model) << model.error().message;
     rule_engine_.reset();
+    predictions_.reset();
     model_ = std::move(*model);
+    auto predictions = scoring::LiveScores::Load(**db);  // the models (none trained here)
+    ASSERT_TRUE(predictions) << predictions.error().message;
+    predictions_ = std::move(*predictions);
   }
   rules_ = std::make_unique<automation::RuleService>(*pool_, clock_);
   rule_engine_ = std::make_unique<automation::RuleEngine>(
@@ -124,6 +128,7 @@ void SecurityTest::Restart() {
   http::ApiDeps deps{*pool_, clock_, *accounts_, *auth_, *settings_, &metrics_, model_.get()};
   deps.rules = rules_.get();
   deps.rule_engine = rule_engine_.get();
+  deps.predictions = predictions_.get();
   deps.pdf_exports_at_once = pdf_exports_at_once_;
   deps.pdf_exports_per_user = pdf_exports_per_user_;
   router_ = http::MakeRouter(deps);

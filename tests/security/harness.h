@@ -30,6 +30,7 @@
 #include "http/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "scoring/live_scores.h"
 #include "service/account_service.h"
 #include "service/auth_service.h"
 #include "service/settings_service.h"
@@ -132,6 +133,7 @@ class SecurityTest : public ::testing::TestWithParam<testing::Backend> {
   std::unique_ptr<engine::ReadModel> model_;
   std::unique_ptr<automation::RuleService> rules_;
   std::unique_ptr<automation::RuleEngine> rule_engine_;
+  std::unique_ptr<scoring::LiveScores> predictions_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   http::ServerOptions server_options_;  // tests may change them before Restart()

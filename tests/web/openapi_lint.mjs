@@ -83,7 +83,7 @@ try {
   assert.ok(newUser?.required?.includes("password") && newUser.properties?.password, "creating a user documents the password it takes");
   assert.ok(schemaOf(doc.paths["/api/v1/settings"].patch), "changing settings documents its body");
   // Every write documents its body but these, which read none.
-  const bodiless = new Set(["post /api/v1/auth/logout", "post /api/v1/plans/{id}/reviewed", "post /api/v1/reviews/schedule", "post /api/v1/deliveries/{id}/replay", "post /api/v1/rules/run", "post /api/v1/unsubscribe", "post /api/v1/rules/{id}/resume"]);
+  const bodiless = new Set(["post /api/v1/auth/logout", "post /api/v1/plans/{id}/reviewed", "post /api/v1/reviews/schedule", "post /api/v1/deliveries/{id}/replay", "post /api/v1/rules/run", "post /api/v1/unsubscribe", "post /api/v1/rules/{id}/resume", "post /api/v1/models/{kind}/train"]);
   for (const { path, method, op } of operations) {
     if (!["post", "put", "patch"].includes(method)) continue;
     const name = `${method} ${path}`;

@@ -17,6 +17,7 @@ import { Csm, mayReadCsmScoreboard } from "./views/csm";
 import { Import } from "./views/import";
 import { NewRule, RulePage, Rules } from "./views/rules";
 import { Webhooks } from "./views/webhooks";
+import { Models } from "./views/models";
 import { InboxBell } from "./components/inbox_bell";
 import { Loading, ErrorBox } from "./components/states";
 
@@ -46,6 +47,8 @@ function navFor(role: string): { to: string; title: string }[] {
     ...(mayReadCsmScoreboard(role) ? [{ to: "/csm", title: "CSM scoreboard" }] : []),
     ...(role === "admin" ? [{ to: "/import", title: "Import" }, { to: "/people", title: "People" }] : []),
     ...(mayReadSettings(role) ? [{ to: "/settings", title: "Settings" }] : []),
+    // The models' quality is for those who judge them (anyone signed in may open the page).
+    ...(["admin", "leader", "manager"].includes(role) ? [{ to: "/models", title: "Models" }] : []),
   ];
 }
 
@@ -153,6 +156,7 @@ function titleOf(path: string): string {
   if (path.startsWith("/csm")) return "CSM scoreboard";
   if (path.startsWith("/import")) return "Import";
   if (path === "/webhooks") return "Webhooks";
+  if (path === "/models") return "Models";
   if (path === "/rules/new") return "New rule";
   if (path.startsWith("/rules/")) return "Rule";
   if (path.startsWith("/rules")) return "Rules";
@@ -173,6 +177,7 @@ function View({ path }: { path: string }) {
   if (path === "/rules") return <Rules />;
   if (path === "/rules/new") return <NewRule />;
   if (path === "/webhooks") return <Webhooks />;
+  if (path === "/models") return <Models />;
   const rule = /^\/rules\/(\d+)$/.exec(path);
   if (rule) return <RulePage id={Number(rule[1])} />;
   if (path === "/") return <Home />;

@@ -1,6 +1,6 @@
 // What happened with the account: the form that logs a call, meeting, e-mail, QBR or note — with
 // the contacts who took part and whether it was a meaningful conversation — and the account's
-// timeline (activities, tickets, NPS), newest first. Logging writes the activity, then who took
+// timeline (activities, tickets, NPS, call transcripts), newest first. Logging writes the activity, then who took
 // part (PUT /api/v1/activities/{id}/contacts); the page then re-reads what they move: the last
 // meaningful contact, the multithreading depth and health. Each text carries its sentiment
 // (GET /api/v1/accounts/{id}/sentiments): a badge, and the phrases that drove it highlighted.
@@ -20,18 +20,22 @@ interface TimelineItem {
   text: string; // the text as scored (the phrases' offsets point into it)
   after?: string; // what follows the text (a ticket's status)
   key: string;
+  long?: boolean; // a call transcript: shown in a scrolling box
   sentiment?: ScoredText;
 }
 
 export function ActivitySection({ accountId, editable, onLogged }: { accountId: number; editable: boolean; onLogged: () => void }) {
   const [items, reload] = useLoad(async (): Promise<TimelineItem[]> => {
-    const [acts, tickets, nps, scored] = await Promise.all([
+    const [acts, tickets, nps, transcripts, scored] = await Promise.all([
       api.get<{ items: Activity[] }>(`/api/v1/accounts/${accountId}/activities?sort=-occurred_at&limit=30`),
       api.get<{ items: { id: number; severity: string; status: string; opened_at: string; subject: string; body: string; escalated: boolean }[] }>(
         `/api/v1/accounts/${accountId}/tickets?sort=-opened_at&limit=15`,
       ),
       api.get<{ items: { id: number; score: number; comment: string; responded_on: string }[] }>(
         `/api/v1/accounts/${accountId}/nps-responses?sort=-responded_on&limit=10`,
+      ),
+      api.get<{ items: { id: number; activity_id: number | null; text: string; created_at: string }[] }>(
+        `/api/v1/accounts/${accountId}/transcripts?sort=-created_at&limit=10`,
       ),
       api.get<{ items: ScoredText[] }>(`/api/v1/accounts/${accountId}/sentiments?limit=200`),
     ]);
@@ -40,6 +44,7 @@ export function ActivitySection({ accountId, editable, onLogged }: { accountId: 
       ...acts.items.map((a) => ({ at: a.occurred_at, kind: `${activityKind(a.kind)}${a.meaningful ? " ★" : ""}`, text: scoredText(a.subject, a.body), key: `a${a.id}`, sentiment: of.get(`activity:${a.id}`) })),
       ...tickets.items.map((t) => ({ at: t.opened_at, kind: `Ticket · ${label(t.severity)}`, text: scoredText(t.subject, t.body), after: ` (${label(t.status).toLowerCase()}${t.escalated ? ", escalated" : ""})`, key: `t${t.id}`, sentiment: of.get(`ticket:${t.id}`) })),
       ...nps.items.map((n) => ({ at: n.responded_on, kind: `NPS ${n.score}`, text: n.comment || "—", key: `n${n.id}`, sentiment: of.get(`nps_response:${n.id}`) })),
+      ...transcripts.items.map((t) => ({ at: t.created_at, kind: "Call transcript", text: t.text || "—", key: `c${t.id}`, long: true, sentiment: of.get(`transcript:${t.id}`) })),
     ];
     return out.sort((x, y) => (x.at < y.at ? 1 : -1)).slice(0, 40);
   }, [accountId]);
@@ -58,13 +63,19 @@ export function ActivitySection({ accountId, editable, onLogged }: { accountId: 
       <Show loaded={items} what="the timeline" retry={reload}>
         {(list) =>
           list.length === 0 ? (
-            <Empty>No activities, tickets or NPS responses yet.</Empty>
+            <Empty>No activities, tickets, NPS responses or call transcripts yet.</Empty>
           ) : (
-            <ol class="timeline" data-testid="timeline" tabIndex={0} aria-label="Activities, tickets and NPS, newest first (★ meaningful)">
+            <ol class="timeline" data-testid="timeline" tabIndex={0} aria-label="Activities, tickets, NPS and call transcripts, newest first (★ meaningful)">
               {list.map((i) => (
                 <li key={i.key} data-testid={i.key}>
                   <time dateTime={i.at}>{day(i.at)}</time> <span class="kind">{i.kind}</span> {i.sentiment && <SentimentBadge s={i.sentiment} />}
-                  <Highlighted text={i.text} s={i.sentiment} />
+                  {i.long ? (
+                    <div class="transcript">
+                      <Highlighted text={i.text} s={i.sentiment} />
+                    </div>
+                  ) : (
+                    <Highlighted text={i.text} s={i.sentiment} />
+                  )}
                   {i.after}
                 </li>
               ))}

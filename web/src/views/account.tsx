@@ -1,5 +1,5 @@
 // Account: the header, the health card that explains itself, the plan (its five parts), the
-// reviews due, the relationship map, the whitespace heat map, opportunities, the timeline (where
+// reviews due, the predictions (churn and upsell with their drivers), the relationship map, the whitespace heat map, opportunities, the timeline (where
 // an activity is logged) and the plan's history. Edit controls show only where the server says
 // the signed-in user may change the account (its `can_edit`).
 import { useMemo, useState } from "preact/hooks";
@@ -17,6 +17,7 @@ import { Opportunities } from "../components/opportunities";
 import { ActivitySection } from "../components/activity_log";
 import { ReviewsDue } from "../components/reviews_due";
 import { AutomationSection } from "../components/automation_trace";
+import { PredictionsCard } from "../components/predictions";
 import { useAccountTeam } from "../lib/team";
 import { PlanParts } from "./plan";
 import { RelationshipSection } from "./relationships";
@@ -134,6 +135,7 @@ export function AccountPage({ id }: { id: number }) {
         </section>
       </div>
 
+      <PredictionsCard accountId={id} />
       <ReviewsDue accountId={id} tier={a.tier} />
       {plan && <PlanParts plan={plan} editable={editable} team={team} accountId={id} />}
       <RelationshipSection accountId={id} accountName={a.name} editable={editable} onChanged={reloadHealth} />

@@ -1,6 +1,8 @@
 // Dashboards: the weekly review. The KPI strip, accounts at risk, renewals (the window is a
 // filter, default from settings), the expansion funnel by stage, the NRR leaderboard by AM, NRR
-// and GRR over time, the portfolio 2×2, coverage and the inspection queue — each from its
+// and GRR over time, the portfolio 2×2, coverage, the inspection queue and growth opportunities
+// (the upsell model's expected expansion; at-risk and renewals carry the churn model's
+// probability) — each from its
 // /api/v1/dashboards route, under the page's filters (book, team, AM, tier, window), which the
 // address keeps. Long panels show their first rows, then "See all (N)" pages to the end.
 import { useMemo, useState } from "preact/hooks";
@@ -16,6 +18,8 @@ import { Show } from "../components/states";
 import { DashboardCard, type CardPage } from "../components/dashboard_card";
 import { DataTable } from "../components/table";
 import { HealthScore } from "../components/health";
+import { probability } from "../lib/predictions";
+import { GrowthCard } from "./growth";
 
 type C = "green" | "yellow" | "red";
 export type Rank = "urgency" | "arr";
@@ -23,7 +27,8 @@ export interface AtRisk {
   total: number;
   total_arr_cents: number;
   sort: Rank;
-  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[]; urgency_cents: number }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string | null; last_meaningful_contact: string | null; why: string[]; urgency_cents: number; churn_probability: number | null }[];
+  churn_reason: string | null;
 }
 export interface Renewals {
   total: number;
@@ -31,7 +36,8 @@ export interface Renewals {
   at_risk: number;
   window_days: number;
   sort: Rank;
-  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean; urgency_cents: number }[];
+  items: { account_id: number; account_name: string | null; owner_id: number; tier: string; arr_cents: number; health: number; colour: C; renewal_date: string; days_left: number; at_risk: boolean; urgency_cents: number; churn_probability: number | null }[];
+  churn_reason: string | null;
 }
 interface Kpis {
   kpis: {
@@ -228,6 +234,7 @@ export function Dashboards() {
           ["portfolio", "Portfolio"],
           ["coverage", "Coverage"],
           ["inspection", "Inspection queue"],
+          ["growth", "Growth"],
         ].map(([id, t]) => (
           <a key={id} href={`#${id}`} onClick={(e) => { e.preventDefault(); document.getElementById(id as string)?.scrollIntoView(); }}>
             {t}
@@ -298,6 +305,7 @@ export function Dashboards() {
         <PortfolioCard scope={scope} />
         <CoverageCard scope={scope} />
         <InspectionCard scope={scope} />
+        <GrowthCard scope={scope} />
       </div>
     </section>
   );
@@ -324,6 +332,7 @@ function AtRiskCard({ scope }: { scope: Scope }) {
             {r.total} accounts, {money(r.total_arr_cents)} ARR · <RankBy value={rank} onChange={setRank} />{" "}
             <span class="small">{rank === "urgency" ? urgencyRule : "Largest ARR first."}</span>
           </p>
+          <ChurnNote reason={r.churn_reason} />
           <DataTable
             rows={r.items}
             rowKey={(x) => x.account_id}
@@ -333,6 +342,7 @@ function AtRiskCard({ scope }: { scope: Scope }) {
               { title: "AM", cell: (x) => userName(session, x.owner_id) },
               { title: "ARR", num: true, cell: (x) => money(x.arr_cents) },
               { title: "Urgency", num: true, cell: (x) => money(x.urgency_cents) },
+              { title: "Churn", num: true, cell: (x) => probability(x.churn_probability) },
               { title: "Renewal", cell: (x) => day(x.renewal_date) },
               { title: "Last contact", cell: (x) => day(x.last_meaningful_contact) },
               {
@@ -378,6 +388,7 @@ function RenewalsCard({ scope, window }: { scope: Scope; window: string }) {
           <p class="muted">
             {r.total} renewals, {money(r.total_arr_cents)} ARR, {r.at_risk} at risk · <RankBy value={rank} onChange={setRank} />
           </p>
+          <ChurnNote reason={r.churn_reason} />
           <DataTable
             rows={r.items}
             rowKey={(x) => x.account_id}
@@ -395,11 +406,22 @@ function RenewalsCard({ scope, window }: { scope: Scope; window: string }) {
               { title: "Health", cell: (x) => <HealthScore score={x.health} colour={x.colour} /> },
               { title: "AM", cell: (x) => userName(session, x.owner_id) },
               { title: "Risk", cell: (x) => (x.at_risk ? "At risk" : "—") },
+              { title: "Churn", num: true, cell: (x) => probability(x.churn_probability) },
             ]}
           />
         </>
       )}
     </DashboardCard>
+  );
+}
+
+// Why the churn column is empty, when the churn model gives no scores.
+function ChurnNote({ reason }: { reason: string | null }) {
+  if (!reason) return null;
+  return (
+    <p class="muted small" data-testid="churn-reason">
+      Churn probability: none shown — {reason}
+    </p>
   );
 }
 
