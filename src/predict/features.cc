@@ -121,8 +121,23 @@ void FeatureRow(const engine::ReadModel& model, const engine::DayColumns& column
   out[i++] = last == engine::kNoDay ? 365.0f : static_cast<float>(std::min(365, day - last));
 }
 
+// A count of `n` things, singular or plural ("1 open ticket", "3 open tickets").
+static std::string Count(float n, std::string_view one, std::string_view many) {
+  return fmt::format("{:.0f} {}", n, std::lround(n) == 1 ? one : many);
+}
+
+// What a missing value means for each feature, in the words of the account team.
+static std::string DescribeMissing(std::string_view key) {
+  if (key == "nps_latest") return "no NPS response on record";
+  if (key == "usage_trend_90") return "no usage to compare over 90 days";
+  if (key == "arr_trend_90" || key == "arr_trend_365") return "no earlier ARR to compare";
+  if (key == "days_to_renewal") return "no renewal date ahead";
+  if (key.starts_with("health_")) return fmt::format("no {} health yet", key.substr(7));
+  return fmt::format("{}: not on record", key);
+}
+
 std::string DescribeFeature(std::string_view key, float v) {
-  if (std::isnan(v)) return fmt::format("{}: not known", key);
+  if (std::isnan(v)) return DescribeMissing(key);
   if (key == "log_arr") return fmt::format("ARR ${:.0f}", std::expm1(v));
   if (key == "arr_trend_90" || key == "arr_trend_365") {
     const char* span = key == "arr_trend_90" ? "90 days" : "a year";
@@ -131,11 +146,11 @@ std::string DescribeFeature(std::string_view key, float v) {
   }
   if (key.starts_with("health_")) return fmt::format("{} health {:.0f}/100", key.substr(7), v);
   if (key == "depth")
-    return v <= 1 ? fmt::format("single-threaded: {:.0f} contact engaged in 90 days", v)
-                  : fmt::format("{:.0f} contacts engaged in 90 days", v);
-  if (key == "open_tickets") return fmt::format("{:.0f} open tickets", v);
-  if (key == "tickets_90") return fmt::format("{:.0f} tickets opened in 90 days", v);
-  if (key == "open_escalations") return fmt::format("{:.0f} open escalations", v);
+    return v <= 1 ? "single-threaded: " + Count(v, "contact", "contacts") + " engaged in 90 days"
+                  : Count(v, "contact", "contacts") + " engaged in 90 days";
+  if (key == "open_tickets") return Count(v, "open ticket", "open tickets");
+  if (key == "tickets_90") return Count(v, "ticket", "tickets") + " opened in 90 days";
+  if (key == "open_escalations") return Count(v, "open escalation", "open escalations");
   if (key == "nps_latest")
     return fmt::format("latest NPS {:.0f} ({})", v,
                        v >= 9   ? "promoter"

@@ -278,6 +278,10 @@ TEST(PredictKinds, NamesRoundTripAndAnUnknownOneIsNamed) {
             "no meaningful contact for 74 days");
   EXPECT_EQ(predict::DescribeFeature("usage_trend_90", -0.38f),
             "active users down 38 % over 90 days");
+  // Counts agree with their number; a missing value says what is missing, not the feature's key.
+  EXPECT_EQ(predict::DescribeFeature("tickets_90", 1), "1 ticket opened in 90 days");
+  EXPECT_EQ(predict::DescribeFeature("open_tickets", 3), "3 open tickets");
+  EXPECT_EQ(predict::DescribeFeature("nps_latest", std::nanf("")), "no NPS response on record");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PredictTest,
