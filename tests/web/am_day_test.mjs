@@ -220,10 +220,20 @@ try {
     });
     const [boss, who] = [mine.contacts[0], mine.contacts[1]];
     const whoName = `${who.first_name} ${who.last_name}`.trim();
+    // Two choices in a row, the second made before the first is stored: the row sends them one
+    // after the other, the second with the version the first stored (it used to send the old
+    // version and meet a conflict with itself).
+    // A slow network (each contact write held 400 ms) makes the overlap certain.
+    const slow = async (route) => {
+      if (route.request().method() === "PATCH") await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    };
+    await page.route("**/api/v1/contacts/*", slow);
     await page.getByLabel(`Buying role of ${whoName}`).selectOption("economic_buyer");
-    await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: "Economic buyer" }).waitFor({ state: "attached" });
     await page.getByLabel(`Influence of ${whoName}`).selectOption("5");
+    await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: "Economic buyer" }).waitFor({ state: "attached" });
     await eventually(async () => (await adminApi.get(`/api/v1/contacts/${who.id}`)).influence === 5, "influence 5 stored");
+    await page.unroute("**/api/v1/contacts/*", slow);
     const bossName = `${boss.first_name} ${boss.last_name}`.trim();
     await page.getByLabel(`${whoName} reports to`).selectOption(String(boss.id));
     await page.locator(`[data-testid=map-as-text] li[data-contact="${who.id}"]`, { hasText: `reports to ${bossName}` }).waitFor({ state: "attached" });

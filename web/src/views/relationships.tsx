@@ -2,7 +2,7 @@
 // badges; the contact list beside it edits, in place, each contact's stance, buying role,
 // influence (1–5), reports-to line and status (active or departed) — each a versioned edit: a
 // stale one shows the conflict. The chart is also written out as text for screen readers.
-import { useMemo, useState } from "preact/hooks";
+import { useMemo, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import type { Contact, RelationshipMap, Stance } from "../lib/types";
@@ -270,17 +270,26 @@ function ContactRow({
   const [manager, setManager] = useState<number | null>(contact.reports_to_id);
   const [pending, setPending] = useState<ContactPatch | null>(null);
   // The version this row last stored: a second edit made before the map is re-read is not a
-  // conflict with one's own first edit.
-  const [stored, setStored] = useState(contact.version);
-  const latest = Math.max(stored, contact.version);
+  // conflict with one's own first edit. Saves of one row go one after another, each with the
+  // version the one before it stored, so an edit made while the last is still on its way is not
+  // a conflict with oneself either (a quick second choice used to send the old version: 409).
+  const stored = useRef(contact.version);
+  const shown = useRef(contact.version);
+  shown.current = contact.version;
+  const queue = useRef<Promise<void>>(Promise.resolve());
   const [conflict, setConflict] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const save = async (patch: ContactPatch, version: number) => {
+  const save = (patch: ContactPatch) => {
+    queue.current = queue.current.then(() => send(patch));
+    return queue.current;
+  };
+  const send = async (patch: ContactPatch) => {
     setError(null);
     setPending(patch);
     try {
+      const version = Math.max(stored.current, shown.current);
       const saved = await api.patch<Contact>(`/api/v1/contacts/${contact.id}`, { ...patch, version });
-      setStored(saved.version);
+      stored.current = saved.version;
       setConflict(null);
       setPending(null);
       // A line, a role or a departure changes the chart's shape and the map's alerts: re-read it.
@@ -316,7 +325,7 @@ function ContactRow({
               value={contact.buying_role ?? ""}
               onChange={(e) => {
                 const v = (e.target as HTMLSelectElement).value;
-                void save({ buying_role: v || null }, latest);
+                void save({ buying_role: v || null });
               }}
             >
               <option value="">—</option>
@@ -341,7 +350,7 @@ function ContactRow({
             onChange={(e) => {
               const s = (e.target as HTMLSelectElement).value as Stance;
               setChoice(s);
-              void save({ stance: s }, latest);
+              void save({ stance: s });
             }}
           >
             {stances.map((s) => (
@@ -360,7 +369,7 @@ function ContactRow({
               const v = (e.target as HTMLSelectElement).value;
               const m = v === "" ? null : Number(v);
               setManager(m);
-              void save({ reports_to_id: m }, latest);
+              void save({ reports_to_id: m });
             }}
           >
             <option value="">No one mapped</option>
@@ -375,7 +384,7 @@ function ContactRow({
         </td>
         <td class="num">
           {editable ? (
-            <select aria-label={`Influence of ${contact.name}`} value={String(contact.influence)} onChange={(e) => void save({ influence: Number((e.target as HTMLSelectElement).value) }, latest)}>
+            <select aria-label={`Influence of ${contact.name}`} value={String(contact.influence)} onChange={(e) => void save({ influence: Number((e.target as HTMLSelectElement).value) })}>
               {[1, 2, 3, 4, 5].map((n) => (
                 <option key={n} value={String(n)}>
                   {n}
@@ -395,7 +404,7 @@ function ContactRow({
             <select
               aria-label={`Status of ${contact.name}`}
               value={contact.status}
-              onChange={(e) => void save({ status: (e.target as HTMLSelectElement).value as Contact["status"] }, latest)}
+              onChange={(e) => void save({ status: (e.target as HTMLSelectElement).value as Contact["status"] })}
             >
               <option value="active">Active</option>
               <option value="departed">Departed</option>
@@ -409,7 +418,7 @@ function ContactRow({
         <tr>
           <td colSpan={8}>
             {conflict !== null && pending && (
-              <ConflictNotice what={`${contact.name}'s record`} currentVersion={conflict} onKeepMine={() => save(pending, conflict)} onTakeTheirs={takeTheirs} />
+              <ConflictNotice what={`${contact.name}'s record`} currentVersion={conflict} onKeepMine={() => { stored.current = conflict; return save(pending); }} onTakeTheirs={takeTheirs} />
             )}
             {error && <WriteError error={error} />}
           </td>
