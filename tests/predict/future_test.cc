@@ -18,6 +18,7 @@
 #include "predict/features.h"
 #include "predict/model_store.h"
 #include "predict/predictor.h"
+#include "predict/seeded_book.h"
 #include "store/migrate.h"
 #include "support/test_database.h"
 
@@ -26,32 +27,9 @@ namespace {
 
 using testing::Backend;
 
-const Date kToday = *Date::FromYmd(2026, 12, 7);
+const Date kToday = kPredictToday;
 
-class PredictFutureTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUpBook(int64_t accounts) {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
-    ingest::SeedOptions options;
-    options.accounts = accounts;
-    options.seed = 7;
-    options.today = kToday;
-    auto seeded = ingest::SeedBook(*db_, options, nullptr);
-    ASSERT_TRUE(seeded) << seeded.error().message;
-    auto model = engine::ReadModel::Load(*db_);
-    ASSERT_TRUE(model) << model.error().message;
-    model_ = std::move(*model);
-  }
-
-  testing::TestDatabase test_db_;
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<engine::ReadModel> model_;
-  Settings settings_;
-};
+class PredictFutureTest : public SeededBookTest {};
 
 // Each row again with one feature missing in turn: every split on it then takes its default way,
 // left or right as XGBoost learned it. The margins of all those rows at once (blocks of 64, the

@@ -17,6 +17,7 @@
 #include "predict/features.h"
 #include "predict/model_store.h"
 #include "predict/predictor.h"
+#include "predict/seeded_book.h"
 #include "store/migrate.h"
 #include "support/test_database.h"
 
@@ -26,36 +27,14 @@ namespace {
 using testing::Backend;
 using ::testing::HasSubstr;
 
-const Date kToday = *Date::FromYmd(2026, 12, 7);
+const Date kToday = kPredictToday;
 
-class PredictTest : public ::testing::TestWithParam<Backend> {
+class PredictTest : public SeededBookTest {
  protected:
-  void SetUpBook(int64_t accounts) {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
-    ingest::SeedOptions options;
-    options.accounts = accounts;
-    options.seed = 7;
-    options.today = kToday;
-    auto seeded = ingest::SeedBook(*db_, options, nullptr);
-    ASSERT_TRUE(seeded) << seeded.error().message;
-    auto model = engine::ReadModel::Load(*db_);
-    ASSERT_TRUE(model) << model.error().message;
-    model_ = std::move(*model);
-  }
-
   int64_t StoredModels() {
     auto n = db_->QueryInt("SELECT COUNT(*) FROM predictive_models");
     return n ? n->value_or(0) : -1;
   }
-
-  testing::TestDatabase test_db_;
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<engine::ReadModel> model_;
-  Settings settings_;
 };
 
 // 1,200 accounts hold a few hundred renewals with an outcome in the last two years (about one in
