@@ -223,10 +223,22 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       ->check(CLI::IsMember({"urgency", "arr"}));
   report_cmd->add_option("--window", report.window, "Renewals: days ahead (default: settings)")
       ->check(CLI::Range(int64_t{1}, int64_t{730}));
-  report_cmd->add_option("--from", report_from, "NRR leaderboard, expansion pipeline: first day")
+  report_cmd
+      ->add_option("--from", report_from,
+                   "NRR leaderboard, KPIs, expansion pipeline: the period's first day (default: a "
+                   "year before --to)")
       ->check(DateValidator());
-  report_cmd->add_option("--to", report_to, "NRR leaderboard, expansion pipeline: last day")
+  report_cmd
+      ->add_option("--to", report_to,
+                   "NRR leaderboard, KPIs, expansion pipeline: the period's last day (default: "
+                   "today)")
       ->check(DateValidator());
+  report_cmd
+      ->add_option("--group-by", report.group_by,
+                   "NRR leaderboard, KPIs: a row per am (the leaderboard's default), tier, "
+                   "segment, industry or region; accounts without one in a row of their own "
+                   "(\"(no owner)\"), last")
+      ->check(CLI::IsMember({"am", "tier", "segment", "industry", "region"}));
   report_cmd->add_option("--quadrant", report.quadrant, "Portfolio: only this quadrant")
       ->check(CLI::IsMember({"invest", "protect", "develop", "automate"}));
   report_cmd->add_option("--limit", report.limit, "Long dashboards: rows to print (default 100)")

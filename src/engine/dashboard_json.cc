@@ -35,6 +35,12 @@ boost::json::array Strings(const std::vector<std::string>& items) {
 }
 
 // The columns every account row of a dashboard starts with.
+// A group's name: null for the accounts of none (no owner, no industry, no region).
+boost::json::value GroupJson(const std::string& key) {
+  if (key.empty()) return nullptr;
+  return boost::json::value(key);
+}
+
 boost::json::object AccountRow(int64_t account_id, int64_t owner_id, Tier tier, int64_t arr_cents,
                                int health, uint8_t colour) {
   return {{"account_id", account_id},     {"owner_id", Id(owner_id)},
@@ -73,6 +79,29 @@ void PutPage(boost::json::object& out, const DashboardPage& page) {
   out["total"] = page.total;
   out["offset"] = static_cast<int64_t>(page.offset);
   out["limit"] = static_cast<int64_t>(page.limit);
+}
+
+// The response SLA's attainment: met ÷ (met + missed) in percent, none when nothing was measured.
+boost::json::value SlaAttainment(const SlaTally& t) {
+  return t.measured() == 0 ? boost::json::value(nullptr)
+                           : boost::json::value(std::round(Attainment(t) * 10) / 10);
+}
+
+// The KPI strip's figures (the whole's or a group's), as the strip's one row.
+boost::json::object KpiJson(const Kpis& k) {
+  boost::json::object o = RetentionFiguresJson(k.retention);
+  o["book_accounts"] = k.accounts;  // "accounts" is the retention cohort
+  o["book_arr_cents"] = k.arr_cents;
+  o["average_multithreading_depth"] = std::round(k.average_depth * 100) / 100;
+  o["average_plan_completeness"] =
+      k.average_completeness ? boost::json::value(std::round(*k.average_completeness * 10) / 10)
+                             : boost::json::value(nullptr);
+  o["accounts_at_risk"] = k.at_risk;
+  o["expansion_pipeline_created_cents"] = k.expansion_created_cents;
+  o["response_sla_met"] = k.sla.met;
+  o["response_sla_missed"] = k.sla.missed;
+  o["response_sla_attainment"] = SlaAttainment(k.sla);
+  return o;
 }
 
 // One overload per dashboard's result: each adds its fields to `out` after "dashboard" and
@@ -189,13 +218,17 @@ struct Render {
 
   void operator()(const NrrDashboard& d) const {
     boost::json::array items;
+    const bool by_am =
+        d.group_by == RetentionGroup::kAm || d.group_by == RetentionGroup::kAmAtStart;
     for (const auto& row : d.items) {
       boost::json::object o = RetentionFiguresJson(row.figures);
-      o["owner_id"] = std::stoll(row.key);
+      if (by_am) o["owner_id"] = Id(row.key.empty() ? 0 : std::stoll(row.key));
+      o["group"] = GroupJson(row.key);
       items.push_back(std::move(o));
     }
     out["from"] = d.from.ToString();
     out["to"] = d.to.ToString();
+    out["group_by"] = GroupColumn(d.group_by);
     PutPage(out, d.page);
     out["items"] = std::move(items);
   }
@@ -238,41 +271,38 @@ struct Render {
 
   void operator()(const KpiDashboard& d) const {
     const Kpis& k = d.kpis;
-    boost::json::object o = RetentionFiguresJson(k.retention);
-    o["book_accounts"] = k.accounts;  // "accounts" is the retention cohort
-    o["book_arr_cents"] = k.arr_cents;
-    o["average_multithreading_depth"] = std::round(k.average_depth * 100) / 100;
-    o["average_plan_completeness"] =
-        k.average_completeness ? boost::json::value(std::round(*k.average_completeness * 10) / 10)
-                               : boost::json::value(nullptr);
-    o["accounts_at_risk"] = k.at_risk;
-    o["expansion_pipeline_created_cents"] = k.expansion_created_cents;
-    // The response SLA: met ÷ (met + missed) in percent, none when nothing was measured; its
-    // breakdowns beside the strip (the report's table and CSV print the strip's one row).
-    auto attainment = [](const SlaTally& t) {
-      return t.measured() == 0 ? boost::json::value(nullptr)
-                               : boost::json::value(std::round(Attainment(t) * 10) / 10);
-    };
-    o["response_sla_met"] = k.sla.met;
-    o["response_sla_missed"] = k.sla.missed;
-    o["response_sla_attainment"] = attainment(k.sla);
+    boost::json::object o = KpiJson(k);
     boost::json::array by_tier, by_am;
     for (size_t t = 0; t < k.sla_by_tier.size(); ++t) {
       const SlaTally& s = k.sla_by_tier[t];
       by_tier.push_back({{"tier", static_cast<int64_t>(t + 1)},
                          {"met", s.met},
                          {"missed", s.missed},
-                         {"attainment", attainment(s)}});
+                         {"attainment", SlaAttainment(s)}});
     }
     for (const auto& [owner, s] : k.sla_by_am) {
       by_am.push_back({{"owner_id", Id(owner)},
                        {"met", s.met},
                        {"missed", s.missed},
-                       {"attainment", attainment(s)}});
+                       {"attainment", SlaAttainment(s)}});
     }
+    out["from"] = d.from.ToString();
+    out["to"] = d.to.ToString();
     out["response_sla_by_tier"] = std::move(by_tier);
     out["response_sla_by_am"] = std::move(by_am);
     out["kpis"] = std::move(o);
+    if (d.group_by == RetentionGroup::kNone) return;
+    // By group: each row the strip's figures, first what the group is.
+    out["group_by"] = GroupColumn(d.group_by);
+    boost::json::array groups;
+    for (const auto& g : d.groups) {
+      boost::json::object row;
+      row["group"] = GroupJson(g.key);
+      if (d.group_by == RetentionGroup::kAm) row["owner_id"] = Id(g.owner_id);
+      for (auto& [key, value] : KpiJson(g.kpis)) row[key] = value;
+      groups.push_back(std::move(row));
+    }
+    out["groups"] = std::move(groups);
   }
 };
 

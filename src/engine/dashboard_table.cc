@@ -75,9 +75,14 @@ Result<DashboardBody> ExpansionAnswer(const ReadModel& model, const Settings& se
 Result<DashboardBody> NrrAnswer(const ReadModel& model, const Settings& settings, Date today,
                                 const DashboardQuery& q) {
   const Period p = PeriodOf(q, today);
-  ORCHARD_TRY(auto board, NrrLeaderboard(model, settings, p.from, p.to, q.filter));
+  const RetentionGroup group = q.group_by.value_or(RetentionGroup::kAm);
+  if (group == RetentionGroup::kNone) {
+    return FailField("group_by", "the leaderboard needs a grouping: am, tier, segment, industry "
+                                 "or region");
+  }
+  ORCHARD_TRY(auto board, NrrLeaderboard(model, settings, p.from, p.to, q.filter, group));
   const auto total = static_cast<int64_t>(board.size());
-  return NrrDashboard{PageOf(q, total), p.from, p.to, Slice(std::move(board), q)};
+  return NrrDashboard{PageOf(q, total), p.from, p.to, group, Slice(std::move(board), q)};
 }
 
 Result<DashboardBody> PortfolioAnswer(const ReadModel& model, const Settings& settings, Date today,
@@ -107,7 +112,12 @@ Result<DashboardBody> GrowthAnswer(const ReadModel& model, const Settings& setti
 
 Result<DashboardBody> KpiAnswer(const ReadModel& model, const Settings& settings, Date today,
                                 const DashboardQuery& q) {
-  return KpiDashboard{KpiStrip(model, settings, today, q.filter)};
+  const Period p = PeriodOf(q, today);
+  ORCHARD_TRY(KpiReport report,
+              KpiReportFor(model, settings, today, p.from, p.to, q.filter,
+                           q.group_by.value_or(RetentionGroup::kNone)));
+  return KpiDashboard{std::move(report.total), p.from, p.to, report.group_by,
+                      std::move(report.groups)};
 }
 
 }  // namespace
@@ -135,8 +145,9 @@ std::span<const DashboardEntry> DashboardTable() {
        {"am", "team", "csm", "tier", "from", "to"},
        ExpansionAnswer},
       {"nrr-leaderboard",
-       "Retention per AM over the period (default: the trailing 12 months)",
-       {"am", "team", "csm", "tier", "from", "to", "limit", "offset"},
+       "Retention per AM (or tier, segment, industry, region) over the period (default: the "
+       "trailing 12 months), best NRR first; accounts of no AM last",
+       {"am", "team", "csm", "tier", "from", "to", "group_by", "limit", "offset"},
        NrrAnswer},
       {"portfolio",
        "The 2×2 grid of value and potential, and its accounts, largest ARR first",
@@ -151,8 +162,10 @@ std::span<const DashboardEntry> DashboardTable() {
        {"am", "team", "csm", "tier", "limit", "offset"},
        InspectionAnswer},
       {"kpis",
-       "The KPI strip: retention and the response SLA over the trailing 12 months, the book today",
-       {"am", "team", "csm", "tier"},
+       "The KPI strip: retention over the period (default: the trailing 12 months), the book on its "
+       "last day, the expansion created and the response SLA over the 12 months to it; by group "
+       "with group_by",
+       {"am", "team", "csm", "tier", "from", "to", "group_by"},
        KpiAnswer},
       {"growth",
        "The biggest growth opportunities: accounts by expected expansion (the upsell model's "

@@ -33,6 +33,8 @@ struct DashboardQuery {
   std::optional<Date> from, to;       // to: default today; from: default a year before `to`
   std::optional<Quadrant> quadrant;   // portfolio: only this quadrant's accounts
   std::optional<DashboardSort> sort;  // at risk, renewals; default: urgency
+  // NRR leaderboard: its rows (default: am); KPIs: its rows beside the whole (default: none).
+  std::optional<RetentionGroup> group_by;
   size_t offset = 0;                  // long dashboards: rows skipped
   size_t limit = 100;                 // long dashboards: rows answered, 1 to 10,000
   // The models' latest scores (not a parameter: the caller's, scoring/live_scores.h). None: the
@@ -46,7 +48,7 @@ struct DashboardParam {
   std::string_view doc;
 };
 // Every parameter, in the order a request's are read (the first bad one is the one reported).
-inline constexpr std::array<DashboardParam, 11> kDashboardParams = {{
+inline constexpr std::array<DashboardParam, 12> kDashboardParams = {{
     {"am", "Only this AM's accounts (user id)"},
     {"team", "Only the accounts of this manager's team: the manager and their reports (user id)"},
     {"csm", "Only the accounts this user covers as CSM (user id)"},
@@ -57,6 +59,10 @@ inline constexpr std::array<DashboardParam, 11> kDashboardParams = {{
     {"to", "Last day of the period (default: today)"},
     {"from", "First day of the period (default: a year before `to`)"},
     {"quadrant", "Portfolio: only this quadrant (invest, protect, develop, automate)"},
+    {"group_by",
+     "NRR leaderboard, KPIs: one row per am (the owner on the period's last day; the "
+     "leaderboard's default), tier, segment, industry or region; accounts of none in a row of "
+     "their own, last"},
     {"sort",
      "At risk, renewals: urgency (default: ARR x ((100 - health)/100)^2 x a time weight, 1 within "
      "30 days of the renewal, falling to 0.25 at the window's end) or arr (largest first)"},
@@ -102,7 +108,8 @@ struct ExpansionDashboard {
 struct NrrDashboard {
   DashboardPage page;
   Date from, to;
-  std::vector<RetentionRow> items;  // the page asked for; key: the AM's user id
+  RetentionGroup group_by = RetentionGroup::kAm;
+  std::vector<RetentionRow> items;  // the page asked for; key: the AM's user id, "" for none
 };
 struct PortfolioDashboard {
   DashboardPage page;
@@ -118,6 +125,9 @@ struct InspectionDashboard {
 };
 struct KpiDashboard {
   Kpis kpis;
+  Date from, to;  // the retention's period
+  RetentionGroup group_by = RetentionGroup::kNone;
+  std::vector<KpiGroupRow> groups;
 };
 using DashboardBody = std::variant<AtRiskDashboard, RenewalsDashboard, ExpansionDashboard,
                                    NrrDashboard, PortfolioDashboard, CoverageDashboard,

@@ -1,6 +1,7 @@
 #include "engine/retention.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "domain/tiers.h"
 #include "engine/health.h"
@@ -34,6 +35,46 @@ std::optional<int64_t> RetentionFigures::nrr_bp() const {
 std::optional<int64_t> RetentionFigures::grr_bp() const {
   if (start_cents.is_zero()) return std::nullopt;
   return RatioBasisPoints(retained_cents, start_cents);
+}
+
+std::string GroupKeyName(const ReadModel& model, RetentionGroup group, size_t key, int64_t& id) {
+  id = static_cast<int64_t>(key);
+  switch (group) {
+    case RetentionGroup::kAm:
+    case RetentionGroup::kAmAtStart:
+      id = model.owner_at(static_cast<uint32_t>(key));
+      return id == 0 ? "" : std::to_string(id);
+    case RetentionGroup::kTier:
+      return std::string(ToString(static_cast<Tier>(key)));
+    case RetentionGroup::kIndustry:
+    case RetentionGroup::kRegion:
+      return model.word(static_cast<uint32_t>(key));
+    case RetentionGroup::kSegment:
+      return std::string(ToString(static_cast<Quadrant>(key)));
+    case RetentionGroup::kNone:
+      break;
+  }
+  return "";
+}
+
+std::string_view GroupColumn(RetentionGroup group) {
+  switch (group) {
+    case RetentionGroup::kAm:
+      return "am";
+    case RetentionGroup::kAmAtStart:
+      return "am_at_start";
+    case RetentionGroup::kTier:
+      return "tier";
+    case RetentionGroup::kIndustry:
+      return "industry";
+    case RetentionGroup::kRegion:
+      return "region";
+    case RetentionGroup::kSegment:
+      return "segment";
+    case RetentionGroup::kNone:
+      break;
+  }
+  return "";
 }
 
 namespace {
@@ -122,28 +163,8 @@ Result<Grouped> Group(const ReadModel& model, Date from, Date to, RetentionGroup
   for (size_t key = 0; key < groups->size(); ++key) {
     const RetentionFigures& figures = (*groups)[key];
     if (figures.accounts == 0) continue;
-    std::string name;
-    int64_t id = static_cast<int64_t>(key);
-    switch (group) {
-      case RetentionGroup::kAm:
-      case RetentionGroup::kAmAtStart: {
-        id = model.owner_at(static_cast<uint32_t>(key));
-        name = id == 0 ? "" : std::to_string(id);
-        break;
-      }
-      case RetentionGroup::kTier:
-        name = std::string(ToString(static_cast<Tier>(key)));
-        break;
-      case RetentionGroup::kIndustry:
-      case RetentionGroup::kRegion:
-        name = model.word(static_cast<uint32_t>(key));
-        break;
-      case RetentionGroup::kSegment:
-        name = std::string(ToString(static_cast<Quadrant>(key)));
-        break;
-      case RetentionGroup::kNone:
-        break;
-    }
+    int64_t id = 0;
+    std::string name = GroupKeyName(model, group, key, id);
     report.rows.push_back({id, RetentionRow{std::move(name), figures}});
   }
   return report;
@@ -168,22 +189,22 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
 
 Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
                                                  Date from, Date to,
-                                                 const DashboardFilter& filter) {
-  ORCHARD_TRY(Grouped grouped, Group(model, from, to, RetentionGroup::kAm, settings, filter));
-  std::erase_if(grouped.rows, [](const auto& r) { return r.first == 0; });  // no AM
-  // Best NRR first; ties by user id.
-  std::vector<std::pair<int64_t, size_t>> order;  // -NRR, index
-  order.reserve(grouped.rows.size());
-  for (size_t i = 0; i < grouped.rows.size(); ++i) {
-    order.emplace_back(-grouped.rows[i].second.figures.nrr_bp().value_or(0), i);
-  }
-  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first
-                              : grouped.rows[a.second].first < grouped.rows[b.second].first;
-  });
+                                                 const DashboardFilter& filter,
+                                                 RetentionGroup group) {
+  if (group == RetentionGroup::kNone) group = RetentionGroup::kAm;
+  ORCHARD_TRY(Grouped grouped, Group(model, from, to, group, settings, filter));
+  // Best NRR first; ties by the key (the AM's user id, else the name). The accounts with no
+  // owner (no industry, no region) last: they are nobody's result, but their retention is in
+  // the book's, so the rows add up to it.
+  auto rank = [](const std::pair<int64_t, RetentionRow>& r) {
+    return std::tuple(r.second.key.empty(), -r.second.figures.nrr_bp().value_or(0), r.first,
+                      std::string_view(r.second.key));
+  };
+  std::sort(grouped.rows.begin(), grouped.rows.end(),
+            [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   std::vector<RetentionRow> rows;
-  rows.reserve(order.size());
-  for (const auto& [nrr, i] : order) rows.push_back(std::move(grouped.rows[i].second));
+  rows.reserve(grouped.rows.size());
+  for (auto& [id, row] : grouped.rows) rows.push_back(std::move(row));
   return rows;
 }
 

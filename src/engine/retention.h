@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.h"
@@ -64,9 +65,18 @@ struct RetentionReport {
 Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, RetentionGroup group,
                                   const Settings& settings, const DashboardFilter& filter = {});
 
-// The NRR leaderboard: retention grouped by AM, without the accounts that have none, best NRR
-// first (ties by user id); fails as Retention does.
+// The NRR leaderboard: retention grouped by AM (the owner at the period's end; kNone means kAm)
+// or by `group`, best NRR first (ties by user id, else by name), and the accounts of no AM (no
+// industry, no region: key "") last, so the rows add up to the book's; fails as Retention does.
 Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
-                                                 Date from, Date to, const DashboardFilter& filter);
+                                                 Date from, Date to, const DashboardFilter& filter,
+                                                 RetentionGroup group = RetentionGroup::kAm);
+
+// A group's name, as RetentionRow::key holds it, from its dense key (the AM's owner index, the
+// tier, the quadrant, the industry's or region's word): "" for no AM, industry or region. `id`
+// is the AM's user id (0 for none), else the key.
+std::string GroupKeyName(const ReadModel& model, RetentionGroup group, size_t key, int64_t& id);
+// "am", "tier", …: the grouping's name, as ParseRetentionGroup reads it ("" for none).
+std::string_view GroupColumn(RetentionGroup group);
 
 }  // namespace orchard::engine

@@ -113,6 +113,9 @@ Result<engine::DashboardQuery> ReadQuery(const engine::DashboardEntry& entry,
     if (!quadrant) return FailField("quadrant", quadrant.error().message);
     q.quadrant = *quadrant;
   }
+  if (auto text = params.Get("group_by")) {
+    ORCHARD_TRY(q.group_by, engine::ParseRetentionGroup(*text));
+  }
   if (auto text = params.Get("sort")) {
     ORCHARD_TRY(q.sort, engine::ParseDashboardSort(*text));
   }

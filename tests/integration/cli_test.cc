@@ -387,6 +387,74 @@ TEST(CliTest, TwoServersOnOneBookSeeEachOthersWrites) {
   EXPECT_EQ(b.Stop(SIGTERM, 10'000), 0);
 }
 
+// Issue 21, item 9: retention for any period from the CLI, by AM, tier, industry or region,
+// with the accounts nobody owns in a row of their own.
+TEST(CliTest, ReportGivesRetentionForAnyPeriodByGroupWithTheAccountsOfNoOwner) {
+  TempDir dir;
+  const std::string db = "sqlite:" + dir.path() + "/r.db";
+  auto seeded =
+      RunOrchard({"seed", "--db", db, "--accounts", "300", "--seed", "5", "--today", "2026-06-15"});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+  // An account nobody owns, $50,000 a year since 2024, brought in as a RevOps person would.
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path() + "/" + name) << text;
+    return dir.path() + "/" + name;
+  };
+  auto accounts = RunOrchard({"import", "csv", "--db", db, "--object", "accounts", "--map",
+                              write("a.json", R"({"columns": {"Name": "name"}})"),
+                              write("a.csv", "Name\nOrphan Co\n")});
+  ASSERT_EQ(accounts.exit_code, 0) << accounts.err;
+  auto lines = RunOrchard(
+      {"import", "csv", "--db", db, "--object", "contract_lines", "--map",
+       write("l.json", R"({"columns": {"Account": "account.name", "ARR": "arr",
+                                       "Start": "start_date", "SKU": "product"}})"),
+       write("l.csv", "Account,ARR,Start,SKU\nOrphan Co,50000.00,2024-01-01,ORC-1\n")});
+  ASSERT_EQ(lines.exit_code, 0) << lines.err;
+
+  auto board = RunOrchard({"report", "nrr-leaderboard", "--db", db, "--today", "2026-06-15",
+                           "--limit", "1000"});
+  ASSERT_EQ(board.exit_code, 0) << board.err;
+  // The AMs by name, and nobody's account last, with its $50,000 kept.
+  const std::string last = board.out.substr(board.out.rfind("\n", board.out.size() - 2) + 1);
+  EXPECT_THAT(last, HasSubstr("(no owner)"));
+  EXPECT_THAT(last, HasSubstr("$50,000.00"));
+  EXPECT_THAT(board.out, ::testing::ContainsRegex("\n[A-Z][a-z]+ [A-Z][a-z]+ +[0-9]+ ")) << board.out;
+
+  auto kpis = RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--from",
+                          "2025-01-01", "--to", "2025-12-31", "--group-by", "am", "--format",
+                          "csv"});
+  ASSERT_EQ(kpis.exit_code, 0) << kpis.err;
+  EXPECT_THAT(kpis.out.substr(0, kpis.out.find('\n')), HasSubstr("am,owner_id,accounts,"));
+  EXPECT_THAT(kpis.out, HasSubstr("\n(no owner),,1,0,5000000,5000000,"))
+      << "its cohort of one, flat over 2025: " << kpis.out;
+  EXPECT_THAT(kpis.out, HasSubstr("\n(all),")) << "the whole book after its groups";
+  auto json = RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--from",
+                          "2025-01-01", "--to", "2025-12-31", "--format", "json"});
+  EXPECT_THAT(json.out, HasSubstr(R"("from":"2025-01-01","to":"2025-12-31")"));
+
+  for (const char* by : {"tier", "industry", "region"}) {
+    auto grouped = RunOrchard({"report", "nrr-leaderboard", "--db", db, "--today", "2026-06-15",
+                               "--group-by", by, "--format", "csv"});
+    ASSERT_EQ(grouped.exit_code, 0) << by << ": " << grouped.err;
+    EXPECT_EQ(grouped.out.substr(0, grouped.out.find(',')), by) << "the group's name first";
+  }
+  // Bad periods and groupings are refused, each naming what is wrong.
+  auto reversed = RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--from",
+                              "2026-01-01", "--to", "2025-01-01"});
+  EXPECT_NE(reversed.exit_code, 0);
+  EXPECT_THAT(reversed.err, HasSubstr("from"));
+  auto future = RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--to",
+                            "2026-07-01"});
+  EXPECT_NE(future.exit_code, 0);
+  EXPECT_THAT(future.err, HasSubstr("after today"));
+  auto weather = RunOrchard({"report", "kpis", "--db", db, "--group-by", "weather"});
+  EXPECT_EQ(weather.exit_code, 2);
+  EXPECT_THAT(weather.err, HasSubstr("--group-by"));
+  auto at_risk = RunOrchard({"report", "at-risk", "--db", db, "--group-by", "am"});
+  EXPECT_NE(at_risk.exit_code, 0);
+  EXPECT_THAT(at_risk.err, HasSubstr("group_by"));
+}
+
 TEST(CliTest, ReportPrintsEveryDashboardAsTableCsvOrJson) {
   TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/r.db";

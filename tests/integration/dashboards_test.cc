@@ -132,6 +132,7 @@ TEST(DashboardTableTest, ReportPrintsWhatItAlwaysPrinted) {
     if (Takes(entry, "window")) variants.push_back({"--window", "30", "--limit", "3"});
     if (Takes(entry, "from")) variants.push_back({"--from", "2026-01-01", "--to", "2026-05-31"});
     if (Takes(entry, "quadrant")) variants.push_back({"--quadrant", "develop", "--limit", "3"});
+    if (Takes(entry, "group_by")) variants.push_back({"--group-by", "tier", "--format", "csv"});
     if (!Takes(entry, "window")) variants.push_back({"--window", "30"});  // refused
     std::string got;
     for (const auto& v : variants) {

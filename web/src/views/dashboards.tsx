@@ -71,7 +71,7 @@ interface Pipeline {
 }
 interface Leaderboard {
   total: number;
-  items: { owner_id: number; accounts: number; nrr: number; grr: number; expansion_cents: number; churn_cents: number; start_arr_cents: number; end_arr_cents: number }[];
+  items: { owner_id: number | null; accounts: number; nrr: number; grr: number; expansion_cents: number; churn_cents: number; start_arr_cents: number; end_arr_cents: number }[];
 }
 interface Portfolio {
   grid: Record<string, { accounts: number; arr_cents: number; whitespace_cents: number }>;
@@ -496,6 +496,11 @@ function LeaderboardCard({ scope }: { scope: Scope }) {
   );
 }
 
+// The leaderboard's last row holds the accounts no AM owns: their retention is the book's too.
+function amName(session: ReturnType<typeof useSession>, id: number | null): string {
+  return id === null ? "(no owner)" : userName(session, id);
+}
+
 function LeaderboardFigure({ l }: { l: Leaderboard }) {
   const session = useSession();
   const option = useMemo((): ChartOption => {
@@ -505,7 +510,7 @@ function LeaderboardFigure({ l }: { l: Leaderboard }) {
       legend: { top: 0 },
       grid: { top: 30, left: 110, right: 20, bottom: 30 },
       xAxis: { type: "value", axisLabel: { formatter: (v: number) => `${v}%` } },
-      yAxis: { type: "category", inverse: true, data: rows.map((r) => userName(session, r.owner_id)) },
+      yAxis: { type: "category", inverse: true, data: rows.map((r) => amName(session, r.owner_id)) },
       series: [
         { name: "NRR", type: "bar", data: rows.map((r) => +(r.nrr * 100).toFixed(1)), itemStyle: { color: "#2f6b3a" } },
         { name: "GRR", type: "bar", data: rows.map((r) => +(r.grr * 100).toFixed(1)), itemStyle: { color: "#9cc59a" } },
@@ -517,9 +522,13 @@ function LeaderboardFigure({ l }: { l: Leaderboard }) {
       <Chart option={option} height={Math.max(200, 60 + 34 * l.items.length)} label="NRR and GRR by account manager" testId="leaderboard-chart" />
       <DataTable
         rows={l.items}
-        rowKey={(r) => r.owner_id}
+        rowKey={(r) => r.owner_id ?? 0}
         columns={[
-          { title: "AM", cell: (r) => <a href={`/accounts${query({ owner_id: r.owner_id })}`}>{userName(session, r.owner_id)}</a> },
+          {
+            title: "AM",
+            cell: (r) =>
+              r.owner_id === null ? amName(session, null) : <a href={`/accounts${query({ owner_id: r.owner_id })}`}>{amName(session, r.owner_id)}</a>,
+          },
           { title: "Accounts", num: true, cell: (r) => r.accounts },
           { title: "NRR", num: true, cell: (r) => pct(r.nrr) },
           { title: "GRR", num: true, cell: (r) => pct(r.grr) },
