@@ -106,9 +106,9 @@ struct ReportArgs {
   std::optional<Date> from, to, today;  // today: default the clock's
   std::optional<std::string> quadrant;
   std::optional<int64_t> limit, offset;
-  std::optional<int64_t> team;      // a manager's user id: their team's accounts
-  std::optional<int64_t> csm;       // a CSM's user id: the accounts they cover
-  std::optional<std::string> sort;  // at-risk, renewals: urgency or arr
+  std::optional<int64_t> team;          // a manager's user id: their team's accounts
+  std::optional<int64_t> csm;           // a CSM's user id: the accounts they cover
+  std::optional<std::string> sort;      // at-risk, renewals: urgency or arr
   std::optional<std::string> group_by;  // nrr-leaderboard, kpis: am, tier, segment, industry,
                                         // region
 };

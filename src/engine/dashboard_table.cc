@@ -77,8 +77,9 @@ Result<DashboardBody> NrrAnswer(const ReadModel& model, const Settings& settings
   const Period p = PeriodOf(q, today);
   const RetentionGroup group = q.group_by.value_or(RetentionGroup::kAm);
   if (group == RetentionGroup::kNone) {
-    return FailField("group_by", "the leaderboard needs a grouping: am, tier, segment, industry "
-                                 "or region");
+    return FailField("group_by",
+                     "the leaderboard needs a grouping: am, tier, segment, industry "
+                     "or region");
   }
   ORCHARD_TRY(auto board, NrrLeaderboard(model, settings, p.from, p.to, q.filter, group));
   const auto total = static_cast<int64_t>(board.size());
@@ -113,9 +114,8 @@ Result<DashboardBody> GrowthAnswer(const ReadModel& model, const Settings& setti
 Result<DashboardBody> KpiAnswer(const ReadModel& model, const Settings& settings, Date today,
                                 const DashboardQuery& q) {
   const Period p = PeriodOf(q, today);
-  ORCHARD_TRY(KpiReport report,
-              KpiReportFor(model, settings, today, p.from, p.to, q.filter,
-                           q.group_by.value_or(RetentionGroup::kNone)));
+  ORCHARD_TRY(KpiReport report, KpiReportFor(model, settings, today, p.from, p.to, q.filter,
+                                             q.group_by.value_or(RetentionGroup::kNone)));
   return KpiDashboard{std::move(report.total), p.from, p.to, report.group_by,
                       std::move(report.groups)};
 }
@@ -162,7 +162,8 @@ std::span<const DashboardEntry> DashboardTable() {
        {"am", "team", "csm", "tier", "limit", "offset"},
        InspectionAnswer},
       {"kpis",
-       "The KPI strip: retention over the period (default: the trailing 12 months), the book on its "
+       "The KPI strip: retention over the period (default: the trailing 12 months), the book on "
+       "its "
        "last day, the expansion created and the response SLA over the 12 months to it; by group "
        "with group_by",
        {"am", "team", "csm", "tier", "from", "to", "group_by"},

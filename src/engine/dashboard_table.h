@@ -35,8 +35,8 @@ struct DashboardQuery {
   std::optional<DashboardSort> sort;  // at risk, renewals; default: urgency
   // NRR leaderboard: its rows (default: am); KPIs: its rows beside the whole (default: none).
   std::optional<RetentionGroup> group_by;
-  size_t offset = 0;                  // long dashboards: rows skipped
-  size_t limit = 100;                 // long dashboards: rows answered, 1 to 10,000
+  size_t offset = 0;   // long dashboards: rows skipped
+  size_t limit = 100;  // long dashboards: rows answered, 1 to 10,000
   // The models' latest scores (not a parameter: the caller's, scoring/live_scores.h). None: the
   // churn columns are null and the growth dashboard says the book is not scored yet.
   std::shared_ptr<const ModelScores> scores;

@@ -196,14 +196,15 @@ Kpis KpiStrip(const ReadModel& model, const Settings& settings, Date today,
 
 // The strip for any period, whole and by group (`orchard report kpis --from --to --group-by`):
 // retention over [from, to]; the book's figures (ARR, depth, plan completeness, at risk) as they
-// stand on `to`, over the accounts in the book now (it keeps no day an account was added); the expansion created and the response SLA over the 12 months to `to`
-// (each account's summary keeps those). A group is the AM (the owner on `to`), the tier (the tier
-// at `from` of an account in the retention cohort, so its retention is the leaderboard's by
-// tier; on `to` for the others), the industry, the region or the segment; key "" for none.
+// stand on `to`, over the accounts in the book now (it keeps no day an account was added); the
+// expansion created and the response SLA over the 12 months to `to` (each account's summary keeps
+// those). A group is the AM (the owner on `to`), the tier (the tier at `from` of an account in the
+// retention cohort, so its retention is the leaderboard's by tier; on `to` for the others), the
+// industry, the region or the segment; key "" for none.
 struct KpiGroupRow {
-  std::string key;     // as RetentionRow::key: the AM's user id, the tier, the name
+  std::string key;       // as RetentionRow::key: the AM's user id, the tier, the name
   int64_t owner_id = 0;  // grouped by AM: the user id (0: no owner)
-  Kpis kpis;           // without the SLA by tier and by AM (the whole strip has those)
+  Kpis kpis;             // without the SLA by tier and by AM (the whole strip has those)
 };
 struct KpiReport {
   Date from, to;

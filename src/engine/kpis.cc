@@ -52,17 +52,17 @@ Kpis FromSums(const KpiSums& sums, const RetentionFigures& retention) {
 
 // The group of the account in `slot`, by dense key (retention.cc's keys; the tier as KpiReport
 // says).
-size_t GroupKey(const ReadModel& model, const Settings& settings, RetentionGroup group,
-                size_t slot, int32_t to, int64_t start_cents, const Summary& s) {
+size_t GroupKey(const ReadModel& model, const Settings& settings, RetentionGroup group, size_t slot,
+                int32_t to, int64_t start_cents, const Summary& s) {
   switch (group) {
     case RetentionGroup::kAm:
       return model.owner_index_on(slot, to);
     case RetentionGroup::kAmAtStart:
       return model.owner_index(slot);  // not offered for the strip; the owner now
     case RetentionGroup::kTier:
-      return start_cents > 0 ? static_cast<size_t>(TierFor(model, slot, start_cents,
-                                                           settings.tiers))
-                             : static_cast<size_t>(s.tier);
+      return start_cents > 0
+                 ? static_cast<size_t>(TierFor(model, slot, start_cents, settings.tiers))
+                 : static_cast<size_t>(s.tier);
     case RetentionGroup::kIndustry:
       return model.industry_code(slot);
     case RetentionGroup::kRegion:

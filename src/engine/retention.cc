@@ -188,8 +188,7 @@ Result<RetentionReport> Retention(const ReadModel& model, Date from, Date to, Re
 }
 
 Result<std::vector<RetentionRow>> NrrLeaderboard(const ReadModel& model, const Settings& settings,
-                                                 Date from, Date to,
-                                                 const DashboardFilter& filter,
+                                                 Date from, Date to, const DashboardFilter& filter,
                                                  RetentionGroup group) {
   if (group == RetentionGroup::kNone) group = RetentionGroup::kAm;
   ORCHARD_TRY(Grouped grouped, Group(model, from, to, group, settings, filter));

@@ -404,25 +404,26 @@ TEST(CliTest, ReportGivesRetentionForAnyPeriodByGroupWithTheAccountsOfNoOwner) {
                               write("a.json", R"({"columns": {"Name": "name"}})"),
                               write("a.csv", "Name\nOrphan Co\n")});
   ASSERT_EQ(accounts.exit_code, 0) << accounts.err;
-  auto lines = RunOrchard(
-      {"import", "csv", "--db", db, "--object", "contract_lines", "--map",
-       write("l.json", R"({"columns": {"Account": "account.name", "ARR": "arr",
+  auto lines =
+      RunOrchard({"import", "csv", "--db", db, "--object", "contract_lines", "--map",
+                  write("l.json", R"({"columns": {"Account": "account.name", "ARR": "arr",
                                        "Start": "start_date", "SKU": "product"}})"),
-       write("l.csv", "Account,ARR,Start,SKU\nOrphan Co,50000.00,2024-01-01,ORC-1\n")});
+                  write("l.csv", "Account,ARR,Start,SKU\nOrphan Co,50000.00,2024-01-01,ORC-1\n")});
   ASSERT_EQ(lines.exit_code, 0) << lines.err;
 
-  auto board = RunOrchard({"report", "nrr-leaderboard", "--db", db, "--today", "2026-06-15",
-                           "--limit", "1000"});
+  auto board = RunOrchard(
+      {"report", "nrr-leaderboard", "--db", db, "--today", "2026-06-15", "--limit", "1000"});
   ASSERT_EQ(board.exit_code, 0) << board.err;
   // The AMs by name, and nobody's account last, with its $50,000 kept.
   const std::string last = board.out.substr(board.out.rfind("\n", board.out.size() - 2) + 1);
   EXPECT_THAT(last, HasSubstr("(no owner)"));
   EXPECT_THAT(last, HasSubstr("$50,000.00"));
-  EXPECT_THAT(board.out, ::testing::ContainsRegex("\n[A-Z][a-z]+ [A-Z][a-z]+ +[0-9]+ ")) << board.out;
+  EXPECT_THAT(board.out, ::testing::ContainsRegex("\n[A-Z][a-z]+ [A-Z][a-z]+ +[0-9]+ "))
+      << board.out;
 
-  auto kpis = RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--from",
-                          "2025-01-01", "--to", "2025-12-31", "--group-by", "am", "--format",
-                          "csv"});
+  auto kpis =
+      RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--from", "2025-01-01",
+                  "--to", "2025-12-31", "--group-by", "am", "--format", "csv"});
   ASSERT_EQ(kpis.exit_code, 0) << kpis.err;
   EXPECT_THAT(kpis.out.substr(0, kpis.out.find('\n')), HasSubstr("am,owner_id,accounts,"));
   EXPECT_THAT(kpis.out, HasSubstr("\n(no owner),,1,0,5000000,5000000,"))
@@ -443,8 +444,8 @@ TEST(CliTest, ReportGivesRetentionForAnyPeriodByGroupWithTheAccountsOfNoOwner) {
                               "2026-01-01", "--to", "2025-01-01"});
   EXPECT_NE(reversed.exit_code, 0);
   EXPECT_THAT(reversed.err, HasSubstr("from"));
-  auto future = RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--to",
-                            "2026-07-01"});
+  auto future =
+      RunOrchard({"report", "kpis", "--db", db, "--today", "2026-06-15", "--to", "2026-07-01"});
   EXPECT_NE(future.exit_code, 0);
   EXPECT_THAT(future.err, HasSubstr("after today"));
   auto weather = RunOrchard({"report", "kpis", "--db", db, "--group-by", "weather"});

@@ -77,8 +77,7 @@ TEST_F(KpiPeriodTest, TheStripAnswersAnyPeriodAndItsGroupsAddUpToTheWhole) {
   AddBook();
   // The trailing year, as the dashboards page shows it, is the period's answer for that year.
   const Kpis strip = KpiStrip(model_, settings_, today_, {});
-  auto year = *KpiReportFor(model_, settings_, today_, year_ago_, today_, {},
-                            RetentionGroup::kAm);
+  auto year = *KpiReportFor(model_, settings_, today_, year_ago_, today_, {}, RetentionGroup::kAm);
   EXPECT_EQ(year.total.retention.start_cents, strip.retention.start_cents);
   EXPECT_EQ(year.total.arr_cents, strip.arr_cents);
   EXPECT_EQ(year.total.accounts, 5);
@@ -111,8 +110,8 @@ TEST_F(KpiPeriodTest, TheStripAnswersAnyPeriodAndItsGroupsAddUpToTheWhole) {
   EXPECT_EQ(q1.total.retention.churn_cents, 100'000'00) << "AM 9's account ended in January";
 
   // The period's ends are checked, each named.
-  auto reversed = KpiReportFor(model_, settings_, today_, today_, year_ago_, {},
-                               RetentionGroup::kNone);
+  auto reversed =
+      KpiReportFor(model_, settings_, today_, today_, year_ago_, {}, RetentionGroup::kNone);
   ASSERT_FALSE(reversed.has_value());
   EXPECT_EQ(reversed.error().fields.at(0).field, "from");
   auto future = KpiReportFor(model_, settings_, today_, year_ago_, D("2026-07-01"), {},
@@ -123,8 +122,8 @@ TEST_F(KpiPeriodTest, TheStripAnswersAnyPeriodAndItsGroupsAddUpToTheWhole) {
 
 TEST_F(KpiPeriodTest, TheStripByTierPutsTheCohortUnderItsTierAtThePeriodsStart) {
   AddBook();
-  auto tiers = *KpiReportFor(model_, settings_, today_, year_ago_, today_, {},
-                             RetentionGroup::kTier);
+  auto tiers =
+      *KpiReportFor(model_, settings_, today_, year_ago_, today_, {}, RetentionGroup::kTier);
   auto board = *NrrLeaderboard(model_, settings_, year_ago_, today_, {}, RetentionGroup::kTier);
   // Each tier's retention is the leaderboard's by tier: the same cohort under the same tier.
   for (const auto& row : board) {
