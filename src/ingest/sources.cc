@@ -1,5 +1,7 @@
 #include "ingest/sources.h"
 
+#include "ingest/products_import.h"
+
 namespace orchard::ingest {
 
 namespace {
@@ -23,8 +25,13 @@ Result<Checked> Check(const ImportRequest& request) {
   } else if (request.source == "csv") {
     if (!request.object) {
       return FailField("object",
-                       "name what the file holds: accounts, contacts, opportunities or "
-                       "contract_lines");
+                       "name what the file holds: accounts, contacts, opportunities, "
+                       "contract_lines or products");
+    }
+    if (*request.object == "products") {  // a catalogue: products_import.h
+      auto checked = CheckProductsMap(request.map_json);
+      if (!checked) return FailField("map", checked.error().message);
+      return c;
     }
     auto object = ParseObject(*request.object);
     if (!object) return FailField("object", object.error().message);
@@ -52,6 +59,9 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
                                 const ImportRequest& request, ImportOptions options) {
   options.source = request.source;
   ORCHARD_TRY(Checked checked, Check(request));
+  if (request.source == "csv" && request.object == "products") {
+    return ImportProducts(db, clock, request.path, request.map_json, options);
+  }
   std::optional<ImportObject> object = checked.object;
   std::optional<CsvMap> map = std::move(checked.map);
   ORCHARD_TRY(auto importer, Importer::Start(db, clock, std::move(options)));
