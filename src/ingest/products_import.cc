@@ -371,6 +371,9 @@ Result<ImportSummary> ImportProducts(store::Database& db, const Clock& clock,
   summary.dry_run = options.dry_run;
   FileSummary file;
   file.file = path;
+  if (!options.hide_dir.empty() && path.starts_with(options.hide_dir + "/")) {
+    file.file.erase(0, options.hide_dir.size() + 1);  // an upload's own folder
+  }
   file.object = "products";
   CsvReader reader(in, CsvOptions{});
   CsvRecord record;

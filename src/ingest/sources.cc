@@ -64,9 +64,31 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
   }
   std::optional<ImportObject> object = checked.object;
   std::optional<CsvMap> map = std::move(checked.map);
+  // Salesforce's Product2 files first: the catalogue the contracts and line items link to.
+  std::vector<ImportSummary> catalogues;
+  if (request.source == "salesforce") {
+    ImportOptions own = options;
+    own.report_path.clear();  // its rejected rows are in the summary; the report is the rest's
+    for (const auto& file : SalesforceProductFiles(request.path)) {
+      ORCHARD_TRY(auto products, ImportProducts(db, clock, file, std::nullopt, own));
+      catalogues.push_back(std::move(products));
+    }
+  }
   ORCHARD_TRY(auto importer, Importer::Start(db, clock, std::move(options)));
   if (request.source == "salesforce") {
     ORCHARD_CHECK(ImportSalesforce(*importer, request.path));
+    ORCHARD_TRY(ImportSummary summary, importer->Finish());
+    for (auto it = catalogues.rbegin(); it != catalogues.rend(); ++it) {
+      summary.files.insert(summary.files.begin(), it->files.begin(), it->files.end());
+      summary.rows += it->rows;
+      summary.inserted += it->inserted;
+      summary.updated += it->updated;
+      summary.unchanged += it->unchanged;
+      summary.rejected += it->rejected;
+      summary.rejections.insert(summary.rejections.end(), it->rejections.begin(),
+                                it->rejections.end());
+    }
+    return summary;
   } else if (request.source == "hubspot") {
     ORCHARD_CHECK(ImportHubspot(*importer, *object, request.path, request.date_format));
   } else {

@@ -328,6 +328,33 @@ TEST_P(ImportCheckTest, ProductsImportAndLinkByCodeNameAndFoldedName) {
             (std::vector<std::string>{"Basic|3", "GTX-PRO|1"}));
 }
 
+TEST_P(ImportCheckTest, SalesforceProduct2FilesAreTheCatalogueTheContractsLinkTo) {
+  std::string folder = Path("sf");
+  fs::create_directories(folder);
+  WriteFile(folder + "/Product2.csv",
+            "Id,Name,ProductCode,Family,IsActive\n01t1,GTX Pro,GTX-PRO,GTX,true\n"
+            "01t2,GTX Basic,GTX-BASIC,GTX,true\n");
+  WriteFile(folder + "/Account.csv", "Id,Name\n001A,Initech\n");
+  WriteFile(folder + "/Contract.csv",
+            "Id,AccountId,StartDate,EndDate,ARR__c,ProductCode\n"
+            "800A,001A,2026-01-01,2026-12-31,12000,GTX-PRO\n");
+  ImportSummary s = Import([&] {
+    ImportRequest r;
+    r.source = "salesforce";
+    r.path = folder;
+    return r;
+  }());
+  ASSERT_EQ(s.files.size(), 3u);
+  EXPECT_EQ(s.files[0].object, "products");
+  EXPECT_EQ(s.files[0].inserted, 2);
+  EXPECT_EQ(s.files[1].object, "accounts");
+  EXPECT_EQ(s.files[1].inserted, 1);
+  EXPECT_TRUE(Warnings(s, "added").empty());
+  EXPECT_EQ(Rows("SELECT a.name, p.name, p.family, l.arr_cents FROM contract_lines l "
+                 "JOIN accounts a ON a.id = l.account_id JOIN products p ON p.id = l.product_id"),
+            std::vector<std::string>{"Initech|GTX Pro|GTX|1200000"});
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportCheckTest,
                          ::testing::Values(Backend::kSqliteMemory, Backend::kPostgres),
                          testing::BackendName);
