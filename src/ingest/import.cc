@@ -63,20 +63,26 @@ Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clo
   return im;
 }
 
+namespace {
+
+// The day a file was last written (its modification time, UTC), else `fallback`: the create date
+// of deals without one (their close date when earlier).
+Date FileDate(const std::string& file, Date fallback) {
+  std::error_code ec;
+  auto written = std::filesystem::last_write_time(file, ec);
+  if (ec) return fallback;
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::file_clock::to_sys(written).time_since_epoch());
+  return Timestamp::FromUnixSeconds(seconds.count()).date();
+}
+
+}  // namespace
+
 Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns columns) {
   if (!queued_.empty() || !batch_->empty()) ORCHARD_CHECK(EndFile());
   object_ = object;
   columns_ = std::move(columns);
-  // The file's own date, for deals without a create date (their close date when earlier).
-  std::error_code ec;
-  auto written = std::filesystem::last_write_time(file, ec);
-  file_date_ = options_.as_of ? *options_.as_of
-               : ec           ? clock_.Today()
-                              : Timestamp::FromUnixSeconds(
-                                    std::chrono::duration_cast<std::chrono::seconds>(
-                              std::chrono::file_clock::to_sys(written).time_since_epoch())
-                                        .count())
-                          .date();
+  file_date_ = options_.as_of ? *options_.as_of : FileDate(file, clock_.Today());
   FileSummary f;
   if (!options_.hide_dir.empty() && file.starts_with(options_.hide_dir + "/")) {
     file.erase(0, options_.hide_dir.size() + 1);

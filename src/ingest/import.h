@@ -300,8 +300,8 @@ class Importer {
   // (object, system) → key → id; loaded from the database on first use.
   std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;
-  Index users_, products_, aliases_;
-  bool users_loaded_ = false, products_loaded_ = false;
+  Index users_, aliases_;
+  bool users_loaded_ = false;
   // Ids for new rows, reserved ahead in the database (Database::ReserveIds) so that live writes
   // beside the import never take them. Per object (by enum value): the range being handed out,
   // used by the reading thread alone, and the ranges reserved after it, which the writer tops up

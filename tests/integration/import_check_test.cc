@@ -390,6 +390,32 @@ TEST(ImportCheckCliTest, ProductsFileAndAsOfFromTheCommandLine) {
   EXPECT_EQ(summary.at("inserted").as_int64(), 1);
   EXPECT_EQ(summary.at("files").as_array()[0].at("object").as_string(), "products");
 
+  // --as-of: the create date of a deal without one that closes later.
+  std::string accounts = dir.path() + "/accounts.csv", deals = dir.path() + "/deals.csv";
+  std::string accounts_map = dir.path() + "/accounts.json", deals_map = dir.path() + "/deals.json";
+  WriteFile(accounts, "Name\nAcme\n");
+  WriteFile(accounts_map, R"({"columns": {"Name": "name"}})");
+  WriteFile(deals, "Account,Deal,Close\nAcme,Open one,2027-01-31\n");
+  WriteFile(deals_map,
+            R"({"columns": {"Account": "account.name", "Deal": "name", "Close": "close_date"}})");
+  ASSERT_EQ(testing::RunOrchard({"import", "csv", "--object", "accounts", "--map", accounts_map,
+                                 "--db", db, accounts})
+                .exit_code,
+            0);
+  run = testing::RunOrchard({"import", "csv", "--object", "opportunities", "--map", deals_map,
+                             "--as-of", "2026-05-01", "--db", db, deals});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto book = store::OpenDatabase(db);
+  ASSERT_TRUE(book);
+  store::SqlValue name[] = {std::string("Open one")};
+  std::string created;
+  ASSERT_TRUE((*book)->Query("SELECT created_on FROM opportunities WHERE name = ?", name,
+                             [&](const store::Row& r) -> Status {
+                               created = std::string(r.GetText(0));
+                               return Ok();
+                             }));
+  EXPECT_EQ(created, "2026-05-01");
+
   auto bad = testing::RunOrchard({"import", "csv", "--object", "opportunities", "--db", db,
                                   "--as-of", "2026-13-01", products});
   EXPECT_NE(bad.exit_code, 0);
