@@ -38,6 +38,7 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "ingest/export.h"
+#include "ingest/import_help.h"
 #include "ingest/salesforce_export.h"
 #include "ingest/seed.h"
 #include "ingest/sources.h"
@@ -380,6 +381,7 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   ingest::ImportOptions options;
   options.dry_run = args.dry_run;
   options.batch_rows = args.batch;
+  options.as_of = args.as_of;
   options.report_path = args.report;
   if (options.report_path.empty()) {
     options.report_path = std::filesystem::path(args.path).filename().string() + ".rejected.csv";
@@ -508,6 +510,7 @@ int main(int argc, char** argv) {
       .model = [&](const orchard::cli::ModelArgs& a) { return orchard::RunModel(a, clock); },
       .sentiment = [](const orchard::cli::SentimentArgs& a) { return orchard::RunSentiment(a); },
       .dashboards = std::move(dashboards),
+      .import_csv_help = orchard::ingest::CsvImportHelp(),
   };
   return orchard::cli::Run(argc, argv, handlers);
 }

@@ -261,6 +261,7 @@ int Run(int argc, char** argv, const Handlers& handlers) {
 
   ImportArgs import_args;
   import_args.db = default_db;
+  std::string import_as_of;
   auto* import_cmd = app.add_subcommand(
       "import",
       "Import accounts, contacts, opportunities and contracts from Salesforce, HubSpot or any "
@@ -276,6 +277,10 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     cmd->add_option("--batch", import_args.batch, "Rows per transaction")
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
+    cmd->add_option("--as-of", import_as_of,
+                    "The create date of deals that have none and close later (default: the "
+                    "file's modification date)")
+        ->check(DateValidator());
   };
   auto* import_sf = import_cmd->add_subcommand(
       "salesforce",
@@ -298,12 +303,16 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       "csv", "Any CSV, with a mapping file naming its columns, formats and picklist values");
   import_csv
       ->add_option("--object", import_args.object,
-                   "accounts, contacts, opportunities or contract_lines")
+                   "accounts, contacts, opportunities, contract_lines or products")
       ->required()
-      ->check(CLI::IsMember({"accounts", "contacts", "opportunities", "contract_lines"}));
-  import_csv->add_option("--map", import_args.map, "The mapping file (JSON)")
-      ->required()
+      ->check(
+          CLI::IsMember({"accounts", "contacts", "opportunities", "contract_lines", "products"}));
+  import_csv
+      ->add_option("--map", import_args.map,
+                   "The mapping file (JSON; products: optional when the columns are named name, "
+                   "code, series, list price)")
       ->check(CLI::ExistingFile);
+  import_csv->footer(handlers.import_csv_help);
   import_csv->add_option("file", import_args.path, "The CSV file")->required();
   common(import_csv);
 
@@ -455,6 +464,7 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     return Finish(handlers.score(score));
   }
   if (import_cmd->parsed()) {
+    if (!import_as_of.empty()) import_args.as_of = *Date::Parse(import_as_of);
     import_args.source = import_sf->parsed()   ? "salesforce"
                          : import_hs->parsed() ? "hubspot"
                                                : "csv";

@@ -128,6 +128,7 @@ struct ImportArgs {
   bool dry_run = false;
   std::string report;  // rejected rows as CSV; empty: <file name>.rejected.csv here
   int batch = 20000;
+  std::optional<Date> as_of;  // the create date of deals without one (default: the file's date)
 };
 
 struct ExportArgs {
@@ -153,6 +154,8 @@ struct Handlers {
   // The dashboards `report` prints, by name, in order (engine/dashboard_table.h: app/ hands them
   // over, so the CLI depends on nothing above core).
   std::vector<std::string> dashboards;
+  // The footer of `import csv --help`: every field and picklist value (ingest/import_help.h).
+  std::string import_csv_help;
 };
 
 // Reads ORCHARD_DB and ORCHARD_LISTEN as defaults for --db and --listen.

@@ -41,13 +41,21 @@ Result<MoneyFormat> MoneyFormat::FromExample(std::string_view example) {
   if (example == "1 234,50") return MoneyFormat{',', ' '};
   if (example == "1234.50") return MoneyFormat{'.', 0};
   if (example == "1234,50") return MoneyFormat{',', 0};
+  if (example == "cents") return MoneyFormat{'.', ',', true};
   return FailValue("money_format", "\"" + std::string(example) +
                                        "\" is not one of 1,234.50, 1.234,50, 1 234,50, 1234.50, "
-                                       "1234,50");
+                                       "1234,50, cents");
 }
 
 Result<Money> ParseMoney(std::string_view text, const MoneyFormat& f) {
   const std::string shown(Trim(text));
+  if (f.cents) {  // read as a whole amount, which is the number of cents
+    ORCHARD_TRY(Money whole, ParseMoney(text, MoneyFormat{'.', ','}));
+    if (whole.cents() % 100 != 0) {
+      return FailValue("amount", "\"" + shown + "\" is not a whole number of cents");
+    }
+    return Money::FromCents(whole.cents() / 100);
+  }
   auto bad = [&](const std::string& why) -> Result<Money> {
     return FailValue("amount", "\"" + shown + "\" " + why);
   };

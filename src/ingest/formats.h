@@ -16,7 +16,9 @@ namespace orchard::ingest {
 struct MoneyFormat {
   char decimal = '.';
   char grouping = ',';
-  // By example: "1,234.50" (the default), "1.234,50", "1 234,50", "1234.50", "1234,50".
+  bool cents = false;  // "cents": whole numbers of cents ("123450" is 1,234.50)
+  // By example: "1,234.50" (the default), "1.234,50", "1 234,50", "1234.50", "1234,50"; or
+  // "cents".
   static Result<MoneyFormat> FromExample(std::string_view example);
 };
 

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 
 #include "core/text.h"
 #include "domain/limits.h"
 #include "domain/schema.h"
 #include "ingest/import_batch.h"
+#include "ingest/products_import.h"
 #include "ingest/text.h"
 #include "service/entity_service.h"
 #include "store/store.h"
@@ -61,10 +63,26 @@ Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clo
   return im;
 }
 
+namespace {
+
+// The day a file was last written (its modification time, UTC), else `fallback`: the create date
+// of deals without one (their close date when earlier).
+Date FileDate(const std::string& file, Date fallback) {
+  std::error_code ec;
+  auto written = std::filesystem::last_write_time(file, ec);
+  if (ec) return fallback;
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::file_clock::to_sys(written).time_since_epoch());
+  return Timestamp::FromUnixSeconds(seconds.count()).date();
+}
+
+}  // namespace
+
 Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns columns) {
   if (!queued_.empty() || !batch_->empty()) ORCHARD_CHECK(EndFile());
   object_ = object;
   columns_ = std::move(columns);
+  file_date_ = options_.as_of ? *options_.as_of : FileDate(file, clock_.Today());
   FileSummary f;
   if (!options_.hide_dir.empty() && file.starts_with(options_.hide_dir + "/")) {
     file.erase(0, options_.hide_dir.size() + 1);
@@ -397,37 +415,6 @@ Status Importer::ApplyOwner(const ImportRow& row, std::optional<UserId>& owner) 
     Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
   }
   return Ok();
-}
-
-Result<std::optional<ProductId>> Importer::FindProduct(const ImportRow& row) {
-  if (!products_loaded_) {
-    ORCHARD_CHECK(WaitForWriter());
-    ORCHARD_CHECK(db_.Query("SELECT id, sku FROM products", {}, [&](const store::Row& r) -> Status {
-      ORCHARD_TRY(int64_t id, r.GetInt(0));
-      products_.emplace(std::string(r.GetText(1)), id);
-      return Ok();
-    }));
-    products_loaded_ = true;
-  }
-  std::string sku = row.Has(Field::kProduct) && !row.Get(Field::kProduct).empty()
-                        ? row.Get(Field::kProduct)
-                        : std::string("IMPORTED");
-  if (auto it = products_.find(sku); it != products_.end()) {
-    return std::optional<ProductId>(ProductId(it->second));
-  }
-  Product p;
-  p.sku = sku;
-  p.name = row.Has(Field::kProductName) && !row.Get(Field::kProductName).empty()
-               ? row.Get(Field::kProductName)
-               : (sku == "IMPORTED" ? std::string("Imported contract") : sku);
-  p.family = "Imported";
-  p.list_price = Money::FromCents(0);
-  ORCHARD_CHECK(WaitForWriter());
-  store::Store store(db_);
-  ORCHARD_TRY(p, store.Insert(p));
-  products_.emplace(sku, p.id.value);
-  Warn("product " + sku + " was not in the catalogue: added, with no list price");
-  return std::optional<ProductId>(p.id);
 }
 
 Result<std::optional<int64_t>> Importer::ResolveAccount(const ImportRow& row) {

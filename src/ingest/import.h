@@ -74,7 +74,7 @@ enum class Field : uint8_t {
   kCloseDate,    // opportunities
   kCreatedOn,    // opportunities
   kLostReason,   // opportunities
-  kProduct,      // contract lines: the product's SKU (created if unknown)
+  kProduct,      // contract lines (created if unknown), opportunities: the product's code or name
   kProductName,  // contract lines: the new product's name
   kArr,          // contract lines (cents)
   kStartDate,    // contract lines
@@ -205,7 +205,12 @@ struct ImportOptions {
   // Set to stop at the next batch: what was committed stays, the batch in flight rolls back,
   // and Add() fails naming how far the import got (a re-run completes it).
   const std::atomic<bool>* stop = nullptr;
+  // The day a deal without a create date was created on, when its close date is later or
+  // missing; none: each file's modification date.
+  std::optional<Date> as_of;
 };
+
+class ProductCatalogue;  // products_import.h
 
 class Importer {
  public:
@@ -258,7 +263,8 @@ class Importer {
   Result<std::optional<UserId>> FindUser(const std::string& email);
   // The row's owner (a user's e-mail) into `owner`; an unknown one is reported and left alone.
   Status ApplyOwner(const ImportRow& row, std::optional<UserId>& owner);
-  Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
+  // By code, else name (products_import.cc); an unknown one is added when `add` (contract lines).
+  Result<std::optional<ProductId>> FindProduct(const ImportRow& row, bool add = true);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
   // Where a row stands now: a contact's account, an account's parent (in the batch being made,
@@ -294,8 +300,8 @@ class Importer {
   // (object, system) → key → id; loaded from the database on first use.
   std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;
-  Index users_, products_, aliases_;
-  bool users_loaded_ = false, products_loaded_ = false;
+  Index users_, aliases_;
+  bool users_loaded_ = false;
   // Ids for new rows, reserved ahead in the database (Database::ReserveIds) so that live writes
   // beside the import never take them. Per object (by enum value): the range being handed out,
   // used by the reading thread alone, and the ranges reserved after it, which the writer tops up
@@ -315,6 +321,8 @@ class Importer {
   // resolve yet (set when its file ends).
   int64_t row_account_ = 0;
   std::optional<Ref> deferred_link_;
+  std::unique_ptr<ProductCatalogue> catalogue_;
+  Date file_date_;  // the create date of a deal that has none (see ImportOptions::as_of)
   std::ofstream report_;
   Timestamp started_;
   double started_seconds_ = 0;

@@ -26,8 +26,8 @@ std::vector<Field> FieldsOf(ImportObject object) {
       return {F::kFirstName,  F::kLastName, F::kEmail,     F::kTitle, F::kOwner,
               F::kBuyingRole, F::kStance,   F::kInfluence, F::kStatus};
     case ImportObject::kOpportunities:
-      return {F::kName,      F::kType,      F::kStage, F::kAmount,
-              F::kCloseDate, F::kCreatedOn, F::kOwner, F::kLostReason};
+      return {F::kName,      F::kType,  F::kStage,      F::kAmount, F::kCloseDate,
+              F::kCreatedOn, F::kOwner, F::kLostReason, F::kProduct};
     case ImportObject::kContractLines:
       return {F::kProduct, F::kProductName, F::kArr, F::kStartDate, F::kEndDate};
   }

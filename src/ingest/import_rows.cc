@@ -267,7 +267,11 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
     fresh.created_at = started_;
     fresh.updated_at = started_;
   }
-  if constexpr (std::is_same_v<T, Opportunity>) fresh.created_on = clock_.Today();
+  if constexpr (std::is_same_v<T, Opportunity>) {
+    // Without a create date of its own: the close date, unless that is after the file's date.
+    auto close = Date::Parse(row.Get(Field::kCloseDate));
+    fresh.created_on = close && *close < file_date_ ? *close : file_date_;
+  }
   ORCHARD_TRY(auto issue, Apply(fresh, row, true));
   if (issue) return issue;
   ORCHARD_TRY(issue, CheckLimits(fresh));
@@ -481,6 +485,10 @@ Importer::Outcome Importer::Apply(Opportunity& o, ImportRow& row, bool is_new) {
     }
   }
   ORCHARD_CHECK(ApplyOwner(row, o.owner_id));
+  if (row.Has(Field::kProduct)) {  // by code or name; an unknown one is reported, not added
+    ORCHARD_TRY(auto product, FindProduct(row, false));
+    if (product || row.Get(Field::kProduct).empty()) o.product_id = product;
+  }
   SetKey(row, is_new, &o.salesforce_id, &o.hubspot_id);
   return NoIssue();
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "ingest/import_help.h"
 #include "ingest/source_rules.h"
 #include "ingest/text.h"
 
@@ -105,10 +106,34 @@ Result<Rule> RuleOfTarget(ImportObject object, const CsvColumnMap& m) {
     }
     r.money = *m.money_format;
   }
-  for (const auto& [from, to] : m.values) r.values[Folded(from)] = to;
+  // Every target checked now: a wrong one is one error, not a rejected row per use.
+  if (!m.values.empty() && !PicklistValues(*field).empty()) {
+    ORCHARD_CHECK(CheckPicklistTargets(*field, m.values));
+  }
+  for (const auto& [from, to] : m.values) {
+    r.values[Folded(from)] = to;
+    r.exact_values.insert(from);
+  }
   // A mapping that translates a picklist means it: a value it does not name is an error.
   r.strict = !m.values.empty();
   return r;
+}
+
+// A money column whose unit looks 100x off: named in cents (its folded name holds "cents")
+// without money_format cents, every row with a value is counted; otherwise a row of
+// kImplausibleCents or more.
+void CheckUnit(const std::string& column, Rule& r) {
+  if (r.money.cents) return;
+  std::string field(FieldName(r.field));
+  if (Folded(column).find("cents") != std::string::npos) {
+    r.unit_warning = "column \"" + column + "\" is named in cents but mapped to " + field +
+                     " without \"money_format\": \"cents\": its values were read as whole "
+                     "currency units, 100x too much";
+    return;
+  }
+  r.magnitude_warning = "column \"" + column + "\": " + field +
+                        " of 10,000,000 or more in one row; if the column is in cents, map it "
+                        "with \"money_format\": \"cents\"";
 }
 
 }  // namespace
@@ -205,6 +230,7 @@ Status ImportMappedCsv(Importer& importer, ImportObject object, const std::strin
   std::map<std::string, size_t> by_name;
   for (const auto& [column, m] : map.columns) {
     ORCHARD_TRY(Rule r, RuleOfTarget(object, m));
+    if (r.conv == Conv::kMoney) CheckUnit(column, r);
     by_name[column] = rules.size();
     rules.push_back(std::move(r));
   }

@@ -49,7 +49,55 @@ constexpr TypeLabel kTypeLabels[] = {
     {"crosssell", OpportunityType::kCrossSell},
 };
 
+// The standard spellings (Salesforce's labels, HubSpot's labels and internal values).
+constexpr std::string_view kStandardStageLabels[] = {"Prospecting",
+                                                     "Qualification",
+                                                     "Needs Analysis",
+                                                     "Value Proposition",
+                                                     "Id. Decision Makers",
+                                                     "Perception Analysis",
+                                                     "Proposal/Price Quote",
+                                                     "Negotiation/Review",
+                                                     "Closed Won",
+                                                     "Closed Lost",
+                                                     "Appointment Scheduled",
+                                                     "Qualified To Buy",
+                                                     "Presentation Scheduled",
+                                                     "Decision Maker Bought-In",
+                                                     "Contract Sent",
+                                                     "appointmentscheduled",
+                                                     "qualifiedtobuy",
+                                                     "presentationscheduled",
+                                                     "decisionmakerboughtin",
+                                                     "contractsent",
+                                                     "closedwon",
+                                                     "closedlost"};
+constexpr std::string_view kStandardTypeLabels[] = {"New Customer",
+                                                    "New Business",
+                                                    "Existing Customer - Upgrade",
+                                                    "Existing Customer - Replacement",
+                                                    "Existing Customer - Downgrade",
+                                                    "Renewal",
+                                                    "Cross-Sell",
+                                                    "Existing Business",
+                                                    "newbusiness",
+                                                    "existingbusiness"};
+
 }  // namespace
+
+bool IsStandardStageLabel(std::string_view label) {
+  for (auto l : kStandardStageLabels) {
+    if (l == label) return true;
+  }
+  return static_cast<bool>(ParseEnum<OpportunityStage>(label));
+}
+
+bool IsStandardTypeLabel(std::string_view label) {
+  for (auto l : kStandardTypeLabels) {
+    if (l == label) return true;
+  }
+  return static_cast<bool>(ParseEnum<OpportunityType>(label));
+}
 
 std::optional<OpportunityStage> StageFromLabel(std::string_view label) {
   std::string f = Folded(label);

@@ -15,6 +15,11 @@ namespace orchard::ingest {
 // the default).
 std::optional<OpportunityStage> StageFromLabel(std::string_view label);
 std::optional<OpportunityType> TypeFromLabel(std::string_view label);
+// Whether a label is spelt exactly as Salesforce or HubSpot write it (or as Orchard names the
+// value): anything else that StageFromLabel / TypeLabel reads was matched by folding case, spaces
+// and punctuation, a guess the import reports.
+bool IsStandardStageLabel(std::string_view label);
+bool IsStandardTypeLabel(std::string_view label);
 // The label the Salesforce export writes (and StageFromLabel reads back).
 std::string_view SalesforceStageLabel(OpportunityStage stage);
 std::string_view SalesforceTypeLabel(OpportunityType type);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "ingest/csv.h"
@@ -181,6 +182,15 @@ std::vector<std::string> ReadHeader(const std::string& path) {
   auto status = reader.Next(&record, &problem);
   if (status && *status == CsvReader::Status::kRecord) return record.fields;
   return {};
+}
+
+bool IsProduct2Csv(const std::string& path) {
+  std::string stem = Folded(fs::path(path).stem().string());
+  if (stem.starts_with("product2")) return true;
+  std::set<std::string> header;
+  for (const auto& h : ReadHeader(path)) header.insert(Folded(h));
+  return header.contains("productcode") && header.contains("name") &&
+         !header.contains("accountid") && !header.contains("opportunityid");
 }
 
 Status ImportSfCsv(Importer& im, const std::string& path, SfObject o) {
@@ -385,7 +395,7 @@ Status ImportSalesforce(Importer& importer, const std::string& path) {
       std::string lower = Lower(name);
       if (lower.ends_with(".json") && lower.find("plan") != std::string::npos) {
         plans.push_back(entry.path().string());
-      } else if (lower.ends_with(".csv")) {
+      } else if (lower.ends_with(".csv") && !IsProduct2Csv(entry.path().string())) {
         csvs.push_back(entry.path().string());
       }
     }
@@ -394,7 +404,7 @@ Status ImportSalesforce(Importer& importer, const std::string& path) {
                                                    " data-tree plans; name the one to import");
     }
     if (plans.size() == 1) return ImportTreePlan(importer, plans[0]);
-    if (csvs.empty()) {
+    if (csvs.empty() && SalesforceProductFiles(path).empty()) {
       return Fail(ErrorCode::kInvalidArgument,
                   path + " holds neither a data-tree plan (*plan*.json) nor Bulk API CSV files");
     }
@@ -416,8 +426,26 @@ Status ImportSalesforce(Importer& importer, const std::string& path) {
     if (doc.is_array()) return ImportTreePlan(importer, path);
     return ImportTreeFile(importer, path, std::nullopt);
   }
+  if (IsProduct2Csv(path)) return Ok();  // sources.cc has imported it
   ORCHARD_TRY(SfObject o, SfObjectOfCsv(path, ReadHeader(path)));
   return ImportSfCsv(importer, path, o);
+}
+
+std::vector<std::string> SalesforceProductFiles(const std::string& path) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    if (Lower(path).ends_with(".csv") && fs::exists(path, ec) && IsProduct2Csv(path)) {
+      out.push_back(path);
+    }
+    return out;
+  }
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    std::string file = entry.path().string();
+    if (Lower(file).ends_with(".csv") && IsProduct2Csv(file)) out.push_back(file);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace orchard::ingest

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "ingest/csv.h"
+#include "ingest/import_help.h"
 #include "ingest/picklists.h"
 #include "ingest/text.h"
 
@@ -17,6 +18,22 @@ namespace {
 // Whether a cell's text is the whole of it: then it is moved into the row, not copied.
 std::string Owned(std::string_view text, std::string& cell) {
   return text.size() == cell.size() ? std::move(cell) : std::string(text);
+}
+
+// A picklist value read by folding case, spaces and punctuation: kept, and said (counted by row).
+void Guessed(Importer& im, Field f, std::string_view text, std::string_view value) {
+  im.Warn(std::string(FieldName(f)) + " \"" + std::string(text) + "\" was read as " +
+          std::string(value) + " (a guess: case, spaces and punctuation ignored)");
+}
+
+// Whether text is one of the field's values as Orchard names them.
+bool ParseEnumOf(Field f, std::string_view text) {
+  if (f == Field::kStrategic) return true;  // yes, no, 1, 0 … are read as they are
+  auto names = PicklistValues(f);
+  for (auto name : names) {
+    if (name == text) return true;
+  }
+  return names.empty();  // not a picklist: nothing to guess
 }
 
 // A value cell's text (trimmed, not empty unless the rule keeps empties) into its field's
@@ -39,7 +56,15 @@ std::optional<std::string> FillValue(Importer& im, const Rule& rule, std::string
     case Conv::kEnum: {
       if (!rule.values.empty()) {
         if (auto it = rule.values.find(Folded(text)); it != rule.values.end()) {
+          if (!rule.exact_values.contains(text)) Guessed(im, f, text, it->second);
           row.Set(f, it->second);
+          break;
+        }
+      }
+      if (rule.conv == Conv::kEnum && rule.values.empty() && !ParseEnumOf(f, text)) {
+        if (auto guess = FoldedPicklistValue(f, text)) {
+          Guessed(im, f, text, *guess);
+          row.Set(f, std::string(*guess));
           break;
         }
       }
@@ -67,6 +92,12 @@ std::optional<std::string> FillValue(Importer& im, const Rule& rule, std::string
     case Conv::kMoney: {
       auto m = ParseMoney(text, rule.money);
       if (!m) return m.error().message;
+      if (!rule.unit_warning.empty()) {
+        im.Warn(rule.unit_warning);
+      } else if (!rule.magnitude_warning.empty() &&
+                 (m->cents() >= kImplausibleCents || m->cents() <= -kImplausibleCents)) {
+        im.Warn(rule.magnitude_warning);
+      }
       row.Set(f, std::to_string(m->cents()));
       break;
     }
@@ -91,15 +122,20 @@ std::optional<std::string> FillValue(Importer& im, const Rule& rule, std::string
     case Conv::kType: {
       std::optional<std::string> canonical;
       auto it = rule.values.empty() ? rule.values.end() : rule.values.find(Folded(text));
+      bool exact = true;
       if (it != rule.values.end()) {
         canonical = it->second;
+        exact = rule.exact_values.contains(text);
       } else if (rule.conv == Conv::kStage) {
         if (auto s = StageFromLabel(text)) canonical = std::string(ToString(*s));
         if (!canonical && ParseEnum<OpportunityStage>(text)) canonical = std::string(text);
+        exact = IsStandardStageLabel(text);
       } else {
         if (auto t = TypeFromLabel(text)) canonical = std::string(ToString(*t));
         if (!canonical && ParseEnum<OpportunityType>(text)) canonical = std::string(text);
+        exact = IsStandardTypeLabel(text);
       }
+      if (canonical && !exact) Guessed(im, f, text, *canonical);
       if (!canonical) {
         std::string fallback = rule.conv == Conv::kStage ? "prospecting" : "new_business";
         if (rule.strict) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,11 +29,20 @@ struct Rule {
   Conv conv = Conv::kText;
   MoneyFormat money;
   std::vector<std::string> dates = {"YYYY-MM-DD"};
-  std::map<std::string, std::string> values;  // picklist translations, by folded value
+  std::map<std::string, std::string> values;        // picklist translations, by folded value
+  std::set<std::string, std::less<>> exact_values;  // their keys as the mapping spells them
   bool strict = false;      // an unknown picklist value rejects the row (else kept, reported)
   bool skip_empty = false;  // an empty cell leaves the field as it was
   std::string extra;        // kExtra: the name a source's own step reads it by
+  // kMoney, mapped columns: a unit that looks 100x off (see mapped_csv.cc). unit_warning is said
+  // of every row with a value (the column's name says cents, the format does not);
+  // magnitude_warning of a row whose amount is kImplausibleCents or more.
+  std::string unit_warning, magnitude_warning;
 };
+
+// One deal or contract line of ten million or more (in the currency): most likely cents read as
+// whole units.
+inline constexpr int64_t kImplausibleCents = int64_t{10'000'000} * 100;
 
 inline Rule Value(Field f, Conv conv = Conv::kText) {
   Rule r;

@@ -1,5 +1,7 @@
 #include "ingest/sources.h"
 
+#include "ingest/products_import.h"
+
 namespace orchard::ingest {
 
 namespace {
@@ -23,8 +25,13 @@ Result<Checked> Check(const ImportRequest& request) {
   } else if (request.source == "csv") {
     if (!request.object) {
       return FailField("object",
-                       "name what the file holds: accounts, contacts, opportunities or "
-                       "contract_lines");
+                       "name what the file holds: accounts, contacts, opportunities, "
+                       "contract_lines or products");
+    }
+    if (*request.object == "products") {  // a catalogue: products_import.h
+      auto checked = CheckProductsMap(request.map_json);
+      if (!checked) return FailField("map", checked.error().message);
+      return c;
     }
     auto object = ParseObject(*request.object);
     if (!object) return FailField("object", object.error().message);
@@ -52,11 +59,36 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
                                 const ImportRequest& request, ImportOptions options) {
   options.source = request.source;
   ORCHARD_TRY(Checked checked, Check(request));
+  if (request.source == "csv" && request.object == "products") {
+    return ImportProducts(db, clock, request.path, request.map_json, options);
+  }
   std::optional<ImportObject> object = checked.object;
   std::optional<CsvMap> map = std::move(checked.map);
+  // Salesforce's Product2 files first: the catalogue the contracts and line items link to.
+  std::vector<ImportSummary> catalogues;
+  if (request.source == "salesforce") {
+    ImportOptions own = options;
+    own.report_path.clear();  // its rejected rows are in the summary; the report is the rest's
+    for (const auto& file : SalesforceProductFiles(request.path)) {
+      ORCHARD_TRY(auto products, ImportProducts(db, clock, file, std::nullopt, own));
+      catalogues.push_back(std::move(products));
+    }
+  }
   ORCHARD_TRY(auto importer, Importer::Start(db, clock, std::move(options)));
   if (request.source == "salesforce") {
     ORCHARD_CHECK(ImportSalesforce(*importer, request.path));
+    ORCHARD_TRY(ImportSummary summary, importer->Finish());
+    for (auto it = catalogues.rbegin(); it != catalogues.rend(); ++it) {
+      summary.files.insert(summary.files.begin(), it->files.begin(), it->files.end());
+      summary.rows += it->rows;
+      summary.inserted += it->inserted;
+      summary.updated += it->updated;
+      summary.unchanged += it->unchanged;
+      summary.rejected += it->rejected;
+      summary.rejections.insert(summary.rejections.end(), it->rejections.begin(),
+                                it->rejections.end());
+    }
+    return summary;
   } else if (request.source == "hubspot") {
     ORCHARD_CHECK(ImportHubspot(*importer, *object, request.path, request.date_format));
   } else {

@@ -66,11 +66,11 @@ const sources: { value: Source; title: string }[] = [
 type ImportObject = "accounts" | "contacts" | "opportunities" | "contract_lines";
 const objects: ImportObject[] = ["accounts", "contacts", "opportunities", "contract_lines"];
 
-// Each object's value fields (src/ingest/import.cc FieldsOf), then its key and links.
+// Each object's value fields (src/ingest/import_fields.cc FieldsOf), then its key and links.
 const fieldsOf: Record<ImportObject, string[]> = {
   accounts: ["name", "industry", "region", "employees", "owner", "lifecycle_stage", "strategic"],
   contacts: ["first_name", "last_name", "email", "title", "owner", "buying_role", "stance", "influence", "status"],
-  opportunities: ["name", "type", "stage", "amount", "close_date", "created_on", "owner", "lost_reason"],
+  opportunities: ["name", "type", "stage", "amount", "close_date", "created_on", "owner", "lost_reason", "product"],
   contract_lines: ["product", "product_name", "arr", "start_date", "end_date"],
 };
 const keysOf = (o: ImportObject): string[] => (o === "contract_lines" ? ["salesforce_id"] : ["salesforce_id", "hubspot_id"]);
@@ -82,7 +82,7 @@ const linksOf: Record<ImportObject, string[]> = {
 };
 const moneyFields = new Set(["amount", "arr"]);
 const dateFields = new Set(["close_date", "created_on", "start_date", "end_date"]);
-const moneyFormats = ["1,234.50", "1.234,50", "1 234,50"];
+const moneyFormats = ["1,234.50", "1.234,50", "1 234,50", "cents"];
 
 interface ColumnChoice {
   target: string; // "" = ignore
@@ -209,7 +209,7 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
 
   // A new file or object guesses the mapping afresh.
   useEffect(() => {
-    setChoices(columns.map((c) => ({ target: guess(c, object), money_format: "", date_format: "" })));
+    setChoices(columns.map((c) => ({ target: guess(c, object), money_format: fold(c).includes("cents") ? "cents" : "", date_format: "" })));
   }, [columns, object]);
 
   const mapping = () => {
