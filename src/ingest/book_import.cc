@@ -2,6 +2,7 @@
 // link order through the bulk writer, all in one transaction.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -135,6 +136,35 @@ Status RowValues(const json::object& obj, std::vector<store::SqlValue>& values,
   return status;
 }
 
+// The self links held back while their table was written, set now that every row is in: a few
+// hundred rows a statement (one UPDATE … FROM VALUES, which both backends read alike).
+Status SetSelfLinks(store::Database& db, const std::string& table,
+                    const std::vector<std::pair<int64_t, int64_t>>& links) {
+  constexpr size_t kPerStatement = 400;
+  const std::string column(BookSelfLink(table));
+  std::vector<store::SqlValue> params;
+  for (size_t at = 0; at < links.size(); at += kPerStatement) {
+    const size_t n = std::min(kPerStatement, links.size() - at);
+    std::string values;
+    params.clear();
+    for (size_t i = 0; i < n; ++i) {
+      values += i ? ", " : "";
+      values += "(CAST(? AS BIGINT), CAST(? AS BIGINT))";
+      params.emplace_back(links[at + i].first);
+      params.emplace_back(links[at + i].second);
+    }
+    auto changed = db.Exec("UPDATE " + table + " SET " + column + " = v.column2 FROM (VALUES " +
+                               values + ") AS v WHERE " + table + ".id = v.column1",
+                           params);
+    if (!changed) {
+      return Fail(changed.error().code,
+                  table + ".jsonl: " + column +
+                      " links to a row that is not there: " + changed.error().message);
+    }
+  }
+  return Ok();
+}
+
 // T's file into its table; the rows read.
 template <class T>
 Result<int64_t> ReadTable(store::Database& db, const fs::path& path, int64_t expected) {
@@ -179,17 +209,7 @@ Result<int64_t> ReadTable(store::Database& db, const fs::path& path, int64_t exp
                 file + " holds " + std::to_string(rows) + " rows where the manifest says " +
                     std::to_string(expected) + ": the export is incomplete");
   }
-  const std::string set =
-      "UPDATE " + table + " SET " + std::string(BookSelfLink(table)) + " = ? WHERE id = ?";
-  for (const auto& [id, target] : links) {
-    store::SqlValue p[] = {target, id};
-    auto changed = db.Exec(set, p);
-    if (!changed) {
-      return Fail(changed.error().code,
-                  file + ": row " + std::to_string(id) + "'s " + std::string(BookSelfLink(table)) +
-                      " " + std::to_string(target) + ": " + changed.error().message);
-    }
-  }
+  ORCHARD_CHECK(SetSelfLinks(db, table, links));
   if constexpr (HasId<T>) ORCHARD_CHECK(db.ResetIdSequence(table));
   return rows;
 }
