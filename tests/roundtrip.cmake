@@ -2,3 +2,4 @@
 # by table, on SQLite and PostgreSQL; the Salesforce export with Orchard's own fields.
 orchard_test(roundtrip_test SOURCES ingest/roundtrip_test.cc
   LIBS orchard_ingest orchard_engine orchard_service orchard_test_support)
+add_dependencies(roundtrip_test orchard)

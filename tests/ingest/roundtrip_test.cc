@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/clock.h"
@@ -90,7 +91,26 @@ class BookRoundTripTest : public ::testing::TestWithParam<testing::Backend> {
           "INSERT INTO account_owners (account_id, owner_id, since) VALUES (2, 1, '2026-03-01')",
           "INSERT INTO text_sentiments (source, source_id, account_id, label, score_milli, "
           "phrases, occurred_on, scored_at, model) VALUES ('activity', 1, 2, 'negative', -640, "
-          "'[]', '2026-11-30', '2026-12-01 08:00:00', 'test')"}) {
+          "'[]', '2026-11-30', '2026-12-01 08:00:00', 'test')",
+          // The automation's: a rule with two versions, a firing with a failed action, an
+          // unread notification, an observation and an opt-out.
+          "INSERT INTO rules (name, description, status, enabled, version, definition, "
+          "paused_reason, paused_on, builtin_key, created_at, updated_at, updated_by) VALUES "
+          "('Renewal in 90 days', '', 'active', TRUE, 2, '{\"trigger\":{}}', NULL, NULL, "
+          "'renewal_90', '2026-11-01 09:00:00', '2026-11-02 09:00:00', 1)",
+          "INSERT INTO rule_versions VALUES (1, 1, 'Renewal', 'draft', '{}', "
+          "'2026-11-01 09:00:00', 1), (1, 2, 'Renewal in 90 days', 'active', "
+          "'{\"trigger\":{}}', '2026-11-02 09:00:00', NULL)",
+          "INSERT INTO rule_firings (rule_id, rule_version, account_id, anchor, day, fired_at, "
+          "facts, status) VALUES (1, 2, 3, 'renewal:2027-03-01', '2026-12-01', "
+          "'2026-12-01 06:00:00', '{}', 'done')",
+          "INSERT INTO rule_actions VALUES (1, 0, 'email', 'failed', 3, '2026-12-08 06:00:00', "
+          "'SMTP refused', '')",
+          "INSERT INTO notifications (user_id, account_id, firing_id, dedupe_key, title, body, "
+          "link, created_at, read_at) VALUES (2, 3, 1, 'renewal:3', 'Renewal in 90 days', '', "
+          "'/accounts/3', '2026-12-01 06:00:00', NULL)",
+          "INSERT INTO rule_observations VALUES (3, 2, 55, 71, '2026-10-01')",
+          "INSERT INTO email_opt_outs VALUES ('someone@example.com', '2026-11-20 10:00:00')"}) {
       auto done = source_->Exec(sql, {});
       ASSERT_TRUE(done) << sql << ": " << done.error().message;
     }
@@ -154,6 +174,11 @@ TEST_P(BookRoundTripTest, TheImportedBookEqualsTheExportedOneTableByTable) {
   }
   EXPECT_EQ(imported->rows, rows);
   EXPECT_GT(Count(*target_, "SELECT COUNT(*) FROM activities"), 1000);
+  for (const char* table :
+       {"rules", "rule_versions", "rule_firings", "rule_actions", "notifications",
+        "rule_observations", "email_opt_outs", "account_owners", "text_sentiments"}) {
+    EXPECT_GT(Count(*target_, std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
+  }
   EXPECT_EQ(Count(*target_, "SELECT COUNT(*) FROM users WHERE password_hash <> ''"), 0);
   EXPECT_EQ(Count(*target_, "SELECT reports_to_id FROM contacts WHERE id = 1"),
             Count(*source_, "SELECT MAX(id) FROM contacts"));
@@ -175,6 +200,32 @@ TEST_P(BookRoundTripTest, TheImportedBookEqualsTheExportedOneTableByTable) {
   auto saved = store::Store(*target_).Insert(fresh);
   ASSERT_TRUE(saved) << saved.error().message;
   EXPECT_GT(saved->id.value, Count(*source_, "SELECT MAX(id) FROM accounts"));
+}
+
+// A table a later migration adds is in the export or in its list of what it leaves out, with a
+// reason: this fails until it is one or the other.
+TEST_P(BookRoundTripTest, EveryTableIsExportedOrLeftOutWithAReason) {
+  std::string first = Export(*source_, "first");
+  auto manifest = boost::json::parse(ReadAll(first + "/manifest.json")).as_object();
+  const auto& left_out = manifest.at("left_out").as_object();
+  std::set<std::string> listed;
+  for (const auto& t : manifest.at("tables").as_array()) {
+    listed.insert(std::string(t.at("name").as_string()));
+  }
+  EXPECT_EQ(listed.size(), BookTables().size());
+  std::vector<std::string> tables;
+  ASSERT_TRUE(source_->Query(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {},
+      [&](const store::Row& row) -> Status {
+        tables.emplace_back(row.GetText(0));
+        return Ok();
+      }));
+  ASSERT_GT(tables.size(), 30u);
+  for (const auto& table : tables) {
+    EXPECT_TRUE(listed.contains(table) || left_out.contains(table))
+        << table << " is neither in the book export nor in its left_out list";
+    EXPECT_FALSE(listed.contains(table) && left_out.contains(table)) << table;
+  }
 }
 
 TEST_P(BookRoundTripTest, ABookWithRowsIsRefusedAndLeftAsItWas) {
@@ -309,6 +360,50 @@ TEST_P(BookRoundTripTest, TheSalesforceExportCarriesOrchardsOwnFields) {
       "SELECT COUNT(*) FROM contacts WHERE stance = 'champion' AND status = 'active'";
   EXPECT_GT(Count(*source_, champions), 0);
   EXPECT_EQ(Count(*target_, champions), Count(*source_, champions));
+}
+
+// The commands as a user runs them: a whole book out and into a new SQLite file, the figures
+// the KPI report prints the same, and the mistakes a user makes named.
+TEST(BookRoundTripCliTest, ExportAndImportFromTheCommandLine) {
+  testing::TempDir dir;
+  const std::string from = "sqlite:" + dir.path() + "/from.db";
+  const std::string to = "sqlite:" + dir.path() + "/to.db";
+  const std::string out = dir.path() + "/book";
+  auto seeded = testing::RunOrchard(
+      {"seed", "--db", from, "--accounts", "40", "--seed", "3", "--today", "2026-12-07"});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+  auto exported =
+      testing::RunOrchard({"export", "--format", "orchard", "--out", out, "--db", from});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_THAT(exported.err, HasSubstr("Exported"));
+  EXPECT_TRUE(fs::exists(out + "/manifest.json"));
+
+  auto imported = testing::RunOrchard({"import", "orchard", out, "--db", to});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("accounts: 40 rows"));
+  EXPECT_THAT(imported.out, HasSubstr("orchard user add"));
+  auto kpis = [&](const std::string& db) {
+    auto r = testing::RunOrchard(
+        {"report", "kpis", "--db", db, "--today", "2026-12-07", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return boost::json::parse(r.out).at("kpis");
+  };
+  EXPECT_EQ(kpis(to), kpis(from));
+
+  auto again = testing::RunOrchard({"import", "orchard", out, "--db", to});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("not empty"));
+  auto taken = testing::RunOrchard({"export", "--format", "orchard", "--out", out, "--db", from});
+  EXPECT_EQ(taken.exit_code, 2);
+  EXPECT_THAT(taken.err, HasSubstr("--out"));
+  auto no_out = testing::RunOrchard({"export", "--format", "orchard", "--db", from});
+  EXPECT_EQ(no_out.exit_code, 2);
+  EXPECT_THAT(no_out.err, HasSubstr("--out"));
+  auto no_object = testing::RunOrchard({"export", "--format", "csv", "--db", from});
+  EXPECT_EQ(no_object.exit_code, 2);
+  EXPECT_THAT(no_object.err, HasSubstr("--object"));
+  auto help = testing::RunOrchard({"import", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("orchard"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BookRoundTripTest,
