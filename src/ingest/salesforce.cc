@@ -64,6 +64,10 @@ const std::map<std::string, Rule>& SfRules(SfObject o) {
     // Orchard's own fields, as its Salesforce export writes them (salesforce_export.h).
     account["orchard_lifecycle_stage__c"] = Value(Field::kLifecycle, Conv::kEnum);
     account["orchard_strategic__c"] = Value(Field::kStrategic, Conv::kEnum);
+    // Text, so that an empty cell clears the value as an empty buying role does.
+    account["orchard_tier_override__c"] = Value(Field::kTier);
+    account["orchard_tier_override_reason__c"] = Value(Field::kTierReason);
+    account["orchard_growth_potential__c"] = Value(Field::kPotential);
     auto& contact = t[static_cast<size_t>(SfObject::kContact)];
     contact["id"] = Key(K::kSalesforce);
     contact["accountid"] = Link(Field::kAccount, K::kSalesforce);

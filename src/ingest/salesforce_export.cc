@@ -43,14 +43,17 @@ Export ExportOf(ImportObject object) {
   switch (object) {
     case ImportObject::kAccounts:
       return {{"Id", "Name", "ParentId", "Industry", "BillingCountry", "NumberOfEmployees",
-               "Owner.Email", "Orchard_Lifecycle_Stage__c", "Orchard_Strategic__c"},
+               "Owner.Email", "Orchard_Lifecycle_Stage__c", "Orchard_Strategic__c",
+               "Orchard_Tier_Override__c", "Orchard_Tier_Override_Reason__c",
+               "Orchard_Growth_Potential__c"},
               "SELECT " + IdOf("a") + ", a.name, CASE WHEN p.id IS NULL THEN NULL ELSE " +
                   IdOf("p") +
                   " END, a.industry, a.region, a.employees, u.email, a.lifecycle_stage, "
-                  "a.strategic FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id LEFT "
-                  "JOIN users u ON u.id = a.owner_id ORDER BY a.id",
+                  "a.strategic, a.tier_override, a.tier_override_reason, a.growth_potential FROM "
+                  "accounts a LEFT JOIN accounts p ON p.id = a.parent_id LEFT JOIN users u ON "
+                  "u.id = a.owner_id ORDER BY a.id",
               {A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText,
-               A::kBool}};
+               A::kBool, A::kText, A::kText, A::kText}};
     case ImportObject::kContacts:
       return {{"Id", "AccountId", "FirstName", "LastName", "Email", "Title", "ReportsToId",
                "Owner.Email", "Orchard_Buying_Role__c", "Orchard_Stance__c", "Orchard_Influence__c",

@@ -299,7 +299,9 @@ TEST_P(BookRoundTripTest, AnExportGoesIntoANewFolderOnly) {
 
 // The Salesforce-format export of the same book, imported into an empty one (with the same
 // people): every contact keeps its stance, buying role, influence and status, every account its
-// lifecycle stage and strategic flag — what the relationship map and the dashboards read.
+// lifecycle stage, strategic flag, tier override and growth potential — what the relationship
+// map and the dashboards read. (Depth and health need activities, tickets, NPS and usage, which
+// Salesforce's four objects do not carry: the book export above keeps those.)
 TEST_P(BookRoundTripTest, TheSalesforceExportCarriesOrchardsOwnFields) {
   std::string folder = dir_.path() + "/salesforce";
   fs::create_directories(folder);
@@ -342,19 +344,25 @@ TEST_P(BookRoundTripTest, TheSalesforceExportCarriesOrchardsOwnFields) {
   };
   auto accounts = [](store::Database& db) {
     std::map<std::string, std::string> by_name;
-    EXPECT_TRUE(db.Query("SELECT name, lifecycle_stage, strategic FROM accounts", {},
-                         [&](const store::Row& r) -> Status {
-                           ORCHARD_TRY(bool strategic, r.GetBool(2));
-                           by_name[std::string(r.GetText(0))] =
-                               std::string(r.GetText(1)) + (strategic ? "/strategic" : "");
-                           return Ok();
-                         }));
+    EXPECT_TRUE(db.Query(
+        "SELECT name, lifecycle_stage, strategic, COALESCE(tier_override, '-'), "
+        "COALESCE(tier_override_reason, '-'), COALESCE(growth_potential, '-') FROM accounts",
+        {}, [&](const store::Row& r) -> Status {
+          ORCHARD_TRY(bool strategic, r.GetBool(2));
+          by_name[std::string(r.GetText(0))] =
+              std::string(r.GetText(1)) + (strategic ? "/strategic/" : "/") +
+              std::string(r.GetText(3)) + "/" + std::string(r.GetText(4)) + "/" +
+              std::string(r.GetText(5));
+          return Ok();
+        }));
     return by_name;
   };
   auto was = contacts(*source_);
   EXPECT_GT(was.size(), 100u);
   EXPECT_EQ(contacts(*target_), was);
   EXPECT_EQ(accounts(*target_), accounts(*source_));
+  EXPECT_GT(Count(*source_, "SELECT COUNT(*) FROM accounts WHERE tier_override IS NOT NULL"), 0);
+  EXPECT_GT(Count(*source_, "SELECT COUNT(*) FROM accounts WHERE growth_potential IS NOT NULL"), 0);
   // The map's parts, counted: champions and economic buyers as the source has them.
   const std::string champions =
       "SELECT COUNT(*) FROM contacts WHERE stance = 'champion' AND status = 'active'";
