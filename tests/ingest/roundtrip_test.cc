@@ -272,6 +272,18 @@ TEST_P(BookRoundTripTest, ABadValueOrAShortFileLeavesTheBookEmpty) {
   EXPECT_THAT(short_file.error().message, HasSubstr("incomplete"));
   ExpectEmpty(*target_);
 
+  // A link to a row that is not there: the database's check, named by file.
+  std::string dangling = Export(*source_, "dangling");
+  std::string opportunities = ReadAll(dangling + "/opportunities.jsonl");
+  size_t account = opportunities.rfind("\"account_id\":");
+  ASSERT_NE(account, std::string::npos);
+  opportunities.insert(account + 13, "99999");
+  { std::ofstream(dangling + "/opportunities.jsonl", std::ios::binary) << opportunities; }
+  auto broken = ImportBook(*target_, clock_, dangling, std::nullopt);
+  ASSERT_FALSE(broken);
+  EXPECT_THAT(broken.error().message, HasSubstr("opportunities.jsonl"));
+  ExpectEmpty(*target_);
+
   // A column this Orchard does not have: an export from a newer one.
   std::string third = Export(*source_, "third");
   std::string users = ReadAll(third + "/users.jsonl");
