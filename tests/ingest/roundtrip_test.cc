@@ -17,6 +17,7 @@
 #include "engine/dashboards.h"
 #include "engine/read_model.h"
 #include "ingest/book_export.h"
+#include "ingest/export.h"
 #include "ingest/salesforce_export.h"
 #include "ingest/seed.h"
 #include "ingest/sources.h"
@@ -213,6 +214,9 @@ TEST_P(BookRoundTripTest, EveryTableIsExportedOrLeftOutWithAReason) {
     listed.insert(std::string(t.at("name").as_string()));
   }
   EXPECT_EQ(listed.size(), BookTables().size());
+  for (auto table : ExportableObjects()) {  // what `orchard export --object` writes, one by one
+    EXPECT_TRUE(listed.contains(std::string(table))) << table;
+  }
   std::vector<std::string> tables;
   ASSERT_TRUE(source_->Query(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {},
