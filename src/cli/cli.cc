@@ -306,8 +306,9 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   export_args.db = default_db;
   auto* export_cmd = app.add_subcommand(
       "export",
-      "Write every row of one table as CSV, a JSON array or JSON lines, streamed (users without "
-      "their password hashes; sessions and API tokens are not exported)");
+      "Write every row of one table as CSV, a JSON array or JSON lines, streamed, or the whole "
+      "book with --format orchard (users without their password hashes; sessions and API tokens "
+      "are not exported)");
   export_cmd->add_option("--db", export_args.db, db_help)->capture_default_str();
   export_cmd->add_option(
       "--object", export_args.object,

@@ -13,11 +13,12 @@
 // key to translate; a row's external keys (salesforce_id, hubspot_id, and any key column a later
 // schema adds) are copied like every other column, so the book's links to other systems stay.
 //
-// Not in the export: credentials (users' password hashes — imported users set a password anew —
-// sessions, API tokens, webhook secrets, SMTP settings, the unsubscribe signing key), what is
-// derived and rebuilt (the churn and upsell models: `orchard model train`), the automation's own
-// tables (rules and their firings, notifications, the outbox) and bookkeeping (the change log,
-// id reservations, schema versions).
+// Not in the export (the manifest's left_out says why, table by table): credentials (users'
+// password hashes — imported users set a password anew —, sessions, API tokens, webhook secrets,
+// SMTP settings, the automation's state with the unsubscribe signing key), what is derived and
+// rebuilt (the churn and upsell models: `orchard model train`), messages in flight (the outbox)
+// and bookkeeping (the change log, id reservations, schema versions). The automation's rules,
+// firings, notifications and opt-outs are in it.
 #pragma once
 
 #include <cstdint>
