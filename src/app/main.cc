@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "app/book.h"
+#include "app/book_io.h"
 #include "app/model_commands.h"
 #include "app/report_command.h"
 #include "app/scores.h"
@@ -365,6 +366,7 @@ Status RunScore(const cli::ScoreArgs& args, const Clock& clock) {
 }
 
 Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
+  if (args.source == "orchard") return RunBookImport(args, clock);
   ingest::ImportRequest request;
   request.source = args.source;
   request.path = args.path;
@@ -464,7 +466,8 @@ Status RunSalesforceExport(const cli::ExportArgs& args) {
   return Ok();
 }
 
-Status RunExport(const cli::ExportArgs& args) {
+Status RunExport(const cli::ExportArgs& args, const Clock& clock) {
+  if (args.format == "orchard") return RunBookExport(args, clock);
   if (args.format == "salesforce") return RunSalesforceExport(args);
   // Usage errors before the database is touched.
   ORCHARD_TRY(auto format, ingest::ParseExportFormat(args.format));
@@ -505,7 +508,7 @@ int main(int argc, char** argv) {
       .report = [&](const orchard::cli::ReportArgs& a) { return orchard::RunReport(a, clock); },
       .score = [&](const orchard::cli::ScoreArgs& a) { return orchard::RunScore(a, clock); },
       .import_ = [&](const orchard::cli::ImportArgs& a) { return orchard::RunImport(a, clock); },
-      .export_ = [](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a); },
+      .export_ = [&](const orchard::cli::ExportArgs& a) { return orchard::RunExport(a, clock); },
       .rules = [&](const orchard::cli::RulesArgs& a) { return orchard::RunRules(a, clock); },
       .model = [&](const orchard::cli::ModelArgs& a) { return orchard::RunModel(a, clock); },
       .sentiment = [](const orchard::cli::SentimentArgs& a) { return orchard::RunSentiment(a); },

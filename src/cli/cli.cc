@@ -315,26 +315,35 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   import_csv->footer(handlers.import_csv_help);
   import_csv->add_option("file", import_args.path, "The CSV file")->required();
   common(import_csv);
+  auto* import_book = import_cmd->add_subcommand(
+      "orchard",
+      "A whole book as `orchard export --format orchard` wrote it, into an empty book: every "
+      "table, every row with its id, in one transaction");
+  import_book->add_option("folder", import_args.path, "The export's folder (manifest.json)")
+      ->required();
+  import_book->add_option("--db", import_args.db, db_help)->capture_default_str();
 
   ExportArgs export_args;
   export_args.db = default_db;
   auto* export_cmd = app.add_subcommand(
       "export",
-      "Write every row of one table as CSV, a JSON array or JSON lines, streamed (users without "
-      "their password hashes; sessions and API tokens are not exported)");
+      "Write every row of one table as CSV, a JSON array or JSON lines, streamed, or the whole "
+      "book with --format orchard (users without their password hashes; sessions and API tokens "
+      "are not exported)");
   export_cmd->add_option("--db", export_args.db, db_help)->capture_default_str();
-  export_cmd
-      ->add_option("--object", export_args.object,
-                   "The table: accounts, contacts, opportunities, contract_lines, divisions, "
-                   "products, activities, tickets, users, settings, … (a wrong name lists all)")
-      ->required();
+  export_cmd->add_option(
+      "--object", export_args.object,
+      "The table: accounts, contacts, opportunities, contract_lines, divisions, "
+      "products, activities, tickets, users, settings, … (a wrong name lists all); "
+      "required but with --format orchard");
   export_cmd
       ->add_option("--format", export_args.format,
                    "csv, json, jsonl, or salesforce: accounts, contacts, opportunities and "
                    "contract_lines as Salesforce Bulk API CSV, which `orchard import salesforce` "
-                   "reads back unchanged")
+                   "reads back unchanged; or orchard: the whole book into the folder --out, "
+                   "which `orchard import orchard` reads into an empty book")
       ->capture_default_str()
-      ->check(CLI::IsMember({"csv", "json", "jsonl", "salesforce"}));
+      ->check(CLI::IsMember({"csv", "json", "jsonl", "salesforce", "orchard"}));
   export_cmd->add_option("--out", export_args.out,
                          "Write to this file (through FILE.tmp, renamed when complete) instead of "
                          "standard output");
@@ -465,12 +474,19 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   }
   if (import_cmd->parsed()) {
     if (!import_as_of.empty()) import_args.as_of = *Date::Parse(import_as_of);
-    import_args.source = import_sf->parsed()   ? "salesforce"
-                         : import_hs->parsed() ? "hubspot"
-                                               : "csv";
+    import_args.source = import_sf->parsed()     ? "salesforce"
+                         : import_hs->parsed()   ? "hubspot"
+                         : import_book->parsed() ? "orchard"
+                                                 : "csv";
     return Finish(handlers.import_(import_args));
   }
-  if (export_cmd->parsed()) return Finish(handlers.export_(export_args));
+  if (export_cmd->parsed()) {
+    if (export_args.object.empty() && export_args.format != "orchard") {
+      fmt::print(stderr, "orchard: --object is required (or --format orchard: the whole book)\n");
+      return kExitUsage;
+    }
+    return Finish(handlers.export_(export_args));
+  }
   if (rules_cmd->parsed()) {
     rules.action = rules_list->parsed()   ? "list"
                    : rules_show->parsed() ? "show"

@@ -120,7 +120,7 @@ struct ScoreArgs {
 
 struct ImportArgs {
   std::string db;
-  std::string source;  // salesforce, hubspot, csv
+  std::string source;  // salesforce, hubspot, csv, orchard (a book export)
   std::string path;
   std::optional<std::string> object;
   std::optional<std::string> map;  // csv: the mapping file's path

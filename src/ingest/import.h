@@ -79,6 +79,9 @@ enum class Field : uint8_t {
   kArr,          // contract lines (cents)
   kStartDate,    // contract lines
   kEndDate,      // contract lines
+  kTier,         // accounts: tier_override, 1–3 (empty clears it)
+  kTierReason,   // accounts: tier_override_reason
+  kPotential,    // accounts: growth_potential set by hand (empty clears it)
   // Not values: where the key and the links came from, for a rejected row's column.
   kKey,
   kAccount,

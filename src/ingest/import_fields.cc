@@ -7,21 +7,26 @@ namespace orchard::ingest {
 
 namespace {
 
+// In the order of Field, laid out by hand.
+// clang-format off
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "name",       "industry",   "region",      "employees", "owner",        "lifecycle_stage",
     "strategic",  "first_name", "last_name",   "email",     "title",        "buying_role",
     "stance",     "influence",  "status",      "type",      "stage",        "amount",
     "close_date", "created_on", "lost_reason", "product",   "product_name", "arr",
-    "start_date", "end_date",   "key",         "account",   "parent",       "reports_to",
+    "start_date", "end_date",
+    "tier_override", "tier_override_reason", "growth_potential",
+    "key",         "account",   "parent",       "reports_to",
     "opportunity"};
+// clang-format on
 
 // The value fields each object takes.
 std::vector<Field> FieldsOf(ImportObject object) {
   using F = Field;
   switch (object) {
     case ImportObject::kAccounts:
-      return {F::kName,  F::kIndustry,  F::kRegion,   F::kEmployees,
-              F::kOwner, F::kLifecycle, F::kStrategic};
+      return {F::kName,      F::kIndustry,  F::kRegion, F::kEmployees,  F::kOwner,
+              F::kLifecycle, F::kStrategic, F::kTier,   F::kTierReason, F::kPotential};
     case ImportObject::kContacts:
       return {F::kFirstName,  F::kLastName, F::kEmail,     F::kTitle, F::kOwner,
               F::kBuyingRole, F::kStance,   F::kInfluence, F::kStatus};

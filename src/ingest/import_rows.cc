@@ -398,6 +398,12 @@ Importer::Outcome Importer::Apply(Account& a, ImportRow& row, bool is_new) {
                      "strategic must be true or false; got \"" + row.Get(Field::kStrategic) + "\"");
     }
   }
+  if (auto i = SetOptionalEnum(row, Field::kTier, a.tier_override)) return i;
+  if (row.Has(Field::kTierReason)) {
+    std::string reason = row.Take(Field::kTierReason);
+    a.tier_override_reason = reason.empty() ? std::nullopt : std::optional(std::move(reason));
+  }
+  if (auto i = SetOptionalEnum(row, Field::kPotential, a.growth_potential)) return i;
   ORCHARD_CHECK(ApplyOwner(row, a.owner_id));
   SetKey(row, is_new, &a.salesforce_id, &a.hubspot_id);
   if (row.parent && !row.parent->key.empty()) {

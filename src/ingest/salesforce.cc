@@ -62,6 +62,13 @@ const std::map<std::string, Rule>& SfRules(SfObject o) {
     account["numberofemployees"] = Value(Field::kEmployees, Conv::kInt);
     account["parentid"] = Link(Field::kParent, K::kSalesforce);
     account["owner.email"] = Value(Field::kOwner);
+    // Orchard's own fields, as its Salesforce export writes them (salesforce_export.h).
+    account["orchard_lifecycle_stage__c"] = Value(Field::kLifecycle, Conv::kEnum);
+    account["orchard_strategic__c"] = Value(Field::kStrategic, Conv::kEnum);
+    // Text, so that an empty cell clears the value as an empty buying role does.
+    account["orchard_tier_override__c"] = Value(Field::kTier);
+    account["orchard_tier_override_reason__c"] = Value(Field::kTierReason);
+    account["orchard_growth_potential__c"] = Value(Field::kPotential);
     auto& contact = t[static_cast<size_t>(SfObject::kContact)];
     contact["id"] = Key(K::kSalesforce);
     contact["accountid"] = Link(Field::kAccount, K::kSalesforce);
@@ -71,6 +78,10 @@ const std::map<std::string, Rule>& SfRules(SfObject o) {
     contact["title"] = Value(Field::kTitle);
     contact["reportstoid"] = Link(Field::kReportsTo, K::kSalesforce);
     contact["owner.email"] = Value(Field::kOwner);
+    contact["orchard_buying_role__c"] = Value(Field::kBuyingRole, Conv::kEnum);
+    contact["orchard_stance__c"] = Value(Field::kStance, Conv::kEnum);
+    contact["orchard_influence__c"] = Value(Field::kInfluence, Conv::kInt);
+    contact["orchard_status__c"] = Value(Field::kStatus, Conv::kEnum);
     auto& opp = t[static_cast<size_t>(SfObject::kOpportunity)];
     opp["id"] = Key(K::kSalesforce);
     opp["accountid"] = Link(Field::kAccount, K::kSalesforce);

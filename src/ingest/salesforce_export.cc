@@ -34,7 +34,7 @@ struct Export {
   std::vector<std::string_view> header;
   std::string sql;
   // How each selected column is written (by position): as is, money, stage or type.
-  enum class As { kText, kMoney, kStage, kType };
+  enum class As { kText, kMoney, kStage, kType, kBool };
   std::vector<As> as;
 };
 
@@ -43,24 +43,31 @@ Export ExportOf(ImportObject object) {
   switch (object) {
     case ImportObject::kAccounts:
       return {{"Id", "Name", "ParentId", "Industry", "BillingCountry", "NumberOfEmployees",
-               "Owner.Email"},
+               "Owner.Email", "Orchard_Lifecycle_Stage__c", "Orchard_Strategic__c",
+               "Orchard_Tier_Override__c", "Orchard_Tier_Override_Reason__c",
+               "Orchard_Growth_Potential__c"},
               "SELECT " + IdOf("a") + ", a.name, CASE WHEN p.id IS NULL THEN NULL ELSE " +
                   IdOf("p") +
-                  " END, a.industry, a.region, a.employees, u.email FROM accounts a LEFT JOIN "
-                  "accounts p ON p.id = a.parent_id LEFT JOIN users u ON u.id = a.owner_id "
-                  "ORDER BY a.id",
-              {A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText}};
+                  " END, a.industry, a.region, a.employees, u.email, a.lifecycle_stage, "
+                  "a.strategic, a.tier_override, a.tier_override_reason, a.growth_potential FROM "
+                  "accounts a LEFT JOIN accounts p ON p.id = a.parent_id LEFT JOIN users u ON "
+                  "u.id = a.owner_id ORDER BY a.id",
+              {A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText,
+               A::kBool, A::kText, A::kText, A::kText}};
     case ImportObject::kContacts:
       return {{"Id", "AccountId", "FirstName", "LastName", "Email", "Title", "ReportsToId",
-               "Owner.Email"},
+               "Owner.Email", "Orchard_Buying_Role__c", "Orchard_Stance__c", "Orchard_Influence__c",
+               "Orchard_Status__c"},
               "SELECT " + IdOf("c") + ", " + IdOf("a") +
                   ", c.first_name, c.last_name, c.email, c.title, CASE WHEN m.id IS NULL THEN "
                   "NULL ELSE " +
                   IdOf("m") +
-                  " END, u.email FROM contacts c JOIN accounts a ON a.id = c.account_id LEFT "
-                  "JOIN contacts m ON m.id = c.reports_to_id LEFT JOIN users u ON u.id = "
-                  "c.relationship_owner_id ORDER BY c.id",
-              {A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText}};
+                  " END, u.email, c.buying_role, c.stance, c.influence, c.status FROM contacts "
+                  "c JOIN accounts a ON a.id = c.account_id LEFT JOIN contacts m ON m.id = "
+                  "c.reports_to_id LEFT JOIN users u ON u.id = c.relationship_owner_id ORDER BY "
+                  "c.id",
+              {A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText, A::kText,
+               A::kText, A::kText, A::kText, A::kText}};
     case ImportObject::kOpportunities:
       return {{"Id", "AccountId", "Name", "Type", "StageName", "Amount", "CloseDate", "CreatedDate",
                "Loss_Reason__c", "Owner.Email"},
@@ -118,6 +125,11 @@ Result<int64_t> ExportSalesforce(store::Database& db, ImportObject object, std::
         case Export::As::kStage: {
           ORCHARD_TRY(auto stage, ParseEnum<OpportunityStage>(r.GetText(i)));
           out << CsvField(SalesforceStageLabel(stage));
+          break;
+        }
+        case Export::As::kBool: {
+          ORCHARD_TRY(bool yes, r.GetBool(i));
+          out << (yes ? "true" : "false");
           break;
         }
         case Export::As::kType: {
