@@ -131,10 +131,14 @@ Importer::Outcome Importer::Process(ImportRow& row) {
     ORCHARD_TRY(auto account, ResolveAccount(row));
     if (!account && (!row.account || row.account->key.empty())) {
       if (!options_.unassigned_account) {
+        // A mapped CSV may name a holding account instead: say so where it can.
+        std::string hint = options_.source == "csv"
+                               ? " (a mapping's \"unassigned_account\" keeps them under a "
+                                 "holding account)"
+                               : "";
         return issue(Field::kAccount, std::string("no account: Orchard keeps ") +
-                                          std::string(ObjectName(object_)) +
-                                          " under accounts (a mapping's \"unassigned_account\" "
-                                          "keeps them under a holding account)");
+                                          std::string(ObjectName(object_)) + " under accounts" +
+                                          hint);
       }
       ORCHARD_TRY(int64_t holding, UnassignedAccount());
       account = holding;
