@@ -68,6 +68,7 @@ void Importer::Remember(ImportObject object, const ImportRow& row, const T& fres
   if (!row.alias.empty()) aliases_[std::string(ObjectName(object)) + ":" + row.alias] = id;
   for (KeySystem system :
        {KeySystem::kSalesforce, KeySystem::kHubspot, KeySystem::kName, KeySystem::kExternal}) {
+    if (system == KeySystem::kExternal && options_.external_source.empty()) continue;
     auto slot = std::make_pair(object, system);
     if (!loaded_[slot]) continue;  // loaded later, it takes the batch's rows then
     std::string key = KeyOf(fresh, system);
