@@ -372,6 +372,8 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   request.path = args.path;
   request.object = args.object;
   request.date_format = args.date_format;
+  request.source_name = args.source_name;
+  request.create_users = args.create_users;
   if (args.map) {
     std::ifstream in(*args.map, std::ios::binary);
     if (!in) return Fail(ErrorCode::kInvalidArgument, "--map: cannot read " + *args.map);
@@ -418,6 +420,13 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
                                       r.column_name.empty() ? "" : " (" + r.column_name + ")")
                         : "",
                r.reason);
+  }
+  for (const auto& u : summary->created_users) {
+    fmt::print("  added user {} (inactive: cannot sign in)\n", u);
+  }
+  if (!summary->unassigned_account.empty()) {
+    fmt::print("  {} rows without an account are under \"{}\"\n", cli::Grouped(summary->unassigned),
+               summary->unassigned_account);
   }
   if (!summary->report_path.empty()) {
     fmt::print("Every rejected row is in {}.\n", summary->report_path);

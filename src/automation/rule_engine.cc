@@ -118,6 +118,7 @@ Result<Events> ReadEvents(store::Database& db, Date today, std::set<int64_t>& pr
             db.Query("SELECT stage, close_date, account_id, name FROM opportunities WHERE id = ?",
                      id, [&](const store::Row& row) -> Status {
                        const std::string_view stage = row.GetText(0);
+                       if (row.GetText(1).empty()) return Ok();  // open, with no close date yet
                        ORCHARD_TRY(Date close, Date::Parse(row.GetText(1)));
                        ORCHARD_TRY(int64_t account, row.GetInt(2));
                        if (close.days() < recent) return Ok();

@@ -303,10 +303,17 @@ int Run(int argc, char** argv, const Handlers& handlers) {
       "csv", "Any CSV, with a mapping file naming its columns, formats and picklist values");
   import_csv
       ->add_option("--object", import_args.object,
-                   "accounts, contacts, opportunities, contract_lines or products")
+                   "accounts, contacts, opportunities, contract_lines, products or users (a "
+                   "sales-teams file: name, email, manager, office)")
       ->required()
-      ->check(
-          CLI::IsMember({"accounts", "contacts", "opportunities", "contract_lines", "products"}));
+      ->check(CLI::IsMember(
+          {"accounts", "contacts", "opportunities", "contract_lines", "products", "users"}));
+  import_csv->add_option("--source-name", import_args.source_name,
+                         "The system external_id keys come from, e.g. ravenstack (else the "
+                         "mapping's \"source\")");
+  import_csv->add_flag("--create-users", import_args.create_users,
+                       "Add owners Orchard does not know as inactive users (role am, no "
+                       "password: they cannot sign in), listed in the summary");
   import_csv
       ->add_option("--map", import_args.map,
                    "The mapping file (JSON; products: optional when the columns are named name, "

@@ -125,6 +125,8 @@ struct ImportArgs {
   std::optional<std::string> object;
   std::optional<std::string> map;  // csv: the mapping file's path
   std::optional<std::string> date_format;
+  std::optional<std::string> source_name;  // csv: the system external_id keys come from
+  bool create_users = false;               // owners Orchard lacks become inactive users
   bool dry_run = false;
   std::string report;  // rejected rows as CSV; empty: <file name>.rejected.csv here
   int batch = 20000;

@@ -25,6 +25,10 @@ struct User {
   std::string password_hash;         // Argon2id, never the password
   bool active = true;
   Timestamp created_at;
+  std::string office;  // the regional office of a sales-teams file, as imported ("" if none)
+  // The user's id in another system (an import's owner column may name them by it).
+  std::optional<std::string> external_source;
+  std::optional<std::string> external_id;
 };
 
 struct Account {
@@ -47,6 +51,10 @@ struct Account {
   Timestamp created_at;
   Timestamp updated_at;
   int64_t version = 1;  // optimistic concurrency: an update names the version it read
+  // The row's id in any other system (external_source names it, e.g. "ravenstack"): imports
+  // match on (source, id) as on salesforce_id and hubspot_id.
+  std::optional<std::string> external_source;
+  std::optional<std::string> external_id;
 };
 
 struct Division {
@@ -77,6 +85,10 @@ struct ContractLine {
   Date start_date;
   std::optional<Date> end_date;  // last day of service; none = open-ended
   std::optional<std::string> salesforce_id;
+  // The row's id in any other system (external_source names it, e.g. "ravenstack"): imports
+  // match on (source, id) as on salesforce_id and hubspot_id.
+  std::optional<std::string> external_source;
+  std::optional<std::string> external_id;
 };
 
 struct Contact {
@@ -97,6 +109,10 @@ struct Contact {
   std::optional<std::string> salesforce_id;
   std::optional<std::string> hubspot_id;
   int64_t version = 1;
+  // The row's id in any other system (external_source names it, e.g. "ravenstack"): imports
+  // match on (source, id) as on salesforce_id and hubspot_id.
+  std::optional<std::string> external_source;
+  std::optional<std::string> external_id;
 };
 
 struct Opportunity {
@@ -107,7 +123,7 @@ struct Opportunity {
   OpportunityStage stage = OpportunityStage::kProspecting;
   Money amount;
   Date created_on;
-  Date close_date;
+  std::optional<Date> close_date;  // none: an open deal without one yet (closed ones have it)
   std::optional<ProductId> product_id;
   std::optional<DivisionId> division_id;
   std::optional<UserId> owner_id;
@@ -115,6 +131,10 @@ struct Opportunity {
   std::optional<std::string> salesforce_id;
   std::optional<std::string> hubspot_id;
   int64_t version = 1;
+  // The row's id in any other system (external_source names it, e.g. "ravenstack"): imports
+  // match on (source, id) as on salesforce_id and hubspot_id.
+  std::optional<std::string> external_source;
+  std::optional<std::string> external_id;
 };
 
 struct Activity {

@@ -32,6 +32,11 @@ Status ValidateRules(const NpsResponse& r) {
 Status ValidateRules(const Opportunity& o) {
   if (o.amount.cents() < 0) return FailValue("amount_cents", "must not be negative");
   if (o.name.empty()) return FailValue("name", "must not be empty");
+  // An open deal may have no close date yet; a closed one has the day it closed.
+  const bool closed =
+      o.stage == OpportunityStage::kClosedWon || o.stage == OpportunityStage::kClosedLost;
+  if (closed && !o.close_date)
+    return FailValue("close_date", "is required for a closed opportunity");
   return Ok();
 }
 

@@ -52,11 +52,12 @@ concept Versioned = requires(T t) {
 template <>
 struct EntitySchema<User> {
   static constexpr std::string_view kTable = "users";
-  static constexpr auto kColumns =
-      std::make_tuple(Col("id", &User::id), Col("email", &User::email), Col("name", &User::name),
-                      Col("role", &User::role), Col("manager_id", &User::manager_id),
-                      Col("password_hash", &User::password_hash), Col("active", &User::active),
-                      Col("created_at", &User::created_at));
+  static constexpr auto kColumns = std::make_tuple(
+      Col("id", &User::id), Col("email", &User::email), Col("name", &User::name),
+      Col("role", &User::role), Col("manager_id", &User::manager_id),
+      Col("password_hash", &User::password_hash), Col("active", &User::active),
+      Col("created_at", &User::created_at), Col("office", &User::office),
+      Col("external_source", &User::external_source), Col("external_id", &User::external_id));
 };
 
 template <>
@@ -72,7 +73,8 @@ struct EntitySchema<Account> {
       Col("tier_override", &Account::tier_override),
       Col("tier_override_reason", &Account::tier_override_reason),
       Col("lifecycle_stage", &Account::lifecycle_stage), Col("created_at", &Account::created_at),
-      Col("updated_at", &Account::updated_at), Col("version", &Account::version));
+      Col("updated_at", &Account::updated_at), Col("version", &Account::version),
+      Col("external_source", &Account::external_source), Col("external_id", &Account::external_id));
 };
 
 template <>
@@ -100,7 +102,9 @@ struct EntitySchema<ContractLine> {
       Col("id", &ContractLine::id), Col("account_id", &ContractLine::account_id),
       Col("product_id", &ContractLine::product_id), Col("division_id", &ContractLine::division_id),
       Col("arr_cents", &ContractLine::arr), Col("start_date", &ContractLine::start_date),
-      Col("end_date", &ContractLine::end_date), Col("salesforce_id", &ContractLine::salesforce_id));
+      Col("end_date", &ContractLine::end_date), Col("salesforce_id", &ContractLine::salesforce_id),
+      Col("external_source", &ContractLine::external_source),
+      Col("external_id", &ContractLine::external_id));
 };
 
 template <>
@@ -116,7 +120,8 @@ struct EntitySchema<Contact> {
       Col("relationship_owner_id", &Contact::relationship_owner_id),
       Col("status", &Contact::status), Col("last_engaged_on", &Contact::last_engaged_on),
       Col("salesforce_id", &Contact::salesforce_id), Col("hubspot_id", &Contact::hubspot_id),
-      Col("version", &Contact::version));
+      Col("version", &Contact::version), Col("external_source", &Contact::external_source),
+      Col("external_id", &Contact::external_id));
 };
 
 template <>
@@ -130,7 +135,9 @@ struct EntitySchema<Opportunity> {
       Col("product_id", &Opportunity::product_id), Col("division_id", &Opportunity::division_id),
       Col("owner_id", &Opportunity::owner_id), Col("lost_reason", &Opportunity::lost_reason),
       Col("salesforce_id", &Opportunity::salesforce_id),
-      Col("hubspot_id", &Opportunity::hubspot_id), Col("version", &Opportunity::version));
+      Col("hubspot_id", &Opportunity::hubspot_id), Col("version", &Opportunity::version),
+      Col("external_source", &Opportunity::external_source),
+      Col("external_id", &Opportunity::external_id));
 };
 
 template <>

@@ -97,7 +97,7 @@ void ReadModel::Upsert(const Opportunity& o) {
   r.id = o.id.value;
   r.amount_cents = BoundedCents(o.amount);
   r.created = o.created_on.days();
-  r.close = o.close_date.days();
+  r.close = o.close_date ? o.close_date->days() : OpportunityRec::kNoCloseDate;
   r.type = static_cast<uint8_t>(o.type);
   r.stage = static_cast<uint8_t>(o.stage);
   std::unique_lock lock(mu_);

@@ -32,7 +32,8 @@ struct OpportunityRec {
   int64_t id = 0;
   int64_t amount_cents = 0;
   int32_t created = 0;
-  int32_t close = 0;
+  int32_t close = 0;  // kNoCloseDate: an open deal without a close date yet
+  static constexpr int32_t kNoCloseDate = INT32_MAX;
   uint8_t type = 0;   // OpportunityType
   uint8_t stage = 0;  // OpportunityStage
   // Upsell or cross-sell: what the expansion pipeline counts.

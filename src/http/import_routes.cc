@@ -53,10 +53,10 @@ Result<ingest::ImportUpload> ReadPost(const HttpRequest& req) {
     for (const auto& kv : o) {
       std::string_view k = kv.key();
       if (k != "source" && k != "object" && k != "map" && k != "date_format" && k != "dry_run" &&
-          k != "file_name" && k != "content") {
+          k != "file_name" && k != "content" && k != "source_name" && k != "create_users") {
         return FailField(std::string(k),
                          "unknown field; an import takes source, object, map, date_format, "
-                         "dry_run, file_name and content");
+                         "dry_run, file_name, content, source_name and create_users");
       }
     }
     auto text = [&](const char* name) -> Result<std::optional<std::string>> {
@@ -68,6 +68,11 @@ Result<ingest::ImportUpload> ReadPost(const HttpRequest& req) {
     ORCHARD_TRY(auto source, text("source"));
     ORCHARD_TRY(p.request.object, text("object"));
     ORCHARD_TRY(p.request.date_format, text("date_format"));
+    ORCHARD_TRY(p.request.source_name, text("source_name"));
+    if (const json::value* c = o.if_contains("create_users"); c && !c->is_null()) {
+      if (!c->is_bool()) return FailField("create_users", "must be true or false");
+      p.request.create_users = c->get_bool();
+    }
     ORCHARD_TRY(auto name, text("file_name"));
     ORCHARD_TRY(auto content, text("content"));
     p.request.source = source.value_or("");
@@ -85,13 +90,17 @@ Result<ingest::ImportUpload> ReadPost(const HttpRequest& req) {
              type.starts_with("application/octet-stream")) {
     // The file as the body; the rest as query parameters.
     const QueryParams params(req);
-    ORCHARD_CHECK(params.Only("an import",
-                              {"source", "object", "map", "date_format", "dry_run", "file_name"}));
+    ORCHARD_CHECK(params.Only("an import", {"source", "object", "map", "date_format", "dry_run",
+                                            "file_name", "source_name", "create_users"}));
     auto get = [&](const char* name) { return params.Get(name); };
     p.request.source = get("source").value_or("");
     p.request.object = get("object");
     p.request.map_json = get("map");
     p.request.date_format = get("date_format");
+    p.request.source_name = get("source_name");
+    if (auto c = get("create_users")) {
+      ORCHARD_TRY(p.request.create_users, BoolText("create_users", *c));
+    }
     p.file_name = get("file_name").value_or("upload.csv");
     if (auto d = get("dry_run")) {
       ORCHARD_TRY(p.dry_run, BoolText("dry_run", *d));

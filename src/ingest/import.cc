@@ -301,6 +301,15 @@ Status Importer::Load(ImportObject object, KeySystem system, Index& index) {
   }
   std::string table(ObjectName(object));
   std::string sql;
+  if (system == KeySystem::kExternal) {
+    sql =
+        "SELECT id, external_source, external_id FROM " + table + " WHERE external_id IS NOT NULL";
+    return db_.Query(sql, {}, [&](const store::Row& r) -> Status {
+      ORCHARD_TRY(int64_t id, r.GetInt(0));
+      index.emplace(ExternalKey(r.GetText(1), r.GetText(2)), id);
+      return Ok();
+    });
+  }
   if (system == KeySystem::kSalesforce || system == KeySystem::kHubspot) {
     const char* column = system == KeySystem::kSalesforce ? "salesforce_id" : "hubspot_id";
     if (object == ImportObject::kContractLines && system == KeySystem::kHubspot) return Ok();
@@ -372,7 +381,10 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
                     static_cast<size_t>((progress_.total_bytes - progress_.bytes) / 40));
     }
   }
-  auto it = ref.system == KeySystem::kName ? index.find(Lower(ref.key)) : index.find(ref.key);
+  auto it = ref.system == KeySystem::kName ? index.find(Lower(ref.key))
+            : ref.system == KeySystem::kExternal
+                ? index.find(ExternalKey(options_.external_source, ref.key))
+                : index.find(ref.key);
   if (it != index.end()) return std::optional<int64_t>(it->second);
   // What the Salesforce export writes for a row without a Salesforce id: Orchard's own.
   if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {
@@ -388,33 +400,6 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
     }
   }
   return std::optional<int64_t>();
-}
-
-Result<std::optional<UserId>> Importer::FindUser(const std::string& email) {
-  if (!users_loaded_) {
-    ORCHARD_CHECK(WaitForWriter());
-    ORCHARD_CHECK(db_.Query("SELECT id, email FROM users", {}, [&](const store::Row& r) -> Status {
-      ORCHARD_TRY(int64_t id, r.GetInt(0));
-      users_.emplace(Lower(r.GetText(1)), id);
-      return Ok();
-    }));
-    users_loaded_ = true;
-  }
-  if (auto it = users_.find(Lower(email)); it != users_.end()) {
-    return std::optional<UserId>(UserId(it->second));
-  }
-  return std::optional<UserId>();
-}
-
-Status Importer::ApplyOwner(const ImportRow& row, std::optional<UserId>& owner) {
-  if (!row.Has(Field::kOwner) || row.Get(Field::kOwner).empty()) return Ok();
-  ORCHARD_TRY(auto user, FindUser(row.Get(Field::kOwner)));
-  if (user) {
-    owner = *user;
-  } else {
-    Warn("owner " + row.Get(Field::kOwner) + " is not an Orchard user: left as it was");
-  }
-  return Ok();
 }
 
 Result<std::optional<int64_t>> Importer::ResolveAccount(const ImportRow& row) {

@@ -106,6 +106,8 @@ enum class KeySystem {
   kOrchardId,   // Orchard's own id (links a source has already resolved)
   kAlias,       // a name the source gave a row of this import (ImportRow::alias), such as a
                 // Salesforce data-tree's referenceId
+  kExternal,    // external_id: any system's id, with the import's source name
+                // (ImportOptions::external_source); rows match on (source, id)
 };
 
 struct Ref {
@@ -184,7 +186,10 @@ struct ImportSummary {
   int64_t rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, skipped = 0;
   std::map<std::string, int64_t> warnings;  // message → rows it concerns
   std::vector<Rejection> rejections;        // the first kKeptRejections
-  std::string report_path;                  // every rejection, as CSV (empty: none written)
+  std::vector<std::string> created_users;   // owners added as inactive users (--create-users)
+  std::string unassigned_account;  // the holding account rows without one went under, if any
+  int64_t unassigned = 0;          // how many
+  std::string report_path;         // every rejection, as CSV (empty: none written)
   double seconds = 0;
 
   static constexpr size_t kKeptRejections = 1000;
@@ -204,6 +209,14 @@ struct ImportOptions {
   std::string report_path;  // where rejected rows go as CSV; empty: nowhere
   std::string hide_dir;     // files under it are named without it (an upload's own folder)
   std::optional<UserId> actor;
+  // The name of the system external_id keys come from (a mapping's "source", --source-name).
+  std::string external_source;
+  // An owner who is not an Orchard user is added, inactive and unable to sign in (else the
+  // owner is left as it was, with a warning).
+  bool create_users = false;
+  // Contacts and opportunities without an account go under a holding account of this name
+  // (created if missing); none: they are rejected, saying so.
+  std::optional<std::string> unassigned_account;
   std::function<void(const ImportProgress&)> on_progress;  // after each batch
   // Set to stop at the next batch: what was committed stays, the batch in flight rolls back,
   // and Add() fails naming how far the import got (a re-run completes it).
@@ -263,9 +276,16 @@ class Importer {
   template <class T>
   Outcome Apply(T& entity, ImportRow& row, bool is_new);  // moves text out of row
   Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref);
-  Result<std::optional<UserId>> FindUser(const std::string& email);
-  // The row's owner (a user's e-mail) into `owner`; an unknown one is reported and left alone.
+  // A user named by e-mail, else by external id, else by name (case-insensitively; a name two
+  // users share is a warning naming both, and matches none). import_owners.cc.
+  Result<std::optional<UserId>> FindUser(const std::string& who);
+  Status LoadUsers();
+  // The row's owner (a user's e-mail, external id or name) into `owner`; an unknown one is
+  // added as an inactive user with create_users, else reported and left alone.
   Status ApplyOwner(const ImportRow& row, std::optional<UserId>& owner);
+  Result<UserId> CreateUser(const std::string& who);
+  // The holding account for rows without one (options_.unassigned_account), created if missing.
+  Result<int64_t> UnassignedAccount();
   // By code, else name (products_import.cc); an unknown one is added when `add` (contract lines).
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row, bool add = true);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
@@ -304,6 +324,9 @@ class Importer {
   std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;
   Index users_, aliases_;
+  Index users_by_key_, users_by_name_;  // external id; lower-case name (-1: shared by several)
+  std::map<std::string, std::string> shared_names_;  // lower-case name → "a@x, b@y"
+  std::optional<int64_t> unassigned_id_;
   bool users_loaded_ = false;
   // Ids for new rows, reserved ahead in the database (Database::ReserveIds) so that live writes
   // beside the import never take them. Per object (by enum value): the range being handed out,

@@ -36,6 +36,14 @@ inline std::string NaturalContactKey(const std::string& account, std::string_vie
   return account + ":n:" + Lower(first) + " " + Lower(last);
 }
 
+// An external key as the indexes hold it: the source's name and its id, which no id contains.
+inline std::string ExternalKey(std::string_view source, std::string_view id) {
+  std::string key(source);
+  key += '\x1f';
+  key += id;
+  return key;
+}
+
 template <class T>
 constexpr ImportObject ObjectOf() {
   if constexpr (std::is_same_v<T, Account>) return ImportObject::kAccounts;
@@ -67,6 +75,9 @@ std::string KeyOf(const T& r, KeySystem system) {
       return "";
     case KeySystem::kName:
       return NaturalKeyOf(r);
+    case KeySystem::kExternal:
+      if (!r.external_id) return "";
+      return ExternalKey(r.external_source.value_or(""), *r.external_id);
     default:
       return "";
   }

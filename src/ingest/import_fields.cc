@@ -124,6 +124,12 @@ std::string ImportSummary::ToJson() const {
   }
   o["rejected_rows"] = std::move(rs);
   if (!report_path.empty()) o["report"] = report_path;
+  json::array created;
+  for (const auto& u : created_users) created.push_back(json::string(u));
+  o["created_users"] = std::move(created);
+  if (!unassigned_account.empty()) {
+    o["unassigned_account"] = json::object{{"name", unassigned_account}, {"rows", unassigned}};
+  }
   return json::serialize(o);
 }
 

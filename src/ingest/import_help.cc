@@ -75,10 +75,15 @@ std::string CsvImportHelp() {
   out +=
       "  products: name, code, series, list_price (a catalogue; no mapping needed when the "
       "columns are so named)\n"
-      "Keys: salesforce_id, hubspot_id (contract_lines: salesforce_id). Without one, rows match on "
-      "their natural key (docs/IMPORT.md).\n"
-      "Links: account.salesforce_id, account.hubspot_id, account.name; accounts: parent.…; "
-      "contacts: reports_to.…; contract_lines: opportunity.…\n"
+      "  users: name, email, external_id, manager (by e-mail or name), office (a sales-teams "
+      "file)\n"
+      "Keys: salesforce_id, hubspot_id (contract_lines: salesforce_id), external_id (any system's "
+      "id, named by the mapping's \"source\" or --source-name). Without one, rows match on their "
+      "natural key (docs/IMPORT.md).\n"
+      "Links: account.salesforce_id, account.hubspot_id, account.external_id, account.name; "
+      "accounts: parent.…; contacts: reports_to.…; contract_lines: opportunity.…\n"
+      "Mapping options: \"delimiter\", \"source\", \"unassigned_account\" (a holding account "
+      "for contacts and deals without one)\n"
       "Picklist values (a \"values\" table translates the file's to these):\n";
   for (Field f : {Field::kStage, Field::kType, Field::kLifecycle, Field::kBuyingRole,
                   Field::kStance, Field::kStatus, Field::kStrategic}) {

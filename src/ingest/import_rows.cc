@@ -66,7 +66,9 @@ template <class T>
 void Importer::Remember(ImportObject object, const ImportRow& row, const T& fresh) {
   int64_t id = fresh.id.value;
   if (!row.alias.empty()) aliases_[std::string(ObjectName(object)) + ":" + row.alias] = id;
-  for (KeySystem system : {KeySystem::kSalesforce, KeySystem::kHubspot, KeySystem::kName}) {
+  for (KeySystem system :
+       {KeySystem::kSalesforce, KeySystem::kHubspot, KeySystem::kName, KeySystem::kExternal}) {
+    if (system == KeySystem::kExternal && options_.external_source.empty()) continue;
     auto slot = std::make_pair(object, system);
     if (!loaded_[slot]) continue;  // loaded later, it takes the batch's rows then
     std::string key = KeyOf(fresh, system);
@@ -118,7 +120,9 @@ Importer::Outcome Importer::Process(ImportRow& row) {
     }
     row_account_ = opp.account_id.value;
     // Booked from the close date for a year, unless the line says otherwise.
-    if (!row.Has(Field::kStartDate)) row.Set(Field::kStartDate, opp.close_date.ToString());
+    if (!row.Has(Field::kStartDate) && opp.close_date) {
+      row.Set(Field::kStartDate, opp.close_date->ToString());
+    }
     if (!row.Has(Field::kEndDate)) {
       if (auto start = Date::Parse(row.Get(Field::kStartDate))) {
         row.Set(Field::kEndDate, start->AddYears(1).AddDays(-1).ToString());
@@ -126,11 +130,23 @@ Importer::Outcome Importer::Process(ImportRow& row) {
     }
   } else {
     ORCHARD_TRY(auto account, ResolveAccount(row));
-    if (!account) {
-      if (!row.account || row.account->key.empty()) {
+    if (!account && (!row.account || row.account->key.empty())) {
+      if (!options_.unassigned_account) {
+        // A mapped CSV may name a holding account instead: say so where it can.
+        std::string hint = options_.source == "csv"
+                               ? " (a mapping's \"unassigned_account\" keeps them under a "
+                                 "holding account)"
+                               : "";
         return issue(Field::kAccount, std::string("no account: Orchard keeps ") +
-                                          std::string(ObjectName(object_)) + " under accounts");
+                                          std::string(ObjectName(object_)) + " under accounts" +
+                                          hint);
       }
+      ORCHARD_TRY(int64_t holding, UnassignedAccount());
+      account = holding;
+      ++summary_.unassigned;
+      Warn("no account: kept under \"" + *options_.unassigned_account + "\"");
+    }
+    if (!account) {
       return issue(Field::kAccount, "account " + row.account->key +
                                         " is not in Orchard: import it first, or fix the link");
     }
@@ -361,10 +377,17 @@ void SetText(ImportRow& row, Field f, std::string& out) {
   if (row.Has(f)) out = row.Take(f);
 }
 
-// Moves the row's key into the entity (the row's last use of it).
+// Moves the row's key into the entity (the row's last use of it); an external_id with the
+// import's source name.
+template <class T>
 void SetKey(ImportRow& row, bool is_new, std::optional<std::string>* salesforce,
-            std::optional<std::string>* hubspot) {
+            std::optional<std::string>* hubspot, T& entity, const std::string& source) {
   if (!row.key || row.key->key.empty()) return;
+  if (row.key->system == KeySystem::kExternal) {
+    entity.external_source = source;
+    entity.external_id = std::move(row.key->key);
+    return;
+  }
   if (row.key->system == KeySystem::kSalesforce && salesforce) {
     // A row the Salesforce export named by Orchard's id keeps having none.
     if (!is_new && row.key->key.starts_with("orchard-") && !*salesforce) return;
@@ -405,7 +428,7 @@ Importer::Outcome Importer::Apply(Account& a, ImportRow& row, bool is_new) {
   }
   if (auto i = SetOptionalEnum(row, Field::kPotential, a.growth_potential)) return i;
   ORCHARD_CHECK(ApplyOwner(row, a.owner_id));
-  SetKey(row, is_new, &a.salesforce_id, &a.hubspot_id);
+  SetKey(row, is_new, &a.salesforce_id, &a.hubspot_id, a, options_.external_source);
   if (row.parent && !row.parent->key.empty()) {
     ORCHARD_TRY(auto parent, Find(ImportObject::kAccounts, *row.parent));
     if (parent && *parent == a.id.value) {
@@ -446,7 +469,7 @@ Importer::Outcome Importer::Apply(Contact& c, ImportRow& row, bool is_new) {
   if (auto i = SetInt(row, Field::kInfluence, kInfluence.lo, kInfluence.hi, influence)) return i;
   c.influence = static_cast<int>(influence);
   ORCHARD_CHECK(ApplyOwner(row, c.relationship_owner_id));
-  SetKey(row, is_new, &c.salesforce_id, &c.hubspot_id);
+  SetKey(row, is_new, &c.salesforce_id, &c.hubspot_id, c, options_.external_source);
   if (row.reports_to && !row.reports_to->key.empty()) {
     ORCHARD_TRY(auto manager, Find(ImportObject::kContacts, *row.reports_to));
     if (manager && *manager != c.id.value) {
@@ -475,13 +498,17 @@ Importer::Outcome Importer::Apply(Opportunity& o, ImportRow& row, bool is_new) {
     o.name = row.Take(Field::kName);
   }
   if (is_new && o.name.empty()) return IssueOf(Field::kName, "an opportunity needs a name");
-  if (is_new && (!row.Has(Field::kCloseDate) || row.Get(Field::kCloseDate).empty())) {
-    return IssueOf(Field::kCloseDate, "an opportunity needs a close date");
-  }
   if (auto i = SetEnum(row, Field::kType, o.type)) return i;
   if (auto i = SetEnum(row, Field::kStage, o.stage)) return i;
   if (auto i = SetMoney(row, Field::kAmount, o.amount)) return i;
-  if (auto i = SetDate(row, Field::kCloseDate, o.close_date)) return i;
+  if (auto i = SetOptionalDate(row, Field::kCloseDate, o.close_date)) return i;
+  // Open deals may have no close date yet (most CRMs allow it); closed ones need theirs.
+  if (!o.close_date) {
+    if (o.stage == OpportunityStage::kClosedWon || o.stage == OpportunityStage::kClosedLost) {
+      return IssueOf(Field::kCloseDate, "a closed opportunity needs a close date");
+    }
+    Warn("open opportunities without a close date: kept, the close date left empty");
+  }
   if (auto i = SetDate(row, Field::kCreatedOn, o.created_on)) return i;
   if (row.Has(Field::kLostReason)) {
     if (row.Get(Field::kLostReason).empty()) {
@@ -495,7 +522,7 @@ Importer::Outcome Importer::Apply(Opportunity& o, ImportRow& row, bool is_new) {
     ORCHARD_TRY(auto product, FindProduct(row, false));
     if (product || row.Get(Field::kProduct).empty()) o.product_id = product;
   }
-  SetKey(row, is_new, &o.salesforce_id, &o.hubspot_id);
+  SetKey(row, is_new, &o.salesforce_id, &o.hubspot_id, o, options_.external_source);
   return NoIssue();
 }
 
@@ -517,7 +544,7 @@ Importer::Outcome Importer::Apply(ContractLine& l, ImportRow& row, bool is_new) 
     return IssueOf(Field::kEndDate, "the end date " + l.end_date->ToString() +
                                         " is before the start date " + l.start_date.ToString());
   }
-  SetKey(row, is_new, &l.salesforce_id, nullptr);
+  SetKey(row, is_new, &l.salesforce_id, nullptr, l, options_.external_source);
   return NoIssue();
 }
 

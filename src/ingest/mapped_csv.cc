@@ -23,9 +23,10 @@ Result<Rule> RuleOfTarget(ImportObject object, const CsvColumnMap& m) {
     if (s == "salesforce_id") return KeySystem::kSalesforce;
     if (s == "hubspot_id") return KeySystem::kHubspot;
     if (s == "name") return KeySystem::kName;
+    if (s == "external_id") return KeySystem::kExternal;
     return std::nullopt;
   };
-  if (t == "salesforce_id" || t == "hubspot_id") {
+  if (t == "salesforce_id" || t == "hubspot_id" || t == "external_id") {
     if (object == ImportObject::kContractLines && t == "hubspot_id") {
       return Fail(ErrorCode::kInvalidArgument, "contract_lines have no hubspot_id");
     }
@@ -159,9 +160,20 @@ Result<CsvMap> ParseCsvMap(std::string_view text, ImportObject object) {
       continue;
     }
     if (kv.key() == "object") continue;  // informative; --object decides
+    if (kv.key() == "source" || kv.key() == "unassigned_account") {  // see CsvMap
+      const json::string* v = kv.value().if_string();
+      if (!v || v->empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "the mapping's " + std::string(kv.key()) + " must be a name, such as \"" +
+                        (kv.key() == "source" ? "ravenstack" : "Unassigned") + "\"");
+      }
+      (kv.key() == "source" ? map.source : map.unassigned_account) = std::string(*v);
+      continue;
+    }
     return Fail(ErrorCode::kInvalidArgument, "the mapping has an unknown key \"" +
                                                  std::string(kv.key()) +
-                                                 "\"; it takes columns, delimiter and object");
+                                                 "\"; it takes columns, delimiter, object, "
+                                                 "source and unassigned_account");
   }
   const json::value* columns = doc.as_object().if_contains("columns");
   if (!columns || !columns->is_object() || columns->as_object().empty()) {
@@ -213,7 +225,13 @@ Result<CsvMap> ParseCsvMap(std::string_view text, ImportObject object) {
       return Fail(ErrorCode::kInvalidArgument,
                   "column \"" + column + "\": " + rule.error().message);
     }
-    if (!m.values.empty() && rule->conv != Conv::kEnum && rule->conv != Conv::kStage &&
+    if (rule->system == KeySystem::kExternal &&
+        (rule->target == Target::kKey || rule->target == Target::kLink)) {
+      map.uses_external_id = true;
+    }
+    // Owners translate too: {"field": "owner", "values": {"D. Ruiz": "dana@example.com"}}.
+    const bool owner = rule->target == Target::kValue && rule->field == Field::kOwner;
+    if (!m.values.empty() && !owner && rule->conv != Conv::kEnum && rule->conv != Conv::kStage &&
         rule->conv != Conv::kType) {
       return Fail(
           ErrorCode::kInvalidArgument,

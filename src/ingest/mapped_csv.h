@@ -32,6 +32,9 @@ struct CsvColumnMap {
 struct CsvMap {
   std::map<std::string, CsvColumnMap> columns;  // by the file's column name
   std::optional<char> delimiter;
+  std::optional<std::string> source;              // the system external_id keys come from
+  std::optional<std::string> unassigned_account;  // holds rows without an account
+  bool uses_external_id = false;                  // a column is external_id or a link by it
 };
 // Fails naming what is wrong: malformed JSON, an unknown key, a field the object lacks.
 Result<CsvMap> ParseCsvMap(std::string_view json, ImportObject object);

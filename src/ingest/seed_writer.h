@@ -122,7 +122,8 @@ inline Status CheckRow(const Contact& c, const Refs& r) {
 }
 inline Status CheckRow(const Opportunity& o, const Refs& r) {
   ORCHARD_CHECK(ValidateRules(o));  // amount ≥ 0 and a name
-  ORCHARD_CHECK(Rule(o.created_on <= o.close_date, "created on or before the close date"));
+  ORCHARD_CHECK(
+      Rule(!o.close_date || o.created_on <= *o.close_date, "created on or before the close date"));
   return Rule(
       r.Has(o.account_id) && r.Has(o.product_id) && r.Has(o.division_id) && r.Has(o.owner_id),
       "account, product, division and owner must exist");

@@ -22,11 +22,17 @@ Result<Checked> Check(const ImportRequest& request) {
     if (!c.object) {
       return FailField("object", "HubSpot imports companies, contacts or deals; got \"" + o + "\"");
     }
+  } else if (request.source == "csv" && request.object == "users") {
+    if (!request.map_json) {
+      return FailField("map", "a CSV import needs a mapping file naming its columns");
+    }
+    ORCHARD_TRY(auto map, ParseUserMap(*request.map_json));
+    (void)map;
   } else if (request.source == "csv") {
     if (!request.object) {
       return FailField("object",
                        "name what the file holds: accounts, contacts, opportunities, "
-                       "contract_lines or products");
+                       "contract_lines, products or users");
     }
     if (*request.object == "products") {  // a catalogue: products_import.h
       auto checked = CheckProductsMap(request.map_json);
@@ -42,6 +48,11 @@ Result<Checked> Check(const ImportRequest& request) {
     auto map = ParseCsvMap(*request.map_json, *c.object);
     if (!map) return FailField("map", map.error().message);
     c.map = std::move(*map);
+    if (c.map->uses_external_id && !request.source_name && !c.map->source) {
+      return FailField("source",
+                       "external_id keys need the name of the system they come from: "
+                       "the mapping's \"source\" or --source-name");
+    }
   } else if (request.source != "salesforce") {
     return FailField("source", "salesforce, hubspot or csv; got \"" + request.source + "\"");
   }
@@ -64,6 +75,16 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
   }
   std::optional<ImportObject> object = checked.object;
   std::optional<CsvMap> map = std::move(checked.map);
+  options.create_users = request.create_users;
+  if (map) {
+    options.external_source = request.source_name.value_or(map->source.value_or(""));
+    options.unassigned_account = map->unassigned_account;
+  }
+  if (request.source == "csv" && request.object == "users") {
+    ORCHARD_TRY(auto users, ParseUserMap(*request.map_json));
+    if (request.source_name) users.source = request.source_name;
+    return ImportUsers(db, clock, request.path, users, options);
+  }
   // Salesforce's Product2 files first: the catalogue the contracts and line items link to.
   std::vector<ImportSummary> catalogues;
   if (request.source == "salesforce") {

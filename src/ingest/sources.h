@@ -16,6 +16,7 @@
 #include "ingest/import.h"
 #include "ingest/mapped_csv.h"
 #include "ingest/salesforce.h"
+#include "ingest/user_import.h"
 
 namespace orchard::ingest {
 
@@ -26,6 +27,8 @@ struct ImportRequest {
   std::optional<std::string> object;    // hubspot: companies, contacts, deals; csv: accounts, …
   std::optional<std::string> map_json;  // csv: the mapping file's text
   std::optional<std::string> date_format;  // hubspot: how its dates are written
+  std::optional<std::string> source_name;  // csv: the system external_id keys come from
+  bool create_users = false;               // owners Orchard lacks become inactive users
 };
 // Checks the request's source, object and mapping: an error names the option that is wrong.
 Status CheckImportRequest(const ImportRequest& request);

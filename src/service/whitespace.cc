@@ -148,7 +148,7 @@ Result<ConvertedCell> ConvertCell(store::ConnectionPool& pool, const Clock& cloc
   o.product_id = cell.product_id;
   o.division_id = cell.division_id;
   o.owner_id = account.owner_id;
-  if (o.close_date < today) return FailValue("close_date", "must not be before today");
+  if (*o.close_date < today) return FailValue("close_date", "must not be before today");
 
   EntityService<Opportunity> opportunities(pool, clock, model);
   EntityService<WhitespaceCell> cells(pool, clock, model);

@@ -22,6 +22,7 @@ std::string RenderMigration(std::string_view sql, Dialect dialect) {
   out.reserve(sql.size() + 1024);
   constexpr std::string_view kToken = "{{ID}}";
   constexpr std::string_view kSqliteOnly = "{{SQLITE}} ";
+  constexpr std::string_view kPostgresOnly = "{{POSTGRES}} ";
   while (!sql.empty()) {
     size_t end = sql.find('\n');
     std::string_view line = sql.substr(0, end == std::string_view::npos ? sql.size() : end + 1);
@@ -29,6 +30,10 @@ std::string RenderMigration(std::string_view sql, Dialect dialect) {
     if (line.starts_with(kSqliteOnly)) {
       if (dialect != Dialect::kSqlite) continue;
       line.remove_prefix(kSqliteOnly.size());
+    }
+    if (line.starts_with(kPostgresOnly)) {
+      if (dialect != Dialect::kPostgres) continue;
+      line.remove_prefix(kPostgresOnly.size());
     }
     size_t pos = 0;
     while (true) {
@@ -78,6 +83,15 @@ Result<int> Migrate(Database& db) {
     if (!s) {
       return Fail(s.error().code, "migration " + std::to_string(m.version) + " (" +
                                       std::string(m.name) + ") failed: " + s.error().message);
+    }
+    // A migration that edits SQLite's stored schema (0018) ends so: the schema version goes up,
+    // and every connection, this one too, re-reads the definitions.
+    if (db.dialect() == Dialect::kSqlite &&
+        m.sql.find("writable_schema") != std::string_view::npos) {
+      ORCHARD_TRY(auto schema, db.QueryInt("PRAGMA schema_version"));
+      ORCHARD_CHECK(
+          db.ExecScript("PRAGMA schema_version = " + std::to_string(schema.value_or(0) + 1) +
+                        "; PRAGMA writable_schema = OFF"));
     }
     // The timestamp records when, for people reading the table; nothing depends on it.
     SqlValue params[] = {static_cast<int64_t>(m.version), std::string(m.name),

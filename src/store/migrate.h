@@ -30,7 +30,8 @@ Result<int> SchemaVersion(Database& db);
 Result<int> Migrate(Database& db);
 
 // The SQL of a migration for one backend: {{ID}} replaced by the dialect's id column, and a line
-// that starts "{{SQLITE}} " kept (without it) on SQLite only.
+// that starts "{{SQLITE}} " kept (without it) on SQLite only, one that starts "{{POSTGRES}} " on
+// PostgreSQL only.
 std::string RenderMigration(std::string_view sql, Dialect dialect);
 
 }  // namespace orchard::store

@@ -225,7 +225,9 @@ TEST_P(InputsTest, RequiredDatesAreRequired) {
     return As("ann").Post("/api/v1/accounts/" + Id(ann_account_.value) + "/opportunities",
                           json::serialize(body), "application/json");
   };
-  auto no_close = post({{"name", "Renewal"}, {"created_on", "2026-06-01"}});
+  // A closed deal needs its close date; an open one may have none yet (issue 21).
+  auto no_close =
+      post({{"name", "Renewal"}, {"created_on", "2026-06-01"}, {"stage", "closed_won"}});
   ASSERT_TRUE(no_close);
   EXPECT_EQ(no_close->status, 422) << no_close->body;
   EXPECT_EQ(ErrorField(no_close), "close_date");
@@ -238,6 +240,10 @@ TEST_P(InputsTest, RequiredDatesAreRequired) {
       post({{"name", "Renewal"}, {"created_on", "2026-06-01"}, {"close_date", "2026-09-30"}});
   ASSERT_TRUE(both);
   EXPECT_EQ(both->status, 201) << both->body;
+  auto open = post({{"name", "Open, no date yet"}, {"created_on", "2026-06-01"}});
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 201) << open->body;
+  EXPECT_TRUE(json::parse(open->body).at("close_date").is_null()) << open->body;
 
   json::object nps{{"score", 9}};
   auto n = As("ann").Post("/api/v1/accounts/" + Id(ann_account_.value) + "/nps-responses",

@@ -23,7 +23,11 @@ export function Opportunities({ accountId, editable }: { accountId: number; edit
   const save = async (list: Opportunity[], o: Opportunity, stage: string, version: number) => {
     setSaved(null);
     try {
-      const updated = await api.patch<Opportunity>(`/api/v1/opportunities/${o.id}`, { stage, version });
+      // A deal closed without a close date yet (an import may leave one open without it) closes
+      // today: the server needs the day a closed deal closed.
+      const closing = (stage === "closed_won" || stage === "closed_lost") && !o.close_date;
+      const body = closing ? { stage, version, close_date: new Date().toISOString().slice(0, 10) } : { stage, version };
+      const updated = await api.patch<Opportunity>(`/api/v1/opportunities/${o.id}`, body);
       setPending(null);
       set(list.map((x) => (x.id === o.id ? updated : x)));
       setSaved(`${o.name}: stage is now ${label(stage)}.`);
