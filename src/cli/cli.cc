@@ -261,9 +261,12 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     cmd->add_option("--report", import_args.report,
                     "Where rejected rows go as CSV (default: FILE.rejected.csv in this folder, "
                     "written only when a row is rejected)");
-    cmd->add_option("--batch", import_args.batch, "Rows per transaction")
+    cmd->add_option("--batch", import_args.batch,
+                    "Rows per transaction (without it, a file whose table is empty is one "
+                    "transaction, its indexes built at the end)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 1'000'000));
+        ->check(CLI::Range(1, 1'000'000))
+        ->each([&](const std::string&) { import_args.batch_given = true; });
   };
   auto* import_sf = import_cmd->add_subcommand(
       "salesforce",

@@ -126,6 +126,7 @@ struct ImportArgs {
   bool dry_run = false;
   std::string report;  // rejected rows as CSV; empty: <file name>.rejected.csv here
   int batch = 20000;
+  bool batch_given = false;  // --batch given: every batch commits, even into an empty table
 };
 
 struct ExportArgs {

@@ -11,6 +11,7 @@
 #include "domain/limits.h"
 #include "domain/schema.h"
 #include "ingest/import_batch.h"
+#include "ingest/import_first_load.h"
 #include "ingest/text.h"
 #include "service/entity_service.h"
 #include "store/store.h"
@@ -72,6 +73,11 @@ Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns 
   f.file = std::move(file);
   f.object = std::string(ObjectName(object));
   summary_.files.push_back(std::move(f));
+  if (options_.first_load && !options_.dry_run) {
+    ORCHARD_CHECK(WaitForWriter());
+    ORCHARD_TRY(bool empty, TableIsEmpty(db_, ObjectName(object)));
+    first_load_ = empty;
+  }
   return Ok();
 }
 
@@ -156,6 +162,10 @@ Status Importer::WriteInTransaction(Batch& batch) {
   if (!in_transaction_) {
     ORCHARD_CHECK(db_.Begin());
     in_transaction_ = true;
+    if (first_load_) {
+      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_)));
+      put_back_ = std::move(put_back);
+    }
   }
   store::Store store(db_);
   // New rows in link order, then changed rows, then the change log, which tells running
@@ -218,7 +228,8 @@ Status Importer::WriteInTransaction(Batch& batch) {
       ORCHARD_CHECK(db_.ExecScript("NOTIFY orchard_changes"));
     }
   }
-  if (options_.dry_run) return Ok();  // one transaction, rolled back by Finish
+  // A dry run is one transaction, rolled back by Finish; a first load commits at its file's end.
+  if (options_.dry_run || first_load_) return Ok();
   in_transaction_ = false;
   return db_.Commit();
 }
@@ -252,6 +263,17 @@ Status Importer::Flush() {
     options_.on_progress(progress_);
   }
   return Ok();
+}
+
+Status Importer::EndFirstLoad() {
+  if (!first_load_) return Ok();
+  ORCHARD_CHECK(WaitForWriter());
+  first_load_ = false;
+  if (!in_transaction_) return Ok();  // nothing was written
+  ORCHARD_CHECK(PutBack(db_, put_back_));
+  put_back_.clear();
+  in_transaction_ = false;
+  return db_.Commit();
 }
 
 Importer::Index& Importer::IndexOf(ImportObject object, KeySystem system) {

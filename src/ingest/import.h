@@ -205,6 +205,9 @@ struct ImportOptions {
   // Set to stop at the next batch: what was committed stays, the batch in flight rolls back,
   // and Add() fails naming how far the import got (a re-run completes it).
   const std::atomic<bool>* stop = nullptr;
+  // A file whose table is empty when it begins is one transaction, its table's indexes built
+  // once at the end (import_first_load.h); false: every batch commits, whatever the table holds.
+  bool first_load = true;
 };
 
 class Importer {
@@ -261,6 +264,7 @@ class Importer {
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
+  Status EndFirstLoad();  // builds what a first load set aside, and commits
   // Where a row stands now: a contact's account, an account's parent (in the batch being made,
   // else as stored), for the links that may not cross accounts or close a cycle.
   Result<std::optional<int64_t>> AccountOfContact(int64_t contact);
@@ -291,6 +295,10 @@ class Importer {
   std::unique_ptr<Batch> batch_;
   std::future<Status> writing_;  // the batch being written, if any
   bool in_transaction_ = false;  // touched by the writer only while a batch is in flight
+  // This file is a first load (its table was empty): its batches share one transaction, and
+  // put_back_ holds what makes the indexes set aside by its first batch again.
+  bool first_load_ = false;
+  std::vector<std::string> put_back_;
   // (object, system) → key → id; loaded from the database on first use.
   std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;

@@ -551,9 +551,18 @@ class PostgresDatabase final : public Database {
                   "postgresql: \"" + std::string(table) + "\" is not a table");
     }
     std::vector<IdRange> out;
-    SqlValue params[] = {std::string(table), count};
+    // The sequence is looked up once: in the statement below, a catalogue lookup per id was a
+    // fifth of the server's time in an import.
+    SqlValue name[] = {std::string(table)};
+    ORCHARD_TRY(auto sequence,
+                QueryInt("SELECT pg_get_serial_sequence(?, 'id')::regclass::oid::bigint", name));
+    if (!sequence) {
+      return Fail(ErrorCode::kInternal,
+                  "postgresql: \"" + std::string(table) + "\" has no id sequence");
+    }
+    SqlValue params[] = {*sequence, count};
     ORCHARD_CHECK(
-        Query("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM "
+        Query("SELECT nextval(?::bigint::oid::regclass) FROM "
               "generate_series(1, ?::bigint) ORDER BY 1",
               params, [&](const Row& row) -> Status {
                 ORCHARD_TRY(int64_t id, row.GetInt(0));
