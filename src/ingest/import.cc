@@ -158,12 +158,40 @@ Status Importer::Write(Batch& batch) {
   return done;
 }
 
+// The columns the batch's new rows of the file's object give a value.
+std::set<std::string> Importer::FilledColumns(Batch& batch) const {
+  std::set<std::string> filled;
+  auto scan = [&]<class T>(const Part<T>& part) {
+    auto names = store::ColumnNames<T>();
+    for (size_t i = 0; i < part.values.size(); ++i) {
+      if (!std::holds_alternative<std::monostate>(part.values[i])) {
+        filled.emplace(names[i % names.size()]);
+      }
+    }
+  };
+  switch (object_) {
+    case ImportObject::kAccounts:
+      scan(batch.accounts);
+      break;
+    case ImportObject::kContacts:
+      scan(batch.contacts);
+      break;
+    case ImportObject::kOpportunities:
+      scan(batch.opportunities);
+      break;
+    case ImportObject::kContractLines:
+      scan(batch.lines);
+      break;
+  }
+  return filled;
+}
+
 Status Importer::WriteInTransaction(Batch& batch) {
   if (!in_transaction_) {
     ORCHARD_CHECK(db_.Begin());
     in_transaction_ = true;
     if (first_load_) {
-      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_)));
+      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_), FilledColumns(batch)));
       put_back_ = std::move(put_back);
     }
   }

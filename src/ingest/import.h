@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -265,6 +266,7 @@ class Importer {
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
   Status EndFirstLoad();  // builds what a first load set aside, and commits
+  std::set<std::string> FilledColumns(Batch& batch) const;
   // Where a row stands now: a contact's account, an account's parent (in the batch being made,
   // else as stored), for the links that may not cross accounts or close a cycle.
   Result<std::optional<int64_t>> AccountOfContact(int64_t contact);

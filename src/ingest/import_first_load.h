@@ -6,6 +6,7 @@
 // made; being in the same transaction, a crash or a stop rolls the set-aside back with the rows.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,11 @@ Result<bool> TableIsEmpty(store::Database& db, std::string_view table);
 
 // Drops the table's indexes other than its primary key (and, on PostgreSQL, its foreign keys);
 // returns the statements that make them again, in the order to run them. Inside a transaction.
-Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::string_view table);
+// A partial index none of whose columns is in `filled` (the columns the first batch gives a
+// value) stays: it holds no row of such a batch, so keeping it costs nothing, where building it
+// again would read the whole table. A later row that fills it is indexed as any insert is.
+Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::string_view table,
+                                                 const std::set<std::string>& filled);
 
 // Runs what SetAsideIndexes returned: every index is built (and every foreign key checked) once.
 Status PutBack(store::Database& db, const std::vector<std::string>& statements);
