@@ -386,6 +386,7 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   options.dry_run = args.dry_run;
   options.batch_rows = args.batch;
   options.as_of = args.as_of;
+  options.first_load = !args.batch_given;  // a batch size asked for is kept, even for a first load
   options.report_path = args.report;
   if (options.report_path.empty()) {
     options.report_path = std::filesystem::path(args.path).filename().string() + ".rejected.csv";

@@ -274,9 +274,12 @@ int Run(int argc, char** argv, const Handlers& handlers) {
     cmd->add_option("--report", import_args.report,
                     "Where rejected rows go as CSV (default: FILE.rejected.csv in this folder, "
                     "written only when a row is rejected)");
-    cmd->add_option("--batch", import_args.batch, "Rows per transaction")
+    cmd->add_option("--batch", import_args.batch,
+                    "Rows per transaction (without it, a file whose table is empty is one "
+                    "transaction, its indexes built at the end)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 1'000'000));
+        ->check(CLI::Range(1, 1'000'000))
+        ->each([&](const std::string&) { import_args.batch_given = true; });
     cmd->add_option("--as-of", import_as_of,
                     "The create date of deals that have none and close later (default: the "
                     "file's modification date)")

@@ -131,6 +131,7 @@ struct ImportArgs {
   std::string report;  // rejected rows as CSV; empty: <file name>.rejected.csv here
   int batch = 20000;
   std::optional<Date> as_of;  // the create date of deals without one (default: the file's date)
+  bool batch_given = false;   // --batch given: every batch commits, even into an empty table
 };
 
 struct ExportArgs {

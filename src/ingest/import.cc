@@ -12,6 +12,7 @@
 #include "domain/limits.h"
 #include "domain/schema.h"
 #include "ingest/import_batch.h"
+#include "ingest/import_first_load.h"
 #include "ingest/products_import.h"
 #include "ingest/text.h"
 #include "service/entity_service.h"
@@ -90,6 +91,11 @@ Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns 
   f.file = std::move(file);
   f.object = std::string(ObjectName(object));
   summary_.files.push_back(std::move(f));
+  if (options_.first_load && !options_.dry_run) {
+    ORCHARD_CHECK(WaitForWriter());
+    ORCHARD_TRY(bool empty, TableIsEmpty(db_, ObjectName(object)));
+    first_load_ = empty;
+  }
   return Ok();
 }
 
@@ -170,10 +176,42 @@ Status Importer::Write(Batch& batch) {
   return done;
 }
 
+// The columns the batch's new rows of the file's object give a value.
+std::set<std::string> Importer::FilledColumns(Batch& batch) const {
+  std::set<std::string> filled;
+  auto scan = [&]<class T>(const Part<T>& part) {
+    auto names = store::ColumnNames<T>();
+    for (size_t i = 0; i < part.values.size(); ++i) {
+      if (!std::holds_alternative<std::monostate>(part.values[i])) {
+        filled.emplace(names[i % names.size()]);
+      }
+    }
+  };
+  switch (object_) {
+    case ImportObject::kAccounts:
+      scan(batch.accounts);
+      break;
+    case ImportObject::kContacts:
+      scan(batch.contacts);
+      break;
+    case ImportObject::kOpportunities:
+      scan(batch.opportunities);
+      break;
+    case ImportObject::kContractLines:
+      scan(batch.lines);
+      break;
+  }
+  return filled;
+}
+
 Status Importer::WriteInTransaction(Batch& batch) {
   if (!in_transaction_) {
     ORCHARD_CHECK(db_.Begin());
     in_transaction_ = true;
+    if (first_load_) {
+      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_), FilledColumns(batch)));
+      put_back_ = std::move(put_back);
+    }
   }
   store::Store store(db_);
   // New rows in link order, then changed rows, then the change log, which tells running
@@ -236,7 +274,8 @@ Status Importer::WriteInTransaction(Batch& batch) {
       ORCHARD_CHECK(db_.ExecScript("NOTIFY orchard_changes"));
     }
   }
-  if (options_.dry_run) return Ok();  // one transaction, rolled back by Finish
+  // A dry run is one transaction, rolled back by Finish; a first load commits at its file's end.
+  if (options_.dry_run || first_load_) return Ok();
   in_transaction_ = false;
   return db_.Commit();
 }
@@ -270,6 +309,17 @@ Status Importer::Flush() {
     options_.on_progress(progress_);
   }
   return Ok();
+}
+
+Status Importer::EndFirstLoad() {
+  if (!first_load_) return Ok();
+  ORCHARD_CHECK(WaitForWriter());
+  first_load_ = false;
+  if (!in_transaction_) return Ok();  // nothing was written
+  ORCHARD_CHECK(PutBack(db_, put_back_));
+  put_back_.clear();
+  in_transaction_ = false;
+  return db_.Commit();
 }
 
 Importer::Index& Importer::IndexOf(ImportObject object, KeySystem system) {

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -224,6 +225,9 @@ struct ImportOptions {
   // The day a deal without a create date was created on, when its close date is later or
   // missing; none: each file's modification date.
   std::optional<Date> as_of;
+  // A file whose table is empty when it begins is one transaction, its table's indexes built
+  // once at the end (import_first_load.h); false: every batch commits, whatever the table holds.
+  bool first_load = true;
 };
 
 class ProductCatalogue;  // products_import.h
@@ -290,6 +294,8 @@ class Importer {
   Result<std::optional<ProductId>> FindProduct(const ImportRow& row, bool add = true);
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
+  Status EndFirstLoad();  // builds what a first load set aside, and commits
+  std::set<std::string> FilledColumns(Batch& batch) const;
   // Where a row stands now: a contact's account, an account's parent (in the batch being made,
   // else as stored), for the links that may not cross accounts or close a cycle.
   Result<std::optional<int64_t>> AccountOfContact(int64_t contact);
@@ -320,6 +326,10 @@ class Importer {
   std::unique_ptr<Batch> batch_;
   std::future<Status> writing_;  // the batch being written, if any
   bool in_transaction_ = false;  // touched by the writer only while a batch is in flight
+  // This file is a first load (its table was empty): its batches share one transaction, and
+  // put_back_ holds what makes the indexes set aside by its first batch again.
+  bool first_load_ = false;
+  std::vector<std::string> put_back_;
   // (object, system) → key → id; loaded from the database on first use.
   std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
   std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;

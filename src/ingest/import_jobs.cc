@@ -145,6 +145,9 @@ void ImportJobs::Run(Job& job, const std::string& url, const Clock& clock, Impor
   options.report_path = (job.dir / "rejected.csv").string();
   options.hide_dir = job.dir.string();
   options.stop = &job.stop;
+  // Inside a running server every batch commits, even into an empty table: a first load's one
+  // transaction would hold SQLite's write lock (and PostgreSQL's lock on the table) throughout.
+  options.first_load = false;
   options.on_progress = [&](const ImportProgress& p) {
     std::lock_guard lock(job.mu);
     job.state.progress = p;

@@ -589,6 +589,7 @@ Status Importer::EndFile() {
   ORCHARD_CHECK(Flush());
   ORCHARD_CHECK(Handoff());
   ORCHARD_CHECK(WaitForWriter());
+  ORCHARD_CHECK(EndFirstLoad());
   if (pending_parents_.empty() && pending_managers_.empty()) return Ok();
   return ResolvePendingLinks();
 }

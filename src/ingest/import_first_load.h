@@ -1,0 +1,33 @@
+// Inside the Importer (internal to ingest/): a first load. An import into an empty table writes
+// every batch of that file in one transaction with the table's secondary indexes (and, on
+// PostgreSQL, its foreign keys) set aside, and builds them once before the commit: a sort, where
+// each row would otherwise have been a random insert into every index. The statements that put
+// them back are read from the database's own catalogue, so they are exactly what the migrations
+// made; being in the same transaction, a crash or a stop rolls the set-aside back with the rows.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace orchard::ingest::detail {
+
+// Whether `table` (a domain/schema.h name) holds no row.
+Result<bool> TableIsEmpty(store::Database& db, std::string_view table);
+
+// Drops the table's indexes other than its primary key (and, on PostgreSQL, its foreign keys);
+// returns the statements that make them again, in the order to run them. Inside a transaction.
+// A partial index none of whose columns is in `filled` (the columns the first batch gives a
+// value) stays: it holds no row of such a batch, so keeping it costs nothing, where building it
+// again would read the whole table. A later row that fills it is indexed as any insert is.
+Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::string_view table,
+                                                 const std::set<std::string>& filled);
+
+// Runs what SetAsideIndexes returned: every index is built (and every foreign key checked) once.
+Status PutBack(store::Database& db, const std::vector<std::string>& statements);
+
+}  // namespace orchard::ingest::detail

@@ -1,0 +1,7 @@
+# A first load: an import into an empty table in one transaction, its indexes built at the end
+# (ingest/import_first_load.h).
+orchard_test(import_first_load_test SOURCES integration/import_first_load_test.cc
+  LIBS orchard_ingest orchard_test_support)
+# Bulk writes read back unchanged on both backends (PostgreSQL: binary COPY).
+orchard_test(bulk_copy_types_test SOURCES integration/bulk_copy_types_test.cc
+  LIBS orchard_store orchard_test_support)

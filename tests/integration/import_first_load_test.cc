@@ -1,0 +1,205 @@
+// A first load (ingest/import_first_load.h): an import into an empty table is one transaction
+// with the table's indexes built at its end. What a user would notice: every row and every
+// index is there afterwards, a second import updates rather than duplicates, an import stopped
+// midway leaves whole batches (none, for a first load) and a book whose indexes work, and an
+// import into a table that holds rows still commits batch by batch.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ingest/import.h"
+#include "ingest/sources.h"
+#include "store/migrate.h"
+#include "store/store.h"
+#include "support/test_database.h"
+
+namespace orchard::ingest {
+namespace {
+
+using testing::Backend;
+
+class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
+    auto db = store::OpenDatabase(test_db_.url());
+    ASSERT_TRUE(db) << db.error().message;
+    db_ = std::move(*db);
+    ASSERT_TRUE(store::Migrate(*db_));
+    indexes_ = Indexes();
+    ASSERT_FALSE(indexes_.empty());
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto v = db_->QueryInt(sql);
+    EXPECT_TRUE(v) << sql << ": " << v.error().message;
+    return v ? v->value_or(0) : -1;
+  }
+
+  // The accounts table's indexes and foreign keys, by name, as the catalogue has them (on
+  // PostgreSQL in this test's own schema: tests running beside it have theirs).
+  std::vector<std::string> Indexes() {
+    std::string sql =
+        db_->dialect() == store::Dialect::kSqlite
+            ? "SELECT name || ':' || COALESCE(sql, '') FROM sqlite_master "
+              "WHERE type = 'index' AND tbl_name = 'accounts' ORDER BY name"
+            : "SELECT indexname || ':' || indexdef FROM pg_indexes WHERE tablename = 'accounts' "
+              "AND schemaname = current_schema() "
+              "UNION ALL SELECT conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint "
+              "WHERE conrelid = 'accounts'::regclass ORDER BY 1";
+    std::vector<std::string> out;
+    auto st = db_->Query(sql, {}, [&](const store::Row& r) -> Status {
+      out.emplace_back(r.GetText(0));
+      return Ok();
+    });
+    EXPECT_TRUE(st) << st.error().message;
+    return out;
+  }
+
+  // Adds accounts first … last (keys sf<i>, names "<prefix> <i>") to an import begun by the
+  // caller; batches of `batch` rows.
+  static void AddRows(Importer& im, int first, int last, const std::string& prefix) {
+    for (int i = first; i <= last; ++i) {
+      ImportRow row;
+      row.key = Ref{KeySystem::kSalesforce, "sf" + std::to_string(i)};
+      row.Set(Field::kName, prefix + " " + std::to_string(i));
+      ASSERT_TRUE(im.Add(std::move(row)));
+    }
+  }
+
+  Result<ImportSummary> Run(int first, int last, const std::string& prefix, int batch) {
+    ImportOptions o;
+    o.batch_rows = batch;
+    ORCHARD_TRY(auto im, Importer::Start(*db_, clock_, o));
+    ORCHARD_CHECK(im->BeginFile("accounts.csv", ImportObject::kAccounts));
+    AddRows(*im, first, last, prefix);
+    return im->Finish();
+  }
+
+  // A second account with a stored Salesforce id is refused: the unique index is there.
+  void ExpectTheKeyIsUnique(const std::string& key) {
+    Account a;
+    a.name = "Duplicate";
+    a.salesforce_id = key;
+    store::Store store(*db_);
+    auto dup = store.Insert(a);
+    EXPECT_FALSE(dup) << "a second account with salesforce_id " << key << " was stored";
+  }
+
+  testing::TestDatabase test_db_;
+  std::unique_ptr<store::Database> db_;
+  FixedClock clock_{*Timestamp::Parse("2026-06-15 09:00:00")};
+  std::vector<std::string> indexes_;
+};
+
+TEST_P(ImportFirstLoadTest, AFirstLoadKeepsEveryRowAndIndexAndASecondImportUpdatesIt) {
+  auto first = Run(1, 35, "Account", 10);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->inserted, 35);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 35);
+  EXPECT_EQ(Indexes(), indexes_);  // the same indexes and foreign keys, made the same way
+  ExpectTheKeyIsUnique("sf7");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log WHERE entity = 'accounts'"), 4);  // a batch each
+
+  // The table holds rows now: the second import upserts batch by batch.
+  auto second = Run(30, 50, "Renamed", 10);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->updated, 6);
+  EXPECT_EQ(second->inserted, 15);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 50);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT salesforce_id) FROM accounts"), 50);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts WHERE name LIKE 'Renamed %'"), 21);
+  EXPECT_EQ(Indexes(), indexes_);
+}
+
+TEST_P(ImportFirstLoadTest, AKeyTwiceInAFirstLoadIsOneAccount) {
+  ImportOptions o;
+  o.batch_rows = 4;
+  auto im = Importer::Start(*db_, clock_, o);
+  ASSERT_TRUE(im);
+  ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+  AddRows(**im, 1, 10, "Account");
+  AddRows(**im, 3, 5, "Again");  // in a later batch of the same transaction
+  auto s = (*im)->Finish();
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->inserted, 10);
+  EXPECT_EQ(s->updated, 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 10);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts WHERE name LIKE 'Again %'"), 3);
+  EXPECT_EQ(Indexes(), indexes_);
+}
+
+// The first batch gives no HubSpot id, so the partial index on hubspot_id stays in place through
+// the load (import_first_load.h); the rows of a later batch that do have one are indexed.
+TEST_P(ImportFirstLoadTest, AnIndexKeptThroughAFirstLoadHoldsTheRowsOfLaterBatches) {
+  ImportOptions o;
+  o.batch_rows = 5;
+  auto im = Importer::Start(*db_, clock_, o);
+  ASSERT_TRUE(im);
+  ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+  AddRows(**im, 1, 5, "Account");
+  for (int i = 6; i <= 12; ++i) {
+    ImportRow row;
+    row.key = Ref{KeySystem::kHubspot, "hs" + std::to_string(i)};
+    row.Set(Field::kName, "HubSpot " + std::to_string(i));
+    ASSERT_TRUE((*im)->Add(std::move(row)));
+  }
+  auto s = (*im)->Finish();
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->inserted, 12);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts WHERE hubspot_id IS NOT NULL"), 7);
+  EXPECT_EQ(Indexes(), indexes_);
+  Account a;
+  a.name = "Duplicate";
+  a.hubspot_id = "hs9";
+  store::Store store(*db_);
+  EXPECT_FALSE(store.Insert(a)) << "a second account with hubspot_id hs9 was stored";
+  // A re-run finds every row by its key.
+  auto rerun = Run(1, 5, "Account", 5);
+  ASSERT_TRUE(rerun) << rerun.error().message;
+  EXPECT_EQ(rerun->unchanged, 5);
+}
+
+TEST_P(ImportFirstLoadTest, AFirstLoadStoppedMidwayLeavesNoRowAndWorkingIndexes) {
+  {
+    // The process dies after two batches of ten and part of a third: no Finish.
+    ImportOptions o;
+    o.batch_rows = 10;
+    auto im = Importer::Start(*db_, clock_, o);
+    ASSERT_TRUE(im);
+    ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+    AddRows(**im, 1, 25, "Account");
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 0);  // whole batches: none, in one transaction
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM change_log"), 0);
+  EXPECT_EQ(Indexes(), indexes_);
+  auto rerun = Run(1, 25, "Account", 10);
+  ASSERT_TRUE(rerun) << rerun.error().message;
+  EXPECT_EQ(rerun->inserted, 25);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT salesforce_id) FROM accounts"), 25);
+  EXPECT_EQ(Indexes(), indexes_);
+  ExpectTheKeyIsUnique("sf25");
+}
+
+TEST_P(ImportFirstLoadTest, AnImportIntoATableWithRowsStillCommitsEachBatch) {
+  auto seed = Run(1000, 1000, "Seed", 10);
+  ASSERT_TRUE(seed) << seed.error().message;
+  {
+    ImportOptions o;
+    o.batch_rows = 10;
+    auto im = Importer::Start(*db_, clock_, o);
+    ASSERT_TRUE(im);
+    ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+    AddRows(**im, 1, 25, "Account");
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 21);  // the seed and two whole batches
+  EXPECT_EQ(Indexes(), indexes_);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ImportFirstLoadTest,
+                         ::testing::Values(Backend::kSqliteFile, Backend::kPostgres),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace orchard::ingest
