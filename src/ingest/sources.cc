@@ -100,6 +100,7 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
     summary.rows += signals.rows;
     summary.inserted += signals.inserted;
     summary.unchanged += signals.unchanged;
+    summary.seconds += signals.seconds;
     return summary;
   } else if (request.source == "hubspot") {
     ORCHARD_CHECK(ImportHubspot(*importer, *object, request.path, request.date_format));
