@@ -9,8 +9,9 @@
 //
 // These tables have no external-id column, so a re-import is kept from doubling them per
 // account: an account that already had rows of a table before the import keeps them, and the
-// files' rows for it are skipped (counted unchanged); an object in several files is read whole. Engagement signals and call
-// transcripts are not written: neither the health nor depth reads them.
+// files' rows for it are skipped (counted unchanged); an object in several files is read whole.
+// Engagement signals and call transcripts are not written: neither the health nor depth reads
+// them.
 #pragma once
 
 #include <optional>
