@@ -41,6 +41,7 @@
 #include "ingest/export.h"
 #include "ingest/import_help.h"
 #include "ingest/salesforce_export.h"
+#include "ingest/salesforce_signals.h"
 #include "ingest/seed.h"
 #include "ingest/sources.h"
 #include "service/account_service.h"
@@ -440,13 +441,44 @@ Status RunImport(const cli::ImportArgs& args, const Clock& clock) {
   return Ok();
 }
 
+// --format salesforce of what health and depth read: Task, Case and Orchard's custom objects
+// (ingest/salesforce_signals.h), through FILE.tmp as below.
+Status RunSalesforceSignalsExport(const cli::ExportArgs& args) {
+  ORCHARD_CHECK(RequireExistingDatabase(args.db));
+  ORCHARD_TRY(auto db, OpenMigrated(args.db, true));
+  if (!args.out) {
+    ORCHARD_TRY(int64_t written, ingest::ExportSalesforceSignals(*db, args.object, std::cout));
+    (void)written;
+    return Ok();
+  }
+  std::string tmp = *args.out + ".tmp";
+  Result<int64_t> rows = 0;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail(ErrorCode::kUnavailable, "cannot write " + tmp);
+    rows = ingest::ExportSalesforceSignals(*db, args.object, out);
+  }
+  std::error_code ec;
+  if (!rows) {
+    std::filesystem::remove(tmp, ec);
+    return std::unexpected(rows.error());
+  }
+  std::filesystem::rename(tmp, *args.out, ec);
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot rename " + tmp + ": " + ec.message());
+  fmt::print(stderr, "Exported {} {} as Salesforce {} rows to {}.\n", cli::Grouped(*rows),
+             args.object, ingest::SalesforceSignalsObject(args.object), *args.out);
+  return Ok();
+}
+
 // --format salesforce: the Bulk API CSV of one of the four objects that round-trip.
 Status RunSalesforceExport(const cli::ExportArgs& args) {
+  if (ingest::IsSalesforceSignalsTable(args.object)) return RunSalesforceSignalsExport(args);
   auto object = ingest::ParseObject(args.object);
   if (!object) {
     return Fail(ErrorCode::kInvalidArgument,
-                "--object: the Salesforce export writes accounts, contacts, opportunities or "
-                "contract_lines; got \"" +
+                "--object: the Salesforce export writes accounts, contacts, opportunities, "
+                "contract_lines, activities, tickets, nps_responses, usage_metrics or "
+                "health_overrides; got \"" +
                     args.object + "\"");
   }
   ORCHARD_CHECK(RequireExistingDatabase(args.db));

@@ -349,9 +349,11 @@ int Run(int argc, char** argv, const Handlers& handlers) {
   export_cmd
       ->add_option("--format", export_args.format,
                    "csv, json, jsonl, or salesforce: accounts, contacts, opportunities and "
-                   "contract_lines as Salesforce Bulk API CSV, which `orchard import salesforce` "
-                   "reads back unchanged; or orchard: the whole book into the folder --out, "
-                   "which `orchard import orchard` reads into an empty book")
+                   "contract_lines as Salesforce Bulk API CSV, and activities, tickets, "
+                   "nps_responses, usage_metrics and health_overrides as Task, Case and Orchard "
+                   "custom objects, which `orchard import salesforce` reads back; or orchard: the "
+                   "whole book into the folder --out, which `orchard import orchard` reads into "
+                   "an empty book")
       ->capture_default_str()
       ->check(CLI::IsMember({"csv", "json", "jsonl", "salesforce", "orchard"}));
   export_cmd->add_option("--out", export_args.out,

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ingest/csv.h"
+#include "ingest/salesforce_signals.h"
 #include "ingest/source_rules.h"
 #include "ingest/text.h"
 
@@ -406,7 +407,8 @@ Status ImportSalesforce(Importer& importer, const std::string& path) {
       std::string lower = Lower(name);
       if (lower.ends_with(".json") && lower.find("plan") != std::string::npos) {
         plans.push_back(entry.path().string());
-      } else if (lower.ends_with(".csv") && !IsProduct2Csv(entry.path().string())) {
+      } else if (lower.ends_with(".csv") && !IsProduct2Csv(entry.path().string()) &&
+                 !IsSalesforceSignalsCsv(entry.path().string())) {  // salesforce_signals.h
         csvs.push_back(entry.path().string());
       }
     }
@@ -437,7 +439,7 @@ Status ImportSalesforce(Importer& importer, const std::string& path) {
     if (doc.is_array()) return ImportTreePlan(importer, path);
     return ImportTreeFile(importer, path, std::nullopt);
   }
-  if (IsProduct2Csv(path)) return Ok();  // sources.cc has imported it
+  if (IsProduct2Csv(path) || IsSalesforceSignalsCsv(path)) return Ok();  // sources.cc reads it
   ORCHARD_TRY(SfObject o, SfObjectOfCsv(path, ReadHeader(path)));
   return ImportSfCsv(importer, path, o);
 }

@@ -1,6 +1,7 @@
 #include "ingest/sources.h"
 
 #include "ingest/products_import.h"
+#include "ingest/salesforce_signals.h"
 
 namespace orchard::ingest {
 
@@ -95,10 +96,17 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
       catalogues.push_back(std::move(products));
     }
   }
+  const ImportOptions signals_options = options;
   ORCHARD_TRY(auto importer, Importer::Start(db, clock, std::move(options)));
   if (request.source == "salesforce") {
     ORCHARD_CHECK(ImportSalesforce(*importer, request.path));
     ORCHARD_TRY(ImportSummary summary, importer->Finish());
+    // What health and depth read (Task, Case, Orchard's custom objects), once the accounts and
+    // contacts they link to are in; a dry run wrote none of those, so it does not read them.
+    ImportSummary signals;
+    if (!summary.dry_run) {
+      ORCHARD_TRY(signals, ImportSalesforceSignals(db, clock, request.path, signals_options));
+    }
     for (auto it = catalogues.rbegin(); it != catalogues.rend(); ++it) {
       summary.files.insert(summary.files.begin(), it->files.begin(), it->files.end());
       summary.rows += it->rows;
@@ -109,6 +117,11 @@ Result<ImportSummary> RunImport(store::Database& db, const Clock& clock,
       summary.rejections.insert(summary.rejections.end(), it->rejections.begin(),
                                 it->rejections.end());
     }
+    summary.files.insert(summary.files.end(), signals.files.begin(), signals.files.end());
+    summary.rows += signals.rows;
+    summary.inserted += signals.inserted;
+    summary.unchanged += signals.unchanged;
+    summary.seconds += signals.seconds;
     return summary;
   } else if (request.source == "hubspot") {
     ORCHARD_CHECK(ImportHubspot(*importer, *object, request.path, request.date_format));

@@ -316,8 +316,8 @@ TEST_P(BookRoundTripTest, AnExportGoesIntoANewFolderOnly) {
 // The Salesforce-format export of the same book, imported into an empty one (with the same
 // people): every contact keeps its stance, buying role, influence and status, every account its
 // lifecycle stage, strategic flag, tier override and growth potential — what the relationship
-// map and the dashboards read. (Depth and health need activities, tickets, NPS and usage, which
-// Salesforce's four objects do not carry: the book export above keeps those.)
+// map and the dashboards read. (Depth and health need activities, tickets, NPS and usage: the
+// Salesforce export writes those as Task, Case and Orchard's custom objects, sf_roundtrip_test.)
 TEST_P(BookRoundTripTest, TheSalesforceExportCarriesOrchardsOwnFields) {
   std::string folder = dir_.path() + "/salesforce";
   fs::create_directories(folder);

@@ -594,11 +594,12 @@ TEST(ImportCliTest, TheSalesforceExportCommandWritesFilesTheImportReadsBackUncha
   auto summary = boost::json::parse(again.out).as_object();
   EXPECT_EQ(summary.at("unchanged").as_int64(), 36);
   EXPECT_EQ(summary.at("inserted").as_int64() + summary.at("updated").as_int64(), 0);
-  auto wrong =
-      testing::RunOrchard({"export", "--db", db, "--object", "tickets", "--format", "salesforce"});
+  auto wrong = testing::RunOrchard(
+      {"export", "--db", db, "--object", "divisions", "--format", "salesforce"});
   EXPECT_EQ(wrong.exit_code, 2);
-  EXPECT_NE(wrong.err.find("accounts, contacts, opportunities or contract_lines"),
-            std::string::npos);
+  EXPECT_NE(
+      wrong.err.find("accounts, contacts, opportunities, contract_lines, activities, tickets"),
+      std::string::npos);
 }
 
 // The command as a user runs it: killed mid-import, then run again.
