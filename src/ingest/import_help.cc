@@ -37,6 +37,10 @@ std::vector<std::string_view> PicklistValues(Field field) {
       return NamesOf<ContactStatus>();
     case Field::kStrategic:
       return {"true", "false"};
+    case Field::kTier:
+      return NamesOf<Tier>();
+    case Field::kPotential:
+      return NamesOf<Potential>();
     default:
       return {};
   }
@@ -85,8 +89,9 @@ std::string CsvImportHelp() {
       "Mapping options: \"delimiter\", \"source\", \"unassigned_account\" (a holding account "
       "for contacts and deals without one)\n"
       "Picklist values (a \"values\" table translates the file's to these):\n";
-  for (Field f : {Field::kStage, Field::kType, Field::kLifecycle, Field::kBuyingRole,
-                  Field::kStance, Field::kStatus, Field::kStrategic}) {
+  for (Field f :
+       {Field::kStage, Field::kType, Field::kLifecycle, Field::kBuyingRole, Field::kStance,
+        Field::kStatus, Field::kStrategic, Field::kTier, Field::kPotential}) {
     out += "  " + std::string(FieldName(f)) + ": " + Joined(PicklistValues(f)) + "\n";
   }
   out +=

@@ -374,7 +374,9 @@ TEST(ImportCheckCliTest, CsvHelpListsEveryFieldAndThePicklistValues) {
         "closed_lost",
         "stance: champion, supporter, neutral, detractor, blocker",
         "lifecycle_stage: onboarding, adopting, expanding, renewing, at_risk, churned",
-        "status: active, departed", "1234,50, cents (whole cents)", "natural key"}) {
+        "status: active, departed", "tier_override: 1, 2, 3", "growth_potential: high, medium, low",
+        "users: name, email, external_id, manager", "account.external_id",
+        "1234,50, cents (whole cents)", "natural key"}) {
     EXPECT_NE(help.out.find(line), std::string::npos) << line << "\n" << help.out;
   }
 }
