@@ -17,6 +17,7 @@
 #include "engine/dashboards.h"
 #include "engine/read_model.h"
 #include "ingest/book_export.h"
+#include "ingest/book_figures.h"
 #include "ingest/export.h"
 #include "ingest/salesforce_export.h"
 #include "ingest/seed.h"
@@ -30,41 +31,19 @@ namespace orchard::ingest {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BookFigures;
+using testing::Count;
+using testing::FiguresOf;
 using ::testing::HasSubstr;
+using testing::ReadAll;
 
 const Date kToday = *Date::FromYmd(2026, 12, 7);
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-int64_t Count(store::Database& db, const std::string& sql) {
-  auto n = db.QueryInt(sql);
-  EXPECT_TRUE(n) << sql << ": " << n.error().message;
-  return n ? n->value_or(-1) : -1;
-}
-
-struct Figures {
-  double depth = 0;
-  int64_t at_risk = 0;
-  std::optional<int64_t> nrr_bp;
-  int64_t arr_cents = 0;
-};
-
-Figures FiguresOf(store::Database& db) {
-  auto model = engine::ReadModel::Load(db);
-  EXPECT_TRUE(model) << model.error().message;
-  if (!model) return {};
-  engine::Kpis k = engine::KpiStrip(**model, Settings(), kToday, {});
-  return {k.average_depth, k.at_risk, k.retention.nrr_bp(), k.arr_cents};
 }
 
 class BookRoundTripTest : public ::testing::TestWithParam<testing::Backend> {
@@ -185,8 +164,8 @@ TEST_P(BookRoundTripTest, TheImportedBookEqualsTheExportedOneTableByTable) {
             Count(*source_, "SELECT MAX(id) FROM contacts"));
 
   // The figures people read: multithreading depth, the at-risk count, NRR, ARR.
-  Figures was = FiguresOf(*source_);
-  Figures is = FiguresOf(*target_);
+  BookFigures was = FiguresOf(*source_, kToday);
+  BookFigures is = FiguresOf(*target_, kToday);
   EXPECT_GT(was.depth, 0);
   EXPECT_GT(was.at_risk, 0);
   ASSERT_TRUE(was.nrr_bp);

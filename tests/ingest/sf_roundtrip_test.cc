@@ -14,6 +14,7 @@
 #include "domain/settings.h"
 #include "engine/dashboards.h"
 #include "engine/read_model.h"
+#include "ingest/book_figures.h"
 #include "ingest/salesforce_export.h"
 #include "ingest/salesforce_signals.h"
 #include "ingest/seed.h"
@@ -29,7 +30,11 @@ namespace orchard::ingest {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BookFigures;
+using testing::Count;
+using testing::FiguresOf;
 using ::testing::HasSubstr;
+using testing::ReadAll;
 
 const Date kToday = *Date::FromYmd(2026, 12, 7);
 
@@ -39,39 +44,6 @@ constexpr const char* kSignalTables[] = {"activities", "tickets", "nps_responses
 constexpr const char* kCounted[] = {"activities",     "activity_contacts", "tickets",
                                     "nps_responses",  "usage_metrics",     "health_overrides",
                                     "text_sentiments"};
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-int64_t Count(store::Database& db, const std::string& sql) {
-  auto n = db.QueryInt(sql);
-  EXPECT_TRUE(n) << sql << ": " << n.error().message;
-  return n ? n->value_or(-1) : -1;
-}
-
-struct Figures {
-  double depth = 0;
-  int64_t at_risk = 0;
-  std::optional<int64_t> nrr_bp;
-  int64_t sla_met = 0, sla_missed = 0;
-  bool operator==(const Figures&) const = default;
-};
-
-void PrintTo(const Figures& f, std::ostream* os) {
-  *os << "depth " << f.depth << ", at risk " << f.at_risk << ", NRR "
-      << (f.nrr_bp ? std::to_string(*f.nrr_bp) : "-") << " bp, SLA " << f.sla_met << "/"
-      << f.sla_missed;
-}
-
-Figures FiguresOf(store::Database& db) {
-  auto model = engine::ReadModel::Load(db);
-  EXPECT_TRUE(model) << model.error().message;
-  if (!model) return {};
-  engine::Kpis k = engine::KpiStrip(**model, Settings(), kToday, {});
-  return {k.average_depth, k.at_risk, k.retention.nrr_bp(), k.sla.met, k.sla.missed};
-}
 
 class SalesforceRoundTripTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
@@ -140,7 +112,7 @@ class SalesforceRoundTripTest : public ::testing::TestWithParam<testing::Backend
 };
 
 TEST_P(SalesforceRoundTripTest, DepthAtRiskAndNrrAreTheSameInTheImportedBook) {
-  const Figures was = FiguresOf(*source_);
+  const BookFigures was = FiguresOf(*source_, kToday);
   ASSERT_GT(was.depth, 0);
   ASSERT_GT(was.at_risk, 0);
   std::string folder = Export();
@@ -149,7 +121,7 @@ TEST_P(SalesforceRoundTripTest, DepthAtRiskAndNrrAreTheSameInTheImportedBook) {
   auto first = Import(folder);
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(first->rejected, 0);
-  EXPECT_EQ(FiguresOf(*target_), was);
+  EXPECT_EQ(FiguresOf(*target_, kToday), was);
   EXPECT_EQ(Counts(*target_), Counts(*source_));
   // Every row is on the change log (running servers read it) and the import is audited.
   EXPECT_EQ(Count(*target_, "SELECT COUNT(*) FROM change_log WHERE entity = 'activities'"),
@@ -163,13 +135,13 @@ TEST_P(SalesforceRoundTripTest, DepthAtRiskAndNrrAreTheSameInTheImportedBook) {
   EXPECT_EQ(second->inserted, 0);
   EXPECT_EQ(second->updated, 0);
   EXPECT_EQ(Counts(*target_), counts);
-  EXPECT_EQ(FiguresOf(*target_), was);
+  EXPECT_EQ(FiguresOf(*target_, kToday), was);
 }
 
 // A big org's export comes in parts (Task.csv, Task_2.csv): the second part's rows for an
 // account the first part brought are new rows too, not a re-import.
 TEST_P(SalesforceRoundTripTest, AnObjectExportedInTwoFilesImportsBoth) {
-  const Figures was = FiguresOf(*source_);
+  const BookFigures was = FiguresOf(*source_, kToday);
   std::string folder = Export();
   std::string all = ReadAll(folder + "/Task.csv");
   std::istringstream lines(all);
@@ -182,7 +154,7 @@ TEST_P(SalesforceRoundTripTest, AnObjectExportedInTwoFilesImportsBoth) {
   auto imported = Import(folder);
   ASSERT_TRUE(imported) << imported.error().message;
   EXPECT_EQ(Counts(*target_), Counts(*source_));
-  EXPECT_EQ(FiguresOf(*target_), was);
+  EXPECT_EQ(FiguresOf(*target_, kToday), was);
 }
 
 TEST_P(SalesforceRoundTripTest, ATaskForAnAccountTheBookDoesNotHoldIsNamedAndNothingWritten) {
