@@ -176,15 +176,23 @@ Status Importer::Write(Batch& batch) {
   return done;
 }
 
-// The columns the batch's new rows of the file's object give a value.
-std::set<std::string> Importer::FilledColumns(Batch& batch) const {
+// The columns the batch's new rows of the file's object give a value, and those of them whose
+// values ascend (SqlValue's order: NULL before any value, values of one type by their own).
+std::set<std::string> Importer::FilledColumns(Batch& batch,
+                                              std::set<std::string>& ascending) const {
   std::set<std::string> filled;
   auto scan = [&]<class T>(const Part<T>& part) {
     auto names = store::ColumnNames<T>();
+    const size_t width = names.size();
+    std::vector<bool> falls(width, false);
     for (size_t i = 0; i < part.values.size(); ++i) {
       if (!std::holds_alternative<std::monostate>(part.values[i])) {
-        filled.emplace(names[i % names.size()]);
+        filled.emplace(names[i % width]);
       }
+      if (i >= width && part.values[i] < part.values[i - width]) falls[i % width] = true;
+    }
+    for (size_t c = 0; c < width; ++c) {
+      if (!falls[c] && filled.contains(std::string(names[c]))) ascending.emplace(names[c]);
     }
   };
   switch (object_) {
@@ -209,7 +217,9 @@ Status Importer::WriteInTransaction(Batch& batch) {
     ORCHARD_CHECK(db_.Begin());
     in_transaction_ = true;
     if (first_load_) {
-      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_), FilledColumns(batch)));
+      std::set<std::string> ascending;
+      std::set<std::string> filled = FilledColumns(batch, ascending);
+      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_), filled, ascending));
       put_back_ = std::move(put_back);
     }
   }

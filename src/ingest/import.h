@@ -295,7 +295,10 @@ class Importer {
   Result<std::optional<int64_t>> ResolveAccount(const ImportRow& row);
   Status ResolvePendingLinks();
   Status EndFirstLoad();  // builds what a first load set aside, and commits
-  std::set<std::string> FilledColumns(Batch& batch) const;
+  // The columns the batch's new rows give a value; into `ascending`, those of them whose values
+  // never fall from one new row to the next (NULLs only first), whose indexes take the rows as
+  // appends.
+  std::set<std::string> FilledColumns(Batch& batch, std::set<std::string>& ascending) const;
   // Where a row stands now: a contact's account, an account's parent (in the batch being made,
   // else as stored), for the links that may not cross accounts or close a cycle.
   Result<std::optional<int64_t>> AccountOfContact(int64_t contact);

@@ -25,7 +25,8 @@ Result<bool> TableIsEmpty(store::Database& db, std::string_view table) {
 }
 
 Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::string_view table,
-                                                 const std::set<std::string>& filled) {
+                                                 const std::set<std::string>& filled,
+                                                 const std::set<std::string>& ascending) {
   struct Found {
     std::string name, sql, columns;  // columns: comma-separated
     bool partial = false;
@@ -51,6 +52,16 @@ Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::strin
     }
     return true;
   };
+  auto in_order = [&](const Found& f) {
+    size_t at = 0;
+    while (at <= f.columns.size()) {
+      size_t end = f.columns.find(',', at);
+      if (end == std::string::npos) end = f.columns.size();
+      if (!ascending.contains(f.columns.substr(at, end - at))) return false;
+      at = end + 1;
+    }
+    return true;
+  };
   if (db.dialect() == store::Dialect::kSqlite) {
     // Indexes a constraint made (sql IS NULL) stay: they cannot be dropped.
     ORCHARD_CHECK(db.Query(
@@ -69,7 +80,7 @@ Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::strin
         p, collect));
   }
   for (Found& f : found) {
-    if (empty_for_now(f)) continue;
+    if (empty_for_now(f) || in_order(f)) continue;
     drops.push_back("DROP INDEX " + Quoted(f.name));
     restore.push_back(std::move(f.sql));
   }
