@@ -304,14 +304,9 @@ Status Write(Context& c, T row, std::vector<int64_t> people = {}) {
 }
 
 // Task → activities, with everyone named in Orchard_Participants__c (or the WhoId alone).
-Status ReadTask(Context& c, const File& f) {
+Status ReadTask(Context& c, const File& f, AccountId account) {
   Activity a;
-  ORCHARD_TRY(int64_t account, Link(f, c.links.accounts, "WhatId", "an Account"));
-  a.account_id = AccountId(account);
-  if (c.had_rows->contains(account)) {
-    ++c.file->unchanged;
-    return Ok();
-  }
+  a.account_id = account;
   std::string_view subtype = f.Get("TaskSubtype");
   std::string_view fallback = Lower(subtype) == "email"  ? "email"
                               : Lower(subtype) == "call" ? "call"
@@ -350,14 +345,9 @@ Status ReadTask(Context& c, const File& f) {
 }
 
 // Case → tickets: Orchard's values where the file has them, else Salesforce's standard fields.
-Status ReadCase(Context& c, const File& f) {
+Status ReadCase(Context& c, const File& f, AccountId account) {
   Ticket t;
-  ORCHARD_TRY(int64_t account, Link(f, c.links.accounts, "AccountId", "an Account"));
-  t.account_id = AccountId(account);
-  if (c.had_rows->contains(account)) {
-    ++c.file->unchanged;
-    return Ok();
-  }
+  t.account_id = account;
   ORCHARD_TRY(t.contact_id,
               OptionalLink<struct ContactTag>(f, c.links.contacts, "ContactId", "a Contact"));
   std::string priority = Lower(f.Get("Priority"));
@@ -385,14 +375,9 @@ Status ReadCase(Context& c, const File& f) {
   return Ok();
 }
 
-Status ReadNps(Context& c, const File& f) {
+Status ReadNps(Context& c, const File& f, AccountId account) {
   NpsResponse n;
-  ORCHARD_TRY(int64_t account, Link(f, c.links.accounts, "Orchard_Account__c", "an Account"));
-  n.account_id = AccountId(account);
-  if (c.had_rows->contains(account)) {
-    ++c.file->unchanged;
-    return Ok();
-  }
+  n.account_id = account;
   ORCHARD_TRY(n.contact_id, OptionalLink<struct ContactTag>(f, c.links.contacts,
                                                             "Orchard_Contact__c", "a Contact"));
   ORCHARD_TRY(int64_t score, IntOf(f, "Orchard_Score__c"));
@@ -404,14 +389,9 @@ Status ReadNps(Context& c, const File& f) {
   return Ok();
 }
 
-Status ReadUsage(Context& c, const File& f) {
+Status ReadUsage(Context& c, const File& f, AccountId account) {
   UsageMetric u;
-  ORCHARD_TRY(int64_t account, Link(f, c.links.accounts, "Orchard_Account__c", "an Account"));
-  u.account_id = AccountId(account);
-  if (c.had_rows->contains(account)) {
-    ++c.file->unchanged;
-    return Ok();
-  }
+  u.account_id = account;
   ORCHARD_TRY(u.day, DateOf(f, "Orchard_Day__c"));
   ORCHARD_TRY(u.active_users, IntOf(f, "Orchard_Active_Users__c"));
   ORCHARD_TRY(u.licensed_seats, IntOf(f, "Orchard_Licensed_Seats__c"));
@@ -419,14 +399,9 @@ Status ReadUsage(Context& c, const File& f) {
   return Ok();
 }
 
-Status ReadOverride(Context& c, const File& f) {
+Status ReadOverride(Context& c, const File& f, AccountId account) {
   HealthOverride h;
-  ORCHARD_TRY(int64_t account, Link(f, c.links.accounts, "Orchard_Account__c", "an Account"));
-  h.account_id = AccountId(account);
-  if (c.had_rows->contains(account)) {
-    ++c.file->unchanged;
-    return Ok();
-  }
+  h.account_id = account;
   ORCHARD_TRY(int64_t score, IntOf(f, "Orchard_Score__c"));
   if (score < 0 || score > 100)
     return std::unexpected(f.Bad("Orchard_Score__c", "must be 0 to 100"));
@@ -439,8 +414,16 @@ Status ReadOverride(Context& c, const File& f) {
   return Ok();
 }
 
-constexpr Status (*kReaders[])(Context&, const File&) = {ReadTask, ReadCase, ReadNps, ReadUsage,
-                                                         ReadOverride};
+// Each object's reader, by kTables' order, and the column naming its row's Account.
+struct Reader {
+  std::string_view account_column;
+  Status (*read)(Context&, const File&, AccountId);
+};
+constexpr Reader kReaders[] = {{"WhatId", ReadTask},
+                               {"AccountId", ReadCase},
+                               {"Orchard_Account__c", ReadNps},
+                               {"Orchard_Account__c", ReadUsage},
+                               {"Orchard_Account__c", ReadOverride}};
 
 // One file: the accounts that already have rows of its table are noted first, then each row.
 Status ReadFile(Context& c, const std::string& path, size_t object, ImportSummary& summary) {
@@ -482,7 +465,13 @@ Status ReadFile(Context& c, const std::string& path, size_t object, ImportSummar
       continue;
     }
     ++c.file->rows;
-    ORCHARD_CHECK(kReaders[object](c, f));
+    const Reader& reader_of = kReaders[object];
+    ORCHARD_TRY(int64_t account, Link(f, c.links.accounts, reader_of.account_column, "an Account"));
+    if (c.had_rows->contains(account)) {  // that account's rows of the table are in already
+      ++c.file->unchanged;
+      continue;
+    }
+    ORCHARD_CHECK(reader_of.read(c, f, AccountId(account)));
   }
   ORCHARD_CHECK(Flush(c));
   summary.rows += c.file->rows;
