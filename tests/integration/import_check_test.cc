@@ -64,20 +64,7 @@ class ImportCheckTest : public ::testing::TestWithParam<Backend> {
     return s.value_or(ImportSummary{});
   }
 
-  std::vector<std::string> Rows(const std::string& sql) {
-    std::vector<std::string> out;
-    auto st = db_->Query(sql, {}, [&](const store::Row& r) -> Status {
-      std::string line;
-      for (int i = 0; i < r.size(); ++i) {
-        if (i) line += "|";
-        line += r.IsNull(i) ? "NULL" : std::string(r.GetText(i));
-      }
-      out.push_back(line);
-      return Ok();
-    });
-    EXPECT_TRUE(st) << sql << ": " << st.error().message;
-    return out;
-  }
+  std::vector<std::string> Rows(const std::string& sql) { return testing::QueryRows(*db_, sql); }
 
   // The warnings of a summary that mention `part`, with their row counts.
   static std::map<std::string, int64_t> Warnings(const ImportSummary& s, const std::string& part) {

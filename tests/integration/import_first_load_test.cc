@@ -31,11 +31,7 @@ class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
     ASSERT_FALSE(indexes_.empty());
   }
 
-  int64_t Count(const std::string& sql) {
-    auto v = db_->QueryInt(sql);
-    EXPECT_TRUE(v) << sql << ": " << v.error().message;
-    return v ? v->value_or(0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return testing::QueryCount(*db_, sql); }
 
   // The accounts table's indexes and foreign keys, by name, as the catalogue has them (on
   // PostgreSQL in this test's own schema: tests running beside it have theirs).

@@ -81,25 +81,8 @@ class ImportRowsTest : public ::testing::TestWithParam<Backend> {
     ASSERT_EQ(s.inserted, 6);
   }
 
-  int64_t Count(const std::string& sql) {
-    auto v = db_->QueryInt(sql);
-    EXPECT_TRUE(v) << sql << ": " << v.error().message;
-    return v ? v->value_or(0) : -1;
-  }
-  std::vector<std::string> Rows(const std::string& sql) {
-    std::vector<std::string> out;
-    auto st = db_->Query(sql, {}, [&](const store::Row& r) -> Status {
-      std::string line;
-      for (int i = 0; i < r.size(); ++i) {
-        if (i) line += "|";
-        line += r.IsNull(i) ? "NULL" : std::string(r.GetText(i));
-      }
-      out.push_back(line);
-      return Ok();
-    });
-    EXPECT_TRUE(st) << sql << ": " << st.error().message;
-    return out;
-  }
+  int64_t Count(const std::string& sql) { return testing::QueryCount(*db_, sql); }
+  std::vector<std::string> Rows(const std::string& sql) { return testing::QueryRows(*db_, sql); }
   int64_t Warned(const ImportSummary& s, const std::string& message) {
     auto it = s.warnings.find(message);
     return it == s.warnings.end() ? 0 : it->second;

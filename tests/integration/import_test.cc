@@ -80,27 +80,10 @@ class ImportTest : public ::testing::TestWithParam<Backend> {
     return s.value_or(ImportSummary{});
   }
 
-  int64_t Count(const std::string& sql) {
-    auto v = db_->QueryInt(sql);
-    EXPECT_TRUE(v) << sql << ": " << v.error().message;
-    return v ? v->value_or(0) : -1;
-  }
+  int64_t Count(const std::string& sql) { return testing::QueryCount(*db_, sql); }
 
   // The rows of a query as "a|b|c" lines, in its order.
-  std::vector<std::string> Rows(const std::string& sql) {
-    std::vector<std::string> out;
-    auto st = db_->Query(sql, {}, [&](const store::Row& r) -> Status {
-      std::string line;
-      for (int i = 0; i < r.size(); ++i) {
-        if (i) line += "|";
-        line += r.IsNull(i) ? "NULL" : std::string(r.GetText(i));
-      }
-      out.push_back(line);
-      return Ok();
-    });
-    EXPECT_TRUE(st) << sql << ": " << st.error().message;
-    return out;
-  }
+  std::vector<std::string> Rows(const std::string& sql) { return testing::QueryRows(*db_, sql); }
 
   testing::TestDatabase test_db_;
   std::unique_ptr<store::Database> db_;

@@ -65,4 +65,25 @@ TestDatabase::~TestDatabase() {
   if (admin_ && !schema_.empty()) (void)admin_->ExecScript("DROP SCHEMA " + schema_ + " CASCADE");
 }
 
+int64_t QueryCount(store::Database& db, const std::string& sql) {
+  auto v = db.QueryInt(sql);
+  EXPECT_TRUE(v) << sql << ": " << v.error().message;
+  return v ? v->value_or(0) : -1;
+}
+
+std::vector<std::string> QueryRows(store::Database& db, const std::string& sql) {
+  std::vector<std::string> out;
+  auto st = db.Query(sql, {}, [&](const store::Row& r) -> Status {
+    std::string line;
+    for (int i = 0; i < r.size(); ++i) {
+      if (i) line += "|";
+      line += r.IsNull(i) ? "NULL" : std::string(r.GetText(i));
+    }
+    out.push_back(line);
+    return Ok();
+  });
+  EXPECT_TRUE(st) << sql << ": " << st.error().message;
+  return out;
+}
+
 }  // namespace orchard::testing

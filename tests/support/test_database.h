@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "store/database.h"
 #include "support/process.h"
@@ -43,5 +44,11 @@ class TestDatabase {
       FAIL() << "no test database: the body must not run without it";      \
     }                                                                      \
   } while (0)
+
+// The one integer `sql` answers: 0 for no row, -1 (and a failed expectation) when it fails.
+int64_t QueryCount(store::Database& db, const std::string& sql);
+// The rows `sql` answers as "a|b|c" lines (NULL for a null), in its order; a failure fails the
+// expectation.
+std::vector<std::string> QueryRows(store::Database& db, const std::string& sql);
 
 }  // namespace orchard::testing
