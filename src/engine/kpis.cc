@@ -57,8 +57,6 @@ size_t GroupKey(const ReadModel& model, const Settings& settings, RetentionGroup
   switch (group) {
     case RetentionGroup::kAm:
       return model.owner_index_on(slot, to);
-    case RetentionGroup::kAmAtStart:
-      return model.owner_index(slot);  // not offered for the strip; the owner now
     case RetentionGroup::kTier:
       return start_cents > 0
                  ? static_cast<size_t>(TierFor(model, slot, start_cents, settings.tiers))
@@ -69,6 +67,7 @@ size_t GroupKey(const ReadModel& model, const Settings& settings, RetentionGroup
       return model.region_code(slot);
     case RetentionGroup::kSegment:
       return static_cast<size_t>(s.quadrant);
+    case RetentionGroup::kAmAtStart:  // refused by KpiReportFor
     case RetentionGroup::kNone:
       break;
   }
