@@ -12,26 +12,6 @@ namespace orchard::ingest {
 
 using namespace detail;  // the batch and the keys (import_batch.h)
 
-namespace {
-
-// "Dana Ruiz" → "dana.ruiz": the local part of the e-mail address a user created from a name
-// gets (under .invalid, a domain that receives no mail).
-std::string Slug(std::string_view name) {
-  std::string out;
-  for (char ch : name) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c)) {
-      out += static_cast<char>(std::tolower(c));
-    } else if (!out.empty() && out.back() != '.') {
-      out += '.';
-    }
-  }
-  while (!out.empty() && out.back() == '.') out.pop_back();
-  return out.empty() ? "user" : out;
-}
-
-}  // namespace
-
 Status Importer::LoadUsers() {
   ORCHARD_CHECK(WaitForWriter());
   std::map<std::string, std::vector<std::string>> emails_by_name;
@@ -108,11 +88,8 @@ Result<UserId> Importer::CreateUser(const std::string& who) {
     u.name = text;
     std::string domain =
         options_.external_source.empty() ? options_.source : options_.external_source;
-    std::string base = Slug(text) + "@" + Slug(domain) + ".invalid";
-    u.email = base;
-    for (int n = 2; users_.contains(u.email); ++n) {
-      u.email = Slug(text) + "." + std::to_string(n) + "@" + Slug(domain) + ".invalid";
-    }
+    u.email =
+        InvalidAddressFor(text, domain, [&](const std::string& a) { return users_.contains(a); });
   }
   ORCHARD_CHECK(WaitForWriter());
   store::Store store(db_);

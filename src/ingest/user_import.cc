@@ -21,21 +21,6 @@ namespace json = boost::json;
 
 constexpr std::string_view kUserFields[] = {"name", "email", "external_id", "manager", "office"};
 
-// "Dana Ruiz" → "dana.ruiz", for the address of a user known by name only (under .invalid).
-std::string Slug(std::string_view name) {
-  std::string out;
-  for (char ch : name) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c)) {
-      out += static_cast<char>(std::tolower(c));
-    } else if (!out.empty() && out.back() != '.') {
-      out += '.';
-    }
-  }
-  while (!out.empty() && out.back() == '.') out.pop_back();
-  return out.empty() ? "user" : out;
-}
-
 std::string AuditJson(const User& u) {
   json::object o{{"email", u.email},   {"name", u.name},     {"role", ToString(u.role)},
                  {"active", u.active}, {"office", u.office}, {"created_by", "import"}};
@@ -88,9 +73,10 @@ class People {
     u.role = role;
     u.active = false;  // no password either: they cannot sign in until an admin sets them up
     u.created_at = at_;
-    u.email = email.empty() ? Slug(name) + "@" + Slug(source_) + ".invalid" : Lower(email);
-    for (int n = 2; by_email_.contains(u.email); ++n) {
-      u.email = Slug(name) + "." + std::to_string(n) + "@" + Slug(source_) + ".invalid";
+    u.email = Lower(email);
+    if (email.empty()) {
+      u.email = InvalidAddressFor(name, source_,
+                                  [&](const std::string& a) { return by_email_.contains(a); });
     }
     Index(u, users_.size());
     users_.push_back({User{}, u, true});
