@@ -161,9 +161,15 @@ Status Importer::Handoff() {
   prepare(batch_->opportunities);
   prepare(batch_->lines);
   ORCHARD_CHECK(WaitForWriter());
-  writing_ = std::async(std::launch::async,
-                        [this, batch = std::move(batch_)]() mutable { return Write(*batch); });
-  batch_ = std::make_unique<Batch>();
+  // Two batches take turns: the one the writer emptied last is the next one filled.
+  std::unique_ptr<Batch> next = spare_ ? std::move(spare_) : std::make_unique<Batch>();
+  writing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable {
+    Status done = Write(*batch);
+    batch->clear();
+    spare_ = std::move(batch);  // read by the reader only after WaitForWriter
+    return done;
+  });
+  batch_ = std::move(next);
   return Ok();
 }
 
@@ -332,17 +338,13 @@ Status Importer::EndFirstLoad() {
   return db_.Commit();
 }
 
-Importer::Index& Importer::IndexOf(ImportObject object, KeySystem system) {
-  return indexes_[{object, system}];
-}
-
-Status Importer::Load(ImportObject object, KeySystem system, Index& index) {
+Status Importer::Load(ImportObject object, KeySystem system, KeyIndex& index) {
   ORCHARD_CHECK(WaitForWriter());
   // New rows of this batch are not in the table yet: the index takes them from the batch.
   auto pending = [&]<class T>(Part<T>& part) {
     for (const T& r : part.inserts) {
       std::string key = KeyOf(r, system);
-      if (!key.empty()) index.emplace(std::move(key), r.id.value);
+      if (!key.empty()) index.emplace(key, r.id.value);
     }
   };
   switch (object) {
@@ -377,7 +379,7 @@ Status Importer::Load(ImportObject object, KeySystem system, Index& index) {
           " IS NOT NULL";
     return db_.Query(sql, {}, [&](const store::Row& r) -> Status {
       ORCHARD_TRY(int64_t id, r.GetInt(0));
-      index.emplace(std::string(r.GetText(1)), id);
+      index.emplace(r.GetText(1), id);
       return Ok();
     });
   }
@@ -414,7 +416,7 @@ Status Importer::Load(ImportObject object, KeySystem system, Index& index) {
               std::string(r.GetText(3));
         break;
     }
-    index.emplace(std::move(key), id);  // the oldest row wins a shared name
+    index.emplace(key, id);  // the oldest row wins a shared name
     return Ok();
   });
 }
@@ -430,22 +432,21 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
     if (it == aliases_.end()) return std::optional<int64_t>();
     return std::optional<int64_t>(it->second);
   }
-  auto slot = std::make_pair(object, ref.system);
-  Index& index = indexes_[slot];
-  if (!loaded_[slot]) {
+  KeyIndex& index = IndexOf(object, ref.system);
+  if (bool& loaded = LoadedOf(object, ref.system); !loaded) {
     ORCHARD_CHECK(Load(object, ref.system, index));
-    loaded_[slot] = true;
+    loaded = true;
     // Room for a row per 40 bytes of the file still to read: no rehashing as it grows.
     if (progress_.total_bytes > progress_.bytes) {
       index.reserve(index.size() +
                     static_cast<size_t>((progress_.total_bytes - progress_.bytes) / 40));
     }
   }
-  auto it = ref.system == KeySystem::kName ? index.find(Lower(ref.key))
-            : ref.system == KeySystem::kExternal
-                ? index.find(ExternalKey(options_.external_source, ref.key))
-                : index.find(ref.key);
-  if (it != index.end()) return std::optional<int64_t>(it->second);
+  auto known = ref.system == KeySystem::kName ? index.find(Lower(ref.key))
+               : ref.system == KeySystem::kExternal
+                   ? index.find(ExternalKey(options_.external_source, ref.key))
+                   : index.find(ref.key);
+  if (known) return known;
   // What the Salesforce export writes for a row without a Salesforce id: Orchard's own.
   if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {
     auto id = ToInt(std::string_view(ref.key).substr(8));

@@ -37,6 +37,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "domain/entities.h"
+#include "ingest/key_index.h"
 #include "store/database.h"
 
 namespace orchard::ingest {
@@ -315,8 +316,14 @@ class Importer {
     size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
   };
   using Index = std::unordered_map<std::string, int64_t, KeyHash, std::equal_to<>>;
-  Index& IndexOf(ImportObject object, KeySystem system);
-  Status Load(ImportObject object, KeySystem system, Index& index);
+  // The keys of (object, system), loaded from the database on first use (Find).
+  KeyIndex& IndexOf(ImportObject object, KeySystem system) {
+    return indexes_[static_cast<size_t>(object)][static_cast<size_t>(system)];
+  }
+  bool& LoadedOf(ImportObject object, KeySystem system) {
+    return loaded_[static_cast<size_t>(object)][static_cast<size_t>(system)];
+  }
+  Status Load(ImportObject object, KeySystem system, KeyIndex& index);
 
   store::Database& db_;
   const Clock& clock_;
@@ -327,15 +334,17 @@ class Importer {
   SourceColumns columns_;
   std::vector<ImportRow> queued_;
   std::unique_ptr<Batch> batch_;
-  std::future<Status> writing_;  // the batch being written, if any
-  bool in_transaction_ = false;  // touched by the writer only while a batch is in flight
+  std::unique_ptr<Batch> spare_;  // the batch written last, emptied (Handoff)
+  std::future<Status> writing_;   // the batch being written, if any
+  bool in_transaction_ = false;   // touched by the writer only while a batch is in flight
   // This file is a first load (its table was empty): its batches share one transaction, and
   // put_back_ holds what makes the indexes set aside by its first batch again.
   bool first_load_ = false;
   std::vector<std::string> put_back_;
-  // (object, system) → key → id; loaded from the database on first use.
-  std::map<std::pair<ImportObject, KeySystem>, Index> indexes_;
-  std::map<std::pair<ImportObject, KeySystem>, bool> loaded_;
+  // [object][system]: key → id; loaded from the database on first use.
+  static constexpr size_t kKeySystems = static_cast<size_t>(KeySystem::kExternal) + 1;
+  std::array<std::array<KeyIndex, kKeySystems>, kImportObjects.size()> indexes_;
+  std::array<std::array<bool, kKeySystems>, kImportObjects.size()> loaded_{};
   Index users_, aliases_;
   Index users_by_key_, users_by_name_;  // external id; lower-case name (-1: shared by several)
   std::map<std::string, std::string> shared_names_;  // lower-case name → "a@x, b@y"

@@ -100,6 +100,12 @@ struct Part {
   std::unordered_map<int64_t, size_t> updated;  // id → place in updates
   std::vector<store::SqlValue> values;  // the inserts as SQL values, row after row (Handoff)
   bool empty() const { return inserts.empty() && updates.empty(); }
+  void clear() {  // keeps the vectors' room for the next batch
+    inserts.clear();
+    updates.clear();
+    updated.clear();
+    values.clear();
+  }
 };
 
 }  // namespace detail
@@ -128,6 +134,18 @@ struct Importer::Batch {
   bool empty() const {
     return accounts.empty() && contacts.empty() && opportunities.empty() && lines.empty() &&
            changes.empty();
+  }
+  // Empties the batch for the next one, keeping its vectors' room: a batch's vectors are
+  // megabytes (20,000 rows' SQL values are 15 MB), which the allocator hands back to the system
+  // when they are freed and which then fault in again, page by page, in the next batch — a fifth
+  // of a 1M-row import's CPU went to those page faults.
+  void clear() {
+    accounts.clear();
+    contacts.clear();
+    opportunities.clear();
+    lines.clear();
+    changes.clear();
+    owners_before.clear();
   }
 };
 

@@ -69,10 +69,16 @@ void Importer::Remember(ImportObject object, const ImportRow& row, const T& fres
   for (KeySystem system :
        {KeySystem::kSalesforce, KeySystem::kHubspot, KeySystem::kName, KeySystem::kExternal}) {
     if (system == KeySystem::kExternal && options_.external_source.empty()) continue;
-    auto slot = std::make_pair(object, system);
-    if (!loaded_[slot]) continue;  // loaded later, it takes the batch's rows then
+    if (!LoadedOf(object, system)) continue;  // loaded later, it takes the batch's rows then
+    KeyIndex& index = IndexOf(object, system);
+    if (system == KeySystem::kSalesforce) {  // (the key as it is, without a copy)
+      if (fresh.salesforce_id && !fresh.salesforce_id->empty()) {
+        index.emplace(*fresh.salesforce_id, id);
+      }
+      continue;
+    }
     std::string key = KeyOf(fresh, system);
-    if (!key.empty()) indexes_[slot].emplace(std::move(key), id);
+    if (!key.empty()) index.emplace(key, id);
   }
 }
 
