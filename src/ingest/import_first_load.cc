@@ -79,8 +79,13 @@ Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::strin
         "(SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY c.relname",
         p, collect));
   }
+  // An index whose columns ascend through the first batch stays on SQLite, where its inserts are
+  // appends to its last page (keeping accounts_salesforce_id for a sorted file: 3.2 s against
+  // 3.7 s at 1M rows). PostgreSQL's B-tree pays for each insert all the same (the same file: its
+  // COPY 1.8 s longer with the index than without, the index built after it 0.6-0.9 s).
+  const bool keep_ascending = db.dialect() == store::Dialect::kSqlite;
   for (Found& f : found) {
-    if (empty_for_now(f) || in_order(f)) continue;
+    if (empty_for_now(f) || (keep_ascending && in_order(f))) continue;
     drops.push_back("DROP INDEX " + Quoted(f.name));
     restore.push_back(std::move(f.sql));
   }

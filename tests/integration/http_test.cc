@@ -521,7 +521,7 @@ TEST_P(HttpTest, SortedPagesWalkEveryRowOnceInOrderWithNullsLast) {
   EXPECT_EQ(descending, expected);
   EXPECT_EQ(descending.front().first, "medium");
   // A column that is never NULL (the name, as the web UI sorts) pages the same way, ties by id,
-  // through its index.
+  // through the book's order of the names.
   {
     auto db = store::OpenDatabase(url_);
     ASSERT_TRUE(db);

@@ -55,8 +55,8 @@ class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
 
   // Adds accounts first … last (keys sf<i>, names "<prefix> <i>") to an import begun by the
   // caller; batches of `batch` rows. A first batch that passes 9 (sf9, then sf10) is out of key
-  // order, so its indexes are set aside and built again; one of sf1–sf9 ascends, so they stay
-  // (import_first_load.h): the tests below take both paths.
+  // order, so its indexes are set aside and built again; one of sf1–sf9 ascends, so on SQLite
+  // they stay (import_first_load.h): the tests below take both paths there.
   static void AddRows(Importer& im, int first, int last, const std::string& prefix) {
     for (int i = first; i <= last; ++i) {
       ImportRow row;
