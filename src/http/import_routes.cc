@@ -173,15 +173,18 @@ void AddImportRoutes(Router& r, const ApiDeps& d) {
       "object":{"type":"string","description":"what the rows are: accounts, contacts, opportunities…"},
       "map":{"oneOf":[{"type":"object"},{"type":"string"}],"description":"a mapped CSV's columns to Orchard's fields, see docs/IMPORT.md"},
       "date_format":{"type":"string"},"dry_run":{"type":"boolean"},"file_name":{"type":"string"},
-      "content":{"type":"string","description":"the file's text"}}})");
+      "content":{"type":"string","description":"the file's text"},
+      "source_name":{"type":"string","description":"a mapped CSV's external_id keys: the system they come from; wins over the mapping's source"},
+      "create_users":{"type":"boolean","description":"owners Orchard lacks become inactive users, listed in the summary's created_users"}}})");
   r.Add(
       "POST", "/api/v1/imports",
       [jobs](const HttpRequest& q, A who) { return StartImport(*jobs, q, who); },
       RouteDoc("Start an import (admins): the file as text/csv with source, object, map, "
-               "dry_run, file_name as query parameters, or a JSON object with them and the "
-               "content; answers 202 with the job",
+               "dry_run, file_name, source_name, create_users as query parameters, or a JSON "
+               "object with them and the content; answers 202 with the job",
                K::kOther)
-          .Query({"source", "object", "map", "date_format", "dry_run", "file_name"})
+          .Query({"source", "object", "map", "date_format", "dry_run", "file_name", "source_name",
+                  "create_users"})
           .Request("ImportRequest")
           .CsvBody()
           // Writing an upload of up to --body-limit to disk and checking its mapping.

@@ -1,6 +1,9 @@
 // Import (admins): choose a file and where it comes from — Salesforce, HubSpot, or any CSV with a
 // mapping built here from its header row — send it to POST /api/v1/imports, follow the job's
 // progress, then read what happened per file and the first rejected rows. Recent imports below.
+// A mapped CSV may key rows by any system's id (external_id, with the system's name) and keep
+// contacts and deals without an account under a holding account; owners Orchard lacks may be
+// added as inactive users (issue 21). The summary lists those users and the holding account.
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useLoad } from "../lib/hooks";
@@ -8,6 +11,7 @@ import { useSession } from "../lib/session";
 import { label } from "../lib/format";
 import { Empty, Show } from "../components/states";
 import { DataTable } from "../components/table";
+import type { User } from "../lib/types";
 
 interface Progress {
   rows: number;
@@ -34,6 +38,8 @@ interface Summary extends Counts {
   files: (Counts & { file: string; object: string })[];
   warnings: { message: string; rows: number }[];
   rejected_rows?: { file: string; line: number; column: number; column_name: string; reason: string }[];
+  created_users?: string[]; // "Name <address>", added inactive
+  unassigned_account?: { name: string; rows: number };
 }
 
 interface Job {
@@ -73,13 +79,19 @@ const fieldsOf: Record<ImportObject, string[]> = {
   opportunities: ["name", "type", "stage", "amount", "close_date", "created_on", "owner", "lost_reason", "product"],
   contract_lines: ["product", "product_name", "arr", "start_date", "end_date"],
 };
-const keysOf = (o: ImportObject): string[] => (o === "contract_lines" ? ["salesforce_id"] : ["salesforce_id", "hubspot_id"]);
+// external_id: the row's id in any other system, named by the mapping's "source" (src/ingest/mapped_csv.cc).
+const keysOf = (o: ImportObject): string[] => (o === "contract_lines" ? ["salesforce_id", "external_id"] : ["salesforce_id", "hubspot_id", "external_id"]);
 const linksOf: Record<ImportObject, string[]> = {
-  accounts: ["parent.salesforce_id", "parent.hubspot_id", "parent.name"],
-  contacts: ["account.salesforce_id", "account.hubspot_id", "account.name", "reports_to.salesforce_id", "reports_to.hubspot_id"],
-  opportunities: ["account.salesforce_id", "account.hubspot_id", "account.name"],
-  contract_lines: ["account.salesforce_id", "account.hubspot_id", "account.name", "opportunity.salesforce_id"],
+  accounts: ["parent.salesforce_id", "parent.hubspot_id", "parent.external_id", "parent.name"],
+  contacts: ["account.salesforce_id", "account.hubspot_id", "account.external_id", "account.name", "reports_to.salesforce_id", "reports_to.hubspot_id", "reports_to.external_id"],
+  opportunities: ["account.salesforce_id", "account.hubspot_id", "account.external_id", "account.name"],
+  contract_lines: ["account.salesforce_id", "account.hubspot_id", "account.external_id", "account.name", "opportunity.salesforce_id", "opportunity.external_id"],
 };
+const usesExternalId = (target: string) => target === "external_id" || target.endsWith(".external_id");
+// The objects a holding account may keep when a row names no account (the mapping's "unassigned_account").
+const holdsUnassigned = new Set<ImportObject>(["contacts", "opportunities"]);
+// Only admins add users (POST /api/v1/users), so only they are offered owners added as users.
+export const mayCreateUsers = (user: User) => user.role === "admin";
 const moneyFields = new Set(["amount", "arr"]);
 const dateFields = new Set(["close_date", "created_on", "start_date", "end_date"]);
 const moneyFormats = ["1,234.50", "1.234,50", "1 234,50", "cents"];
@@ -181,6 +193,7 @@ function kib(bytes: number): string {
 }
 
 function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
+  const session = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [text, setText] = useState<string | null>(null);
   const [source, setSource] = useState<Source>("csv");
@@ -190,6 +203,9 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
   const [choices, setChoices] = useState<ColumnChoice[]>([]);
   const [dryRun, setDryRun] = useState(false);
   const [dateFormat, setDateFormat] = useState("");
+  const [sourceSystem, setSourceSystem] = useState(""); // the mapping's "source" for external_id
+  const [unassigned, setUnassigned] = useState(""); // "" = reject rows without an account
+  const [createUsers, setCreateUsers] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -221,9 +237,16 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
       else if (dateFields.has(ch.target) && ch.date_format.trim()) cols[c] = { field: ch.target, date_format: ch.date_format.trim() };
       else cols[c] = ch.target;
     });
-    return { columns: cols, ...(delimiter !== "," ? { delimiter } : {}) };
+    return {
+      columns: cols,
+      ...(delimiter !== "," ? { delimiter } : {}),
+      ...(external && sourceSystem.trim() ? { source: sourceSystem.trim() } : {}),
+      ...(holdsUnassigned.has(object) && unassigned.trim() ? { unassigned_account: unassigned.trim() } : {}),
+    };
   };
   const mapped = choices.filter((c) => c.target).length;
+  const external = choices.some((c) => usesExternalId(c.target));
+  const offerCreateUsers = mayCreateUsers(session.user);
 
   const submit = async () => {
     if (!file || text === null) return;
@@ -235,6 +258,7 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
       ...(src === "hubspot" ? { object: hubspotObject } : {}),
       ...(src === "csv" ? { object, map: mapping() } : {}),
       ...(src !== "csv" && dateFormat.trim() ? { date_format: dateFormat.trim() } : {}),
+      ...(offerCreateUsers && createUsers ? { create_users: true } : {}),
       dry_run: dryRun,
       file_name: file.name,
       content: text,
@@ -308,6 +332,11 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
         <label class="check">
           <input type="checkbox" name="import-dry-run" checked={dryRun} onChange={(e) => setDryRun((e.target as HTMLInputElement).checked)} /> Dry run (check and report, write nothing)
         </label>
+        {offerCreateUsers && (
+          <label class="check">
+            <input type="checkbox" name="import-create-users" checked={createUsers} onChange={(e) => setCreateUsers((e.target as HTMLInputElement).checked)} /> Create missing owners as inactive users
+          </label>
+        )}
       </div>
       <p class="muted small" id="import-limit">
         The file is sent in one request: the server takes up to 1 MiB by default (<code>orchard serve --body-limit</code>). For larger files run <code>orchard import</code> on the server.
@@ -370,6 +399,20 @@ function ImportForm({ onStarted }: { onStarted: (id: number) => void }) {
             </table>
           </div>
           {!targets.some((t) => choices.some((c) => c.target === t)) && <p class="muted">Map at least one column.</p>}
+          <div class="filters">
+            {external && (
+              <label>
+                System the external_id keys come from
+                <input name="import-source-name" placeholder="e.g. ravenstack" size={16} value={sourceSystem} onInput={(e) => setSourceSystem((e.target as HTMLInputElement).value)} />
+              </label>
+            )}
+            {holdsUnassigned.has(object) && (
+              <label>
+                Keep rows without an account under …
+                <input name="import-unassigned" placeholder="e.g. Unassigned (empty: reject them)" size={28} value={unassigned} onInput={(e) => setUnassigned((e.target as HTMLInputElement).value)} />
+              </label>
+            )}
+          </div>
         </fieldset>
       )}
       {error && (
@@ -483,6 +526,25 @@ function JobSummary({ job, summary }: { job: Job; summary: Summary }) {
           ]}
         />
       </div>
+      {summary.unassigned_account && (
+        <p data-testid="import-unassigned">
+          {summary.unassigned_account.rows.toLocaleString("en-US")} row{summary.unassigned_account.rows === 1 ? "" : "s"} without an account {summary.dry_run ? "would go" : "went"} under{" "}
+          <strong>{summary.unassigned_account.name}</strong>.
+        </p>
+      )}
+      {(summary.created_users ?? []).length > 0 && (
+        <section aria-labelledby={`users-${job.id}`}>
+          <h3 id={`users-${job.id}`}>
+            Owners {summary.dry_run ? "that would be added" : "added"} as inactive users ({summary.created_users!.length})
+          </h3>
+          <p class="muted small">They cannot sign in until an admin activates them under People.</p>
+          <ul data-testid="import-created-users">
+            {summary.created_users!.map((u) => (
+              <li key={u}>{u}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       {summary.warnings.length > 0 && (
         <section aria-labelledby={`warn-${job.id}`}>
           <h3 id={`warn-${job.id}`}>Warnings</h3>
