@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace orchard::ingest {
 
@@ -14,6 +15,14 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
+    // ASCII, most of what a file holds, eight bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, s + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       ++i;
@@ -153,8 +162,29 @@ Result<CsvReader::Status> CsvReader::Next(CsvRecord* record, CsvProblem* problem
     if (c == '\r' && Peek() == '\n') Get();
     ++line_;
   };
+  // Inside a field, a run of bytes that neither end it nor need a look (a delimiter, a quote, a
+  // line end) is appended at once, straight from the buffer; the byte-by-byte loop below takes
+  // what ends the run. Two thirds of the reading's time went to the loop's call per byte.
+  auto take_run = [&](bool quoted) {
+    const char* begin = buffer_.data() + pos_;
+    const char* end = buffer_.data() + end_;
+    const char* at = begin;
+    if (quoted) {
+      while (at < end && *at != '"' && *at != '\n' && *at != '\r') ++at;
+    } else {
+      while (at < end && *at != delimiter_ && *at != '"' && *at != '\n' && *at != '\r') ++at;
+    }
+    const size_t n = static_cast<size_t>(at - begin);
+    if (n == 0) return;
+    pos_ += n;
+    const size_t room =
+        field.size() < options_.max_field_bytes ? options_.max_field_bytes - field.size() : 0;
+    field.append(begin, std::min(n, room));
+    if (n > room) add(0);  // past the limit: the record's problem, as add says it
+  };
   enum class State { kStart, kUnquoted, kQuoted, kAfterQuote } state = State::kStart;
   for (;;) {
+    if (state == State::kUnquoted || state == State::kQuoted) take_run(state == State::kQuoted);
     int c = Get();
     if (c == -1) {
       if (in_.bad()) return Fail(ErrorCode::kUnavailable, "could not read the input");

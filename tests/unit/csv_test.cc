@@ -117,6 +117,20 @@ TEST(CsvReaderTest, LimitsKeepMemoryBounded) {
   EXPECT_EQ(r.problems[1].column, 4);
 }
 
+// A field is read in runs of bytes, not byte by byte: the limit holds at a run's end exactly,
+// quoted or not.
+TEST(CsvReaderTest, TheFieldLimitHoldsToTheByte) {
+  CsvOptions small;
+  small.max_field_bytes = 8;
+  auto r = ReadAll("a,b\n12345678,\"1234\"\"567\"\n\"123456789\",x\nok,\"a\nb\"\n", small);
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[1].fields, (Fields{"12345678", "1234\"567"}));
+  EXPECT_EQ(r.records[2].fields, (Fields{"ok", "a\nb"}));
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_NE(r.problems[0].reason.find("longer than 8 bytes"), std::string::npos);
+  EXPECT_EQ(r.problems[0].line, 3);
+}
+
 TEST(CsvReaderTest, StreamsPastItsBuffer) {
   // 20,000 records (about 600 kB, nine times the buffer), a quoted line break in each.
   std::string text = "Id,Note\n";
