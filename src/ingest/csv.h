@@ -56,6 +56,9 @@ class CsvReader {
   int Get();
   Status Fill();
   void Sniff();
+  // Appends the buffered bytes up to the next one that ends or needs a look in a field
+  // (quoted: a quote or line end; else also the delimiter); false if that passes the limit.
+  bool AppendRun(bool quoted, std::string& field);
 
   std::istream& in_;
   CsvOptions options_;
