@@ -52,7 +52,10 @@ Status Importer::ReserveAhead(ImportObject object) {
     std::lock_guard lock(ids_mu_);
     if (ids_[static_cast<size_t>(object)].reserved_ahead >= block) return Ok();
   }
-  ORCHARD_TRY(auto ranges, db_.ReserveIds(ObjectName(object), 2 * block));
+  // A first load that set something aside holds its table until it commits.
+  const bool held = first_load_ && !put_back_.empty() && object == object_;
+  ORCHARD_TRY(auto ranges, held ? db_.ReserveIdsOfHeldTable(ObjectName(object), 2 * block)
+                                : db_.ReserveIds(ObjectName(object), 2 * block));
   std::lock_guard lock(ids_mu_);
   IdStock& stock = ids_[static_cast<size_t>(object)];
   for (const store::IdRange& r : ranges) {

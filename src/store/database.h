@@ -149,6 +149,14 @@ class Database {
   // range, made visible to other connections when the caller's transaction commits (at once
   // outside one). Ids reserved and never used stay unused.
   virtual Result<std::vector<IdRange>> ReserveIds(std::string_view table, int64_t count) = 0;
+  // The same, when the caller's transaction holds `table` exclusively (it dropped one of its
+  // indexes or constraints): no insert into it and no ReserveIds of it can run meanwhile (both
+  // wait for the table), so PostgreSQL moves the sequence past `count` ids in one step instead of
+  // drawing each. One range.
+  virtual Result<std::vector<IdRange>> ReserveIdsOfHeldTable(std::string_view table,
+                                                             int64_t count) {
+    return ReserveIds(table, count);
+  }
 
   // While on, the write-ahead log is copied into the database by a thread with a connection of
   // its own each time this connection's commits have added `log_pages` to it, rather than by this

@@ -577,9 +577,13 @@ class PostgresDatabase final : public Database {
                   "postgresql: \"" + std::string(table) + "\" has no id sequence");
     }
     SqlValue params[] = {*sequence, count};
+    // The table named in the statement is locked (ACCESS SHARE) before any id is drawn: a
+    // transaction that holds it exclusively (ReserveIdsOfHeldTable) is waited for. Writers of the
+    // table are not.
     ORCHARD_CHECK(
         Query("SELECT nextval(?::bigint::oid::regclass) FROM "
-              "generate_series(1, ?::bigint) ORDER BY 1",
+              "generate_series(1, ?::bigint) WHERE NOT EXISTS (SELECT FROM " +
+                  std::string(table) + " WHERE false) ORDER BY 1",
               params, [&](const Row& row) -> Status {
                 ORCHARD_TRY(int64_t id, row.GetInt(0));
                 if (!out.empty() && out.back().first + out.back().count == id) {
@@ -590,6 +594,30 @@ class PostgresDatabase final : public Database {
                 return Ok();
               }));
     return out;
+  }
+
+  Result<std::vector<IdRange>> ReserveIdsOfHeldTable(std::string_view table,
+                                                     int64_t count) override {
+    if (!IsPlainIdentifier(table) || count < 1) {
+      return Fail(ErrorCode::kInternal, "postgresql: cannot reserve " + std::to_string(count) +
+                                            " ids of \"" + std::string(table) + "\"");
+    }
+    SqlValue name[] = {std::string(table)};
+    ORCHARD_TRY(auto sequence,
+                QueryInt("SELECT pg_get_serial_sequence(?, 'id')::regclass::oid::bigint", name));
+    if (!sequence) {
+      return Fail(ErrorCode::kInternal,
+                  "postgresql: \"" + std::string(table) + "\" has no id sequence");
+    }
+    // Nothing else draws from the sequence while the table is held (see database.h), so the two
+    // steps of this statement see no id taken between them. 20,000 nextval calls a batch were a
+    // tenth of the server's time in a first load of 1M accounts.
+    SqlValue params[] = {*sequence, *sequence, count};
+    ORCHARD_TRY(auto last, QueryInt("SELECT setval(?::bigint::oid::regclass, "
+                                    "nextval(?::bigint::oid::regclass) + ? - 1)",
+                                    params));
+    if (!last) return Fail(ErrorCode::kInternal, "postgresql: setval answered nothing");
+    return std::vector<IdRange>{IdRange{*last - count + 1, count}};
   }
 
   // The table name comes from a domain/schema.h constant, never from user input (and is checked
