@@ -2,7 +2,8 @@
 // database orders text otherwise than byte by byte — where the in-memory book cannot answer the
 // accounts list sorted by name and SQL pages through the index. Under a byte-order collation
 // (the test server's C.UTF-8) the book orders names itself and the index is not made: an import
-// of a million accounts no longer builds it.
+// of a million accounts no longer builds it. Migration 0021: other systems' keys compare byte by
+// byte whatever the database's collation.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -78,6 +79,17 @@ TEST(NameIndexTest, UnderAnotherCollationTheIndexStays) {
     ASSERT_TRUE(db) << db.error().message;
     ASSERT_TRUE(store::Migrate(**db));
     EXPECT_EQ(NameIndexes(**db), 1) << "ICU orders names as the book does not: SQL needs it";
+    // Migration 0021: other systems' keys are identifiers, compared byte by byte whatever the
+    // database's collation (ICU would put 001a before 001B); a key's case is part of it.
+    store::Store s(**db);
+    for (std::string sf : {"001b", "001B", "001a"}) {
+      Account a;
+      a.name = "Account " + sf;
+      a.salesforce_id = sf;
+      ASSERT_TRUE(s.Insert(a)) << sf << " is a key of its own";
+    }
+    EXPECT_EQ(testing::QueryRows(**db, "SELECT salesforce_id FROM accounts ORDER BY salesforce_id"),
+              (std::vector<std::string>{"001B", "001a", "001b"}));
   }
   EXPECT_TRUE((*admin)->ExecScript("DROP DATABASE " + name));
 }
