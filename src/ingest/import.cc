@@ -28,6 +28,7 @@ Importer::Importer(store::Database& db, const Clock& clock, ImportOptions option
 Importer::~Importer() {
   (void)WaitForWriter();
   if (in_transaction_) (void)db_.Rollback();
+  BackToTheLog();
   (void)db_.CheckpointInBackground(false, 0);
 }
 
@@ -49,7 +50,7 @@ Result<std::unique_ptr<Importer>> Importer::Start(store::Database& db, const Clo
     // 1000 pages, on the committing thread: after every batch, on the writer, which then waited
     // for the copy and its fsyncs. An import has it copied on a thread of its own instead, once
     // the log holds 64 MB (fewer copies of the indexes' pages, which many batches touch).
-    if (!im->options_.dry_run) ORCHARD_CHECK(db.CheckpointInBackground(true, 16384));
+    if (!im->options_.dry_run) ORCHARD_CHECK(db.CheckpointInBackground(true, kLogPages));
     // Its batches' commits are not synced one by one (a tenth of a 1M-row import's time): an
     // import is acknowledged by its summary, after Finish's last commit, which syncs the log with
     // every batch in it. A crash of the process loses no batch either way; a
@@ -95,8 +96,29 @@ Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns 
     ORCHARD_CHECK(WaitForWriter());
     ORCHARD_TRY(bool empty, TableIsEmpty(db_, ObjectName(object)));
     first_load_ = empty;
+    if (first_load_ && db_.dialect() == store::Dialect::kSqlite && !in_transaction_) {
+      // A first load into a book nothing else has open writes its pages once, into the file,
+      // rather than into the write-ahead log and then again into the file: 1M accounts 2.75 s
+      // -> 2.3 s, a fifth of it the log's copy after the last row. The log's copier (a
+      // connection of its own) stops first, and starts again when the file is done.
+      ORCHARD_CHECK(db_.CheckpointInBackground(false, 0));
+      ORCHARD_TRY(bool alone, db_.WriteAroundTheLog(true));
+      around_log_ = alone;
+      if (!alone) ORCHARD_CHECK(db_.CheckpointInBackground(true, kLogPages));
+    }
   }
   return Ok();
+}
+
+void Importer::BackToTheLog() {
+  if (!around_log_) return;
+  around_log_ = false;
+  // Any orchard that opens the book puts the log back too (store::OpenDatabase): if another
+  // connection opened it meanwhile, that one does.
+  if (!db_.WriteAroundTheLog(false)) {
+    Warn("the book stays without its write-ahead log until a server opens it");
+  }
+  (void)db_.CheckpointInBackground(true, kLogPages);
 }
 
 void Importer::Reject(int64_t line, int64_t column, std::string column_name, std::string reason) {
@@ -331,11 +353,16 @@ Status Importer::EndFirstLoad() {
   if (!first_load_) return Ok();
   ORCHARD_CHECK(WaitForWriter());
   first_load_ = false;
-  if (!in_transaction_) return Ok();  // nothing was written
+  if (!in_transaction_) {  // nothing was written
+    BackToTheLog();
+    return Ok();
+  }
   ORCHARD_CHECK(PutBack(db_, put_back_));
   put_back_.clear();
   in_transaction_ = false;
-  return db_.Commit();
+  ORCHARD_CHECK(db_.Commit());
+  BackToTheLog();
+  return Ok();
 }
 
 Status Importer::Load(ImportObject object, KeySystem system, KeyIndex& index) {

@@ -341,6 +341,11 @@ class Importer {
   // put_back_ holds what makes the indexes set aside by its first batch again.
   bool first_load_ = false;
   std::vector<std::string> put_back_;
+  // SQLite: this first load writes around the write-ahead log (Database::WriteAroundTheLog);
+  // BackToTheLog puts it back when the file is done, or the import ends.
+  bool around_log_ = false;
+  void BackToTheLog();
+  static constexpr int kLogPages = 16384;  // the log's copier runs each 64 MB (Start)
   // [object][system]: key → id; loaded from the database on first use.
   static constexpr size_t kKeySystems = static_cast<size_t>(KeySystem::kExternal) + 1;
   std::array<std::array<KeyIndex, kKeySystems>, kImportObjects.size()> indexes_;

@@ -169,6 +169,17 @@ class Database {
     return Ok();
   }
 
+  // SQLite: while on, commits write their pages straight into the database file (a rollback
+  // journal keeps what they overwrite) rather than into the write-ahead log, which SQLite would
+  // later copy into the file again — a bulk load writes its pages once. Only while no other
+  // connection has the database open (WAL lets readers run beside the writer; this does not):
+  // false, at once, when another has (the database stays as it was). Off puts the log back.
+  // Outside a transaction. Elsewhere: false, nothing changes.
+  virtual Result<bool> WriteAroundTheLog(bool on) {
+    (void)on;
+    return false;
+  }
+
   // From now on Begin() waits for `turns` (shared by the connections of one pool) before it
   // takes the write lock, and the transaction's end gives it back. SQLite only.
   virtual void TakeTurnsWith(std::shared_ptr<WriterTurns> turns) { (void)turns; }

@@ -180,6 +180,64 @@ TEST_P(ImportFirstLoadTest, AFirstLoadStoppedMidwayLeavesNoRowAndWorkingIndexes)
   ExpectTheKeyIsUnique("sf25");
 }
 
+// SQLite: the journal mode the book is in, as any connection that opens it sees it.
+std::string JournalMode(const std::string& url) {
+  auto db = store::OpenDatabase(url);
+  if (!db) return "(cannot open: " + db.error().message + ")";
+  auto rows = testing::QueryRows(**db, "PRAGMA journal_mode");
+  return rows.empty() ? "" : rows.front();
+}
+
+// A first load into a SQLite book nothing else has open writes around the write-ahead log
+// (Database::WriteAroundTheLog) and puts it back when done — after a stop midway too; with
+// another connection open (a server on the book) it keeps the log, and the reader beside it
+// reads throughout.
+TEST_P(ImportFirstLoadTest, AFirstLoadAloneWritesAroundTheLogAndPutsItBack) {
+  if (GetParam() == Backend::kPostgres) {  // PostgreSQL's log is the server's: nothing changes
+    auto around = db_->WriteAroundTheLog(true);
+    ASSERT_TRUE(around) << around.error().message;
+    EXPECT_FALSE(*around);
+    return;
+  }
+  auto mode = [&] { return testing::QueryRows(*db_, "PRAGMA journal_mode").front(); };
+  {
+    ImportOptions o;
+    o.batch_rows = 10;
+    auto im = Importer::Start(*db_, clock_, o);
+    ASSERT_TRUE(im);
+    ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+    EXPECT_EQ(mode(), "delete") << "alone, the first load writes straight into the file";
+    AddRows(**im, 1, 25, "Account");
+  }  // stopped midway
+  EXPECT_EQ(mode(), "wal");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 0);
+  EXPECT_EQ(JournalMode(test_db_.url()), "wal");
+  auto whole = Run(1, 25, "Account", 10);
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_EQ(whole->inserted, 25);
+  EXPECT_EQ(mode(), "wal");
+  EXPECT_EQ(Indexes(), indexes_);
+  ExpectTheKeyIsUnique("sf25");
+
+  // Another connection has the book open: the load keeps the log, and that reader is not
+  // locked out while it runs.
+  ASSERT_TRUE(db_->ExecScript("DELETE FROM change_log; DELETE FROM accounts"));
+  auto beside = store::OpenDatabase(test_db_.url());
+  ASSERT_TRUE(beside) << beside.error().message;
+  ImportOptions o;
+  o.batch_rows = 10;
+  auto im = Importer::Start(*db_, clock_, o);
+  ASSERT_TRUE(im);
+  ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+  EXPECT_EQ(mode(), "wal");
+  AddRows(**im, 1, 25, "Account");
+  EXPECT_EQ(testing::QueryCount(**beside, "SELECT COUNT(*) FROM accounts"), 0)
+      << "the reader beside sees the book as it was until the load commits";
+  auto done = (*im)->Finish();
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(testing::QueryCount(**beside, "SELECT COUNT(*) FROM accounts"), 25);
+}
+
 TEST_P(ImportFirstLoadTest, AnImportIntoATableWithRowsStillCommitsEachBatch) {
   auto seed = Run(1000, 1000, "Seed", 10);
   ASSERT_TRUE(seed) << seed.error().message;

@@ -230,6 +230,31 @@ class SqliteDatabase final : public Database {
     return Ok();
   }
 
+  Result<bool> WriteAroundTheLog(bool on) override {
+    if (path_ == ":memory:") return false;
+    if (!sqlite3_get_autocommit(db_)) {
+      return Fail(ErrorCode::kInternal, "sqlite: the journal mode changes outside a transaction");
+    }
+    if (!on) {
+      ORCHARD_CHECK(ExecScript("PRAGMA journal_mode = WAL"));
+      return true;
+    }
+    // Leaving WAL needs the database to itself: with no busy handler another connection
+    // answers SQLITE_BUSY at once instead of after the busy timeout.
+    sqlite3_busy_timeout(db_, 0);
+    std::string mode;
+    Status switched = Query("PRAGMA journal_mode = DELETE", {}, [&](const Row& row) -> Status {
+      mode = std::string(row.GetText(0));
+      return Ok();
+    });
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (!switched) {
+      if (switched.error().code == ErrorCode::kUnavailable) return false;  // not alone
+      return std::unexpected(switched.error());
+    }
+    return mode == "delete";
+  }
+
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string description() const override { return "sqlite:" + path_; }
 
