@@ -6,7 +6,7 @@
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_CHROMIUM.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,4 +135,28 @@ export async function step(name, f) {
     console.log(`FAIL ${name}`);
     throw e;
   }
+}
+
+// axe-core in the page: `check(page, view, within)` runs it over the parts `within` names (CSS
+// selectors; the whole page when absent) and keeps its serious and critical findings in
+// `findings`, which a test asserts empty at its end.
+export function accessibilityChecker() {
+  let axeSource;
+  try {
+    axeSource = readFileSync(webRequire.resolve("axe-core/axe.min.js"), "utf8");
+  } catch {
+    fail("axe-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
+  }
+  const findings = [];
+  async function check(page, view, within = null) {
+    if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+    const found = await page.evaluate(async (include) => {
+      const r = await window.axe.run(include ? { include } : document, { resultTypes: ["violations"] });
+      return r.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    }, within);
+    for (const f of found) findings.push(`${view}: ${f}`);
+  }
+  return { check, findings };
 }

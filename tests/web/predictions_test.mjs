@@ -7,27 +7,12 @@
 // reads the Models page with no Train button and no Models link in the navigation.
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_SCREENSHOTS (dir).
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source, step, webRequire } from "./harness.mjs";
+import { accessibilityChecker, apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source, step } from "./harness.mjs";
 
-let axeSource;
-try {
-  axeSource = readFileSync(webRequire.resolve("axe-core/axe.min.js"), "utf8");
-} catch {
-  fail("axe-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
-}
-const axeFindings = [];
-// axe-core over a part of the page: serious and critical findings fail the test at its end.
-async function checkAccessibility(page, view, include) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-  const found = await page.evaluate(async (inc) => {
-    const r = await window.axe.run({ include: inc }, { resultTypes: ["violations"] });
-    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-  }, include);
-  for (const f of found) axeFindings.push(`${view}: ${f}`);
-}
+const { check: checkAccessibility, findings: axeFindings } = accessibilityChecker();
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 mkdirSync(shots, { recursive: true });

@@ -5,32 +5,16 @@
 // edit. Saves a screenshot of each main view. Missing node, chromium or playwright-core fail.
 //
 // Env: ORCHARD_BINARY (the orchard executable), ORCHARD_SOURCE_DIR, ORCHARD_SCREENSHOTS (dir).
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn as signInThrough, source, webRequire } from "./harness.mjs";
+import { accessibilityChecker, apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn as signInThrough, source } from "./harness.mjs";
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 
 // axe-core checks each main view for accessibility problems (evaluated through the DevTools
 // protocol, which the page's Content-Security-Policy does not govern).
-let axeSource;
-try {
-  axeSource = readFileSync(webRequire.resolve("axe-core/axe.min.js"), "utf8");
-} catch {
-  fail("axe-core is not installed in web/node_modules: run scripts/bootstrap (npm ci in web/)");
-}
-const axeFindings = [];
-async function checkAccessibility(page, view) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-  });
-  for (const f of found) axeFindings.push(`${view}: ${f}`);
-}
+const { check: checkAccessibility, findings: axeFindings } = accessibilityChecker();
 
 const { work, db, cleanUp } = scratch("orchard-web-");
 const admin = "admin@orchard.test";
