@@ -1,11 +1,16 @@
 #include "automation/rule_runner.h"
 
 #include <chrono>
+#include <string_view>
 
 namespace orchard::automation {
 namespace {
-// The advisory lock's key: "orchard rules" as a number every server agrees on.
-constexpr int64_t kLeaderLock = 0x6f72636872756c65;  // "orchrule"
+// The advisory lock's key: "orchard rules" and the book's schema, as a number every server of
+// that book agrees on. Advisory locks are the database's, not a schema's: with the constant
+// alone, one book's leader kept every other book in the database (another schema) from ever
+// running its rules.
+constexpr std::string_view kLeaderLock =
+    "SELECT pg_try_advisory_lock(hashtextextended('orchard rules:' || current_schema(), 0))";
 }  // namespace
 
 Result<std::unique_ptr<RuleRunner>> RuleRunner::Start(const std::string& url, RuleEngine& engine,
@@ -41,13 +46,11 @@ void RuleRunner::Wake() {
 bool RuleRunner::TryLead() {
   if (db_->dialect() != store::Dialect::kPostgres) return true;
   if (leader_) return true;
-  store::SqlValue key[] = {kLeaderLock};
   bool got = false;
-  auto asked =
-      db_->Query("SELECT pg_try_advisory_lock(?)", key, [&](const store::Row& row) -> Status {
-        ORCHARD_TRY(got, row.GetBool(0));
-        return Ok();
-      });
+  auto asked = db_->Query(kLeaderLock, {}, [&](const store::Row& row) -> Status {
+    ORCHARD_TRY(got, row.GetBool(0));
+    return Ok();
+  });
   if (!asked) {
     // The connection may be gone (and the lock with it): a fresh one for the next try.
     if (options_.on_error) options_.on_error(asked.error());

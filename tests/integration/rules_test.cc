@@ -660,5 +660,48 @@ TEST(RulesClusterTest, TwoServersOnOnePostgresFireATimeRuleOnce) {
   ExpectEachAccountActedOnOnce(url, rule, expected);
 }
 
+// Two books on one PostgreSQL database (a schema each, as the tests here and any two Orchard
+// installations sharing a database have): each book's servers elect their own leader. The lock
+// was one key for the whole database, so while one book's server led, the other book's rules
+// never ran (its negative-sentiment test failed whenever another book's server ran beside it).
+TEST(RulesClusterTest, TwoBooksOnOnePostgresEachRunTheirRules) {
+  testing::TestDatabase first_db, second_db;
+  ORCHARD_OPEN_TEST_DATABASE(first_db, Backend::kPostgres, /*shareable=*/true);
+  ORCHARD_OPEN_TEST_DATABASE(second_db, Backend::kPostgres, /*shareable=*/true);
+  SeedBook(first_db.url(), 60);
+  SeedBook(second_db.url(), 60);
+  Server a, b;
+  a.Start(first_db.url(), "1");
+  b.Start(second_db.url(), "1");
+  struct Book {
+    Server& server;
+    std::string url;
+    int64_t rule = 0, expected = 0;
+  };
+  Book books[] = {{a, first_db.url()}, {b, second_db.url()}};
+  for (Book& book : books) {
+    book.expected =
+        book.server
+            .Post("/api/v1/rules/dry-run", std::string(R"({"definition":)") + kWideRule + "}")
+            .at("total")
+            .as_int64();
+    ASSERT_GT(book.expected, 10);
+    book.rule =
+        book.server.Post("/api/v1/rules", RuleBody("Wide", kWideRule), 201).at("id").as_int64();
+  }
+  // Neither is asked to run: each book's own leader passes every second.
+  for (Book& book : books) {
+    const auto start = std::chrono::steady_clock::now();
+    int64_t done = 0;
+    while (std::chrono::steady_clock::now() - start < std::chrono::seconds(60)) {
+      done = CountRows(book.url, "SELECT COUNT(*) FROM rule_actions WHERE status = 'done'");
+      if (done >= 2 * book.expected) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_EQ(done, 2 * book.expected) << book.url << ": its rule ran on no server";
+    ExpectEachAccountActedOnOnce(book.url, book.rule, book.expected);
+  }
+}
+
 }  // namespace
 }  // namespace orchard
