@@ -559,16 +559,13 @@ class PostgresDatabase final : public Database {
         new PostgresBulkWriter(conn_, columns.size(), std::move(binary)));
   }
 
-  // Drawn from the identity sequence that every insert without an id uses, so no writer can take
-  // them; concurrent draws may interleave, so the ids come as ascending runs.
-  Result<std::vector<IdRange>> ReserveIds(std::string_view table, int64_t count) override {
+  // The oid of `table`'s identity sequence (its name checked to be a plain identifier, as the
+  // reservations below splice it into their statements).
+  Result<int64_t> IdSequence(std::string_view table) {
     if (!IsPlainIdentifier(table)) {
       return Fail(ErrorCode::kInternal,
                   "postgresql: \"" + std::string(table) + "\" is not a table");
     }
-    std::vector<IdRange> out;
-    // The sequence is looked up once: in the statement below, a catalogue lookup per id was a
-    // fifth of the server's time in an import.
     SqlValue name[] = {std::string(table)};
     ORCHARD_TRY(auto sequence,
                 QueryInt("SELECT pg_get_serial_sequence(?, 'id')::regclass::oid::bigint", name));
@@ -576,7 +573,17 @@ class PostgresDatabase final : public Database {
       return Fail(ErrorCode::kInternal,
                   "postgresql: \"" + std::string(table) + "\" has no id sequence");
     }
-    SqlValue params[] = {*sequence, count};
+    return *sequence;
+  }
+
+  // Drawn from the identity sequence that every insert without an id uses, so no writer can take
+  // them; concurrent draws may interleave, so the ids come as ascending runs.
+  Result<std::vector<IdRange>> ReserveIds(std::string_view table, int64_t count) override {
+    // The sequence is looked up once: in the statement below, a catalogue lookup per id was a
+    // fifth of the server's time in an import.
+    ORCHARD_TRY(int64_t sequence, IdSequence(table));
+    std::vector<IdRange> out;
+    SqlValue params[] = {sequence, count};
     // The table named in the statement is locked (ACCESS SHARE) before any id is drawn: a
     // transaction that holds it exclusively (ReserveIdsOfHeldTable) is waited for. Writers of the
     // table are not.
@@ -598,21 +605,15 @@ class PostgresDatabase final : public Database {
 
   Result<std::vector<IdRange>> ReserveIdsOfHeldTable(std::string_view table,
                                                      int64_t count) override {
-    if (!IsPlainIdentifier(table) || count < 1) {
+    if (count < 1) {
       return Fail(ErrorCode::kInternal, "postgresql: cannot reserve " + std::to_string(count) +
                                             " ids of \"" + std::string(table) + "\"");
     }
-    SqlValue name[] = {std::string(table)};
-    ORCHARD_TRY(auto sequence,
-                QueryInt("SELECT pg_get_serial_sequence(?, 'id')::regclass::oid::bigint", name));
-    if (!sequence) {
-      return Fail(ErrorCode::kInternal,
-                  "postgresql: \"" + std::string(table) + "\" has no id sequence");
-    }
+    ORCHARD_TRY(int64_t sequence, IdSequence(table));
     // Nothing else draws from the sequence while the table is held (see database.h), so the two
     // steps of this statement see no id taken between them. 20,000 nextval calls a batch were a
     // tenth of the server's time in a first load of 1M accounts.
-    SqlValue params[] = {*sequence, *sequence, count};
+    SqlValue params[] = {sequence, sequence, count};
     ORCHARD_TRY(auto last, QueryInt("SELECT setval(?::bigint::oid::regclass, "
                                     "nextval(?::bigint::oid::regclass) + ? - 1)",
                                     params));
