@@ -230,24 +230,34 @@ class SqliteDatabase final : public Database {
     return Ok();
   }
 
+  // `run` with no busy handler: a lock another connection holds answers SQLITE_BUSY at once
+  // instead of after the busy timeout.
+  template <class F>
+  auto WithoutBusyWait(F run) {
+    sqlite3_busy_timeout(db_, 0);
+    auto result = run();
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    return result;
+  }
+
   Result<bool> WriteAroundTheLog(bool on) override {
     if (path_ == ":memory:") return false;
     if (!sqlite3_get_autocommit(db_)) {
-      return Fail(ErrorCode::kInternal, "sqlite: the journal mode changes outside a transaction");
+      return Fail(ErrorCode::kInternal,
+                  "sqlite: the journal mode can only change outside a transaction");
     }
     if (!on) {
       ORCHARD_CHECK(ExecScript("PRAGMA journal_mode = WAL"));
       return true;
     }
-    // Leaving WAL needs the database to itself: with no busy handler another connection
-    // answers SQLITE_BUSY at once instead of after the busy timeout.
-    sqlite3_busy_timeout(db_, 0);
+    // Leaving WAL needs the database to itself: another connection answers at once.
     std::string mode;
-    Status switched = Query("PRAGMA journal_mode = DELETE", {}, [&](const Row& row) -> Status {
-      mode = std::string(row.GetText(0));
-      return Ok();
+    Status switched = WithoutBusyWait([&] {
+      return Query("PRAGMA journal_mode = DELETE", {}, [&](const Row& row) -> Status {
+        mode = std::string(row.GetText(0));
+        return Ok();
+      });
     });
-    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     if (!switched) {
       if (switched.error().code == ErrorCode::kUnavailable) return false;  // not alone
       return std::unexpected(switched.error());
@@ -311,12 +321,8 @@ class SqliteDatabase final : public Database {
     if (!sqlite3_get_autocommit(db_)) {
       return Fail(ErrorCode::kInternal, "sqlite: ExecUnlessLocked inside a transaction");
     }
-    // With no busy handler a held write lock answers SQLITE_BUSY at once instead of after the
-    // busy timeout.
-    sqlite3_busy_timeout(db_, 0);
     busy_ = false;
-    auto changed = Exec(sql, params);
-    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    auto changed = WithoutBusyWait([&] { return Exec(sql, params); });
     if (!changed && busy_) return std::nullopt;
     if (!changed) return std::unexpected(changed.error());
     return *changed;
