@@ -29,9 +29,14 @@ class KeyIndex {
   // Adds key → id unless the key is there already (then the first id stays, as a shared name
   // keeps the oldest row). True when it was added.
   bool emplace(std::string_view key, int64_t id) {
-    if (table_.find(key) != table_.end()) return false;
-    entries_->push_back(Entry{Keep(key), id});
-    table_.insert(static_cast<uint32_t>(entries_->size() - 1));
+    // One probe: the entry goes in with the caller's bytes, and takes its own copy once added
+    // (the same bytes, so its hash and place do not change).
+    entries_->push_back(Entry{key, id});
+    if (!table_.insert(static_cast<uint32_t>(entries_->size() - 1)).second) {
+      entries_->pop_back();
+      return false;
+    }
+    entries_->back().key = Keep(key);
     return true;
   }
   std::optional<int64_t> find(std::string_view key) const {
