@@ -66,11 +66,17 @@ class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
     }
   }
 
-  Result<ImportSummary> Run(int first, int last, const std::string& prefix, int batch) {
+  // An import of accounts.csv begun, in batches of `batch` rows; the caller adds its rows.
+  Result<std::unique_ptr<Importer>> Begin(int batch) {
     ImportOptions o;
     o.batch_rows = batch;
     ORCHARD_TRY(auto im, Importer::Start(*db_, clock_, o));
     ORCHARD_CHECK(im->BeginFile("accounts.csv", ImportObject::kAccounts));
+    return im;
+  }
+
+  Result<ImportSummary> Run(int first, int last, const std::string& prefix, int batch) {
+    ORCHARD_TRY(auto im, Begin(batch));
     AddRows(*im, first, last, prefix);
     return im->Finish();
   }
@@ -112,11 +118,8 @@ TEST_P(ImportFirstLoadTest, AFirstLoadKeepsEveryRowAndIndexAndASecondImportUpdat
 }
 
 TEST_P(ImportFirstLoadTest, AKeyTwiceInAFirstLoadIsOneAccount) {
-  ImportOptions o;
-  o.batch_rows = 4;
-  auto im = Importer::Start(*db_, clock_, o);
-  ASSERT_TRUE(im);
-  ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+  auto im = Begin(4);
+  ASSERT_TRUE(im) << im.error().message;
   AddRows(**im, 1, 10, "Account");
   AddRows(**im, 3, 5, "Again");  // in a later batch of the same transaction
   auto s = (*im)->Finish();
@@ -131,11 +134,8 @@ TEST_P(ImportFirstLoadTest, AKeyTwiceInAFirstLoadIsOneAccount) {
 // The first batch gives no HubSpot id, so the partial index on hubspot_id stays in place through
 // the load (import_first_load.h); the rows of a later batch that do have one are indexed.
 TEST_P(ImportFirstLoadTest, AnIndexKeptThroughAFirstLoadHoldsTheRowsOfLaterBatches) {
-  ImportOptions o;
-  o.batch_rows = 5;
-  auto im = Importer::Start(*db_, clock_, o);
-  ASSERT_TRUE(im);
-  ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+  auto im = Begin(5);
+  ASSERT_TRUE(im) << im.error().message;
   AddRows(**im, 1, 5, "Account");
   for (int i = 6; i <= 12; ++i) {
     ImportRow row;
@@ -162,11 +162,8 @@ TEST_P(ImportFirstLoadTest, AnIndexKeptThroughAFirstLoadHoldsTheRowsOfLaterBatch
 TEST_P(ImportFirstLoadTest, AFirstLoadStoppedMidwayLeavesNoRowAndWorkingIndexes) {
   {
     // The process dies after two batches of ten and part of a third: no Finish.
-    ImportOptions o;
-    o.batch_rows = 10;
-    auto im = Importer::Start(*db_, clock_, o);
-    ASSERT_TRUE(im);
-    ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+    auto im = Begin(10);
+    ASSERT_TRUE(im) << im.error().message;
     AddRows(**im, 1, 25, "Account");
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 0);  // whole batches: none, in one transaction
@@ -201,11 +198,8 @@ TEST_P(ImportFirstLoadTest, AFirstLoadAloneWritesAroundTheLogAndPutsItBack) {
   }
   auto mode = [&] { return testing::QueryRows(*db_, "PRAGMA journal_mode").front(); };
   {
-    ImportOptions o;
-    o.batch_rows = 10;
-    auto im = Importer::Start(*db_, clock_, o);
-    ASSERT_TRUE(im);
-    ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+    auto im = Begin(10);
+    ASSERT_TRUE(im) << im.error().message;
     EXPECT_EQ(mode(), "delete") << "alone, the first load writes straight into the file";
     AddRows(**im, 1, 25, "Account");
   }  // stopped midway
@@ -224,11 +218,8 @@ TEST_P(ImportFirstLoadTest, AFirstLoadAloneWritesAroundTheLogAndPutsItBack) {
   ASSERT_TRUE(db_->ExecScript("DELETE FROM change_log; DELETE FROM accounts"));
   auto beside = store::OpenDatabase(test_db_.url());
   ASSERT_TRUE(beside) << beside.error().message;
-  ImportOptions o;
-  o.batch_rows = 10;
-  auto im = Importer::Start(*db_, clock_, o);
-  ASSERT_TRUE(im);
-  ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+  auto im = Begin(10);
+  ASSERT_TRUE(im) << im.error().message;
   EXPECT_EQ(mode(), "wal");
   AddRows(**im, 1, 25, "Account");
   EXPECT_EQ(testing::QueryCount(**beside, "SELECT COUNT(*) FROM accounts"), 0)
@@ -242,11 +233,8 @@ TEST_P(ImportFirstLoadTest, AnImportIntoATableWithRowsStillCommitsEachBatch) {
   auto seed = Run(1000, 1000, "Seed", 10);
   ASSERT_TRUE(seed) << seed.error().message;
   {
-    ImportOptions o;
-    o.batch_rows = 10;
-    auto im = Importer::Start(*db_, clock_, o);
-    ASSERT_TRUE(im);
-    ASSERT_TRUE((*im)->BeginFile("accounts.csv", ImportObject::kAccounts));
+    auto im = Begin(10);
+    ASSERT_TRUE(im) << im.error().message;
     AddRows(**im, 1, 25, "Account");
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 21);  // the seed and two whole batches
