@@ -28,6 +28,28 @@ std::string Pad(int v, int width) {
   return s;
 }
 
+// `width` decimal digits of v (0 <= v < 10^width) at out: dates and times are written for every
+// row an import or an export carries, so without a string built per part.
+void PutDigits(char* out, int v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+}
+
+// "YYYY-MM-DD" at out (10 characters) for a year of four digits; false for any other year.
+bool PutDate(char* out, int32_t days) {
+  chr::year_month_day ymd = Ymd(days);
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) return false;
+  PutDigits(out, year, 4);
+  out[4] = '-';
+  PutDigits(out + 5, static_cast<int>(static_cast<unsigned>(ymd.month())), 2);
+  out[7] = '-';
+  PutDigits(out + 8, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
+  return true;
+}
+
 }  // namespace
 
 Result<Date> Date::FromYmd(int year, int month, int day) {
@@ -55,6 +77,8 @@ int Date::month() const { return static_cast<int>(static_cast<unsigned>(Ymd(days
 int Date::day() const { return static_cast<int>(static_cast<unsigned>(Ymd(days_).day())); }
 
 std::string Date::ToString() const {
+  char text[10];
+  if (PutDate(text, days_)) return std::string(text, sizeof text);
   return Pad(year(), 4) + "-" + Pad(month(), 2) + "-" + Pad(day(), 2);
 }
 
@@ -110,9 +134,19 @@ Date Timestamp::date() const {
 
 std::string Timestamp::ToString() const {
   Date d = date();
-  int64_t rem = seconds_ - static_cast<int64_t>(d.days()) * 86400;
-  return d.ToString() + " " + Pad(static_cast<int>(rem / 3600), 2) + ":" +
-         Pad(static_cast<int>(rem / 60 % 60), 2) + ":" + Pad(static_cast<int>(rem % 60), 2);
+  int rem = static_cast<int>(seconds_ - static_cast<int64_t>(d.days()) * 86400);
+  char text[19];
+  if (!PutDate(text, d.days())) {
+    return d.ToString() + " " + Pad(rem / 3600, 2) + ":" + Pad(rem / 60 % 60, 2) + ":" +
+           Pad(rem % 60, 2);
+  }
+  text[10] = ' ';
+  PutDigits(text + 11, rem / 3600, 2);
+  text[13] = ':';
+  PutDigits(text + 14, rem / 60 % 60, 2);
+  text[16] = ':';
+  PutDigits(text + 17, rem % 60, 2);
+  return std::string(text, sizeof text);
 }
 
 std::string Timestamp::ToIso8601() const {

@@ -64,5 +64,16 @@ TEST(TimestampTest, DateOfInstantsBeforeEpoch) {
   EXPECT_EQ(t.ToString(), "1969-12-31 23:59:59");
 }
 
+// Every digit is padded, at both ends of the years a date holds, and a year beyond them still
+// prints in full.
+TEST(TimestampTest, PrintsEveryFieldPadded) {
+  EXPECT_EQ(Timestamp::At(D("0001-01-01")).ToString(), "0001-01-01 00:00:00");
+  EXPECT_EQ(Timestamp::At(D("0987-06-05"), 4, 3, 2).ToString(), "0987-06-05 04:03:02");
+  EXPECT_EQ(Timestamp::At(D("9999-12-31"), 23, 59, 59).ToString(), "9999-12-31 23:59:59");
+  EXPECT_EQ(D("0042-10-09").ToString(), "0042-10-09");
+  EXPECT_EQ(D("9999-12-31").AddDays(1).ToString(), "10000-01-01");
+  EXPECT_EQ(Timestamp::At(D("9999-12-31").AddDays(1), 1, 2, 3).ToString(), "10000-01-01 01:02:03");
+}
+
 }  // namespace
 }  // namespace orchard
