@@ -95,9 +95,17 @@ Status AppendValue(const SqlValue& v, CopyType type, size_t column, std::string&
       // Only the form Timestamp::ToString writes: whole seconds, nothing dropped.
       const auto* s = std::get_if<std::string>(&v);
       if (!s || s->size() != 19) return Mismatch(column, "a timestamp (YYYY-MM-DD HH:MM:SS)");
-      auto t = Timestamp::Parse(*s);
-      if (!t) return Mismatch(column, "a timestamp (YYYY-MM-DD HH:MM:SS)");
-      AppendField<int64_t>(out, (t->unix_seconds() - kPgEpochSeconds) * 1'000'000);
+      // Rows written together mostly share their timestamps (an import stamps every new row
+      // with its start): the last one parsed is kept, by each writing thread.
+      thread_local std::string last_text;
+      thread_local int64_t last_micros = 0;
+      if (*s != last_text) {
+        auto t = Timestamp::Parse(*s);
+        if (!t) return Mismatch(column, "a timestamp (YYYY-MM-DD HH:MM:SS)");
+        last_micros = (t->unix_seconds() - kPgEpochSeconds) * 1'000'000;
+        last_text = *s;
+      }
+      AppendField<int64_t>(out, last_micros);
       return Ok();
     }
   }
