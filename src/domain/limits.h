@@ -6,6 +6,7 @@
 // docs/ARCHITECTURE.md ("Input limits") lists them for people.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,15 +48,25 @@ std::optional<std::string> CheckMoney(Money money);
 // field, is missing). The first failure names its column.
 template <class T>
 Status ValidateFields(const T& row) {
+  // Each column's limit, found once: an import checks every row it reads.
+  [[maybe_unused]] static const std::array<TextLimit, ColumnCount<T>()> kColumnLimits = [] {
+    std::array<TextLimit, ColumnCount<T>()> limits{};
+    size_t i = 0;
+    ForEachColumn<T>([&](const auto& col) {
+      limits[i++] = TextLimitOf(EntitySchema<T>::kTable, col.name)
+                        .value_or(TextLimit{EntitySchema<T>::kTable, col.name});
+    });
+    return limits;
+  }();
   std::optional<std::pair<std::string_view, std::string>> failed;
+  size_t column = 0;
   ForEachColumn<T>([&](const auto& col) {
+    const TextLimit& limit = kColumnLimits[column++];
     if (failed) return;
     using M = std::remove_cvref_t<decltype(row.*(col.member))>;
     const M& value = row.*(col.member);
     auto text = [&](const std::string& s) {
-      auto limit = TextLimitOf(EntitySchema<T>::kTable, col.name);
-      if (!limit) limit = TextLimit{EntitySchema<T>::kTable, col.name};
-      if (auto why = CheckText(s, *limit)) failed.emplace(col.name, std::move(*why));
+      if (auto why = CheckText(s, limit)) failed.emplace(col.name, std::move(*why));
     };
     if constexpr (std::is_same_v<M, std::string>) {
       text(value);
