@@ -357,7 +357,7 @@ Status Importer::EndFirstLoad() {
     BackToTheLog();
     return Ok();
   }
-  ORCHARD_CHECK(PutBack(db_, put_back_));
+  ORCHARD_CHECK(PutBack(db_, ObjectName(object_), put_back_));
   put_back_.clear();
   in_transaction_ = false;
   ORCHARD_CHECK(db_.Commit());

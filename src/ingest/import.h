@@ -37,6 +37,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "domain/entities.h"
+#include "ingest/import_first_load.h"
 #include "ingest/key_index.h"
 #include "store/database.h"
 
@@ -340,7 +341,7 @@ class Importer {
   // This file is a first load (its table was empty): its batches share one transaction, and
   // put_back_ holds what makes the indexes set aside by its first batch again.
   bool first_load_ = false;
-  std::vector<std::string> put_back_;
+  detail::SetAside put_back_;
   // SQLite: this first load writes around the write-ahead log (Database::WriteAroundTheLog);
   // BackToTheLog puts it back when the file is done, or the import ends.
   bool around_log_ = false;

@@ -19,19 +19,37 @@ namespace orchard::ingest::detail {
 // Whether `table` (a domain/schema.h name) holds no row.
 Result<bool> TableIsEmpty(store::Database& db, std::string_view table);
 
+// What a first load set aside, to make again before it commits.
+struct SetAside {
+  struct ForeignKey {
+    std::string add;     // ALTER TABLE … ADD CONSTRAINT …
+    std::string column;  // its one column, when a partial index left in place holds exactly the
+                         // rows that fill it; else empty
+  };
+  std::vector<std::string> indexes;  // CREATE INDEX …, in the order to run them
+  std::vector<ForeignKey> keys;      // PostgreSQL's foreign keys
+  bool empty() const { return indexes.empty() && keys.empty(); }
+  void clear() {
+    indexes.clear();
+    keys.clear();
+  }
+};
+
 // Drops the table's indexes other than its primary key (and, on PostgreSQL, its foreign keys);
-// returns the statements that make them again, in the order to run them. Inside a transaction.
+// returns what makes them again. Inside a transaction.
 // A partial index none of whose columns is in `filled` (the columns the first batch gives a
 // value) stays: it holds no row of such a batch, so keeping it costs nothing, where building it
 // again would read the whole table. A later row that fills it is indexed as any insert is. An
 // index whose every column is in `ascending` (the first batch's values ascend: a file in key
 // order, as exports by Id are) stays too on SQLite: its inserts are appends, cheaper than a sort
 // at the end. (Not on PostgreSQL, whose B-tree inserts cost more than its build at the end.)
-Result<std::vector<std::string>> SetAsideIndexes(store::Database& db, std::string_view table,
-                                                 const std::set<std::string>& filled,
-                                                 const std::set<std::string>& ascending);
+Result<SetAside> SetAsideIndexes(store::Database& db, std::string_view table,
+                                 const std::set<std::string>& filled,
+                                 const std::set<std::string>& ascending);
 
-// Runs what SetAsideIndexes returned: every index is built (and every foreign key checked) once.
-Status PutBack(store::Database& db, const std::vector<std::string>& statements);
+// Makes again what SetAsideIndexes set aside: every index is built (and every foreign key
+// checked) once. A foreign key whose column no loaded row fills is checked through the partial
+// index on that column (SetAside::ForeignKey::column), without reading the table.
+Status PutBack(store::Database& db, std::string_view table, const SetAside& set_aside);
 
 }  // namespace orchard::ingest::detail
