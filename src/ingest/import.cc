@@ -448,7 +448,7 @@ Status Importer::Load(ImportObject object, KeySystem system, KeyIndex& index) {
   });
 }
 
-Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& ref) {
+Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& ref, Lookup lookup) {
   if (ref.system == KeySystem::kOrchardId) {
     auto id = ToInt(ref.key);
     if (!id) return std::optional<int64_t>();
@@ -469,10 +469,13 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
                     static_cast<size_t>((progress_.total_bytes - progress_.bytes) / 40));
     }
   }
-  auto known = ref.system == KeySystem::kName ? index.find(Lower(ref.key))
+  auto look = [&](std::string_view key) {
+    return lookup == Lookup::kHold ? index.find_or_hold(key) : index.find(key);
+  };
+  auto known = ref.system == KeySystem::kName ? look(Lower(ref.key))
                : ref.system == KeySystem::kExternal
-                   ? index.find(ExternalKey(options_.external_source, ref.key))
-                   : index.find(ref.key);
+                   ? look(ExternalKey(options_.external_source, ref.key))
+                   : look(ref.key);
   if (known) return known;
   // What the Salesforce export writes for a row without a Salesforce id: Orchard's own.
   if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {

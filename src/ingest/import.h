@@ -281,7 +281,11 @@ class Importer {
   Outcome Upsert(ImportRow& row, std::optional<int64_t> found);
   template <class T>
   Outcome Apply(T& entity, ImportRow& row, bool is_new);  // moves text out of row
-  Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref);
+  // The id of the row `ref` names. kHold: the row's own key, which a new row adds once made
+  // (Remember): not found, it is held in its index for that (KeyIndex::find_or_hold).
+  enum class Lookup { kFind, kHold };
+  Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref,
+                                      Lookup lookup = Lookup::kFind);
   // A user named by e-mail, else by external id, else by name (case-insensitively; a name two
   // users share is a warning naming both, and matches none). import_owners.cc.
   Result<std::optional<UserId>> FindUser(const std::string& who);

@@ -104,7 +104,7 @@ Importer::Outcome Importer::Process(ImportRow& row) {
   if (object_ == ImportObject::kAccounts) {
     std::optional<int64_t> found;
     if (keyed) {
-      ORCHARD_TRY(found, Find(object_, *row.key));
+      ORCHARD_TRY(found, Find(object_, *row.key, Lookup::kHold));
     } else if (row.Has(Field::kName) && !row.Get(Field::kName).empty()) {
       ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, row.Get(Field::kName)}));
     } else {
@@ -179,7 +179,7 @@ Importer::Outcome Importer::Process(ImportRow& row) {
   }
   std::optional<int64_t> found;
   if (keyed) {
-    ORCHARD_TRY(found, Find(object_, *row.key));
+    ORCHARD_TRY(found, Find(object_, *row.key, Lookup::kHold));
   } else if (object_ == ImportObject::kContractLines) {
     ORCHARD_TRY(auto product, FindProduct(row));
     natural = acct + ":" + std::to_string(product->value) + ":" + row.Get(Field::kStartDate);

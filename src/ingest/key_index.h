@@ -27,22 +27,52 @@ class KeyIndex {
         table_(0, Hash{entries_.get()}, Equal{entries_.get()}) {}
 
   // Adds key → id unless the key is there already (then the first id stays, as a shared name
-  // keeps the oldest row). True when it was added.
+  // keeps the oldest row), or gives a held key (find_or_hold) its id. True when it was added.
   bool emplace(std::string_view key, int64_t id) {
+    // The key the last find_or_hold added: given its id without a second probe.
+    if (held_ != kNone) {
+      Entry& held = (*entries_)[held_];
+      held_ = kNone;
+      if (held.key == key) {
+        held.id = id;
+        return true;
+      }
+    }
     // One probe: the entry goes in with the caller's bytes, and takes its own copy once added
     // (the same bytes, so its hash and place do not change).
     entries_->push_back(Entry{key, id});
-    if (!table_.insert(static_cast<uint32_t>(entries_->size() - 1)).second) {
+    auto [at, added] = table_.insert(static_cast<uint32_t>(entries_->size() - 1));
+    if (!added) {
       entries_->pop_back();
-      return false;
+      Entry& there = (*entries_)[*at];
+      if (there.id != kHeldId) return false;
+      there.id = id;
+      return true;
     }
     entries_->back().key = Keep(key);
     return true;
   }
   std::optional<int64_t> find(std::string_view key) const {
     auto it = table_.find(key);
-    if (it == table_.end()) return std::nullopt;
+    if (it == table_.end() || (*entries_)[*it].id == kHeldId) return std::nullopt;
     return (*entries_)[*it].id;
+  }
+  // As find, and a key not there is added, held for the id the next emplace of it gives: an
+  // import looks a new row's key up and adds it once the row is made, in one probe of the table
+  // instead of two. Until then find does not see it.
+  std::optional<int64_t> find_or_hold(std::string_view key) {
+    held_ = kNone;
+    entries_->push_back(Entry{key, kHeldId});
+    auto [at, added] = table_.insert(static_cast<uint32_t>(entries_->size() - 1));
+    if (!added) {
+      entries_->pop_back();
+      if (int64_t id = (*entries_)[*at].id; id != kHeldId) return id;
+      held_ = *at;
+      return std::nullopt;
+    }
+    entries_->back().key = Keep(key);
+    held_ = *at;
+    return std::nullopt;
   }
   void reserve(size_t keys) {
     entries_->reserve(keys);
@@ -65,11 +95,16 @@ class KeyIndex {
   struct Equal {
     using is_transparent = void;
     const std::vector<Entry>* entries;
-    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    // By their keys: an insert finds an entry with the same key there already.
+    bool operator()(uint32_t a, uint32_t b) const {
+      return (*entries)[a].key == (*entries)[b].key;
+    }
     bool operator()(std::string_view key, uint32_t e) const { return key == (*entries)[e].key; }
     bool operator()(uint32_t e, std::string_view key) const { return key == (*entries)[e].key; }
   };
   static constexpr size_t kBlock = size_t{1} << 20;
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr int64_t kHeldId = INT64_MIN;  // a key held without its id yet
 
   // The key's bytes, copied where they stay until the index goes (blocks never move).
   std::string_view Keep(std::string_view key) {
@@ -92,6 +127,7 @@ class KeyIndex {
   std::vector<std::unique_ptr<char[]>> blocks_;
   char* next_ = nullptr;
   size_t room_ = 0;
+  uint32_t held_ = kNone;  // the entry find_or_hold added or found held last
 };
 
 }  // namespace orchard::ingest
