@@ -26,7 +26,8 @@ Importer::Importer(store::Database& db, const Clock& clock, ImportOptions option
     : db_(db), clock_(clock), options_(std::move(options)), batch_(std::make_unique<Batch>()) {}
 
 Importer::~Importer() {
-  (void)WaitForWriter();
+  (void)WaitForBatch();
+  open_copy_.reset();  // abandoned: the server discards its rows
   if (in_transaction_) (void)db_.Rollback();
   BackToTheLog();
   (void)db_.CheckpointInBackground(false, 0);
@@ -148,9 +149,33 @@ Status Importer::Add(ImportRow row) {
   return Ok();
 }
 
-Status Importer::WaitForWriter() {
+Status Importer::WaitForBatch() {
   if (!writing_.valid()) return Ok();
   return writing_.get();
+}
+
+Status Importer::WaitForWriter() {
+  ORCHARD_CHECK(WaitForBatch());
+  return EndOpenCopy();
+}
+
+Status Importer::EndOpenCopy() {
+  if (!open_copy_) return Ok();
+  std::unique_ptr<store::BulkWriter> copy = std::move(open_copy_);
+  return copy->Finish();
+}
+
+Status Importer::WriteRows(std::string_view table, std::span<const std::string_view> columns,
+                           std::span<const store::SqlValue> values) {
+  if (open_copy_ && open_copy_table_ != table) ORCHARD_CHECK(EndOpenCopy());
+  if (!open_copy_) {
+    ORCHARD_TRY(auto copy, db_.OpenBulkWriter(table, columns));
+    open_copy_ = std::move(copy);
+    open_copy_table_ = std::string(table);
+  }
+  ORCHARD_CHECK(open_copy_->AddRows(values));
+  const bool stays_open = first_load_ && db_.dialect() == store::Dialect::kPostgres;
+  return stays_open ? Ok() : EndOpenCopy();
 }
 
 Status Importer::Handoff() {
@@ -182,7 +207,7 @@ Status Importer::Handoff() {
   prepare(batch_->contacts);
   prepare(batch_->opportunities);
   prepare(batch_->lines);
-  ORCHARD_CHECK(WaitForWriter());
+  ORCHARD_CHECK(WaitForBatch());
   // Two batches take turns: the one the writer emptied last is the next one filled.
   std::unique_ptr<Batch> next = spare_ ? std::move(spare_) : std::make_unique<Batch>();
   writing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable {
@@ -198,6 +223,7 @@ Status Importer::Handoff() {
 Status Importer::Write(Batch& batch) {
   Status done = WriteInTransaction(batch);
   if (!done && in_transaction_) {
+    open_copy_.reset();
     (void)db_.Rollback();
     in_transaction_ = false;
   }
@@ -259,13 +285,12 @@ Status Importer::WriteInTransaction(Batch& batch) {
     if (!part.inserts.empty()) {
       // Their ids were reserved (NextId), so writes beside the import never hold them.
       auto names = store::ColumnNames<T>();
-      ORCHARD_TRY(auto writer, db_.OpenBulkWriter(table, names));
-      ORCHARD_CHECK(writer->AddRows(part.values));
-      ORCHARD_CHECK(writer->Finish());
+      ORCHARD_CHECK(WriteRows(table, names, part.values));
       // One change-log entry for them all: a following server reads them with one query.
       batch.changes.push_back({EntitySchema<T>::kTable, part.inserts.front().id.value, 0,
                                part.inserts.back().id.value});
     }
+    if (!part.updates.empty()) ORCHARD_CHECK(EndOpenCopy());
     for (auto& [after, version] : part.updates) {
       if constexpr (Versioned<T>) {
         ORCHARD_CHECK(store.Update(after, version));
@@ -297,11 +322,24 @@ Status Importer::WriteInTransaction(Batch& batch) {
     before.owner_id = was->second;
     ORCHARD_CHECK(service::RecordOwnerChange(db_, before, after, started_));
   }
-  if (!batch.changes.empty()) {
+  if (open_copy_) {  // a first load's: its change log waits for its end
+    first_load_changes_.insert(first_load_changes_.end(), batch.changes.begin(),
+                               batch.changes.end());
+    return Ok();
+  }
+  ORCHARD_CHECK(LogChanges(batch.changes));
+  // A dry run is one transaction, rolled back by Finish; a first load commits at its file's end.
+  if (options_.dry_run || first_load_) return Ok();
+  in_transaction_ = false;
+  return db_.Commit();
+}
+
+Status Importer::LogChanges(const std::vector<Change>& changes) {
+  if (!changes.empty()) {
     std::string_view cols[] = {"entity", "entity_id", "at", "account_id", "last_id"};
     ORCHARD_TRY(auto writer, db_.OpenBulkWriter("change_log", cols));
     std::string at = started_.ToString();
-    for (const auto& c : batch.changes) {
+    for (const auto& c : changes) {
       store::SqlValue v[] = {std::string(c.table), c.id, at,
                              c.last ? store::SqlValue() : store::SqlValue(c.account),
                              c.last ? store::SqlValue(c.last) : store::SqlValue()};
@@ -312,10 +350,7 @@ Status Importer::WriteInTransaction(Batch& batch) {
       ORCHARD_CHECK(db_.ExecScript("NOTIFY orchard_changes"));
     }
   }
-  // A dry run is one transaction, rolled back by Finish; a first load commits at its file's end.
-  if (options_.dry_run || first_load_) return Ok();
-  in_transaction_ = false;
-  return db_.Commit();
+  return Ok();
 }
 
 Status Importer::Flush() {
@@ -326,7 +361,11 @@ Status Importer::Flush() {
                 "the import was stopped after " + std::to_string(progress_.rows) +
                     " rows; whole batches before that are in, and running it again completes it");
   }
-  for (ImportRow& row : queued_) {
+  // A row's key is looked up in a table of megabytes: its slot is loaded a few rows ahead.
+  constexpr size_t kAhead = 4;
+  for (size_t i = 0; i < queued_.size(); ++i) {
+    if (i + kAhead < queued_.size()) PrefetchKey(queued_[i + kAhead]);
+    ImportRow& row = queued_[i];
     ++current().rows;
     ++progress_.rows;
     ORCHARD_TRY(auto issue, Process(row));
@@ -357,6 +396,9 @@ Status Importer::EndFirstLoad() {
     BackToTheLog();
     return Ok();
   }
+  ORCHARD_CHECK(LogChanges(first_load_changes_));
+  first_load_changes_.clear();
+  held_reservation_ = 0;
   ORCHARD_CHECK(PutBack(db_, ObjectName(object_), put_back_));
   put_back_.clear();
   in_transaction_ = false;
@@ -491,6 +533,15 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
     }
   }
   return std::optional<int64_t>();
+}
+
+void Importer::PrefetchKey(const ImportRow& row) {
+  if (!row.key || row.key->key.empty()) return;
+  const KeySystem system = row.key->system;
+  // The systems whose keys are looked up as they are (a name is folded, a source's id prefixed).
+  if (system != KeySystem::kSalesforce && system != KeySystem::kHubspot) return;
+  if (!LoadedOf(object_, system)) return;
+  IndexOf(object_, system).prefetch(row.key->key);
 }
 
 Result<std::optional<int64_t>> Importer::ResolveAccount(const ImportRow& row) {

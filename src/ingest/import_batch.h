@@ -115,11 +115,7 @@ struct Importer::Batch {
   detail::Part<Contact> contacts;
   detail::Part<Opportunity> opportunities;
   detail::Part<ContractLine> lines;
-  struct Change {
-    std::string_view table;
-    int64_t id = 0, account = 0;
-    int64_t last = 0;  // > 0: the new rows id … last (one entry for a batch's inserts)
-  };
+  using Change = Importer::Change;
   std::vector<Change> changes;
   // An updated account's owner as it was stored: a change of owner writes its history.
   std::unordered_map<int64_t, std::optional<UserId>> owners_before;
