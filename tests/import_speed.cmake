@@ -9,3 +9,6 @@ orchard_test(bulk_copy_types_test SOURCES integration/bulk_copy_types_test.cc
 # (PostgreSQL; migration 0021).
 orchard_test(held_ids_test SOURCES integration/held_ids_test.cc
   LIBS orchard_store orchard_test_support)
+# A re-import reads the stored rows a batch matches in one statement per 500 (Store::GetMany).
+orchard_test(import_rematch_test SOURCES integration/import_rematch_test.cc
+  LIBS orchard_ingest orchard_test_support)

@@ -186,7 +186,9 @@ Status Importer::Handoff() {
   // The new rows become SQL values here, on the reading side, while the batch before is still
   // being written: the writer only binds them. Text moves into the values: after this, a new
   // row is only read for its id.
-  auto prepare = [](auto& part) {
+  // New rows share their timestamps (the import's start): each is printed once.
+  std::optional<std::pair<Timestamp, store::SqlValue>> stamp;
+  auto prepare = [&stamp](auto& part) {
     using T = typename std::remove_cvref_t<decltype(part.inserts)>::value_type;
     part.values.reserve(part.inserts.size() * ColumnCount<T>());
     for (auto& r : part.inserts) {
@@ -197,6 +199,10 @@ Status Importer::Handoff() {
         } else if constexpr (std::is_same_v<M, std::optional<std::string>>) {
           auto& v = r.*(col.member);
           part.values.push_back(v ? store::SqlValue(std::move(*v)) : store::SqlValue());
+        } else if constexpr (std::is_same_v<M, Timestamp>) {
+          const Timestamp& t = r.*(col.member);
+          if (!stamp || stamp->first != t) stamp.emplace(t, store::Codec<M>::ToSql(t));
+          part.values.push_back(stamp->second);
         } else {
           part.values.push_back(store::Codec<M>::ToSql(r.*(col.member)));
         }
@@ -361,6 +367,7 @@ Status Importer::Flush() {
                 "the import was stopped after " + std::to_string(progress_.rows) +
                     " rows; whole batches before that are in, and running it again completes it");
   }
+  ORCHARD_CHECK(ReadMatched());
   // A row's key is looked up in a table of megabytes: its slot is loaded a few rows ahead.
   constexpr size_t kAhead = 4;
   for (size_t i = 0; i < queued_.size(); ++i) {
@@ -533,6 +540,46 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
     }
   }
   return std::optional<int64_t>();
+}
+
+Status Importer::ReadMatched() {
+  // A first load's table held nothing before it: its keys match only its own new rows.
+  if (first_load_) return Ok();
+  std::vector<int64_t> ids;
+  for (const ImportRow& row : queued_) {
+    std::optional<int64_t> found;
+    if (row.key && !row.key->key.empty()) {
+      ORCHARD_TRY(found, Find(object_, *row.key));
+    } else if (object_ == ImportObject::kAccounts && row.Has(Field::kName) &&
+               !row.Get(Field::kName).empty()) {
+      ORCHARD_TRY(found, Find(object_, Ref{KeySystem::kName, row.Get(Field::kName)}));
+    }
+    if (found) ids.push_back(*found);
+  }
+  if (ids.empty()) return Ok();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  ORCHARD_CHECK(WaitForWriter());  // the batch before is in the table, as read here
+  store::Store store(db_);
+  auto read = [&]<class T>(Part<T>& part) -> Status {
+    ORCHARD_TRY(auto rows, store.GetMany<T>(ids));
+    for (T& r : rows) {
+      const int64_t id = r.id.value;
+      part.matched.emplace(id, std::move(r));
+    }
+    return Ok();
+  };
+  switch (object_) {
+    case ImportObject::kAccounts:
+      return read(batch_->accounts);
+    case ImportObject::kContacts:
+      return read(batch_->contacts);
+    case ImportObject::kOpportunities:
+      return read(batch_->opportunities);
+    case ImportObject::kContractLines:
+      return read(batch_->lines);
+  }
+  return Ok();
 }
 
 void Importer::PrefetchKey(const ImportRow& row) {

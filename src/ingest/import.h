@@ -300,6 +300,8 @@ class Importer {
   enum class Lookup { kFind, kHold };
   Result<std::optional<int64_t>> Find(ImportObject object, const Ref& ref,
                                       Lookup lookup = Lookup::kFind);
+  // Reads the stored rows the queued rows' keys match, for Upsert (Part::matched).
+  Status ReadMatched();
   // Starts loading the index slot of the row's own key (KeyIndex::prefetch), a few rows ahead.
   void PrefetchKey(const ImportRow& row);
   // A user named by e-mail, else by external id, else by name (case-insensitively; a name two

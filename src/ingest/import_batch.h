@@ -98,12 +98,16 @@ struct Part {
   }
   std::vector<std::pair<T, int64_t>> updates;   // the row as it will be, the version read
   std::unordered_map<int64_t, size_t> updated;  // id → place in updates
+  // The stored rows the batch's keys match, read for it in one statement per 500 rows
+  // (Importer::ReadMatched) where a re-import read each on its own: a round trip per row.
+  std::unordered_map<int64_t, T> matched;
   std::vector<store::SqlValue> values;  // the inserts as SQL values, row after row (Handoff)
   bool empty() const { return inserts.empty() && updates.empty(); }
   void clear() {  // keeps the vectors' room for the next batch
     inserts.clear();
     updates.clear();
     updated.clear();
+    matched.clear();
     values.clear();
   }
 };

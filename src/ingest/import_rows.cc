@@ -266,9 +266,14 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
       }
       return NoIssue();
     }
-    ORCHARD_CHECK(WaitForWriter());
-    store::Store store(db_);
-    ORCHARD_TRY(T before, store.Get<T>(decltype(T::id)(*found)));
+    T before;
+    if (auto kept = part.matched.find(*found); kept != part.matched.end()) {
+      before = kept->second;
+    } else {
+      ORCHARD_CHECK(WaitForWriter());
+      store::Store store(db_);
+      ORCHARD_TRY(before, store.Get<T>(decltype(T::id)(*found)));
+    }
     T after = before;
     ORCHARD_TRY(auto issue, Apply(after, row, false));
     if (issue) return issue;

@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -125,13 +124,7 @@ class KeyIndex {
   void Rehash(size_t keys) {
     size_t count = 16;
     while (count / 4 * 3 < keys) count *= 2;
-    constexpr size_t kHugePage = size_t{2} << 20;
-    const size_t bytes = count * sizeof(Slot);
-    void* memory = bytes >= kHugePage ? std::aligned_alloc(kHugePage, bytes) : std::malloc(bytes);
-    if (memory == nullptr) throw std::bad_alloc();
-    if (bytes >= kHugePage) (void)madvise(memory, bytes, MADV_HUGEPAGE);  // a hint: may be refused
-    std::memset(memory, 0, bytes);
-    slots_.reset(static_cast<Slot*>(memory));
+    slots_ = SlotMemory(count);
     slot_count_ = count;
     shift_ = 64 - std::countr_zero(count);
     const size_t mask = count - 1;
@@ -159,12 +152,41 @@ class KeyIndex {
   }
 
   std::vector<Entry> entries_;
-  // A power of two of slots, or none. In huge pages where the system gives them: slots are read
-  // at random, and a 16 MB table in 4 KB pages missed the TLB on nearly every lookup.
-  struct FreeSlots {
-    void operator()(Slot* p) const { std::free(p); }
+  // Slots straight from the system: zero until written, and written page by page as the load
+  // goes (a memset of a 32 MB table cost 25-75 ms before the first row). In huge pages where
+  // the system gives them: slots are read at random, and in 4 KB pages nearly every lookup
+  // missed the TLB.
+  class SlotMemory {
+   public:
+    SlotMemory() = default;
+    explicit SlotMemory(size_t count) : bytes_(count * sizeof(Slot)) {
+      void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      (void)madvise(p, bytes_, MADV_HUGEPAGE);  // a hint: may be refused
+      slots_ = static_cast<Slot*>(p);
+    }
+    SlotMemory(SlotMemory&& o) noexcept
+        : slots_(std::exchange(o.slots_, nullptr)), bytes_(std::exchange(o.bytes_, 0)) {}
+    SlotMemory& operator=(SlotMemory&& o) noexcept {
+      if (this != &o) {
+        Release();
+        slots_ = std::exchange(o.slots_, nullptr);
+        bytes_ = std::exchange(o.bytes_, 0);
+      }
+      return *this;
+    }
+    ~SlotMemory() { Release(); }
+    Slot& operator[](size_t i) const { return slots_[i]; }
+
+   private:
+    void Release() {
+      if (slots_ != nullptr) munmap(slots_, bytes_);
+      slots_ = nullptr;
+    }
+    Slot* slots_ = nullptr;
+    size_t bytes_ = 0;
   };
-  std::unique_ptr<Slot[], FreeSlots> slots_;
+  SlotMemory slots_;  // a power of two of them, or none
   size_t slot_count_ = 0;
   int shift_ = 64;
   std::vector<std::unique_ptr<char[]>> blocks_;
