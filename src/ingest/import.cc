@@ -296,13 +296,9 @@ Status Importer::WriteInTransaction(Batch& batch) {
       batch.changes.push_back({EntitySchema<T>::kTable, part.inserts.front().id.value, 0,
                                part.inserts.back().id.value});
     }
-    if (!part.updates.empty()) ORCHARD_CHECK(EndOpenCopy());
-    for (auto& [after, version] : part.updates) {
-      if constexpr (Versioned<T>) {
-        ORCHARD_CHECK(store.Update(after, version));
-      } else {
-        ORCHARD_CHECK(store.Update(after));
-      }
+    if (!part.updates.empty()) {
+      ORCHARD_CHECK(EndOpenCopy());
+      ORCHARD_CHECK(store.UpdateMany<T>(part.updates));
     }
     return Ok();
   };

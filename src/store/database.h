@@ -117,6 +117,19 @@ class Database {
   // Runs one statement; returns the number of rows it changed.
   virtual Result<int64_t> Exec(std::string_view sql, std::span<const SqlValue> params) = 0;
 
+  // Runs one statement once for each of `rows` (each `width` values of `params`, one after
+  // another); returns the rows each run changed, in order, and stops at the first failure.
+  // PostgreSQL sends them in pipelines of 500, one round trip for each rather than per run.
+  virtual Result<std::vector<int64_t>> ExecEach(std::string_view sql,
+                                                std::span<const SqlValue> params, size_t width) {
+    std::vector<int64_t> changed;
+    for (size_t at = 0; width != 0 && at + width <= params.size(); at += width) {
+      ORCHARD_TRY(int64_t n, Exec(sql, params.subspan(at, width)));
+      changed.push_back(n);
+    }
+    return changed;
+  }
+
   // Runs one statement that may as well be skipped (a bookkeeping stamp) without waiting for a
   // lock another connection holds: the rows it changed, or nullopt when the lock was taken
   // (SQLite's write lock, held by an import for its whole run; on PostgreSQL a row or table lock

@@ -269,26 +269,10 @@ class Store {
   // the stored version becomes expected_version + 1.
   template <class T>
   requires HasId<T> Result<T> Update(T row, int64_t expected_version = 0) {
-    auto values = ToSqlValues(row);
-    auto names = ColumnNames<T>();
-    std::string sets;
     std::vector<SqlValue> params;
-    for (size_t i = 1; i < names.size(); ++i) {
-      if (names[i] == "version") continue;
-      if (!sets.empty()) sets += ", ";
-      sets += std::string(names[i]) + " = ?";
-      params.push_back(values[i]);
-    }
+    AppendUpdateParams(row, expected_version, params);
     std::string table(EntitySchema<T>::kTable);
-    std::string sql = "UPDATE " + table + " SET " + sets;
-    if constexpr (Versioned<T>) sql += ", version = version + 1";
-    sql += " WHERE id = ?";
-    params.push_back(row.id.value);
-    if constexpr (Versioned<T>) {
-      sql += " AND version = ?";
-      params.push_back(expected_version);
-    }
-    ORCHARD_TRY(int64_t changed, db_.Exec(sql, params));
+    ORCHARD_TRY(int64_t changed, db_.Exec(UpdateSql<T>(), params));
     if (changed == 0) {
       SqlValue id_param[] = {row.id.value};
       if constexpr (Versioned<T>) {
@@ -308,6 +292,25 @@ class Store {
     }
     if constexpr (Versioned<T>) row.version = expected_version + 1;
     return row;
+  }
+
+  // Update for many rows (each with the version it was read at), sent together
+  // (Database::ExecEach: on PostgreSQL, one round trip per 500). A row changed by someone else
+  // or gone fails as Update fails for it; the others may be written by then, so call it inside
+  // a transaction, which the failure rolls back.
+  template <class T>
+  requires HasId<T> Status UpdateMany(std::span<const std::pair<T, int64_t>> rows) {
+    if (rows.empty()) return Ok();
+    std::vector<SqlValue> params;
+    for (const auto& [row, version] : rows) AppendUpdateParams(row, version, params);
+    ORCHARD_TRY(auto changed, db_.ExecEach(UpdateSql<T>(), params, params.size() / rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      // Not written (or not run after a failure): Update says why, as for a single row.
+      if (i >= changed.size() || changed[i] == 0) {
+        ORCHARD_CHECK(Update(rows[i].first, rows[i].second));
+      }
+    }
+    return Ok();
   }
 
   template <class T>
@@ -412,6 +415,38 @@ class Store {
   Status SaveSetting(const Setting& setting);
 
  private:
+  // UPDATE of every column but id (and version, which goes up by one), by id (and, for a
+  // versioned entity, the version the row was read at).
+  template <class T>
+  static const std::string& UpdateSql() {
+    static const std::string sql = [] {
+      auto names = ColumnNames<T>();
+      std::string sets;
+      for (size_t i = 1; i < names.size(); ++i) {
+        if (names[i] == "version") continue;
+        if (!sets.empty()) sets += ", ";
+        sets += std::string(names[i]) + " = ?";
+      }
+      std::string text = "UPDATE " + std::string(EntitySchema<T>::kTable) + " SET " + sets;
+      if constexpr (Versioned<T>) text += ", version = version + 1";
+      text += " WHERE id = ?";
+      if constexpr (Versioned<T>) text += " AND version = ?";
+      return text;
+    }();
+    return sql;
+  }
+  template <class T>
+  static void AppendUpdateParams(const T& row, int64_t expected_version,
+                                 std::vector<SqlValue>& params) {
+    auto values = ToSqlValues(row);
+    auto names = ColumnNames<T>();
+    for (size_t i = 1; i < names.size(); ++i) {
+      if (names[i] != "version") params.push_back(std::move(values[i]));
+    }
+    params.push_back(row.id.value);
+    if constexpr (Versioned<T>) params.push_back(expected_version);
+  }
+
   Database& db_;
 };
 

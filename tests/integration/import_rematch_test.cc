@@ -108,6 +108,66 @@ TEST_P(ImportRematchTest, MatchedRowsAreUpdatedOrLeftAsTheyWere) {
   EXPECT_EQ(testing::QueryCount(*db_, "SELECT COUNT(*) FROM accounts"), 31);
 }
 
+// Database::ExecEach: a statement run once per row, in pipelines of 500 on PostgreSQL; what each
+// run changed comes back in order, and a failure stops it with the database's message.
+TEST_P(ImportRematchTest, ExecEachSaysWhatEveryRunChangedAndStopsAtAFailure) {
+  auto first = Run(Rows(1, 1200, "Account"), 2000);
+  ASSERT_TRUE(first) << first.error().message;
+  std::vector<store::SqlValue> params;
+  for (int i = 1; i <= 1201; ++i) {  // sf1201 is no account: it changes nothing
+    params.emplace_back("Renamed " + std::to_string(i));
+    params.emplace_back("sf" + std::to_string(i));
+  }
+  auto changed = db_->ExecEach("UPDATE accounts SET name = ? WHERE salesforce_id = ?", params, 2);
+  ASSERT_TRUE(changed) << changed.error().message;
+  ASSERT_EQ(changed->size(), 1201u);
+  EXPECT_EQ(std::count(changed->begin(), changed->end(), 1), 1200);
+  EXPECT_EQ(changed->back(), 0);
+  EXPECT_EQ(NameOf("sf777"), "Renamed 777");
+
+  // The third run takes a key the first holds: the unique index refuses it, and the
+  // transaction rolled back keeps every row as it was.
+  ASSERT_TRUE(db_->Begin());
+  std::vector<store::SqlValue> clash = {std::string("sfX"), std::string("sf1"), std::string("sfY"),
+                                        std::string("sf2"), std::string("sfX"), std::string("sf3"),
+                                        std::string("sfZ"), std::string("sf4")};
+  auto failed =
+      db_->ExecEach("UPDATE accounts SET salesforce_id = ? WHERE salesforce_id = ?", clash, 2);
+  ASSERT_FALSE(failed) << "two accounts were given the key sfX";
+  EXPECT_EQ(failed.error().code, ErrorCode::kAlreadyExists) << failed.error().message;
+  (void)db_->Rollback();
+  EXPECT_EQ(NameOf("sf1"), "Renamed 1");
+  EXPECT_EQ(NameOf("sf4"), "Renamed 4");
+  EXPECT_EQ(NameOf("sfX"), "(none)");
+}
+
+// Store::UpdateMany: rows read at a version someone has since changed fail as Update fails.
+TEST_P(ImportRematchTest, UpdateManyRefusesARowChangedSinceItWasRead) {
+  auto first = Run(Rows(1, 3, "Account"), 10);
+  ASSERT_TRUE(first) << first.error().message;
+  store::Store store(*db_);
+  std::vector<int64_t> ids;
+  for (const auto& id : testing::QueryRows(*db_, "SELECT id FROM accounts ORDER BY id")) {
+    ids.push_back(std::stoll(id));
+  }
+  auto read = store.GetMany<Account>(ids);
+  ASSERT_TRUE(read) << read.error().message;
+  std::vector<std::pair<Account, int64_t>> rows;
+  for (Account a : *read) {
+    a.name = "Batch " + a.name;
+    rows.emplace_back(a, a.version);
+  }
+  auto all = store.UpdateMany<Account>(rows);
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(NameOf("sf2"), "Batch Account 2");
+  // Read at version 1; the store is at 2 now.
+  auto stale = store.UpdateMany<Account>(rows);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict) << stale.error().message;
+  EXPECT_NE(stale.error().message.find("it is now at version 2"), std::string::npos)
+      << stale.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportRematchTest,
                          ::testing::Values(Backend::kSqliteFile, Backend::kPostgres),
                          testing::BackendName);
