@@ -315,7 +315,9 @@ Status Importer::WriteInTransaction(Batch& batch) {
     }
     if (used) ORCHARD_CHECK(ReserveAhead(object));
   }
-  // The ownership history, as every other path that changes an owner writes it.
+  // The ownership history, as every other path that changes an owner writes it (after the
+  // COPY another table's new rows may have left open).
+  if (!batch.accounts.updates.empty()) ORCHARD_CHECK(EndOpenCopy());
   for (const auto& [after, version] : batch.accounts.updates) {
     auto was = batch.owners_before.find(after.id.value);
     if (was == batch.owners_before.end() || was->second == after.owner_id) continue;
