@@ -18,13 +18,7 @@ using testing::Backend;
 
 class BulkCopyTypesTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(Migrate(*db_));
-  }
+  void SetUp() override { ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db_, GetParam(), false, db_); }
 
   testing::TestDatabase test_db_;
   std::unique_ptr<Database> db_;

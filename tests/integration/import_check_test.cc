@@ -48,11 +48,7 @@ void Touch(const std::string& path, const std::string& day) {
 class ImportCheckTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
+    ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db_, GetParam(), false, db_);
     std::string accounts = dir_.path() + "/accounts.csv";
     WriteFile(accounts, "Name\nAcme\nGlobex\n");
     Import(Csv("accounts", accounts, R"({"columns": {"Name": "name"}})"));

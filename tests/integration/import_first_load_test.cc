@@ -24,11 +24,7 @@ using testing::Backend;
 class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
+    ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db_, GetParam(), false, db_);
     indexes_ = Indexes();
     ASSERT_FALSE(indexes_.empty());
   }

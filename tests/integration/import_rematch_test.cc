@@ -20,13 +20,7 @@ using testing::Backend;
 
 class ImportRematchTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
-  }
+  void SetUp() override { ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db_, GetParam(), false, db_); }
 
   // Accounts sf<first> … sf<last> named "<prefix> <i>"; a row with key "" is matched by name.
   Result<ImportSummary> Run(const std::vector<std::pair<std::string, std::string>>& rows,

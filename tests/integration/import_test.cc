@@ -66,13 +66,7 @@ ImportOptions Opts(bool dry_run, std::string report = "", int batch = 5000) {
 
 class ImportTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
-  }
+  void SetUp() override { ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db_, GetParam(), false, db_); }
 
   ImportSummary Import(const ImportRequest& request, ImportOptions options = {}) {
     auto s = RunImport(*db_, clock_, request, std::move(options));

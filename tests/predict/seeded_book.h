@@ -20,11 +20,7 @@ inline const Date kPredictToday = *Date::FromYmd(2026, 12, 7);
 class SeededBookTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUpBook(int64_t accounts) {
-    ORCHARD_OPEN_TEST_DATABASE(test_db_, GetParam(), false);
-    auto db = store::OpenDatabase(test_db_.url());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::Migrate(*db_));
+    ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db_, GetParam(), false, db_);
     ingest::SeedOptions options;
     options.accounts = accounts;
     options.seed = 7;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/migrate.h"
 #include "support/process.h"
 
 namespace orchard::testing {
@@ -43,6 +44,18 @@ class TestDatabase {
       if (!(db).skip_reason().empty()) GTEST_SKIP() << (db).skip_reason(); \
       FAIL() << "no test database: the body must not run without it";      \
     }                                                                      \
+  } while (0)
+
+// In SetUp: as ORCHARD_OPEN_TEST_DATABASE, then `out` (a std::unique_ptr<store::Database>)
+// connected to it and migrated to the latest schema.
+#define ORCHARD_OPEN_MIGRATED_TEST_DATABASE(test_db, backend, shareable, out) \
+  do {                                                                        \
+    ORCHARD_OPEN_TEST_DATABASE(test_db, backend, shareable);                  \
+    auto opened_ = ::orchard::store::OpenDatabase((test_db).url());           \
+    ASSERT_TRUE(opened_) << opened_.error().message;                          \
+    (out) = std::move(*opened_);                                              \
+    auto migrated_ = ::orchard::store::Migrate(*(out));                       \
+    ASSERT_TRUE(migrated_) << migrated_.error().message;                      \
   } while (0)
 
 // The one integer `sql` answers: 0 for no row, -1 (and a failed expectation) when it fails.
