@@ -1,5 +1,7 @@
 #include "domain/limits.h"
 
+#include <cstring>
+
 #include <array>
 #include <cstdint>
 
@@ -119,6 +121,22 @@ std::optional<std::string> CheckText(std::string_view text, const TextLimit& lim
   int64_t chars = 0;
   bool blank = true;
   for (size_t i = 0; i < n;) {
+    // Eight bytes of printable ASCII (space to '~') at a time: most of what an import reads
+    // (CheckText was 6.5% of a 1M-row import's reading thread, one byte at a time).
+    if (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, in + i, 8);
+      constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+      // A byte below 0x20 or from 0x7F up sets its high bit in one of these.
+      const uint64_t low = word - 0x20 * kOnes;
+      const uint64_t high = word + (0x80 - 0x7F) * kOnes;
+      if (((low | high | word) & kHigh) == 0) {
+        if (blank && word != 0x20 * kOnes) blank = false;
+        chars += 8;
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = in[i];
     if (c > 0x20 && c < 0x7F) {  // printable ASCII, most of what an import reads: one compare
       blank = false;

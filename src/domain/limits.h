@@ -48,20 +48,27 @@ std::optional<std::string> CheckMoney(Money money);
 // field, is missing). The first failure names its column.
 template <class T>
 Status ValidateFields(const T& row) {
-  // Each column's limit, found once: an import checks every row it reads.
-  [[maybe_unused]] static const std::array<TextLimit, ColumnCount<T>()> kColumnLimits = [] {
-    std::array<TextLimit, ColumnCount<T>()> limits{};
+  // Each column's limit, found once: an import checks every row it reads. created_at and
+  // updated_at are the server's to set, not a client's to forget.
+  struct ColumnRule {
+    TextLimit limit;
+    bool server_owned = false;
+  };
+  [[maybe_unused]] static const std::array<ColumnRule, ColumnCount<T>()> kColumnLimits = [] {
+    std::array<ColumnRule, ColumnCount<T>()> rules{};
     size_t i = 0;
     ForEachColumn<T>([&](const auto& col) {
-      limits[i++] = TextLimitOf(EntitySchema<T>::kTable, col.name)
-                        .value_or(TextLimit{EntitySchema<T>::kTable, col.name});
+      rules[i].limit = TextLimitOf(EntitySchema<T>::kTable, col.name)
+                           .value_or(TextLimit{EntitySchema<T>::kTable, col.name});
+      rules[i++].server_owned = col.name == "created_at" || col.name == "updated_at";
     });
-    return limits;
+    return rules;
   }();
   std::optional<std::pair<std::string_view, std::string>> failed;
   size_t column = 0;
   ForEachColumn<T>([&](const auto& col) {
-    const TextLimit& limit = kColumnLimits[column++];
+    const ColumnRule& rule = kColumnLimits[column++];
+    const TextLimit& limit = rule.limit;
     if (failed) return;
     using M = std::remove_cvref_t<decltype(row.*(col.member))>;
     const M& value = row.*(col.member);
@@ -75,9 +82,7 @@ Status ValidateFields(const T& row) {
     } else if constexpr (std::is_same_v<M, Money>) {
       if (auto why = CheckMoney(value)) failed.emplace(col.name, std::move(*why));
     } else if constexpr (std::is_same_v<M, Date> || std::is_same_v<M, Timestamp>) {
-      // created_at and updated_at are the server's to set, not a client's to forget.
-      const bool server_owned = col.name == "created_at" || col.name == "updated_at";
-      if (!server_owned && value == M()) failed.emplace(col.name, "is required");
+      if (!rule.server_owned && value == M()) failed.emplace(col.name, "is required");
     }
   });
   if (failed) return FailValue(std::string(failed->first), std::move(failed->second));

@@ -159,6 +159,12 @@ Status Importer::WaitForWriter() {
   return EndOpenCopy();
 }
 
+Status Importer::ReadyToRead(std::string_view table) {
+  ORCHARD_CHECK(WaitForWriter());
+  if (!first_load_ || table != ObjectName(object_)) return Ok();
+  return detail::PutBackPrimaryKey(db_, put_back_);
+}
+
 Status Importer::EndOpenCopy() {
   if (!open_copy_) return Ok();
   std::unique_ptr<store::BulkWriter> copy = std::move(open_copy_);
@@ -214,6 +220,14 @@ Status Importer::Handoff() {
   prepare(batch_->opportunities);
   prepare(batch_->lines);
   ORCHARD_CHECK(WaitForBatch());
+  if (first_load_ && expected_rows_ == 0) {  // the first batch: how big the whole load looks
+    expected_rows_ = progress_.rows;
+    if (progress_.bytes > 0 && progress_.total_bytes > progress_.bytes) {
+      expected_rows_ = static_cast<int64_t>(static_cast<double>(progress_.rows) *
+                                            static_cast<double>(progress_.total_bytes) /
+                                            static_cast<double>(progress_.bytes));
+    }
+  }
   // Two batches take turns: the one the writer emptied last is the next one filled.
   std::unique_ptr<Batch> next = spare_ ? std::move(spare_) : std::make_unique<Batch>();
   writing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable {
@@ -279,7 +293,9 @@ Status Importer::WriteInTransaction(Batch& batch) {
     if (first_load_) {
       std::set<std::string> ascending;
       std::set<std::string> filled = FilledColumns(batch, ascending);
-      ORCHARD_TRY(auto put_back, SetAsideIndexes(db_, ObjectName(object_), filled, ascending));
+      const bool primary_key = expected_rows_ >= options_.primary_key_aside_rows;
+      ORCHARD_TRY(auto put_back,
+                  SetAsideIndexes(db_, ObjectName(object_), filled, ascending, primary_key));
       put_back_ = std::move(put_back);
     }
   }
@@ -298,6 +314,10 @@ Status Importer::WriteInTransaction(Batch& batch) {
     }
     if (!part.updates.empty()) {
       ORCHARD_CHECK(EndOpenCopy());
+      // Found by id (the reader's ReadyToRead put a first load's key back for them already).
+      if (first_load_ && table == ObjectName(object_)) {
+        ORCHARD_CHECK(detail::PutBackPrimaryKey(db_, put_back_));
+      }
       ORCHARD_CHECK(store.UpdateMany<T>(part.updates));
     }
     return Ok();
@@ -404,7 +424,7 @@ Status Importer::EndFirstLoad() {
   ORCHARD_CHECK(LogChanges(first_load_changes_));
   first_load_changes_.clear();
   held_reservation_ = 0;
-  ORCHARD_CHECK(PutBack(db_, ObjectName(object_), put_back_));
+  ORCHARD_CHECK(PutBack(db_, ObjectName(object_), std::move(put_back_)));
   put_back_.clear();
   in_transaction_ = false;
   ORCHARD_CHECK(db_.Commit());
@@ -528,8 +548,8 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
   if (ref.system == KeySystem::kSalesforce && ref.key.starts_with("orchard-")) {
     auto id = ToInt(std::string_view(ref.key).substr(8));
     if (id) {
-      ORCHARD_CHECK(WaitForWriter());
       std::string table(ObjectName(object));
+      ORCHARD_CHECK(ReadyToRead(table));
       store::SqlValue p[] = {*id};
       ORCHARD_TRY(
           auto hit,

@@ -231,6 +231,10 @@ struct ImportOptions {
   // A file whose table is empty when it begins is one transaction, its table's indexes built
   // once at the end (import_first_load.h); false: every batch commits, whatever the table holds.
   bool first_load = true;
+  // A first load expected to bring at least this many rows (the file's size over its first
+  // batch's bytes a row) builds its primary key at the end too, on PostgreSQL; below it, the
+  // statements that set the key aside and put it back cost more than they save.
+  int64_t primary_key_aside_rows = 100000;
 };
 
 class ProductCatalogue;  // products_import.h
@@ -282,6 +286,9 @@ class Importer {
   Status Handoff();        // hands the batch to the writer (after the one before is written)
   Status WaitForWriter();  // the batch in flight written (or its error); call before using db_
   Status WaitForBatch();   // the batch in flight written; a first load's COPY left open
+  // WaitForWriter, before a query that finds a row of `table` by id: a first load's primary
+  // key set aside is built first.
+  Status ReadyToRead(std::string_view table);
   // Ends the COPY a PostgreSQL first load keeps open from batch to batch (open_copy_): before
   // any other statement on the connection.
   Status EndOpenCopy();
@@ -372,6 +379,9 @@ class Importer {
   // put_back_ holds what makes the indexes set aside by its first batch again.
   bool first_load_ = false;
   detail::SetAside put_back_;
+  // The rows a first load expects (ImportOptions::primary_key_aside_rows): set by the reader
+  // before its first batch goes to the writer, read by the writer with that batch.
+  int64_t expected_rows_ = 0;
   // SQLite: this first load writes around the write-ahead log (Database::WriteAroundTheLog);
   // BackToTheLog puts it back when the file is done, or the import ends.
   bool around_log_ = false;

@@ -28,10 +28,18 @@ struct SetAside {
   };
   std::vector<std::string> indexes;  // CREATE INDEX …, in the order to run them
   std::vector<ForeignKey> keys;      // PostgreSQL's foreign keys
-  bool empty() const { return indexes.empty() && keys.empty(); }
+  // PostgreSQL, a large load: ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY, and the foreign keys
+  // of other tables that name the table (they need its key to be put back).
+  std::string primary_key;
+  std::vector<std::string> naming_keys;
+  bool empty() const {
+    return indexes.empty() && keys.empty() && primary_key.empty() && naming_keys.empty();
+  }
   void clear() {
     indexes.clear();
     keys.clear();
+    primary_key.clear();
+    naming_keys.clear();
   }
 };
 
@@ -43,13 +51,20 @@ struct SetAside {
 // index whose every column is in `ascending` (the first batch's values ascend: a file in key
 // order, as exports by Id are) stays too on SQLite: its inserts are appends, cheaper than a sort
 // at the end. (Not on PostgreSQL, whose B-tree inserts cost more than its build at the end.)
+// With `primary_key`, on PostgreSQL, the primary key goes too, with the other tables' foreign
+// keys that name it — when every such table can be locked at once (NOWAIT): a first load never
+// waits longer for them, nor deadlocks with a reader; otherwise the key stays. Without it, no
+// statement finds a row by id quickly: the importer puts it back first (PutBackPrimaryKey).
 Result<SetAside> SetAsideIndexes(store::Database& db, std::string_view table,
                                  const std::set<std::string>& filled,
-                                 const std::set<std::string>& ascending);
+                                 const std::set<std::string>& ascending, bool primary_key = false);
+
+// Builds the primary key if it was set aside (and forgets it): before a query by id.
+Status PutBackPrimaryKey(store::Database& db, SetAside& set_aside);
 
 // Makes again what SetAsideIndexes set aside: every index is built (and every foreign key
 // checked) once. A foreign key whose column no loaded row fills is checked through the partial
 // index on that column (SetAside::ForeignKey::column), without reading the table.
-Status PutBack(store::Database& db, std::string_view table, const SetAside& set_aside);
+Status PutBack(store::Database& db, std::string_view table, SetAside set_aside);
 
 }  // namespace orchard::ingest::detail

@@ -53,12 +53,15 @@ Status Importer::ReserveAhead(ImportObject object) {
     if (ids_[static_cast<size_t>(object)].reserved_ahead >= block) return Ok();
   }
   // A first load that set something aside holds its table until it commits: no one else takes
-  // its ids meanwhile, so it takes four times as many each time, up to 16 batches' worth (its COPY
-  // ends for each reservation).
+  // its ids meanwhile, so it takes as many as the load looks to bring (expected_rows_, up to 64
+  // batches' worth), else four times as many each time, up to 16 batches' worth (its COPY ends
+  // for each reservation).
   const bool held = first_load_ && !put_back_.empty() && object == object_;
   int64_t count = 2 * block;
   if (held) {
-    held_reservation_ = std::min(std::max(4 * held_reservation_, 2 * block), 16 * block);
+    const int64_t most = std::max(16 * block, std::min(expected_rows_ + 2 * block, 64 * block));
+    held_reservation_ =
+        std::min(std::max({4 * held_reservation_, 2 * block, expected_rows_}), most);
     count = held_reservation_;
   }
   ORCHARD_CHECK(EndOpenCopy());
@@ -270,7 +273,7 @@ Importer::Outcome Importer::Upsert(ImportRow& row, std::optional<int64_t> found)
     if (auto kept = part.matched.find(*found); kept != part.matched.end()) {
       before = kept->second;
     } else {
-      ORCHARD_CHECK(WaitForWriter());
+      ORCHARD_CHECK(ReadyToRead(table));
       store::Store store(db_);
       ORCHARD_TRY(before, store.Get<T>(decltype(T::id)(*found)));
     }
@@ -576,7 +579,7 @@ Result<std::optional<int64_t>> Importer::AccountOfContact(int64_t contact) {
   if (auto up = part.updated.find(contact); up != part.updated.end()) {
     return part.updates[up->second].first.account_id.value;
   }
-  ORCHARD_CHECK(WaitForWriter());
+  ORCHARD_CHECK(ReadyToRead("contacts"));
   store::SqlValue id[] = {contact};
   return db_.QueryInt("SELECT account_id FROM contacts WHERE id = ?", id);
 }
@@ -591,7 +594,7 @@ Result<std::optional<int64_t>> Importer::ParentOf(int64_t account) {
   if (auto up = part.updated.find(account); up != part.updated.end()) {
     return of(part.updates[up->second].first);
   }
-  ORCHARD_CHECK(WaitForWriter());
+  ORCHARD_CHECK(ReadyToRead("accounts"));
   store::SqlValue id[] = {account};
   return db_.QueryInt("SELECT parent_id FROM accounts WHERE id = ?", id);
 }

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -31,8 +33,9 @@ class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
 
   int64_t Count(const std::string& sql) { return testing::QueryCount(*db_, sql); }
 
-  // The accounts table's indexes and foreign keys, by name, as the catalogue has them (on
-  // PostgreSQL in this test's own schema: tests running beside it have theirs).
+  // The accounts table's indexes and constraints, and the other tables' foreign keys that name
+  // it, as the catalogue has them (on PostgreSQL in this test's own schema: tests running beside
+  // it have theirs).
   std::vector<std::string> Indexes() {
     std::string sql =
         db_->dialect() == store::Dialect::kSqlite
@@ -41,7 +44,10 @@ class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
             : "SELECT indexname || ':' || indexdef FROM pg_indexes WHERE tablename = 'accounts' "
               "AND schemaname = current_schema() "
               "UNION ALL SELECT conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint "
-              "WHERE conrelid = 'accounts'::regclass ORDER BY 1";
+              "WHERE conrelid = 'accounts'::regclass "
+              "UNION ALL SELECT conrelid::regclass || '.' || conname || ':' || "
+              "pg_get_constraintdef(oid) FROM pg_constraint "
+              "WHERE confrelid = 'accounts'::regclass AND conrelid <> confrelid ORDER BY 1";
     std::vector<std::string> out;
     auto st = db_->Query(sql, {}, [&](const store::Row& r) -> Status {
       out.emplace_back(r.GetText(0));
@@ -65,9 +71,11 @@ class ImportFirstLoadTest : public ::testing::TestWithParam<Backend> {
   }
 
   // An import of accounts.csv begun, in batches of `batch` rows; the caller adds its rows.
+  // Every first load here sets its primary key aside on PostgreSQL, as a large one does.
   Result<std::unique_ptr<Importer>> Begin(int batch) {
     ImportOptions o;
     o.batch_rows = batch;
+    o.primary_key_aside_rows = 1;
     ORCHARD_TRY(auto im, Importer::Start(*db_, clock_, o));
     ORCHARD_CHECK(im->BeginFile("accounts.csv", ImportObject::kAccounts));
     return im;
@@ -276,6 +284,76 @@ TEST_P(ImportFirstLoadTest, AForeignKeyPutBackStillRefusesARowThatNamesNoOne) {
     EXPECT_EQ(Indexes(), indexes_);
     EXPECT_EQ(seqscan(), "on");
   }
+}
+
+// PostgreSQL: a primary key set aside for a large first load comes back with the other tables'
+// foreign keys that name it, and both still refuse what they refused: two accounts with one id,
+// a contact of an account that does not exist.
+TEST_P(ImportFirstLoadTest, APrimaryKeySetAsideComesBackAndStillRefusesADuplicateId) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "SQLite's key is the row's own id";
+  const int64_t naming = Count(
+      "SELECT COUNT(*) FROM pg_constraint WHERE confrelid = 'accounts'::regclass "
+      "AND conrelid <> confrelid");
+  ASSERT_GT(naming, 10);  // contacts, opportunities, activities, tickets …
+  for (const char* broken : {"", "two accounts with one id", "a contact of no account"}) {
+    SCOPED_TRACE(*broken ? broken : "nothing broken");
+    ASSERT_TRUE(db_->Begin());
+    auto aside = detail::SetAsideIndexes(*db_, "accounts", {"name", "salesforce_id"}, {}, true);
+    ASSERT_TRUE(aside) << aside.error().message;
+    EXPECT_EQ(aside->primary_key,
+              "ALTER TABLE accounts ADD CONSTRAINT \"accounts_pkey\" "
+              "PRIMARY KEY (id)");
+    EXPECT_EQ(static_cast<int64_t>(aside->naming_keys.size()), naming);
+    store::Store store(*db_);
+    Account one;
+    one.name = "One";
+    ASSERT_TRUE(store.Insert(one));
+    const std::string b = broken;
+    if (b == "two accounts with one id") {
+      ASSERT_TRUE(db_->ExecScript("INSERT INTO accounts SELECT * FROM accounts"));
+    } else if (b == "a contact of no account") {
+      Contact c;
+      c.account_id = AccountId(424242);
+      c.first_name = "No";
+      auto stored = store.Insert(c);
+      ASSERT_TRUE(stored) << "the contacts' key to accounts is set aside: "
+                          << stored.error().message;
+    }
+    auto put = detail::PutBack(*db_, "accounts", *aside);
+    if (b.empty()) {
+      ASSERT_TRUE(put) << put.error().message;
+      EXPECT_EQ(Indexes(), indexes_);
+    } else {
+      ASSERT_FALSE(put) << "put back over " << b;
+      const char* named =
+          b == "a contact of no account" ? "contacts_account_id_fkey" : "accounts_pkey";
+      EXPECT_NE(put.error().message.find(named), std::string::npos) << put.error().message;
+    }
+    ASSERT_TRUE(db_->Rollback());
+    EXPECT_EQ(Indexes(), indexes_);
+  }
+}
+
+// PostgreSQL: a first load beside a session reading a table whose foreign key names accounts
+// (a server answering a request) neither waits for it nor deadlocks with it: the primary key
+// stays in place for that load, and the load completes while the reader's transaction is open.
+TEST_P(ImportFirstLoadTest, AFirstLoadBesideAReaderOfANamingTableDoesNotWaitForIt) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "SQLite's key is the row's own id";
+  auto reader = store::OpenDatabase(test_db_.url());
+  ASSERT_TRUE(reader) << reader.error().message;
+  ASSERT_TRUE((*reader)->Begin());
+  EXPECT_EQ(testing::QueryCount(**reader, "SELECT COUNT(*) FROM contacts"), 0);  // holds it
+  auto load = std::async(std::launch::async, [&] { return Run(1, 35, "Account", 10); });
+  if (load.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "the first load waited for the reader of contacts";
+    ASSERT_TRUE((*reader)->Rollback());  // lets it finish, so the test can end
+  }
+  auto done = load.get();
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->inserted, 35);
+  ASSERT_TRUE((*reader)->Rollback());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM accounts"), 35);
+  EXPECT_EQ(Indexes(), indexes_);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportFirstLoadTest,

@@ -36,6 +36,38 @@ TEST(LimitsTest, TextIsValidUtf8CountedInCharacters) {
   }
 }
 
+// Text longer than a word is checked eight ASCII bytes at a time: a byte out of place is found
+// wherever it falls in a word, and the count and blank test hold for the words too.
+TEST(LimitsTest, LongTextIsCheckedAtEveryByte) {
+  constexpr TextLimit kLong{"t", "name", 40, false, true};
+  const std::string base(24, 'a');
+  for (size_t at = 0; at < base.size(); ++at) {
+    for (char bad : {'\x01', '\x1f', '\x7f', '\n', '\0'}) {
+      std::string s = base;
+      s[at] = bad;
+      EXPECT_TRUE(CheckText(s, kLong)) << "byte " << int(bad) << " at " << at;
+    }
+    std::string s = base;
+    s[at] = '\xff';
+    EXPECT_EQ(CheckText(s, kLong), "is not valid UTF-8 text") << at;
+    s = base;
+    s.replace(at, 1, "ä");
+    EXPECT_FALSE(CheckText(s, kLong)) << at;
+    s = std::string(24, ' ');
+    s[at] = 'x';
+    EXPECT_FALSE(CheckText(s, kLong)) << "not blank with an x at " << at;
+  }
+  EXPECT_FALSE(CheckText(std::string(40, '~'), kLong));
+  EXPECT_EQ(CheckText(std::string(41, 'a'), kLong), "must be at most 40 characters (got 41)");
+  EXPECT_EQ(CheckText(std::string(21, 'a') + std::string(10, '\xe2'), kLong),
+            "is not valid UTF-8 text");
+  EXPECT_EQ(
+      CheckText(std::string(8, 'a') + std::string(16, 'a') + "日本語日本語日本語日本語日本語日本語",
+                kLong),
+      "must be at most 40 characters (got 42)");
+  EXPECT_EQ(CheckText(std::string(24, ' '), kLong), "must not be empty or only spaces");
+}
+
 TEST(LimitsTest, TruncatesWholeCharacters) {
   EXPECT_EQ(TruncateText("äöü", 2), "äö");
   EXPECT_EQ(TruncateText("ab", 5), "ab");
