@@ -86,6 +86,7 @@ Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns 
   object_ = object;
   columns_ = std::move(columns);
   file_date_ = options_.as_of ? *options_.as_of : FileDate(file, clock_.Today());
+  expected_rows_ = 0;
   FileSummary f;
   if (!options_.hide_dir.empty() && file.starts_with(options_.hide_dir + "/")) {
     file.erase(0, options_.hide_dir.size() + 1);
@@ -220,14 +221,7 @@ Status Importer::Handoff() {
   prepare(batch_->opportunities);
   prepare(batch_->lines);
   ORCHARD_CHECK(WaitForBatch());
-  if (first_load_ && expected_rows_ == 0) {  // the first batch: how big the whole load looks
-    expected_rows_ = progress_.rows;
-    if (progress_.bytes > 0 && progress_.total_bytes > progress_.bytes) {
-      expected_rows_ = static_cast<int64_t>(static_cast<double>(progress_.rows) *
-                                            static_cast<double>(progress_.total_bytes) /
-                                            static_cast<double>(progress_.bytes));
-    }
-  }
+  if (expected_rows_ == 0) ExpectRows();
   // Two batches take turns: the one the writer emptied last is the next one filled.
   std::unique_ptr<Batch> next = spare_ ? std::move(spare_) : std::make_unique<Batch>();
   writing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable {
@@ -238,6 +232,26 @@ Status Importer::Handoff() {
   });
   batch_ = std::move(next);
   return Ok();
+}
+
+void Importer::ExpectRows() {
+  // The file's first batch: its rows over the bytes read so far (in 64 KB reads), times the
+  // file's size.
+  const int64_t rows = current().rows;
+  expected_rows_ = std::max<int64_t>(rows, 1);
+  if (progress_.bytes <= 0 || progress_.total_bytes <= progress_.bytes) return;
+  expected_rows_ =
+      static_cast<int64_t>(static_cast<double>(rows) * static_cast<double>(progress_.total_bytes) /
+                           static_cast<double>(progress_.bytes));
+  // The file's own keys get room for the rest of it now, with an eighth to spare (Find gave
+  // them room for a few batches): at 1M rows a table half the size of one sized from the file's
+  // bytes alone, and every slot of it is written as the load goes.
+  const auto left = static_cast<size_t>(std::max<int64_t>(expected_rows_ - rows, 0));
+  for (size_t system = 0; system < kKeySystems; ++system) {
+    if (!LoadedOf(object_, static_cast<KeySystem>(system))) continue;
+    KeyIndex& index = IndexOf(object_, static_cast<KeySystem>(system));
+    index.reserve(index.size() + left + left / 8);
+  }
 }
 
 Status Importer::Write(Batch& batch) {
@@ -530,10 +544,12 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
   if (bool& loaded = LoadedOf(object, ref.system); !loaded) {
     ORCHARD_CHECK(Load(object, ref.system, index));
     loaded = true;
-    // Room for a row per 40 bytes of the file still to read: no rehashing as it grows.
+    // Room for a few batches, or a row per 40 bytes of a smaller file; the file's first batch
+    // tells how many rows the rest holds (ExpectRows).
     if (progress_.total_bytes > progress_.bytes) {
       index.reserve(index.size() +
-                    static_cast<size_t>((progress_.total_bytes - progress_.bytes) / 40));
+                    std::min(static_cast<size_t>((progress_.total_bytes - progress_.bytes) / 40),
+                             static_cast<size_t>(4 * std::max(options_.batch_rows, 1))));
     }
   }
   auto look = [&](std::string_view key) {
