@@ -222,14 +222,21 @@ Status Importer::Handoff() {
   prepare(batch_->lines);
   ORCHARD_CHECK(WaitForBatch());
   if (expected_rows_ == 0) ExpectRows();
-  // Two batches take turns: the one the writer emptied last is the next one filled.
+  // Two batches take turns: the one the writer wrote last is the next one filled. Emptying it
+  // (freeing its rows and their text) falls to the thread with time to spare: on SQLite the
+  // writer is the database, the import's busiest thread, and the reader empties the batch while
+  // the writer writes the next (a 1M-row load 2.8-3.0 s -> 2.3-2.9 s); on PostgreSQL the writer
+  // only encodes and sends, and empties it itself.
+  const bool writer_empties = db_.dialect() == store::Dialect::kPostgres;
   std::unique_ptr<Batch> next = spare_ ? std::move(spare_) : std::make_unique<Batch>();
-  writing_ = std::async(std::launch::async, [this, batch = std::move(batch_)]() mutable {
-    Status done = Write(*batch);
-    batch->clear();
-    spare_ = std::move(batch);  // read by the reader only after WaitForWriter
-    return done;
-  });
+  writing_ =
+      std::async(std::launch::async, [this, writer_empties, batch = std::move(batch_)]() mutable {
+        Status done = Write(*batch);
+        if (writer_empties) batch->clear();
+        spare_ = std::move(batch);  // read by the reader only after WaitForWriter
+        return done;
+      });
+  next->clear();  // nothing left to free if the writer emptied it
   batch_ = std::move(next);
   return Ok();
 }
