@@ -49,7 +49,8 @@ class CsvReader {
   Result<Status> Next(CsvRecord* record, CsvProblem* problem);
 
   char delimiter() const { return delimiter_; }
-  int64_t bytes_read() const { return bytes_read_; }
+  // The bytes of the records read so far (not of the reads ahead of them).
+  int64_t bytes_read() const { return bytes_read_ - static_cast<int64_t>(end_ - pos_); }
 
  private:
   int Peek();  // the next byte, or -1 at the end

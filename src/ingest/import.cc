@@ -87,6 +87,7 @@ Status Importer::BeginFile(std::string file, ImportObject object, SourceColumns 
   columns_ = std::move(columns);
   file_date_ = options_.as_of ? *options_.as_of : FileDate(file, clock_.Today());
   expected_rows_ = 0;
+  batch_limit_ = std::min(options_.batch_rows, kFirstBatchRows);
   FileSummary f;
   if (!options_.hide_dir.empty() && file.starts_with(options_.hide_dir + "/")) {
     file.erase(0, options_.hide_dir.size() + 1);
@@ -146,7 +147,13 @@ void Importer::Reject(int64_t line, int64_t column, std::string column_name, std
 Status Importer::Add(ImportRow row) {
   if (queued_.empty()) queued_.reserve(static_cast<size_t>(options_.batch_rows));
   queued_.push_back(std::move(row));
-  if (static_cast<int>(queued_.size()) >= options_.batch_rows) ORCHARD_CHECK(Flush());
+  // A file's first batches are small and grow by half each time up to batch_rows: the writer
+  // (and the database) waits for the first, where each later one is read while the one before
+  // is written.
+  if (static_cast<int>(queued_.size()) >= batch_limit_) {
+    batch_limit_ = std::min(options_.batch_rows, batch_limit_ + batch_limit_ / 2);
+    ORCHARD_CHECK(Flush());
+  }
   return Ok();
 }
 
@@ -221,7 +228,8 @@ Status Importer::Handoff() {
   prepare(batch_->opportunities);
   prepare(batch_->lines);
   ORCHARD_CHECK(WaitForBatch());
-  if (expected_rows_ == 0) ExpectRows();
+  const bool first = expected_rows_ == 0;
+  if (first) ExpectRows();
   // Two batches take turns: the one the writer wrote last is the next one filled. Emptying it
   // (freeing its rows and their text) falls to the thread with time to spare: on SQLite the
   // writer is the database, the import's busiest thread, and the reader empties the batch while
@@ -238,6 +246,7 @@ Status Importer::Handoff() {
       });
   next->clear();  // nothing left to free if the writer emptied it
   batch_ = std::move(next);
+  if (first) RoomForKeys();
   return Ok();
 }
 
@@ -250,10 +259,14 @@ void Importer::ExpectRows() {
   expected_rows_ =
       static_cast<int64_t>(static_cast<double>(rows) * static_cast<double>(progress_.total_bytes) /
                            static_cast<double>(progress_.bytes));
-  // The file's own keys get room for the rest of it now, with an eighth to spare (Find gave
-  // them room for a few batches): at 1M rows a table half the size of one sized from the file's
-  // bytes alone, and every slot of it is written as the load goes.
-  const auto left = static_cast<size_t>(std::max<int64_t>(expected_rows_ - rows, 0));
+}
+
+void Importer::RoomForKeys() {
+  // The file's own keys get room for the rest of it, with an eighth to spare (Find gave them
+  // room for a few batches): at 1M rows a table half the size of one sized from the file's bytes
+  // alone. The system zeroes each page of it as it is first written (the first batch's keys
+  // touch them all): 20 ms, done while the writer writes that batch.
+  const auto left = static_cast<size_t>(std::max<int64_t>(expected_rows_ - current().rows, 0));
   for (size_t system = 0; system < kKeySystems; ++system) {
     if (!LoadedOf(object_, static_cast<KeySystem>(system))) continue;
     KeyIndex& index = IndexOf(object_, static_cast<KeySystem>(system));

@@ -379,11 +379,14 @@ class Importer {
   // put_back_ holds what makes the indexes set aside by its first batch again.
   bool first_load_ = false;
   detail::SetAside put_back_;
-  // The rows the file looks to hold, from its first batch (ExpectRows, which also gives its keys
-  // room): set by the reader before that batch goes to the writer, read by the writer with it
-  // (a first load's primary key, ImportOptions::primary_key_aside_rows; its ids).
+  // The rows the file looks to hold, from its first batch (ExpectRows): set by the reader before
+  // that batch goes to the writer, read by the writer with it (a first load's primary key,
+  // ImportOptions::primary_key_aside_rows; its ids).
   int64_t expected_rows_ = 0;
   void ExpectRows();
+  void RoomForKeys();  // the file's key indexes sized by expected_rows_
+  static constexpr int kFirstBatchRows = 2000;
+  int batch_limit_ = 1;  // the rows of the batch being read (Add)
   // SQLite: this first load writes around the write-ahead log (Database::WriteAroundTheLog);
   // BackToTheLog puts it back when the file is done, or the import ends.
   bool around_log_ = false;

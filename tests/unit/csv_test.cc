@@ -54,6 +54,24 @@ TEST(CsvReaderTest, QuotedFieldsHoldDelimitersQuotesAndLineBreaks) {
   EXPECT_EQ(r.records[3].number, 4);
 }
 
+// An import's progress and its estimate of the rows a file holds come from the bytes of the
+// records read, not of the 64 KB reads ahead of them.
+TEST(CsvReaderTest, BytesReadAreThoseOfTheRecordsRead) {
+  std::string text = "Id,Name\n";
+  for (int i = 0; i < 20000; ++i) text += std::to_string(100000 + i) + ",Account\n";
+  std::istringstream in(text);
+  CsvReader reader(in, {});
+  CsvRecord record;
+  CsvProblem problem;
+  auto status = reader.Next(&record, &problem);  // the header
+  ASSERT_TRUE(status && *status == CsvReader::Status::kRecord);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(reader.Next(&record, &problem));
+  EXPECT_EQ(reader.bytes_read(), 8 + 1000 * 15);
+  while (*reader.Next(&record, &problem) != CsvReader::Status::kEnd) {
+  }
+  EXPECT_EQ(reader.bytes_read(), static_cast<int64_t>(text.size()));
+}
+
 TEST(CsvReaderTest, LineEndsOfEveryKindAByteOrderMarkAndBlankLines) {
   auto r = ReadAll("\xEF\xBB\xBFName,City\nA,Paris\rB,Oslo\r\n\r\nC,Rome");
   ASSERT_TRUE(r.problems.empty());
