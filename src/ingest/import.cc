@@ -265,7 +265,7 @@ void Importer::RoomForKeys() {
   // The file's own keys get room for the rest of it, with an eighth to spare (Find gave them
   // room for a few batches): at 1M rows a table half the size of one sized from the file's bytes
   // alone. The system zeroes each page of it as it is first written (the first batch's keys
-  // touch them all): 20 ms, done while the writer writes that batch.
+  // touch them all): 20-50 ms on a 2-core VM, done while the writer writes that batch.
   const auto left = static_cast<size_t>(std::max<int64_t>(expected_rows_ - current().rows, 0));
   for (size_t system = 0; system < kKeySystems; ++system) {
     if (!LoadedOf(object_, static_cast<KeySystem>(system))) continue;
