@@ -420,6 +420,7 @@ Status Importer::Flush() {
                     " rows; whole batches before that are in, and running it again completes it");
   }
   ORCHARD_CHECK(ReadMatched());
+  ORCHARD_CHECK(ReadOpportunities());
   // A row's key is looked up in a table of megabytes: its slot is loaded a few rows ahead.
   constexpr size_t kAhead = 4;
   for (size_t i = 0; i < queued_.size(); ++i) {
@@ -594,6 +595,28 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
     }
   }
   return std::optional<int64_t>();
+}
+
+Status Importer::ReadOpportunities() {
+  line_opportunities_.clear();
+  if (object_ != ImportObject::kContractLines) return Ok();
+  std::vector<int64_t> ids;
+  for (const ImportRow& row : queued_) {
+    if (!row.opportunity || row.opportunity->key.empty()) continue;
+    ORCHARD_TRY(auto id, Find(ImportObject::kOpportunities, *row.opportunity));
+    if (id) ids.push_back(*id);
+  }
+  if (ids.empty()) return Ok();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  ORCHARD_CHECK(WaitForWriter());
+  store::Store store(db_);
+  ORCHARD_TRY(auto rows, store.GetMany<Opportunity>(ids));
+  for (Opportunity& o : rows) {
+    const int64_t id = o.id.value;
+    line_opportunities_.emplace(id, std::move(o));
+  }
+  return Ok();
 }
 
 Status Importer::ReadMatched() {

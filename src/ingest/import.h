@@ -309,6 +309,10 @@ class Importer {
                                       Lookup lookup = Lookup::kFind);
   // Reads the stored rows the queued rows' keys match, for Upsert (Part::matched).
   Status ReadMatched();
+  // A contract-lines file: reads the opportunities its queued line items name, together
+  // (line_opportunities_). Each line had read its own, and on PostgreSQL ended a first load's
+  // COPY for it: 20,000 line items took 3.5 s.
+  Status ReadOpportunities();
   // Starts loading the index slot of the row's own key (KeyIndex::prefetch), a few rows ahead.
   void PrefetchKey(const ImportRow& row);
   // A user named by e-mail, else by external id, else by name (case-insensitively; a name two
@@ -421,6 +425,7 @@ class Importer {
   int64_t row_account_ = 0;
   std::optional<Ref> deferred_link_;
   std::unique_ptr<ProductCatalogue> catalogue_;
+  std::unordered_map<int64_t, Opportunity> line_opportunities_;  // the batch's (ReadOpportunities)
   Date file_date_;  // the create date of a deal that has none (see ImportOptions::as_of)
   std::ofstream report_;
   Timestamp started_;

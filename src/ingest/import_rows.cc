@@ -130,9 +130,14 @@ Importer::Outcome Importer::Process(ImportRow& row) {
       return issue(Field::kOpportunity,
                    "opportunity " + row.opportunity->key + " is not in Orchard: import it first");
     }
-    ORCHARD_CHECK(WaitForWriter());
-    store::Store store(db_);
-    ORCHARD_TRY(Opportunity opp, store.Get<Opportunity>(OpportunityId(*opp_id)));
+    Opportunity opp;
+    if (auto read = line_opportunities_.find(*opp_id); read != line_opportunities_.end()) {
+      opp = read->second;
+    } else {
+      ORCHARD_CHECK(WaitForWriter());
+      store::Store store(db_);
+      ORCHARD_TRY(opp, store.Get<Opportunity>(OpportunityId(*opp_id)));
+    }
     if (opp.stage != OpportunityStage::kClosedWon) {
       Skip();
       Warn("line items of opportunities not closed won are pipeline, not ARR: skipped");
