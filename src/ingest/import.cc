@@ -169,6 +169,10 @@ Status Importer::WaitForWriter() {
 
 Status Importer::ReadyToRead(std::string_view table) {
   ORCHARD_CHECK(WaitForWriter());
+  return KeyBeforeById(table);
+}
+
+Status Importer::KeyBeforeById(std::string_view table) {
   if (!first_load_ || table != ObjectName(object_)) return Ok();
   return detail::PutBackPrimaryKey(db_, put_back_);
 }
@@ -349,9 +353,7 @@ Status Importer::WriteInTransaction(Batch& batch) {
     if (!part.updates.empty()) {
       ORCHARD_CHECK(EndOpenCopy());
       // Found by id (the reader's ReadyToRead put a first load's key back for them already).
-      if (first_load_ && table == ObjectName(object_)) {
-        ORCHARD_CHECK(detail::PutBackPrimaryKey(db_, put_back_));
-      }
+      ORCHARD_CHECK(KeyBeforeById(table));
       ORCHARD_CHECK(store.UpdateMany<T>(part.updates));
     }
     return Ok();
@@ -597,6 +599,21 @@ Result<std::optional<int64_t>> Importer::Find(ImportObject object, const Ref& re
   return std::optional<int64_t>();
 }
 
+template <class T>
+Status Importer::ReadByIds(std::vector<int64_t> ids, std::unordered_map<int64_t, T>& into) {
+  if (ids.empty()) return Ok();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  ORCHARD_CHECK(WaitForWriter());  // the batch before is in the table, as read here
+  store::Store store(db_);
+  ORCHARD_TRY(auto rows, store.GetMany<T>(ids));
+  for (T& r : rows) {
+    const int64_t id = r.id.value;
+    into.emplace(id, std::move(r));
+  }
+  return Ok();
+}
+
 Status Importer::ReadOpportunities() {
   line_opportunities_.clear();
   if (object_ != ImportObject::kContractLines) return Ok();
@@ -606,17 +623,7 @@ Status Importer::ReadOpportunities() {
     ORCHARD_TRY(auto id, Find(ImportObject::kOpportunities, *row.opportunity));
     if (id) ids.push_back(*id);
   }
-  if (ids.empty()) return Ok();
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  ORCHARD_CHECK(WaitForWriter());
-  store::Store store(db_);
-  ORCHARD_TRY(auto rows, store.GetMany<Opportunity>(ids));
-  for (Opportunity& o : rows) {
-    const int64_t id = o.id.value;
-    line_opportunities_.emplace(id, std::move(o));
-  }
-  return Ok();
+  return ReadByIds(std::move(ids), line_opportunities_);
 }
 
 Status Importer::ReadMatched() {
@@ -633,28 +640,15 @@ Status Importer::ReadMatched() {
     }
     if (found) ids.push_back(*found);
   }
-  if (ids.empty()) return Ok();
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  ORCHARD_CHECK(WaitForWriter());  // the batch before is in the table, as read here
-  store::Store store(db_);
-  auto read = [&]<class T>(Part<T>& part) -> Status {
-    ORCHARD_TRY(auto rows, store.GetMany<T>(ids));
-    for (T& r : rows) {
-      const int64_t id = r.id.value;
-      part.matched.emplace(id, std::move(r));
-    }
-    return Ok();
-  };
   switch (object_) {
     case ImportObject::kAccounts:
-      return read(batch_->accounts);
+      return ReadByIds(std::move(ids), batch_->accounts.matched);
     case ImportObject::kContacts:
-      return read(batch_->contacts);
+      return ReadByIds(std::move(ids), batch_->contacts.matched);
     case ImportObject::kOpportunities:
-      return read(batch_->opportunities);
+      return ReadByIds(std::move(ids), batch_->opportunities.matched);
     case ImportObject::kContractLines:
-      return read(batch_->lines);
+      return ReadByIds(std::move(ids), batch_->lines.matched);
   }
   return Ok();
 }

@@ -289,6 +289,9 @@ class Importer {
   // WaitForWriter, before a query that finds a row of `table` by id: a first load's primary
   // key set aside is built first.
   Status ReadyToRead(std::string_view table);
+  // A first load's primary key of `table` built, if it was set aside (on whichever thread holds
+  // the connection).
+  Status KeyBeforeById(std::string_view table);
   // Ends the COPY a PostgreSQL first load keeps open from batch to batch (open_copy_): before
   // any other statement on the connection.
   Status EndOpenCopy();
@@ -313,6 +316,10 @@ class Importer {
   // (line_opportunities_). Each line had read its own, and on PostgreSQL ended a first load's
   // COPY for it: 20,000 line items took 3.5 s.
   Status ReadOpportunities();
+  // The stored rows with these ids into `into`, together (Store::GetMany), once the writer is
+  // done with the batch before.
+  template <class T>
+  Status ReadByIds(std::vector<int64_t> ids, std::unordered_map<int64_t, T>& into);
   // Starts loading the index slot of the row's own key (KeyIndex::prefetch), a few rows ahead.
   void PrefetchKey(const ImportRow& row);
   // A user named by e-mail, else by external id, else by name (case-insensitively; a name two
