@@ -4,6 +4,7 @@
 // PostgreSQL's own epoch (2000-01-01) read back unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,110 @@ TEST_P(BulkCopyTypesTest, AValueThatDoesNotFitItsColumnFailsTheWriteNotTheData) 
   writer->reset();
   (void)db_->Rollback();
   EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM accounts")->value_or(-1), 0);
+}
+
+// Rows of accounts id, name, hubspot_id, employees as "id|name|hubspot|employees" lines.
+std::vector<std::string> ReadAccounts(Database& db) {
+  std::vector<std::string> got;
+  Status read =
+      db.Query("SELECT id, name, COALESCE(hubspot_id, '-'), employees FROM accounts ORDER BY id",
+               {}, [&](const Row& r) -> Status {
+                 got.push_back(std::string(r.GetText(0)) + "|" + std::string(r.GetText(1)) + "|" +
+                               std::string(r.GetText(2)) + "|" + std::string(r.GetText(3)));
+                 return Ok();
+               });
+  EXPECT_TRUE(read) << read.error().message;
+  return got;
+}
+
+constexpr std::string_view kAccountColumns[] = {"id",         "name",       "hubspot_id",
+                                                "employees",  "strategic",  "lifecycle_stage",
+                                                "created_at", "updated_at", "version"};
+
+// Appends an account row; `hubspot` empty for none.
+void AddAccount(std::vector<SqlValue>& rows, std::vector<std::string>& want, int64_t id,
+                const std::string& hubspot, int64_t employees) {
+  const std::string name = "Account " + std::to_string(id);
+  rows.insert(rows.end(), {id, name, hubspot.empty() ? SqlValue() : SqlValue(hubspot), employees,
+                           int64_t{0}, std::string("customer"), std::string("2026-06-15 09:30:07"),
+                           std::string("2026-06-15 09:30:07"), int64_t{1}});
+  want.push_back(std::to_string(id) + "|" + name + "|" + (hubspot.empty() ? "-" : hubspot) + "|" +
+                 std::to_string(employees));
+}
+
+// SQLite's writer sends 64 rows a statement, leaves out ids that are the next ones SQLite would
+// give, and binds only the values that changed since its last statement: every row still reads
+// back with its own id and values, NULLs where they were NULL, whatever came before.
+TEST_P(BulkCopyTypesTest, ManyRowsReadBackWithTheirIdsAndValuesWhateverCameBefore) {
+  std::vector<SqlValue> rows;
+  std::vector<std::string> want;
+  for (int64_t id = 1; id <= 64; ++id) AddAccount(rows, want, id, "", 10);  // ids come next
+  for (int64_t id = 65; id <= 128; ++id) {  // NULL, then text, at the same places; counts move
+    AddAccount(rows, want, id, id % 3 == 0 ? "hs-" + std::to_string(id) : "", id % 5 ? 10 : id);
+  }
+  for (int64_t id = 200; id < 264; ++id) AddAccount(rows, want, id, "", 11);  // after a gap
+  for (int64_t id = 264; id < 328; ++id) AddAccount(rows, want, id, "", 11);  // next again
+  for (int64_t id = 500; id < 505; ++id)
+    AddAccount(rows, want, id, "h" + std::to_string(id), 12);  // not 64 rows
+  std::vector<SqlValue> more;  // a second call of the same writer, after the single rows
+  for (int64_t id = 505; id < 569; ++id) AddAccount(more, want, id, "", 12);
+  std::vector<SqlValue> descending;  // ids not in order: each its own
+  for (int64_t id = 700; id > 636; --id) AddAccount(descending, want, id, "", 13);
+  std::sort(want.begin(), want.end(), [](const std::string& a, const std::string& b) {
+    return std::stoll(a) < std::stoll(b);
+  });
+
+  ASSERT_TRUE(db_->Begin());
+  auto writer = db_->OpenBulkWriter("accounts", kAccountColumns);
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE((*writer)->AddRows(rows));
+  ASSERT_TRUE((*writer)->AddRows(more));
+  ASSERT_TRUE((*writer)->AddRows(descending));
+  ASSERT_TRUE((*writer)->Finish());
+  writer->reset();
+  ASSERT_TRUE(db_->Commit());
+  EXPECT_EQ(ReadAccounts(*db_), want);
+}
+
+// Two writers of one table share SQLite's cached statement: neither keeps the other's values.
+TEST_P(BulkCopyTypesTest, TwoWritersOfOneTableKeepTheirOwnValues) {
+  if (GetParam() == Backend::kPostgres) GTEST_SKIP() << "one COPY at a time on a connection";
+  std::vector<SqlValue> first, second, third;
+  std::vector<std::string> want;
+  for (int64_t id = 1; id <= 64; ++id) AddAccount(first, want, id, "", 10);
+  for (int64_t id = 65; id <= 128; ++id)
+    AddAccount(second, want, id, "b-" + std::to_string(id), 20);
+  for (int64_t id = 129; id <= 192; ++id) AddAccount(third, want, id, "", 10);
+  ASSERT_TRUE(db_->Begin());
+  auto a = db_->OpenBulkWriter("accounts", kAccountColumns);
+  auto b = db_->OpenBulkWriter("accounts", kAccountColumns);
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE((*a)->AddRows(first));
+  ASSERT_TRUE((*b)->AddRows(second));
+  ASSERT_TRUE((*a)->AddRows(third));  // its NULLs and counts must be bound again
+  a->reset();
+  b->reset();
+  ASSERT_TRUE(db_->Commit());
+  EXPECT_EQ(ReadAccounts(*db_), want);
+}
+
+// SQLite gives a row its id itself only where the id is the table's rowid: an id that is a
+// primary key of another type is always written as given.
+TEST_P(BulkCopyTypesTest, AnIdThatIsNotSqlitesRowidIsWrittenAsGiven) {
+  ASSERT_TRUE(db_->ExecScript("CREATE TABLE bulk_plain (id BIGINT PRIMARY KEY, name TEXT)"));
+  std::string_view cols[] = {"id", "name"};
+  std::vector<SqlValue> rows;
+  for (int64_t id = 1; id <= 128; ++id) rows.insert(rows.end(), {id, "n" + std::to_string(id)});
+  ASSERT_TRUE(db_->Begin());
+  auto writer = db_->OpenBulkWriter("bulk_plain", cols);
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE((*writer)->AddRows(rows));
+  ASSERT_TRUE((*writer)->Finish());
+  writer->reset();
+  ASSERT_TRUE(db_->Commit());
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM bulk_plain WHERE id IS NULL")->value_or(-1), 0);
+  EXPECT_EQ(db_->QueryInt("SELECT SUM(id) FROM bulk_plain WHERE name = 'n' || id")->value_or(-1),
+            128 * 129 / 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BulkCopyTypesTest,

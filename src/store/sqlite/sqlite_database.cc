@@ -183,13 +183,16 @@ class BackgroundCheckpointer {
 
 class SqliteBulkWriter final : public BulkWriter {
  public:
-  SqliteBulkWriter(SqliteDatabase& db, sqlite3_stmt* stmt, std::string insert,
-                   std::string row_marks, size_t width)
-      : BulkWriter(width),
+  // `rowid_table`: the table's primary key is its `id INTEGER PRIMARY KEY`, SQLite's rowid;
+  // `id_at`: that column's place among `columns` (or npos).
+  SqliteBulkWriter(SqliteDatabase& db, sqlite3_stmt* stmt, std::string table,
+                   std::vector<std::string> columns, size_t id_at)
+      : BulkWriter(columns.size()),
         db_(db),
         stmt_(stmt),
-        insert_(std::move(insert)),
-        row_marks_(std::move(row_marks)) {}
+        table_(std::move(table)),
+        columns_(std::move(columns)),
+        id_at_(id_at) {}
   Status Add(std::span<const SqlValue> row) override;
   // Several rows to a statement: one step, one reset and one pass over the table's cursor for
   // all of them, a third of a bulk insert's time in SQLite's own code (docs/PERFORMANCE.md).
@@ -198,11 +201,35 @@ class SqliteBulkWriter final : public BulkWriter {
   int64_t rows() const override { return rows_; }
 
  private:
+  static constexpr size_t kRowsPerStatement = 64;
+
+  // A statement of kRowsPerStatement rows, with or without the id column, and what it holds
+  // from this writer's last step, by parameter: empty until the first (the statement is shared
+  // through the database's cache: another writer may have bound it since).
+  struct ManyRows {
+    sqlite3_stmt* stmt = nullptr;
+    std::vector<SqlValue> held;
+  };
+
+  // Whether the chunk's ids are the next ones SQLite would give (the table's largest + 1, in
+  // order): then they need not be sent, nor checked against the table one by one.
+  Result<bool> IdsComeNext(std::span<const SqlValue> chunk);
+  // What SQLite gives next after the chunk's rows were written with their ids.
+  std::optional<int64_t> NextAfter(std::span<const SqlValue> chunk, int64_t next) const;
+  Result<sqlite3_stmt*> PrepareMany(bool with_id);
+  // Binds the chunk to `many`, skipping a NULL or an integer it holds from its last step
+  // already: SQLite keeps a statement's bindings across a reset, and most columns of an
+  // imported row are NULL or repeat (12 of an account's 21). Text is bound every time: it
+  // points into the caller's values, which change. Without `with_id`, ids are left out.
+  Status BindChanged(ManyRows& many, std::span<const SqlValue> chunk, bool with_id);
+
   SqliteDatabase& db_;
-  sqlite3_stmt* stmt_;            // one row; owned by the database's statement cache
-  sqlite3_stmt* many_ = nullptr;  // kRowsPerStatement rows, prepared on first use; cached too
-  std::string insert_;            // "INSERT INTO t (a, b) VALUES "
-  std::string row_marks_;         // "(?, ?)"
+  sqlite3_stmt* stmt_;  // one row; owned by the database's statement cache
+  std::string table_;
+  std::vector<std::string> columns_;
+  size_t id_at_;
+  ManyRows with_id_, without_id_;   // prepared on first use; cached too
+  std::optional<int64_t> next_id_;  // what SQLite gives the next row, while known
   int64_t rows_ = 0;
 };
 
@@ -375,11 +402,26 @@ class SqliteDatabase final : public Database {
       sql += columns[i];
       marks += "?";
     }
-    std::string insert = sql + ") VALUES ";
-    std::string row_marks = "(" + marks + ")";
-    ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(insert + row_marks));
+    // Leaving the id out is only safe where SQLite then gives the row the rowid: `id` is
+    // the table's whole primary key, declared INTEGER, in a table with rowids.
+    size_t id_at = std::string::npos;
+    const auto id = std::find(columns.begin(), columns.end(), "id");
+    if (id != columns.end()) {
+      std::vector<SqlValue> params;
+      params.emplace_back(std::string(table));
+      ORCHARD_TRY(auto alias,
+                  QueryInt("SELECT (SELECT COUNT(*) FROM pragma_table_info(?1) WHERE pk > 0) = 1 "
+                           "AND EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'id' "
+                           "AND pk = 1 AND upper(type) = 'INTEGER') AND EXISTS (SELECT 1 "
+                           "FROM pragma_table_list WHERE schema = 'main' AND name = ?1 AND "
+                           "type = 'table' AND wr = 0)",
+                           params));
+      if (alias.value_or(0) == 1) id_at = static_cast<size_t>(id - columns.begin());
+    }
+    ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(sql + ") VALUES (" + marks + ")"));
     return std::unique_ptr<BulkWriter>(
-        new SqliteBulkWriter(*this, stmt, std::move(insert), std::move(row_marks), columns.size()));
+        new SqliteBulkWriter(*this, stmt, std::string(table),
+                             std::vector<std::string>(columns.begin(), columns.end()), id_at));
   }
 
   Status ResetIdSequence(std::string_view) override { return Ok(); }
@@ -469,6 +511,8 @@ class SqliteDatabase final : public Database {
     turns_->GiveBack();
   }
   std::unordered_map<std::string, StmtPtr> cache_;
+  // The bulk writer that last bound a cached statement of many rows (SqliteBulkWriter).
+  std::unordered_map<sqlite3_stmt*, const void*> bulk_binder_;
   bool in_query_ = false;
   std::unique_ptr<BackgroundCheckpointer> checkpointer_;
 };
@@ -482,25 +526,121 @@ Status SqliteBulkWriter::Add(std::span<const SqlValue> row) {
 
 Status SqliteBulkWriter::AddRows(std::span<const SqlValue> values) {
   // SQLite allows 32766 parameters to a statement; 64 rows of the widest table stay far below.
-  constexpr size_t kRowsPerStatement = 64;
   const size_t chunk = kRowsPerStatement * width_;
   size_t at = 0;
-  if (values.size() >= chunk) {
-    if (many_ == nullptr) {
-      std::string sql = insert_;
-      for (size_t i = 0; i < kRowsPerStatement; ++i) {
-        if (i) sql += ", ";
-        sql += row_marks_;
-      }
-      ORCHARD_TRY(many_, db_.Prepare(sql));
+  next_id_.reset();  // rows may have come through Add since
+  for (; at + chunk <= values.size(); at += chunk) {
+    const auto rows = values.subspan(at, chunk);
+    ORCHARD_TRY(bool next, IdsComeNext(rows));
+    ManyRows& many = next ? without_id_ : with_id_;
+    if (many.stmt == nullptr) {
+      ORCHARD_TRY(many.stmt, PrepareMany(!next));
     }
-    for (; at + chunk <= values.size(); at += chunk) {
-      ORCHARD_CHECK(db_.Bind(many_, values.subspan(at, chunk)));
-      ORCHARD_CHECK(db_.Step(many_));
-      rows_ += kRowsPerStatement;
+    ORCHARD_CHECK(BindChanged(many, rows, !next));
+    ORCHARD_CHECK(db_.Step(many.stmt));
+    rows_ += kRowsPerStatement;
+    if (!next) {
+      if (next_id_) next_id_ = NextAfter(rows, *next_id_);
+      continue;
     }
+    // SQLite gave the rows ids itself: they must be the ones the caller chose for them.
+    const int64_t last = std::get<int64_t>(rows[chunk - width_ + id_at_]);
+    if (sqlite3_last_insert_rowid(db_.db_) != last) {
+      next_id_.reset();
+      return Fail(ErrorCode::kInternal, "sqlite: rows written to " + table_ + " got ids up to " +
+                                            std::to_string(sqlite3_last_insert_rowid(db_.db_)) +
+                                            ", not " + std::to_string(last));
+    }
+    *next_id_ = last + 1;
   }
   return AddEach(values.subspan(at));
+}
+
+Result<bool> SqliteBulkWriter::IdsComeNext(std::span<const SqlValue> chunk) {
+  if (id_at_ == std::string::npos) return false;
+  // Outside a transaction another connection could write between the largest id read here and
+  // the insert; inside one it cannot (SQLite's snapshot refuses a write after it).
+  if (sqlite3_get_autocommit(db_.db_)) {
+    next_id_.reset();
+    return false;
+  }
+  const auto* first = std::get_if<int64_t>(&chunk[id_at_]);
+  if (first == nullptr) return false;
+  for (size_t row = 1; row < kRowsPerStatement; ++row) {
+    const auto* id = std::get_if<int64_t>(&chunk[row * width_ + id_at_]);
+    if (id == nullptr || *id != *first + static_cast<int64_t>(row)) return false;
+  }
+  if (!next_id_) {
+    ORCHARD_TRY(auto largest, db_.QueryInt("SELECT MAX(id) FROM " + table_));
+    next_id_ = largest.value_or(0) + 1;
+  }
+  return *first == *next_id_;
+}
+
+std::optional<int64_t> SqliteBulkWriter::NextAfter(std::span<const SqlValue> chunk,
+                                                   int64_t next) const {
+  for (size_t at = id_at_; at < chunk.size(); at += width_) {
+    const auto* id = std::get_if<int64_t>(&chunk[at]);
+    if (id == nullptr) return std::nullopt;  // SQLite gave it one: unknown
+    next = std::max(next, *id + 1);
+  }
+  return next;
+}
+
+Result<sqlite3_stmt*> SqliteBulkWriter::PrepareMany(bool with_id) {
+  std::string names, marks;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (!with_id && i == id_at_) continue;
+    if (!names.empty()) {
+      names += ", ";
+      marks += ", ";
+    }
+    names += columns_[i];
+    marks += "?";
+  }
+  std::string sql = "INSERT INTO " + table_ + " (" + names + ") VALUES ";
+  for (size_t i = 0; i < kRowsPerStatement; ++i) {
+    if (i) sql += ", ";
+    sql += "(" + marks + ")";
+  }
+  return db_.Prepare(sql);
+}
+
+Status SqliteBulkWriter::BindChanged(ManyRows& many, std::span<const SqlValue> chunk,
+                                     bool with_id) {
+  const size_t skip = with_id ? std::string::npos : id_at_;
+  const size_t params = with_id ? chunk.size() : chunk.size() - kRowsPerStatement;
+  // Another writer of the same table and columns shares the statement: after it bound it, what
+  // this one holds is unknown.
+  const void*& binder = db_.bulk_binder_[many.stmt];
+  const bool known = many.held.size() == params && binder == this;
+  binder = this;
+  if (!known) many.held.assign(params, SqlValue());
+  sqlite3_reset(many.stmt);
+  int idx = 0;
+  for (size_t i = 0; i < chunk.size(); ++i) {
+    if (i % width_ == skip) continue;
+    SqlValue& held = many.held[static_cast<size_t>(idx++)];
+    int rc = SQLITE_OK;
+    if (const auto* n = std::get_if<int64_t>(&chunk[i])) {
+      const auto* was = std::get_if<int64_t>(&held);
+      if (known && was != nullptr && *was == *n) continue;
+      rc = sqlite3_bind_int64(many.stmt, idx, *n);
+      held = *n;
+    } else if (const auto* t = std::get_if<std::string>(&chunk[i])) {
+      rc = sqlite3_bind_text(many.stmt, idx, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
+      if (!std::holds_alternative<std::string>(held)) held = std::string();  // "text": no copy
+    } else {
+      if (known && std::holds_alternative<std::monostate>(held)) continue;
+      rc = sqlite3_bind_null(many.stmt, idx);
+      held = SqlValue();
+    }
+    if (rc != SQLITE_OK) {
+      many.held.clear();  // unknown again
+      return std::unexpected(SqliteError(db_.db_, rc, "sqlite bind"));
+    }
+  }
+  return Ok();
 }
 
 // LOWER as PostgreSQL computes it in a UTF-8 database: every letter, not only ASCII as SQLite's
