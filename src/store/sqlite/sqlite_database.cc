@@ -208,7 +208,8 @@ class SqliteBulkWriter final : public BulkWriter {
   // through the database's cache: another writer may have bound it since).
   struct ManyRows {
     sqlite3_stmt* stmt = nullptr;
-    std::vector<SqlValue> held;
+    std::vector<SqlValue> held;      // text as an empty string: the text is in `last`
+    std::span<const SqlValue> last;  // the chunk bound last, in this AddRows call
   };
 
   // Whether the chunk's ids are the next ones SQLite would give (the table's largest + 1, in
@@ -219,8 +220,9 @@ class SqliteBulkWriter final : public BulkWriter {
   Result<sqlite3_stmt*> PrepareMany(bool with_id);
   // Binds the chunk to `many`, skipping a NULL or an integer it holds from its last step
   // already: SQLite keeps a statement's bindings across a reset, and most columns of an
-  // imported row are NULL or repeat (12 of an account's 21). Text is bound every time: it
-  // points into the caller's values, which change. Without `with_id`, ids are left out.
+  // imported row are NULL or repeat (15 of an account's 21). Text is bound without a copy, so
+  // a text is only left as it is when the chunk before, of the same call, held the same.
+  // Without `with_id`, ids are left out.
   Status BindChanged(ManyRows& many, std::span<const SqlValue> chunk, bool with_id);
 
   SqliteDatabase& db_;
@@ -528,7 +530,8 @@ Status SqliteBulkWriter::AddRows(std::span<const SqlValue> values) {
   // SQLite allows 32766 parameters to a statement; 64 rows of the widest table stay far below.
   const size_t chunk = kRowsPerStatement * width_;
   size_t at = 0;
-  next_id_.reset();  // rows may have come through Add since
+  next_id_.reset();                       // rows may have come through Add since
+  with_id_.last = without_id_.last = {};  // text bound by an earlier call may be gone
   for (; at + chunk <= values.size(); at += chunk) {
     const auto rows = values.subspan(at, chunk);
     ORCHARD_TRY(bool next, IdsComeNext(rows));
@@ -628,6 +631,12 @@ Status SqliteBulkWriter::BindChanged(ManyRows& many, std::span<const SqlValue> c
       rc = sqlite3_bind_int64(many.stmt, idx, *n);
       held = *n;
     } else if (const auto* t = std::get_if<std::string>(&chunk[i])) {
+      // The same text as the chunk before, which this statement still points into: that chunk
+      // lives as long as this call.
+      if (known && !many.last.empty() && std::holds_alternative<std::string>(held)) {
+        const auto* was = std::get_if<std::string>(&many.last[i]);
+        if (was != nullptr && *was == *t) continue;
+      }
       rc = sqlite3_bind_text(many.stmt, idx, t->data(), static_cast<int>(t->size()), SQLITE_STATIC);
       if (!std::holds_alternative<std::string>(held)) held = std::string();  // "text": no copy
     } else {
@@ -637,9 +646,11 @@ Status SqliteBulkWriter::BindChanged(ManyRows& many, std::span<const SqlValue> c
     }
     if (rc != SQLITE_OK) {
       many.held.clear();  // unknown again
+      many.last = {};
       return std::unexpected(SqliteError(db_.db_, rc, "sqlite bind"));
     }
   }
+  many.last = chunk;
   return Ok();
 }
 
