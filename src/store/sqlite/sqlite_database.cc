@@ -621,8 +621,9 @@ Status SqliteBulkWriter::BindChanged(ManyRows& many, std::span<const SqlValue> c
   if (!known) many.held.assign(params, SqlValue());
   sqlite3_reset(many.stmt);
   int idx = 0;
-  for (size_t i = 0; i < chunk.size(); ++i) {
-    if (i % width_ == skip) continue;
+  for (size_t i = 0, column = 0; i < chunk.size();
+       ++i, column = column + 1 == width_ ? 0 : column + 1) {
+    if (column == skip) continue;
     SqlValue& held = many.held[static_cast<size_t>(idx++)];
     int rc = SQLITE_OK;
     if (const auto* n = std::get_if<int64_t>(&chunk[i])) {
