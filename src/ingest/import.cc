@@ -268,13 +268,14 @@ void Importer::ExpectRows() {
 void Importer::RoomForKeys() {
   // The file's own keys get room for the rest of it, with an eighth to spare (Find gave them
   // room for a few batches): at 1M rows a table half the size of one sized from the file's bytes
-  // alone. The system zeroes each page of it as it is first written (the first batch's keys
-  // touch them all): 20-50 ms on a 2-core VM, done while the writer writes that batch.
+  // alone. The system zeroes each page of it as it is first written: 20-50 ms on a 2-core VM,
+  // done on a thread of its own (KeyIndex::reserve_ahead) while this one reads on; here, it
+  // had starved the writer at the start of the load.
   const auto left = static_cast<size_t>(std::max<int64_t>(expected_rows_ - current().rows, 0));
   for (size_t system = 0; system < kKeySystems; ++system) {
     if (!LoadedOf(object_, static_cast<KeySystem>(system))) continue;
     KeyIndex& index = IndexOf(object_, static_cast<KeySystem>(system));
-    index.reserve(index.size() + left + left / 8);
+    index.reserve_ahead(index.size() + left + left / 8);
   }
 }
 

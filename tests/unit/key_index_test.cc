@@ -8,6 +8,25 @@
 namespace orchard::ingest {
 namespace {
 
+// Room made ahead on a thread of its own: keys added before it is ready (more than the table
+// there holds, so that an Add waits for it) and after are all found, with their own ids.
+TEST(KeyIndexTest, KeysAddedWhileRoomIsMadeAheadAreAllFound) {
+  KeyIndex index;
+  for (int i = 0; i < 100; ++i) index.emplace("early-" + std::to_string(i), i);
+  index.reserve_ahead(1 << 20);
+  for (int i = 0; i < 200'000; ++i) {
+    ASSERT_TRUE(index.emplace("key-" + std::to_string(i), 1000 + i));
+  }
+  EXPECT_EQ(index.size(), 200'100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(index.find("early-" + std::to_string(i)), i);
+  for (int i = 0; i < 200'000; i += 997) {
+    EXPECT_EQ(index.find("key-" + std::to_string(i)), 1000 + i) << i;
+  }
+  EXPECT_EQ(index.find("key-200000"), std::nullopt);
+  index.reserve_ahead(10);  // no room needed: nothing happens
+  EXPECT_EQ(index.find("key-5"), 1005);
+}
+
 TEST(KeyIndexTest, TheFirstIdOfAKeyStays) {
   KeyIndex index;
   EXPECT_TRUE(index.emplace("001A", 1));
