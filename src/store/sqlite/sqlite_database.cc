@@ -183,8 +183,8 @@ class BackgroundCheckpointer {
 
 class SqliteBulkWriter final : public BulkWriter {
  public:
-  // `rowid_table`: the table's primary key is its `id INTEGER PRIMARY KEY`, SQLite's rowid;
-  // `id_at`: that column's place among `columns` (or npos).
+  // `id_at`: the place among `columns` of the table's `id INTEGER PRIMARY KEY`, SQLite's rowid
+  // (npos: none, or an id that is not the rowid).
   SqliteBulkWriter(SqliteDatabase& db, sqlite3_stmt* stmt, std::string table,
                    std::vector<std::string> columns, size_t id_at)
       : BulkWriter(columns.size()),
