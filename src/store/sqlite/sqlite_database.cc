@@ -181,6 +181,29 @@ class BackgroundCheckpointer {
   std::thread thread_;  // last: it starts once the rest is ready
 };
 
+// "INSERT INTO table (a, b) VALUES (?, ?), …" for `rows` rows, every column but the one at
+// `skip` (npos: none).
+template <class Name>
+std::string InsertSql(std::string_view table, std::span<const Name> columns, size_t skip,
+                      size_t rows) {
+  std::string names, marks;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i == skip) continue;
+    if (!names.empty()) {
+      names += ", ";
+      marks += ", ";
+    }
+    names += columns[i];
+    marks += "?";
+  }
+  std::string sql = "INSERT INTO " + std::string(table) + " (" + names + ") VALUES ";
+  for (size_t i = 0; i < rows; ++i) {
+    if (i) sql += ", ";
+    sql += "(" + marks + ")";
+  }
+  return sql;
+}
+
 class SqliteBulkWriter final : public BulkWriter {
  public:
   // `id_at`: the place among `columns` of the table's `id INTEGER PRIMARY KEY`, SQLite's rowid
@@ -394,16 +417,6 @@ class SqliteDatabase final : public Database {
 
   Result<std::unique_ptr<BulkWriter>> OpenBulkWriter(
       std::string_view table, std::span<const std::string_view> columns) override {
-    std::string sql = "INSERT INTO " + std::string(table) + " (";
-    std::string marks;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (i) {
-        sql += ", ";
-        marks += ", ";
-      }
-      sql += columns[i];
-      marks += "?";
-    }
     // Leaving the id out is only safe where SQLite then gives the row the rowid: `id` is
     // the table's whole primary key, declared INTEGER, in a table with rowids.
     size_t id_at = std::string::npos;
@@ -420,7 +433,7 @@ class SqliteDatabase final : public Database {
                            params));
       if (alias.value_or(0) == 1) id_at = static_cast<size_t>(id - columns.begin());
     }
-    ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(sql + ") VALUES (" + marks + ")"));
+    ORCHARD_TRY(sqlite3_stmt * stmt, Prepare(InsertSql(table, columns, std::string::npos, 1)));
     return std::unique_ptr<BulkWriter>(
         new SqliteBulkWriter(*this, stmt, std::string(table),
                              std::vector<std::string>(columns.begin(), columns.end()), id_at));
@@ -591,22 +604,8 @@ std::optional<int64_t> SqliteBulkWriter::NextAfter(std::span<const SqlValue> chu
 }
 
 Result<sqlite3_stmt*> SqliteBulkWriter::PrepareMany(bool with_id) {
-  std::string names, marks;
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    if (!with_id && i == id_at_) continue;
-    if (!names.empty()) {
-      names += ", ";
-      marks += ", ";
-    }
-    names += columns_[i];
-    marks += "?";
-  }
-  std::string sql = "INSERT INTO " + table_ + " (" + names + ") VALUES ";
-  for (size_t i = 0; i < kRowsPerStatement; ++i) {
-    if (i) sql += ", ";
-    sql += "(" + marks + ")";
-  }
-  return db_.Prepare(sql);
+  return db_.Prepare(InsertSql(table_, std::span<const std::string>(columns_),
+                               with_id ? std::string::npos : id_at_, kRowsPerStatement));
 }
 
 Status SqliteBulkWriter::BindChanged(ManyRows& many, std::span<const SqlValue> chunk,
