@@ -85,11 +85,10 @@ class KeyIndex {
     entries_.reserve(keys);
     if (keys <= Capacity() || ahead_) return;
     auto ahead = std::make_shared<Ahead>();
-    ahead->count = SlotsFor(keys);
     ahead_ = ahead;
-    ahead_thread_ = std::jthread([ahead] {
+    ahead_thread_ = std::jthread([ahead, count = SlotsFor(keys)] {
       try {
-        SlotMemory memory(ahead->count);
+        SlotMemory memory(count);
         memory.Touch();
         ahead->memory = std::move(memory);
       } catch (const std::bad_alloc&) {
@@ -156,19 +155,17 @@ class KeyIndex {
     return count;
   }
   // Room for `keys` keys: a power of two of slots, every entry placed again.
-  void Rehash(size_t keys) {
-    const size_t count = SlotsFor(keys);
-    PlaceAll(SlotMemory(count), count);
-  }
+  void Rehash(size_t keys) { PlaceAll(SlotMemory(SlotsFor(keys))); }
   // Into the table reserve_ahead made, once it is there.
   void MoveAhead() {
     ahead_thread_.join();
     std::shared_ptr<Ahead> ahead = std::move(ahead_);
-    if (ahead->memory.empty() || ahead->count <= slot_count_) return;
-    PlaceAll(std::move(ahead->memory), ahead->count);
+    if (ahead->memory.size() <= slot_count_) return;  // empty: it could not be made
+    PlaceAll(std::move(ahead->memory));
   }
-  // Every entry placed in `memory`, of `count` empty slots.
-  void PlaceAll(SlotMemory memory, size_t count) {
+  // Every entry placed in `memory`'s empty slots.
+  void PlaceAll(SlotMemory memory) {
+    const size_t count = memory.size();
     slots_ = std::move(memory);
     slot_count_ = count;
     shift_ = 64 - std::countr_zero(count);
@@ -222,7 +219,7 @@ class KeyIndex {
     }
     ~SlotMemory() { Release(); }
     Slot& operator[](size_t i) const { return slots_[i]; }
-    bool empty() const { return slots_ == nullptr; }
+    size_t size() const { return bytes_ / sizeof(Slot); }
     // Writes each page once, so that the system gives (and zeroes) them now.
     void Touch() {
       auto* bytes = reinterpret_cast<volatile char*>(slots_);
@@ -241,7 +238,6 @@ class KeyIndex {
   // A table reserve_ahead is making; shared with the thread making it.
   struct Ahead {
     SlotMemory memory;
-    size_t count = 0;
     std::atomic<bool> ready{false};
   };
   std::shared_ptr<Ahead> ahead_;
