@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "engine/health.h"
 #include "engine/parallel.h"
+#include "engine/plan_parts.h"
 #include "store/store.h"
 
 namespace orchard::engine {
@@ -246,6 +247,14 @@ void ReadModel::Upsert(const PlanAction& a) {
       actions_, a, r, [&](int64_t id) { return PlanSlot(id); }, [&](size_t s) { Refresh(s); });
 }
 
+void ReadModel::Upsert(const PlanVersion& v) {
+  PlanVersionRec r{v.id.value, DayOf(v.changed_at), PlanPartsOf(v.snapshot_json)};
+  std::unique_lock lock(mu_);
+  auto slot = PlanSlot(v.plan_id.value);
+  if (!slot) return;  // a version of a plan the model does not hold: the plan's write brings it
+  plan_versions_.Put(*slot, r);  // no day column reads versions: no Refresh
+}
+
 // What the book keeps of each entity it holds beside the accounts' columns: its records per
 // account (kRecs) and, where erasing one takes more than its record, Erase. Accounts and lines
 // have columns of their own and erase themselves (EraseWhole).
@@ -309,6 +318,7 @@ struct BookTable<AccountPlan> {
       m.risks_.Clear(slot);
       m.cells_.Clear(slot);
       m.actions_.Clear(slot);
+      m.plan_versions_.Clear(slot);
     }
   }
 };
@@ -327,6 +337,10 @@ struct BookTable<WhitespaceCell> {
 template <>
 struct BookTable<PlanAction> {
   static constexpr auto kRecs = &ReadModel::actions_;
+};
+template <>
+struct BookTable<PlanVersion> {
+  static constexpr auto kRecs = &ReadModel::plan_versions_;
 };
 template <>
 struct BookTable<TextSentiment> {
@@ -736,6 +750,7 @@ std::string ReadModel::Dump() const {
     for (const auto& r : risks_.Of(s)) put("risk", {r.id, r.has_owner, r.status});
     for (const auto& r : cells_.Of(s)) put("cell", {r.id, r.potential_cents, r.status});
     for (const auto& r : actions_.Of(s)) put("action", {r.id, r.due, r.has_owner, r.status});
+    for (const auto& r : plan_versions_.Of(s)) put("plan version", {r.id, r.day, r.parts});
     for (const auto& r : sentiments_.Of(s)) {
       put("sentiment", {r.id, r.day, r.score_milli, r.source});
     }

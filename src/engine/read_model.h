@@ -201,7 +201,7 @@ constexpr size_t IndexIn(EntityList<Ts...>) {
 // records (records.h) and its BookTable entry in read_model.cc.
 using BookEntities = EntityList<Account, ContractLine, Contact, Opportunity, Activity, Ticket,
                                 NpsResponse, UsageMetric, HealthOverride, AccountPlan, PlanPriority,
-                                PlanRisk, WhitespaceCell, PlanAction, TextSentiment>;
+                                PlanRisk, WhitespaceCell, PlanAction, PlanVersion, TextSentiment>;
 
 // How the book reads an entity it holds, where it differs from the rest.
 struct BookRead {
@@ -271,6 +271,7 @@ class ReadModel {
   void Upsert(const PlanRisk& row);
   void Upsert(const WhitespaceCell& row);
   void Upsert(const PlanAction& row);
+  void Upsert(const PlanVersion& row);
   void Upsert(const TextSentiment& row);
   // Who took part in one activity: replaces the list.
   void SetParticipants(int64_t activity_id, int64_t account_id, std::span<const int64_t> contacts);
@@ -378,6 +379,10 @@ class ReadModel {
   std::span<const RiskRec> risks(size_t slot) const { return risks_.Of(slot); }
   std::span<const CellRec> cells(size_t slot) const { return cells_.Of(slot); }
   std::span<const ActionRec> actions(size_t slot) const { return actions_.Of(slot); }
+  // The plan's versions in id order (so in the order written).
+  std::span<const PlanVersionRec> plan_versions(size_t slot) const {
+    return plan_versions_.Of(slot);
+  }
   std::span<const SentimentRec> sentiments(size_t slot) const { return sentiments_.Of(slot); }
 
  private:
@@ -465,6 +470,7 @@ class ReadModel {
   PerAccount<RiskRec> risks_;
   PerAccount<CellRec> cells_;
   PerAccount<ActionRec> actions_;
+  PerAccount<PlanVersionRec> plan_versions_;
   PerAccount<SentimentRec> sentiments_;
   std::unordered_map<int64_t, uint32_t> plan_slot_;    // plan id → slot
   std::vector<std::vector<Line>> lines_;               // by slot, in id order

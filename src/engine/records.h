@@ -156,6 +156,16 @@ struct ActionRec {
   bool operator==(const ActionRec&) const = default;
 };
 
+// One version of the plan (plan_versions): the day it was written and which parts the plan had
+// then, read from its snapshot — what the models see of a plan on a past day (predict/features.h).
+struct PlanVersionRec {
+  static constexpr uint8_t kPriority = 1, kRisk = 2, kWhitespace = 4, kOpenAction = 8;
+  int64_t id = 0;
+  int32_t day = kNoDay;
+  uint8_t parts = 0;  // kPriority | kRisk | …
+  bool operator==(const PlanVersionRec&) const = default;
+};
+
 // Records of one kind, grouped by account slot and sorted by id within it (ids grow, so an insert
 // is nearly always an append).
 template <class Rec>

@@ -146,12 +146,17 @@ Status EntityHooks<Handoff>::Guard(const UnitOfWork& work, const std::optional<H
 Status EntityHooks<AccountPlan>::AfterWrite(const WriteContext& w,
                                             const std::optional<AccountPlan>& before,
                                             const std::optional<AccountPlan>& after,
-                                            std::function<void()>&) {
+                                            std::function<void()>& also) {
   if (!after) return Ok();  // the plan is gone, and its history with it
-  return RecordPlanVersion(
-      w.work.store(), w.actor, after->id, w.now,
-      before ? DescribeChange("plan", after->id.value, JsonOf(before), JsonOf(after))
-             : "created the plan");
+  ORCHARD_TRY(PlanVersion version,
+              RecordPlanVersion(
+                  w.work.store(), w.actor, after->id, w.now,
+                  before ? DescribeChange("plan", after->id.value, JsonOf(before), JsonOf(after))
+                         : "created the plan"));
+  ORCHARD_CHECK(LogPlanVersion(w.work.db(), version, after->account_id.value, w.now));
+  // Applied after the plan itself (the service's own apply comes first).
+  also = [model = w.model, version = std::move(version)] { model->Upsert(version); };
+  return Ok();
 }
 
 template <class T>
@@ -163,15 +168,17 @@ Status PlanPartHooks<T>::AfterWrite(const WriteContext& w, const std::optional<T
   std::vector<PlanId> plans;
   if (after) plans.push_back(after->plan_id);
   if (before && (!after || before->plan_id != after->plan_id)) plans.push_back(before->plan_id);
-  std::vector<AccountPlan> touched;
+  std::vector<TouchedPlan> touched;
   for (PlanId plan : plans) {
-    ORCHARD_TRY(AccountPlan p, TouchPlan(w.work.store(), w.actor, plan, w.now, summary));
-    ORCHARD_CHECK(RecordChange(w.work.db(), EntitySchema<AccountPlan>::kTable, plan.value, w.now,
-                               p.account_id.value));
-    touched.push_back(std::move(p));
+    ORCHARD_TRY(TouchedPlan t, TouchPlan(w.work.store(), w.actor, plan, w.now, summary));
+    ORCHARD_CHECK(LogPlanVersion(w.work.db(), t.version, t.plan.account_id.value, w.now));
+    touched.push_back(std::move(t));
   }
   also = [model = w.model, touched = std::move(touched)] {
-    for (const AccountPlan& p : touched) model->Upsert(p);
+    for (const TouchedPlan& t : touched) {
+      model->Upsert(t.plan);
+      model->Upsert(t.version);
+    }
   };
   return Ok();
 }

@@ -61,8 +61,8 @@ Result<boost::json::object> PlanSnapshot(store::Store& store, PlanId plan) {
   return out;
 }
 
-Status RecordPlanVersion(store::Store& store, const Actor& actor, PlanId plan, Timestamp at,
-                         const std::string& summary) {
+Result<PlanVersion> RecordPlanVersion(store::Store& store, const Actor& actor, PlanId plan,
+                                      Timestamp at, const std::string& summary) {
   ORCHARD_TRY(auto snapshot, PlanSnapshot(store, plan));
   store::SqlValue id[] = {plan.value};
   ORCHARD_TRY(auto last,
@@ -74,11 +74,17 @@ Status RecordPlanVersion(store::Store& store, const Actor& actor, PlanId plan, T
   v.changed_at = at;
   v.change_summary = summary;
   v.snapshot_json = boost::json::serialize(snapshot);
-  ORCHARD_CHECK(store.Insert(v));
-  return Ok();
+  return store.Insert(std::move(v));
 }
 
-Result<AccountPlan> TouchPlan(store::Store& store, const Actor& actor, PlanId plan, Timestamp at,
+Status LogPlanVersion(store::Database& db, const PlanVersion& version, int64_t account,
+                      Timestamp at) {
+  ORCHARD_CHECK(
+      RecordChange(db, EntitySchema<AccountPlan>::kTable, version.plan_id.value, at, account));
+  return RecordChange(db, EntitySchema<PlanVersion>::kTable, version.id.value, at, account);
+}
+
+Result<TouchedPlan> TouchPlan(store::Store& store, const Actor& actor, PlanId plan, Timestamp at,
                               const std::string& summary) {
   std::vector<store::SqlValue> params;
   params.push_back(at.ToString());
@@ -90,8 +96,10 @@ Result<AccountPlan> TouchPlan(store::Store& store, const Actor& actor, PlanId pl
   params.push_back(plan.value);
   ORCHARD_CHECK(store.db().Exec(
       "UPDATE account_plans SET updated_at = ?, updated_by = ? WHERE id = ?", params));
-  ORCHARD_CHECK(RecordPlanVersion(store, actor, plan, at, summary));
-  return store.Get<AccountPlan>(plan);
+  TouchedPlan out;
+  ORCHARD_TRY(out.version, RecordPlanVersion(store, actor, plan, at, summary));
+  ORCHARD_TRY(out.plan, store.Get<AccountPlan>(plan));
+  return out;
 }
 
 std::string DescribeChange(std::string_view what, int64_t id,

@@ -22,13 +22,23 @@ namespace orchard::service {
 // "actions":[…]}, each part in id order.
 Result<boost::json::object> PlanSnapshot(store::Store& store, PlanId plan);
 
-// Adds the plan's next version, described by `summary`, in the caller's transaction.
-Status RecordPlanVersion(store::Store& store, const Actor& actor, PlanId plan, Timestamp at,
-                         const std::string& summary);
+// Adds the plan's next version, described by `summary`, in the caller's transaction, and returns
+// it as stored. The read model holds versions (what the models read of a plan on a past day): the
+// caller logs it after the plan (LogPlanVersion) and applies it after the plan.
+Result<PlanVersion> RecordPlanVersion(store::Store& store, const Actor& actor, PlanId plan,
+                                      Timestamp at, const std::string& summary);
+// Records the version in the change log under the plan's account — the plan first, so that a
+// follower that has not seen the plan yet holds it before the version arrives.
+Status LogPlanVersion(store::Database& db, const PlanVersion& version, int64_t account,
+                      Timestamp at);
 
 // After a write to one of the plan's parts: the plan's updated_at (and updated_by) move to `at`
-// and a version is recorded. Returns the plan as it now is, for the read model.
-Result<AccountPlan> TouchPlan(store::Store& store, const Actor& actor, PlanId plan, Timestamp at,
+// and a version is recorded. Returns the plan as it now is and the version, for the read model.
+struct TouchedPlan {
+  AccountPlan plan;
+  PlanVersion version;
+};
+Result<TouchedPlan> TouchPlan(store::Store& store, const Actor& actor, PlanId plan, Timestamp at,
                               const std::string& summary);
 
 // One line for a version: "added risk 12", "changed risk 12: severity, mitigation", "removed

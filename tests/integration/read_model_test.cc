@@ -456,6 +456,27 @@ TEST_P(ReadModelTest, SignalsAndPlansFollowEveryWrite) {
     int scored = 0;
     for (AccountId a : account_ids) scored += on.summary[*live_->SlotOf(a.value)].health >= 0;
     EXPECT_GT(scored, 3);
+    // Every write to a plan or a part added a version the model holds, and the latest one's
+    // parts, read from its snapshot, are the plan's parts now.
+    int with_parts = 0;
+    for (AccountId a : account_ids) {
+      const size_t s = *live_->SlotOf(a.value);
+      auto versions = live_->plan_versions(s);
+      ASSERT_FALSE(versions.empty()) << "account " << a.value;
+      uint8_t now = 0;
+      if (!live_->priorities(s).empty()) now |= PlanVersionRec::kPriority;
+      if (!live_->risks(s).empty()) now |= PlanVersionRec::kRisk;
+      if (!live_->cells(s).empty()) now |= PlanVersionRec::kWhitespace;
+      for (const ActionRec& r : live_->actions(s)) {
+        auto st = static_cast<ActionStatus>(r.status);
+        if (st == ActionStatus::kOpen || st == ActionStatus::kInProgress)
+          now |= PlanVersionRec::kOpenAction;
+      }
+      EXPECT_EQ(versions.back().parts, now) << "account " << a.value;
+      EXPECT_EQ(versions.back().day, today) << "account " << a.value;
+      with_parts += now == 15;
+    }
+    EXPECT_GT(with_parts, 0) << "some plan had every part";
   }
   const std::string want = live_->Dump();
   auto started = std::chrono::steady_clock::now();
