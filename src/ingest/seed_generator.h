@@ -77,8 +77,9 @@ enum Stream : uint64_t {
   kEngagement = 12,
   kPlan = 13,
   kWorkflow = 14,
-  kResponse = 15,  // keyed by the ticket: its channel and first response
-  kStory = 16,     // the months before each past renewal (seed_story.cc)
+  kResponse = 15,     // keyed by the ticket: its channel and first response
+  kStory = 16,        // the months before each past renewal (seed_story.cc)
+  kPlanHistory = 17,  // the days of a plan's versions (seed_plans.cc)
 };
 
 // ---------------------------------------------------------------------------------------------

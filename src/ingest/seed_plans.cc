@@ -14,6 +14,41 @@
 
 namespace orchard::ingest::seed {
 
+namespace {
+
+// The first of the account's terms whose ARR ranks it tier 1 or 2 (terms.size(): none), and the
+// tier of its latest such term, which sets the plan's refresh interval.
+std::pair<size_t, Tier> FirstPlannedTerm(const std::vector<Money>& terms, bool strategic,
+                                         const TierRules& rules) {
+  size_t first = terms.size();
+  Tier tier = Tier::kVolume;
+  for (size_t k = 0; k < terms.size(); ++k) {
+    const Tier then = RuleTier(terms[k], strategic, rules);
+    if (then == Tier::kVolume) continue;
+    first = std::min(first, k);
+    tier = then;
+  }
+  return {first, tier};
+}
+
+// The days of a plan's versions: created 7–45 days after `from`, then revisited every half to
+// whole refresh interval up to the last review, which is the last version. A stale plan's history
+// stops at that review, so on any past day the days since its last change are what the team's
+// cadence left (predict/features.h reads them).
+std::vector<Date> PlanVersionDays(Rng& history, Date from, Date reviewed, int refresh) {
+  const Date created = std::min(reviewed, from.AddDays(history.Days(7, 45)));
+  std::vector<Date> days = {created};
+  const int every = std::max(refresh, 14);  // a tier without a refresh interval: every 1–2 weeks
+  for (Date at = created.AddDays(history.Days(every / 2, every)); at < reviewed;
+       at = at.AddDays(history.Days(every / 2, every))) {
+    days.push_back(at);
+  }
+  if (reviewed > created) days.push_back(reviewed);
+  return days;
+}
+
+}  // namespace
+
 // Whitespace: a few division × product cells, each pair at most once. Products on the current
 // contract are owned; the rest are open, in pipeline, with a competitor, or no fit. Draws from
 // the plan's stream where MakePlan was, so the book is the same as when it was inline.
@@ -90,19 +125,31 @@ void BookGenerator::MakeReviews(Rng& rng, const TierCoverage& cov) {
 }
 
 void BookGenerator::MakePlan(int64_t index, const Profile& p) {
-  // Tier 1 and 2 keep a plan; tier 3 and lost customers do not.
-  if (p.tier == Tier::kVolume || p.churned) return;
+  // An account gets its plan when its ARR first ranks it tier 1 or 2 (a term's ARR, by the tier
+  // rules), and keeps it: tier 3 has none, and a lost customer keeps the plan it had, written up
+  // to the end of its final term (`until`), with its actions cancelled when it left. (Tied to the
+  // tier of today instead, a plan on a past day would tell which accounts would grow into tier 2
+  // or shrink out of it — the outcome the models are asked for.)
+  const auto [first, tier] = FirstPlannedTerm(d_.term_arr, p.strategic, settings_.tiers);
+  if (first == d_.term_arr.size()) return;
   Rng rng = StreamFor(kPlan, index);
   const Account& a = d_.account;
-  const TierCoverage& cov = settings_.For(p.tier);
-  int32_t customer_days = today_ - d_.since;
+  const TierCoverage& cov = settings_.For(tier);
+  const Date started = d_.since.AddYears(static_cast<int>(first));
+  const Date until = today_.AddDays(-d_.quiet_days);
+  int32_t customer_days = until - started;
   // About a quarter of plans are stale: last reviewed before the tier's refresh interval (only
-  // possible for customers older than that).
+  // possible for customers older than that). The story of a loss (docs/MODELS.md): a lost
+  // customer's plan went stale before it left three times in five.
   int refresh = cov.plan_refresh_days;
-  bool stale = customer_days > refresh + 30 && rng.Chance(0.25);
-  Date reviewed = stale ? Day(-refresh - rng.Days(1, std::min(200, customer_days - refresh - 1)))
-                        : Day(-rng.Days(0, std::min(refresh - 1, customer_days)));
-  int versions = static_cast<int>(rng.Range(1, 4));
+  bool stale = customer_days > refresh + 30 && rng.Chance(p.churned ? 0.6 : 0.25);
+  Date reviewed =
+      stale ? until.AddDays(-refresh - rng.Days(1, std::min(200, customer_days - refresh - 1)))
+            : until.AddDays(-rng.Days(0, std::min(refresh - 1, customer_days)));
+  Rng history = StreamFor(kPlanHistory, index);
+  const std::vector<Date> days =
+      PlanVersionDays(history, std::max(started, Day(-720)), reviewed, refresh);
+  const auto versions = static_cast<int64_t>(days.size());
   AccountPlan plan;
   plan.id = Next<PlanId>(plan_seq_);
   plan.account_id = a.id;
@@ -154,9 +201,10 @@ void BookGenerator::MakePlan(int64_t index, const Profile& p) {
     act.plan_id = plan.id;
     act.description = std::string(rng.Pick(kActions));
     act.owner_id = a.owner_id;
-    act.due_on = Day(rng.Days(-45, 60));  // some overdue
+    act.due_on = until.AddDays(rng.Days(-45, 60));  // some overdue
     act.status = rng.Chance(0.75) ? ActionStatus::kOpen : ActionStatus::kDone;
-    if (act.status == ActionStatus::kOpen) ++open_actions;
+    if (act.status == ActionStatus::kOpen) ++open_actions;  // as the plan's versions saw it
+    if (p.churned && act.status == ActionStatus::kOpen) act.status = ActionStatus::kCancelled;
     if (!priorities.empty() && rng.Chance(0.5)) {
       act.priority_id = rng.Pick(priorities);
     } else if (!risks.empty() && rng.Chance(0.5)) {
@@ -166,30 +214,31 @@ void BookGenerator::MakePlan(int64_t index, const Profile& p) {
     }
     w_.Add(act);
   }
-  // Version history: created some time after the account became a customer, the last version
-  // at the last review; each snapshot records how much of the plan existed then.
-  Date created = std::min(reviewed, std::max(d_.since, Day(-720)).AddDays(rng.Days(7, 45)));
-  for (int v = 1; v <= versions; ++v) {
+  // Each version's snapshot records how much of the plan existed then: the team fills it in over
+  // its first three versions (not toward its last, which would tell how near the history's end a
+  // past day is — for a lost customer, its loss).
+  const int64_t filled_by = std::min<int64_t>(versions, 3);
+  for (int64_t v = 1; v <= versions; ++v) {
     PlanVersion pv;
     pv.id = Next<PlanVersionId>(version_seq_);
     pv.plan_id = plan.id;
     pv.version = v;
-    pv.changed_by = v > 1 && a.csm_id && rng.Chance(0.3) ? a.csm_id : a.owner_id;
-    Date at = versions == 1
-                  ? reviewed
-                  : created.AddDays(static_cast<int32_t>(static_cast<int64_t>(reviewed - created) *
-                                                         (v - 1) / (versions - 1)));
-    pv.changed_at = Timestamp::At(at, 11);
+    pv.changed_by = v > 1 && a.csm_id && history.Chance(0.3) ? a.csm_id : a.owner_id;
+    pv.changed_at = Timestamp::At(days[static_cast<size_t>(v - 1)], 11);
     pv.change_summary = v == 1          ? "Plan created"
                         : v == versions ? "Reviewed with the account team"
-                                        : std::string(rng.Pick(kPlanChanges));
-    auto part = [&](int64_t count) { return std::to_string(count * v / versions); };
+                                        : std::string(history.Pick(kPlanChanges));
+    auto part = [&](int64_t count) {
+      return std::to_string(count * std::min(v, filled_by) / filled_by);
+    };
     pv.snapshot_json = R"({"priorities":)" + part(n_pri) + R"(,"risks":)" + part(n_risks) +
                        R"(,"whitespace_cells":)" + part(static_cast<int64_t>(cells.size())) +
                        R"(,"open_actions":)" + part(open_actions) + "}";
     w_.Add(pv);
   }
-  MakeReviews(rng, cov);
+  // Reviews for the accounts tier 1 and 2 cover now: a lost customer has none ahead, and tier 3
+  // is covered by automation.
+  if (!p.churned && p.tier != Tier::kVolume) MakeReviews(rng, cov);
 }
 
 void BookGenerator::MakeWorkflow(int64_t index, const Profile& p) {

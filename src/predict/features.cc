@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 #include "engine/health.h"
@@ -13,7 +15,7 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-constexpr std::array<FeatureInfo, 18> kFeatures = {{
+constexpr std::array<FeatureInfo, 20> kFeatures = {{
     {"log_arr", false},
     {"arr_trend_90", false},
     {"arr_trend_365", false},
@@ -32,6 +34,8 @@ constexpr std::array<FeatureInfo, 18> kFeatures = {{
     {"days_to_renewal", false},
     {"tier", false},
     {"days_since_meaningful_contact", true},
+    {"plan_parts", true},
+    {"days_since_plan_change", true},
 }};
 
 // The relative change from `before` to `now`; NaN without a base.
@@ -61,6 +65,19 @@ float UsageTrend(std::span<const engine::UsageRec> usage, int32_t day) {
   }
   if (n_recent == 0 || n_earlier == 0 || earlier <= 0) return kNaN;
   return static_cast<float>((recent / n_recent) / (earlier / n_earlier) - 1);
+}
+
+// The plan as its latest version on or before `day` recorded it: how many of its four parts it had
+// (priorities, risks, whitespace, an open action) and the days since that version. NaN for both
+// without a version by then (no plan yet, or none at all).
+std::pair<float, float> PlanOn(std::span<const engine::PlanVersionRec> versions, int32_t day) {
+  const engine::PlanVersionRec* in_force = nullptr;
+  for (const auto& v : versions) {
+    if (v.day <= day && (in_force == nullptr || v.day >= in_force->day)) in_force = &v;
+  }
+  if (in_force == nullptr) return {kNaN, kNaN};
+  return {static_cast<float>(std::popcount(in_force->parts)),
+          static_cast<float>(std::min(730, day - in_force->day))};
 }
 
 std::string Percent(float v) { return fmt::format("{:.0f} %", std::abs(v) * 100); }
@@ -119,6 +136,9 @@ void FeatureRow(const engine::ReadModel& model, const engine::DayColumns& column
   // None on record counts as a year: the longest gap the features tell apart.
   const int32_t last = h.last_meaningful;
   out[i++] = last == engine::kNoDay ? 365.0f : static_cast<float>(std::min(365, day - last));
+  const auto [parts, since_change] = PlanOn(model.plan_versions(slot), day);
+  out[i++] = parts;
+  out[i++] = since_change;
 }
 
 // A count of `n` things, singular or plural ("1 open ticket", "3 open tickets").
@@ -132,6 +152,7 @@ static std::string DescribeMissing(std::string_view key) {
   if (key == "usage_trend_90") return "no usage to compare over 90 days";
   if (key == "arr_trend_90" || key == "arr_trend_365") return "no earlier ARR to compare";
   if (key == "days_to_renewal") return "no renewal date ahead";
+  if (key == "plan_parts" || key == "days_since_plan_change") return "no account plan";
   if (key.starts_with("health_")) return fmt::format("no {} health yet", key.substr(7));
   return fmt::format("{}: not on record", key);
 }
@@ -165,6 +186,12 @@ std::string DescribeFeature(std::string_view key, float v) {
   if (key == "days_since_meaningful_contact")
     return v >= 365 ? std::string("no meaningful contact in a year")
                     : fmt::format("no meaningful contact for {:.0f} days", v);
+  if (key == "plan_parts")
+    return fmt::format("plan holds {:.0f} of 4 parts (priorities, risks, whitespace, open actions)",
+                       v);
+  if (key == "days_since_plan_change")
+    return v >= 730 ? std::string("plan unchanged in two years")
+                    : fmt::format("plan unchanged for {:.0f} days", v);
   return fmt::format("{} {:.2f}", key, v);
 }
 

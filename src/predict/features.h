@@ -7,13 +7,13 @@
 // can act on it (contact, plan, tickets, depth, adoption, sentiment, NPS follow-up) or it is
 // context (ARR and its trend, tier, days to renewal). A missing value is NaN.
 //
-// Nothing the book knows only now: the read model keeps an account's plan (its parts, completeness,
-// last change) and its contacts' active flags only as they are now, so no feature reads them. The
-// plan's two features (completeness, days since its last change) were dropped for that: on the
-// demo book a lost account has no plan today, which told the model the outcome (churn AUC 0.880
-// with them, 0.846 without; docs/MODELS.md). Contacts: depth and relationships health count the
-// contacts active now who took part in meaningful activity by the day — a contact deactivated
-// since still drops out of a past day's count (the seeded books deactivate none).
+// Nothing the book knows only now. The plan is read from its versions (plan_versions, each with
+// its day and the parts it recorded), never from the plan as it is now: an earlier list read
+// today's plan for every past day, and on the demo book, where a lost account then had no plan,
+// that told the model the outcome (churn AUC 0.880 with it, 0.846 without; docs/MODELS.md).
+// Contacts: depth and relationships health count the contacts active now who took part in
+// meaningful activity by the day — a contact deactivated since still drops out of a past day's
+// count (the seeded books deactivate none).
 #pragma once
 
 #include <span>

@@ -499,10 +499,34 @@ TEST_F(SeedBookTest, PlansForTiersOneAndTwoSomeStaleWithHistory) {
   EXPECT_GT(Count(*db_, "SELECT COUNT(*) FROM account_plans WHERE last_reviewed_at >= '" +
                             kToday.AddDays(-180).ToString() + "'"),
             Count(*db_, "SELECT COUNT(*) FROM account_plans") / 2);
-  // Tier 3 has no plan: only accounts with a CSM (tiers 1 and 2) have one.
+  // A plan starts when the account's ARR first reaches tier 2 ($25k) and stays: no account whose
+  // ARR never did (the most of its lines in force on any one day) has one, tier 3's accounts
+  // have none but those that shrank into it, and lost customers keep the plans they had.
   EXPECT_EQ(Count(*db_,
                   "SELECT COUNT(*) FROM account_plans p JOIN accounts a ON a.id = p.account_id "
-                  "WHERE a.csm_id IS NULL"),
+                  "WHERE NOT a.strategic AND (SELECT MAX(s) FROM (SELECT SUM(l2.arr_cents) s "
+                  "FROM contract_lines l1 JOIN contract_lines l2 ON l2.account_id = l1.account_id "
+                  "AND l2.start_date <= l1.start_date AND (l2.end_date IS NULL OR l2.end_date >= "
+                  "l1.start_date) WHERE l1.account_id = p.account_id GROUP BY l1.id) t) < 2500000"),
+            0);
+  EXPECT_GT(Count(*db_,
+                  "SELECT COUNT(*) FROM account_plans p JOIN accounts a ON a.id = p.account_id "
+                  "WHERE a.lifecycle_stage = 'churned'"),
+            0);
+  EXPECT_LT(Count(*db_,
+                  "SELECT COUNT(*) FROM account_plans p JOIN accounts a ON a.id = p.account_id "
+                  "WHERE a.csm_id IS NULL AND a.lifecycle_stage <> 'churned'") *
+                10,
+            Count(*db_, "SELECT COUNT(*) FROM account_plans"));
+  // A lost customer's plan has no open action, and no review is scheduled for it.
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM plan_actions x JOIN account_plans p ON p.id = x.plan_id "
+                  "JOIN accounts a ON a.id = p.account_id WHERE a.lifecycle_stage = 'churned' AND "
+                  "x.status IN ('open', 'in_progress')"),
+            0);
+  EXPECT_EQ(Count(*db_,
+                  "SELECT COUNT(*) FROM reviews r JOIN accounts a ON a.id = r.account_id "
+                  "WHERE a.lifecycle_stage = 'churned' AND r.status = 'scheduled'"),
             0);
   // Versions 1..plan.version, the last one at the last review.
   EXPECT_EQ(Count(*db_,

@@ -1,14 +1,18 @@
 // The models' scoring of every account and the features of a past day, over a seeded book on each
 // backend: the trees as Refresh walks them (complete, 64 rows at a time, features by column) give
 // XGBoost's own margins — a missing value (NaN) at any feature following each split's default way
-// — and the same margin for a row alone as in a block; and a plan written after a past day (its
-// parts, its review) leaves that day's features as they were: the plan is kept only as it is now.
+// — and the same margin for a row alone as in a block; a plan written after a past day (its
+// parts, its review, its version) leaves that day's features as they were; the plan of a past day
+// is its version in force then; and no account has a plan on a day before its ARR first reached
+// tier 2 (a plan tied to today's tier would tell a past day which accounts would grow or shrink).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "engine/read_model.h"
@@ -122,8 +126,16 @@ TEST_P(PredictFutureTest, APlanWrittenAfterAPastDayChangesNothingInItsFeatures) 
   action.owner_id = UserId(1);
   action.due_on = Date::FromDays(past + 60);
   model_->Upsert(action);
+  PlanVersion version;
+  version.id = PlanVersionId(999'999'005);
+  version.plan_id = plan.id;
+  version.version = 1;
+  version.changed_at = later;
+  version.snapshot_json = R"({"priorities":1,"risks":1,"whitespace_cells":1,"open_actions":1})";
+  model_->Upsert(version);
 
   lock = model_->ReadLock();
+  ASSERT_FALSE(model_->plan_versions(slot).empty()) << "the version reached the model";
   model_->BuildColumnsOn(past, settings_, columns);
   predict::FeatureRow(*model_, columns, slot, settings_, after);
   for (size_t j = 0; j < before.size(); ++j) {
@@ -133,6 +145,76 @@ TEST_P(PredictFutureTest, APlanWrittenAfterAPastDayChangesNothingInItsFeatures) 
       EXPECT_EQ(before[j], after[j]) << predict::Features()[j].key;
     }
   }
+}
+
+// The index of a feature by its key.
+size_t FeatureIndex(std::string_view key) {
+  for (size_t j = 0; j < predict::Features().size(); ++j) {
+    if (predict::Features()[j].key == key) return j;
+  }
+  ADD_FAILURE() << "no feature " << key;
+  return 0;
+}
+
+TEST_P(PredictFutureTest, ThePlanOfAPastDayIsItsVersionInForceThen) {
+  SetUpBook(300);
+  if (HasFatalFailure() || IsSkipped()) return;
+  const size_t parts = FeatureIndex("plan_parts"), since = FeatureIndex("days_since_plan_change");
+  auto lock = model_->ReadLock();
+  int checked = 0;
+  engine::DayColumns columns;
+  std::vector<float> row(predict::Features().size());
+  for (size_t s = 0; s < model_->slots() && checked < 20; ++s) {
+    auto versions = model_->plan_versions(s);
+    if (versions.size() < 3) continue;
+    // The day before the second version: the first is in force, a day old or more.
+    const engine::PlanVersionRec& first = versions[0];
+    const int32_t day = versions[1].day - 1;
+    if (day < first.day) continue;
+    model_->BuildColumnsOn(day, settings_, columns);
+    if (columns.arr_cents[s] <= 0) continue;
+    predict::FeatureRow(*model_, columns, s, settings_, row);
+    EXPECT_EQ(row[parts], static_cast<float>(std::popcount(first.parts))) << "slot " << s;
+    EXPECT_EQ(row[since], static_cast<float>(day - first.day)) << "slot " << s;
+    // The day before the plan's first version: no plan yet.
+    model_->BuildColumnsOn(first.day - 1, settings_, columns);
+    if (columns.arr_cents[s] > 0) {
+      predict::FeatureRow(*model_, columns, s, settings_, row);
+      EXPECT_TRUE(std::isnan(row[parts]) && std::isnan(row[since])) << "slot " << s;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 5) << "seeded plans with a history to read";
+}
+
+TEST_P(PredictFutureTest, NoAccountHasAPlanBeforeItsArrFirstReachedTierTwo) {
+  SetUpBook(400);
+  if (HasFatalFailure() || IsSkipped()) return;
+  const size_t parts = FeatureIndex("plan_parts");
+  const int64_t tier2 = settings_.tiers.tier2_min_arr.cents();
+  auto lock = model_->ReadLock();
+  engine::DayColumns columns;
+  std::vector<float> row(predict::Features().size());
+  int with_plan = 0, lost_with_plan = 0;
+  for (int k = 24; k >= 1; --k) {
+    const int32_t day = kToday.days() - k * predict::kGridStep;
+    model_->BuildColumnsOn(day, settings_, columns);
+    for (size_t s = 0; s < model_->slots(); ++s) {
+      if (!model_->live(s) || columns.arr_cents[s] <= 0 || model_->strategic(s)) continue;
+      predict::FeatureRow(*model_, columns, s, settings_, row);
+      if (std::isnan(row[parts])) continue;
+      ++with_plan;
+      lost_with_plan += model_->ArrCentsOn(s, kToday.days()) == 0;
+      bool reached = false;
+      for (int32_t d = day; d > day - 4 * 365 && !reached; d -= 7) {
+        reached = model_->ArrCentsOn(s, d) >= tier2;
+      }
+      EXPECT_TRUE(reached) << "account " << model_->account_id(s) << " has a plan on day " << day
+                           << " but its ARR had not reached tier 2";
+    }
+  }
+  EXPECT_GT(with_plan, 100);
+  EXPECT_GT(lost_with_plan, 0) << "lost customers kept the plans they had";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PredictFutureTest,

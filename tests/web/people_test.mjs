@@ -24,7 +24,8 @@ const server = orchardServer(db);
 let browser;
 let exitCode = 0;
 try {
-  run(["seed", "--db", db, "--accounts", "3000"]);
+  // Seed 3: a book in which some AM's first overdue QBR lies past row 200 (asserted below).
+  run(["seed", "--db", db, "--accounts", "3000", "--seed", "3"]);
   run(["user", "add", "--db", db, "--email", admin, "--role", "admin", "--name", "Ada Admin"], `${password}\n`);
   run(["user", "add", "--db", db, "--email", leader, "--role", "leader", "--name", "Lee Leader"], `${password}\n`);
   const port = await freePort();
