@@ -44,6 +44,7 @@
 #include "ingest/salesforce_signals.h"
 #include "ingest/seed.h"
 #include "ingest/sources.h"
+#include "predict/predictor.h"
 #include "service/account_service.h"
 #include "service/auth_service.h"
 #include "service/entity_service.h"
@@ -248,9 +249,24 @@ Status RunDemo(const cli::DemoArgs& args, const Clock& clock) {
         std::filesystem::permissions(
             *login_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
       }
-    } else if (login_file && std::filesystem::exists(*login_file)) {
-      std::ifstream in(*login_file);
-      std::getline(in, password);
+    } else {
+      if (login_file && std::filesystem::exists(*login_file)) {
+        std::ifstream in(*login_file);
+        std::getline(in, password);
+      }
+      // A demo book made by an earlier Orchard keeps models trained on another feature list,
+      // which predict nothing: train them again, as the first start did.
+      bool stale = false;
+      for (auto kind : {predict::ModelKind::kChurn, predict::ModelKind::kUpsell}) {
+        ORCHARD_TRY(bool other, predict::StoredOnOtherFeatures(*db, kind));
+        stale = stale || other;
+      }
+      if (stale) {
+        fmt::print(
+            "The demo book's models were trained by an earlier Orchard on other features: "
+            "training them again…\n");
+        ORCHARD_CHECK(TrainBookModels(args.db, clock));
+      }
     }
   }
   std::string banner =

@@ -222,4 +222,9 @@ Result<std::shared_ptr<const StoredModel>> LoadLatest(store::Database& db, Model
   return std::shared_ptr<const StoredModel>(std::move(stored));
 }
 
+Result<bool> StoredOnOtherFeatures(store::Database& db, ModelKind kind) {
+  ORCHARD_TRY(auto stored, LoadLatest(db, kind));
+  return stored != nullptr && !stored->model;
+}
+
 }  // namespace orchard::predict

@@ -105,6 +105,10 @@ class Predictor {
 Result<ModelReport> Train(ModelKind kind, store::Database& db, const engine::ReadModel& model,
                           const Settings& settings, Date today, uint64_t seed = 1);
 
+// Whether the latest stored model of `kind` was trained by another version of Orchard on another
+// feature list, so predicts nothing until trained again (none stored: false).
+Result<bool> StoredOnOtherFeatures(store::Database& db, ModelKind kind);
+
 // Added: the time-based backtest alone (`orchard model eval`): the report Train would give, with
 // nothing stored (trained_at "", version 0). `trained` says the backtest could be run.
 Result<ModelReport> Backtest(ModelKind kind, const engine::ReadModel& model,

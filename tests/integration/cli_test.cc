@@ -548,5 +548,38 @@ TEST(CliTest, DemoCreatesTheBookPrintsTheLoginAndServes) {
   EXPECT_EQ((*conn)->QueryInt("SELECT COUNT(*) FROM users WHERE role = 'admin'")->value_or(0), 1);
 }
 
+TEST(CliTest, ADemoBookWhoseModelsAnEarlierOrchardTrainedHasThemTrainedAgain) {
+  TempDir dir;
+  std::string db = "sqlite:" + dir.path() + "/demo.db";
+  {
+    BackgroundProcess demo({"demo", "--db", db, "--listen", "127.0.0.1:0", "--accounts", "400"});
+    ASSERT_FALSE(demo.WaitForLine("serving", 120'000).empty()) << demo.output();
+    EXPECT_EQ(demo.Stop(SIGTERM, 10'000), 0);
+  }
+  auto conn = store::OpenDatabase(db);
+  ASSERT_TRUE(conn);
+  auto count = [&](const std::string& sql) { return (*conn)->QueryInt(sql)->value_or(-1); };
+  ASSERT_EQ(count("SELECT COUNT(*) FROM predictive_models"), 2) << "churn and upsell trained";
+  // An earlier Orchard's models: the same rows, on a feature list this one does not have.
+  ASSERT_TRUE(
+      (*conn)->Exec(R"(UPDATE predictive_models SET features = '["plan_completeness"]')", {}));
+  {
+    BackgroundProcess demo({"demo", "--db", db, "--listen", "127.0.0.1:0", "--accounts", "400"});
+    EXPECT_FALSE(demo.WaitForLine("training them again", 30'000).empty()) << demo.output();
+    EXPECT_FALSE(demo.WaitForLine("Trained the upsell model", 60'000).empty()) << demo.output();
+    ASSERT_FALSE(demo.WaitForLine("serving", 60'000).empty()) << demo.output();
+    EXPECT_EQ(demo.Stop(SIGTERM, 10'000), 0);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM predictive_models"), 4) << "a new version of each";
+  {
+    // Current models: a third start trains nothing.
+    BackgroundProcess demo({"demo", "--db", db, "--listen", "127.0.0.1:0", "--accounts", "400"});
+    ASSERT_FALSE(demo.WaitForLine("serving", 60'000).empty()) << demo.output();
+    EXPECT_THAT(demo.output(), Not(HasSubstr("training them again")));
+    EXPECT_EQ(demo.Stop(SIGTERM, 10'000), 0);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM predictive_models"), 4);
+}
+
 }  // namespace
 }  // namespace orchard
