@@ -113,6 +113,9 @@ struct Contact {
   // match on (source, id) as on salesforce_id and hubspot_id.
   std::optional<std::string> external_source;
   std::optional<std::string> external_id;
+  // The day they left (status departed): stamped by the server when the status changes, unless
+  // given; none while active, or when no one recorded it (then gone on every past day too).
+  std::optional<Date> departed_on;
 };
 
 struct Opportunity {

@@ -121,7 +121,7 @@ struct EntitySchema<Contact> {
       Col("status", &Contact::status), Col("last_engaged_on", &Contact::last_engaged_on),
       Col("salesforce_id", &Contact::salesforce_id), Col("hubspot_id", &Contact::hubspot_id),
       Col("version", &Contact::version), Col("external_source", &Contact::external_source),
-      Col("external_id", &Contact::external_id));
+      Col("external_id", &Contact::external_id), Col("departed_on", &Contact::departed_on));
 };
 
 template <>

@@ -249,7 +249,7 @@ void ForEachMet(const ReadModel& model, size_t slot, int32_t day, Met met) {
     if (a->day > day || day - a->day >= kDepthWindow) continue;
     auto c = std::lower_bound(contacts.begin(), contacts.end(), p.contact_id,
                               [](const ContactRec& r, int64_t id) { return r.id < id; });
-    if (c == contacts.end() || c->id != p.contact_id || !c->active) continue;
+    if (c == contacts.end() || c->id != p.contact_id || !c->ActiveOn(day)) continue;
     if (!met(*c)) return;
   }
 }
@@ -408,7 +408,7 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   int active = 0;
   bool economic_buyer = false, champion = false, economic_buyer_engaged = false;
   for (const ContactRec& c : model.contacts(slot)) {
-    if (!c.active) continue;
+    if (!c.ActiveOn(day)) continue;
     ++active;
     if (c.role == static_cast<int8_t>(BuyingRole::kEconomicBuyer)) {
       economic_buyer = true;

@@ -90,6 +90,7 @@ void ReadModel::Upsert(const Contact& c) {
   r.stance = static_cast<uint8_t>(c.stance);
   r.influence = static_cast<uint8_t>(std::clamp(c.influence, 0, 255));
   r.active = c.status == ContactStatus::kActive ? 1 : 0;
+  if (!r.active && c.departed_on) r.departed = c.departed_on->days();
   PutChild(contacts_, c.account_id.value, r);
 }
 
@@ -729,7 +730,7 @@ std::string ReadModel::Dump() const {
       out += "\n";
     };
     for (const auto& r : contacts_.Of(s)) {
-      put("contact", {r.id, r.last_engaged, r.role, r.stance, r.influence, r.active});
+      put("contact", {r.id, r.last_engaged, r.role, r.stance, r.influence, r.active, r.departed});
     }
     for (const auto& r : opps_.Of(s)) {
       put("opportunity", {r.id, r.amount_cents, r.created, r.close, r.type, r.stage});

@@ -24,7 +24,10 @@ struct ContactRec {
   int8_t role = -1;  // BuyingRole, -1: none
   uint8_t stance = 0;
   uint8_t influence = 3;
-  uint8_t active = 1;
+  uint8_t active = 1;         // status active now
+  int32_t departed = kNoDay;  // a departed contact's last day there (kNoDay: not recorded)
+  // Still there on `day`: active now, or departed after it.
+  bool ActiveOn(int32_t day) const { return active != 0 || day < departed; }
   bool operator==(const ContactRec&) const = default;
 };
 

@@ -40,12 +40,12 @@ void EachAlert(const ReadModel& model, size_t slot, int32_t day, F alert) {
   auto contacts = model.contacts(slot);
   bool active_champion = false, active_buyer = false;
   for (const ContactRec& c : contacts) {
-    if (!c.active) continue;
+    if (!c.ActiveOn(day)) continue;
     active_champion |= IsChampion(c);
     active_buyer |= IsEconomicBuyer(c);
   }
   for (const ContactRec& c : contacts) {
-    if (c.active) continue;
+    if (c.ActiveOn(day)) continue;
     if ((IsChampion(c) && !active_champion) || (IsEconomicBuyer(c) && !active_buyer)) {
       alert(Kind::kChampionLost, &c, kNoDay);
     }
@@ -54,7 +54,7 @@ void EachAlert(const ReadModel& model, size_t slot, int32_t day, F alert) {
   for (const ContactRec& c : contacts) {
     bool against = c.stance == static_cast<int>(Stance::kDetractor) ||
                    c.stance == static_cast<int>(Stance::kBlocker);
-    if (!c.active || !against || c.influence < kDetractorInfluence) continue;
+    if (!c.ActiveOn(day) || !against || c.influence < kDetractorInfluence) continue;
     int32_t last = c.last_engaged <= day ? c.last_engaged : kNoDay;
     last = std::max(last, LastMet(model, slot, c.id, day));
     if (last == kNoDay || day - last >= kDetractorDarkDays) {

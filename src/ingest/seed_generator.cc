@@ -317,6 +317,8 @@ void BookGenerator::MakeContacts(int64_t index, const Profile& p) {
         (i == champion_at && d_.champion_departed) || (i != champion_at && rng.Chance(0.06));
     c.status = departed ? ContactStatus::kDeparted : ContactStatus::kActive;
     c.last_engaged_on = Day(-(departed ? rng.Days(90, 400) : rng.Days(0, 120)) - d_.quiet_days);
+    // Those who left did a month after we last spoke with them.
+    if (departed) c.departed_on = std::min(c.last_engaged_on->AddDays(30), today_);
     c.salesforce_id = "003SEED" + std::to_string(1'000'000'000 + c.id.value);
     c.version = 1;
     w_.Add(c);

@@ -11,9 +11,8 @@
 // its day and the parts it recorded), never from the plan as it is now: an earlier list read
 // today's plan for every past day, and on the demo book, where a lost account then had no plan,
 // that told the model the outcome (churn AUC 0.880 with it, 0.846 without; docs/MODELS.md).
-// Contacts: depth and relationships health count the contacts active now who took part in
-// meaningful activity by the day — a contact deactivated since still drops out of a past day's
-// count (the seeded books deactivate none).
+// Contacts: depth and relationships health count those still there on the day (a departed
+// contact until the day they left, contacts.departed_on; one with no recorded day on no day).
 #pragma once
 
 #include <span>

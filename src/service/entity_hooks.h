@@ -181,6 +181,20 @@ struct EntityHooks<Division> : DefaultHooks<Division> {
 template <>
 struct EntityHooks<Contact> : DefaultHooks<Contact> {
   static Status CheckStore(store::Database& db, const Contact& row);  // the reports-to line
+  // The day a contact left: kept as given (never after today), else the day the status became
+  // departed, kept while it stays so; cleared for an active contact.
+  static void Stamp(const std::optional<Contact>& before, Contact& after, Timestamp now) {
+    const Date today = now.date();
+    if (after.status != ContactStatus::kDeparted) {
+      after.departed_on.reset();
+    } else if (after.departed_on) {
+      after.departed_on = std::min(*after.departed_on, today);
+    } else if (before && before->status == ContactStatus::kDeparted && before->departed_on) {
+      after.departed_on = before->departed_on;
+    } else if (!before || before->status != ContactStatus::kDeparted) {
+      after.departed_on = today;
+    }
+  }
   // A departed champion or economic buyer opens a re-thread task.
   static Status AfterWrite(const WriteContext& w, const std::optional<Contact>& before,
                            const std::optional<Contact>& after, std::function<void()>& also);

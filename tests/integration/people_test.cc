@@ -287,6 +287,42 @@ TEST_P(PeopleTest, TicketsTakeASatisfactionScoreFromOneToFive) {
   EXPECT_EQ(unrated->status, 201) << unrated->body;
 }
 
+TEST_P(PeopleTest, AContactWhoLeavesIsStampedWithTheDayUnlessItIsGiven) {
+  // Today is 2026-06-15 on this server's clock.
+  auto created = As("admin").Post("/api/v1/contacts",
+                                  R"({"account_id":)" + std::to_string(carl_account_.value) +
+                                      R"(,"first_name":"Dana","last_name":"Lee"})",
+                                  "application/json");
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_TRUE(json::parse(created->body).at("departed_on").is_null());
+  const std::string path =
+      "/api/v1/contacts/" + std::to_string(json::parse(created->body).at("id").as_int64());
+  int64_t version = json::parse(created->body).at("version").as_int64();
+  // PATCHes `fields` (a JSON object's members) at the version last read.
+  auto departed_on = [&](const std::string& fields) -> std::string {
+    auto r = As("admin").Patch(
+        path, "{" + fields + R"(,"version":)" + std::to_string(version) + "}", "application/json");
+    EXPECT_EQ(r->status, 200) << r->body;
+    auto body = json::parse(r->body);
+    version = body.at("version").as_int64();
+    const auto& v = body.at("departed_on");
+    return v.is_null() ? "null" : std::string(v.as_string());
+  };
+  EXPECT_EQ(departed_on("\"status\":\"departed\""), "2026-06-15") << "stamped today";
+  EXPECT_EQ(departed_on("\"title\":\"VP Sales\""), "2026-06-15") << "kept while departed";
+  EXPECT_EQ(departed_on("\"status\":\"active\""), "null") << "back: cleared";
+  EXPECT_EQ(departed_on("\"status\":\"departed\",\"departed_on\":\"2026-05-02\""), "2026-05-02")
+      << "a day the caller knows";
+  EXPECT_EQ(departed_on("\"departed_on\":\"2027-01-01\""), "2026-06-15") << "never after today";
+  EXPECT_EQ(departed_on("\"status\":\"active\",\"departed_on\":\"2026-05-02\""), "null")
+      << "someone still there has not left";
+  auto bad = As("admin").Patch(
+      path, R"({"departed_on":"yesterday","version":)" + std::to_string(version) + "}",
+      "application/json");
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  EXPECT_THAT(bad->body, HasSubstr("departed_on"));
+}
+
 TEST_P(PeopleTest, ATaskRemembersWhenItWasDoneAndTheScoreboardReadsIt) {
   // Carl covers one account; its handoff was accepted on 2026-06-01 and its first-value
   // milestone is marked done today (2026-06-15): 14 days to first value.

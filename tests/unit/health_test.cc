@@ -98,6 +98,29 @@ TEST_F(HealthTest, EveryComponentAsTheFormulasSay) {
   EXPECT_EQ(LastMeaningful(model_, Slot(1), today_.days()), today_.AddDays(-45).days());
 }
 
+TEST_F(HealthTest, SomeoneWhoLeftCountsOnTheDaysBeforeTheyLeft) {
+  AddAccount(1);
+  int64_t stays = book_.AddContact(1);
+  int64_t leaves = book_.AddContact(1, BuyingRole::kChampion);
+  int64_t unknown = book_.AddContact(1, std::nullopt, ContactStatus::kDeparted);
+  book_.AddActivity(1, today_.AddDays(-60), {stays, leaves, unknown});
+  // The champion left 40 days ago, on a recorded day.
+  Contact left;
+  left.id = ContactId(leaves);
+  left.account_id = AccountId(1);
+  left.buying_role = BuyingRole::kChampion;
+  left.status = ContactStatus::kDeparted;
+  left.departed_on = today_.AddDays(-40);
+  model_.Upsert(left);
+  auto lock = model_.ReadLock();
+  // 50 days ago both took part within 90 days and one was still there: depth 2 (the one whose
+  // leaving day no one recorded counts on no day). Today only the one who stayed.
+  EXPECT_EQ(MultithreadingDepth(model_, Slot(1), today_.AddDays(-50).days()), 2);
+  EXPECT_EQ(MultithreadingDepth(model_, Slot(1), today_.AddDays(-40).days()), 1)
+      << "gone on the day they left";
+  EXPECT_EQ(MultithreadingDepth(model_, Slot(1), today_.days()), 1);
+}
+
 TEST_F(HealthTest, MissingInputsDropOutAndTheRestRenormalise) {
   AddAccount(1);
   // Only tickets: support present (no seats known: counted as 50), usage and NPS missing.

@@ -245,7 +245,9 @@ try {
     assert.equal(await page.getByTestId("conflict").count(), 0, "successive edits of one contact are not a conflict with oneself");
     const stored = await adminApi.get(`/api/v1/contacts/${who.id}`);
     assert.deepEqual([stored.buying_role, stored.influence, stored.reports_to_id, stored.status], ["economic_buyer", 5, boss.id, "departed"]);
+    assert.equal(stored.departed_on, today, "the day they left is stamped, for the history to count them until then");
     await page.waitForFunction((label) => document.querySelector(`select[aria-label="${label}"]`)?.value === "departed", `Status of ${whoName}`);
+    await page.getByLabel(`Status of ${whoName}`).locator("xpath=ancestor::tr").getByText(`since ${today}`).waitFor();
   });
 
   await step("the AM marks the plan reviewed; its freshness starts again", async () => {

@@ -123,6 +123,7 @@ export interface Contact {
   influence: number;
   reports_to_id: number | null;
   status: "active" | "departed";
+  departed_on: string | null; // the day they left (stamped by the server), null while active
   last_engaged_on: string | null;
   version: number;
   // On the relationship map: the latest meaningful activity they took part in, and whether that

@@ -412,6 +412,7 @@ function ContactRow({
           ) : (
             label(contact.status)
           )}
+          {contact.status === "departed" && contact.departed_on && <small> since {day(contact.departed_on)}</small>}
         </td>
       </tr>
       {(conflict !== null || error) && (
