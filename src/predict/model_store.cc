@@ -18,6 +18,13 @@ json::array Doubles(const std::vector<double>& v) {
   return a;
 }
 
+// A feature list as a model's report and its row keep it.
+json::array Keys(const std::vector<std::string>& keys) {
+  json::array a;
+  for (const auto& k : keys) a.emplace_back(k);
+  return a;
+}
+
 Result<std::vector<double>> DoublesFrom(const json::value* v, std::string_view what) {
   if (!v || !v->is_array()) return FailValue(std::string(what), "missing in the stored model");
   std::vector<double> out;
@@ -72,9 +79,7 @@ std::string ReportToJson(const ModelReport& r) {
                                 {"observed", b.observed}});
   }
   o["reliability"] = std::move(bins);
-  json::array features;
-  for (const auto& f : r.features) features.emplace_back(f);
-  o["features"] = std::move(features);
+  o["features"] = Keys(r.features);
   o["version"] = r.version;
   return json::serialize(o);
 }
@@ -148,8 +153,7 @@ Result<models::ChurnModel> ModelFromJson(std::string_view text) {
 Result<int64_t> SaveModel(store::Database& db, const ModelReport& report,
                           const models::ChurnModel& model) {
   ORCHARD_TRY(std::string model_json, ModelToJson(model));
-  json::array features;
-  for (const auto& f : report.features) features.emplace_back(f);
+  const std::string features = json::serialize(Keys(report.features));
   const std::string kind(ToString(report.kind));
   ORCHARD_TRY(auto tx, store::Transaction::Begin(db));
   std::vector<store::SqlValue> by_kind{kind};
@@ -164,8 +168,8 @@ Result<int64_t> SaveModel(store::Database& db, const ModelReport& report,
     trained_at.resize(19);
   }
   std::string report_json = ReportToJson(stored);
-  std::vector<store::SqlValue> row{
-      kind, version, trained_at, json::serialize(features), report_json, std::move(model_json)};
+  std::vector<store::SqlValue> row{kind,     version,     trained_at,
+                                   features, report_json, std::move(model_json)};
   ORCHARD_TRY(
       auto id,
       db.QueryInt(
@@ -204,9 +208,7 @@ Result<std::shared_ptr<const StoredModel>> LoadLatest(store::Database& db, Model
   if (!found) return std::shared_ptr<const StoredModel>();
   auto stored = std::make_shared<StoredModel>();
   ORCHARD_TRY(stored->report, ReportFromJson(report));
-  json::array code_features;
-  for (const auto& f : FeatureKeys()) code_features.emplace_back(f);
-  if (features != json::serialize(code_features)) {
+  if (features != json::serialize(Keys(FeatureKeys()))) {
     stored->report.trained = false;
     stored->report.reason = "the stored " + std::string(ToString(kind)) +
                             " model was trained by another version of Orchard on other "
@@ -223,8 +225,17 @@ Result<std::shared_ptr<const StoredModel>> LoadLatest(store::Database& db, Model
 }
 
 Result<bool> StoredOnOtherFeatures(store::Database& db, ModelKind kind) {
-  ORCHARD_TRY(auto stored, LoadLatest(db, kind));
-  return stored != nullptr && !stored->model;
+  // The feature list alone: loading the model (its trees into XGBoost and flattened) only to
+  // answer this would do at start-up what serving then does again.
+  std::vector<store::SqlValue> params{std::string(ToString(kind))};
+  bool other = false;
+  ORCHARD_CHECK(db.Query(
+      "SELECT features FROM predictive_models WHERE kind = ? ORDER BY version DESC LIMIT 1", params,
+      [&](const store::Row& row) -> Status {
+        other = row.GetText(0) != json::serialize(Keys(FeatureKeys()));
+        return Ok();
+      }));
+  return other;
 }
 
 }  // namespace orchard::predict
