@@ -126,6 +126,11 @@ ORCHARD_ENUM_TRAITS(RiskStatus, "risk status", "open", "mitigating", "closed");
 
 enum class ActionStatus { kOpen, kInProgress, kDone, kCancelled };
 ORCHARD_ENUM_TRAITS(ActionStatus, "action status", "open", "in_progress", "done", "cancelled");
+// An action still to do: what the plan's completeness counts (engine/health.h) and a plan
+// version's open-action part (engine/plan_parts.h).
+constexpr bool IsOpen(ActionStatus s) {
+  return s == ActionStatus::kOpen || s == ActionStatus::kInProgress;
+}
 
 enum class ReviewKind { kInternal, kCustomer };
 ORCHARD_ENUM_TRAITS(ReviewKind, "review kind", "internal", "customer");

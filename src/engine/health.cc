@@ -449,8 +449,7 @@ Summary Summarize(const ReadModel& model, size_t slot, int32_t day, int64_t arr_
   }
   double action_points = 0;
   for (const ActionRec& a : model.actions(slot)) {
-    auto st = static_cast<ActionStatus>(a.status);
-    if (st != ActionStatus::kOpen && st != ActionStatus::kInProgress) continue;
+    if (!IsOpen(static_cast<ActionStatus>(a.status))) continue;
     action_points = std::max(action_points, a.has_owner && a.due != kNoDay ? 20.0 : 10.0);
     if (a.due != kNoDay && a.due < day) s.flags |= Summary::kOverdueActions;
   }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/enums.h"
 #include "engine/records.h"
 
 namespace orchard::engine {
@@ -25,10 +26,9 @@ bool HasOpenAction(const json::object& o) {
   if (v == nullptr || !v->is_array()) return false;
   for (const json::value& a : v->get_array()) {
     const json::value* status = a.is_object() ? a.get_object().if_contains("status") : nullptr;
-    if (status != nullptr && status->is_string() &&
-        (status->get_string() == "open" || status->get_string() == "in_progress")) {
-      return true;
-    }
+    if (status == nullptr || !status->is_string()) continue;
+    auto parsed = ParseEnum<ActionStatus>(status->get_string());
+    if (parsed && IsOpen(*parsed)) return true;
   }
   return false;
 }

@@ -468,9 +468,7 @@ TEST_P(ReadModelTest, SignalsAndPlansFollowEveryWrite) {
       if (!live_->risks(s).empty()) now |= PlanVersionRec::kRisk;
       if (!live_->cells(s).empty()) now |= PlanVersionRec::kWhitespace;
       for (const ActionRec& r : live_->actions(s)) {
-        auto st = static_cast<ActionStatus>(r.status);
-        if (st == ActionStatus::kOpen || st == ActionStatus::kInProgress)
-          now |= PlanVersionRec::kOpenAction;
+        if (IsOpen(static_cast<ActionStatus>(r.status))) now |= PlanVersionRec::kOpenAction;
       }
       EXPECT_EQ(versions.back().parts, now) << "account " << a.value;
       EXPECT_EQ(versions.back().day, today) << "account " << a.value;
