@@ -124,6 +124,13 @@ export async function signInOn(page, base, email) {
   await page.getByTestId("signed-in-user").waitFor();
 }
 
+// Signs out through the page's own button, and waits for the sign-in form: a navigation before
+// the logout request is answered would cancel it and leave the session alive.
+export async function signOutOn(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByLabel("E-mail").waitFor();
+}
+
 // One named step of a browser test: "ok   name (ms)" when it passes, "FAIL name" and the error
 // (thrown on) when it does not.
 export async function step(name, f) {

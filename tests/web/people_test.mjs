@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { apiClient, freePort, launchBrowser, orchardServer, run, scratch, signInOn, source, step } from "./harness.mjs";
+import { apiClient, freePort, launchBrowser, orchardServer, run, scratch, signInOn, signOutOn, source, step } from "./harness.mjs";
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 mkdirSync(shots, { recursive: true });
@@ -136,7 +136,7 @@ try {
   });
 
   await step("a leader reads the settings, cannot change them, and sees no People", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOutOn(page);
     await signInOn(page, base, leader);
     const links = await navLinks();
     assert.ok(links.includes("Settings"), `Settings in ${links}`);
@@ -154,7 +154,7 @@ try {
   });
 
   await step(`${am.name} opens Reviews on their own book: the overdue QBR is at the top`, async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOutOn(page);
     await signInOn(page, base, am.email);
     const links = await navLinks();
     assert.ok(!links.includes("Settings") && !links.includes("People"), `no Settings or People for an AM: ${links}`);
@@ -215,7 +215,7 @@ try {
     }
     assert.ok(board.accounts > 0 && board.adoption_rate !== null && board.csat !== null, "the seeded CSM has figures");
     assert.equal((await adminApi.post(`/api/v1/users/${csm.id}/password`, { password })).status, 204);
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOutOn(page);
     await signInOn(page, base, csm.email);
     await nav.getByRole("link", { name: "CSM scoreboard" }).click();
     await page.getByRole("heading", { level: 1, name: "My CSM scoreboard" }).waitFor();

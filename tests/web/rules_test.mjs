@@ -15,7 +15,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { accessibilityChecker, apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, source, step } from "./harness.mjs";
+import { accessibilityChecker, apiClient, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn, signOutOn, source, step } from "./harness.mjs";
 
 const { check: checkAccessibility, findings: axeFindings } = accessibilityChecker();
 
@@ -408,7 +408,7 @@ try {
   });
 
   await step("an AM sees the rules, but no control that would change them", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOutOn(page);
     await signInOn(page, base, am);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rules" }).click();
     await page.locator(`[data-testid=rules] tr[data-rule="${ruleId}"]`).waitFor();

@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { accessibilityChecker, apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn as signInThrough, source } from "./harness.mjs";
+import { accessibilityChecker, apiClient, fail, freePort, launchBrowser, orchardServer, password, run, scratch, signInOn as signInThrough, signOutOn, source } from "./harness.mjs";
 
 const shots = process.env.ORCHARD_SCREENSHOTS ?? join(source, "build/web-screenshots");
 
@@ -395,7 +395,7 @@ try {
     const other = await browser.newPage();
     await other.goto(`${base}/`);
     await other.getByTestId("signed-in-user").waitFor();
-    await other.getByRole("button", { name: "Sign out" }).click();
+    await signOutOn(other);
     await signInOn(other, admin);
     const statuses = [];
     const seen = (r) => r.url().endsWith("/api/v1/settings") && r.request().method() === "PATCH" && statuses.push(r.status());
@@ -410,15 +410,14 @@ try {
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14");
     // Someone else signs in in the other tab: this tab's write is not made as them; it says so
     // and shows who is signed in now.
-    await other.getByRole("button", { name: "Sign out" }).click();
+    await signOutOn(other);
     await signInOn(other, viewer);
     await page.getByLabel("Inspection queue: Random sample each month").fill("15");
     await page.getByRole("button", { name: /^Save 1 change$/ }).click();
     await page.getByTestId("signed-in-user").filter({ hasText: "Vic Viewer" }).waitFor();
     assert.equal((await adminApi.get("/api/v1/settings")).settings["inspection.sample"], "14", "nothing saved as the viewer");
     await other.close();
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await signOutOn(page);
     await signIn(admin);
   });
 
@@ -635,8 +634,7 @@ try {
   });
 
   await step("sign out, sign in as a viewer: the plan is read-only", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await signOutOn(page);
     await signIn(viewer);
     await page.goto(`${base}/accounts/${target.account.id}`);
     await page.getByTestId("read-only").waitFor();
