@@ -81,6 +81,9 @@ function WebhooksForAdmin() {
     }
   };
   const names = new Map(endpoints.state === "ready" ? endpoints.value.items.map((e) => [e.id, e.name]) : []);
+  // The dead letters name their endpoints: they wait for the endpoints' first answer, so a row
+  // never shows a bare "endpoint 21" that becomes a name a moment later.
+  const deadNamed: typeof dead = endpoints.state === "loading" ? { state: "loading" } : dead;
 
   return (
     <section aria-labelledby="webhooks-title">
@@ -158,7 +161,7 @@ function WebhooksForAdmin() {
       <section class="card" aria-labelledby="dead-title">
         <h2 id="dead-title">Dead letters</h2>
         <p class="muted small">E-mails and webhooks that failed every attempt (eight, over about an hour) or whose endpoint was deactivated.</p>
-        <Show loaded={dead} what="the dead letters" retry={reloadDead}>
+        <Show loaded={deadNamed} what="the dead letters" retry={reloadDead}>
           {({ items }) =>
             items.length === 0 ? (
               <Empty>No dead letters: every delivery went through or is still being tried.</Empty>
