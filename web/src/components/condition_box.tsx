@@ -18,14 +18,16 @@ export function ConditionBox({
   vocabulary: Vocabulary | null;
   readOnly?: boolean;
 }) {
-  const [check, setCheck] = useState<ConditionCheck | null>(null);
+  // The server's reading and the text it read: a reading of an earlier text is not shown under
+  // this one (its caret would point into the wrong line) while the new one is asked for.
+  const [checked, setChecked] = useState<{ text: string; check: ConditionCheck } | null>(null);
   const [checkFailed, setCheckFailed] = useState<string | null>(null);
   const seq = useRef(0);
 
   useEffect(() => {
     const mine = ++seq.current;
     if (value.trim() === "") {
-      setCheck(null);
+      setChecked(null);
       setCheckFailed(null);
       return;
     }
@@ -33,7 +35,7 @@ export function ConditionBox({
       api.post<ConditionCheck>("/api/v1/rules/check", { condition: value }).then(
         (c) => {
           if (mine !== seq.current) return;
-          setCheck(c);
+          setChecked({ text: value, check: c });
           setCheckFailed(null);
         },
         (e: Error) => mine === seq.current && setCheckFailed(e.message),
@@ -42,6 +44,7 @@ export function ConditionBox({
     return () => clearTimeout(timer);
   }, [value]);
 
+  const check = checked && checked.text === value ? checked.check : null;
   const error = check && !check.ok ? check.error : null;
   return (
     <div class="condition-box">
