@@ -25,6 +25,7 @@ if(ORCHARD_FUZZ)
            COMMAND sh -c "mkdir -p '${work}/corpus' && exec '${csv_fuzz}' -max_total_time=15 \
 -rss_limit_mb=1024 -timeout=10 -artifact_prefix='${work}/' '${work}/corpus' \
 '${CMAKE_CURRENT_SOURCE_DIR}/fuzz/csv_corpus'")
+  set_tests_properties(CsvFuzz.FifteenSecondsFindNothing PROPERTIES COST 15)
 endif()
 
 # The condition language's libFuzzer target (issue 19), built the same way from condition.cc,
@@ -52,4 +53,5 @@ if(ORCHARD_FUZZ)
            COMMAND sh -c "mkdir -p '${condition_work}/corpus' && exec '${condition_fuzz}' \
 -max_total_time=15 -rss_limit_mb=1024 -timeout=10 -artifact_prefix='${condition_work}/' \
 '${condition_work}/corpus' '${CMAKE_CURRENT_SOURCE_DIR}/fuzz/condition_corpus'")
+  set_tests_properties(ConditionFuzz.FifteenSecondsFindNothing PROPERTIES COST 15)
 endif()
