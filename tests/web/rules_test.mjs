@@ -84,8 +84,18 @@ try {
     await form.getByLabel("Trigger").selectOption({ label: "Renewal in N days" });
     assert.equal(await form.getByLabel("Days before the renewal").inputValue(), "90");
     const condition = form.getByLabel(/^Condition/);
-    await condition.pressSequentially("tier = 1 and helth < 5", { delay: 20 });
     const error = page.getByTestId("condition-error");
+    // A reading of an earlier text is not left under a longer one while the new one is read
+    // (here, never answered): its caret would point into the wrong text.
+    await condition.fill("tier");
+    await error.getByText("expected a comparison after 'tier'").waitFor();
+    const held = () => {};
+    await page.route("**/api/v1/rules/check", held);
+    await condition.pressSequentially(" = 1", { delay: 20 });
+    await error.waitFor({ state: "detached" });
+    await page.unroute("**/api/v1/rules/check", held);
+    await condition.fill("");
+    await condition.pressSequentially("tier = 1 and helth < 5", { delay: 20 });
     await error.waitFor();
     const text = await error.textContent();
     assert.match(text, /line 1, column 14: expected a field name/);
@@ -165,7 +175,20 @@ try {
     }, draft);
     assert.equal(api.status, 200, JSON.stringify(api.body));
     assert.ok(api.body.firings > 0, "a renewal rule fires over a year of the seeded book");
-    assert.equal(api.body.by_month.length, 12);
+    // A year of weekly steps, from–to, touches 12 or 13 calendar months, the first and last only
+    // in part (by the day of the month the test runs on); by_month lists those with a firing,
+    // in order, and adds up to the firings. The seeded book fires in every whole month.
+    const months = api.body.by_month.map((m) => m.month);
+    const [first, last] = [api.body.from.slice(0, 7), api.body.to.slice(0, 7)];
+    assert.deepEqual(months, [...new Set(months)].sort(), "months once each, in order");
+    assert.ok(months.every((m) => m >= first && m <= last), `${months} within ${first}–${last}`);
+    assert.equal(api.body.by_month.reduce((n, m) => n + m.firings, 0), api.body.firings);
+    for (let d = new Date(`${first}-01T00:00:00Z`); ; ) {
+      d.setUTCMonth(d.getUTCMonth() + 1);
+      const month = d.toISOString().slice(0, 7);
+      if (month >= last) break;
+      assert.ok(months.includes(month), `the whole month ${month} has firings: ${months}`);
+    }
 
     await button.click();
     await refusal.waitFor({ state: "detached" }); // the refusal goes once the draft reads
