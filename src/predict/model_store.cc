@@ -25,6 +25,12 @@ json::array Keys(const std::vector<std::string>& keys) {
   return a;
 }
 
+// Whether a stored model's feature list (its row's `features` column) is another than this
+// Orchard's: such a model cannot score today's rows and must be trained again.
+bool OnOtherFeatures(std::string_view stored_features) {
+  return stored_features != json::serialize(Keys(FeatureKeys()));
+}
+
 Result<std::vector<double>> DoublesFrom(const json::value* v, std::string_view what) {
   if (!v || !v->is_array()) return FailValue(std::string(what), "missing in the stored model");
   std::vector<double> out;
@@ -208,7 +214,7 @@ Result<std::shared_ptr<const StoredModel>> LoadLatest(store::Database& db, Model
   if (!found) return std::shared_ptr<const StoredModel>();
   auto stored = std::make_shared<StoredModel>();
   ORCHARD_TRY(stored->report, ReportFromJson(report));
-  if (features != json::serialize(Keys(FeatureKeys()))) {
+  if (OnOtherFeatures(features)) {
     stored->report.trained = false;
     stored->report.reason = "the stored " + std::string(ToString(kind)) +
                             " model was trained by another version of Orchard on other "
@@ -232,7 +238,7 @@ Result<bool> StoredOnOtherFeatures(store::Database& db, ModelKind kind) {
   ORCHARD_CHECK(db.Query(
       "SELECT features FROM predictive_models WHERE kind = ? ORDER BY version DESC LIMIT 1", params,
       [&](const store::Row& row) -> Status {
-        other = row.GetText(0) != json::serialize(Keys(FeatureKeys()));
+        other = OnOtherFeatures(row.GetText(0));
         return Ok();
       }));
   return other;
